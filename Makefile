@@ -1,0 +1,81 @@
+# mdrill: a migration drill and chaos simulator.
+#   make          build ./mdrill (installs missing Debian -dev packages first)
+#   make demo     phone-not-null rolled back, then rolled forward
+#   make test     every test; prints "N passed, N failed"
+#   make asan     the same tests built with AddressSanitizer and UBSan
+#   make bench    measured figures and ratios against the named baselines
+
+CC ?= cc
+OPT ?= -O2 -g
+STD = -std=c11 -D_DEFAULT_SOURCE
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wwrite-strings -Wvla -Wformat=2 -Werror
+# Evaluated when used, so after tests/deps.sh has installed what is missing.
+PKG_CFLAGS = $(shell pkg-config --cflags sqlite3 libpq)
+PKG_LIBS = $(shell pkg-config --libs sqlite3 libpq) -lcsv -lm
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+
+B ?= build
+SAN ?=
+ALL_CFLAGS = $(STD) $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+LIB_SRC = sim/alloc.c sim/strbuf.c sim/prng.c sim/sqltext.c sim/scenario.c sim/gen.c \
+          sim/db.c sim/db_sqlite.c sim/ledger.c sim/seeder.c sim/client.c \
+          sim/scheduler.c sim/fixfile.c scoring/probe.c scoring/oracle.c \
+          scoring/scorecard.c reports/json.c reports/terminal.c
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+# The same modules with cmocka's allocator, so tests catch leaks.
+TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)
+
+TESTS = test_sqltext test_scenario test_prng test_ledger test_oracle test_drill test_report
+TEST_BIN = $(TESTS:%=$(B)/tests/%)
+
+all: mdrill
+
+$(B)/.deps:
+	@sh tests/deps.sh
+	@mkdir -p $(B) && touch $@
+
+$(B)/%.o: %.c | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/t/%.o: %.c | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -include tests/testalloc.h -c $< -o $@
+
+mdrill: $(B)/main.o $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/%.c $(TLIB_OBJ) | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -include tests/testalloc.h -o $@ $< $(TLIB_OBJ) \
+		$(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(B)/bench: tests/bench.c $(LIB_OBJ) | $(B)/.deps
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+test: mdrill $(TEST_BIN)
+	@MDRILL=./mdrill B=$(B) sh tests/run.sh $(TEST_BIN)
+
+demo: mdrill
+	@echo "== phone-not-null, rolled back with the scenario's down migration =="
+	-@./mdrill run phone-not-null --down
+	@echo
+	@echo "== phone-not-null, rolled forward with fixes/make-nullable.sql =="
+	@./mdrill run phone-not-null --fix fixes/make-nullable.sql
+
+asan:
+	$(MAKE) B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+
+bench: mdrill $(B)/bench
+	@$(B)/bench
+
+clean:
+	rm -rf build build-asan mdrill
+
+.PHONY: all test demo asan bench clean
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,550 @@
+/*
+** mdrill's command line: finds scenarios, parses options, runs the drill
+** engine, the oracle and a renderer, prints, and chooses the exit status
+** (0 pass, 1 fail, 2 bad input or usage, 3 the drill could not run,
+** 130 interrupted).  The only file that prints to the user.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "reports/report.h"
+#include "scoring/oracle.h"
+#include "scoring/probe.h"
+#include "scoring/scorecard.h"
+#include "sim/alloc.h"
+#include "sim/db.h"
+#include "sim/fixfile.h"
+#include "sim/scenario.h"
+#include "sim/scheduler.h"
+#include "sim/strbuf.h"
+
+#define EXIT_PASS 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define EXIT_ENGINE 3
+#define EXIT_INTR 130
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static int error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int error(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("mdrill: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+static int is_file(const char *p)
+{
+	struct stat st;
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+/* The directories scenarios are looked up in, in order. */
+static size_t scenario_dirs(char dirs[][PATH_MAX], size_t max)
+{
+	const char *env = getenv("MDRILL_SCENARIOS");
+	char exe[PATH_MAX];
+	size_t n = 0;
+	ssize_t len;
+
+	if (env && *env) {
+		const char *s = env;
+		while (*s && n < max) {
+			const char *e = strchr(s, ':');
+			size_t l = e ? (size_t)(e - s) : strlen(s);
+			if (l && l < PATH_MAX) {
+				memcpy(dirs[n], s, l);
+				dirs[n++][l] = '\0';
+			}
+			s += l + (e ? 1 : 0);
+		}
+	}
+	if (n < max && is_dir("scenarios"))
+		snprintf(dirs[n++], PATH_MAX, "scenarios");
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0 && n < max) {
+		char *slash;
+		exe[len] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if (strlen(exe) + 11 < PATH_MAX) {
+				char cand[PATH_MAX];
+				snprintf(cand, sizeof(cand), "%s/scenarios", exe);
+				if (is_dir(cand) && (n == 0 || strcmp(dirs[n - 1], "scenarios") ||
+						     access("scenarios", F_OK)))
+					snprintf(dirs[n++], PATH_MAX, "%s", cand);
+			}
+		}
+	}
+	return n;
+}
+
+/* Resolve SCENARIO (a name or a path) to its .drill file in out. */
+static int find_scenario(const char *arg, struct strbuf *out)
+{
+	char dirs[8][PATH_MAX];
+	size_t n, i, len = strlen(arg);
+
+	strbuf_reset(out);
+	if (strchr(arg, '/') || (len > 6 && !strcmp(arg + len - 6, ".drill"))) {
+		if (is_dir(arg))
+			strbuf_addf(out, "%s/scenario.drill", arg);
+		else
+			strbuf_addstr(out, arg);
+		if (!is_file(out->buf))
+			return error(EXIT_USAGE, "no scenario file at '%s'", out->buf);
+		return 0;
+	}
+	n = scenario_dirs(dirs, 8);
+	for (i = 0; i < n; i++) {
+		strbuf_reset(out);
+		strbuf_addf(out, "%s/%s/scenario.drill", dirs[i], arg);
+		if (is_file(out->buf))
+			return 0;
+	}
+	return error(EXIT_USAGE, "no scenario '%s' (see 'mdrill list', or give a path to a .drill file)", arg);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	char dirs[8][PATH_MAX];
+	size_t n = scenario_dirs(dirs, 8), i, j, nnames = 0, alloc = 0;
+	char **names = NULL;
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+
+	if (argc > 1)
+		return error(EXIT_USAGE, "usage: mdrill list (unexpected '%s')", argv[1]);
+	for (i = 0; i < n; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *e;
+		if (!d)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/%s/scenario.drill", dirs[i], e->d_name);
+			if (!is_file(path.buf))
+				continue;
+			for (j = 0; j < nnames; j++)
+				if (!strcmp(strchr(names[j], '\t') + 1, e->d_name))
+					break;
+			if (j < nnames)
+				continue; /* an earlier directory has it */
+			ALLOC_GROW(names, nnames + 1, alloc);
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/%s\t%s", dirs[i], e->d_name, e->d_name);
+			names[nnames++] = strbuf_detach(&path);
+		}
+		closedir(d);
+	}
+	/* Sort by scenario name, the part after the tab. */
+	for (i = 0; i < nnames; i++) {
+		char *tab = strchr(names[i], '\t');
+		struct strbuf sw = STRBUF_INIT;
+		*tab = '\0';
+		strbuf_addf(&sw, "%s\t%s", tab + 1, names[i]);
+		free(names[i]);
+		names[i] = strbuf_detach(&sw);
+	}
+	qsort(names, nnames, sizeof(*names), cmp_str);
+	for (i = 0; i < nnames; i++) {
+		struct scenario *sc;
+		char *tab = strchr(names[i], '\t');
+		*tab = '\0';
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/scenario.drill", tab + 1);
+		if (scenario_load(path.buf, NULL, 0, &sc, &err))
+			printf("%-20s (broken: %s)\n", names[i], err.buf);
+		else
+			printf("%-20s %s\n", names[i], sc->title ? sc->title : "");
+		scenario_free(sc);
+		free(names[i]);
+	}
+	if (!nnames)
+		printf("no scenarios found (looked in ./scenarios, beside the mdrill binary and $MDRILL_SCENARIOS)\n");
+	free(names);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return 0;
+}
+
+static void show_sql(const char *heading, const struct sql_section *sec)
+{
+	static const char *const dialects[] = { "", " (sqlite)", " (postgres)" };
+	size_t i;
+	for (i = 0; i < sec->nr; i++)
+		printf("\n%s%s:\n%s\n", heading, dialects[sec->v[i].dialect], sec->v[i].text);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	struct scenario *sc = NULL;
+	size_t i;
+	int rc;
+
+	if (argc != 2)
+		return error(EXIT_USAGE, "usage: mdrill show SCENARIO");
+	if ((rc = find_scenario(argv[1], &path)) != 0)
+		goto out;
+	if (scenario_load(path.buf, NULL, 0, &sc, &err)) {
+		rc = error(EXIT_USAGE, "%s", err.buf);
+		goto out;
+	}
+	printf("%s: %s\n", sc->name, sc->title ? sc->title : "");
+	if (sc->essay)
+		printf("essay: %s\n", sc->essay);
+	printf("file: %s\n", sc->path);
+	if (sc->story.len)
+		printf("\n%s", sc->story.buf);
+	printf("\nparameters (change with --set NAME=VALUE):\n");
+	for (i = 0; i < sc->nparams; i++)
+		printf("  %-12s %s\n", sc->params[i].name, sc->params[i].value);
+	show_sql("schema", &sc->schema);
+	for (i = 0; i < sc->nmigrations; i++) {
+		struct strbuf h = STRBUF_INIT;
+		strbuf_addf(&h, "migration %s", sc->migrations[i].name);
+		show_sql(h.buf, &sc->migrations[i].sql);
+		strbuf_release(&h);
+	}
+	printf("\napp versions:\n");
+	for (i = 0; i < sc->napps; i++) {
+		size_t t;
+		printf("  %s:", sc->apps[i].name);
+		for (t = 0; t < sc->apps[i].ntx; t++)
+			printf(" %s (weight %u)", sc->apps[i].tx[t].name, sc->apps[i].tx[t].weight);
+		printf("\n");
+	}
+	printf("\ntimeline:\n");
+	for (i = 0; i < sc->ntimeline; i++) {
+		const struct tl_event *ev = &sc->timeline[i];
+		printf("  at %-8ld ", ev->tick);
+		switch (ev->action) {
+		case TL_START: printf("start %s clients=%d\n", sc->apps[ev->version].name, ev->clients); break;
+		case TL_DEPLOY: printf("deploy %s fraction=%g\n", sc->apps[ev->version].name, ev->fraction); break;
+		case TL_MIGRATE: printf("migrate %s\n", sc->migrations[ev->migration].name); break;
+		case TL_FIX: printf("fix (the fix under test is applied here)\n"); break;
+		case TL_END: printf("end\n"); break;
+		}
+	}
+	{
+		struct strbuf fx = STRBUF_INIT;
+		DIR *d;
+		strbuf_addf(&fx, "%s/fixes", sc->dir);
+		d = opendir(fx.buf);
+		if (d) {
+			struct dirent *e;
+			char **names = NULL;
+			size_t n = 0, alloc = 0;
+			while ((e = readdir(d)) != NULL)
+				if (e->d_name[0] != '.') {
+					ALLOC_GROW(names, n + 1, alloc);
+					names[n++] = xstrdup(e->d_name);
+				}
+			closedir(d);
+			qsort(names, n, sizeof(*names), cmp_str);
+			printf("\nfix templates:\n");
+			for (i = 0; i < n; i++) {
+				printf("  %s/%s\n", fx.buf, names[i]);
+				free(names[i]);
+			}
+			free(names);
+		}
+		strbuf_release(&fx);
+	}
+	rc = 0;
+out:
+	scenario_free(sc);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return rc;
+}
+
+struct run_opts {
+	const char *scenario;
+	const char *fix;
+	int down;
+	uint64_t seed;
+	struct param_set *sets;
+	size_t nsets, sets_alloc;
+	int json;
+	int keep;
+	const char *db;
+};
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const char run_usage[] =
+	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--seed N] [--set NAME=VALUE]... "
+	"[--json] [--keep]";
+
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	int i;
+	memset(o, 0, sizeof(*o));
+	o->seed = 1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+		if (!strncmp(a, "--", 2) && strchr(a, '=') &&
+		    (!strncmp(a, "--fix=", 6) || !strncmp(a, "--seed=", 7) || !strncmp(a, "--set=", 6) ||
+		     !strncmp(a, "--db=", 5)))
+			val = strchr(a, '=') + 1;
+#define TAKES(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == '\0' || a[strlen(name)] == '='))
+#define NEXT() (val ? val : (i + 1 < argc ? argv[++i] : NULL))
+		if (TAKES("--fix")) {
+			if (!(o->fix = NEXT()))
+				return error(EXIT_USAGE, "--fix needs a file\n%s", run_usage);
+		} else if (!strcmp(a, "--down")) {
+			o->down = 1;
+		} else if (TAKES("--seed")) {
+			const char *v = NEXT();
+			if (!v || parse_u64(v, &o->seed))
+				return error(EXIT_USAGE, "--seed needs a whole number, not '%s'", v ? v : "");
+		} else if (TAKES("--set")) {
+			const char *v = NEXT();
+			char *eq;
+			if (!v || !(eq = strchr(v, '=')) || eq == v)
+				return error(EXIT_USAGE, "--set needs NAME=VALUE, not '%s'", v ? v : "");
+			ALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
+			*eq = '\0';
+			o->sets[o->nsets].name = v;
+			o->sets[o->nsets++].value = eq + 1;
+		} else if (TAKES("--db")) {
+			if (!(o->db = NEXT()))
+				return error(EXIT_USAGE, "--db needs a target");
+		} else if (!strcmp(a, "--json")) {
+			o->json = 1;
+		} else if (!strcmp(a, "--keep")) {
+			o->keep = 1;
+		} else if (a[0] == '-' && a[1]) {
+			return error(EXIT_USAGE, "unknown option '%s'\n%s", a, run_usage);
+		} else if (!o->scenario) {
+			o->scenario = a;
+		} else {
+			return error(EXIT_USAGE, "unexpected argument '%s'\n%s", a, run_usage);
+		}
+#undef TAKES
+#undef NEXT
+	}
+	if (!o->scenario)
+		return error(EXIT_USAGE, "which scenario? (see 'mdrill list')\n%s", run_usage);
+	if (!o->fix == !o->down)
+		return error(EXIT_USAGE, "give exactly one of --fix FILE.sql and --down\n%s", run_usage);
+	return 0;
+}
+
+/* Find the fix file: as given, else relative to the scenario's directory. */
+static int find_fix(const char *fix, const struct scenario *sc, struct strbuf *out)
+{
+	strbuf_reset(out);
+	strbuf_addstr(out, fix);
+	if (is_file(out->buf))
+		return 0;
+	if (fix[0] != '/') {
+		strbuf_reset(out);
+		strbuf_addf(out, "%s/%s", sc->dir, fix);
+		if (is_file(out->buf))
+			return 0;
+	}
+	return error(EXIT_USAGE, "no fix file '%s'", fix);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, fixpath = STRBUF_INIT,
+		      out = STRBUF_INIT, kept = STRBUF_INIT;
+	struct scenario *sc = NULL;
+	struct sql_script fix = { 0 };
+	const struct db_driver *drv = &db_sqlite_driver;
+	struct drill d;
+	struct drill_opts dopts;
+	struct probe_table *probes = NULL;
+	size_t nprobes = 0;
+	struct oracle_input oin;
+	struct oracle_result ores;
+	struct scorecard card;
+	int rc, have_drill = 0, have_card = 0;
+
+	memset(&ores, 0, sizeof(ores));
+	memset(&d, 0, sizeof(d));
+	if ((rc = parse_run(argc, argv, &o)) != 0)
+		goto out;
+	if ((rc = find_scenario(o.scenario, &path)) != 0)
+		goto out;
+	if (scenario_load(path.buf, o.sets, o.nsets, &sc, &err)) {
+		rc = error(EXIT_USAGE, "%s", err.buf);
+		goto out;
+	}
+	if (o.db && strcmp(o.db, "sqlite") && strcmp(o.db, "sqlite:")) {
+		rc = error(EXIT_USAGE, "unknown --db '%s' (this build drills on 'sqlite')", o.db);
+		goto out;
+	}
+	if (o.down) {
+		int m = scenario_migration(sc, "down");
+		const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, drv->dialect) : NULL;
+		if (!v) {
+			rc = error(EXIT_USAGE, "%s: the scenario has no '-- @migration down' for %s",
+				   sc->path, drv->name);
+			goto out;
+		}
+		sql_split(v->text, v->line, &fix);
+		strbuf_addf(&fixpath, "%s (down migration)", sc->path);
+	} else {
+		if ((rc = find_fix(o.fix, sc, &fixpath)) != 0)
+			goto out;
+		if (fixfile_load(fixpath.buf, drv->dialect, &fix, &err)) {
+			rc = error(EXIT_USAGE, "%s", err.buf);
+			goto out;
+		}
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.drv = drv;
+	dopts.seed = o.seed;
+	dopts.fix_label = o.down ? "down migration" : o.fix;
+	dopts.fix = &fix;
+	dopts.fix_is_down = o.down;
+	dopts.stop = &stop_flag;
+	have_drill = 1;
+	rc = drill_run(&d, sc, &dopts, &err);
+	if (rc == DRILL_EINPUT) {
+		rc = error(EXIT_USAGE, "%s", err.buf);
+		goto out;
+	} else if (rc == DRILL_EINTR) {
+		rc = error(EXIT_INTR, "%s; the disposable database is removed", err.buf);
+		goto out;
+	} else if (rc) {
+		rc = error(EXIT_ENGINE, "%s", err.buf);
+		goto out;
+	}
+
+	probe_run(sc, drv, d.admin, &probes, &nprobes);
+	memset(&oin, 0, sizeof(oin));
+	oin.ledger = &d.ledger;
+	oin.probes = probes;
+	oin.nprobes = nprobes;
+	oin.defaults = sc->defaults;
+	oin.ndefaults = sc->ndefaults;
+	scorecard_window(&d, &oin.incident_start, &oin.incident_end);
+	oracle_check(&oin, &ores);
+	scorecard_build(&card, &d, &ores, probes, nprobes);
+	have_card = 1;
+
+	if (o.json)
+		report_json_render(&card, &out, 0);
+	else
+		report_terminal_render(&card, &out,
+				       isatty(STDOUT_FILENO) && !getenv("NO_COLOR") ? REPORT_COLOR : 0);
+	fwrite(out.buf, 1, out.len, stdout);
+	fflush(stdout);
+	rc = card.pass ? EXIT_PASS : EXIT_FAIL;
+out:
+	if (have_drill) {
+		drill_release(&d, o.keep && rc != EXIT_INTR, &kept);
+		if (kept.len)
+			fprintf(stderr, "mdrill: kept the drill database at %s\n", kept.buf);
+	}
+	if (have_card)
+		scorecard_release(&card);
+	oracle_result_release(&ores);
+	probe_tables_free(probes, nprobes);
+	sql_script_release(&fix);
+	scenario_free(sc);
+	free(o.sets);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	strbuf_release(&fixpath);
+	strbuf_release(&out);
+	strbuf_release(&kept);
+	return rc;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "list", cmd_list, "mdrill list                      one line per scenario" },
+	{ "show", cmd_show, "mdrill show SCENARIO             story, schema, migrations, timeline, fixes" },
+	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--seed N] [--set NAME=VALUE]...\n"
+			  "                                 [--json] [--keep]" },
+	{ "help", cmd_help, "mdrill help                      this text" },
+};
+
+static int cmd_help(int argc, char **argv)
+{
+	size_t i;
+	(void)argc;
+	(void)argv;
+	printf("mdrill: practise rolling forward from a bad database migration\n\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		printf("  %s\n", commands[i].usage);
+	printf("\nexit status: 0 pass, 1 fail, 2 bad input or usage, 3 the drill could not run, "
+	       "130 interrupted\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	if (argc < 2) {
+		cmd_help(argc, argv);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc, argv);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	return error(EXIT_USAGE, "unknown command '%s' (try 'mdrill help')", argv[1]);
+}

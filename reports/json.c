@@ -1,0 +1,268 @@
+/*
+** The JSON renderer.  One object, keys in a fixed order, numbers printed
+** with fixed precision and no wall-clock time or machine path anywhere, so
+** the same scenario, fix and seed give byte-identical output.
+*/
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../scoring/oracle.h"
+
+#define FORMAT_VERSION 1
+
+static const struct report_format formats[] = {
+	{ "terminal", "txt", report_terminal_render },
+	{ "json", "json", report_json_render },
+};
+
+const struct report_format *report_find(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(formats[i].name, name))
+			return &formats[i];
+	return NULL;
+}
+
+void json_add_string(struct strbuf *out, const char *s)
+{
+	if (!s) {
+		strbuf_addstr(out, "null");
+		return;
+	}
+	strbuf_addch(out, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '"': strbuf_addstr(out, "\\\""); break;
+		case '\\': strbuf_addstr(out, "\\\\"); break;
+		case '\n': strbuf_addstr(out, "\\n"); break;
+		case '\r': strbuf_addstr(out, "\\r"); break;
+		case '\t': strbuf_addstr(out, "\\t"); break;
+		default:
+			if (c < 0x20)
+				strbuf_addf(out, "\\u%04x", c);
+			else
+				strbuf_addch(out, (char)c);
+		}
+	}
+	strbuf_addch(out, '"');
+}
+
+static void key(struct strbuf *out, int *first, const char *k)
+{
+	strbuf_addstr(out, *first ? "" : ",");
+	*first = 0;
+	json_add_string(out, k);
+	strbuf_addch(out, ':');
+}
+
+static void kv_str(struct strbuf *out, int *first, const char *k, const char *v)
+{
+	key(out, first, k);
+	json_add_string(out, v);
+}
+
+static void kv_int(struct strbuf *out, int *first, const char *k, long long v)
+{
+	key(out, first, k);
+	strbuf_addf(out, "%lld", v);
+}
+
+static void kv_tick(struct strbuf *out, int *first, const char *k, long long v)
+{
+	key(out, first, k);
+	if (v < 0)
+		strbuf_addstr(out, "null");
+	else
+		strbuf_addf(out, "%lld", v);
+}
+
+static void kv_bool(struct strbuf *out, int *first, const char *k, int v)
+{
+	key(out, first, k);
+	strbuf_addstr(out, v ? "true" : "false");
+}
+
+static void counts(struct strbuf *out, const struct oracle_counts *c)
+{
+	int f = 1;
+	double ratio = c->expected ? (double)c->n[OC_PRESERVED] / (double)c->expected : 1.0;
+	strbuf_addch(out, '{');
+	kv_int(out, &f, "expected", (long long)c->expected);
+	kv_int(out, &f, "preserved", (long long)c->n[OC_PRESERVED]);
+	kv_int(out, &f, "lost_rows", (long long)c->n[OC_LOST_ROW]);
+	kv_int(out, &f, "lost_fields", (long long)c->n[OC_LOST_FIELD]);
+	kv_int(out, &f, "corrupted", (long long)c->n[OC_CORRUPTED]);
+	kv_int(out, &f, "phantom", (long long)c->n[OC_PHANTOM]);
+	kv_int(out, &f, "indeterminate", (long long)c->indeterminate);
+	key(out, &f, "ratio");
+	strbuf_addf(out, "%.6f", ratio);
+	strbuf_addch(out, '}');
+}
+
+static void migration(struct strbuf *out, const struct sc_migration *m, int is_fix, int is_down)
+{
+	int f = 1;
+	strbuf_addch(out, '{');
+	if (is_fix) {
+		kv_str(out, &f, "label", m->label);
+		kv_str(out, &f, "kind", is_down ? "down" : "fix");
+	}
+	kv_bool(out, &f, "ran", m->ran);
+	kv_bool(out, &f, "applied", m->completed);
+	kv_int(out, &f, "statements", (long long)m->statements);
+	kv_int(out, &f, "applied_statements", (long long)m->applied);
+	key(out, &f, "failed_statement");
+	if (m->failed_statement)
+		strbuf_addf(out, "%d", m->failed_statement);
+	else
+		strbuf_addstr(out, "null");
+	key(out, &f, "failed_line");
+	if (m->failed_line)
+		strbuf_addf(out, "%d", m->failed_line);
+	else
+		strbuf_addstr(out, "null");
+	kv_str(out, &f, "failed_sql", m->failed_sql);
+	kv_str(out, &f, "error", m->error);
+	kv_str(out, &f, "error_class", m->error_class);
+	kv_tick(out, &f, "start_tick", m->start);
+	kv_tick(out, &f, "end_tick", m->end);
+	kv_int(out, &f, "waited_ticks", (long long)m->waited);
+	strbuf_addch(out, '}');
+}
+
+void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned flags)
+{
+	int f = 1, g;
+	size_t i;
+	int ph, w;
+
+	(void)flags;
+	strbuf_addch(out, '{');
+	kv_int(out, &f, "format_version", FORMAT_VERSION);
+	kv_str(out, &f, "scenario", s->scenario);
+	kv_str(out, &f, "title", s->title);
+	kv_str(out, &f, "essay", s->essay);
+	kv_str(out, &f, "engine", s->engine);
+	kv_int(out, &f, "seed", (long long)s->seed);
+	key(out, &f, "params");
+	strbuf_addch(out, '{');
+	for (g = 1, i = 0; i < s->nparams; i++)
+		kv_str(out, &g, s->param_names[i], s->param_values[i]);
+	strbuf_addch(out, '}');
+	key(out, &f, "fix");
+	migration(out, &s->fix, 1, s->fix_is_down);
+	key(out, &f, "bad_migration");
+	migration(out, &s->bad, 0, 0);
+
+	key(out, &f, "ticks");
+	g = 1;
+	strbuf_addch(out, '{');
+	kv_tick(out, &g, "bad_start", s->bad.start);
+	kv_tick(out, &g, "fix_start", s->fix.start);
+	kv_tick(out, &g, "fix_end", s->fix.end);
+	kv_tick(out, &g, "end", s->end_tick);
+	kv_tick(out, &g, "drained", s->last_tick);
+	strbuf_addch(out, '}');
+
+	key(out, &f, "phases");
+	strbuf_addch(out, '[');
+	for (g = 1, ph = 0; ph < PH_COUNT; ph++) {
+		for (i = 0; i < s->nversions; i++) {
+			int h = 1;
+			strbuf_addstr(out, g ? "" : ",");
+			g = 0;
+			strbuf_addch(out, '{');
+			kv_str(out, &h, "name", phase_name(ph));
+			kv_str(out, &h, "version", s->versions[i]);
+			kv_int(out, &h, "committed", (long long)s->committed[i][ph]);
+			kv_int(out, &h, "failed", (long long)s->failed[i][ph]);
+			strbuf_addch(out, '}');
+		}
+	}
+	strbuf_addch(out, ']');
+
+	key(out, &f, "preservation");
+	{
+		int h = 1;
+		strbuf_addch(out, '{');
+		kv_int(out, &h, "expected", (long long)s->total.expected);
+		kv_int(out, &h, "preserved", (long long)s->total.n[OC_PRESERVED]);
+		kv_int(out, &h, "lost_rows", (long long)s->total.n[OC_LOST_ROW]);
+		kv_int(out, &h, "lost_fields", (long long)s->total.n[OC_LOST_FIELD]);
+		kv_int(out, &h, "corrupted", (long long)s->total.n[OC_CORRUPTED]);
+		kv_int(out, &h, "phantom", (long long)s->total.n[OC_PHANTOM]);
+		kv_int(out, &h, "indeterminate", (long long)s->total.indeterminate);
+		kv_int(out, &h, "rows_lost", (long long)s->rows_lost);
+		kv_int(out, &h, "phantom_rows_unexpected", (long long)s->extra_phantoms);
+		key(out, &h, "ratio");
+		strbuf_addf(out, "%.6f", s->ratio);
+		key(out, &h, "windows");
+		strbuf_addch(out, '{');
+		for (g = 1, w = 0; w < OW_COUNT; w++) {
+			key(out, &g, oracle_window_name(w));
+			counts(out, &s->win[w]);
+		}
+		strbuf_addch(out, '}');
+		kv_int(out, &h, "findings", (long long)s->nfindings);
+		key(out, &h, "examples");
+		strbuf_addch(out, '[');
+		for (i = 0; i < s->nexamples; i++) {
+			const struct sc_example *e = &s->examples[i];
+			int k = 1;
+			strbuf_addstr(out, i ? ",{" : "{");
+			kv_str(out, &k, "class", oracle_class_name(e->cls));
+			kv_str(out, &k, "window", oracle_window_name(e->window));
+			kv_str(out, &k, "table", e->table);
+			kv_str(out, &k, "key", e->key);
+			kv_str(out, &k, "field", e->field);
+			kv_str(out, &k, "expected", e->expected);
+			kv_str(out, &k, "found", e->found);
+			kv_bool(out, &k, "found_absent", e->found_absent);
+			kv_str(out, &k, "why", e->why);
+			strbuf_addch(out, '}');
+		}
+		strbuf_addch(out, ']');
+		key(out, &h, "probe_notes");
+		strbuf_addch(out, '[');
+		for (i = 0; i < s->nnotes; i++) {
+			strbuf_addstr(out, i ? "," : "");
+			json_add_string(out, s->notes[i]);
+		}
+		strbuf_addstr(out, "]}");
+	}
+
+	key(out, &f, "blocking");
+	g = 1;
+	strbuf_addch(out, '{');
+	kv_int(out, &g, "max_ticks", (long long)s->blocked_max);
+	kv_int(out, &g, "total_ticks", (long long)s->blocked_total);
+	kv_int(out, &g, "fix_waited_ticks", (long long)s->fix.waited);
+	kv_int(out, &g, "drill_max_ticks", (long long)s->drill_blocked_max);
+	kv_int(out, &g, "busy", (long long)s->busy);
+	strbuf_addch(out, '}');
+
+	key(out, &f, "after_fix");
+	g = 1;
+	strbuf_addch(out, '{');
+	kv_int(out, &g, "committed", (long long)s->after_committed);
+	kv_int(out, &g, "failed", (long long)s->after_failed);
+	kv_str(out, &g, "top_failure_version", s->after_top.version);
+	kv_str(out, &g, "top_failure_class", s->after_top.error_class);
+	kv_str(out, &g, "top_failure_message", s->after_top.message);
+	strbuf_addch(out, '}');
+
+	kv_str(out, &f, "verdict", s->pass ? "pass" : "fail");
+	key(out, &f, "reasons");
+	strbuf_addch(out, '[');
+	for (i = 0; i < s->nreasons; i++) {
+		strbuf_addstr(out, i ? "," : "");
+		json_add_string(out, s->reasons[i]);
+	}
+	strbuf_addch(out, ']');
+	kv_int(out, &f, "score", s->score);
+	strbuf_addstr(out, "}\n");
+}

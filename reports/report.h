@@ -1,0 +1,29 @@
+/*
+** Renderers: one per output format, each turning a finished scorecard into
+** text.  They read nothing else, so any format can be tested from a
+** hand-built scorecard and compared with a golden file.
+*/
+#ifndef MDRILL_REPORT_H
+#define MDRILL_REPORT_H
+
+#include "../scoring/scorecard.h"
+#include "../sim/strbuf.h"
+
+#define REPORT_COLOR (1u << 0)   /* terminal: ANSI colours */
+
+struct report_format {
+	const char *name;
+	const char *ext;
+	void (*render)(const struct scorecard *s, struct strbuf *out, unsigned flags);
+};
+
+void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
+void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
+
+/** The format called name ("terminal", "json"), or NULL. */
+const struct report_format *report_find(const char *name);
+
+/** Append s to out as a JSON string, quotes included; NULL becomes null. */
+void json_add_string(struct strbuf *out, const char *s);
+
+#endif

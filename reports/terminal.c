@@ -1,0 +1,150 @@
+/*
+** The terminal scorecard: what a team reads at the end of a drill.  Plain
+** text; colour only when the caller asks (a terminal, NO_COLOR unset).
+*/
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../scoring/oracle.h"
+
+struct style {
+	const char *bold, *red, *green, *dim, *off;
+};
+
+static void add_value(struct strbuf *out, const char *v, int absent)
+{
+	if (absent)
+		strbuf_addstr(out, "(no row)");
+	else if (!v)
+		strbuf_addstr(out, "NULL");
+	else
+		strbuf_addf(out, "'%s'", v);
+}
+
+static void phases(const struct scorecard *s, struct strbuf *out, const struct style *st)
+{
+	size_t i;
+	int ph;
+	strbuf_addf(out, "%sPhases%s (transactions by app version)\n", st->bold, st->off);
+	strbuf_addf(out, "  %-22s", "");
+	for (ph = 0; ph < PH_COUNT; ph++)
+		strbuf_addf(out, "%10s", phase_name(ph));
+	strbuf_addch(out, '\n');
+	for (i = 0; i < s->nversions; i++) {
+		char label[64];
+		snprintf(label, sizeof(label), "%s committed", s->versions[i]);
+		strbuf_addf(out, "  %-22s", label);
+		for (ph = 0; ph < PH_COUNT; ph++)
+			strbuf_addf(out, "%10llu", (unsigned long long)s->committed[i][ph]);
+		strbuf_addch(out, '\n');
+		snprintf(label, sizeof(label), "%s failed", s->versions[i]);
+		strbuf_addf(out, "  %-22s", label);
+		for (ph = 0; ph < PH_COUNT; ph++) {
+			unsigned long long n = s->failed[i][ph];
+			if (n && ph == PH_AFTER)
+				strbuf_addf(out, "%s%10llu%s", st->red, n, st->off);
+			else
+				strbuf_addf(out, "%10llu", n);
+		}
+		strbuf_addch(out, '\n');
+	}
+	strbuf_addf(out, "  %sticks: bad migration %lld, fix %lld to %lld, end %lld%s\n\n", st->dim,
+		    (long long)s->bad.start, (long long)s->fix.start, (long long)s->fix.end,
+		    (long long)s->end_tick, st->off);
+}
+
+static void counts_row(struct strbuf *out, const char *name, const struct oracle_counts *c)
+{
+	double ratio = c->expected ? (double)c->n[OC_PRESERVED] / (double)c->expected : 1.0;
+	strbuf_addf(out, "  %-10s%10llu%10llu%10llu%10llu%10llu%10llu%9.4f\n", name,
+		    (unsigned long long)c->expected, (unsigned long long)c->n[OC_PRESERVED],
+		    (unsigned long long)c->n[OC_LOST_ROW], (unsigned long long)c->n[OC_LOST_FIELD],
+		    (unsigned long long)c->n[OC_CORRUPTED], (unsigned long long)c->n[OC_PHANTOM], ratio);
+}
+
+static void preservation(const struct scorecard *s, struct strbuf *out, const struct style *st)
+{
+	size_t i;
+	int w;
+	strbuf_addf(out, "%sPreservation%s (facts: one field of one row, as acknowledged)\n",
+		    st->bold, st->off);
+	strbuf_addf(out, "  %-10s%10s%10s%10s%10s%10s%10s%9s\n", "written", "expected", "kept",
+		    "lost row", "lost fld", "corrupt", "phantom", "ratio");
+	for (w = 0; w < OW_COUNT; w++)
+		counts_row(out, oracle_window_name(w), &s->win[w]);
+	counts_row(out, "total", &s->total);
+	strbuf_addf(out, "  %sratio %.4f over %llu facts; %llu rows lost; %llu phantom rows nobody wrote%s\n",
+		    st->dim, s->ratio, (unsigned long long)s->total.expected,
+		    (unsigned long long)s->rows_lost, (unsigned long long)s->extra_phantoms, st->off);
+	if (s->nexamples) {
+		size_t n = s->nexamples < 5 ? s->nexamples : 5;
+		strbuf_addf(out, "  examples (%zu of %llu):\n", n, (unsigned long long)s->nfindings);
+		for (i = 0; i < n; i++) {
+			const struct sc_example *e = &s->examples[i];
+			strbuf_addf(out, "    %s%-10s%s %s[%s].%s (%s): expected ", st->red,
+				    oracle_class_name(e->cls), st->off, e->table, e->key ? e->key : "NULL",
+				    e->field, oracle_window_name(e->window));
+			add_value(out, e->expected, 0);
+			strbuf_addstr(out, ", found ");
+			add_value(out, e->found, e->found_absent);
+			strbuf_addf(out, "%s  %s%s\n", st->dim, e->why, st->off);
+		}
+	}
+	for (i = 0; i < s->nnotes; i++)
+		strbuf_addf(out, "  note: %s\n", s->notes[i]);
+	strbuf_addch(out, '\n');
+}
+
+static void fix(const struct scorecard *s, struct strbuf *out, const struct style *st)
+{
+	const struct sc_migration *m = &s->fix;
+	const char *what = s->fix_is_down ? "Down migration" : "Fix";
+
+	strbuf_addf(out, "%s%s%s %s: ", st->bold, what, st->off, m->label ? m->label : "(none)");
+	if (!m->ran)
+		strbuf_addstr(out, "never ran\n");
+	else
+		strbuf_addf(out, "%zu of %zu statements applied, ticks %lld to %lld\n", m->applied,
+			    m->statements, (long long)m->start, (long long)m->end);
+	if (m->error) {
+		strbuf_addf(out, "  %s", st->red);
+		if (m->failed_statement)
+			strbuf_addf(out, "failed at statement %d (line %d): ", m->failed_statement,
+				    m->failed_line);
+		strbuf_addf(out, "%s [%s]%s\n", m->error, m->error_class, st->off);
+		if (m->failed_sql)
+			strbuf_addf(out, "  %s%.200s%s\n", st->dim, m->failed_sql, st->off);
+	}
+	if (s->bad.error)
+		strbuf_addf(out, "  the bad migration itself failed at statement %d: %s\n",
+			    s->bad.failed_statement, s->bad.error);
+	strbuf_addf(out, "%sBlocking%s during the fix: writers waited at most %lld ticks (%lld in all); "
+		    "the fix waited %lld ticks; busy timeout %ld\n\n", st->bold, st->off,
+		    (long long)s->blocked_max, (long long)s->blocked_total, (long long)s->fix.waited,
+		    s->busy);
+}
+
+void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsigned flags)
+{
+	static const struct style plain = { "", "", "", "", "" };
+	static const struct style color = { "\033[1m", "\033[31m", "\033[32m", "\033[2m", "\033[0m" };
+	const struct style *st = (flags & REPORT_COLOR) ? &color : &plain;
+	size_t i;
+
+	strbuf_addf(out, "%smdrill%s %s on %s, seed %llu\n", st->bold, st->off, s->scenario, s->engine,
+		    (unsigned long long)s->seed);
+	if (s->title)
+		strbuf_addf(out, "  %s", s->title);
+	if (s->essay)
+		strbuf_addf(out, "  %s(essay: %s)%s", st->dim, s->essay, st->off);
+	strbuf_addstr(out, "\n\n");
+	phases(s, out, st);
+	preservation(s, out, st);
+	fix(s, out, st);
+	strbuf_addf(out, "%sVerdict: %s%s%s   score %d/100\n", st->bold,
+		    s->pass ? st->green : st->red, s->pass ? "PASS" : "FAIL", st->off, s->score);
+	for (i = 0; i < s->nreasons; i++)
+		strbuf_addf(out, "  - %s\n", s->reasons[i]);
+}

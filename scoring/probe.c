@@ -1,0 +1,195 @@
+/*
+** The probe runner, with the one rewrite it allows itself: reading a column
+** that no longer exists as NULL.  That is what an application reading the
+** final schema would get for the data the migration dropped.
+*/
+#include "probe.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../sim/alloc.h"
+#include "../sim/sqltext.h"
+
+#define MAX_REWRITES 16
+
+static int row_cb(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	struct probe_table *t = ctx;
+	size_t i;
+
+	if (!t->cols) {
+		t->ncols = (size_t)ncol;
+		t->cols = xcalloc((size_t)ncol, sizeof(*t->cols));
+		for (i = 0; i < (size_t)ncol; i++)
+			t->cols[i] = xstrdup(names[i]);
+	}
+	ALLOC_GROW(t->cells, (t->nrows + 1) * t->ncols, t->cells_alloc);
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * t->ncols + i] = i < (size_t)ncol ? xstrdup(vals[i]) : NULL;
+	t->nrows++;
+	return 0;
+}
+
+static int ident_char(int c)
+{
+	return isalnum(c) || c == '_' || c == '.' || (c & 0x80);
+}
+
+int probe_null_column(const char *sql, const char *token, struct strbuf *out)
+{
+	const char *col = strrchr(token, '.');
+	size_t tl = strlen(token), i = 0, select_at = 0, from_at = 0;
+	int depth = 0, replaced = 0;
+
+	col = col ? col + 1 : token;
+	/* Find the outermost select list: after the first SELECT, before its FROM. */
+	while (sql[i]) {
+		size_t j = sql_skip_quoted(sql, i);
+		if (j != i) {
+			i = j;
+			continue;
+		}
+		if (sql[i] == '(')
+			depth++;
+		else if (sql[i] == ')')
+			depth--;
+		else if (depth == 0 && (i == 0 || !ident_char((unsigned char)sql[i - 1]))) {
+			if (!select_at && !strncasecmp(sql + i, "select", 6) &&
+			    !ident_char((unsigned char)sql[i + 6]))
+				select_at = i + 6;
+			else if (select_at && !from_at && !strncasecmp(sql + i, "from", 4) &&
+				 !ident_char((unsigned char)sql[i + 4]))
+				from_at = i;
+		}
+		i++;
+	}
+	if (!from_at)
+		from_at = i;
+	for (i = 0; sql[i];) {
+		size_t j = sql_skip_quoted(sql, i);
+		if (j != i) {
+			strbuf_add(out, sql + i, j - i);
+			i = j;
+			continue;
+		}
+		if ((i == 0 || !ident_char((unsigned char)sql[i - 1])) &&
+		    !strncasecmp(sql + i, token, tl) && !ident_char((unsigned char)sql[i + tl])) {
+			const char *k = sql + i + tl;
+			while (isspace((unsigned char)*k))
+				k++;
+			/* An alias follows already: NULL alone keeps it. */
+			if (i >= select_at && i < from_at && strncasecmp(k, "as", 2) &&
+			    *k != '"' && !(isalpha((unsigned char)*k) && strncasecmp(k, "from", 4)))
+				strbuf_addf(out, "NULL AS %s", col);
+			else
+				strbuf_addstr(out, "NULL");
+			i += tl;
+			replaced = 1;
+			continue;
+		}
+		strbuf_addch(out, sql[i++]);
+	}
+	return replaced;
+}
+
+/* The column a "no such column" message names, in token (as written in SQL). */
+static int missing_column(const char *msg, struct strbuf *token)
+{
+	const char *p;
+	strbuf_reset(token);
+	if ((p = strstr(msg, "no such column: ")) != NULL) {
+		p += 16;
+		while (*p && !isspace((unsigned char)*p))
+			strbuf_addch(token, *p++);
+	} else if ((p = strstr(msg, "column ")) != NULL && strstr(p, "does not exist")) {
+		p += 7;
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				strbuf_addch(token, *p);
+		} else {
+			while (*p && !isspace((unsigned char)*p))
+				strbuf_addch(token, *p++);
+		}
+	}
+	return token->len > 0;
+}
+
+static void table_clear_rows(struct probe_table *t)
+{
+	size_t i;
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	for (i = 0; i < t->ncols; i++)
+		free(t->cols[i]);
+	free(t->cols);
+	t->cols = NULL;
+	t->ncols = 0;
+	t->nrows = 0;
+}
+
+static void probe_one(const struct probe *pr, const struct db_driver *drv, struct db_conn *c,
+		      struct probe_table *t)
+{
+	const struct sql_variant *v = sql_section_pick(&pr->sql, drv->dialect);
+	struct strbuf sql = STRBUF_INIT, next = STRBUF_INIT, err = STRBUF_INIT, tok = STRBUF_INIT;
+	int cls, tries;
+
+	t->table = xstrdup(pr->table);
+	if (!v) {
+		t->error = xstrdup("the probe has no SQL for this engine");
+		return;
+	}
+	strbuf_addstr(&sql, v->text);
+	strbuf_rtrim(&sql);
+	if (sql.len && sql.buf[sql.len - 1] == ';')
+		strbuf_setlen(&sql, sql.len - 1);
+	for (tries = 0; tries <= MAX_REWRITES; tries++) {
+		table_clear_rows(t);
+		if (!db_exec_now(drv, c, sql.buf, 0, NULL, row_cb, t, &cls, &err))
+			break;
+		strbuf_reset(&next);
+		if (cls != DBE_MISSING || !missing_column(err.buf, &tok) ||
+		    !probe_null_column(sql.buf, tok.buf, &next) || tries == MAX_REWRITES) {
+			table_clear_rows(t);
+			t->error = xstrdup(err.buf);
+			break;
+		}
+		t->missing = xrealloc(t->missing, (t->nmissing + 1) * sizeof(*t->missing));
+		t->missing[t->nmissing++] = xstrdup(strrchr(tok.buf, '.') ? strrchr(tok.buf, '.') + 1 : tok.buf);
+		strbuf_reset(&sql);
+		strbuf_addstr(&sql, next.buf);
+	}
+	strbuf_release(&sql);
+	strbuf_release(&next);
+	strbuf_release(&err);
+	strbuf_release(&tok);
+}
+
+int probe_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
+	      struct probe_table **out, size_t *n)
+{
+	struct probe_table *t = xcalloc(sc->nprobes ? sc->nprobes : 1, sizeof(*t));
+	size_t i;
+	for (i = 0; i < sc->nprobes; i++)
+		probe_one(&sc->probes[i], drv, c, &t[i]);
+	*out = t;
+	*n = sc->nprobes;
+	return 0;
+}
+
+void probe_tables_free(struct probe_table *t, size_t n)
+{
+	size_t i, j;
+	for (i = 0; i < n; i++) {
+		table_clear_rows(&t[i]);
+		free(t[i].cells);
+		free(t[i].table);
+		free(t[i].error);
+		for (j = 0; j < t[i].nmissing; j++)
+			free(t[i].missing[j]);
+		free(t[i].missing);
+	}
+	free(t);
+}

@@ -1,0 +1,45 @@
+/*
+** Probes: the SELECTs, written against the final schema, that read back
+** what the database holds after the drill.  A probe that names a column the
+** final schema lost is run again with that column read as NULL, so the
+** facts in it count as lost fields and the rest of the table is still
+** checked; a probe that fails for any other reason leaves every fact of its
+** table unverifiable, which the oracle counts as lost.
+*/
+#ifndef MDRILL_PROBE_H
+#define MDRILL_PROBE_H
+
+#include <stddef.h>
+
+#include "../sim/db.h"
+#include "../sim/scenario.h"
+
+struct probe_table {
+	char *table;
+	char **cols;         /* column names; the first is the key */
+	size_t ncols;
+	char **cells;        /* nrows * ncols values; NULL is SQL NULL */
+	size_t nrows, cells_alloc;
+	char *error;         /* set when the probe could not run at all */
+	char **missing;      /* columns read as NULL: the final schema lacks them */
+	size_t nmissing;
+};
+
+/**
+ * Run every probe of sc through c.  *out receives an array of *n results,
+ * freed with probe_tables_free.  Returns 0; a failing probe is recorded in
+ * its result, not returned.
+ */
+int probe_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
+	      struct probe_table **out, size_t *n);
+
+void probe_tables_free(struct probe_table *t, size_t n);
+
+/**
+ * Rewrite probe sql so that the column written as token reads as NULL:
+ * "NULL AS column" in the select list, "NULL" elsewhere.  Exposed for tests.
+ * Returns 1 when something was replaced.
+ */
+int probe_null_column(const char *sql, const char *token, struct strbuf *out);
+
+#endif

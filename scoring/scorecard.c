@@ -1,0 +1,327 @@
+/*
+** Building the scorecard.  The score is one formula, documented in the
+** README: (100 for a pass, 49 for a fail) x preservation ratio x share of
+** post-fix transactions that committed x blocking factor (1 - min(1,
+** longest wait during the fix / busy) / 2), rounded.  Each factor is a
+** gate, and a failing fix can never outrank a passing one.
+*/
+#include "scorecard.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../sim/alloc.h"
+#include "../sim/db.h"
+
+static const char *const phase_names[PH_COUNT] = { "before", "incident", "fixing", "after" };
+
+const char *phase_name(int ph)
+{
+	return ph >= 0 && ph < PH_COUNT ? phase_names[ph] : "unknown";
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void add_reason(struct scorecard *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_reason(struct scorecard *s, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	s->reasons = xrealloc(s->reasons, (s->nreasons + 1) * sizeof(*s->reasons));
+	s->reasons[s->nreasons++] = strbuf_detach(&sb);
+}
+
+static void add_note(struct scorecard *s, char *note)
+{
+	s->notes = xrealloc(s->notes, (s->nnotes + 1) * sizeof(*s->notes));
+	s->notes[s->nnotes++] = note;
+}
+
+static void copy_mig(struct sc_migration *m, const struct drill *d, int idx)
+{
+	const struct mig_report *r;
+	memset(m, 0, sizeof(*m));
+	m->start = m->end = -1;
+	if (idx < 0)
+		return;
+	r = &d->migs[idx];
+	m->name = xstrdup(r->name);
+	m->label = xstrdup(r->label);
+	m->ran = r->start >= 0;
+	m->completed = r->completed;
+	m->statements = r->nstmts;
+	m->applied = r->applied;
+	m->failed_statement = r->failed;
+	m->failed_line = r->failed_line;
+	m->failed_sql = dup_or_null(r->failed_sql);
+	m->error = dup_or_null(r->error);
+	m->error_class = r->error ? xstrdup(db_errclass_name(r->errclass)) : NULL;
+	m->start = r->start;
+	m->end = r->end;
+	m->waited = r->waited;
+}
+
+void scorecard_window(const struct drill *d, int64_t *start, int64_t *end)
+{
+	*start = d->bad >= 0 ? d->migs[d->bad].start : -1;
+	*end = d->fix >= 0 && d->migs[d->fix].end >= 0 ? d->migs[d->fix].end : d->last_tick;
+}
+
+static int phase_of(const struct scorecard *s, int64_t tick)
+{
+	if (!s->bad.ran || tick < s->bad.start)
+		return PH_BEFORE;
+	if (!s->fix.ran || tick < s->fix.start)
+		return PH_INCIDENT;
+	if (tick <= s->fix.end)
+		return PH_FIXING;
+	return PH_AFTER;
+}
+
+static void tally(struct scorecard *s, const struct drill *d)
+{
+	const struct ledger *l = &d->ledger;
+	size_t i, j, nmsg = 0;
+	struct { uint32_t msg; uint16_t version; uint8_t cls; uint64_t n; } *msgs = NULL;
+	size_t msgs_alloc = 0;
+
+	for (i = 1; i < l->ntx; i++) {
+		const struct ledger_tx *t = &l->tx[i];
+		int ph = phase_of(s, t->invoke);
+		if (t->outcome == TX_OK)
+			s->committed[t->version][ph]++;
+		else
+			s->failed[t->version][ph]++;
+		if (ph != PH_AFTER)
+			continue;
+		if (t->outcome == TX_OK) {
+			s->after_committed++;
+			continue;
+		}
+		s->after_failed++;
+		for (j = 0; j < nmsg; j++)
+			if (msgs[j].msg == t->msg && msgs[j].version == t->version)
+				break;
+		if (j == nmsg) {
+			ALLOC_GROW(msgs, nmsg + 1, msgs_alloc);
+			msgs[nmsg].msg = t->msg;
+			msgs[nmsg].version = t->version;
+			msgs[nmsg].cls = t->errclass;
+			msgs[nmsg++].n = 0;
+		}
+		msgs[j].n++;
+	}
+	for (i = 0, j = 0; i < nmsg; i++)
+		if (msgs[i].n > msgs[j].n)
+			j = i;
+	if (nmsg) {
+		s->after_top.version = xstrdup(s->versions[msgs[j].version]);
+		s->after_top.error_class = xstrdup(db_errclass_name(msgs[j].cls));
+		s->after_top.message = xstrdup(ledger_str(l, msgs[j].msg) ? ledger_str(l, msgs[j].msg) : "");
+		s->after_top.count = msgs[j].n;
+	}
+	free(msgs);
+}
+
+static void blocking(struct scorecard *s, const struct drill *d)
+{
+	size_t i;
+	for (i = 0; i < d->env.nspans; i++) {
+		const struct blocked_span *b = &d->env.spans[i];
+		int64_t from = b->from, to = b->to;
+		if (b->who < 0)
+			continue; /* the migration's own waits are in fix.waited */
+		if (to - from > s->drill_blocked_max)
+			s->drill_blocked_max = to - from;
+		if (!s->fix.ran)
+			continue;
+		if (from < s->fix.start)
+			from = s->fix.start;
+		if (to > s->fix.end)
+			to = s->fix.end;
+		if (to <= from)
+			continue;
+		s->blocked_total += to - from;
+		if (to - from > s->blocked_max)
+			s->blocked_max = to - from;
+	}
+}
+
+static void examples(struct scorecard *s, const struct drill *d, const struct oracle_result *r)
+{
+	const struct ledger *l = &d->ledger;
+	size_t i, n = r->nfindings < SCORECARD_EXAMPLES ? r->nfindings : SCORECARD_EXAMPLES;
+
+	s->nfindings = r->nfindings;
+	s->examples = xcalloc(n ? n : 1, sizeof(*s->examples));
+	s->nexamples = n;
+	for (i = 0; i < n; i++) {
+		const struct oracle_finding *f = &r->findings[i];
+		struct sc_example *e = &s->examples[i];
+		e->cls = f->cls;
+		e->window = f->window;
+		e->table = xstrdup(ledger_str(l, f->table) ? ledger_str(l, f->table) : "?");
+		e->key = dup_or_null(f->key == LEDGER_NONE ? f->found : ledger_str(l, f->key));
+		e->field = xstrdup(f->field == LEDGER_ROW ? "(row)" : ledger_str(l, f->field));
+		if (f->expected == LEDGER_DELETED)
+			e->expected = xstrdup("(deleted)");
+		else if (f->expected == LEDGER_PRESENT)
+			e->expected = xstrdup("(present)");
+		else
+			e->expected = dup_or_null(ledger_str(l, f->expected));
+		e->found = dup_or_null(f->field == LEDGER_ROW ? NULL : f->found);
+		e->found_absent = f->found_absent;
+		e->why = xstrdup(f->why ? f->why : "");
+	}
+}
+
+void scorecard_build(struct scorecard *s, const struct drill *d, const struct oracle_result *r,
+		     const struct probe_table *probes, size_t nprobes)
+{
+	const struct scenario *sc = d->sc;
+	size_t i, j;
+	double a, b;
+
+	memset(s, 0, sizeof(*s));
+	s->scenario = xstrdup(sc->name);
+	s->title = dup_or_null(sc->title);
+	s->essay = dup_or_null(sc->essay);
+	s->engine = xstrdup(d->drv->name);
+	s->seed = d->seed;
+	s->busy = d->env.busy;
+	s->nparams = sc->nparams;
+	s->param_names = xcalloc(sc->nparams, sizeof(char *));
+	s->param_values = xcalloc(sc->nparams, sizeof(char *));
+	for (i = 0; i < sc->nparams; i++) {
+		s->param_names[i] = xstrdup(sc->params[i].name);
+		s->param_values[i] = xstrdup(sc->params[i].value);
+	}
+	s->nversions = sc->napps;
+	s->versions = xcalloc(sc->napps, sizeof(char *));
+	s->committed = xcalloc(sc->napps, sizeof(*s->committed));
+	s->failed = xcalloc(sc->napps, sizeof(*s->failed));
+	for (i = 0; i < sc->napps; i++)
+		s->versions[i] = xstrdup(sc->apps[i].name);
+	copy_mig(&s->bad, d, d->bad);
+	copy_mig(&s->fix, d, d->fix);
+	s->fix_is_down = d->fix_is_down;
+	s->end_tick = d->end_tick;
+	s->last_tick = d->last_tick;
+
+	tally(s, d);
+	blocking(s, d);
+
+	s->total = r->total;
+	memcpy(s->win, r->win, sizeof(s->win));
+	s->rows_lost = r->rows_lost;
+	s->extra_phantoms = r->extra_phantoms;
+	s->ratio = r->ratio;
+	examples(s, d, r);
+	for (i = 0; i < nprobes; i++) {
+		struct strbuf n = STRBUF_INIT;
+		if (probes[i].error) {
+			strbuf_addf(&n, "probe '%s' failed on the final schema: %s; every fact of '%s' "
+				    "counts as lost", probes[i].table, probes[i].error, probes[i].table);
+			add_note(s, strbuf_detach(&n));
+		}
+		for (j = 0; j < probes[i].nmissing; j++) {
+			strbuf_addf(&n, "column '%s.%s' is gone from the final schema; the probe read it "
+				    "as NULL, so its facts count as lost fields", probes[i].table,
+				    probes[i].missing[j]);
+			add_note(s, strbuf_detach(&n));
+		}
+	}
+
+	/* The verdict: every condition is a reason of its own. */
+	if (s->total.n[OC_PRESERVED] != s->total.expected || s->extra_phantoms)
+		add_reason(s, "%llu of %llu facts not preserved (%llu lost rows, %llu lost fields, "
+			   "%llu corrupted, %llu phantom)",
+			   (unsigned long long)(s->total.expected - s->total.n[OC_PRESERVED] + s->extra_phantoms),
+			   (unsigned long long)s->total.expected,
+			   (unsigned long long)s->total.n[OC_LOST_ROW],
+			   (unsigned long long)s->total.n[OC_LOST_FIELD],
+			   (unsigned long long)s->total.n[OC_CORRUPTED],
+			   (unsigned long long)s->total.n[OC_PHANTOM]);
+	if (!s->fix.ran)
+		add_reason(s, "the %s never ran", s->fix_is_down ? "down migration" : "fix");
+	else if (s->fix.error && s->fix.failed_statement)
+		add_reason(s, "the %s failed at statement %d: %s", s->fix_is_down ? "down migration" : "fix",
+			   s->fix.failed_statement, s->fix.error);
+	else if (s->fix.error)
+		add_reason(s, "the %s %s", s->fix_is_down ? "down migration" : "fix", s->fix.error);
+	if (s->after_failed)
+		add_reason(s, "%llu transactions failed after the fix; most often app %s: %s (%s)",
+			   (unsigned long long)s->after_failed, s->after_top.version,
+			   s->after_top.message, s->after_top.error_class);
+	if (s->fix.ran && !s->after_committed && !s->after_failed)
+		add_reason(s, "no transaction ran after the fix, so recovery is unproven "
+			      "(end the timeline later)");
+	s->pass = s->nreasons == 0;
+
+	a = s->after_committed + s->after_failed
+		    ? (double)s->after_committed / (double)(s->after_committed + s->after_failed)
+		    : 0.0;
+	b = s->busy > 0 ? (double)s->blocked_max / (double)s->busy : 0.0;
+	b = 1.0 - (b > 1.0 ? 1.0 : b) / 2.0;
+	/* A passing fix always outranks a failing one: 50 and over means pass. */
+	s->score = (int)floor((s->pass ? 100.0 : 49.0) * s->ratio * a * b + 0.5);
+}
+
+static void mig_release(struct sc_migration *m)
+{
+	free(m->name);
+	free(m->label);
+	free(m->failed_sql);
+	free(m->error);
+	free(m->error_class);
+}
+
+void scorecard_release(struct scorecard *s)
+{
+	size_t i;
+	free(s->scenario);
+	free(s->title);
+	free(s->engine);
+	free(s->essay);
+	for (i = 0; i < s->nparams; i++) {
+		free(s->param_names[i]);
+		free(s->param_values[i]);
+	}
+	free(s->param_names);
+	free(s->param_values);
+	for (i = 0; i < s->nversions; i++)
+		free(s->versions[i]);
+	free(s->versions);
+	free(s->committed);
+	free(s->failed);
+	mig_release(&s->bad);
+	mig_release(&s->fix);
+	for (i = 0; i < s->nexamples; i++) {
+		free(s->examples[i].table);
+		free(s->examples[i].key);
+		free(s->examples[i].field);
+		free(s->examples[i].expected);
+		free(s->examples[i].found);
+		free(s->examples[i].why);
+	}
+	free(s->examples);
+	for (i = 0; i < s->nnotes; i++)
+		free(s->notes[i]);
+	free(s->notes);
+	for (i = 0; i < s->nreasons; i++)
+		free(s->reasons[i]);
+	free(s->reasons);
+	free(s->after_top.version);
+	free(s->after_top.error_class);
+	free(s->after_top.message);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,95 @@
+/*
+** The scorecard: everything a report shows about one drill, worked out
+** once: the phases with committed and failed transactions per app version,
+** the oracle's preservation figures, how long writers were blocked during
+** the fix, what the fix did, the verdict and the score.  Renderers in
+** reports/ read only this.
+*/
+#ifndef MDRILL_SCORECARD_H
+#define MDRILL_SCORECARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../sim/scheduler.h"
+#include "oracle.h"
+#include "probe.h"
+
+enum phase { PH_BEFORE, PH_INCIDENT, PH_FIXING, PH_AFTER, PH_COUNT };
+
+#define SCORECARD_EXAMPLES 20
+
+struct sc_example {
+	int cls, window;
+	char *table, *key, *field;     /* field "(row)" for the row itself */
+	char *expected;                /* NULL for SQL NULL */
+	char *found;                   /* NULL for SQL NULL or absent */
+	int found_absent;
+	char *why;
+};
+
+struct sc_migration {
+	char *name, *label;
+	int ran, completed;
+	size_t statements, applied;
+	int failed_statement, failed_line;
+	char *failed_sql, *error, *error_class;
+	int64_t start, end, waited;
+};
+
+struct sc_failure {                /* the most common failure after the fix */
+	char *version, *error_class, *message;
+	uint64_t count;
+};
+
+struct scorecard {
+	char *scenario, *title, *engine, *essay;
+	uint64_t seed;
+	char **param_names, **param_values;
+	size_t nparams;
+	long busy;
+
+	size_t nversions;
+	char **versions;
+	uint64_t (*committed)[PH_COUNT];   /* [version][phase] */
+	uint64_t (*failed)[PH_COUNT];
+
+	struct sc_migration bad, fix;
+	int fix_is_down;
+	int64_t end_tick, last_tick;
+
+	struct oracle_counts total, win[OW_COUNT];
+	uint64_t rows_lost, extra_phantoms;
+	double ratio;
+	struct sc_example *examples;
+	size_t nexamples;
+	uint64_t nfindings;
+	char **notes;                      /* about the probes */
+	size_t nnotes;
+
+	int64_t blocked_max, blocked_total;   /* app writers, during the fix */
+	int64_t drill_blocked_max;            /* app writers, whole drill */
+
+	uint64_t after_committed, after_failed;
+	struct sc_failure after_top;
+
+	int pass;
+	char **reasons;
+	size_t nreasons;
+	int score;
+};
+
+/**
+ * Work out the scorecard of drill d from its oracle result and probes.
+ * Release with scorecard_release.
+ */
+void scorecard_build(struct scorecard *s, const struct drill *d, const struct oracle_result *r,
+		     const struct probe_table *probes, size_t nprobes);
+void scorecard_release(struct scorecard *s);
+
+/** Incident window bounds of d for the oracle: [*start, *end]. */
+void scorecard_window(const struct drill *d, int64_t *start, int64_t *end);
+
+const char *phase_name(int ph);
+
+#endif

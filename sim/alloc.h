@@ -1,0 +1,37 @@
+/*
+** Allocation that cannot fail: on exhaustion it prints and exits, so call
+** sites stay linear (git's xmalloc).  Every other module allocates here.
+*/
+#ifndef MDRILL_ALLOC_H
+#define MDRILL_ALLOC_H
+
+#include <stddef.h>
+#include <stdlib.h>
+
+/** malloc that exits on failure; free the result with free(). */
+void *xmalloc(size_t n);
+/** calloc that exits on failure; free the result with free(). */
+void *xcalloc(size_t nmemb, size_t size);
+/** realloc that exits on failure; free the result with free(). */
+void *xrealloc(void *p, size_t n);
+/** strdup that exits on failure; NULL stays NULL. */
+char *xstrdup(const char *s);
+/** Copy of the first n bytes of s, NUL-terminated; free with free(). */
+char *xstrndup(const char *s, size_t n);
+
+/*
+** Grow *arr (of *alloc elements of size elem) so that it holds at least
+** need elements.  Growth is geometric so appends are amortised O(1).
+*/
+#define ALLOC_GROW(arr, need, alloc)                                        \
+	do {                                                                \
+		if ((size_t)(need) > (size_t)(alloc)) {                     \
+			size_t alloc_new_ = (alloc) ? (size_t)(alloc) * 2 : 16; \
+			while (alloc_new_ < (size_t)(need))                 \
+				alloc_new_ *= 2;                            \
+			(arr) = xrealloc((arr), alloc_new_ * sizeof(*(arr))); \
+			(alloc) = alloc_new_;                               \
+		}                                                           \
+	} while (0)
+
+#endif

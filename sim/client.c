@@ -1,0 +1,424 @@
+/*
+** The virtual client's state machine.  A transaction is BEGIN, its
+** statements, COMMIT, each one tick; a lock sends the client into waiting,
+** retried on its later turns until 'busy' ticks pass, when it fails as a
+** real busy timeout would.  A retry is skipped when no transaction has ended
+** anywhere since the last try: no lock can have been released, so the call
+** would only say "busy" again.  That keeps the schedule identical and the
+** simulation fast.
+*/
+#include "client.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "gen.h"
+#include "sqltext.h"
+
+void plan_build(struct plan *p, const struct scenario *sc, const struct db_driver *drv)
+{
+	size_t a, t, s, k;
+
+	memset(p, 0, sizeof(*p));
+	p->napps = sc->napps;
+	p->tx = xcalloc(sc->napps, sizeof(*p->tx));
+	p->ntx = xcalloc(sc->napps, sizeof(*p->ntx));
+	for (a = 0; a < sc->napps; a++) {
+		const struct appver *app = &sc->apps[a];
+		p->ntx[a] = app->ntx;
+		p->tx[a] = xcalloc(app->ntx, sizeof(**p->tx));
+		for (t = 0; t < app->ntx; t++) {
+			const struct txdef *tx = &app->tx[t];
+			struct tx_plan *tp = &p->tx[a][t];
+			tp->nstmts = tx->nstmts;
+			tp->first = p->nstmts;
+			tp->stmts = xcalloc(tx->nstmts, sizeof(*tp->stmts));
+			p->nstmts += tx->nstmts;
+			for (s = 0; s < tx->nstmts; s++) {
+				struct strbuf sql = STRBUF_INIT;
+				struct stmt_plan *sp = &tp->stmts[s];
+				char **names;
+				size_t n;
+				sql_number_params(tx->stmts[s].sql, drv->param_prefix, &sql, &names, &n);
+				sp->sql = strbuf_detach(&sql);
+				sp->nparams = (int)n;
+				sp->var = xcalloc(n, sizeof(*sp->var));
+				for (k = 0; k < n; k++) {
+					size_t v;
+					for (v = 0; v < tx->nvars; v++)
+						if (!strcmp(tx->vars[v].name, names[k]))
+							break;
+					sp->var[k] = (int)v; /* the parser checked it exists */
+				}
+				sql_names_free(names, n);
+			}
+		}
+	}
+}
+
+void plan_release(struct plan *p)
+{
+	size_t a, t, s;
+	for (a = 0; a < p->napps; a++) {
+		for (t = 0; t < p->ntx[a]; t++) {
+			for (s = 0; s < p->tx[a][t].nstmts; s++) {
+				free(p->tx[a][t].stmts[s].sql);
+				free(p->tx[a][t].stmts[s].var);
+			}
+			free(p->tx[a][t].stmts);
+		}
+		free(p->tx[a]);
+	}
+	free(p->tx);
+	free(p->ntx);
+	memset(p, 0, sizeof(*p));
+}
+
+int client_init(struct client *c, int id, int version, uint64_t seed,
+		struct client_env *env, struct db *db, struct strbuf *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->version = version;
+	c->pending = -1;
+	c->blocked_since = -1;
+	c->state = CS_IDLE;
+	prng_seed(&c->rng, seed, 1000 + (uint64_t)id);
+	c->cache = xcalloc(env->plan->nstmts ? env->plan->nstmts : 1, sizeof(*c->cache));
+	return db_connect(env->drv, db, &c->conn, err);
+}
+
+void client_release(struct client *c, struct client_env *env)
+{
+	size_t i;
+	if (c->cache)
+		for (i = 0; i < env->plan->nstmts; i++)
+			db_finalize(env->drv, c->cache[i]);
+	free(c->cache);
+	if (c->conn) {
+		db_rollback(env->drv, c->conn);
+		db_disconnect(env->drv, c->conn);
+	}
+	for (i = 0; i < c->nvals; i++)
+		strbuf_release(&c->vals[i]);
+	free(c->vals);
+	free(c->isnull);
+	free(c->params);
+	memset(c, 0, sizeof(*c));
+}
+
+int client_in_tx(const struct client *c)
+{
+	return c->state == CS_BEGIN || c->state == CS_STMT || c->state == CS_COMMIT;
+}
+
+void env_add_span(struct client_env *env, int who, int64_t since)
+{
+	struct blocked_span *s;
+	ALLOC_GROW(env->spans, env->nspans + 1, env->spans_alloc);
+	s = &env->spans[env->nspans++];
+	s->from = since;
+	s->to = env->tick;
+	s->who = who;
+}
+
+int client_runnable(const struct client *c, const struct client_env *env, int64_t *deadline)
+{
+	if (c->state == CS_DONE)
+		return 0;
+	if (c->blocked_since < 0)
+		return 1;
+	*deadline = c->blocked_since + env->busy;
+	if (env->tick >= *deadline)
+		return 1;
+	return c->blocked_epoch != env->epoch &&
+	       env_may_try((struct client_env *)env, c->id, c->state != CS_BEGIN);
+}
+
+int env_may_try(struct client_env *env, int who, int holds_tx)
+{
+	if (!(env->drv->caps & DB_CAP_ONE_WRITER) || holds_tx || !env->nwait)
+		return 1;
+	return env->waitq[0] == who;
+}
+
+void env_wait(struct client_env *env, int who)
+{
+	size_t i;
+	for (i = 0; i < env->nwait; i++)
+		if (env->waitq[i] == who)
+			return;
+	ALLOC_GROW(env->waitq, env->nwait + 1, env->wait_alloc);
+	env->waitq[env->nwait++] = who;
+}
+
+void env_unwait(struct client_env *env, int who)
+{
+	size_t i;
+	for (i = 0; i < env->nwait; i++) {
+		if (env->waitq[i] == who) {
+			memmove(env->waitq + i, env->waitq + i + 1, (env->nwait - i - 1) * sizeof(int));
+			env->nwait--;
+			return;
+		}
+	}
+}
+
+static int leased(const struct client_env *env, uint32_t table, uint32_t key)
+{
+	size_t i;
+	for (i = 0; i < env->nleases; i++)
+		if (env->leases[i].table == table && env->leases[i].key == key)
+			return 1;
+	return 0;
+}
+
+static void lease(struct client_env *env, int client, uint32_t table, uint32_t key)
+{
+	ALLOC_GROW(env->leases, env->nleases + 1, env->leases_alloc);
+	env->leases[env->nleases].table = table;
+	env->leases[env->nleases].key = key;
+	env->leases[env->nleases++].client = client;
+}
+
+static void unlease_all(struct client_env *env, int client)
+{
+	size_t i = 0;
+	while (i < env->nleases) {
+		if (env->leases[i].client == client)
+			env->leases[i] = env->leases[--env->nleases];
+		else
+			i++;
+	}
+}
+
+/*
+** Evaluate the '\set' lines of transaction tx into the client's values.
+** Returns -1 when existing(T) finds no free key: the client idles this turn.
+*/
+static int eval_vars(struct client *c, struct client_env *env, const struct txdef *tx)
+{
+	struct gen_ctx g = { &c->rng, env->awkward, 0 };
+	size_t i;
+
+	if (tx->nvars > c->nvals) {
+		c->vals = xrealloc(c->vals, tx->nvars * sizeof(*c->vals));
+		c->isnull = xrealloc(c->isnull, tx->nvars);
+		for (i = c->nvals; i < tx->nvars; i++)
+			strbuf_init(&c->vals[i]);
+		c->nvals = tx->nvars;
+	}
+	g.seq = ++c->seq;
+	for (i = 0; i < tx->nvars; i++) {
+		const struct gen *gen = &tx->vars[i].gen;
+		struct strbuf *v = &c->vals[i];
+		strbuf_reset(v);
+		c->isnull[i] = 0;
+		if (gen->kind == GEN_NEXTID) {
+			uint32_t table = ledger_intern(env->ledger, gen->table);
+			strbuf_addf(v, "%lld", (long long)ledger_next_id(env->ledger, table));
+			lease(env, c->id, table, ledger_intern_n(env->ledger, v->buf, v->len));
+		} else if (gen->kind == GEN_EXISTING) {
+			uint32_t table = ledger_intern(env->ledger, gen->table);
+			struct ledger_keyset *ks = ledger_keyset(env->ledger, table);
+			size_t tries, at;
+			if (!ks->n)
+				goto none;
+			at = (size_t)prng_below(&c->rng, ks->n);
+			for (tries = 0; tries < ks->n && leased(env, table, ks->keys[at]); tries++)
+				at = (at + 1) % ks->n;
+			if (tries == ks->n)
+				goto none;
+			strbuf_addstr(v, ledger_str(env->ledger, ks->keys[at]));
+			lease(env, c->id, table, ks->keys[at]);
+		} else {
+			c->isnull[i] = (char)gen_value(gen, &g, v);
+		}
+	}
+	return 0;
+none:
+	unlease_all(env, c->id);
+	return -1;
+}
+
+/* The value id of a fact field: a variable, a literal, or NULL. */
+static uint32_t fact_value(struct client *c, struct ledger *l, const struct txdef *tx,
+			   const char *var, const char *literal)
+{
+	size_t i;
+	if (literal)
+		return ledger_intern(l, literal);
+	if (!var)
+		return LEDGER_NONE;
+	for (i = 0; i < tx->nvars; i++)
+		if (!strcmp(tx->vars[i].name, var))
+			return c->isnull[i] ? LEDGER_NONE : ledger_intern_n(l, c->vals[i].buf, c->vals[i].len);
+	return LEDGER_NONE;
+}
+
+/* Close the transaction in flight: record it and its facts in the ledger. */
+static void finish_tx(struct client *c, struct client_env *env, int outcome, int cls, uint32_t msg)
+{
+	const struct txdef *tx = &env->sc->apps[c->version].tx[c->txi];
+	struct ledger *l = env->ledger;
+	struct ledger_tx rec;
+	size_t i, j;
+
+	for (i = 0; i < tx->nfacts; i++) {
+		const struct fact_tmpl *f = &tx->facts[i];
+		uint32_t table = ledger_intern(l, f->table);
+		uint32_t key = fact_value(c, l, tx, f->key_var, f->key_literal);
+		if (key == LEDGER_NONE)
+			continue; /* a NULL key names no row */
+		if (f->op == FACT_OP_DELETE) {
+			ledger_fact_add(l, table, key, LEDGER_ROW, LEDGER_DELETED);
+			continue;
+		}
+		if (!f->nfields)
+			ledger_fact_add(l, table, key, LEDGER_ROW, LEDGER_PRESENT);
+		for (j = 0; j < f->nfields; j++)
+			ledger_fact_add(l, table, key, ledger_intern(l, f->fields[j].field),
+					fact_value(c, l, tx, f->fields[j].var, f->fields[j].literal));
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.invoke = c->invoke;
+	rec.complete = env->tick;
+	rec.msg = msg;
+	rec.client = (uint16_t)c->id;
+	rec.version = (uint16_t)c->version;
+	rec.txdef = (uint16_t)c->txi;
+	rec.outcome = (uint8_t)outcome;
+	rec.errclass = (uint8_t)cls;
+	ledger_tx_add(l, &rec);
+	unlease_all(env, c->id);
+	env_unwait(env, c->id);
+	c->state = c->stopping ? CS_DONE : CS_IDLE;
+	c->blocked_since = -1;
+	env->epoch++;
+}
+
+static void fail_tx(struct client *c, struct client_env *env, int cls, const char *msg)
+{
+	/* Intern first: the rollback may overwrite the driver's message. */
+	uint32_t id = ledger_intern(env->ledger, msg);
+	db_rollback(env->drv, c->conn);
+	finish_tx(c, env, TX_FAILED, cls, id);
+}
+
+/* Choose the next transaction by weight and evaluate its variables. */
+static int start_tx(struct client *c, struct client_env *env)
+{
+	const struct appver *app;
+	uint64_t r;
+	size_t i;
+
+	if (c->pending >= 0) {
+		c->version = c->pending;
+		c->pending = -1;
+	}
+	app = &env->sc->apps[c->version];
+	r = prng_below(&c->rng, app->total_weight);
+	for (i = 0; i < app->ntx; i++) {
+		if (r < app->tx[i].weight)
+			break;
+		r -= app->tx[i].weight;
+	}
+	c->txi = (int)i;
+	if (eval_vars(c, env, &app->tx[i]))
+		return -1;
+	c->invoke = env->tick;
+	c->stmt = 0;
+	c->state = CS_BEGIN;
+	return 0;
+}
+
+/* Run the statement the client is at; returns a db_status. */
+static int run_current(struct client *c, struct client_env *env)
+{
+	const struct tx_plan *tp = &env->plan->tx[c->version][c->txi];
+	const struct stmt_plan *sp;
+	struct db_stmt **slot;
+	int i, rc;
+
+	switch (c->state) {
+	case CS_BEGIN:
+		return db_begin(env->drv, c->conn);
+	case CS_COMMIT:
+		return db_commit(env->drv, c->conn);
+	}
+	sp = &tp->stmts[c->stmt];
+	slot = &c->cache[tp->first + c->stmt];
+	if (!*slot) {
+		rc = db_prepare(env->drv, c->conn, sp->sql, slot);
+		if (rc != DB_DONE)
+			return rc;
+	}
+	if ((size_t)sp->nparams > c->params_alloc) {
+		c->params = xrealloc(c->params, (size_t)sp->nparams * sizeof(*c->params));
+		c->params_alloc = (size_t)sp->nparams;
+	}
+	for (i = 0; i < sp->nparams; i++)
+		c->params[i] = c->isnull[sp->var[i]] ? NULL : c->vals[sp->var[i]].buf;
+	return db_run(env->drv, *slot, sp->nparams, c->params, NULL, NULL);
+}
+
+void client_step(struct client *c, struct client_env *env)
+{
+	int rc;
+
+	if (c->state == CS_DONE)
+		return;
+	if (c->state == CS_IDLE) {
+		if (c->stopping) {
+			c->state = CS_DONE;
+			return;
+		}
+		if (start_tx(c, env))
+			return;
+	}
+	/* Nothing was released since the last try: it would be busy again. */
+	if (c->blocked_since >= 0 && c->blocked_epoch == env->epoch)
+		rc = DB_BLOCKED;
+	else if (!env_may_try(env, c->id, c->state != CS_BEGIN))
+		rc = DB_BLOCKED;
+	else {
+		rc = run_current(c, env);
+		env->statements++;
+	}
+
+	if (rc == DB_BLOCKED) {
+		env_wait(env, c->id);
+		if (c->blocked_since < 0)
+			c->blocked_since = env->tick;
+		c->blocked_epoch = env->epoch;
+		if (env->tick - c->blocked_since >= env->busy) {
+			char msg[96];
+			env_add_span(env, c->id, c->blocked_since);
+			snprintf(msg, sizeof(msg), "blocked for %ld ticks: busy timeout", env->busy);
+			fail_tx(c, env, DBE_BUSY, msg);
+		}
+		return;
+	}
+	env_unwait(env, c->id);
+	if (c->blocked_since >= 0) {
+		env_add_span(env, c->id, c->blocked_since);
+		c->blocked_since = -1;
+	}
+	if (rc == DB_ERROR) {
+		fail_tx(c, env, db_errclass(env->drv, c->conn), db_errmsg(env->drv, c->conn));
+		return;
+	}
+	switch (c->state) {
+	case CS_BEGIN:
+		c->state = env->plan->tx[c->version][c->txi].nstmts ? CS_STMT : CS_COMMIT;
+		break;
+	case CS_STMT:
+		if (++c->stmt == env->plan->tx[c->version][c->txi].nstmts)
+			c->state = CS_COMMIT;
+		break;
+	case CS_COMMIT:
+		finish_tx(c, env, TX_OK, DBE_NONE, LEDGER_NONE);
+		break;
+	}
+}

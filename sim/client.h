@@ -1,0 +1,148 @@
+/*
+** A virtual client: one connection running one app version's transactions,
+** as an explicit state machine in the manner of pgbench's CSTATE_*.  Each
+** call to client_step is one tick: one statement, or one retry of a
+** statement that met a lock.  Transactions are recorded in the ledger with
+** the facts their '@writes' and '@deletes' lines declare.
+*/
+#ifndef MDRILL_CLIENT_H
+#define MDRILL_CLIENT_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "ledger.h"
+#include "prng.h"
+#include "scenario.h"
+#include "strbuf.h"
+
+/* A transaction statement compiled for one engine. */
+struct stmt_plan {
+	char *sql;       /* :vars replaced by the engine's placeholders */
+	int nparams;
+	int *var;        /* per placeholder, the index of its '\set' variable */
+};
+
+struct tx_plan {
+	struct stmt_plan *stmts;
+	size_t nstmts;
+	size_t first;    /* number of the first statement among all of the plan's */
+};
+
+struct plan {
+	struct tx_plan **tx;   /* [app version][transaction] */
+	size_t napps;
+	size_t *ntx;
+	size_t nstmts;         /* statements over all transactions */
+};
+
+/* A key a transaction in flight works on, kept from other clients' existing(). */
+struct lease {
+	uint32_t table, key;
+	int client;
+};
+
+/* An interval in which a client (or the migrator, who -1) waited on a lock. */
+struct blocked_span {
+	int64_t from, to;
+	int who;
+};
+
+/* What the clients share: the drill's state as far as they touch it. */
+struct client_env {
+	const struct scenario *sc;
+	const struct db_driver *drv;
+	const struct plan *plan;
+	struct ledger *ledger;
+	struct lease *leases;
+	size_t nleases, leases_alloc;
+	struct blocked_span *spans;
+	size_t nspans, spans_alloc;
+	int64_t tick;
+	long busy;             /* ticks a statement may wait before it fails */
+	double awkward;
+	uint64_t epoch;        /* bumped whenever a transaction ends anywhere */
+	int *waitq;            /* who waits for the write lock, in arrival order */
+	size_t nwait, wait_alloc;
+	uint64_t statements;   /* statements that reached the database */
+};
+
+enum client_state {
+	CS_IDLE,      /* between transactions */
+	CS_BEGIN,     /* BEGIN not yet through */
+	CS_STMT,      /* running statement number stmt */
+	CS_COMMIT,    /* COMMIT not yet through */
+	CS_DONE,      /* stopped at the end of the drill */
+};
+
+struct client {
+	int id;
+	int version;
+	int pending;          /* version to switch to at the next transaction, or -1 */
+	int stopping;         /* finish the transaction in flight, then stop */
+	struct db_conn *conn;
+	struct prng rng;
+	int state;
+	int txi;
+	size_t stmt;
+	struct strbuf *vals;  /* per '\set' variable of the transaction */
+	char *isnull;
+	size_t nvals;
+	const char **params;
+	size_t params_alloc;
+	int64_t invoke;
+	int64_t blocked_since; /* -1 when not blocked */
+	uint64_t blocked_epoch;
+	struct db_stmt **cache;  /* prepared statements by plan number */
+	int64_t seq;
+};
+
+/**
+ * Compile every transaction of sc for drv.  Free with plan_release.
+ */
+void plan_build(struct plan *p, const struct scenario *sc, const struct db_driver *drv);
+void plan_release(struct plan *p);
+
+/**
+ * Connect client c to db.  Returns 0, or -1 with the reason in err.
+ * Release with client_release, even after a failure.
+ */
+int client_init(struct client *c, int id, int version, uint64_t seed,
+		struct client_env *env, struct db *db, struct strbuf *err);
+void client_release(struct client *c, struct client_env *env);
+
+/** Take one step (one tick).  Never fails: errors become failed transactions. */
+void client_step(struct client *c, struct client_env *env);
+
+/** Is a transaction in flight? */
+int client_in_tx(const struct client *c);
+
+/**
+ * Can c take a step now?  A client waiting on a lock takes no turns (a
+ * blocked process uses no time of its own) until a transaction ends
+ * somewhere, it reaches the head of the write queue, or its busy timeout
+ * is due.  *deadline receives that timeout's tick when it waits.
+ */
+int client_runnable(const struct client *c, const struct client_env *env, int64_t *deadline);
+
+/**
+ * May who (a client id, or -1 for the migrator) try its statement now?
+ * On an engine with one database-wide write lock, writers queue for it in
+ * arrival order, as they do for a PostgreSQL lock: one that holds no
+ * transaction waits while another is ahead of it.  Without this a blocked
+ * client competes at random with every fresh BEGIN and starves into busy
+ * timeouts that have nothing to do with the migration under test.
+ */
+int env_may_try(struct client_env *env, int who, int holds_tx);
+/** who met a lock: join the wait queue if not in it yet. */
+void env_wait(struct client_env *env, int who);
+/** who got through or gave up: leave the wait queue. */
+void env_unwait(struct client_env *env, int who);
+
+/**
+ * Record in env that who was blocked from since up to now; the scheduler's
+ * migrator shares this with the clients.
+ */
+void env_add_span(struct client_env *env, int who, int64_t since);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+** Thin wrappers over the driver table, so that callers never reach into
+** a driver and optional operations are checked in one place.
+*/
+#include "db.h"
+
+#include <string.h>
+
+static const char *const errclass_names[DBE_COUNT] = {
+	[DBE_NONE] = "none",
+	[DBE_CONSTRAINT] = "constraint",
+	[DBE_UNIQUE] = "unique",
+	[DBE_NOT_NULL] = "not-null",
+	[DBE_FOREIGN_KEY] = "foreign-key",
+	[DBE_BUSY] = "busy",
+	[DBE_MISSING] = "missing-object",
+	[DBE_SYNTAX] = "syntax",
+	[DBE_SERIALIZATION] = "serialization",
+	[DBE_CONNECTION] = "connection",
+	[DBE_OTHER] = "other",
+};
+
+const char *db_errclass_name(int cls)
+{
+	return cls >= 0 && cls < DBE_COUNT ? errclass_names[cls] : "other";
+}
+
+static const struct db_driver *const drivers[] = {
+	&db_sqlite_driver,
+};
+
+const struct db_driver *db_driver_find(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (!strcmp(drivers[i]->name, name))
+			return drivers[i];
+	return NULL;
+}
+
+int db_create(const struct db_driver *drv, const char *target, struct db **out, struct strbuf *err)
+{
+	return drv->create(target, out, err);
+}
+
+void db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept)
+{
+	if (db)
+		drv->destroy(db, keep, kept);
+}
+
+int db_connect(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err)
+{
+	return drv->connect(db, out, err);
+}
+
+void db_disconnect(const struct db_driver *drv, struct db_conn *c)
+{
+	if (c)
+		drv->disconnect(c);
+}
+
+int db_prepare(const struct db_driver *drv, struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+	return drv->prepare(c, sql, out);
+}
+
+void db_finalize(const struct db_driver *drv, struct db_stmt *st)
+{
+	if (st)
+		drv->finalize(st);
+}
+
+int db_run(const struct db_driver *drv, struct db_stmt *st, int nparams,
+	   const char *const *vals, db_row_fn fn, void *ctx)
+{
+	return drv->run(st, nparams, vals, fn, ctx);
+}
+
+int db_begin(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->begin(c);
+}
+
+int db_commit(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->commit(c);
+}
+
+int db_rollback(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->rollback(c);
+}
+
+int db_in_tx(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->in_tx(c);
+}
+
+const char *db_errmsg(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->errmsg(c);
+}
+
+int db_errclass(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->errclass(c);
+}
+
+int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err)
+{
+	if (!drv->snapshot)
+		return strbuf_error(err, -1, "the %s driver cannot take a snapshot", drv->name);
+	return drv->snapshot(c, err);
+}
+
+int db_exec_now(const struct db_driver *drv, struct db_conn *c, const char *sql,
+		int nparams, const char *const *vals, db_row_fn fn, void *ctx,
+		int *cls, struct strbuf *err)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*cls = DBE_NONE;
+	rc = drv->prepare(c, sql, &st);
+	while (rc == DB_DONE) {
+		rc = drv->run(st, nparams, vals, fn, ctx);
+		if (rc != DB_BLOCKED)
+			break;
+		/* On an async engine the statement is still on its way: wait for it. */
+		if (!(drv->caps & DB_CAP_ASYNC))
+			break;
+	}
+	if (rc == DB_BLOCKED) {
+		*cls = DBE_BUSY;
+		strbuf_error(err, -1, "database is locked");
+		rc = -1;
+	} else if (rc == DB_ERROR) {
+		*cls = drv->errclass(c);
+		strbuf_error(err, -1, "%s", drv->errmsg(c));
+		rc = -1;
+	}
+	if (st)
+		drv->finalize(st);
+	return rc;
+}

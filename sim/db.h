@@ -1,0 +1,113 @@
+/*
+** The database driver interface: one struct of function pointers per
+** engine (SQLite now, PostgreSQL through libpq), and thin wrappers so that
+** no caller touches a driver's table directly.  Every call that may wait on
+** a lock returns DB_BLOCKED instead of waiting: the scheduler retries it on
+** the client's later turns, which is how a deterministic single thread can
+** show writers queueing behind a migration.
+*/
+#ifndef MDRILL_DB_H
+#define MDRILL_DB_H
+
+#include "strbuf.h"
+
+enum db_status {
+	DB_ERROR = -1,
+	DB_DONE = 0,
+	DB_BLOCKED = 1,   /* call again later with the same arguments */
+};
+
+/* Error classes, as the scorecard names them. */
+enum db_errclass {
+	DBE_NONE = 0,
+	DBE_CONSTRAINT,
+	DBE_UNIQUE,
+	DBE_NOT_NULL,
+	DBE_FOREIGN_KEY,
+	DBE_BUSY,
+	DBE_MISSING,
+	DBE_SYNTAX,
+	DBE_SERIALIZATION,
+	DBE_CONNECTION,
+	DBE_OTHER,
+	DBE_COUNT
+};
+
+/** The class's name in reports: "not-null", "busy", ... */
+const char *db_errclass_name(int cls);
+
+struct db;        /* a disposable database that the driver created */
+struct db_conn;   /* one connection to it */
+struct db_stmt;   /* a prepared statement on one connection */
+
+/* Called for each result row; names and vals have ncol entries, NULL vals are SQL NULL. */
+typedef int (*db_row_fn)(void *ctx, int ncol, const char *const *names,
+			 const char *const *vals);
+
+#define DB_CAP_ASYNC   (1u << 0)  /* statements run while the scheduler steps others */
+#define DB_CAP_ONE_WRITER (1u << 1) /* one database-wide write lock (SQLite) */
+
+struct db_driver {
+	const char *name;
+	unsigned caps;
+	char param_prefix;   /* '?' gives ?1, '$' gives $1 */
+	int dialect;         /* enum sql_dialect */
+
+	/* Create a fresh database at target (engine-specific, may be NULL). */
+	int (*create)(const char *target, struct db **out, struct strbuf *err);
+	/* Remove it, or keep it and describe where in kept.  Frees db. */
+	void (*destroy)(struct db *db, int keep, struct strbuf *kept);
+	int (*connect)(struct db *db, struct db_conn **out, struct strbuf *err);
+	void (*disconnect)(struct db_conn *c);
+
+	/* DB_DONE, DB_BLOCKED or DB_ERROR (then errmsg and errclass tell). */
+	int (*prepare)(struct db_conn *c, const char *sql, struct db_stmt **out);
+	void (*finalize)(struct db_stmt *st);
+	int (*run)(struct db_stmt *st, int nparams, const char *const *vals,
+		   db_row_fn fn, void *ctx);
+	int (*begin)(struct db_conn *c);
+	int (*commit)(struct db_conn *c);
+	int (*rollback)(struct db_conn *c);
+	/* Is an explicit transaction open on c? */
+	int (*in_tx)(struct db_conn *c);
+	const char *(*errmsg)(struct db_conn *c);
+	int (*errclass)(struct db_conn *c);
+
+	/*
+	** Copy the database as it is now into a schema named "backup" that
+	** c can read: the backup taken right before the bad migration.
+	*/
+	int (*snapshot)(struct db_conn *c, struct strbuf *err);
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+/** The driver called name ("sqlite"), or NULL. */
+const struct db_driver *db_driver_find(const char *name);
+
+int db_create(const struct db_driver *drv, const char *target, struct db **out, struct strbuf *err);
+void db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept);
+int db_connect(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err);
+void db_disconnect(const struct db_driver *drv, struct db_conn *c);
+int db_prepare(const struct db_driver *drv, struct db_conn *c, const char *sql, struct db_stmt **out);
+void db_finalize(const struct db_driver *drv, struct db_stmt *st);
+int db_run(const struct db_driver *drv, struct db_stmt *st, int nparams,
+	   const char *const *vals, db_row_fn fn, void *ctx);
+int db_begin(const struct db_driver *drv, struct db_conn *c);
+int db_commit(const struct db_driver *drv, struct db_conn *c);
+int db_rollback(const struct db_driver *drv, struct db_conn *c);
+int db_in_tx(const struct db_driver *drv, struct db_conn *c);
+const char *db_errmsg(const struct db_driver *drv, struct db_conn *c);
+int db_errclass(const struct db_driver *drv, struct db_conn *c);
+int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
+
+/**
+ * Prepare and run one statement to completion, outside the scheduler (schema
+ * set-up, seeding, probes).  A lock here is an error: nothing else runs.
+ * Returns 0, or -1 with "what: message" in err and the class in *cls.
+ */
+int db_exec_now(const struct db_driver *drv, struct db_conn *c, const char *sql,
+		int nparams, const char *const *vals, db_row_fn fn, void *ctx,
+		int *cls, struct strbuf *err);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+** The SQLite driver: a fresh WAL database file in a private temporary
+** directory, one sqlite3 handle per connection, a busy timeout of zero so
+** that a lock comes back at once as DB_BLOCKED, and the pre-migration
+** snapshot taken with the backup API and attached as schema "backup".
+** The only file that includes sqlite3.h.
+*/
+#include "db.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "alloc.h"
+#include "scenario.h"
+
+struct db {
+	char *dir;      /* the private directory */
+	char *path;     /* the database file in it */
+};
+
+struct db_conn {
+	struct db *db;
+	sqlite3 *h;
+	sqlite3_stmt *begin, *commit, *rollback;
+	char *msg;
+	int cls;
+};
+
+struct db_stmt {
+	struct db_conn *c;
+	sqlite3_stmt *st;
+};
+
+static int sqlite_classify(int rc, const char *msg)
+{
+	switch (rc) {
+	case SQLITE_CONSTRAINT_NOTNULL: return DBE_NOT_NULL;
+	case SQLITE_CONSTRAINT_FOREIGNKEY: return DBE_FOREIGN_KEY;
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY: return DBE_UNIQUE;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT: return DBE_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return DBE_BUSY;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN: return DBE_CONNECTION;
+	}
+	if (strstr(msg, "no such table") || strstr(msg, "no such column") ||
+	    strstr(msg, "has no column named") || strstr(msg, "no such index") ||
+	    strstr(msg, "no such view"))
+		return DBE_MISSING;
+	if (strstr(msg, "syntax error") || strstr(msg, "incomplete input") ||
+	    strstr(msg, "unrecognized token"))
+		return DBE_SYNTAX;
+	return DBE_OTHER;
+}
+
+static void set_error(struct db_conn *c, int rc)
+{
+	const char *m = sqlite3_errmsg(c->h);
+	free(c->msg);
+	c->msg = xstrdup(m ? m : sqlite3_errstr(rc));
+	c->cls = sqlite_classify(sqlite3_extended_errcode(c->h), c->msg);
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct strbuf p = STRBUF_INIT;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s", dir, e->d_name);
+		unlink(p.buf);
+	}
+	closedir(d);
+	strbuf_release(&p);
+	rmdir(dir);
+}
+
+static int sqlite_create(const char *target, struct db **out, struct strbuf *err)
+{
+	struct strbuf tmpl = STRBUF_INIT;
+	const char *tmp = getenv("TMPDIR");
+	struct db *db;
+	sqlite3 *h = NULL;
+	char *msg = NULL;
+	int rc;
+
+	if (target && *target)
+		return strbuf_error(err, -1, "the sqlite engine makes its own database; "
+				    "'%s' is not used (drop --db or use a postgres:// URL)", target);
+	strbuf_addf(&tmpl, "%s/mdrill-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(tmpl.buf)) {
+		strbuf_error(err, -1, "cannot make a temporary directory '%s': %s", tmpl.buf, strerror(errno));
+		strbuf_release(&tmpl);
+		return -1;
+	}
+	db = xcalloc(1, sizeof(*db));
+	db->dir = strbuf_detach(&tmpl);
+	strbuf_addf(&tmpl, "%s/drill.db", db->dir);
+	db->path = strbuf_detach(&tmpl);
+
+	rc = sqlite3_open_v2(db->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		strbuf_error(err, -1, "cannot create '%s': %s", db->path,
+			     msg ? msg : h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		sqlite3_close(h);
+		remove_tree(db->dir);
+		free(db->dir);
+		free(db->path);
+		free(db);
+		return -1;
+	}
+	sqlite3_close(h);
+	*out = db;
+	return 0;
+}
+
+static void sqlite_destroy(struct db *db, int keep, struct strbuf *kept)
+{
+	if (keep) {
+		if (kept)
+			strbuf_addstr(kept, db->path);
+	} else {
+		remove_tree(db->dir);
+	}
+	free(db->dir);
+	free(db->path);
+	free(db);
+}
+
+static void sqlite_disconnect(struct db_conn *c)
+{
+	sqlite3_finalize(c->begin);
+	sqlite3_finalize(c->commit);
+	sqlite3_finalize(c->rollback);
+	sqlite3_close(c->h);
+	free(c->msg);
+	free(c);
+}
+
+static int sqlite_connect(struct db *db, struct db_conn **out, struct strbuf *err)
+{
+	struct db_conn *c = xcalloc(1, sizeof(*c));
+	char *msg = NULL;
+	int rc;
+
+	c->db = db;
+	rc = sqlite3_open_v2(db->path, &c->h, SQLITE_OPEN_READWRITE, NULL);
+	/* foreign_keys: the fk-chain drills need the constraints enforced. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=OFF", NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->h, "BEGIN IMMEDIATE", -1, &c->begin, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->h, "COMMIT", -1, &c->commit, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->h, "ROLLBACK", -1, &c->rollback, NULL);
+	if (rc != SQLITE_OK) {
+		strbuf_error(err, -1, "cannot connect to '%s': %s", db->path,
+			     msg ? msg : sqlite3_errmsg(c->h));
+		sqlite3_free(msg);
+		sqlite_disconnect(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+static int sqlite_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->h, sql, -1, &st, NULL);
+
+	*out = NULL;
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return DB_BLOCKED;
+	if (rc != SQLITE_OK) {
+		set_error(c, rc);
+		return DB_ERROR;
+	}
+	*out = xmalloc(sizeof(**out));
+	(*out)->c = c;
+	(*out)->st = st;
+	return DB_DONE;
+}
+
+static void sqlite_finalize(struct db_stmt *st)
+{
+	sqlite3_finalize(st->st);
+	free(st);
+}
+
+/* Step st to the end, handing rows to fn. */
+static int step_all(struct db_conn *c, sqlite3_stmt *st, db_row_fn fn, void *ctx)
+{
+	const char *names[64], *vals[64];
+	int rc, i, n;
+
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			if (!fn)
+				continue;
+			n = sqlite3_column_count(st);
+			if (n > 64)
+				n = 64;
+			for (i = 0; i < n; i++) {
+				names[i] = sqlite3_column_name(st, i);
+				vals[i] = (const char *)sqlite3_column_text(st, i);
+			}
+			if (fn(ctx, n, names, vals)) {
+				sqlite3_reset(st);
+				free(c->msg);
+				c->msg = xstrdup("result row rejected");
+				c->cls = DBE_OTHER;
+				return DB_ERROR;
+			}
+			continue;
+		}
+		if (rc == SQLITE_DONE) {
+			sqlite3_reset(st);
+			return DB_DONE;
+		}
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+			sqlite3_reset(st);
+			return DB_BLOCKED;
+		}
+		set_error(c, rc);
+		sqlite3_reset(st);
+		return DB_ERROR;
+	}
+}
+
+static int sqlite_run(struct db_stmt *s, int nparams, const char *const *vals,
+		      db_row_fn fn, void *ctx)
+{
+	int i, n = sqlite3_bind_parameter_count(s->st);
+
+	for (i = 0; i < n; i++) {
+		const char *v = i < nparams ? vals[i] : NULL;
+		if (v)
+			sqlite3_bind_text(s->st, i + 1, v, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s->st, i + 1);
+	}
+	return step_all(s->c, s->st, fn, ctx);
+}
+
+static int sqlite_begin(struct db_conn *c)
+{
+	return step_all(c, c->begin, NULL, NULL);
+}
+
+static int sqlite_commit(struct db_conn *c)
+{
+	return step_all(c, c->commit, NULL, NULL);
+}
+
+static int sqlite_rollback(struct db_conn *c)
+{
+	if (sqlite3_get_autocommit(c->h))
+		return DB_DONE;
+	return step_all(c, c->rollback, NULL, NULL);
+}
+
+static int sqlite_in_tx(struct db_conn *c)
+{
+	return !sqlite3_get_autocommit(c->h);
+}
+
+static const char *sqlite_errmsg(struct db_conn *c)
+{
+	return c->msg ? c->msg : "";
+}
+
+static int sqlite_errclass(struct db_conn *c)
+{
+	return c->cls;
+}
+
+static int sqlite_snapshot(struct db_conn *c, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT, sql = STRBUF_INIT;
+	sqlite3 *dest = NULL;
+	sqlite3_backup *b;
+	const char *p;
+	char *msg = NULL;
+	int rc;
+
+	/* A re-run fix may snapshot again: start from a clean slate. */
+	sqlite3_exec(c->h, "DETACH DATABASE backup", NULL, NULL, NULL);
+	strbuf_addf(&path, "%s/backup.db", c->db->dir);
+	unlink(path.buf);
+	rc = sqlite3_open_v2(path.buf, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	b = sqlite3_backup_init(dest, "main", c->h, "main");
+	if (!b) {
+		rc = sqlite3_errcode(dest);
+		goto fail;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_close(dest);
+	dest = NULL;
+	strbuf_addstr(&sql, "ATTACH DATABASE '");
+	for (p = path.buf; *p; p++) {
+		if (*p == '\'')
+			strbuf_addch(&sql, '\'');
+		strbuf_addch(&sql, *p);
+	}
+	strbuf_addstr(&sql, "' AS backup");
+	rc = sqlite3_exec(c->h, sql.buf, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		goto fail;
+	strbuf_release(&path);
+	strbuf_release(&sql);
+	return 0;
+fail:
+	strbuf_error(err, -1, "cannot snapshot the database into '%s': %s", path.buf,
+		     msg ? msg : dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	sqlite3_close(dest);
+	strbuf_release(&path);
+	strbuf_release(&sql);
+	return -1;
+}
+
+const struct db_driver db_sqlite_driver = {
+	.name = "sqlite",
+	.caps = DB_CAP_ONE_WRITER,
+	.param_prefix = '?',
+	.dialect = DIALECT_SQLITE,
+	.create = sqlite_create,
+	.destroy = sqlite_destroy,
+	.connect = sqlite_connect,
+	.disconnect = sqlite_disconnect,
+	.prepare = sqlite_prepare,
+	.finalize = sqlite_finalize,
+	.run = sqlite_run,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.in_tx = sqlite_in_tx,
+	.errmsg = sqlite_errmsg,
+	.errclass = sqlite_errclass,
+	.snapshot = sqlite_snapshot,
+};

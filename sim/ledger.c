@@ -1,0 +1,213 @@
+/*
+** The ledger's storage: an interning string pool (FNV-1a, open addressing),
+** flat arrays of transactions and facts, and per-table live key sets with
+** O(1) insert, remove and random pick for existing(TABLE).
+*/
+#include "ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+void ledger_init(struct ledger *l)
+{
+	memset(l, 0, sizeof(*l));
+}
+
+void ledger_release(struct ledger *l)
+{
+	size_t i;
+	free(l->bytes);
+	free(l->off);
+	free(l->slots);
+	free(l->tx);
+	free(l->facts);
+	for (i = 0; i < l->nsets; i++) {
+		free(l->sets[i].keys);
+		free(l->sets[i].pos);
+	}
+	free(l->sets);
+	ledger_init(l);
+}
+
+static uint32_t hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int same(const struct ledger *l, uint32_t id, const char *s, size_t len)
+{
+	const char *t = l->bytes + l->off[id];
+	return !memcmp(t, s, len) && t[len] == '\0';
+}
+
+static void rehash(struct ledger *l)
+{
+	size_t n = l->nslots ? l->nslots * 2 : 1024, i;
+	uint32_t *slots = xcalloc(n, sizeof(*slots));
+	for (i = 0; i < l->nstr; i++) {
+		const char *s = l->bytes + l->off[i];
+		size_t j = hash(s, strlen(s)) & (n - 1);
+		while (slots[j])
+			j = (j + 1) & (n - 1);
+		slots[j] = (uint32_t)i + 1;
+	}
+	free(l->slots);
+	l->slots = slots;
+	l->nslots = n;
+}
+
+static size_t find_slot(const struct ledger *l, const char *s, size_t len)
+{
+	size_t j = hash(s, len) & (l->nslots - 1);
+	while (l->slots[j] && !same(l, l->slots[j] - 1, s, len))
+		j = (j + 1) & (l->nslots - 1);
+	return j;
+}
+
+uint32_t ledger_intern_n(struct ledger *l, const char *s, size_t len)
+{
+	size_t j;
+	uint32_t id;
+
+	if ((l->nstr + 1) * 2 > l->nslots)
+		rehash(l);
+	j = find_slot(l, s, len);
+	if (l->slots[j])
+		return l->slots[j] - 1;
+	ALLOC_GROW(l->bytes, l->nbytes + len + 1, l->bytes_alloc);
+	memcpy(l->bytes + l->nbytes, s, len);
+	l->bytes[l->nbytes + len] = '\0';
+	ALLOC_GROW(l->off, l->nstr + 1, l->off_alloc);
+	id = (uint32_t)l->nstr++;
+	l->off[id] = (uint32_t)l->nbytes;
+	l->nbytes += len + 1;
+	l->slots[j] = id + 1;
+	return id;
+}
+
+uint32_t ledger_intern(struct ledger *l, const char *s)
+{
+	return ledger_intern_n(l, s, strlen(s));
+}
+
+uint32_t ledger_lookup(const struct ledger *l, const char *s)
+{
+	size_t j;
+	if (!l->nslots)
+		return LEDGER_NONE;
+	j = find_slot(l, s, strlen(s));
+	return l->slots[j] ? l->slots[j] - 1 : LEDGER_NONE;
+}
+
+const char *ledger_str(const struct ledger *l, uint32_t id)
+{
+	if (id >= l->nstr)
+		return NULL;
+	return l->bytes + l->off[id];
+}
+
+void ledger_fact_add(struct ledger *l, uint32_t table, uint32_t key, uint32_t field, uint32_t value)
+{
+	struct ledger_fact *f;
+	ALLOC_GROW(l->facts, l->nfacts + 1, l->facts_alloc);
+	f = &l->facts[l->nfacts++];
+	f->tx = (uint32_t)l->ntx;
+	f->table = table;
+	f->key = key;
+	f->field = field;
+	f->value = value;
+	l->pending++;
+}
+
+struct ledger_keyset *ledger_keyset(struct ledger *l, uint32_t table)
+{
+	struct ledger_keyset *ks;
+	size_t i;
+	for (i = 0; i < l->nsets; i++)
+		if (l->sets[i].table == table)
+			return &l->sets[i];
+	ALLOC_GROW(l->sets, l->nsets + 1, l->sets_alloc);
+	ks = &l->sets[l->nsets++];
+	memset(ks, 0, sizeof(*ks));
+	ks->table = table;
+	ks->next_id = 1;
+	return ks;
+}
+
+static void keyset_add(struct ledger *l, struct ledger_keyset *ks, uint32_t key)
+{
+	const char *s = ledger_str(l, key);
+	char *end;
+	long long v;
+
+	if (key >= ks->pos_alloc) {
+		size_t old = ks->pos_alloc;
+		ALLOC_GROW(ks->pos, (size_t)key + 1, ks->pos_alloc);
+		memset(ks->pos + old, 0, (ks->pos_alloc - old) * sizeof(*ks->pos));
+	}
+	if (!ks->pos[key]) {
+		ALLOC_GROW(ks->keys, ks->n + 1, ks->alloc);
+		ks->keys[ks->n++] = key;
+		ks->pos[key] = (uint32_t)ks->n;
+	}
+	v = strtoll(s, &end, 10);
+	if (*s && !*end && v >= ks->next_id)
+		ks->next_id = v + 1;
+}
+
+static void keyset_remove(struct ledger_keyset *ks, uint32_t key)
+{
+	uint32_t p;
+	if (key >= ks->pos_alloc || !(p = ks->pos[key]))
+		return;
+	ks->keys[p - 1] = ks->keys[--ks->n];
+	ks->pos[ks->keys[p - 1]] = p;
+	ks->pos[key] = 0;
+}
+
+uint32_t ledger_tx_add(struct ledger *l, const struct ledger_tx *t)
+{
+	struct ledger_tx *r;
+	size_t i;
+
+	ALLOC_GROW(l->tx, l->ntx + 1, l->tx_alloc);
+	r = &l->tx[l->ntx];
+	*r = *t;
+	r->first_fact = (uint32_t)(l->nfacts - l->pending);
+	r->nfacts = (uint32_t)l->pending;
+	l->pending = 0;
+	if (r->outcome == TX_OK) {
+		for (i = r->first_fact; i < l->nfacts; i++) {
+			const struct ledger_fact *f = &l->facts[i];
+			struct ledger_keyset *ks = ledger_keyset(l, f->table);
+			if (f->field == LEDGER_ROW && f->value == LEDGER_DELETED)
+				keyset_remove(ks, f->key);
+			else
+				keyset_add(l, ks, f->key);
+		}
+	}
+	return (uint32_t)l->ntx++;
+}
+
+int64_t ledger_next_id(struct ledger *l, uint32_t table)
+{
+	return ledger_keyset(l, table)->next_id++;
+}
+
+size_t ledger_bytes(const struct ledger *l)
+{
+	size_t n = l->bytes_alloc + l->off_alloc * sizeof(*l->off) +
+		   l->nslots * sizeof(*l->slots) + l->tx_alloc * sizeof(*l->tx) +
+		   l->facts_alloc * sizeof(*l->facts), i;
+	for (i = 0; i < l->nsets; i++)
+		n += l->sets[i].alloc * sizeof(uint32_t) + l->sets[i].pos_alloc * sizeof(uint32_t);
+	return n;
+}

@@ -1,0 +1,1354 @@
+/*
+** The .drill parser.  A scenario reads as SQL with "-- @directive" lines;
+** this file turns one into a struct scenario and checks it whole (names,
+** variables, the timeline's order) so that nothing runs from a bad file.
+** Two passes: the first collects '@param' lines so that ':name' can be used
+** anywhere in the second, whatever the order of the file.
+*/
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "sqltext.h"
+
+enum section {
+	SEC_NONE,
+	SEC_STORY,
+	SEC_SQL,       /* schema, migration or probe text */
+	SEC_SEED,
+	SEC_APP,
+	SEC_TX,
+	SEC_TIMELINE,
+};
+
+struct parser {
+	struct scenario *sc;
+	const char *path;
+	int line;
+	int section;
+	struct sql_variant *sql;   /* the SQL variant being filled */
+	struct strbuf text;        /* its text, or the current tx's SQL */
+	int text_line;
+	struct seed *seed;
+	struct appver *app;
+	struct txdef *tx;
+	struct strbuf *err;
+};
+
+/* Built-in parameters every scenario has, with their defaults. */
+static const struct { const char *name, *value; } builtin_params[] = {
+	{ "rows", "1000" },
+	{ "busy", "500" },
+	{ "awkward", "0.05" },
+};
+
+#define GEN_DEFAULT_MAXLEN 64
+
+static int perr(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int perr(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	strbuf_reset(p->err);
+	strbuf_addf(p->err, "%s:%d: ", p->path, p->line);
+	va_start(ap, fmt);
+	strbuf_vaddf(p->err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static char *skip_ws(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+static void rtrim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/* Cut the next white-space separated word off *s; NULL when none is left. */
+static char *next_word(char **s)
+{
+	char *w = skip_ws(*s), *e;
+	if (!*w)
+		return NULL;
+	for (e = w; *e && !isspace((unsigned char)*e); e++)
+		;
+	if (*e)
+		*e++ = '\0';
+	*s = e;
+	return w;
+}
+
+static int valid_name(const char *s)
+{
+	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+static int valid_ident(const char *s)
+{
+	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return 0;
+	return 1;
+}
+
+const char *scenario_param(const struct scenario *sc, const char *name)
+{
+	size_t i;
+	for (i = 0; i < sc->nparams; i++)
+		if (!strcmp(sc->params[i].name, name))
+			return sc->params[i].value;
+	return NULL;
+}
+
+double scenario_param_num(const struct scenario *sc, const char *name, double def)
+{
+	const char *v = scenario_param(sc, name);
+	char *end;
+	double d;
+	if (!v)
+		return def;
+	d = strtod(v, &end);
+	return (*v && !*end) ? d : def;
+}
+
+/*
+** Resolve a number written literally or as ":param".  Returns 0, or -1
+** with the reason in err (no location: the caller adds it).
+*/
+static int resolve_num(const struct scenario *sc, const char *tok, double *out,
+		       struct strbuf *err)
+{
+	const char *v = tok;
+	char *end;
+
+	if (*tok == ':') {
+		v = scenario_param(sc, tok + 1);
+		if (!v)
+			return strbuf_error(err, -1, "unknown parameter '%s'", tok);
+	}
+	errno = 0;
+	*out = strtod(v, &end);
+	if (!*v || *end || errno || !isfinite(*out)) {
+		if (v != tok)
+			return strbuf_error(err, -1, "parameter '%s' is '%s', expected a number", tok + 1, v);
+		return strbuf_error(err, -1, "expected a number or ':param', found '%s'", tok);
+	}
+	return 0;
+}
+
+static int resolve_int(const struct scenario *sc, const char *tok, long lo, long hi,
+		       long *out, struct strbuf *err)
+{
+	double d;
+	if (resolve_num(sc, tok, &d, err))
+		return -1;
+	if (d != floor(d) || d < (double)lo || d > (double)hi)
+		return strbuf_error(err, -1, "'%s' must be a whole number from %ld to %ld", tok, lo, hi);
+	*out = (long)d;
+	return 0;
+}
+
+void gen_release(struct gen *g)
+{
+	size_t i;
+	for (i = 0; i < g->nchoices; i++)
+		free(g->choices[i]);
+	free(g->choices);
+	free(g->table);
+	memset(g, 0, sizeof(*g));
+}
+
+static const char gen_expected[] =
+	"expected a generator: seq, int(a,b), random(a,b), name, email, phone, "
+	"text(n), pick(a|b|c), date, null";
+
+int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
+	      struct gen *out, struct strbuf *err)
+{
+	static const struct { const char *name; int kind; int args; } kinds[] = {
+		/* args: 0 none, 1 optional number, 2 two numbers, 3 choices, 4 table, 5 required number */
+		{ "seq", GEN_SEQ, 0 },       { "int", GEN_INT, 2 },
+		{ "random", GEN_INT, 2 },    { "name", GEN_NAME, 1 },
+		{ "email", GEN_EMAIL, 1 },   { "phone", GEN_PHONE, 1 },
+		{ "text", GEN_TEXT, 5 },     { "pick", GEN_PICK, 3 },
+		{ "date", GEN_DATE, 0 },     { "null", GEN_NULL, 0 },
+		{ "nextid", GEN_NEXTID, 4 }, { "existing", GEN_EXISTING, 4 },
+	};
+	char *buf = xstrdup(expr), *s = skip_ws(buf), *open, *args = NULL;
+	size_t i, k;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	rtrim(s);
+	open = strchr(s, '(');
+	if (open) {
+		char *close = strrchr(open, ')');
+		if (!close || close[1] != '\0') {
+			strbuf_error(err, -1, "expected ')' at the end of '%s'", expr);
+			goto out;
+		}
+		*open = '\0';
+		*close = '\0';
+		args = open + 1;
+		rtrim(s);
+	}
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (!strcmp(s, kinds[k].name))
+			break;
+	if (k == sizeof(kinds) / sizeof(kinds[0])) {
+		strbuf_error(err, -1, "%s%s; found '%s'", gen_expected,
+			     tx_context ? ", nextid(TABLE), existing(TABLE)" : "", expr);
+		goto out;
+	}
+	out->kind = kinds[k].kind;
+	if ((out->kind == GEN_NEXTID || out->kind == GEN_EXISTING) && !tx_context) {
+		strbuf_error(err, -1, "'%s' draws keys from the ledger and works only in a '\\set' line", s);
+		goto out;
+	}
+	if (args)
+		args = skip_ws(args);
+	switch (kinds[k].args) {
+	case 0:
+		if (args && *args) {
+			strbuf_error(err, -1, "'%s' takes no arguments", s);
+			goto out;
+		}
+		break;
+	case 1:
+	case 5: {
+		long n = GEN_DEFAULT_MAXLEN;
+		if (kinds[k].args == 5 && (!args || !*args)) {
+			strbuf_error(err, -1, "expected '%s(n)' with a maximum length", s);
+			goto out;
+		}
+		if (args && *args) {
+			rtrim(args);
+			if (resolve_int(sc, args, 1, 100000, &n, err))
+				goto out;
+		}
+		out->a = n;
+		break;
+	}
+	case 2: {
+		char *comma = args ? strchr(args, ',') : NULL;
+		long lo, hi;
+		if (!comma) {
+			strbuf_error(err, -1, "expected '%s(a,b)' with two bounds", s);
+			goto out;
+		}
+		*comma = '\0';
+		args = skip_ws(args);
+		rtrim(args);
+		comma = skip_ws(comma + 1);
+		rtrim(comma);
+		if (resolve_int(sc, args, -2000000000L, 2000000000L, &lo, err) ||
+		    resolve_int(sc, comma, -2000000000L, 2000000000L, &hi, err))
+			goto out;
+		if (lo > hi) {
+			strbuf_error(err, -1, "'%s(%ld,%ld)': the lower bound is above the upper", s, lo, hi);
+			goto out;
+		}
+		out->a = lo;
+		out->b = hi;
+		break;
+	}
+	case 3: {
+		char *p = args;
+		size_t alloc = 0;
+		if (!args || !*args) {
+			strbuf_error(err, -1, "expected 'pick(a|b|c)' with at least one choice");
+			goto out;
+		}
+		for (;;) {
+			char *bar = strchr(p, '|');
+			if (bar)
+				*bar = '\0';
+			p = skip_ws(p);
+			rtrim(p);
+			ALLOC_GROW(out->choices, out->nchoices + 1, alloc);
+			out->choices[out->nchoices++] = xstrdup(p);
+			if (!bar)
+				break;
+			p = bar + 1;
+		}
+		break;
+	}
+	case 4:
+		if (!args || !valid_ident((rtrim(args), args))) {
+			strbuf_error(err, -1, "expected '%s(TABLE)' naming a table", s);
+			goto out;
+		}
+		out->table = xstrdup(args);
+		break;
+	}
+	rc = 0;
+out:
+	if (rc)
+		gen_release(out);
+	free(buf);
+	(void)i;
+	return rc;
+}
+
+const struct sql_variant *sql_section_pick(const struct sql_section *sec, int dialect)
+{
+	const struct sql_variant *any = NULL;
+	size_t i;
+	for (i = 0; i < sec->nr; i++) {
+		if (sec->v[i].dialect == dialect)
+			return &sec->v[i];
+		if (sec->v[i].dialect == DIALECT_ANY)
+			any = &sec->v[i];
+	}
+	return any;
+}
+
+int scenario_migration(const struct scenario *sc, const char *name)
+{
+	size_t i;
+	for (i = 0; i < sc->nmigrations; i++)
+		if (!strcmp(sc->migrations[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int scenario_app(const struct scenario *sc, const char *name)
+{
+	size_t i;
+	for (i = 0; i < sc->napps; i++)
+		if (!strcmp(sc->apps[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Parse an optional dialect word; -2 when the word is something else. */
+static int parse_dialect(const char *w)
+{
+	if (!w)
+		return DIALECT_ANY;
+	if (!strcmp(w, "sqlite"))
+		return DIALECT_SQLITE;
+	if (!strcmp(w, "postgres"))
+		return DIALECT_POSTGRES;
+	return -2;
+}
+
+/* Start a new dialect variant in sec and make it the one being filled. */
+static int open_sql(struct parser *p, struct sql_section *sec, char *rest, const char *what)
+{
+	char *w = next_word(&rest);
+	int d = parse_dialect(w);
+	size_t i;
+
+	if (d == -2 || next_word(&rest))
+		return perr(p, "expected '%s' then optionally 'sqlite' or 'postgres'", what);
+	for (i = 0; i < sec->nr; i++)
+		if (sec->v[i].dialect == d)
+			return perr(p, "a second '%s' block for the same dialect", what);
+	ALLOC_GROW(sec->v, sec->nr + 1, sec->alloc);
+	p->sql = &sec->v[sec->nr++];
+	p->sql->dialect = d;
+	p->sql->text = NULL;
+	p->sql->line = p->line + 1;
+	strbuf_reset(&p->text);
+	p->text_line = 0;
+	p->section = SEC_SQL;
+	return 0;
+}
+
+/* Check that the SQL of the current tx names only variables it sets. */
+static int check_tx_vars(struct parser *p, struct txdef *tx, const char *sql, int line)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	char **names;
+	size_t n, i, j;
+	int rc = 0;
+
+	sql_number_params(sql, '$', &tmp, &names, &n);
+	for (i = 0; i < n && !rc; i++) {
+		for (j = 0; j < tx->nvars; j++)
+			if (!strcmp(tx->vars[j].name, names[i]))
+				break;
+		if (j == tx->nvars) {
+			p->line = line;
+			rc = perr(p, "':%s' is not set in transaction '%s' (expected a '\\set %s ...' line)",
+				  names[i], tx->name, names[i]);
+		}
+	}
+	sql_names_free(names, n);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+static int tx_has_var(const struct txdef *tx, const char *name)
+{
+	size_t j;
+	for (j = 0; j < tx->nvars; j++)
+		if (!strcmp(tx->vars[j].name, name))
+			return 1;
+	return 0;
+}
+
+/* Close whatever section is open: store its text and check it. */
+static int close_section(struct parser *p)
+{
+	int rc = 0;
+
+	if (p->section == SEC_SQL) {
+		strbuf_rtrim(&p->text);
+		if (!p->text.len) {
+			p->line = p->sql->line - 1;
+			return perr(p, "expected SQL after this directive");
+		}
+		p->sql->text = strbuf_detach(&p->text);
+	} else if (p->section == SEC_TX) {
+		struct txdef *tx = p->tx;
+		struct sql_script script = { 0 };
+		size_t i;
+
+		sql_split(p->text.buf, p->text_line, &script);
+		strbuf_reset(&p->text);
+		if (!script.nr) {
+			p->line = tx->line;
+			rc = perr(p, "transaction '%s' has no SQL statement", tx->name);
+		}
+		for (i = 0; i < script.nr && !rc; i++) {
+			rc = check_tx_vars(p, tx, script.v[i].sql, script.v[i].line);
+			ALLOC_GROW(tx->stmts, tx->nstmts + 1, tx->stmts_alloc);
+			tx->stmts[tx->nstmts].sql = script.v[i].sql;
+			tx->stmts[tx->nstmts++].line = script.v[i].line;
+			script.v[i].sql = NULL;
+		}
+		for (; i < script.nr; i++)
+			free(script.v[i].sql);
+		free(script.v);
+		p->tx = NULL;
+	} else if (p->section == SEC_SEED) {
+		if (!p->seed->csv && !p->seed->ncols) {
+			p->line = p->seed->line;
+			rc = perr(p, "seed of '%s' has no '-- @gen %s.COLUMN GENERATOR' line",
+				  p->seed->table, p->seed->table);
+		}
+	}
+	p->section = SEC_NONE;
+	p->sql = NULL;
+	return rc;
+}
+
+/* Split "T.C" into its two halves; 0 on success. */
+static int split_dotted(char *s, char **table, char **field)
+{
+	char *dot = strchr(s, '.');
+	if (!dot)
+		return -1;
+	*dot = '\0';
+	*table = s;
+	*field = dot + 1;
+	return valid_ident(*table) && valid_ident(*field) ? 0 : -1;
+}
+
+/*
+** Tokenise a '@writes' line: words separated by spaces, where a value may
+** be a quoted literal with '' for a quote.
+*/
+static int parse_fact_value(struct parser *p, char **s, char **var, char **lit, int *is_null)
+{
+	char *v = *s;
+	*var = *lit = NULL;
+	*is_null = 0;
+	if (*v == ':') {
+		char *e = v + 1;
+		while (isalnum((unsigned char)*e) || *e == '_')
+			e++;
+		if (e == v + 1)
+			return perr(p, "expected a variable name after ':'");
+		*var = xstrndup(v + 1, (size_t)(e - v - 1));
+		*s = e;
+	} else if (*v == '\'') {
+		struct strbuf sb = STRBUF_INIT;
+		char *e = v + 1;
+		for (;; e++) {
+			if (!*e) {
+				strbuf_release(&sb);
+				return perr(p, "unterminated quoted value");
+			}
+			if (*e == '\'') {
+				if (e[1] == '\'') {
+					strbuf_addch(&sb, '\'');
+					e++;
+					continue;
+				}
+				break;
+			}
+			strbuf_addch(&sb, *e);
+		}
+		*lit = strbuf_detach(&sb);
+		*s = e + 1;
+	} else if (!strncasecmp(v, "null", 4) && (!v[4] || isspace((unsigned char)v[4]))) {
+		*is_null = 1;
+		*s = v + 4;
+	} else {
+		return perr(p, "expected ':var', 'literal' or NULL as a value");
+	}
+	if (**s && !isspace((unsigned char)**s)) {
+		free(*var);
+		free(*lit);
+		*var = *lit = NULL;
+		return perr(p, "expected a space after the value");
+	}
+	return 0;
+}
+
+static int parse_fact(struct parser *p, char *rest, int op)
+{
+	const char *dname = op == FACT_OP_WRITE ? "@writes" : "@deletes";
+	struct txdef *tx = p->tx;
+	struct fact_tmpl *f;
+	char *table = next_word(&rest), *s;
+	int is_null;
+
+	if (!tx)
+		return perr(p, "'%s' belongs after the SQL of a '-- @tx' block", dname);
+	if (!table || !valid_ident(table))
+		return perr(p, "expected '%s TABLE key=:var%s'", dname,
+			    op == FACT_OP_WRITE ? " FIELD=:var ..." : "");
+	ALLOC_GROW(tx->facts, tx->nfacts + 1, tx->facts_alloc);
+	f = &tx->facts[tx->nfacts++];
+	memset(f, 0, sizeof(*f));
+	f->op = op;
+	f->table = xstrdup(table);
+	f->line = p->line;
+	s = skip_ws(rest);
+	while (*s) {
+		char *eq = strchr(s, '='), *name, *var, *lit;
+		if (!eq || eq == s)
+			return perr(p, "expected FIELD=VALUE in '%s', found '%s'", dname, s);
+		name = xstrndup(s, (size_t)(eq - s));
+		s = eq + 1;
+		if (!valid_ident(name)) {
+			perr(p, "'%s' is not a field name", name);
+			free(name);
+			return -1;
+		}
+		if (parse_fact_value(p, &s, &var, &lit, &is_null)) {
+			free(name);
+			return -1;
+		}
+		if (var && !tx_has_var(tx, var)) {
+			perr(p, "':%s' is not set in transaction '%s'", var, tx->name);
+			free(name);
+			free(var);
+			return -1;
+		}
+		if (!strcmp(name, "key")) {
+			free(name);
+			if (f->key_var || f->key_literal) {
+				free(var);
+				free(lit);
+				return perr(p, "'key=' given twice");
+			}
+			if (is_null)
+				return perr(p, "a key cannot be NULL");
+			f->key_var = var;
+			f->key_literal = lit;
+		} else if (op == FACT_OP_DELETE) {
+			free(name);
+			free(var);
+			free(lit);
+			return perr(p, "'@deletes' takes only 'key=', the whole row goes");
+		} else {
+			size_t i;
+			for (i = 0; i < f->nfields; i++)
+				if (!strcmp(f->fields[i].field, name))
+					break;
+			if (i < f->nfields) {
+				perr(p, "field '%s' written twice", name);
+				free(name);
+				free(var);
+				free(lit);
+				return -1;
+			}
+			ALLOC_GROW(f->fields, f->nfields + 1, f->alloc);
+			f->fields[f->nfields].field = name;
+			f->fields[f->nfields].var = var;
+			f->fields[f->nfields++].literal = lit;
+		}
+		s = skip_ws(s);
+	}
+	if (!f->key_var && !f->key_literal)
+		return perr(p, "expected 'key=:var' in '%s %s'", dname, table);
+	return 0;
+}
+
+static int parse_set(struct parser *p, char *rest)
+{
+	struct txdef *tx = p->tx;
+	struct setvar *v;
+	char *name = next_word(&rest);
+	struct strbuf why = STRBUF_INIT;
+	struct gen g;
+
+	if (!tx)
+		return perr(p, "'\\set' belongs in a '-- @tx' block");
+	if (!name || !valid_ident(name) || !*skip_ws(rest))
+		return perr(p, "expected '\\set NAME EXPRESSION'");
+	if (gen_parse(skip_ws(rest), p->sc, 1, &g, &why)) {
+		perr(p, "%s", why.buf);
+		strbuf_release(&why);
+		return -1;
+	}
+	strbuf_release(&why);
+	if (tx_has_var(tx, name)) {
+		gen_release(&g);
+		return perr(p, "'%s' is set twice in transaction '%s'", name, tx->name);
+	}
+	ALLOC_GROW(tx->vars, tx->nvars + 1, tx->vars_alloc);
+	v = &tx->vars[tx->nvars++];
+	v->name = xstrdup(name);
+	v->gen = g;
+	v->line = p->line;
+	return 0;
+}
+
+static int parse_timeline(struct parser *p, char *body)
+{
+	struct scenario *sc = p->sc;
+	struct tl_event *ev;
+	char *rest = body, *w = next_word(&rest), *tick, *action;
+	struct strbuf why = STRBUF_INIT;
+	long t;
+
+	if (!w || strcmp(w, "at") || !(tick = next_word(&rest)) || !(action = next_word(&rest)))
+		return perr(p, "expected '-- at TICK ACTION' (start, deploy, migrate, fix, end)");
+	if (resolve_int(sc, tick, 0, 1000000000L, &t, &why)) {
+		perr(p, "%s", why.buf);
+		strbuf_release(&why);
+		return -1;
+	}
+	if (sc->ntimeline && t < sc->timeline[sc->ntimeline - 1].tick)
+		return perr(p, "tick %ld comes before the previous event's tick %ld", t,
+			    sc->timeline[sc->ntimeline - 1].tick);
+	if (sc->ntimeline && sc->timeline[sc->ntimeline - 1].action == TL_END)
+		return perr(p, "nothing may follow 'end' in the timeline");
+	ALLOC_GROW(sc->timeline, sc->ntimeline + 1, sc->timeline_alloc);
+	ev = &sc->timeline[sc->ntimeline++];
+	memset(ev, 0, sizeof(*ev));
+	ev->tick = t;
+	ev->line = p->line;
+	ev->version = ev->migration = -1;
+
+	if (!strcmp(action, "start") || !strcmp(action, "deploy")) {
+		int is_start = action[0] == 's';
+		char *ver = next_word(&rest), *arg = next_word(&rest);
+		const char *key = is_start ? "clients=" : "fraction=";
+		double d;
+
+		ev->action = is_start ? TL_START : TL_DEPLOY;
+		if (!ver || !arg || strncmp(arg, key, strlen(key)) || next_word(&rest))
+			return perr(p, "expected '%s VERSION %sN'", action, key);
+		ev->version = scenario_app(sc, ver);
+		if (ev->version < 0)
+			return perr(p, "no app version '%s' (expected a name from a '-- @app' line)", ver);
+		if (resolve_num(sc, arg + strlen(key), &d, &why)) {
+			perr(p, "%s", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+		if (is_start) {
+			if (d != floor(d) || d < 1 || d > 1000)
+				return perr(p, "clients must be a whole number from 1 to 1000");
+			ev->clients = (int)d;
+		} else {
+			if (d < 0 || d > 1)
+				return perr(p, "fraction must be from 0 to 1");
+			ev->fraction = d;
+		}
+	} else if (!strcmp(action, "migrate")) {
+		char *name = next_word(&rest);
+		ev->action = TL_MIGRATE;
+		if (!name || next_word(&rest))
+			return perr(p, "expected 'migrate NAME' (for instance 'migrate bad')");
+		ev->migration = scenario_migration(sc, name);
+		if (ev->migration < 0)
+			return perr(p, "no migration '%s' (expected a '-- @migration %s' block)", name, name);
+		if (!strcmp(name, "down"))
+			return perr(p, "the down migration runs in the fix slot ('mdrill run --down'), not in the timeline");
+	} else if (!strcmp(action, "fix") || !strcmp(action, "end")) {
+		ev->action = action[0] == 'f' ? TL_FIX : TL_END;
+		if (next_word(&rest))
+			return perr(p, "'%s' takes no arguments", action);
+	} else {
+		return perr(p, "unknown action '%s' (expected start, deploy, migrate, fix or end)", action);
+	}
+	return 0;
+}
+
+/* A directive line: "-- @name rest".  Returns 1 and splits it if so. */
+static int is_directive(char *line, char **name, char **rest)
+{
+	char *s = skip_ws(line), *e;
+	if (s[0] != '-' || s[1] != '-')
+		return 0;
+	s = skip_ws(s + 2);
+	if (*s != '@')
+		return 0;
+	s++;
+	for (e = s; isalnum((unsigned char)*e) || *e == '_'; e++)
+		;
+	if (e == s)
+		return 0;
+	*name = s;
+	if (*e) {
+		if (!isspace((unsigned char)*e))
+			return 0;
+		*e++ = '\0';
+	}
+	*rest = e;
+	rtrim(*rest);
+	return 1;
+}
+
+/* A '\set' line, written bare or behind "--".  Returns the part after \set. */
+static char *is_set_line(char *line)
+{
+	char *s = skip_ws(line);
+	if (s[0] == '-' && s[1] == '-')
+		s = skip_ws(s + 2);
+	if (strncmp(s, "\\set", 4) || !isspace((unsigned char)s[4]))
+		return NULL;
+	return s + 4;
+}
+
+static int is_comment_or_blank(const char *line)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	return !*line || (line[0] == '-' && line[1] == '-');
+}
+
+static int add_param(struct parser *p, const char *name, const char *value, int line)
+{
+	struct scenario *sc = p->sc;
+	struct param *pm;
+	size_t i;
+	for (i = 0; i < sc->nparams; i++) {
+		if (!strcmp(sc->params[i].name, name)) {
+			if (sc->params[i].line)
+				return perr(p, "parameter '%s' declared twice", name);
+			free(sc->params[i].value);
+			sc->params[i].value = xstrdup(value);
+			sc->params[i].line = line;
+			return 0;
+		}
+	}
+	ALLOC_GROW(sc->params, sc->nparams + 1, sc->params_alloc);
+	pm = &sc->params[sc->nparams++];
+	pm->name = xstrdup(name);
+	pm->value = xstrdup(value);
+	pm->line = line;
+	return 0;
+}
+
+static int directive(struct parser *p, const char *name, char *rest)
+{
+	struct scenario *sc = p->sc;
+	struct strbuf why = STRBUF_INIT;
+	char *w;
+
+	if (!strcmp(name, "writes") || !strcmp(name, "deletes")) {
+		if (p->section != SEC_TX)
+			return perr(p, "'@%s' belongs after the SQL of a '-- @tx' block", name);
+		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
+		return parse_fact(p, rest, name[0] == 'w' ? FACT_OP_WRITE : FACT_OP_DELETE);
+	}
+	if (!strcmp(name, "gen")) {
+		struct seed_col *c;
+		char *table, *col, *dotted = next_word(&rest);
+		struct gen g;
+		if (p->section != SEC_SEED)
+			return perr(p, "'@gen' belongs after a '-- @seed TABLE ROWS' line");
+		if (!dotted || split_dotted(dotted, &table, &col) || !*skip_ws(rest))
+			return perr(p, "expected '-- @gen TABLE.COLUMN GENERATOR'");
+		if (strcmp(table, p->seed->table))
+			return perr(p, "'@gen %s.%s' is not for the table being seeded, '%s'",
+				    table, col, p->seed->table);
+		if (p->seed->csv)
+			return perr(p, "a CSV seed takes its columns from the header row, not '@gen'");
+		if (gen_parse(skip_ws(rest), sc, 0, &g, &why)) {
+			perr(p, "%s", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+		ALLOC_GROW(p->seed->cols, p->seed->ncols + 1, p->seed->alloc);
+		c = &p->seed->cols[p->seed->ncols++];
+		c->column = xstrdup(col);
+		c->gen = g;
+		c->line = p->line;
+		return 0;
+	}
+	if (!strcmp(name, "tx")) {
+		struct appver *app = p->app;
+		struct txdef *tx;
+		char *tname = next_word(&rest), *wt = next_word(&rest);
+		long weight = 1;
+		if (p->section != SEC_APP && p->section != SEC_TX)
+			return perr(p, "'@tx' belongs in an '-- @app VERSION' block");
+		if (close_section(p))
+			return -1;
+		if (!tname || !valid_name(tname))
+			return perr(p, "expected '-- @tx NAME weight=W'");
+		if (wt) {
+			if (strncmp(wt, "weight=", 7) || next_word(&rest))
+				return perr(p, "expected '-- @tx NAME weight=W'");
+			if (resolve_int(sc, wt + 7, 0, 1000000, &weight, &why)) {
+				perr(p, "%s", why.buf);
+				strbuf_release(&why);
+				return -1;
+			}
+		}
+		ALLOC_GROW(app->tx, app->ntx + 1, app->alloc);
+		tx = &app->tx[app->ntx++];
+		memset(tx, 0, sizeof(*tx));
+		tx->name = xstrdup(tname);
+		tx->weight = (unsigned)weight;
+		tx->line = p->line;
+		app->total_weight += (unsigned)weight;
+		p->tx = tx;
+		p->section = SEC_TX;
+		p->text_line = p->line + 1;
+		strbuf_reset(&p->text);
+		return 0;
+	}
+
+	/* Every other directive starts a new section. */
+	if (close_section(p))
+		return -1;
+
+	if (!strcmp(name, "scenario") || !strcmp(name, "title") || !strcmp(name, "essay")) {
+		char **slot = name[0] == 's' ? &sc->name : name[0] == 't' ? &sc->title : &sc->essay;
+		if (*slot)
+			return perr(p, "'@%s' given twice", name);
+		if (!*rest)
+			return perr(p, "expected '-- @%s %s'", name, name[0] == 's' ? "NAME" : "TEXT");
+		if (name[0] == 's' && !valid_name(rest))
+			return perr(p, "scenario name '%s' may hold letters, digits, '-', '_' and '.'", rest);
+		*slot = xstrdup(rest);
+		return 0;
+	}
+	if (!strcmp(name, "story")) {
+		if (*rest)
+			return perr(p, "expected '-- @story' alone, with the text on the '-- ' lines below");
+		if (sc->story.len)
+			return perr(p, "'@story' given twice");
+		p->section = SEC_STORY;
+		return 0;
+	}
+	if (!strcmp(name, "param")) {
+		/* Collected in the first pass; only the form is checked here. */
+		char *pn = next_word(&rest);
+		if (!pn || !valid_ident(pn) || !*skip_ws(rest))
+			return perr(p, "expected '-- @param NAME VALUE'");
+		return 0;
+	}
+	if (!strcmp(name, "schema"))
+		return open_sql(p, &sc->schema, rest, "@schema");
+	if (!strcmp(name, "migration")) {
+		char *mname = next_word(&rest);
+		int m;
+		if (!mname || !valid_name(mname))
+			return perr(p, "expected '-- @migration NAME' (bad, down, or a name of yours)");
+		m = scenario_migration(sc, mname);
+		if (m < 0) {
+			ALLOC_GROW(sc->migrations, sc->nmigrations + 1, sc->migrations_alloc);
+			m = (int)sc->nmigrations++;
+			memset(&sc->migrations[m], 0, sizeof(sc->migrations[m]));
+			sc->migrations[m].name = xstrdup(mname);
+			sc->migrations[m].line = p->line;
+		}
+		return open_sql(p, &sc->migrations[m].sql, rest, "@migration NAME");
+	}
+	if (!strcmp(name, "probe")) {
+		char *table = next_word(&rest);
+		struct probe *pr = NULL;
+		size_t i;
+		if (!table || !valid_ident(table))
+			return perr(p, "expected '-- @probe TABLE' then one SELECT");
+		for (i = 0; i < sc->nprobes; i++)
+			if (!strcmp(sc->probes[i].table, table))
+				pr = &sc->probes[i];
+		if (!pr) {
+			ALLOC_GROW(sc->probes, sc->nprobes + 1, sc->probes_alloc);
+			pr = &sc->probes[sc->nprobes++];
+			memset(pr, 0, sizeof(*pr));
+			pr->table = xstrdup(table);
+			pr->line = p->line;
+		}
+		return open_sql(p, &pr->sql, rest, "@probe TABLE");
+	}
+	if (!strcmp(name, "seed")) {
+		struct seed *sd;
+		char *table = next_word(&rest), *what = next_word(&rest);
+		size_t i;
+		if (!table || !valid_ident(table) || !what || next_word(&rest))
+			return perr(p, "expected '-- @seed TABLE ROWS' or '-- @seed TABLE csv=FILE'");
+		for (i = 0; i < sc->nseeds; i++)
+			if (!strcmp(sc->seeds[i].table, table))
+				return perr(p, "table '%s' is seeded twice", table);
+		ALLOC_GROW(sc->seeds, sc->nseeds + 1, sc->seeds_alloc);
+		sd = &sc->seeds[sc->nseeds++];
+		memset(sd, 0, sizeof(*sd));
+		sd->table = xstrdup(table);
+		sd->line = p->line;
+		if (!strncmp(what, "csv=", 4)) {
+			if (!what[4])
+				return perr(p, "expected a file name after 'csv='");
+			if (what[4] == '/') {
+				sd->csv = xstrdup(what + 4);
+			} else {
+				struct strbuf path = STRBUF_INIT;
+				strbuf_addf(&path, "%s/%s", sc->dir, what + 4);
+				sd->csv = strbuf_detach(&path);
+			}
+		} else if (resolve_int(sc, what, 0, 100000000L, &sd->rows, &why)) {
+			perr(p, "%s", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+		p->seed = sd;
+		p->section = SEC_SEED;
+		return 0;
+	}
+	if (!strcmp(name, "app")) {
+		struct appver *app;
+		char *ver = next_word(&rest);
+		if (!ver || !valid_name(ver) || next_word(&rest))
+			return perr(p, "expected '-- @app VERSION'");
+		if (scenario_app(sc, ver) >= 0)
+			return perr(p, "app version '%s' declared twice", ver);
+		ALLOC_GROW(sc->apps, sc->napps + 1, sc->apps_alloc);
+		app = &sc->apps[sc->napps++];
+		memset(app, 0, sizeof(*app));
+		app->name = xstrdup(ver);
+		app->line = p->line;
+		p->app = app;
+		p->section = SEC_APP;
+		return 0;
+	}
+	if (!strcmp(name, "timeline")) {
+		if (*rest)
+			return perr(p, "expected '-- @timeline' alone, with '-- at TICK ACTION' lines below");
+		if (sc->ntimeline)
+			return perr(p, "'@timeline' given twice");
+		p->section = SEC_TIMELINE;
+		return 0;
+	}
+	if (!strcmp(name, "default")) {
+		struct field_default *d;
+		char *dotted = next_word(&rest), *table, *field;
+		char *value = skip_ws(rest);
+		if (!dotted || split_dotted(dotted, &table, &field) || !*value)
+			return perr(p, "expected '-- @default TABLE.FIELD VALUE' ('' for the empty string)");
+		ALLOC_GROW(sc->defaults, sc->ndefaults + 1, sc->defaults_alloc);
+		d = &sc->defaults[sc->ndefaults++];
+		d->table = xstrdup(table);
+		d->field = xstrdup(field);
+		d->value = xstrdup(strcmp(value, "''") ? value : "");
+		return 0;
+	}
+	w = (char *)name;
+	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
+		       "schema, seed, gen, app, tx, writes, deletes, migration, timeline, probe "
+		       "or default)", w);
+}
+
+static int parse_line(struct parser *p, char *line)
+{
+	char *name, *rest, *set;
+
+	if (is_directive(line, &name, &rest))
+		return directive(p, name, rest);
+
+	switch (p->section) {
+	case SEC_STORY: {
+		char *s = skip_ws(line);
+		if (s[0] == '-' && s[1] == '-') {
+			s += 2;
+			if (*s == ' ')
+				s++;
+			rtrim(s);
+			strbuf_addstr(&p->sc->story, s);
+			strbuf_addch(&p->sc->story, '\n');
+			return 0;
+		}
+		p->section = SEC_NONE;
+		break;
+	}
+	case SEC_SQL:
+		strbuf_addstr(&p->text, line);
+		strbuf_addch(&p->text, '\n');
+		return 0;
+	case SEC_TX:
+		if ((set = is_set_line(line)) != NULL) {
+			strbuf_addch(&p->text, '\n'); /* keep line numbers right */
+			return parse_set(p, set);
+		}
+		strbuf_addstr(&p->text, line);
+		strbuf_addch(&p->text, '\n');
+		return 0;
+	case SEC_TIMELINE: {
+		char *s = skip_ws(line);
+		if (!*s) {
+			/* A blank line ends the timeline, as it ends the story. */
+			p->section = SEC_NONE;
+			return 0;
+		}
+		if (s[0] != '-' || s[1] != '-')
+			return perr(p, "expected '-- at TICK ACTION' in the timeline");
+		return parse_timeline(p, s + 2);
+	}
+	case SEC_APP:
+		if (!is_comment_or_blank(line))
+			return perr(p, "expected '-- @tx NAME weight=W' before SQL in an app block");
+		return 0;
+	case SEC_SEED:
+		if (!is_comment_or_blank(line))
+			return perr(p, "expected '-- @gen TABLE.COLUMN GENERATOR'");
+		return 0;
+	default:
+		break;
+	}
+	if (is_set_line(line))
+		return perr(p, "'\\set' belongs in a '-- @tx' block");
+	{
+		/* An event outside the timeline would be silently ignored: refuse it. */
+		char *s = skip_ws(line), *w;
+		if (s[0] == '-' && s[1] == '-') {
+			s = skip_ws(s + 2);
+			w = s;
+			if (!strncmp(w, "at ", 3) && isdigit((unsigned char)*skip_ws(w + 3)))
+				return perr(p, "a timeline event outside '-- @timeline' (a blank line "
+					       "ends the timeline)");
+		}
+	}
+	if (!is_comment_or_blank(line))
+		return perr(p, "SQL outside any section (expected a directive such as '-- @schema')");
+	return 0;
+}
+
+/* Checks that need the whole file. */
+static int validate(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+	size_t i, j, k;
+	int seen_fix = 0, seen_bad = 0, seen_start = 0;
+
+	p->line = 1;
+	if (!sc->name)
+		return perr(p, "expected a '-- @scenario NAME' line");
+	if (!sc->schema.nr)
+		return perr(p, "expected a '-- @schema' block");
+	if (!sc->napps)
+		return perr(p, "expected at least one '-- @app VERSION' block");
+	for (i = 0; i < sc->napps; i++) {
+		if (!sc->apps[i].ntx || !sc->apps[i].total_weight) {
+			p->line = sc->apps[i].line;
+			return perr(p, "app version '%s' has no transaction of positive weight",
+				    sc->apps[i].name);
+		}
+	}
+	if (scenario_migration(sc, "bad") < 0)
+		return perr(p, "expected a '-- @migration bad' block");
+	if (!sc->ntimeline)
+		return perr(p, "expected a '-- @timeline' block");
+	for (i = 0; i < sc->ntimeline; i++) {
+		const struct tl_event *ev = &sc->timeline[i];
+		p->line = ev->line;
+		switch (ev->action) {
+		case TL_START:
+			seen_start = 1;
+			break;
+		case TL_DEPLOY:
+			if (!seen_start)
+				return perr(p, "'deploy' before any 'start'");
+			break;
+		case TL_MIGRATE:
+			if (!strcmp(sc->migrations[ev->migration].name, "bad")) {
+				if (seen_bad)
+					return perr(p, "'migrate bad' given twice");
+				seen_bad = 1;
+			}
+			break;
+		case TL_FIX:
+			if (seen_fix)
+				return perr(p, "'fix' given twice");
+			if (!seen_bad)
+				return perr(p, "'fix' before 'migrate bad'");
+			seen_fix = 1;
+			break;
+		}
+	}
+	p->line = sc->timeline[sc->ntimeline - 1].line;
+	if (!seen_start)
+		return perr(p, "the timeline never starts any clients (expected 'start VERSION clients=N')");
+	if (!seen_bad)
+		return perr(p, "the timeline never runs the bad migration (expected 'migrate bad')");
+	if (!seen_fix)
+		return perr(p, "the timeline has no 'fix' (where the fix under test is applied)");
+	if (sc->timeline[sc->ntimeline - 1].action != TL_END)
+		return perr(p, "the timeline must finish with 'end'");
+
+	/* Every table that holds facts needs a probe, or its facts could not be checked. */
+	for (i = 0; i < sc->nseeds; i++) {
+		for (k = 0; k < sc->nprobes; k++)
+			if (!strcmp(sc->probes[k].table, sc->seeds[i].table))
+				break;
+		if (k == sc->nprobes) {
+			p->line = sc->seeds[i].line;
+			return perr(p, "table '%s' is seeded but has no '-- @probe %s' to check it",
+				    sc->seeds[i].table, sc->seeds[i].table);
+		}
+	}
+	for (i = 0; i < sc->napps; i++) {
+		for (j = 0; j < sc->apps[i].ntx; j++) {
+			const struct txdef *tx = &sc->apps[i].tx[j];
+			for (k = 0; k < tx->nfacts; k++) {
+				size_t m;
+				for (m = 0; m < sc->nprobes; m++)
+					if (!strcmp(sc->probes[m].table, tx->facts[k].table))
+						break;
+				if (m == sc->nprobes) {
+					p->line = tx->facts[k].line;
+					return perr(p, "table '%s' has facts but no '-- @probe %s' to check them",
+						    tx->facts[k].table, tx->facts[k].table);
+				}
+			}
+			for (k = 0; k < tx->nvars; k++) {
+				const struct gen *g = &tx->vars[k].gen;
+				if (g->table && !sc->nprobes) {
+					p->line = tx->vars[k].line;
+					return perr(p, "no probe, so no table's keys are known");
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int read_file(const char *path, struct strbuf *out, struct strbuf *err)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return strbuf_error(err, -1, "cannot open scenario '%s': %s", path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(out, buf, n);
+	if (ferror(f)) {
+		fclose(f);
+		return strbuf_error(err, -1, "cannot read scenario '%s'", path);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Run fn over each line of text, with p->line kept current. */
+static int each_line(struct parser *p, const char *text, int (*fn)(struct parser *, char *))
+{
+	const char *s = text;
+	p->line = 0;
+	while (*s) {
+		const char *e = strchr(s, '\n');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		char *line = xstrndup(s, len);
+		int rc;
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		p->line++;
+		rc = fn(p, line);
+		free(line);
+		if (rc)
+			return rc;
+		s += len + (e ? 1 : 0);
+	}
+	return 0;
+}
+
+static int collect_param(struct parser *p, char *line)
+{
+	char *name, *rest, *pn;
+	if (!is_directive(line, &name, &rest) || strcmp(name, "param"))
+		return 0;
+	pn = next_word(&rest);
+	if (!pn || !valid_ident(pn) || !*skip_ws(rest))
+		return perr(p, "expected '-- @param NAME VALUE'");
+	return add_param(p, pn, skip_ws(rest), p->line);
+}
+
+int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
+		  struct scenario **out, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct parser p;
+	struct scenario *sc = xcalloc(1, sizeof(*sc));
+	const char *slash;
+	size_t i, j;
+
+	memset(&p, 0, sizeof(p));
+	strbuf_init(&p.text);
+	strbuf_init(&sc->story);
+	p.sc = sc;
+	p.path = path;
+	p.err = err;
+	sc->path = xstrdup(path);
+	slash = strrchr(path, '/');
+	sc->dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+
+	if (read_file(path, &text, err))
+		goto fail;
+	for (i = 0; i < sizeof(builtin_params) / sizeof(builtin_params[0]); i++) {
+		ALLOC_GROW(sc->params, sc->nparams + 1, sc->params_alloc);
+		sc->params[sc->nparams].name = xstrdup(builtin_params[i].name);
+		sc->params[sc->nparams].value = xstrdup(builtin_params[i].value);
+		sc->params[sc->nparams++].line = 0;
+	}
+	if (each_line(&p, text.buf, collect_param))
+		goto fail;
+	for (i = 0; i < nsets; i++) {
+		for (j = 0; j < sc->nparams; j++)
+			if (!strcmp(sc->params[j].name, sets[i].name))
+				break;
+		if (j == sc->nparams) {
+			strbuf_error(err, -1, "unknown parameter '%s' for scenario '%s' (see 'mdrill show')",
+				     sets[i].name, path);
+			goto fail;
+		}
+		free(sc->params[j].value);
+		sc->params[j].value = xstrdup(sets[i].value);
+	}
+	if (each_line(&p, text.buf, parse_line))
+		goto fail;
+	p.line++;
+	if (close_section(&p) || validate(&p))
+		goto fail;
+	strbuf_release(&text);
+	strbuf_release(&p.text);
+	*out = sc;
+	return 0;
+fail:
+	strbuf_release(&text);
+	strbuf_release(&p.text);
+	scenario_free(sc);
+	*out = NULL;
+	return -1;
+}
+
+static void sql_section_release(struct sql_section *sec)
+{
+	size_t i;
+	for (i = 0; i < sec->nr; i++)
+		free(sec->v[i].text);
+	free(sec->v);
+}
+
+static void txdef_release(struct txdef *tx)
+{
+	size_t i, j;
+	free(tx->name);
+	for (i = 0; i < tx->nvars; i++) {
+		free(tx->vars[i].name);
+		gen_release(&tx->vars[i].gen);
+	}
+	free(tx->vars);
+	for (i = 0; i < tx->nstmts; i++)
+		free(tx->stmts[i].sql);
+	free(tx->stmts);
+	for (i = 0; i < tx->nfacts; i++) {
+		struct fact_tmpl *f = &tx->facts[i];
+		free(f->table);
+		free(f->key_var);
+		free(f->key_literal);
+		for (j = 0; j < f->nfields; j++) {
+			free(f->fields[j].field);
+			free(f->fields[j].var);
+			free(f->fields[j].literal);
+		}
+		free(f->fields);
+	}
+	free(tx->facts);
+}
+
+void scenario_free(struct scenario *sc)
+{
+	size_t i, j;
+	if (!sc)
+		return;
+	free(sc->path);
+	free(sc->dir);
+	free(sc->name);
+	free(sc->title);
+	free(sc->essay);
+	strbuf_release(&sc->story);
+	for (i = 0; i < sc->nparams; i++) {
+		free(sc->params[i].name);
+		free(sc->params[i].value);
+	}
+	free(sc->params);
+	sql_section_release(&sc->schema);
+	for (i = 0; i < sc->nseeds; i++) {
+		free(sc->seeds[i].table);
+		free(sc->seeds[i].csv);
+		for (j = 0; j < sc->seeds[i].ncols; j++) {
+			free(sc->seeds[i].cols[j].column);
+			gen_release(&sc->seeds[i].cols[j].gen);
+		}
+		free(sc->seeds[i].cols);
+	}
+	free(sc->seeds);
+	for (i = 0; i < sc->napps; i++) {
+		free(sc->apps[i].name);
+		for (j = 0; j < sc->apps[i].ntx; j++)
+			txdef_release(&sc->apps[i].tx[j]);
+		free(sc->apps[i].tx);
+	}
+	free(sc->apps);
+	for (i = 0; i < sc->nmigrations; i++) {
+		free(sc->migrations[i].name);
+		sql_section_release(&sc->migrations[i].sql);
+	}
+	free(sc->migrations);
+	free(sc->timeline);
+	for (i = 0; i < sc->nprobes; i++) {
+		free(sc->probes[i].table);
+		sql_section_release(&sc->probes[i].sql);
+	}
+	free(sc->probes);
+	for (i = 0; i < sc->ndefaults; i++) {
+		free(sc->defaults[i].table);
+		free(sc->defaults[i].field);
+		free(sc->defaults[i].value);
+	}
+	free(sc->defaults);
+	free(sc);
+}

@@ -1,0 +1,234 @@
+/*
+** The scenario: what a .drill file says, parsed and validated.  A scenario
+** is data: the starting schema, seed rows, the application versions and
+** their transactions, the bad and down migrations, the timeline of the
+** incident and the probes that define "data preserved".  The parser checks
+** everything it can before anything runs, so a mistake in a file costs the
+** instructor a FILE:LINE message, not a half-run drill.
+*/
+#ifndef MDRILL_SCENARIO_H
+#define MDRILL_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+enum sql_dialect {
+	DIALECT_ANY = 0,
+	DIALECT_SQLITE,
+	DIALECT_POSTGRES,
+};
+
+/** One dialect's text of a SQL section (schema, migration, probe). */
+struct sql_variant {
+	int dialect;
+	char *text;
+	int line;      /* line of the first text line in the file */
+};
+
+struct sql_section {
+	struct sql_variant *v;
+	size_t nr, alloc;
+};
+
+enum gen_kind {
+	GEN_SEQ,
+	GEN_INT,       /* int(a,b) and random(a,b) */
+	GEN_NAME,
+	GEN_EMAIL,
+	GEN_PHONE,
+	GEN_TEXT,
+	GEN_PICK,
+	GEN_DATE,
+	GEN_NEXTID,    /* tx only: a fresh key of a table */
+	GEN_EXISTING,  /* tx only: a live key of a table */
+	GEN_NULL,
+};
+
+/** A value generator, as written after '@gen T.C' or '\set var'. */
+struct gen {
+	int kind;
+	int64_t a, b;        /* int bounds; text and name maximum length in a */
+	char **choices;      /* pick(...) */
+	size_t nchoices;
+	char *table;         /* nextid(T), existing(T) */
+};
+
+struct seed_col {
+	char *column;
+	struct gen gen;
+	int line;
+};
+
+struct seed {
+	char *table;
+	long rows;           /* generated rows; 0 with csv */
+	char *csv;           /* path of a CSV file, resolved against the scenario */
+	struct seed_col *cols;
+	size_t ncols, alloc;
+	int line;
+};
+
+struct setvar {
+	char *name;
+	struct gen gen;
+	int line;
+};
+
+/** A statement of a transaction: its SQL and the :vars it binds, in order. */
+struct tx_stmt {
+	char *sql;           /* with :vars still in it */
+	int line;
+};
+
+/** A field of a '@writes' line: FIELD=:var, FIELD='literal' or FIELD=NULL. */
+struct fact_field {
+	char *field;
+	char *var;           /* set when the value is a variable */
+	char *literal;       /* set when it is a literal; both NULL means NULL */
+};
+
+enum fact_op { FACT_OP_WRITE, FACT_OP_DELETE };
+
+struct fact_tmpl {
+	int op;
+	char *table;
+	char *key_var;       /* key=:var, or a literal in key_literal */
+	char *key_literal;
+	struct fact_field *fields;
+	size_t nfields, alloc;
+	int line;
+};
+
+struct txdef {
+	char *name;
+	unsigned weight;
+	struct setvar *vars;
+	size_t nvars, vars_alloc;
+	struct tx_stmt *stmts;
+	size_t nstmts, stmts_alloc;
+	struct fact_tmpl *facts;
+	size_t nfacts, facts_alloc;
+	int line;
+};
+
+struct appver {
+	char *name;
+	struct txdef *tx;
+	size_t ntx, alloc;
+	unsigned total_weight;
+	int line;
+};
+
+struct migration {
+	char *name;          /* "bad", "down", or a named forward migration */
+	struct sql_section sql;
+	int line;
+};
+
+enum tl_action {
+	TL_START,
+	TL_DEPLOY,
+	TL_MIGRATE,
+	TL_FIX,
+	TL_END,
+};
+
+struct tl_event {
+	long tick;
+	int action;
+	int version;         /* index into apps, for start and deploy */
+	int clients;         /* start */
+	double fraction;     /* deploy */
+	int migration;       /* index into migrations, for migrate */
+	int line;
+};
+
+struct probe {
+	char *table;
+	struct sql_section sql;
+	int line;
+};
+
+/** '-- @default T.F VALUE': a value that means "nothing was kept". */
+struct field_default {
+	char *table;
+	char *field;
+	char *value;
+};
+
+struct param {
+	char *name;
+	char *value;
+	int line;
+};
+
+struct scenario {
+	char *path;          /* the .drill file */
+	char *dir;           /* its directory, for fixes and data files */
+	char *name;
+	char *title;
+	char *essay;
+	struct strbuf story;
+	struct param *params;
+	size_t nparams, params_alloc;
+	struct sql_section schema;
+	struct seed *seeds;
+	size_t nseeds, seeds_alloc;
+	struct appver *apps;
+	size_t napps, apps_alloc;
+	struct migration *migrations;
+	size_t nmigrations, migrations_alloc;
+	struct tl_event *timeline;
+	size_t ntimeline, timeline_alloc;
+	struct probe *probes;
+	size_t nprobes, probes_alloc;
+	struct field_default *defaults;
+	size_t ndefaults, defaults_alloc;
+};
+
+/** A NAME=VALUE override from the command line. */
+struct param_set {
+	const char *name;
+	const char *value;
+};
+
+/**
+ * Parse and validate the .drill file at path, applying the overrides in
+ * sets.  On success *out is a scenario that the caller frees with
+ * scenario_free.  On failure returns -1 and err holds
+ * "FILE:LINE: what was expected" (or a plain message for a bad override).
+ */
+int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
+		  struct scenario **out, struct strbuf *err);
+
+/** Free sc and everything the parser built.  NULL is fine. */
+void scenario_free(struct scenario *sc);
+
+/** The value of parameter name, or NULL if the scenario has none. */
+const char *scenario_param(const struct scenario *sc, const char *name);
+/** A numeric parameter, or def when it is not set. */
+double scenario_param_num(const struct scenario *sc, const char *name, double def);
+
+/**
+ * The text of section sec for dialect: the dialect's own variant when there
+ * is one, else the variant written without a dialect; NULL if neither.
+ */
+const struct sql_variant *sql_section_pick(const struct sql_section *sec, int dialect);
+
+/** Index of the migration called name, or -1. */
+int scenario_migration(const struct scenario *sc, const char *name);
+/** Index of the app version called name, or -1. */
+int scenario_app(const struct scenario *sc, const char *name);
+
+/**
+ * Parse a generator expression such as "int(1,10)" or "existing(users)".
+ * Returns 0, or -1 with the reason in err (no FILE:LINE prefix).  The
+ * parameters of sc resolve ":name" arguments.  Free with gen_release.
+ */
+int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
+	      struct gen *out, struct strbuf *err);
+void gen_release(struct gen *g);
+
+#endif

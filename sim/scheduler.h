@@ -1,0 +1,89 @@
+/*
+** The deterministic drill engine.  One thread, one connection per virtual
+** client and one for migrations; a seeded PRNG picks who takes the next
+** step, and a step is one SQL statement, so a migration interleaves with
+** the traffic statement by statement.  The timeline starts clients, deploys
+** app versions, injects the bad migration and applies the fix under test.
+** The result is a struct drill: the ledger, what each migration did, who
+** waited on locks, and the database itself, kept open for the probes.
+*/
+#ifndef MDRILL_SCHEDULER_H
+#define MDRILL_SCHEDULER_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "client.h"
+#include "db.h"
+#include "ledger.h"
+#include "scenario.h"
+#include "sqltext.h"
+#include "strbuf.h"
+
+/* Return codes of drill_run besides 0. */
+#define DRILL_EENGINE  -1   /* the database or the machine failed us */
+#define DRILL_EINPUT   -2   /* the scenario's own SQL or data is broken */
+#define DRILL_EINTR    -3   /* interrupted */
+
+struct drill_opts {
+	const struct db_driver *drv;
+	const char *target;            /* engine-specific; NULL for sqlite */
+	uint64_t seed;
+	const char *fix_label;         /* how reports name the fix */
+	const struct sql_script *fix;  /* the statements applied at 'fix' */
+	int fix_is_down;               /* the fix slot holds the down migration */
+	volatile sig_atomic_t *stop;   /* set by a signal handler: stop soon */
+};
+
+/* One migration as it ran. */
+struct mig_report {
+	char *name;          /* "bad", "fix", "down" or a named forward migration */
+	char *label;
+	size_t nstmts;       /* statements, without the schema_migrations record */
+	size_t applied;      /* statements that completed */
+	int64_t start;       /* tick of its first statement; -1 if it never ran */
+	int64_t end;         /* tick it completed or failed */
+	int completed;
+	int failed;          /* 1-based number of the statement that failed, 0 if none */
+	int failed_line;     /* its line in its file */
+	char *failed_sql;
+	char *error;
+	int errclass;
+	int64_t waited;      /* ticks it waited on locks */
+};
+
+struct drill {
+	const struct scenario *sc;
+	const struct db_driver *drv;
+	struct db *db;
+	struct db_conn *admin;        /* the migration connection; probes use it too */
+	struct ledger ledger;
+	struct plan plan;
+	struct client_env env;
+	struct client *clients;
+	size_t nclients, clients_alloc;
+	struct mig_report *migs;      /* every migration run, in order */
+	size_t nmigs, migs_alloc;
+	int bad;                      /* index in migs of the bad migration, -1 */
+	int fix;                      /* index in migs of the fix, -1 */
+	int fix_is_down;
+	uint64_t seed;
+	int64_t end_tick;             /* when 'end' fired */
+	int64_t last_tick;            /* when the last transaction drained */
+};
+
+/**
+ * Run scenario sc under opts into d (which the caller then releases with
+ * drill_release, also after a failure).  Returns 0, or a DRILL_E* code with
+ * the reason in err.  A failing fix is not an error: it is in d->migs.
+ */
+int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opts *opts,
+	      struct strbuf *err);
+
+/**
+ * Close every connection and remove the disposable database; with keep,
+ * leave it and append where it is to kept.
+ */
+void drill_release(struct drill *d, int keep, struct strbuf *kept);
+
+#endif

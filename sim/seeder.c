@@ -1,0 +1,267 @@
+/*
+** The seeder.  Rows go in through one prepared INSERT per table inside one
+** transaction, so a hundred thousand rows take a fraction of a second.
+** The first column is the row's key; every other column is a fact under
+** its own name.
+*/
+#include "seeder.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "alloc.h"
+#include "gen.h"
+
+struct inserter {
+	const struct db_driver *drv;
+	struct db_conn *c;
+	struct db_stmt *st;
+	struct ledger *l;
+	uint32_t table;
+	uint32_t *cols;      /* interned column names */
+	size_t ncols;
+};
+
+static int inserter_open(struct inserter *ins, const char *table, char **cols, size_t ncols,
+			 struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	size_t i;
+	int rc;
+
+	ins->table = ledger_intern(ins->l, table);
+	ins->ncols = ncols;
+	ins->cols = xcalloc(ncols, sizeof(*ins->cols));
+	strbuf_addf(&sql, "INSERT INTO %s (", table);
+	for (i = 0; i < ncols; i++) {
+		ins->cols[i] = ledger_intern(ins->l, cols[i]);
+		strbuf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
+	}
+	strbuf_addstr(&sql, ") VALUES (");
+	for (i = 0; i < ncols; i++)
+		strbuf_addf(&sql, "%s%c%zu", i ? ", " : "", ins->drv->param_prefix, i + 1);
+	strbuf_addch(&sql, ')');
+	rc = db_prepare(ins->drv, ins->c, sql.buf, &ins->st);
+	if (rc != DB_DONE)
+		strbuf_error(err, -1, "cannot seed '%s': %s", table,
+			     rc == DB_BLOCKED ? "database is locked" : db_errmsg(ins->drv, ins->c));
+	strbuf_release(&sql);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+static int inserter_row(struct inserter *ins, const char *const *vals, struct strbuf *err)
+{
+	size_t i;
+	int rc = db_run(ins->drv, ins->st, (int)ins->ncols, vals, NULL, NULL);
+	uint32_t key;
+
+	if (rc != DB_DONE)
+		return strbuf_error(err, -1, "%s", rc == DB_BLOCKED ? "database is locked"
+						 : db_errmsg(ins->drv, ins->c));
+	if (!vals[0])
+		return 0; /* a NULL key names no row the oracle could find */
+	key = ledger_intern(ins->l, vals[0]);
+	if (ins->ncols == 1)
+		ledger_fact_add(ins->l, ins->table, key, LEDGER_ROW, LEDGER_PRESENT);
+	for (i = 1; i < ins->ncols; i++)
+		ledger_fact_add(ins->l, ins->table, key, ins->cols[i],
+				vals[i] ? ledger_intern(ins->l, vals[i]) : LEDGER_NONE);
+	return 0;
+}
+
+static void inserter_close(struct inserter *ins)
+{
+	db_finalize(ins->drv, ins->st);
+	free(ins->cols);
+	ins->st = NULL;
+	ins->cols = NULL;
+}
+
+static int seed_generated(const struct scenario *sc, const struct seed *sd, struct inserter *ins,
+			  uint64_t seed, struct strbuf *err)
+{
+	struct strbuf *vals = xcalloc(sd->ncols, sizeof(*vals));
+	const char **ptrs = xcalloc(sd->ncols, sizeof(*ptrs));
+	char **names = xcalloc(sd->ncols, sizeof(*names));
+	struct prng rng;
+	struct gen_ctx g = { &rng, scenario_param_num(sc, "awkward", 0.05), 0 };
+	long r;
+	size_t i;
+	int rc;
+
+	prng_seed(&rng, seed, 1 + (uint64_t)(sd - sc->seeds));
+	for (i = 0; i < sd->ncols; i++) {
+		strbuf_init(&vals[i]);
+		names[i] = sd->cols[i].column;
+	}
+	rc = inserter_open(ins, sd->table, names, sd->ncols, err);
+	if (rc) {
+		struct strbuf why = STRBUF_INIT;
+		strbuf_addstr(&why, err->buf);
+		rc = strbuf_error(err, -2, "%s:%d: %s", sc->path, sd->line, why.buf);
+		strbuf_release(&why);
+	}
+	for (r = 1; r <= sd->rows && !rc; r++) {
+		g.seq = r;
+		for (i = 0; i < sd->ncols; i++) {
+			strbuf_reset(&vals[i]);
+			ptrs[i] = gen_value(&sd->cols[i].gen, &g, &vals[i]) ? NULL : vals[i].buf;
+		}
+		if (inserter_row(ins, ptrs, err)) {
+			struct strbuf why = STRBUF_INIT;
+			strbuf_addstr(&why, err->buf);
+			strbuf_error(err, -1, "%s:%d: seeding '%s' failed at row %ld: %s",
+				     sc->path, sd->line, sd->table, r, why.buf);
+			strbuf_release(&why);
+			rc = -2;
+		}
+	}
+	inserter_close(ins);
+	for (i = 0; i < sd->ncols; i++)
+		strbuf_release(&vals[i]);
+	free(vals);
+	free(ptrs);
+	free(names);
+	return rc;
+}
+
+/* libcsv hands us fields and row ends; we gather a row, then insert it. */
+struct csv_state {
+	const struct scenario *sc;
+	const struct seed *sd;
+	struct inserter *ins;
+	struct strbuf *err;
+	char **fields;
+	char *isnull;
+	size_t nfields, alloc;
+	char **header;
+	size_t nheader;
+	long row;            /* 1 is the header */
+	int rc;
+};
+
+static void csv_field(void *data, size_t len, void *ctx)
+{
+	struct csv_state *st = ctx;
+	if (st->rc)
+		return;
+	ALLOC_GROW(st->fields, st->nfields + 1, st->alloc);
+	st->fields[st->nfields++] = data ? xstrndup(data, len) : xstrdup("");
+}
+
+static void csv_row(int c, void *ctx)
+{
+	struct csv_state *st = ctx;
+	size_t i;
+	(void)c;
+	if (st->rc)
+		goto out;
+	st->row++;
+	if (st->row == 1) {
+		st->header = st->fields;
+		st->nheader = st->nfields;
+		st->fields = NULL;
+		st->nfields = st->alloc = 0;
+		st->rc = inserter_open(st->ins, st->sd->table, st->header, st->nheader, st->err);
+		return;
+	}
+	if (st->nfields != st->nheader) {
+		strbuf_error(st->err, -2, "%s: row %ld has %zu fields, the header has %zu",
+			     st->sd->csv, st->row, st->nfields, st->nheader);
+		st->rc = -2;
+		goto out;
+	}
+	if (inserter_row(st->ins, (const char *const *)st->fields, st->err)) {
+		struct strbuf why = STRBUF_INIT;
+		strbuf_addstr(&why, st->err->buf);
+		strbuf_error(st->err, -2, "%s: row %ld: %s", st->sd->csv, st->row, why.buf);
+		strbuf_release(&why);
+		st->rc = -2;
+	}
+out:
+	for (i = 0; i < st->nfields; i++)
+		free(st->fields[i]);
+	st->nfields = 0;
+}
+
+static int seed_csv(const struct scenario *sc, const struct seed *sd, struct inserter *ins,
+		    struct strbuf *err)
+{
+	struct csv_state st;
+	struct csv_parser parser;
+	char buf[65536];
+	size_t n, i;
+	FILE *f;
+
+	memset(&st, 0, sizeof(st));
+	st.sc = sc;
+	st.sd = sd;
+	st.ins = ins;
+	st.err = err;
+	f = fopen(sd->csv, "rb");
+	if (!f)
+		return strbuf_error(err, -2, "%s:%d: cannot open '%s': %s", sc->path, sd->line,
+				    sd->csv, strerror(errno));
+	if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI)) {
+		fclose(f);
+		return strbuf_error(err, -1, "cannot start the CSV parser");
+	}
+	while (!st.rc && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (csv_parse(&parser, buf, n, csv_field, csv_row, &st) != n && !st.rc) {
+			strbuf_error(err, -2, "%s: row %ld: %s", sd->csv, st.row + 1,
+				     csv_strerror(csv_error(&parser)));
+			st.rc = -2;
+		}
+	}
+	if (!st.rc && csv_fini(&parser, csv_field, csv_row, &st)) {
+		strbuf_error(err, -2, "%s: row %ld: %s", sd->csv, st.row + 1,
+			     csv_strerror(csv_error(&parser)));
+		st.rc = -2;
+	}
+	if (!st.rc && st.row < 1) {
+		strbuf_error(err, -2, "%s: expected a header row naming the columns", sd->csv);
+		st.rc = -2;
+	}
+	csv_free(&parser);
+	fclose(f);
+	for (i = 0; i < st.nfields; i++)
+		free(st.fields[i]);
+	free(st.fields);
+	for (i = 0; i < st.nheader; i++)
+		free(st.header[i]);
+	free(st.header);
+	inserter_close(ins);
+	return st.rc;
+}
+
+int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
+	       struct ledger *l, uint64_t seed, struct strbuf *err)
+{
+	struct inserter ins;
+	size_t i;
+	int rc = 0;
+
+	if (db_begin(drv, c) != DB_DONE)
+		return strbuf_error(err, -1, "cannot begin the seeding transaction: %s", db_errmsg(drv, c));
+	for (i = 0; i < sc->nseeds && !rc; i++) {
+		memset(&ins, 0, sizeof(ins));
+		ins.drv = drv;
+		ins.c = c;
+		ins.l = l;
+		if (sc->seeds[i].csv)
+			rc = seed_csv(sc, &sc->seeds[i], &ins, err);
+		else
+			rc = seed_generated(sc, &sc->seeds[i], &ins, seed, err);
+	}
+	if (rc) {
+		db_rollback(drv, c);
+		return rc;
+	}
+	if (db_commit(drv, c) != DB_DONE)
+		return strbuf_error(err, -1, "cannot commit the seed rows: %s", db_errmsg(drv, c));
+	return 0;
+}

@@ -1,0 +1,25 @@
+/*
+** Seeding: fill the starting tables with generated rows ('@seed T ROWS'
+** with '@gen' lines) or rows from a CSV file ('@seed T csv=FILE', read with
+** libcsv), and record every seeded value as a fact of the seed transaction.
+*/
+#ifndef MDRILL_SEEDER_H
+#define MDRILL_SEEDER_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "ledger.h"
+#include "scenario.h"
+#include "strbuf.h"
+
+/**
+ * Insert the rows of every seed of sc through c, adding their facts to l
+ * (the caller closes the seed transaction).  Returns 0; -2 when the
+ * scenario's data is at fault (err names the file and line or row); -1 when
+ * the database refused (err says why).
+ */
+int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
+	       struct ledger *l, uint64_t seed, struct strbuf *err);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+** The engine-neutral SQL lexer: just enough of one to know where statements
+** end and where parameters stand, never a parser.
+*/
+#include "sqltext.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+
+static int is_ident_start(int c)
+{
+	return isalpha(c) || c == '_' || (c & 0x80);
+}
+
+static int is_ident(int c)
+{
+	return isalnum(c) || c == '_' || (c & 0x80);
+}
+
+/* Length of a dollar-quote tag ("$tag$" or "$$") at s, or 0. */
+static size_t dollar_tag(const char *s)
+{
+	size_t n = 1;
+	if (s[0] != '$')
+		return 0;
+	if (s[1] == '$')
+		return 2;
+	if (!is_ident_start((unsigned char)s[1]) || (s[1] & 0x80))
+		return 0;
+	while (is_ident((unsigned char)s[n]) && !(s[n] & 0x80))
+		n++;
+	return s[n] == '$' ? n + 1 : 0;
+}
+
+size_t sql_skip_quoted(const char *s, size_t i)
+{
+	char q = s[i];
+	size_t tag;
+
+	if (q == '\'' || q == '"' || q == '`') {
+		for (i++; s[i]; i++) {
+			if (s[i] == q) {
+				if (s[i + 1] == q) {
+					i++;
+					continue;
+				}
+				return i + 1;
+			}
+		}
+		return i;
+	}
+	if (q == '[') { /* SQLite's [identifier] */
+		const char *e = strchr(s + i, ']');
+		return e ? (size_t)(e - s) + 1 : strlen(s);
+	}
+	if (q == '-' && s[i + 1] == '-') {
+		const char *e = strchr(s + i, '\n');
+		return e ? (size_t)(e - s) : strlen(s);
+	}
+	if (q == '/' && s[i + 1] == '*') {
+		const char *e = strstr(s + i + 2, "*/");
+		return e ? (size_t)(e - s) + 2 : strlen(s);
+	}
+	if (q == '$' && (tag = dollar_tag(s + i)) > 0) {
+		size_t j;
+		for (j = i + tag; s[j]; j++)
+			if (s[j] == '$' && !strncmp(s + j, s + i, tag))
+				return j + tag;
+		return j;
+	}
+	return i;
+}
+
+/* Does the word at s[i..] equal kw, as a whole word? */
+static int word_is(const char *s, size_t i, const char *kw)
+{
+	size_t n = strlen(kw);
+	if (i > 0 && is_ident((unsigned char)s[i - 1]))
+		return 0;
+	if (strncasecmp(s + i, kw, n))
+		return 0;
+	return !is_ident((unsigned char)s[i + n]);
+}
+
+/* Does the statement starting at s open a trigger (CREATE [TEMP] TRIGGER)? */
+static int starts_trigger(const char *s)
+{
+	size_t i = 0, words = 0;
+	while (s[i] && words < 4) {
+		size_t j = sql_skip_quoted(s, i);
+		if (j != i) {
+			i = j;
+			continue;
+		}
+		if (isspace((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		if (!is_ident((unsigned char)s[i]))
+			return 0;
+		if (words == 0 && !word_is(s, i, "create"))
+			return 0;
+		if (words > 0 && word_is(s, i, "trigger"))
+			return 1;
+		while (is_ident((unsigned char)s[i]))
+			i++;
+		words++;
+	}
+	return 0;
+}
+
+/* Does the text hold anything but white space and comments? */
+static int has_code(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if ((s[i] == '-' && s[i + 1] == '-') || (s[i] == '/' && s[i + 1] == '*')) {
+			i = sql_skip_quoted(s, i);
+			continue;
+		}
+		if (!isspace((unsigned char)s[i]))
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
+static void add_stmt(struct sql_script *script, const char *s, size_t len, int line)
+{
+	struct sql_stmt *st;
+	size_t lead = 0;
+
+	if (!has_code(s, len))
+		return;
+	/* Start the statement at its first line of code, comments before it dropped. */
+	for (;;) {
+		while (lead < len && isspace((unsigned char)s[lead])) {
+			if (s[lead] == '\n')
+				line++;
+			lead++;
+		}
+		if (lead + 1 < len && ((s[lead] == '-' && s[lead + 1] == '-') ||
+				       (s[lead] == '/' && s[lead + 1] == '*'))) {
+			size_t e = sql_skip_quoted(s, lead);
+			for (; lead < e; lead++)
+				if (s[lead] == '\n')
+					line++;
+			continue;
+		}
+		break;
+	}
+	while (len > lead && isspace((unsigned char)s[len - 1]))
+		len--;
+	ALLOC_GROW(script->v, script->nr + 1, script->alloc);
+	st = &script->v[script->nr++];
+	st->sql = xstrndup(s + lead, len - lead);
+	st->line = line;
+}
+
+void sql_split(const char *text, int first_line, struct sql_script *script)
+{
+	size_t i = 0, start = 0;
+	int line = first_line, start_line = first_line;
+	int in_trigger = -1; /* -1: not known yet for this statement */
+	int trigger_body = 0, last_word_end = 0;
+
+	while (text[i]) {
+		size_t j = sql_skip_quoted(text, i);
+		if (j != i) {
+			for (; i < j; i++)
+				if (text[i] == '\n')
+					line++;
+			continue;
+		}
+		if (in_trigger < 0 && !isspace((unsigned char)text[i]))
+			in_trigger = starts_trigger(text + i);
+		if (in_trigger == 1 && is_ident_start((unsigned char)text[i]) &&
+		    (i == 0 || !is_ident((unsigned char)text[i - 1]))) {
+			if (word_is(text, i, "begin"))
+				trigger_body = 1;
+			last_word_end = word_is(text, i, "end");
+		}
+		if (text[i] == ';') {
+			/* Inside a trigger body only "END ;" ends the statement. */
+			if (in_trigger == 1 && trigger_body && !last_word_end) {
+				i++;
+				continue;
+			}
+			add_stmt(script, text + start, i - start, start_line);
+			start = i + 1;
+			start_line = line;
+			in_trigger = -1;
+			trigger_body = 0;
+			last_word_end = 0;
+		} else if (text[i] == '\n') {
+			line++;
+		} else if (!isspace((unsigned char)text[i]) && !is_ident((unsigned char)text[i])) {
+			last_word_end = 0;
+		}
+		i++;
+	}
+	add_stmt(script, text + start, i - start, start_line);
+}
+
+void sql_script_release(struct sql_script *script)
+{
+	size_t i;
+	for (i = 0; i < script->nr; i++)
+		free(script->v[i].sql);
+	free(script->v);
+	script->v = NULL;
+	script->nr = script->alloc = 0;
+}
+
+void sql_number_params(const char *sql, char prefix, struct strbuf *out,
+		       char ***names, size_t *nnames)
+{
+	size_t i = 0, n = 0, alloc = 0;
+	char **v = NULL;
+
+	while (sql[i]) {
+		size_t j = sql_skip_quoted(sql, i), k, len;
+		if (j != i) {
+			strbuf_add(out, sql + i, j - i);
+			i = j;
+			continue;
+		}
+		if (sql[i] == ':' && sql[i + 1] == ':') {
+			strbuf_add(out, "::", 2);
+			i += 2;
+			continue;
+		}
+		if (sql[i] != ':' || !is_ident_start((unsigned char)sql[i + 1]) ||
+		    (i > 0 && is_ident((unsigned char)sql[i - 1]))) {
+			strbuf_addch(out, sql[i++]);
+			continue;
+		}
+		for (len = 1; is_ident((unsigned char)sql[i + 1 + len]); len++)
+			;
+		for (k = 0; k < n; k++)
+			if (strlen(v[k]) == len && !strncmp(v[k], sql + i + 1, len))
+				break;
+		if (k == n) {
+			ALLOC_GROW(v, n + 1, alloc);
+			v[n++] = xstrndup(sql + i + 1, len);
+		}
+		strbuf_addf(out, "%c%zu", prefix, k + 1);
+		i += 1 + len;
+	}
+	*names = v;
+	*nnames = n;
+}
+
+void sql_names_free(char **names, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}

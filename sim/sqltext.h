@@ -1,0 +1,52 @@
+/*
+** SQL text handling that is the same for every engine: splitting a script
+** into statements and turning :name parameters into numbered placeholders.
+** Both skip quoted strings, quoted identifiers, comments and PostgreSQL
+** dollar quotes, and the splitter keeps a SQLite trigger body (BEGIN ...
+** END;) in one statement.
+*/
+#ifndef MDRILL_SQLTEXT_H
+#define MDRILL_SQLTEXT_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+struct sql_stmt {
+	char *sql;   /* trimmed, without the final semicolon */
+	int line;    /* line of its first character */
+};
+
+struct sql_script {
+	struct sql_stmt *v;
+	size_t nr, alloc;
+};
+
+/**
+ * Split text into statements and append them to script.  first_line is the
+ * line number of text's first line, so that each statement knows where it
+ * stands in its file.  Statements holding only comments are dropped.
+ */
+void sql_split(const char *text, int first_line, struct sql_script *script);
+/** Free the statements of script and leave it empty. */
+void sql_script_release(struct sql_script *script);
+
+/**
+ * Copy sql into out with each :name parameter replaced by prefix and its
+ * number ('$' gives $1, '?' gives ?1); a name used twice keeps its number.
+ * names receives the distinct names in number order (each xmalloc'd; the
+ * caller frees them and the array).  Casts such as ::int are left alone.
+ */
+void sql_number_params(const char *sql, char prefix, struct strbuf *out,
+		       char ***names, size_t *nnames);
+
+/** Free an array of names from sql_number_params. */
+void sql_names_free(char **names, size_t n);
+
+/**
+ * Offset just past the quoted string, identifier, comment or dollar quote
+ * that starts at s[i], or i itself when none starts there.
+ */
+size_t sql_skip_quoted(const char *s, size_t i);
+
+#endif
