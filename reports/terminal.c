@@ -102,7 +102,10 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 	const struct sc_migration *m = &s->fix;
 	const char *what = s->fix_is_down ? "Down migration" : "Fix";
 
-	strbuf_addf(out, "%s%s%s %s: ", st->bold, what, st->off, m->label ? m->label : "(none)");
+	if (s->fix_is_down)
+		strbuf_addf(out, "%s%s%s (the scenario's own): ", st->bold, what, st->off);
+	else
+		strbuf_addf(out, "%s%s%s %s: ", st->bold, what, st->off, m->label ? m->label : "(none)");
 	if (!m->ran)
 		strbuf_addstr(out, "never ran\n");
 	else

@@ -35,6 +35,7 @@ struct ctx {
 	const struct ledger *l;
 	struct oracle_result *out;
 	uint32_t *order;           /* fact indices, sorted */
+	uint32_t *fact_tx;         /* transaction of each fact */
 	/* per probe: key id -> row index + 1 */
 	uint32_t **row_of;
 	uint32_t *probe_table;     /* table id of each probe */
@@ -156,7 +157,7 @@ static void judge(struct ctx *c, uint32_t field)
 
 	/* The latest invoke among acknowledged operations. */
 	for (i = 0; i < c->nops; i++) {
-		const struct ledger_tx *t = &l->tx[l->facts[c->ops[i]].tx];
+		const struct ledger_tx *t = &l->tx[c->fact_tx[c->ops[i]]];
 		if (t->outcome == TX_OK) {
 			acked = 1;
 			if (t->invoke > max_invoke)
@@ -186,7 +187,7 @@ static void judge(struct ctx *c, uint32_t field)
 	/* Which values may the item hold?  Mark acceptance while scanning. */
 	for (i = 0; i < c->nops; i++) {
 		const struct ledger_fact *f = &l->facts[c->ops[i]];
-		const struct ledger_tx *t = &l->tx[f->tx];
+		const struct ledger_tx *t = &l->tx[c->fact_tx[c->ops[i]]];
 		int is_delete = f->field == LEDGER_ROW && f->value == LEDGER_DELETED;
 		uint32_t v = field == LEDGER_ROW && !is_delete ? LEDGER_PRESENT : f->value;
 		int candidate;
@@ -230,17 +231,17 @@ static void judge(struct ctx *c, uint32_t field)
 	if (!acked) {
 		/* Nothing acknowledged: only a failed transaction's value is a finding. */
 		if (phantom_value && !ok) {
-			count(c, 0, window_of(c, &l->tx[f0->tx]), OC_PHANTOM, 0);
-			add_finding(c, OC_PHANTOM, window_of(c, &l->tx[f0->tx]), f0, field,
+			count(c, 0, window_of(c, &l->tx[c->fact_tx[c->ops[0]]]), OC_PHANTOM, 0);
+			add_finding(c, OC_PHANTOM, window_of(c, &l->tx[c->fact_tx[c->ops[0]]]), f0, field,
 				    LEDGER_NONE, found, 0, 0, "a failed transaction's value is present");
 		} else if (field == LEDGER_ROW && !found_absent && pt && !pt->error && !ok) {
 			int failed_only = 1;
 			for (i = 0; i < c->nops; i++)
-				if (l->tx[l->facts[c->ops[i]].tx].outcome != TX_FAILED)
+				if (l->tx[c->fact_tx[c->ops[i]]].outcome != TX_FAILED)
 					failed_only = 0;
 			if (failed_only) {
-				count(c, 0, window_of(c, &l->tx[f0->tx]), OC_PHANTOM, 0);
-				add_finding(c, OC_PHANTOM, window_of(c, &l->tx[f0->tx]), f0, field,
+				count(c, 0, window_of(c, &l->tx[c->fact_tx[c->ops[0]]]), OC_PHANTOM, 0);
+				add_finding(c, OC_PHANTOM, window_of(c, &l->tx[c->fact_tx[c->ops[0]]]), f0, field,
 					    LEDGER_NONE, NULL, 0, 0, "a failed transaction's row is present");
 			}
 		}
@@ -299,7 +300,7 @@ static void judge(struct ctx *c, uint32_t field)
 	}
 	for (i = 0; i < c->nops; i++) {
 		const struct ledger_fact *f = &l->facts[c->ops[i]];
-		if (l->tx[f->tx].outcome == TX_OK && f->field == field && f->value == found_id) {
+		if (l->tx[c->fact_tx[c->ops[i]]].outcome == TX_OK && f->field == field && f->value == found_id) {
 			stale = 1;
 			break;
 		}
@@ -410,8 +411,12 @@ void oracle_check(const struct oracle_input *in, struct oracle_result *out)
 	}
 
 	c.order = xmalloc((l->nfacts ? l->nfacts : 1) * sizeof(*c.order));
+	c.fact_tx = xmalloc((l->nfacts ? l->nfacts : 1) * sizeof(*c.fact_tx));
 	for (i = 0; i < l->nfacts; i++)
 		c.order[i] = (uint32_t)i;
+	for (p = 0; p < l->ntx; p++)
+		for (i = l->tx[p].first_fact; i < (size_t)l->tx[p].first_fact + l->tx[p].nfacts; i++)
+			c.fact_tx[i] = (uint32_t)p;
 	sort_ledger = l;
 	qsort(c.order, l->nfacts, sizeof(*c.order), cmp_fact);
 
@@ -450,6 +455,7 @@ void oracle_check(const struct oracle_input *in, struct oracle_result *out)
 	free(seen);
 	free(c.probe_table);
 	free(c.order);
+	free(c.fact_tx);
 	free(c.ops);
 }
 

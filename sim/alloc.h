@@ -21,14 +21,15 @@ char *xstrndup(const char *s, size_t n);
 
 /*
 ** Grow *arr (of *alloc elements of size elem) so that it holds at least
-** need elements.  Growth is geometric so appends are amortised O(1).
+** need elements.  Growth is by half again (git's alloc_nr), so appends are
+** amortised O(1) and a large array wastes at most a third of itself.
 */
 #define ALLOC_GROW(arr, need, alloc)                                        \
 	do {                                                                \
 		if ((size_t)(need) > (size_t)(alloc)) {                     \
-			size_t alloc_new_ = (alloc) ? (size_t)(alloc) * 2 : 16; \
-			while (alloc_new_ < (size_t)(need))                 \
-				alloc_new_ *= 2;                            \
+			size_t alloc_new_ = ((size_t)(alloc) + 16) * 3 / 2; \
+			if (alloc_new_ < (size_t)(need))                    \
+				alloc_new_ = (size_t)(need);                \
 			(arr) = xrealloc((arr), alloc_new_ * sizeof(*(arr))); \
 			(alloc) = alloc_new_;                               \
 		}                                                           \

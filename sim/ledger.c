@@ -77,7 +77,7 @@ uint32_t ledger_intern_n(struct ledger *l, const char *s, size_t len)
 	size_t j;
 	uint32_t id;
 
-	if ((l->nstr + 1) * 2 > l->nslots)
+	if ((l->nstr + 1) * 4 > l->nslots * 3)
 		rehash(l);
 	j = find_slot(l, s, len);
 	if (l->slots[j])
@@ -119,7 +119,6 @@ void ledger_fact_add(struct ledger *l, uint32_t table, uint32_t key, uint32_t fi
 	struct ledger_fact *f;
 	ALLOC_GROW(l->facts, l->nfacts + 1, l->facts_alloc);
 	f = &l->facts[l->nfacts++];
-	f->tx = (uint32_t)l->ntx;
 	f->table = table;
 	f->key = key;
 	f->field = field;
@@ -195,6 +194,22 @@ uint32_t ledger_tx_add(struct ledger *l, const struct ledger_tx *t)
 		}
 	}
 	return (uint32_t)l->ntx++;
+}
+
+uint32_t ledger_fact_tx(const struct ledger *l, size_t i)
+{
+	size_t lo = 0, hi = l->ntx;
+	/* The last transaction whose first fact is at or before i, with facts. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->tx[mid].first_fact <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (lo > 0 && (l->tx[lo].first_fact > i || !l->tx[lo].nfacts))
+		lo--;
+	return (uint32_t)lo;
 }
 
 int64_t ledger_next_id(struct ledger *l, uint32_t table)

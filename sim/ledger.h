@@ -41,10 +41,10 @@ struct ledger_tx {
 /*
 ** A fact: in table, the row with key has field = value.  A fact with field
 ** LEDGER_ROW says the row exists (value LEDGER_PRESENT) or was deleted
-** (value LEDGER_DELETED).
+** (value LEDGER_DELETED).  Its transaction is not stored: a transaction's
+** facts are contiguous, so ledger_fact_tx finds it.
 */
 struct ledger_fact {
-	uint32_t tx;
 	uint32_t table;
 	uint32_t key;
 	uint32_t field;
@@ -90,10 +90,7 @@ uint32_t ledger_lookup(const struct ledger *l, const char *s);
 /** The string of id; NULL for LEDGER_NONE and the row markers. */
 const char *ledger_str(const struct ledger *l, uint32_t id);
 
-/**
- * Add a fact to the transaction being recorded; ledger_tx_add closes it.
- * The tx field of f is filled in by ledger_tx_add.
- */
+/** Add a fact to the transaction being recorded; ledger_tx_add closes it. */
 void ledger_fact_add(struct ledger *l, uint32_t table, uint32_t key, uint32_t field, uint32_t value);
 
 /**
@@ -103,6 +100,9 @@ void ledger_fact_add(struct ledger *l, uint32_t table, uint32_t key, uint32_t fi
  * Returns the transaction's id.
  */
 uint32_t ledger_tx_add(struct ledger *l, const struct ledger_tx *t);
+
+/** The transaction that fact number i belongs to (a binary search). */
+uint32_t ledger_fact_tx(const struct ledger *l, size_t i);
 
 /** The key set of table (created empty on first use). */
 struct ledger_keyset *ledger_keyset(struct ledger *l, uint32_t table);

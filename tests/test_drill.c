@@ -1,0 +1,273 @@
+/*
+** Integration tests of the whole drill on real SQLite files: the tiny
+** fixture, whose right answers are derived by hand in the comments, and
+** phone-not-null with its roll-forward fix and its down migration.  Also
+** determinism, the pre-migration snapshot, the migration history and the
+** removal of the disposable database.
+*/
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "drillrun.h"
+
+#define TINY "tests/fixtures/tiny/scenario.drill"
+#define PHONE "scenarios/phone-not-null/scenario.drill"
+
+static const struct param_set small[] = { { "rows", "200" } };
+
+static int fabs_eq(double a, double b)
+{
+	return a - b < 1e-9 && b - a < 1e-9;
+}
+
+/*
+** tiny: five seed keys the app never touches, one fact per committed insert.
+** By hand: expected = 5 + committed inserts, in every run, whatever the seed.
+*/
+static void assert_tiny_totals(const struct scorecard *s)
+{
+	uint64_t inserts = 0;
+	int ph;
+	for (ph = 0; ph < PH_COUNT; ph++)
+		inserts += committed_in(s, ph);
+	assert_int_equal(s->win[OW_SEED].expected, 5);
+	assert_int_equal(s->total.expected, 5 + inserts);
+	/* The rename breaks every insert in the incident, and none commits there. */
+	assert_int_equal(committed_in(s, PH_INCIDENT), 0);
+	assert_true(failed_in(s, PH_INCIDENT) > 0);
+	assert_true(committed_in(s, PH_BEFORE) > 0);
+}
+
+static void tiny_rename_back_passes(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, TINY, "fixes/rename-back.sql", 1, NULL, 0), 0);
+	assert_tiny_totals(&r.card);
+	assert_int_equal(r.card.total.n[OC_PRESERVED], r.card.total.expected);
+	assert_true(r.card.ratio == 1.0);
+	assert_int_equal(failed_in(&r.card, PH_AFTER), 0);
+	assert_true(r.card.pass);
+	assert_int_equal(r.card.score, 100); /* one client: nobody waits */
+	run_release(&r);
+}
+
+static void tiny_drop_and_readd_loses_fields(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, TINY, "fixes/drop-and-readd.sql", 1, NULL, 0), 0);
+	assert_tiny_totals(&r.card);
+	/* By hand: every value written before the fix is NULL now, the rest survive. */
+	assert_int_equal(r.card.win[OW_SEED].n[OC_LOST_FIELD], 5);
+	assert_int_equal(r.card.win[OW_BEFORE].n[OC_LOST_FIELD], committed_in(&r.card, PH_BEFORE));
+	assert_int_equal(r.card.win[OW_AFTER].n[OC_PRESERVED], committed_in(&r.card, PH_AFTER));
+	assert_int_equal(r.card.total.n[OC_LOST_FIELD], 5 + committed_in(&r.card, PH_BEFORE));
+	assert_int_equal(r.card.total.n[OC_LOST_ROW], 0);
+	assert_false(r.card.pass);
+	assert_true(r.card.score < 50);
+	run_release(&r);
+}
+
+static void tiny_delete_loses_two_rows(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, TINY, "fixes/rename-and-delete.sql", 2, NULL, 0), 0);
+	assert_tiny_totals(&r.card);
+	assert_int_equal(r.card.win[OW_SEED].n[OC_PRESERVED], 3);
+	assert_int_equal(r.card.win[OW_SEED].n[OC_LOST_ROW], 2);
+	assert_int_equal(r.card.total.n[OC_LOST_ROW], 2);
+	assert_int_equal(r.card.rows_lost, 2);
+	assert_int_equal(r.card.total.n[OC_PRESERVED], r.card.total.expected - 2);
+	assert_false(r.card.pass);
+	run_release(&r);
+}
+
+static void tiny_stray_row_is_phantom(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, TINY, "fixes/rename-and-insert.sql", 3, NULL, 0), 0);
+	assert_tiny_totals(&r.card);
+	/* By hand: all expected facts kept, one row nobody wrote: ratio n/(n+1). */
+	assert_int_equal(r.card.total.n[OC_PRESERVED], r.card.total.expected);
+	assert_int_equal(r.card.extra_phantoms, 1);
+	assert_int_equal(r.card.total.n[OC_PHANTOM], 1);
+	assert_true(r.card.ratio > 0.0);
+	assert_true(fabs_eq(r.card.ratio, (double)r.card.total.expected / (double)(r.card.total.expected + 1)));
+	assert_false(r.card.pass);
+	run_release(&r);
+}
+
+static void tiny_fix_failing_halfway_is_an_outcome(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, TINY, "fixes/fails-halfway.sql", 1, NULL, 0), 0);
+	assert_int_equal(r.card.fix.failed_statement, 2);
+	assert_int_equal(r.card.fix.failed_line, 3);
+	assert_string_equal(r.card.fix.error_class, "missing-object");
+	assert_non_null(strstr(r.card.fix.error, "nosuchcolumn"));
+	assert_false(r.card.fix.completed);
+	assert_int_equal(r.card.fix.applied, 1);
+	/* The BEGIN was rolled back: the rename never happened, every insert fails. */
+	assert_int_equal(committed_in(&r.card, PH_AFTER), 0);
+	assert_true(failed_in(&r.card, PH_AFTER) > 0);
+	assert_int_equal(r.card.total.n[OC_LOST_FIELD], 5 + committed_in(&r.card, PH_BEFORE));
+	assert_false(r.card.pass);
+	assert_int_equal(r.card.score, 0);
+	run_release(&r);
+}
+
+static void phone_make_nullable_passes(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, PHONE, "fixes/make-nullable.sql", 1, small, 1), 0);
+	assert_true(r.card.pass);
+	assert_true(r.card.ratio == 1.0);
+	assert_true(r.card.total.expected > 400);
+	assert_int_equal(r.card.fix.applied, 6);
+	assert_true(r.card.fix.completed);
+	/* The incident: v1 registrations fail on the NOT NULL column ... */
+	assert_true(r.card.failed[0][PH_INCIDENT] > 0);
+	/* ... while v2, deployed during it, stores phone numbers. */
+	assert_true(r.card.committed[1][PH_INCIDENT] > 0);
+	assert_true(r.card.win[OW_INCIDENT].expected > 0);
+	assert_int_equal(r.card.win[OW_INCIDENT].n[OC_PRESERVED], r.card.win[OW_INCIDENT].expected);
+	assert_int_equal(failed_in(&r.card, PH_AFTER), 0);
+	assert_true(r.card.score >= 50);
+	run_release(&r);
+}
+
+static void phone_down_loses_phone_numbers(void **state)
+{
+	struct run r;
+	size_t i;
+	(void)state;
+	assert_int_equal(run_drill(&r, PHONE, NULL, 1, small, 1), 0);
+	assert_false(r.card.pass);
+	assert_true(r.card.total.n[OC_LOST_FIELD] > 0);
+	/* Every loss is a phone number, written in the incident window: stranded data. */
+	assert_int_equal(r.card.win[OW_INCIDENT].n[OC_LOST_FIELD], r.card.total.n[OC_LOST_FIELD]);
+	assert_int_equal(r.card.total.n[OC_LOST_ROW], 0);
+	assert_int_equal(r.card.total.n[OC_CORRUPTED], 0);
+	for (i = 0; i < r.card.nexamples; i++)
+		assert_string_equal(r.card.examples[i].field, "phone_number");
+	assert_int_equal(r.card.nnotes, 1);
+	assert_non_null(strstr(r.card.notes[0], "phone_number"));
+	/* v2 still runs and now fails; v1 recovers. */
+	assert_true(r.card.failed[1][PH_AFTER] > 0);
+	assert_int_equal(r.card.failed[0][PH_AFTER], 0);
+	assert_true(r.card.score < 50);
+	run_release(&r);
+}
+
+static void same_seed_same_json(void **state)
+{
+	struct run a, b, c;
+	(void)state;
+	assert_int_equal(run_drill(&a, PHONE, NULL, 7, small, 1), 0);
+	assert_int_equal(run_drill(&b, PHONE, NULL, 7, small, 1), 0);
+	assert_int_equal(run_drill(&c, PHONE, NULL, 8, small, 1), 0);
+	assert_string_equal(a.json.buf, b.json.buf);
+	assert_string_not_equal(a.json.buf, c.json.buf);
+	run_release(&a);
+	run_release(&b);
+	run_release(&c);
+}
+
+static int history_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	struct strbuf *sb = ctx;
+	(void)names;
+	(void)ncol;
+	strbuf_addf(sb, "%s:%s;", vals[0], vals[1]);
+	return 0;
+}
+
+static void history_and_backup(void **state)
+{
+	struct run r;
+	struct strbuf rows = STRBUF_INIT, err = STRBUF_INIT;
+	int cls;
+	(void)state;
+	assert_int_equal(run_drill(&r, TINY, "fixes/rename-back.sql", 1, NULL, 0), 0);
+	/* The fix is a new version in the history, never a rewrite of it. */
+	assert_int_equal(db_exec_now(&db_sqlite_driver, r.d.admin,
+				     "SELECT version, name FROM schema_migrations ORDER BY version",
+				     0, NULL, history_row, &rows, &cls, &err), 0);
+	assert_string_equal(rows.buf, "1:schema;2:bad;3:fix;");
+	/* The snapshot holds the database as it was right before the bad migration. */
+	strbuf_reset(&rows);
+	assert_int_equal(db_exec_now(&db_sqlite_driver, r.d.admin,
+				     "SELECT count(*), 'x' FROM backup.kv WHERE v IS NOT NULL",
+				     0, NULL, history_row, &rows, &cls, &err), 0);
+	{
+		char want[32];
+		snprintf(want, sizeof(want), "%llu:x;",
+			 (unsigned long long)(5 + committed_in(&r.card, PH_BEFORE)));
+		assert_string_equal(rows.buf, want);
+	}
+	strbuf_release(&rows);
+	strbuf_release(&err);
+	run_release(&r);
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void disposable_database_is_removed(void **state)
+{
+	char tmpl[] = "/tmp/mdrill-test-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	struct run r;
+	(void)state;
+	assert_non_null(dir);
+	setenv("TMPDIR", dir, 1);
+	assert_int_equal(run_drill(&r, TINY, "fixes/fails-halfway.sql", 1, NULL, 0), 0);
+	assert_int_equal(count_entries(dir), 1); /* the drill's own directory, while it runs */
+	run_release(&r);
+	assert_int_equal(count_entries(dir), 0);
+	if (saved) {
+		setenv("TMPDIR", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("TMPDIR");
+	}
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tiny_rename_back_passes),
+		cmocka_unit_test(tiny_drop_and_readd_loses_fields),
+		cmocka_unit_test(tiny_delete_loses_two_rows),
+		cmocka_unit_test(tiny_stray_row_is_phantom),
+		cmocka_unit_test(tiny_fix_failing_halfway_is_an_outcome),
+		cmocka_unit_test(phone_make_nullable_passes),
+		cmocka_unit_test(phone_down_loses_phone_numbers),
+		cmocka_unit_test(same_seed_same_json),
+		cmocka_unit_test(history_and_backup),
+		cmocka_unit_test(disposable_database_is_removed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,160 @@
+/*
+** The renderers against golden files: a scorecard built by hand is
+** rendered as JSON and as plain and coloured terminal text, and compared
+** byte for byte with tests/golden/.  MDRILL_UPDATE_GOLDEN=1 rewrites them.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../reports/report.h"
+#include "../sim/alloc.h"
+
+static void build(struct scorecard *s)
+{
+	static const char *const names[] = { "rows", "busy" }, *const vals[] = { "200", "500" };
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->scenario = xstrdup("phone-not-null");
+	s->title = xstrdup("A NOT NULL column the old code does not fill");
+	s->essay = xstrdup("rolling-forward-beats-rolling-back");
+	s->engine = xstrdup("sqlite");
+	s->seed = 7;
+	s->nparams = 2;
+	s->param_names = xcalloc(2, sizeof(char *));
+	s->param_values = xcalloc(2, sizeof(char *));
+	for (i = 0; i < 2; i++) {
+		s->param_names[i] = xstrdup(names[i]);
+		s->param_values[i] = xstrdup(vals[i]);
+	}
+	s->busy = 500;
+	s->nversions = 2;
+	s->versions = xcalloc(2, sizeof(char *));
+	s->versions[0] = xstrdup("v1");
+	s->versions[1] = xstrdup("v2");
+	s->committed = xcalloc(2, sizeof(*s->committed));
+	s->failed = xcalloc(2, sizeof(*s->failed));
+	s->committed[0][PH_BEFORE] = 90;
+	s->committed[0][PH_INCIDENT] = 12;
+	s->failed[0][PH_INCIDENT] = 30;
+	s->committed[1][PH_INCIDENT] = 25;
+	s->committed[1][PH_AFTER] = 4;
+	s->failed[1][PH_AFTER] = 61;
+	s->committed[0][PH_AFTER] = 70;
+	s->bad.name = xstrdup("bad");
+	s->bad.label = xstrdup("bad");
+	s->bad.ran = s->bad.completed = 1;
+	s->bad.statements = s->bad.applied = 6;
+	s->bad.start = 1500;
+	s->bad.end = 1560;
+	s->fix.name = xstrdup("down");
+	s->fix.label = xstrdup("down migration");
+	s->fix.ran = s->fix.completed = 1;
+	s->fix.statements = s->fix.applied = 1;
+	s->fix.start = 3500;
+	s->fix.end = 3571;
+	s->fix.waited = 64;
+	s->fix_is_down = 1;
+	s->end_tick = 7000;
+	s->last_tick = 7003;
+	s->total.expected = 2000;
+	s->total.n[OC_PRESERVED] = 1960;
+	s->total.n[OC_LOST_FIELD] = 40;
+	s->win[OW_SEED].expected = s->win[OW_SEED].n[OC_PRESERVED] = 1700;
+	s->win[OW_INCIDENT].expected = 300;
+	s->win[OW_INCIDENT].n[OC_PRESERVED] = 260;
+	s->win[OW_INCIDENT].n[OC_LOST_FIELD] = 40;
+	s->ratio = 0.98;
+	s->nfindings = 40;
+	s->nexamples = 1;
+	s->examples = xcalloc(1, sizeof(*s->examples));
+	s->examples[0].cls = OC_LOST_FIELD;
+	s->examples[0].window = OW_INCIDENT;
+	s->examples[0].table = xstrdup("users");
+	s->examples[0].key = xstrdup("1012");
+	s->examples[0].field = xstrdup("phone_number");
+	s->examples[0].expected = xstrdup("555-01\"7\"\\x");
+	s->examples[0].why = xstrdup("NULL where a value was acknowledged");
+	s->nnotes = 1;
+	s->notes = xcalloc(1, sizeof(char *));
+	s->notes[0] = xstrdup("column 'users.phone_number' is gone from the final schema");
+	s->blocked_max = 35;
+	s->blocked_total = 400;
+	s->drill_blocked_max = 41;
+	s->after_committed = 74;
+	s->after_failed = 61;
+	s->after_top.version = xstrdup("v2");
+	s->after_top.error_class = xstrdup("missing-object");
+	s->after_top.message = xstrdup("table users has no column named phone_number");
+	s->nreasons = 2;
+	s->reasons = xcalloc(2, sizeof(char *));
+	s->reasons[0] = xstrdup("40 of 2000 facts not preserved");
+	s->reasons[1] = xstrdup("61 transactions failed after the fix");
+	s->score = 26;
+}
+
+static void check_golden(const char *name, const struct strbuf *got)
+{
+	char path[256];
+	struct strbuf want = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "tests/golden/%s", name);
+	if (getenv("MDRILL_UPDATE_GOLDEN")) {
+		f = fopen(path, "wb");
+		assert_non_null(f);
+		fwrite(got->buf, 1, got->len, f);
+		fclose(f);
+	}
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&want, buf, n);
+	fclose(f);
+	assert_string_equal(got->buf, want.buf);
+	strbuf_release(&want);
+}
+
+static void json_golden(void **state)
+{
+	struct scorecard s;
+	struct strbuf out = STRBUF_INIT;
+	(void)state;
+	build(&s);
+	report_find("json")->render(&s, &out, 0);
+	check_golden("report.json", &out);
+	/* Escaping: the quote and backslash in the example survive as JSON escapes. */
+	assert_non_null(strstr(out.buf, "\"expected\":\"555-01\\\"7\\\"\\\\x\""));
+	strbuf_release(&out);
+	scorecard_release(&s);
+}
+
+static void terminal_golden(void **state)
+{
+	struct scorecard s;
+	struct strbuf plain = STRBUF_INIT, color = STRBUF_INIT;
+	(void)state;
+	build(&s);
+	report_terminal_render(&s, &plain, 0);
+	report_terminal_render(&s, &color, REPORT_COLOR);
+	check_golden("report.txt", &plain);
+	assert_null(strchr(plain.buf, '\033'));
+	assert_non_null(strstr(color.buf, "\033[31mFAIL"));
+	assert_non_null(strstr(plain.buf, "Verdict: FAIL   score 26/100"));
+	assert_non_null(strstr(plain.buf, "lost_field users[1012].phone_number (incident)"));
+	strbuf_release(&plain);
+	strbuf_release(&color);
+	scorecard_release(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json_golden),
+		cmocka_unit_test(terminal_golden),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

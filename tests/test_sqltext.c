@@ -1,0 +1,456 @@
+/*
+** Tests of the engine-neutral SQL text handling: sql_split, sql_skip_quoted
+** and sql_number_params, and of the fix-file reader that picks a
+** '-- @fix [sqlite|postgres]' block per dialect before splitting it.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../sim/fixfile.h"
+#include "../sim/scenario.h"
+#include "../sim/sqltext.h"
+#include "../sim/strbuf.h"
+
+#define MAX_WANT 6
+
+struct want_stmt {
+	const char *sql;
+	int line;
+};
+
+/* Fail with the case's name when got differs from want. */
+static void check_str(const char *name, const char *what, const char *got, const char *want)
+{
+	if (!got || strcmp(got, want)) {
+		print_error("%s: %s is '%s', expected '%s'\n", name, what,
+			    got ? got : "(null)", want);
+		fail();
+	}
+}
+
+static void check_int(const char *name, const char *what, long got, long want)
+{
+	if (got != want) {
+		print_error("%s: %s is %ld, expected %ld\n", name, what, got, want);
+		fail();
+	}
+}
+
+static void check_contains(const char *name, const char *what, const char *got, const char *want)
+{
+	if (!got || !strstr(got, want)) {
+		print_error("%s: %s is '%s', expected it to contain '%s'\n", name, what,
+			    got ? got : "(null)", want);
+		fail();
+	}
+}
+
+static void check_script(const char *name, const struct sql_script *s,
+			 const struct want_stmt *want, size_t nwant)
+{
+	size_t i;
+	char what[64];
+
+	check_int(name, "the number of statements", (long)s->nr, (long)nwant);
+	for (i = 0; i < nwant; i++) {
+		snprintf(what, sizeof(what), "statement %zu", i);
+		check_str(name, what, s->v[i].sql, want[i].sql);
+		snprintf(what, sizeof(what), "the line of statement %zu", i);
+		check_int(name, what, s->v[i].line, want[i].line);
+	}
+}
+
+/* sql_split */
+
+struct split_case {
+	const char *name;
+	const char *text;
+	int first_line;
+	size_t nr;
+	struct want_stmt want[MAX_WANT];
+};
+
+static const struct split_case split_cases[] = {
+	{ "one statement", "SELECT 1;", 1, 1, { { "SELECT 1", 1 } } },
+	{ "empty text", "", 1, 0, { { NULL, 0 } } },
+	{ "white space only", "  \n\t\n", 1, 0, { { NULL, 0 } } },
+	{ "semicolon in single quotes",
+	  "INSERT INTO t VALUES ('a;b', 'it''s; here');\nSELECT 2;", 1, 2,
+	  { { "INSERT INTO t VALUES ('a;b', 'it''s; here')", 1 }, { "SELECT 2", 2 } } },
+	{ "semicolon in double quotes",
+	  "SELECT \"odd;name\" FROM t;\nSELECT 2;", 1, 2,
+	  { { "SELECT \"odd;name\" FROM t", 1 }, { "SELECT 2", 2 } } },
+	{ "semicolon in a line comment",
+	  "SELECT 1; -- not; a split\nSELECT 2 -- nor; this\n;", 1, 2,
+	  { { "SELECT 1", 1 }, { "SELECT 2 -- nor; this", 2 } } },
+	{ "semicolon in a block comment",
+	  "SELECT /* ; */ 1;\n/* a\n;b */ SELECT 2;", 1, 2,
+	  { { "SELECT /* ; */ 1", 1 }, { "SELECT 2", 3 } } },
+	{ "PostgreSQL $$ quote",
+	  "CREATE FUNCTION f() RETURNS int AS $$\n  SELECT 1;\n$$ LANGUAGE sql;\nSELECT 2;", 1, 2,
+	  { { "CREATE FUNCTION f() RETURNS int AS $$\n  SELECT 1;\n$$ LANGUAGE sql", 1 },
+	    { "SELECT 2", 4 } } },
+	{ "PostgreSQL $tag$ quote",
+	  "DO $body$ BEGIN PERFORM 1; RAISE NOTICE '$$;'; END $body$;\nSELECT $1;", 1, 2,
+	  { { "DO $body$ BEGIN PERFORM 1; RAISE NOTICE '$$;'; END $body$", 1 },
+	    { "SELECT $1", 2 } } },
+	{ "SQLite trigger kept whole",
+	  "CREATE TRIGGER trg AFTER INSERT ON t\nBEGIN\n"
+	  "  UPDATE c SET n = n + 1;\n  INSERT INTO log VALUES (new.id);\nEND;\nSELECT 1;", 1, 2,
+	  { { "CREATE TRIGGER trg AFTER INSERT ON t\nBEGIN\n"
+	      "  UPDATE c SET n = n + 1;\n  INSERT INTO log VALUES (new.id);\nEND", 1 },
+	    { "SELECT 1", 6 } } },
+	{ "temp trigger with IF NOT EXISTS, lower case",
+	  "create temp trigger if not exists trg after delete on t begin\n"
+	  "  delete from c where id = old.id;\nend;\nselect 1;", 1, 2,
+	  { { "create temp trigger if not exists trg after delete on t begin\n"
+	      "  delete from c where id = old.id;\nend", 1 },
+	    { "select 1", 4 } } },
+	{ "CASE ... END inside a trigger",
+	  "CREATE TRIGGER trg AFTER UPDATE ON t BEGIN\n"
+	  "  UPDATE t SET v = CASE WHEN new.v IS NULL THEN 'end;' ELSE new.v END WHERE id = new.id;\n"
+	  "  DELETE FROM x WHERE end_at < 0;\nEND;\nSELECT 2;", 1, 2,
+	  { { "CREATE TRIGGER trg AFTER UPDATE ON t BEGIN\n"
+	      "  UPDATE t SET v = CASE WHEN new.v IS NULL THEN 'end;' ELSE new.v END WHERE id = new.id;\n"
+	      "  DELETE FROM x WHERE end_at < 0;\nEND", 1 },
+	    { "SELECT 2", 5 } } },
+	{ "BEGIN of a transaction is not a trigger",
+	  "BEGIN IMMEDIATE;\nDROP TABLE t;\nCOMMIT;", 1, 3,
+	  { { "BEGIN IMMEDIATE", 1 }, { "DROP TABLE t", 2 }, { "COMMIT", 3 } } },
+	{ "a table named like a trigger",
+	  "CREATE TABLE trigger_log (id INTEGER);\nBEGIN;\nEND;", 1, 3,
+	  { { "CREATE TABLE trigger_log (id INTEGER)", 1 }, { "BEGIN", 2 }, { "END", 3 } } },
+	{ "lines counted from first_line",
+	  "\n\nSELECT 1;\n\n  SELECT\n  2;", 10, 2,
+	  { { "SELECT 1", 12 }, { "SELECT\n  2", 14 } } },
+	{ "leading comments skipped, lines counted through them",
+	  "-- first\n/* two\n   lines */\nSELECT 1;", 5, 1,
+	  { { "SELECT 1", 8 } } },
+	{ "comment-only chunks dropped",
+	  "-- only a comment;\n;\n/* x */;\nSELECT 1;\n-- trailing\n", 1, 1,
+	  { { "SELECT 1", 4 } } },
+	{ "empty statements dropped", ";;\nSELECT 1;;", 1, 1, { { "SELECT 1", 2 } } },
+	{ "last statement without a semicolon",
+	  "SELECT 1;\nSELECT 2", 1, 2,
+	  { { "SELECT 1", 1 }, { "SELECT 2", 2 } } },
+	{ "unterminated quote runs to the end",
+	  "SELECT 'abc; def", 1, 1, { { "SELECT 'abc; def", 1 } } },
+};
+
+static void test_sql_split(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
+		const struct split_case *c = &split_cases[i];
+		struct sql_script s = { 0 };
+		sql_split(c->text, c->first_line, &s);
+		check_script(c->name, &s, c->want, c->nr);
+		sql_script_release(&s);
+		assert_null(s.v);
+		assert_int_equal(s.nr, 0);
+	}
+}
+
+static void test_sql_split_appends(void **state)
+{
+	struct sql_script s = { 0 };
+	static const struct want_stmt want[] = {
+		{ "SELECT 1", 1 }, { "SELECT 2", 1 }, { "SELECT 3", 20 },
+	};
+	(void)state;
+	sql_split("SELECT 1; SELECT 2;", 1, &s);
+	sql_split("-- nothing\n", 10, &s);
+	sql_split("SELECT 3", 20, &s);
+	check_script("appending", &s, want, 3);
+	sql_script_release(&s);
+}
+
+/* sql_skip_quoted */
+
+static void test_sql_skip_quoted(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t i, want;
+	} cases[] = {
+		{ "'ab''c' x", 0, 7 },
+		{ "x 'a'", 2, 5 },
+		{ "\"a\"\"b\".c", 0, 6 },
+		{ "`id` x", 0, 4 },
+		{ "[my col] x", 0, 8 },
+		{ "-- c\nx", 0, 4 },
+		{ "-- no newline", 0, 13 },
+		{ "/* c */x", 0, 7 },
+		{ "/* open", 0, 7 },
+		{ "$$ a $$x", 0, 7 },
+		{ "$t$ a $$ b $t$x", 0, 14 },
+		{ "$1", 0, 0 },
+		{ "$ x", 0, 0 },
+		{ "abc", 0, 0 },
+		{ "a - b", 2, 2 },
+		{ "a / b", 2, 2 },
+		{ "'open", 0, 5 },
+	};
+	size_t k;
+	char name[64];
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		snprintf(name, sizeof(name), "skip '%s' at %zu", cases[k].s, cases[k].i);
+		check_int(name, "the end", (long)sql_skip_quoted(cases[k].s, cases[k].i),
+			  (long)cases[k].want);
+	}
+}
+
+/* sql_number_params */
+
+struct param_case {
+	const char *name;
+	const char *sql;
+	char prefix;
+	const char *want;
+	size_t nnames;
+	const char *names[4];
+};
+
+static const struct param_case param_cases[] = {
+	{ "two parameters", "INSERT INTO t VALUES (:a, :b)", '?',
+	  "INSERT INTO t VALUES (?1, ?2)", 2, { "a", "b" } },
+	{ "dollar prefix", "INSERT INTO t VALUES (:a, :b)", '$',
+	  "INSERT INTO t VALUES ($1, $2)", 2, { "a", "b" } },
+	{ "a repeated name keeps its number",
+	  "UPDATE t SET x = :b WHERE id = :a OR parent = :b OR id = :a", '?',
+	  "UPDATE t SET x = ?1 WHERE id = ?2 OR parent = ?1 OR id = ?2", 2, { "b", "a" } },
+	{ "casts untouched", "SELECT :a::int, x::text, '1'::bigint", '$',
+	  "SELECT $1::int, x::text, '1'::bigint", 1, { "a" } },
+	{ "quotes and comments untouched",
+	  "SELECT ':x', \":y\", :z -- :c\n/* :d */ FROM t WHERE s = 'a'':e'", '?',
+	  "SELECT ':x', \":y\", ?1 -- :c\n/* :d */ FROM t WHERE s = 'a'':e'", 1, { "z" } },
+	{ "dollar quotes untouched", "SELECT $$ :x $$, $q$:y$q$, :w", '?',
+	  "SELECT $$ :x $$, $q$:y$q$, ?1", 1, { "w" } },
+	{ "long names with underscores and digits",
+	  "VALUES (:first_name, :v2, :first_name,:_x)", '?',
+	  "VALUES (?1, ?2, ?1,?3)", 3, { "first_name", "v2", "_x" } },
+	{ "a colon after a word or before a digit is not a parameter",
+	  "SELECT a:b, :1, : x", '?', "SELECT a:b, :1, : x", 0, { NULL } },
+	{ "no parameters", "SELECT 1", '?', "SELECT 1", 0, { NULL } },
+};
+
+static void test_sql_number_params(void **state)
+{
+	size_t i, k;
+	char what[64];
+	(void)state;
+	for (i = 0; i < sizeof(param_cases) / sizeof(param_cases[0]); i++) {
+		const struct param_case *c = &param_cases[i];
+		struct strbuf out = STRBUF_INIT;
+		char **names = NULL;
+		size_t n = 99;
+
+		sql_number_params(c->sql, c->prefix, &out, &names, &n);
+		check_str(c->name, "the numbered SQL", out.buf, c->want);
+		check_int(c->name, "the number of names", (long)n, (long)c->nnames);
+		for (k = 0; k < c->nnames; k++) {
+			snprintf(what, sizeof(what), "name %zu", k);
+			check_str(c->name, what, names[k], c->names[k]);
+		}
+		sql_names_free(names, n);
+		strbuf_release(&out);
+	}
+}
+
+/* The output is appended to what the buffer already holds. */
+static void test_sql_number_params_appends(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	char **names;
+	size_t n;
+	(void)state;
+	strbuf_addstr(&out, "-- ");
+	sql_number_params("SELECT :x", '$', &out, &names, &n);
+	assert_string_equal(out.buf, "-- SELECT $1");
+	assert_int_equal(n, 1);
+	assert_string_equal(names[0], "x");
+	sql_names_free(names, n);
+	strbuf_release(&out);
+}
+
+/* fixfile_parse */
+
+static const char fix_blocks[] =
+	"-- version_002: the fix\n"               /* 1 */
+	"-- @expect verdict=pass\n"               /* 2 */
+	"\n"                                      /* 3 */
+	"-- @fix postgres\n"                      /* 4 */
+	"ALTER TABLE users ALTER COLUMN p DROP NOT NULL;\n" /* 5 */
+	"\n"                                      /* 6 */
+	"-- @fix sqlite\n"                        /* 7 */
+	"BEGIN IMMEDIATE;\n"                      /* 8 */
+	"CREATE TABLE u2 (\n"                     /* 9 */
+	"    id INTEGER PRIMARY KEY\n"            /* 10 */
+	");\n"                                    /* 11 */
+	"COMMIT;\n";                              /* 12 */
+
+static const char fix_generic[] =
+	"-- @fix sqlite\n"                        /* 1 */
+	"SELECT 'sqlite';\n"                      /* 2 */
+	"-- @fix\n"                               /* 3 */
+	"SELECT 'any'; SELECT 'more';\n";         /* 4 */
+
+static const char fix_plain[] =
+	"-- A plain fix, no blocks.\n"            /* 1 */
+	"ALTER TABLE t ADD COLUMN x TEXT;\n"      /* 2 */
+	"\n"                                      /* 3 */
+	"  -- @expect verdict=fail\n"             /* 4 */
+	"UPDATE t SET x = ''\n"                   /* 5 */
+	"  WHERE x IS NULL\n";                    /* 6 */
+
+struct fix_case {
+	const char *name;
+	const char *text;
+	int dialect;
+	size_t nr;
+	struct want_stmt want[MAX_WANT];
+};
+
+static const struct fix_case fix_cases[] = {
+	{ "plain file, sqlite", fix_plain, DIALECT_SQLITE, 2,
+	  { { "ALTER TABLE t ADD COLUMN x TEXT", 2 },
+	    { "UPDATE t SET x = ''\n  WHERE x IS NULL", 5 } } },
+	{ "plain file, postgres", fix_plain, DIALECT_POSTGRES, 2,
+	  { { "ALTER TABLE t ADD COLUMN x TEXT", 2 },
+	    { "UPDATE t SET x = ''\n  WHERE x IS NULL", 5 } } },
+	{ "sqlite block", fix_blocks, DIALECT_SQLITE, 3,
+	  { { "BEGIN IMMEDIATE", 8 },
+	    { "CREATE TABLE u2 (\n    id INTEGER PRIMARY KEY\n)", 9 },
+	    { "COMMIT", 12 } } },
+	{ "postgres block", fix_blocks, DIALECT_POSTGRES, 1,
+	  { { "ALTER TABLE users ALTER COLUMN p DROP NOT NULL", 5 } } },
+	{ "own block before the generic one", fix_generic, DIALECT_SQLITE, 1,
+	  { { "SELECT 'sqlite'", 2 } } },
+	{ "generic block when the dialect has none", fix_generic, DIALECT_POSTGRES, 2,
+	  { { "SELECT 'any'", 4 }, { "SELECT 'more'", 4 } } },
+	{ "directive with trailing blanks and CRLF",
+	  "-- @fix postgres  \r\nSELECT 1;\r\n--@fix   sqlite\nSELECT 2;\n", DIALECT_SQLITE, 1,
+	  { { "SELECT 2", 4 } } },
+};
+
+static void test_fixfile_parse(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(fix_cases) / sizeof(fix_cases[0]); i++) {
+		const struct fix_case *c = &fix_cases[i];
+		struct sql_script s = { 0 };
+		struct strbuf err = STRBUF_INIT;
+		int rc = fixfile_parse("fix.sql", c->text, c->dialect, &s, &err);
+		if (rc)
+			print_error("%s: %s\n", c->name, err.buf);
+		check_int(c->name, "the return code", rc, 0);
+		check_script(c->name, &s, c->want, c->nr);
+		sql_script_release(&s);
+		strbuf_release(&err);
+	}
+}
+
+struct fix_error_case {
+	const char *name;
+	const char *text;
+	int dialect;
+	const char *prefix;     /* the message starts with it */
+	const char *phrase;     /* and contains it */
+};
+
+static const struct fix_error_case fix_error_cases[] = {
+	{ "unknown directive", "SELECT 1;\n-- @fux sqlite\nSELECT 2;\n", DIALECT_SQLITE,
+	  "fix.sql:2: ", "unknown directive '@fux'" },
+	{ "unknown dialect", "-- ok\n\n-- @fix mysql\nSELECT 1;\n", DIALECT_SQLITE,
+	  "fix.sql:3: ", "expected '-- @fix' then optionally 'sqlite' or 'postgres'" },
+	{ "two blocks for one dialect",
+	  "-- @fix sqlite\nSELECT 1;\n-- @fix postgres\nSELECT 2;\n-- @fix sqlite\nSELECT 3;\n",
+	  DIALECT_POSTGRES, "fix.sql:5: ", "a second '-- @fix' block for the same dialect" },
+	{ "two generic blocks", "-- @fix\nSELECT 1;\n-- @fix\nSELECT 2;\n", DIALECT_SQLITE,
+	  "fix.sql:3: ", "a second '-- @fix' block" },
+	{ "only comments", "-- nothing to do\n-- @expect verdict=pass\n\n/* really */\n",
+	  DIALECT_SQLITE, "fix.sql: ", "has no SQL statement" },
+	{ "empty file", "", DIALECT_POSTGRES, "fix.sql: ", "has no SQL statement" },
+	{ "no block for this engine", "-- header\n-- @fix sqlite\nSELECT 1;\n",
+	  DIALECT_POSTGRES, "fix.sql: ", "for this engine" },
+	{ "an empty block of its own", "-- @fix postgres\n-- later\n-- @fix sqlite\nSELECT 1;\n",
+	  DIALECT_POSTGRES, "fix.sql: ", "has no SQL statement" },
+};
+
+static void test_fixfile_parse_errors(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(fix_error_cases) / sizeof(fix_error_cases[0]); i++) {
+		const struct fix_error_case *c = &fix_error_cases[i];
+		struct sql_script s = { 0 };
+		struct strbuf err = STRBUF_INIT;
+		int rc = fixfile_parse("fix.sql", c->text, c->dialect, &s, &err);
+
+		check_int(c->name, "the return code", rc, -1);
+		if (strncmp(err.buf, c->prefix, strlen(c->prefix))) {
+			print_error("%s: '%s' does not start with '%s'\n", c->name, err.buf, c->prefix);
+			fail();
+		}
+		check_contains(c->name, "the message", err.buf, c->phrase);
+		sql_script_release(&s);
+		strbuf_release(&err);
+	}
+}
+
+/* fixfile_load, on the fixes that ship with phone-not-null. */
+static void test_fixfile_load(void **state)
+{
+	static const char path[] = "scenarios/phone-not-null/fixes/make-nullable.sql";
+	static const struct want_stmt want_pg[] = {
+		{ "ALTER TABLE users ALTER COLUMN phone_number DROP NOT NULL", 8 },
+	};
+	struct sql_script s = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	(void)state;
+
+	assert_int_equal(fixfile_load(path, DIALECT_POSTGRES, &s, &err), 0);
+	check_script("make-nullable, postgres", &s, want_pg, 1);
+	sql_script_release(&s);
+
+	assert_int_equal(fixfile_load(path, DIALECT_SQLITE, &s, &err), 0);
+	assert_int_equal(s.nr, 6);
+	assert_string_equal(s.v[0].sql, "BEGIN IMMEDIATE");
+	assert_int_equal(s.v[0].line, 14);
+	assert_int_equal(s.v[1].line, 15);
+	assert_int_equal(s.v[2].line, 21);
+	assert_string_equal(s.v[5].sql, "COMMIT");
+	assert_int_equal(s.v[5].line, 25);
+	sql_script_release(&s);
+
+	assert_int_equal(fixfile_load("scenarios/phone-not-null/fixes/no-such-fix.sql",
+				      DIALECT_SQLITE, &s, &err), -1);
+	assert_int_equal(s.nr, 0);
+	assert_non_null(strstr(err.buf, "cannot open fix"));
+	assert_non_null(strstr(err.buf, "no-such-fix.sql"));
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sql_split),
+		cmocka_unit_test(test_sql_split_appends),
+		cmocka_unit_test(test_sql_skip_quoted),
+		cmocka_unit_test(test_sql_number_params),
+		cmocka_unit_test(test_sql_number_params_appends),
+		cmocka_unit_test(test_fixfile_parse),
+		cmocka_unit_test(test_fixfile_parse_errors),
+		cmocka_unit_test(test_fixfile_load),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
