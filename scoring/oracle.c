@@ -87,6 +87,15 @@ static int window_of(const struct ctx *c, const struct ledger_tx *t)
 	return OW_AFTER;
 }
 
+static int is_missing(const struct probe_table *p, const char *field)
+{
+	size_t i;
+	for (i = 0; i < p->nmissing; i++)
+		if (!strcmp(p->missing[i], field))
+			return 1;
+	return 0;
+}
+
 static int is_default(const struct ctx *c, uint32_t table, uint32_t field, const char *v)
 {
 	const char *tn = ledger_str(c->l, table), *fn = ledger_str(c->l, field);
@@ -146,8 +155,9 @@ static void judge(struct ctx *c, uint32_t field)
 	const struct ledger_fact *f0 = &l->facts[c->ops[0]];
 	int64_t max_invoke = -2;
 	size_t i;
-	int acked = 0, window = OW_SEED, p, col = -1, accept_deleted = 0, accept_present = 0;
-	int indet_used = 0, only_deleted = 1, stale = 0;
+	int acked = 0, window = OW_SEED, p, col = -1, accept_deleted = 0;
+	int indet_used = 0, only_deleted = 1, stale = 0, match, ok_acked = 0, ok_indet = 0;
+	int in_missing = 0;
 	int64_t last_complete = -3;
 	uint32_t expected = LEDGER_NONE;
 	const struct probe_table *pt;
@@ -173,6 +183,7 @@ static void judge(struct ctx *c, uint32_t field)
 			found_absent = 1;
 		} else if (field != LEDGER_ROW) {
 			col = col_of(pt, ledger_str(l, field));
+			in_missing = is_missing(pt, ledger_str(l, field));
 			if (col < 0) {
 				why_missing = 1;
 			} else {
@@ -193,7 +204,8 @@ static void judge(struct ctx *c, uint32_t field)
 		int candidate;
 
 		if (t->outcome == TX_FAILED) {
-			if (!is_delete && field != LEDGER_ROW && found && found_id == v)
+			if (!is_delete && field != LEDGER_ROW && found && found_id != LEDGER_NONE &&
+			    found_id == v)
 				phantom_value = 1;
 			continue;
 		}
@@ -210,40 +222,31 @@ static void judge(struct ctx *c, uint32_t field)
 			}
 		}
 		if (is_delete) {
-			if (found_absent && pt && !pt->error) {
-				ok = 1;
-				indet_used |= t->outcome == TX_INDETERMINATE;
-			}
+			match = found_absent && pt && !pt->error;
 			accept_deleted = 1;
 		} else if (field == LEDGER_ROW) {
-			accept_present = 1;
-			if (!found_absent && pt && !pt->error) {
-				ok = 1;
-				indet_used |= t->outcome == TX_INDETERMINATE;
-			}
-		} else if (!found_absent && (v == LEDGER_NONE ? found_null : (found && found_id == v))) {
-			ok = 1;
-			indet_used |= t->outcome == TX_INDETERMINATE;
+			match = !found_absent && pt && !pt->error;
+		} else {
+			match = !found_absent && !in_missing &&
+				(v == LEDGER_NONE ? found_null
+						  : (found && found_id != LEDGER_NONE && found_id == v));
 		}
+		if (match && t->outcome == TX_OK)
+			ok_acked = 1;
+		else if (match)
+			ok_indet = 1;
 	}
-	(void)accept_present;
+	ok = ok_acked || ok_indet;
+	/* Counted only when the unknown outcome was needed to accept what is there. */
+	indet_used = !ok_acked && ok_indet;
 
 	if (!acked) {
-		/* Nothing acknowledged: only a failed transaction's value is a finding. */
+		/* Nothing acknowledged here: only a failed transaction's value is a finding. */
 		if (phantom_value && !ok) {
-			count(c, 0, window_of(c, &l->tx[c->fact_tx[c->ops[0]]]), OC_PHANTOM, 0);
-			add_finding(c, OC_PHANTOM, window_of(c, &l->tx[c->fact_tx[c->ops[0]]]), f0, field,
-				    LEDGER_NONE, found, 0, 0, "a failed transaction's value is present");
-		} else if (field == LEDGER_ROW && !found_absent && pt && !pt->error && !ok) {
-			int failed_only = 1;
-			for (i = 0; i < c->nops; i++)
-				if (l->tx[c->fact_tx[c->ops[i]]].outcome != TX_FAILED)
-					failed_only = 0;
-			if (failed_only) {
-				count(c, 0, window_of(c, &l->tx[c->fact_tx[c->ops[0]]]), OC_PHANTOM, 0);
-				add_finding(c, OC_PHANTOM, window_of(c, &l->tx[c->fact_tx[c->ops[0]]]), f0, field,
-					    LEDGER_NONE, NULL, 0, 0, "a failed transaction's row is present");
-			}
+			int w = window_of(c, &l->tx[c->fact_tx[c->ops[0]]]);
+			count(c, 0, w, OC_PHANTOM, 0);
+			add_finding(c, OC_PHANTOM, w, f0, field, LEDGER_NONE, found, 0, 0,
+				    "a failed transaction's value is present");
 		}
 		return;
 	}
@@ -273,10 +276,11 @@ static void judge(struct ctx *c, uint32_t field)
 			    "a deleted row is back");
 		return;
 	}
-	if (why_missing) {
+	if (why_missing || in_missing) {
 		count(c, 1, window, OC_LOST_FIELD, 0);
 		add_finding(c, OC_LOST_FIELD, window, f0, field, expected, NULL, 1, 0,
-			    "the probe returns no such column");
+			    in_missing ? "the column is gone from the final schema"
+				       : "the probe returns no such column");
 		return;
 	}
 	if (only_deleted && accept_deleted) {
@@ -300,7 +304,8 @@ static void judge(struct ctx *c, uint32_t field)
 	}
 	for (i = 0; i < c->nops; i++) {
 		const struct ledger_fact *f = &l->facts[c->ops[i]];
-		if (l->tx[c->fact_tx[c->ops[i]]].outcome == TX_OK && f->field == field && f->value == found_id) {
+		if (l->tx[c->fact_tx[c->ops[i]]].outcome == TX_OK && f->field == field &&
+		    found_id != LEDGER_NONE && f->value == found_id) {
 			stale = 1;
 			break;
 		}
@@ -311,12 +316,42 @@ static void judge(struct ctx *c, uint32_t field)
 			  : "another value than any acknowledged write");
 }
 
+/*
+** A key only failed transactions wrote: the row must not be there.  Judged
+** once per row, whatever values it holds, so a failed insert that shows up
+** counts like a deleted row that comes back.  Returns 1 when it handled the key.
+*/
+static int judge_failed_key(struct ctx *c, size_t lo, size_t hi)
+{
+	const struct ledger *l = c->l;
+	const struct ledger_fact *f0 = &l->facts[c->order[lo]];
+	const struct probe_table *pt;
+	size_t j;
+	int p, w;
+
+	for (j = lo; j < hi; j++)
+		if (l->tx[c->fact_tx[c->order[j]]].outcome != TX_FAILED)
+			return 0;
+	p = probe_of(c, f0->table);
+	pt = p >= 0 ? &c->in->probes[p] : NULL;
+	if (!pt || pt->error || !c->row_of[p] || !c->row_of[p][f0->key])
+		return 1;
+	w = window_of(c, &l->tx[c->fact_tx[c->order[lo]]]);
+	count(c, 0, w, OC_PHANTOM, 0);
+	add_finding(c, OC_PHANTOM, w, f0, LEDGER_ROW, LEDGER_NONE, NULL, 0, 0,
+		    "a failed transaction's row is present");
+	return 1;
+}
+
 /* Judge every item of the facts order[lo, hi): one (table, key). */
 static void judge_key(struct ctx *c, size_t lo, size_t hi)
 {
 	const struct ledger *l = c->l;
 	size_t i = lo, j, nrow = 0;
 	int has_row_item = 0;
+
+	if (judge_failed_key(c, lo, hi))
+		return;
 
 	/* Row-level facts sort last (LEDGER_ROW is near UINT32_MAX). */
 	for (j = lo; j < hi; j++)
@@ -415,7 +450,7 @@ void oracle_check(const struct oracle_input *in, struct oracle_result *out)
 	for (i = 0; i < l->nfacts; i++)
 		c.order[i] = (uint32_t)i;
 	for (p = 0; p < l->ntx; p++)
-		for (i = l->tx[p].first_fact; i < (size_t)l->tx[p].first_fact + l->tx[p].nfacts; i++)
+		for (i = l->tx[p].first_fact; i < (size_t)l->tx[p].first_fact + ledger_tx_nfacts(l, p); i++)
 			c.fact_tx[i] = (uint32_t)p;
 	sort_ledger = l;
 	qsort(c.order, l->nfacts, sizeof(*c.order), cmp_fact);

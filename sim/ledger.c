@@ -181,7 +181,6 @@ uint32_t ledger_tx_add(struct ledger *l, const struct ledger_tx *t)
 	r = &l->tx[l->ntx];
 	*r = *t;
 	r->first_fact = (uint32_t)(l->nfacts - l->pending);
-	r->nfacts = (uint32_t)l->pending;
 	l->pending = 0;
 	if (r->outcome == TX_OK) {
 		for (i = r->first_fact; i < l->nfacts; i++) {
@@ -196,6 +195,12 @@ uint32_t ledger_tx_add(struct ledger *l, const struct ledger_tx *t)
 	return (uint32_t)l->ntx++;
 }
 
+size_t ledger_tx_nfacts(const struct ledger *l, size_t t)
+{
+	size_t end = t + 1 < l->ntx ? l->tx[t + 1].first_fact : l->nfacts - l->pending;
+	return end - l->tx[t].first_fact;
+}
+
 uint32_t ledger_fact_tx(const struct ledger *l, size_t i)
 {
 	size_t lo = 0, hi = l->ntx;
@@ -207,7 +212,7 @@ uint32_t ledger_fact_tx(const struct ledger *l, size_t i)
 		else
 			hi = mid;
 	}
-	while (lo > 0 && (l->tx[lo].first_fact > i || !l->tx[lo].nfacts))
+	while (lo > 0 && (l->tx[lo].first_fact > i || !ledger_tx_nfacts(l, lo)))
 		lo--;
 	return (uint32_t)lo;
 }

@@ -28,8 +28,7 @@ enum tx_outcome {
 struct ledger_tx {
 	int64_t invoke;      /* tick of its first statement; -1 for the seed */
 	int64_t complete;    /* tick it committed or failed */
-	uint32_t first_fact;
-	uint32_t nfacts;
+	uint32_t first_fact;  /* its facts run to the next transaction's first */
 	uint32_t msg;        /* interned error message, or LEDGER_NONE */
 	uint16_t client;
 	uint16_t version;    /* index of the app version */
@@ -100,6 +99,9 @@ void ledger_fact_add(struct ledger *l, uint32_t table, uint32_t key, uint32_t fi
  * Returns the transaction's id.
  */
 uint32_t ledger_tx_add(struct ledger *l, const struct ledger_tx *t);
+
+/** How many facts transaction t has. */
+size_t ledger_tx_nfacts(const struct ledger *l, size_t t);
 
 /** The transaction that fact number i belongs to (a binary search). */
 uint32_t ledger_fact_tx(const struct ledger *l, size_t i);

@@ -412,8 +412,12 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	s.next_version = 2;
 	prng_seed(&s.rng, o->seed, 0);
 
+	if (o->progress)
+		o->progress(o->progress_ctx, DRILL_SEEDING, 0);
 	if ((rc = setup(&s, err)) != 0)
 		goto out;
+	if (o->progress)
+		o->progress(o->progress_ctx, DRILL_TRAFFIC, 0);
 
 	for (;;) {
 		struct client_env *env = &d->env;
@@ -446,9 +450,12 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 			else
 				client_step(&d->clients[who], env);
 		}
-		env->tick++;
+		if (!(++env->tick & (DRILL_PROGRESS_TICKS - 1)) && o->progress)
+			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick);
 	}
 	d->last_tick = d->env.tick;
+	if (o->progress)
+		o->progress(o->progress_ctx, DRILL_DONE, d->env.tick);
 	if (db_in_tx(d->drv, d->admin)) {
 		/* Its connection closes at the end of the deploy: what it left open goes. */
 		struct mig_report *r = d->nmigs ? &d->migs[d->nmigs - 1] : NULL;

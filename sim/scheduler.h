@@ -25,6 +25,15 @@
 #define DRILL_EINPUT   -2   /* the scenario's own SQL or data is broken */
 #define DRILL_EINTR    -3   /* interrupted */
 
+/* Phases reported to drill_opts.progress. */
+enum drill_phase {
+	DRILL_SEEDING,
+	DRILL_TRAFFIC,     /* also every DRILL_PROGRESS_TICKS ticks */
+	DRILL_DONE,
+};
+
+#define DRILL_PROGRESS_TICKS 65536
+
 struct drill_opts {
 	const struct db_driver *drv;
 	const char *target;            /* engine-specific; NULL for sqlite */
@@ -33,6 +42,9 @@ struct drill_opts {
 	const struct sql_script *fix;  /* the statements applied at 'fix' */
 	int fix_is_down;               /* the fix slot holds the down migration */
 	volatile sig_atomic_t *stop;   /* set by a signal handler: stop soon */
+	/* Optional: told of each phase and of the tick as traffic goes on. */
+	void (*progress)(void *ctx, int phase, int64_t tick);
+	void *progress_ctx;
 };
 
 /* One migration as it ran. */

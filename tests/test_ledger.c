@@ -64,10 +64,10 @@ static void facts_belong_to_their_transaction(void **state)
 	assert_int_equal(add_tx(&l, 5, 9, TX_FAILED), 1);
 	assert_int_equal(add_tx(&l, 10, 11, TX_OK), 2);
 	assert_int_equal(l.tx[0].first_fact, 0);
-	assert_int_equal(l.tx[0].nfacts, 1);
+	assert_int_equal(ledger_tx_nfacts(&l, 0), 1);
 	assert_int_equal(l.tx[1].first_fact, 1);
-	assert_int_equal(l.tx[1].nfacts, 2);
-	assert_int_equal(l.tx[2].nfacts, 0);
+	assert_int_equal(ledger_tx_nfacts(&l, 1), 2);
+	assert_int_equal(ledger_tx_nfacts(&l, 2), 0);
 	assert_int_equal(ledger_fact_tx(&l, 2), 1);
 	assert_int_equal(ledger_fact_tx(&l, 0), 0);
 	assert_true(l.tx[1].invoke == 5 && l.tx[1].complete == 9);

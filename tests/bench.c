@@ -1,0 +1,255 @@
+/*
+** make bench: measured figures, not a test.  The engine's simulated
+** statements per second on phone-not-null (rows=100000, 8 clients) beside
+** a bare C loop issuing the same kinds of prepared statements to SQLite
+** with no scheduler or ledger (the limit), their ratio, and the ledger's
+** bytes per fact.  The bare loop talks to SQLite directly: that is what
+** makes it the baseline.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "../sim/fixfile.h"
+#include "../sim/scenario.h"
+#include "../sim/scheduler.h"
+#include "../sim/sqltext.h"
+
+#define SCENARIO "scenarios/phone-not-null/scenario.drill"
+#define FIX "scenarios/phone-not-null/fixes/make-nullable.sql"
+#define CLIENTS 8
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct timing {
+	double traffic_start, done;
+};
+
+static void progress(void *ctx, int phase, int64_t tick)
+{
+	struct timing *t = ctx;
+	(void)tick;
+	if (phase == DRILL_TRAFFIC && tick == 0)
+		t->traffic_start = now();
+	else if (phase == DRILL_DONE)
+		t->done = now();
+}
+
+static void die(const char *what, const char *msg)
+{
+	fprintf(stderr, "bench: %s: %s\n", what, msg);
+	exit(3);
+}
+
+static void exec(sqlite3 *h, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+		die(sql, msg ? msg : "?");
+}
+
+static sqlite3_stmt *prep(sqlite3 *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		die(sql, sqlite3_errmsg(h));
+	return st;
+}
+
+static void step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		die(sqlite3_sql(st), sqlite3_errstr(rc));
+	sqlite3_reset(st);
+}
+
+/* Run a script's statements one by one, as the migrator does. */
+static long run_script(sqlite3 *h, const char *text)
+{
+	struct sql_script s = { 0 };
+	size_t i;
+	sql_split(text, 1, &s);
+	for (i = 0; i < s.nr; i++) {
+		sqlite3_stmt *st = prep(h, s.v[i].sql);
+		step(st);
+		sqlite3_finalize(st);
+	}
+	i = s.nr;
+	sql_script_release(&s);
+	return (long)i;
+}
+
+/*
+** The limit: the same transaction shapes (BEGIN IMMEDIATE, one INSERT or
+** UPDATE, COMMIT) on the same number of connections, the bad migration and
+** the fix at the same points, with trivial values.
+*/
+static double bare_loop(long rows, long n_before, long n_mid, long n_after, const char *bad,
+			const char *fix, long *statements)
+{
+	char dir[] = "/tmp/mdrill-bench-XXXXXX", path[256], name[64], email[64];
+	sqlite3 *h[CLIENTS + 1];
+	sqlite3_stmt *begin[CLIENTS], *commit[CLIENTS], *ins1[CLIENTS], *ins2[CLIENTS], *upd[CLIENTS];
+	long i, next_id = rows + 1, n = 0;
+	double t0, t;
+	int c, migrated = 0;
+
+	if (!mkdtemp(dir))
+		die("mkdtemp", dir);
+	snprintf(path, sizeof(path), "%s/bare.db", dir);
+	for (c = 0; c <= CLIENTS; c++) {
+		if (sqlite3_open(path, &h[c]) != SQLITE_OK)
+			die("open", path);
+		exec(h[c], "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=OFF");
+	}
+	exec(h[CLIENTS], "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL)");
+	exec(h[CLIENTS], "BEGIN");
+	{
+		sqlite3_stmt *st = prep(h[CLIENTS], "INSERT INTO users VALUES (?1, ?2, ?3)");
+		for (i = 1; i <= rows; i++) {
+			snprintf(email, sizeof(email), "u%ld@example.com", i);
+			sqlite3_bind_int64(st, 1, i);
+			sqlite3_bind_text(st, 2, "Ada Lovelace", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, email, -1, SQLITE_TRANSIENT);
+			step(st);
+		}
+		sqlite3_finalize(st);
+	}
+	exec(h[CLIENTS], "COMMIT");
+	for (c = 0; c < CLIENTS; c++) {
+		begin[c] = prep(h[c], "BEGIN IMMEDIATE");
+		commit[c] = prep(h[c], "COMMIT");
+		ins1[c] = prep(h[c], "INSERT INTO users (id, name, email) VALUES (?1, ?2, ?3)");
+		upd[c] = prep(h[c], "UPDATE users SET email = ?1 WHERE id = ?2");
+		ins2[c] = NULL;
+	}
+
+	t0 = now();
+	for (i = 0; i < n_before + n_mid + n_after; i++) {
+		sqlite3_stmt *st;
+		c = (int)(i % CLIENTS);
+		if (i == n_before) {
+			n += run_script(h[CLIENTS], bad);
+			migrated = 1;
+		} else if (i == n_before + n_mid) {
+			n += run_script(h[CLIENTS], fix);
+		}
+		if (migrated && !ins2[c])
+			ins2[c] = prep(h[c], "INSERT INTO users (id, name, email, phone_number) VALUES (?1, ?2, ?3, ?4)");
+		step(begin[c]);
+		snprintf(email, sizeof(email), "w%ld@example.com", i);
+		if (i % 5 < 3) {
+			st = migrated ? ins2[c] : ins1[c];
+			snprintf(name, sizeof(name), "Grace Hopper %ld", i);
+			sqlite3_bind_int64(st, 1, next_id++);
+			sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
+			if (migrated)
+				sqlite3_bind_text(st, 4, "555-0100-0000", -1, SQLITE_STATIC);
+		} else {
+			st = upd[c];
+			sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, 1 + (i * 7919) % rows);
+		}
+		step(st);
+		step(commit[c]);
+		n += 3;
+	}
+	t = now() - t0;
+	for (c = 0; c < CLIENTS; c++) {
+		sqlite3_finalize(begin[c]);
+		sqlite3_finalize(commit[c]);
+		sqlite3_finalize(ins1[c]);
+		sqlite3_finalize(ins2[c]);
+		sqlite3_finalize(upd[c]);
+	}
+	for (c = 0; c <= CLIENTS; c++)
+		sqlite3_close(h[c]);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		fprintf(stderr, "bench: could not remove %s\n", dir);
+	*statements = n;
+	return t;
+}
+
+int main(void)
+{
+	static const struct param_set sets[] = {
+		{ "rows", "100000" }, { "clients", "8" }, { "bad_at", "100000" },
+		{ "deploy_at", "120000" }, { "fix_at", "200000" }, { "end_at", "300000" },
+	};
+	struct strbuf err = STRBUF_INIT;
+	struct scenario *sc;
+	struct sql_script fix = { 0 };
+	struct drill d;
+	struct drill_opts o;
+	struct timing tm = { 0, 0 };
+	long n_before = 0, n_mid = 0, n_after = 0, bare_n;
+	int64_t bad_start, fix_end;
+	double engine_s, bare_s, engine_rate, bare_rate;
+	size_t i, bytes;
+	const struct sql_variant *bad;
+	struct strbuf fixtext = STRBUF_INIT;
+
+	if (scenario_load(SCENARIO, sets, sizeof(sets) / sizeof(sets[0]), &sc, &err) ||
+	    fixfile_load(FIX, DIALECT_SQLITE, &fix, &err))
+		die("load", err.buf);
+	memset(&o, 0, sizeof(o));
+	o.drv = &db_sqlite_driver;
+	o.seed = 1;
+	o.fix_label = FIX;
+	o.fix = &fix;
+	o.progress = progress;
+	o.progress_ctx = &tm;
+	if (drill_run(&d, sc, &o, &err))
+		die("drill", err.buf);
+	engine_s = tm.done - tm.traffic_start;
+	engine_rate = (double)d.env.statements / engine_s;
+	bytes = ledger_bytes(&d.ledger);
+
+	bad_start = d.migs[d.bad].start;
+	fix_end = d.migs[d.fix].end;
+	for (i = 1; i < d.ledger.ntx; i++) {
+		const struct ledger_tx *t = &d.ledger.tx[i];
+		if (t->outcome != TX_OK)
+			continue;
+		if (t->invoke < bad_start)
+			n_before++;
+		else if (t->invoke <= fix_end)
+			n_mid++;
+		else
+			n_after++;
+	}
+	bad = sql_section_pick(&sc->migrations[scenario_migration(sc, "bad")].sql, DIALECT_SQLITE);
+	for (i = 0; i < fix.nr; i++)
+		strbuf_addf(&fixtext, "%s;\n", fix.v[i].sql);
+	bare_s = bare_loop(100000, n_before, n_mid, n_after, bad->text, fixtext.buf, &bare_n);
+	bare_rate = (double)bare_n / bare_s;
+
+	printf("mdrill bench: phone-not-null, rows=100000, %d clients, sqlite %s\n", CLIENTS, sqlite3_libversion());
+	printf("  engine     %9llu statements in %6.3f s = %9.0f statements/s (%lld ticks, %zu transactions)\n",
+	       (unsigned long long)d.env.statements, engine_s, engine_rate, (long long)d.last_tick,
+	       d.ledger.ntx - 1);
+	printf("  bare loop  %9ld statements in %6.3f s = %9.0f statements/s (same shapes, no scheduler or ledger)\n",
+	       bare_n, bare_s, bare_rate);
+	printf("  ratio      %.2f of the bare loop (target at least 0.70)\n", engine_rate / bare_rate);
+	printf("  ledger     %zu bytes for %zu facts = %.1f bytes per fact (target at most 64)\n",
+	       bytes, d.ledger.nfacts, (double)bytes / (double)d.ledger.nfacts);
+
+	drill_release(&d, 0, NULL);
+	sql_script_release(&fix);
+	scenario_free(sc);
+	strbuf_release(&err);
+	strbuf_release(&fixtext);
+	return 0;
+}
