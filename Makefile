@@ -45,8 +45,12 @@ $(B)/t/%.o: %.c | $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -include tests/testalloc.h -c $< -o $@
 
-mdrill: $(B)/main.o $(LIB_OBJ)
+$(B)/mdrill: $(B)/main.o $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ./mdrill is a copy of the build's binary; make asan tests its own in build-asan/.
+mdrill: $(B)/mdrill
+	cp $(B)/mdrill $@
 
 $(B)/tests/%: tests/%.c $(TLIB_OBJ) | $(B)/.deps
 	@mkdir -p $(dir $@)
@@ -56,8 +60,8 @@ $(B)/tests/%: tests/%.c $(TLIB_OBJ) | $(B)/.deps
 $(B)/bench: tests/bench.c $(LIB_OBJ) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
 
-test: mdrill $(TEST_BIN)
-	@MDRILL=./mdrill B=$(B) sh tests/run.sh $(TEST_BIN)
+test: $(B)/mdrill $(TEST_BIN)
+	@MDRILL=$(B)/mdrill sh tests/run.sh $(TEST_BIN)
 
 demo: mdrill
 	@echo "== phone-not-null, rolled back with the scenario's down migration =="
@@ -70,7 +74,7 @@ asan:
 	$(MAKE) B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
-bench: mdrill $(B)/bench
+bench: $(B)/bench
 	@$(B)/bench
 
 clean:

@@ -91,15 +91,12 @@ static size_t scenario_dirs(char dirs[][PATH_MAX], size_t max)
 		char *slash;
 		exe[len] = '\0';
 		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			if (strlen(exe) + 11 < PATH_MAX) {
-				char cand[PATH_MAX];
-				snprintf(cand, sizeof(cand), "%s/scenarios", exe);
-				if (is_dir(cand) && (n == 0 || strcmp(dirs[n - 1], "scenarios") ||
-						     access("scenarios", F_OK)))
-					snprintf(dirs[n++], PATH_MAX, "%s", cand);
-			}
+		/* Room for "/scenarios" is checked; the name replaces the binary's. */
+		if (slash && (size_t)(slash - exe) + sizeof("/scenarios") <= PATH_MAX) {
+			memcpy(dirs[n], exe, (size_t)(slash - exe));
+			memcpy(dirs[n] + (slash - exe), "/scenarios", sizeof("/scenarios"));
+			if (is_dir(dirs[n]))
+				n++;
 		}
 	}
 	return n;

@@ -52,10 +52,12 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 			mine = -1;
 			if (wl == 3 && !strncmp(w, "fix", 3)) {
 				char *d = l + (w - l) + 3;
+				size_t ll = strlen(l);
 				while (isspace((unsigned char)*d))
 					d++;
-				while (len && isspace((unsigned char)l[strlen(l) - 1]))
-					l[strlen(l) - 1] = '\0', len--;
+				/* Trim the copy only: len still steps over the whole line. */
+				while (ll && isspace((unsigned char)l[ll - 1]))
+					l[--ll] = '\0';
 				if (!*d)
 					cur = DIALECT_ANY;
 				else if (!strcmp(d, "sqlite"))
@@ -85,18 +87,15 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 		s += len + (e ? 1 : 0);
 	}
 	if (!rc) {
+		size_t before = out->nr;
 		pick = seen[dialect] ? dialect : DIALECT_ANY;
-		if (any_block && !seen[pick] && !blocks[DIALECT_ANY].len)
+		sql_split(blocks[pick].buf, 1, out);
+		if (out->nr == before && any_block && !seen[dialect])
 			rc = strbuf_error(err, -1, "%s: no '-- @fix' block for this engine "
 					  "(expected '-- @fix' or '-- @fix %s')", path,
 					  dialect == DIALECT_POSTGRES ? "postgres" : "sqlite");
-	}
-	if (!rc) {
-		size_t before = out->nr;
-		sql_split(blocks[pick].buf, 1, out);
-		if (out->nr == before)
-			rc = strbuf_error(err, -1, "%s: the fix has no SQL statement%s", path,
-					  any_block && !seen[pick] ? " for this engine" : "");
+		else if (out->nr == before)
+			rc = strbuf_error(err, -1, "%s: the fix has no SQL statement", path);
 	}
 	for (b = 0; b < 3; b++)
 		strbuf_release(&blocks[b]);

@@ -417,8 +417,13 @@ static int close_section(struct parser *p)
 	int rc = 0;
 
 	if (p->section == SEC_SQL) {
+		struct sql_script script = { 0 };
+		size_t n;
 		strbuf_rtrim(&p->text);
-		if (!p->text.len) {
+		sql_split(p->text.buf, 1, &script);
+		n = script.nr;
+		sql_script_release(&script);
+		if (!n) {
 			p->line = p->sql->line - 1;
 			return perr(p, "expected SQL after this directive");
 		}
@@ -670,7 +675,8 @@ static int parse_timeline(struct parser *p, char *body)
 			return perr(p, "expected '%s VERSION %sN'", action, key);
 		ev->version = scenario_app(sc, ver);
 		if (ev->version < 0)
-			return perr(p, "no app version '%s' (expected a name from a '-- @app' line)", ver);
+			return perr(p, "no app version '%s' declared above (expected a name from a "
+				       "'-- @app' line before the timeline)", ver);
 		if (resolve_num(sc, arg + strlen(key), &d, &why)) {
 			perr(p, "%s", why.buf);
 			strbuf_release(&why);
@@ -692,7 +698,8 @@ static int parse_timeline(struct parser *p, char *body)
 			return perr(p, "expected 'migrate NAME' (for instance 'migrate bad')");
 		ev->migration = scenario_migration(sc, name);
 		if (ev->migration < 0)
-			return perr(p, "no migration '%s' (expected a '-- @migration %s' block)", name, name);
+			return perr(p, "no migration '%s' declared above (expected a '-- @migration %s' "
+				       "block before the timeline)", name, name);
 		if (!strcmp(name, "down"))
 			return perr(p, "the down migration runs in the fix slot ('mdrill run --down'), not in the timeline");
 	} else if (!strcmp(action, "fix") || !strcmp(action, "end")) {
@@ -1047,7 +1054,8 @@ static int parse_line(struct parser *p, char *line)
 		if (s[0] == '-' && s[1] == '-') {
 			s = skip_ws(s + 2);
 			w = s;
-			if (!strncmp(w, "at ", 3) && isdigit((unsigned char)*skip_ws(w + 3)))
+			if (!strncmp(w, "at ", 3) && (isdigit((unsigned char)*skip_ws(w + 3)) ||
+						       *skip_ws(w + 3) == ':'))
 				return perr(p, "a timeline event outside '-- @timeline' (a blank line "
 					       "ends the timeline)");
 		}

@@ -52,10 +52,6 @@ size_t sql_skip_quoted(const char *s, size_t i)
 		}
 		return i;
 	}
-	if (q == '[') { /* SQLite's [identifier] */
-		const char *e = strchr(s + i, ']');
-		return e ? (size_t)(e - s) + 1 : strlen(s);
-	}
 	if (q == '-' && s[i + 1] == '-') {
 		const char *e = strchr(s + i, '\n');
 		return e ? (size_t)(e - s) : strlen(s);
@@ -165,7 +161,7 @@ void sql_split(const char *text, int first_line, struct sql_script *script)
 	size_t i = 0, start = 0;
 	int line = first_line, start_line = first_line;
 	int in_trigger = -1; /* -1: not known yet for this statement */
-	int trigger_body = 0, last_word_end = 0;
+	int trigger_body = 0, last_word_end = 0, after_semicolon = 0;
 
 	while (text[i]) {
 		size_t j = sql_skip_quoted(text, i);
@@ -181,14 +177,18 @@ void sql_split(const char *text, int first_line, struct sql_script *script)
 		    (i == 0 || !is_ident((unsigned char)text[i - 1]))) {
 			if (word_is(text, i, "begin"))
 				trigger_body = 1;
-			last_word_end = word_is(text, i, "end");
+			/* Only an END right after a ';' closes the body, as in sqlite3_complete. */
+			last_word_end = after_semicolon && word_is(text, i, "end");
+			after_semicolon = 0;
 		}
 		if (text[i] == ';') {
-			/* Inside a trigger body only "END ;" ends the statement. */
+			/* Inside a trigger body only "; END ;" ends the statement. */
 			if (in_trigger == 1 && trigger_body && !last_word_end) {
+				after_semicolon = 1;
 				i++;
 				continue;
 			}
+			after_semicolon = 0;
 			add_stmt(script, text + start, i - start, start_line);
 			start = i + 1;
 			start_line = line;

@@ -85,7 +85,7 @@ static void live_keys_follow_committed_writes(void **state)
 	t = ledger_intern(&l, "users");
 	f = ledger_intern(&l, "name");
 	for (i = 0; i < 3; i++) {
-		char buf[8];
+		char buf[16];
 		snprintf(buf, sizeof(buf), "%d", i + 1);
 		k[i] = ledger_intern(&l, buf);
 		ledger_fact_add(&l, t, k[i], f, f);

@@ -77,6 +77,14 @@ struct split_case {
 };
 
 static const struct split_case split_cases[] = {
+	{ "CASE ... END; inside a trigger body",
+	  "CREATE TRIGGER trg AFTER INSERT ON t BEGIN\n"
+	  " UPDATE t SET v = CASE WHEN new.v IS NULL THEN 'x' ELSE new.v END;\n"
+	  " DELETE FROM y;\nEND;\nSELECT 1;", 1, 2,
+	  { { "CREATE TRIGGER trg AFTER INSERT ON t BEGIN\n"
+	      " UPDATE t SET v = CASE WHEN new.v IS NULL THEN 'x' ELSE new.v END;\n"
+	      " DELETE FROM y;\nEND", 1 },
+	    { "SELECT 1", 5 } } },
 	{ "one statement", "SELECT 1;", 1, 1, { { "SELECT 1", 1 } } },
 	{ "empty text", "", 1, 0, { { NULL, 0 } } },
 	{ "white space only", "  \n\t\n", 1, 0, { { NULL, 0 } } },
@@ -184,7 +192,8 @@ static void test_sql_skip_quoted(void **state)
 		{ "x 'a'", 2, 5 },
 		{ "\"a\"\"b\".c", 0, 6 },
 		{ "`id` x", 0, 4 },
-		{ "[my col] x", 0, 8 },
+		/* Not SQLite's [identifier]: PostgreSQL's ARRAY[...] needs the brackets. */
+		{ "[my col] x", 0, 0 },
 		{ "-- c\nx", 0, 4 },
 		{ "-- no newline", 0, 13 },
 		{ "/* c */x", 0, 7 },
@@ -220,6 +229,8 @@ struct param_case {
 };
 
 static const struct param_case param_cases[] = {
+	{ "PostgreSQL arrays", "SELECT ARRAY[:a, :b] FROM t WHERE x = :c", '$',
+	  "SELECT ARRAY[$1, $2] FROM t WHERE x = $3", 3, { "a", "b", "c" } },
 	{ "two parameters", "INSERT INTO t VALUES (:a, :b)", '?',
 	  "INSERT INTO t VALUES (?1, ?2)", 2, { "a", "b" } },
 	{ "dollar prefix", "INSERT INTO t VALUES (:a, :b)", '$',
@@ -320,6 +331,11 @@ struct fix_case {
 };
 
 static const struct fix_case fix_cases[] = {
+	{ "@fix line ending in spaces keeps line numbers", "-- @fix sqlite \nSELECT 1;\n",
+	  DIALECT_SQLITE, 1, { { "SELECT 1", 2 } } },
+	{ "CRLF @fix lines keep line numbers",
+	  "-- @fix postgres\r\nSELECT 1;\r\n-- @fix sqlite\r\nSELECT 2;\r\nSELECT 3;\r\n",
+	  DIALECT_SQLITE, 2, { { "SELECT 2", 4 }, { "SELECT 3", 5 } } },
 	{ "plain file, sqlite", fix_plain, DIALECT_SQLITE, 2,
 	  { { "ALTER TABLE t ADD COLUMN x TEXT", 2 },
 	    { "UPDATE t SET x = ''\n  WHERE x IS NULL", 5 } } },
@@ -336,8 +352,8 @@ static const struct fix_case fix_cases[] = {
 	  { { "SELECT 'sqlite'", 2 } } },
 	{ "generic block when the dialect has none", fix_generic, DIALECT_POSTGRES, 2,
 	  { { "SELECT 'any'", 4 }, { "SELECT 'more'", 4 } } },
-	{ "directive with trailing blanks and CRLF",
-	  "-- @fix postgres  \r\nSELECT 1;\r\n--@fix   sqlite\nSELECT 2;\n", DIALECT_SQLITE, 1,
+	{ "directive written tight or loose, CRLF SQL lines",
+	  "--@fix postgres\nSELECT 1;\r\n  --   @fix\tsqlite\nSELECT 2;\r\n", DIALECT_SQLITE, 1,
 	  { { "SELECT 2", 4 } } },
 };
 
@@ -368,6 +384,8 @@ struct fix_error_case {
 };
 
 static const struct fix_error_case fix_error_cases[] = {
+	{ "no block for this engine", "-- @fix sqlite\nSELECT 1;\n", DIALECT_POSTGRES,
+	  "fix.sql: ", "no '-- @fix' block for this engine" },
 	{ "unknown directive", "SELECT 1;\n-- @fux sqlite\nSELECT 2;\n", DIALECT_SQLITE,
 	  "fix.sql:2: ", "unknown directive '@fux'" },
 	{ "unknown dialect", "-- ok\n\n-- @fix mysql\nSELECT 1;\n", DIALECT_SQLITE,
