@@ -57,11 +57,30 @@ void plan_build(struct plan *p, const struct scenario *sc, const struct db_drive
 	}
 }
 
+void plan_bind(struct plan *p, const struct scenario *sc, struct ledger *l)
+{
+	size_t a, t, i, j, n;
+	for (a = 0; a < p->napps; a++) {
+		for (t = 0; t < p->ntx[a]; t++) {
+			const struct txdef *tx = &sc->apps[a].tx[t];
+			for (i = 0, n = 0; i < tx->nfacts; i++)
+				n += 1 + tx->facts[i].nfields;
+			p->tx[a][t].ids = xcalloc(n ? n : 1, sizeof(uint32_t));
+			for (i = 0, n = 0; i < tx->nfacts; i++) {
+				p->tx[a][t].ids[n++] = ledger_intern(l, tx->facts[i].table);
+				for (j = 0; j < tx->facts[i].nfields; j++)
+					p->tx[a][t].ids[n++] = ledger_intern(l, tx->facts[i].fields[j].field);
+			}
+		}
+	}
+}
+
 void plan_release(struct plan *p)
 {
 	size_t a, t, s;
 	for (a = 0; a < p->napps; a++) {
 		for (t = 0; t < p->ntx[a]; t++) {
+			free(p->tx[a][t].ids);
 			for (s = 0; s < p->tx[a][t].nstmts; s++) {
 				free(p->tx[a][t].stmts[s].sql);
 				free(p->tx[a][t].stmts[s].var);
@@ -123,6 +142,16 @@ void env_add_span(struct client_env *env, int who, int64_t since)
 	s->who = who;
 }
 
+/*
+** On an engine with one write lock, a BEGIN while another client's BEGIN
+** holds it can only come back busy: say so without asking the database.
+*/
+static int lock_taken(const struct client *c, const struct client_env *env)
+{
+	return (env->drv->caps & DB_CAP_ONE_WRITER) && c->state == CS_BEGIN &&
+	       env->writer >= 0 && env->writer != c->id;
+}
+
 int client_runnable(const struct client *c, const struct client_env *env, int64_t *deadline)
 {
 	if (c->state == CS_DONE)
@@ -132,7 +161,7 @@ int client_runnable(const struct client *c, const struct client_env *env, int64_
 	*deadline = c->blocked_since + env->busy;
 	if (env->tick >= *deadline)
 		return 1;
-	return c->blocked_epoch != env->epoch &&
+	return c->blocked_epoch != env->epoch && !lock_taken(c, env) &&
 	       env_may_try((struct client_env *)env, c->id, c->state != CS_BEGIN);
 }
 
@@ -261,16 +290,19 @@ static uint32_t fact_value(struct client *c, struct ledger *l, const struct txde
 static void finish_tx(struct client *c, struct client_env *env, int outcome, int cls, uint32_t msg)
 {
 	const struct txdef *tx = &env->sc->apps[c->version].tx[c->txi];
+	const uint32_t *ids = env->plan->tx[c->version][c->txi].ids;
 	struct ledger *l = env->ledger;
 	struct ledger_tx rec;
 	size_t i, j;
 
 	for (i = 0; i < tx->nfacts; i++) {
 		const struct fact_tmpl *f = &tx->facts[i];
-		uint32_t table = ledger_intern(l, f->table);
+		uint32_t table = *ids++;
 		uint32_t key = fact_value(c, l, tx, f->key_var, f->key_literal);
-		if (key == LEDGER_NONE)
+		if (key == LEDGER_NONE) {
+			ids += f->nfields;
 			continue; /* a NULL key names no row */
+		}
 		if (f->op == FACT_OP_DELETE) {
 			ledger_fact_add(l, table, key, LEDGER_ROW, LEDGER_DELETED);
 			continue;
@@ -278,7 +310,7 @@ static void finish_tx(struct client *c, struct client_env *env, int outcome, int
 		if (!f->nfields)
 			ledger_fact_add(l, table, key, LEDGER_ROW, LEDGER_PRESENT);
 		for (j = 0; j < f->nfields; j++)
-			ledger_fact_add(l, table, key, ledger_intern(l, f->fields[j].field),
+			ledger_fact_add(l, table, key, *ids++,
 					fact_value(c, l, tx, f->fields[j].var, f->fields[j].literal));
 	}
 	memset(&rec, 0, sizeof(rec));
@@ -293,6 +325,8 @@ static void finish_tx(struct client *c, struct client_env *env, int outcome, int
 	ledger_tx_add(l, &rec);
 	unlease_all(env, c->id);
 	env_unwait(env, c->id);
+	if (env->writer == c->id)
+		env->writer = -1;
 	c->state = c->stopping ? CS_DONE : CS_IDLE;
 	c->blocked_since = -1;
 	env->epoch++;
@@ -380,12 +414,10 @@ void client_step(struct client *c, struct client_env *env)
 	/* Nothing was released since the last try: it would be busy again. */
 	if (c->blocked_since >= 0 && c->blocked_epoch == env->epoch)
 		rc = DB_BLOCKED;
-	else if (!env_may_try(env, c->id, c->state != CS_BEGIN))
+	else if (lock_taken(c, env) || !env_may_try(env, c->id, c->state != CS_BEGIN))
 		rc = DB_BLOCKED;
-	else {
-		rc = run_current(c, env);
+	else if ((rc = run_current(c, env)) != DB_BLOCKED)
 		env->statements++;
-	}
 
 	if (rc == DB_BLOCKED) {
 		env_wait(env, c->id);
@@ -411,6 +443,8 @@ void client_step(struct client *c, struct client_env *env)
 	}
 	switch (c->state) {
 	case CS_BEGIN:
+		if (env->drv->caps & DB_CAP_ONE_WRITER)
+			env->writer = c->id;
 		c->state = env->plan->tx[c->version][c->txi].nstmts ? CS_STMT : CS_COMMIT;
 		break;
 	case CS_STMT:

@@ -27,6 +27,7 @@ struct tx_plan {
 	struct stmt_plan *stmts;
 	size_t nstmts;
 	size_t first;    /* number of the first statement among all of the plan's */
+	uint32_t *ids;   /* per '@writes' line: its table's id, then its fields' ids */
 };
 
 struct plan {
@@ -62,9 +63,10 @@ struct client_env {
 	long busy;             /* ticks a statement may wait before it fails */
 	double awkward;
 	uint64_t epoch;        /* bumped whenever a transaction ends anywhere */
+	int writer;            /* client whose BEGIN holds the one write lock, or -1 */
 	int *waitq;            /* who waits for the write lock, in arrival order */
 	size_t nwait, wait_alloc;
-	uint64_t statements;   /* statements that reached the database */
+	uint64_t statements;   /* statements that completed (not those that met a lock) */
 };
 
 enum client_state {
@@ -102,6 +104,11 @@ struct client {
  */
 void plan_build(struct plan *p, const struct scenario *sc, const struct db_driver *drv);
 void plan_release(struct plan *p);
+/**
+ * Intern the table and field names of every '@writes' and '@deletes' line
+ * in l once, so recording a transaction's facts looks up only its values.
+ */
+void plan_bind(struct plan *p, const struct scenario *sc, struct ledger *l);
 
 /**
  * Connect client c to db.  Returns 0, or -1 with the reason in err.

@@ -5,6 +5,7 @@
 */
 #include "ledger.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,9 +43,21 @@ static uint32_t hash(const char *s, size_t len)
 	return h;
 }
 
-static int same(const struct ledger *l, uint32_t id, const char *s, size_t len)
+/*
+** A slot holds a string's id plus one in its low ID_BITS bits and the top
+** bits of the string's hash above them, so that most probes that miss are
+** rejected without touching the pool (a cache miss each).
+*/
+#define ID_BITS 26
+#define ID_MASK ((1u << ID_BITS) - 1)
+#define TAG(h) ((h) >> ID_BITS << ID_BITS)
+
+static int same(const struct ledger *l, uint32_t slot, uint32_t h, const char *s, size_t len)
 {
-	const char *t = l->bytes + l->off[id];
+	const char *t;
+	if ((slot & ~ID_MASK) != TAG(h))
+		return 0;
+	t = l->bytes + l->off[(slot & ID_MASK) - 1];
 	return !memcmp(t, s, len) && t[len] == '\0';
 }
 
@@ -54,20 +67,21 @@ static void rehash(struct ledger *l)
 	uint32_t *slots = xcalloc(n, sizeof(*slots));
 	for (i = 0; i < l->nstr; i++) {
 		const char *s = l->bytes + l->off[i];
-		size_t j = hash(s, strlen(s)) & (n - 1);
+		uint32_t h = hash(s, strlen(s));
+		size_t j = h & (n - 1);
 		while (slots[j])
 			j = (j + 1) & (n - 1);
-		slots[j] = (uint32_t)i + 1;
+		slots[j] = TAG(h) | ((uint32_t)i + 1);
 	}
 	free(l->slots);
 	l->slots = slots;
 	l->nslots = n;
 }
 
-static size_t find_slot(const struct ledger *l, const char *s, size_t len)
+static size_t find_slot(const struct ledger *l, uint32_t h, const char *s, size_t len)
 {
-	size_t j = hash(s, len) & (l->nslots - 1);
-	while (l->slots[j] && !same(l, l->slots[j] - 1, s, len))
+	size_t j = h & (l->nslots - 1);
+	while (l->slots[j] && !same(l, l->slots[j], h, s, len))
 		j = (j + 1) & (l->nslots - 1);
 	return j;
 }
@@ -77,11 +91,17 @@ uint32_t ledger_intern_n(struct ledger *l, const char *s, size_t len)
 	size_t j;
 	uint32_t id;
 
+	uint32_t h = hash(s, len);
+
 	if ((l->nstr + 1) * 4 > l->nslots * 3)
 		rehash(l);
-	j = find_slot(l, s, len);
+	j = find_slot(l, h, s, len);
 	if (l->slots[j])
-		return l->slots[j] - 1;
+		return (l->slots[j] & ID_MASK) - 1;
+	if (l->nstr + 1 >= ID_MASK) {
+		fprintf(stderr, "mdrill: the ledger holds %zu distinct strings, its limit\n", l->nstr);
+		exit(3);
+	}
 	ALLOC_GROW(l->bytes, l->nbytes + len + 1, l->bytes_alloc);
 	memcpy(l->bytes + l->nbytes, s, len);
 	l->bytes[l->nbytes + len] = '\0';
@@ -89,7 +109,7 @@ uint32_t ledger_intern_n(struct ledger *l, const char *s, size_t len)
 	id = (uint32_t)l->nstr++;
 	l->off[id] = (uint32_t)l->nbytes;
 	l->nbytes += len + 1;
-	l->slots[j] = id + 1;
+	l->slots[j] = TAG(h) | (id + 1);
 	return id;
 }
 
@@ -101,10 +121,11 @@ uint32_t ledger_intern(struct ledger *l, const char *s)
 uint32_t ledger_lookup(const struct ledger *l, const char *s)
 {
 	size_t j;
+	size_t len = strlen(s);
 	if (!l->nslots)
 		return LEDGER_NONE;
-	j = find_slot(l, s, strlen(s));
-	return l->slots[j] ? l->slots[j] - 1 : LEDGER_NONE;
+	j = find_slot(l, hash(s, len), s, len);
+	return l->slots[j] ? (l->slots[j] & ID_MASK) - 1 : LEDGER_NONE;
 }
 
 const char *ledger_str(const struct ledger *l, uint32_t id)

@@ -146,7 +146,8 @@ static void migrator_step(struct sched *s)
 			rc = db_prepare(d->drv, d->admin, sql, &m->st);
 		if (rc == DB_DONE)
 			rc = db_run(d->drv, m->st, 0, NULL, NULL, NULL);
-		env->statements++;
+		if (rc != DB_BLOCKED)
+			env->statements++;
 		strbuf_release(&rec);
 	}
 	if (rc == DB_BLOCKED) {
@@ -407,6 +408,7 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	d->env.ledger = &d->ledger;
 	d->env.busy = (long)scenario_param_num(sc, "busy", 500);
 	d->env.awkward = scenario_param_num(sc, "awkward", 0.05);
+	d->env.writer = -1;
 	s.d = d;
 	s.o = o;
 	s.next_version = 2;
@@ -416,6 +418,7 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		o->progress(o->progress_ctx, DRILL_SEEDING, 0);
 	if ((rc = setup(&s, err)) != 0)
 		goto out;
+	plan_bind(&d->plan, sc, &d->ledger);
 	if (o->progress)
 		o->progress(o->progress_ctx, DRILL_TRAFFIC, 0);
 
