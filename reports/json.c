@@ -86,18 +86,24 @@ static void kv_bool(struct strbuf *out, int *first, const char *k, int v)
 	strbuf_addstr(out, v ? "true" : "false");
 }
 
+/* The count fields of c, into an object already open. */
+static void count_fields(struct strbuf *out, int *f, const struct oracle_counts *c)
+{
+	kv_int(out, f, "expected", (long long)c->expected);
+	kv_int(out, f, "preserved", (long long)c->n[OC_PRESERVED]);
+	kv_int(out, f, "lost_rows", (long long)c->n[OC_LOST_ROW]);
+	kv_int(out, f, "lost_fields", (long long)c->n[OC_LOST_FIELD]);
+	kv_int(out, f, "corrupted", (long long)c->n[OC_CORRUPTED]);
+	kv_int(out, f, "phantom", (long long)c->n[OC_PHANTOM]);
+	kv_int(out, f, "indeterminate", (long long)c->indeterminate);
+}
+
 static void counts(struct strbuf *out, const struct oracle_counts *c)
 {
 	int f = 1;
 	double ratio = c->expected ? (double)c->n[OC_PRESERVED] / (double)c->expected : 1.0;
 	strbuf_addch(out, '{');
-	kv_int(out, &f, "expected", (long long)c->expected);
-	kv_int(out, &f, "preserved", (long long)c->n[OC_PRESERVED]);
-	kv_int(out, &f, "lost_rows", (long long)c->n[OC_LOST_ROW]);
-	kv_int(out, &f, "lost_fields", (long long)c->n[OC_LOST_FIELD]);
-	kv_int(out, &f, "corrupted", (long long)c->n[OC_CORRUPTED]);
-	kv_int(out, &f, "phantom", (long long)c->n[OC_PHANTOM]);
-	kv_int(out, &f, "indeterminate", (long long)c->indeterminate);
+	count_fields(out, &f, c);
 	key(out, &f, "ratio");
 	strbuf_addf(out, "%.6f", ratio);
 	strbuf_addch(out, '}');
@@ -189,13 +195,7 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	{
 		int h = 1;
 		strbuf_addch(out, '{');
-		kv_int(out, &h, "expected", (long long)s->total.expected);
-		kv_int(out, &h, "preserved", (long long)s->total.n[OC_PRESERVED]);
-		kv_int(out, &h, "lost_rows", (long long)s->total.n[OC_LOST_ROW]);
-		kv_int(out, &h, "lost_fields", (long long)s->total.n[OC_LOST_FIELD]);
-		kv_int(out, &h, "corrupted", (long long)s->total.n[OC_CORRUPTED]);
-		kv_int(out, &h, "phantom", (long long)s->total.n[OC_PHANTOM]);
-		kv_int(out, &h, "indeterminate", (long long)s->total.indeterminate);
+		count_fields(out, &h, &s->total);
 		kv_int(out, &h, "rows_lost", (long long)s->rows_lost);
 		kv_int(out, &h, "phantom_rows_unexpected", (long long)s->extra_phantoms);
 		key(out, &h, "ratio");
