@@ -316,8 +316,8 @@ static int parse_u64(const char *s, uint64_t *out)
 }
 
 static const char run_usage[] =
-	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--seed N] [--set NAME=VALUE]... "
-	"[--json] [--keep]";
+	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--seed N] "
+	"[--set NAME=VALUE]... [--json] [--keep]";
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
@@ -398,7 +398,7 @@ static int cmd_run(int argc, char **argv)
 		      out = STRBUF_INIT, kept = STRBUF_INIT;
 	struct scenario *sc = NULL;
 	struct sql_script fix = { 0 };
-	const struct db_driver *drv = &db_sqlite_driver;
+	const struct db_driver *drv = NULL;
 	struct drill d;
 	struct drill_opts dopts;
 	struct probe_table *probes = NULL;
@@ -418,8 +418,12 @@ static int cmd_run(int argc, char **argv)
 		rc = error(EXIT_USAGE, "%s", err.buf);
 		goto out;
 	}
-	if (o.db && strcmp(o.db, "sqlite") && strcmp(o.db, "sqlite:")) {
-		rc = error(EXIT_USAGE, "unknown --db '%s' (this build drills on 'sqlite')", o.db);
+	if (!(drv = db_driver_for(o.db))) {
+		struct strbuf shown = STRBUF_INIT;
+		db_target_display(o.db, &shown);
+		rc = error(EXIT_USAGE, "unknown --db '%s' (expected sqlite, postgres://USER@HOST:PORT/DBNAME "
+			   "or postgres: for the PG* variables)", shown.buf);
+		strbuf_release(&shown);
 		goto out;
 	}
 	if (o.down) {
@@ -445,6 +449,7 @@ static int cmd_run(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.drv = drv;
+	dopts.target = drv == &db_sqlite_driver ? NULL : o.db;
 	dopts.seed = o.seed;
 	dopts.fix_label = o.down ? "down migration" : o.fix;
 	dopts.fix = &fix;
@@ -513,8 +518,10 @@ static const struct command {
 } commands[] = {
 	{ "list", cmd_list, "mdrill list                      one line per scenario" },
 	{ "show", cmd_show, "mdrill show SCENARIO             story, schema, migrations, timeline, fixes" },
-	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--seed N] [--set NAME=VALUE]...\n"
-			  "                                 [--json] [--keep]" },
+	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--seed N]\n"
+			  "                                 [--set NAME=VALUE]... [--json] [--keep]\n"
+			  "                                 TARGET: sqlite (default), postgres://USER@HOST:PORT/DB,\n"
+			  "                                 or postgres: for the PG* variables" },
 	{ "help", cmd_help, "mdrill help                      this text" },
 };
 

@@ -255,6 +255,16 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	kv_str(out, &g, "top_failure_message", s->after_top.message);
 	strbuf_addch(out, '}');
 
+	key(out, &f, "connections");
+	g = 1;
+	strbuf_addch(out, '{');
+	kv_int(out, &g, "lost", (long long)s->conn_lost);
+	kv_int(out, &g, "committed", (long long)s->conn_committed);
+	kv_int(out, &g, "aborted", (long long)s->conn_aborted);
+	kv_int(out, &g, "indeterminate", (long long)s->conn_indeterminate);
+	kv_int(out, &g, "after_fix", (long long)s->after_conn_failed);
+	strbuf_addch(out, '}');
+
 	kv_str(out, &f, "verdict", s->pass ? "pass" : "fail");
 	key(out, &f, "reasons");
 	strbuf_addch(out, '[');

@@ -123,6 +123,11 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 	if (s->bad.error)
 		strbuf_addf(out, "  the bad migration itself failed at statement %d: %s\n",
 			    s->bad.failed_statement, s->bad.error);
+	if (s->conn_lost)
+		strbuf_addf(out, "%sConnections%s lost in %llu transactions: %llu committed, %llu aborted, "
+			    "%llu indeterminate (the oracle accepts either outcome)\n", st->bold, st->off,
+			    (unsigned long long)s->conn_lost, (unsigned long long)s->conn_committed,
+			    (unsigned long long)s->conn_aborted, (unsigned long long)s->conn_indeterminate);
 	strbuf_addf(out, "%sBlocking%s during the fix: writers waited at most %lld ticks (%lld in all); "
 		    "the fix waited %lld ticks; busy timeout %ld\n\n", st->bold, st->off,
 		    (long long)s->blocked_max, (long long)s->blocked_total, (long long)s->fix.waited,

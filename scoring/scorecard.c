@@ -97,6 +97,12 @@ static void tally(struct scorecard *s, const struct drill *d)
 	for (i = 1; i < l->ntx; i++) {
 		const struct ledger_tx *t = &l->tx[i];
 		int ph = phase_of(s, t->invoke);
+		if (t->errclass == DBE_CONNECTION) {
+			s->conn_lost++;
+			s->conn_committed += t->outcome == TX_OK;
+			s->conn_aborted += t->outcome == TX_FAILED;
+			s->conn_indeterminate += t->outcome == TX_INDETERMINATE;
+		}
 		if (t->outcome == TX_OK)
 			s->committed[t->version][ph]++;
 		else
@@ -105,6 +111,11 @@ static void tally(struct scorecard *s, const struct drill *d)
 			continue;
 		if (t->outcome == TX_OK) {
 			s->after_committed++;
+			continue;
+		}
+		/* A dropped connection is not the schema failing the application. */
+		if (t->errclass == DBE_CONNECTION) {
+			s->after_conn_failed++;
 			continue;
 		}
 		s->after_failed++;

@@ -71,6 +71,9 @@ struct scorecard {
 	int64_t drill_blocked_max;            /* app writers, whole drill */
 
 	uint64_t after_committed, after_failed;
+	uint64_t after_conn_failed;        /* failures after the fix that were lost connections */
+	/* transactions whose connection dropped, by what became of them */
+	uint64_t conn_lost, conn_committed, conn_aborted, conn_indeterminate;
 	struct sc_failure after_top;
 
 	int pass;

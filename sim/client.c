@@ -146,6 +146,17 @@ void env_add_span(struct client_env *env, int who, int64_t since)
 ** On an engine with one write lock, a BEGIN while another client's BEGIN
 ** holds it can only come back busy: say so without asking the database.
 */
+static const struct txdef *current_tx(const struct client *c, const struct client_env *env)
+{
+	return &env->sc->apps[c->version].tx[c->txi];
+}
+
+/* Has the client's own transaction begun (so it may hold locks)? */
+static int holds_tx(const struct client *c, const struct client_env *env)
+{
+	return c->state == CS_COMMIT || (c->state == CS_STMT && !current_tx(c, env)->autocommit);
+}
+
 static int lock_taken(const struct client *c, const struct client_env *env)
 {
 	return (env->drv->caps & DB_CAP_ONE_WRITER) && c->state == CS_BEGIN &&
@@ -162,7 +173,7 @@ int client_runnable(const struct client *c, const struct client_env *env, int64_
 	if (env->tick >= *deadline)
 		return 1;
 	return c->blocked_epoch != env->epoch && !lock_taken(c, env) &&
-	       env_may_try((struct client_env *)env, c->id, c->state != CS_BEGIN);
+	       env_may_try((struct client_env *)env, c->id, holds_tx(c, env));
 }
 
 int env_may_try(struct client_env *env, int who, int holds_tx)
@@ -340,6 +351,41 @@ static void fail_tx(struct client *c, struct client_env *env, int cls, const cha
 	finish_tx(c, env, TX_FAILED, cls, id);
 }
 
+/*
+** The connection dropped in the middle of a transaction.  Reconnect and ask
+** the server what became of it (PostgreSQL keeps the status of a
+** transaction id); a transaction whose COMMIT was never sent cannot have
+** committed, and one whose COMMIT was under way without an answer is
+** indeterminate: the oracle then accepts either outcome.
+*/
+static void lost_connection(struct client *c, struct client_env *env)
+{
+	struct strbuf err = STRBUF_INIT, msg = STRBUF_INIT;
+	int committing = c->state == CS_COMMIT ||
+			 (c->state == CS_STMT && current_tx(c, env)->autocommit);
+	int outcome = committing ? TX_INDETERMINATE : TX_FAILED;
+	const char *how = committing ? "its outcome is unknown" : "it never committed";
+
+	strbuf_addf(&msg, "connection lost (%s)", db_errmsg(env->drv, c->conn));
+	db_rollback(env->drv, c->conn);
+	if (!db_reconnect(env->drv, c->conn, &err)) {
+		switch (db_last_tx_outcome(env->drv, c->conn)) {
+		case DB_OUTCOME_COMMITTED:
+			outcome = TX_OK;
+			how = "the server says it committed";
+			break;
+		case DB_OUTCOME_ABORTED:
+			outcome = TX_FAILED;
+			how = "the server says it aborted";
+			break;
+		}
+	}
+	strbuf_addf(&msg, "; %s", how);
+	finish_tx(c, env, outcome, DBE_CONNECTION, ledger_intern(env->ledger, msg.buf));
+	strbuf_release(&err);
+	strbuf_release(&msg);
+}
+
 /* Choose the next transaction by weight and evaluate its variables. */
 static int start_tx(struct client *c, struct client_env *env)
 {
@@ -363,7 +409,7 @@ static int start_tx(struct client *c, struct client_env *env)
 		return -1;
 	c->invoke = env->tick;
 	c->stmt = 0;
-	c->state = CS_BEGIN;
+	c->state = app->tx[i].autocommit ? CS_STMT : CS_BEGIN;
 	return 0;
 }
 
@@ -412,9 +458,9 @@ void client_step(struct client *c, struct client_env *env)
 			return;
 	}
 	/* Nothing was released since the last try: it would be busy again. */
-	if (c->blocked_since >= 0 && c->blocked_epoch == env->epoch)
+	if (c->blocked_since >= 0 && c->blocked_epoch == env->epoch && !env->poll_all)
 		rc = DB_BLOCKED;
-	else if (lock_taken(c, env) || !env_may_try(env, c->id, c->state != CS_BEGIN))
+	else if (lock_taken(c, env) || !env_may_try(env, c->id, holds_tx(c, env)))
 		rc = DB_BLOCKED;
 	else if ((rc = run_current(c, env)) != DB_BLOCKED)
 		env->statements++;
@@ -438,7 +484,10 @@ void client_step(struct client *c, struct client_env *env)
 		c->blocked_since = -1;
 	}
 	if (rc == DB_ERROR) {
-		fail_tx(c, env, db_errclass(env->drv, c->conn), db_errmsg(env->drv, c->conn));
+		if (db_errclass(env->drv, c->conn) == DBE_CONNECTION)
+			lost_connection(c, env);
+		else
+			fail_tx(c, env, db_errclass(env->drv, c->conn), db_errmsg(env->drv, c->conn));
 		return;
 	}
 	switch (c->state) {
@@ -448,7 +497,11 @@ void client_step(struct client *c, struct client_env *env)
 		c->state = env->plan->tx[c->version][c->txi].nstmts ? CS_STMT : CS_COMMIT;
 		break;
 	case CS_STMT:
-		if (++c->stmt == env->plan->tx[c->version][c->txi].nstmts)
+		if (++c->stmt < env->plan->tx[c->version][c->txi].nstmts)
+			break;
+		if (current_tx(c, env)->autocommit)
+			finish_tx(c, env, TX_OK, DBE_NONE, LEDGER_NONE);
+		else
 			c->state = CS_COMMIT;
 		break;
 	case CS_COMMIT:

@@ -64,6 +64,7 @@ struct client_env {
 	double awkward;
 	uint64_t epoch;        /* bumped whenever a transaction ends anywhere */
 	int writer;            /* client whose BEGIN holds the one write lock, or -1 */
+	int poll_all;          /* this tick, waiting participants look again anyway */
 	int *waitq;            /* who waits for the write lock, in arrival order */
 	size_t nwait, wait_alloc;
 	uint64_t statements;   /* statements that completed (not those that met a lock) */

@@ -27,6 +27,7 @@ const char *db_errclass_name(int cls)
 
 static const struct db_driver *const drivers[] = {
 	&db_sqlite_driver,
+	&db_pg_driver,
 };
 
 const struct db_driver *db_driver_find(const char *name)
@@ -112,6 +113,61 @@ int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *e
 	if (!drv->snapshot)
 		return strbuf_error(err, -1, "the %s driver cannot take a snapshot", drv->name);
 	return drv->snapshot(c, err);
+}
+
+int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *err)
+{
+	if (!drv->reconnect)
+		return strbuf_error(err, -1, "the %s driver cannot reconnect", drv->name);
+	return drv->reconnect(c, err);
+}
+
+int db_last_tx_outcome(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->last_tx_outcome ? drv->last_tx_outcome(c) : DB_OUTCOME_UNKNOWN;
+}
+
+const struct db_driver *db_driver_for(const char *target)
+{
+	if (!target || !*target || !strcmp(target, "sqlite") || !strcmp(target, "sqlite:"))
+		return &db_sqlite_driver;
+	if (!strncmp(target, "postgres://", 11) || !strncmp(target, "postgresql://", 13) ||
+	    !strcmp(target, "postgres:") || !strcmp(target, "postgresql:"))
+		return &db_pg_driver;
+	return NULL;
+}
+
+void db_target_display(const char *target, struct strbuf *out)
+{
+	const char *scheme = strstr(target, "://"), *at, *colon;
+	size_t i;
+
+	if (!scheme) {
+		strbuf_addstr(out, target);
+		return;
+	}
+	/* postgres://user:secret@host/db -> postgres://user@host/db */
+	at = strchr(scheme + 3, '@');
+	colon = strchr(scheme + 3, ':');
+	if (at && colon && colon < at) {
+		strbuf_add(out, target, (size_t)(colon - target));
+		target = at;
+	}
+	/* ...?password=secret&x=1 -> ...?x=1 */
+	for (i = 0; target[i]; i++) {
+		if ((target[i] == '?' || target[i] == '&') &&
+		    !strncmp(target + i + 1, "password=", 9)) {
+			const char *e = strchr(target + i + 1, '&');
+			strbuf_addch(out, target[i]);
+			if (!e)
+				break;
+			i = (size_t)(e - target);
+			continue;
+		}
+		strbuf_addch(out, target[i]);
+	}
+	if (out->len && (out->buf[out->len - 1] == '?' || out->buf[out->len - 1] == '&'))
+		strbuf_setlen(out, out->len - 1);
 }
 
 int db_exec_now(const struct db_driver *drv, struct db_conn *c, const char *sql,

@@ -78,9 +78,24 @@ struct db_driver {
 	** c can read: the backup taken right before the bad migration.
 	*/
 	int (*snapshot)(struct db_conn *c, struct strbuf *err);
+
+	/* Optional: open c again after its connection was lost. */
+	int (*reconnect)(struct db_conn *c, struct strbuf *err);
+	/*
+	** Optional: after a reconnect, did the transaction that was open when
+	** the connection dropped commit?  DB_OUTCOME_*.
+	*/
+	int (*last_tx_outcome)(struct db_conn *c);
+};
+
+enum db_outcome {
+	DB_OUTCOME_UNKNOWN,
+	DB_OUTCOME_COMMITTED,
+	DB_OUTCOME_ABORTED,
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
 
 /** The driver called name ("sqlite"), or NULL. */
 const struct db_driver *db_driver_find(const char *name);
@@ -100,6 +115,22 @@ int db_in_tx(const struct db_driver *drv, struct db_conn *c);
 const char *db_errmsg(const struct db_driver *drv, struct db_conn *c);
 int db_errclass(const struct db_driver *drv, struct db_conn *c);
 int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
+/** Reconnect c; -1 with err when the driver cannot or the server refuses. */
+int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
+/** The outcome of the transaction a lost connection left behind (DB_OUTCOME_*). */
+int db_last_tx_outcome(const struct db_driver *drv, struct db_conn *c);
+
+/**
+ * The driver for a --db target: "sqlite" (or NULL), or a postgres:// or
+ * postgresql:// URL, or "postgres:" for the PG* environment variables.
+ */
+const struct db_driver *db_driver_for(const char *target);
+
+/**
+ * target with any password removed, for messages and reports; appended to
+ * out.  Passwords never appear in mdrill's output.
+ */
+void db_target_display(const char *target, struct strbuf *out);
 
 /**
  * Prepare and run one statement to completion, outside the scheduler (schema

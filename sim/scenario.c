@@ -438,6 +438,10 @@ static int close_section(struct parser *p)
 		if (!script.nr) {
 			p->line = tx->line;
 			rc = perr(p, "transaction '%s' has no SQL statement", tx->name);
+		} else if (tx->autocommit && script.nr > 1) {
+			p->line = tx->line;
+			rc = perr(p, "an autocommit transaction holds one statement; '%s' has %zu",
+				  tx->name, script.nr);
 		}
 		for (i = 0; i < script.nr && !rc; i++) {
 			rc = check_tx_vars(p, tx, script.v[i].sql, script.v[i].line);
@@ -818,17 +822,26 @@ static int directive(struct parser *p, const char *name, char *rest)
 	if (!strcmp(name, "tx")) {
 		struct appver *app = p->app;
 		struct txdef *tx;
-		char *tname = next_word(&rest), *wt = next_word(&rest);
+		char *tname = next_word(&rest), *wt = next_word(&rest), *opt;
 		long weight = 1;
+		int autocommit = 0;
 		if (p->section != SEC_APP && p->section != SEC_TX)
 			return perr(p, "'@tx' belongs in an '-- @app VERSION' block");
 		if (close_section(p))
 			return -1;
 		if (!tname || !valid_name(tname))
 			return perr(p, "expected '-- @tx NAME weight=W'");
+		if (wt && !strcmp(wt, "autocommit")) {
+			autocommit = 1;
+			wt = next_word(&rest);
+		}
+		if ((opt = next_word(&rest)) != NULL && !strcmp(opt, "autocommit") && !autocommit)
+			autocommit = 1, opt = next_word(&rest);
+		if (opt)
+			return perr(p, "expected '-- @tx NAME weight=W [autocommit]'");
 		if (wt) {
-			if (strncmp(wt, "weight=", 7) || next_word(&rest))
-				return perr(p, "expected '-- @tx NAME weight=W'");
+			if (strncmp(wt, "weight=", 7))
+				return perr(p, "expected '-- @tx NAME weight=W [autocommit]'");
 			if (resolve_int(sc, wt + 7, 0, 1000000, &weight, &why)) {
 				perr(p, "%s", why.buf);
 				strbuf_release(&why);
@@ -840,6 +853,7 @@ static int directive(struct parser *p, const char *name, char *rest)
 		memset(tx, 0, sizeof(*tx));
 		tx->name = xstrdup(tname);
 		tx->weight = (unsigned)weight;
+		tx->autocommit = autocommit;
 		tx->line = p->line;
 		app->total_weight += (unsigned)weight;
 		p->tx = tx;

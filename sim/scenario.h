@@ -104,6 +104,7 @@ struct fact_tmpl {
 struct txdef {
 	char *name;
 	unsigned weight;
+	int autocommit;      /* one statement, no BEGIN or COMMIT around it */
 	struct setvar *vars;
 	size_t nvars, vars_alloc;
 	struct tx_stmt *stmts;

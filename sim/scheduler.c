@@ -128,7 +128,7 @@ static void migrator_step(struct sched *s)
 			return;
 		}
 	}
-	if ((m->blocked_since >= 0 && m->blocked_epoch == env->epoch) ||
+	if ((m->blocked_since >= 0 && m->blocked_epoch == env->epoch && !env->poll_all) ||
 	    !env_may_try(env, WHO_MIGRATOR, db_in_tx(d->drv, d->admin))) {
 		rc = DB_BLOCKED;
 	} else {
@@ -172,8 +172,14 @@ static void migrator_step(struct sched *s)
 	}
 	if (rc == DB_ERROR) {
 		struct strbuf msg = STRBUF_INIT;
+		int cls = db_errclass(d->drv, d->admin);
 		strbuf_addstr(&msg, db_errmsg(d->drv, d->admin));
-		mig_fail(s, m, db_errclass(d->drv, d->admin), msg.buf);
+		mig_fail(s, m, cls, msg.buf);
+		/* The migration tool's connection is gone: later work needs a new one. */
+		if (cls == DBE_CONNECTION && d->drv->reconnect) {
+			strbuf_reset(&msg);
+			db_reconnect(d->drv, d->admin, &msg);
+		}
 		strbuf_release(&msg);
 		return;
 	}
@@ -322,6 +328,21 @@ static size_t gather(struct sched *s, int64_t *wake)
 			s->cand[s->ncand++] = WHO_MIGRATOR;
 		else if (dl < *wake)
 			*wake = dl;
+	}
+	/*
+	** On an engine whose statements run on the server while we wait, all
+	** waiting means a lock cycle the server will break (a deadlock) or a
+	** release on its side: look at everyone again rather than sleep to the
+	** next timeout.
+	*/
+	d->env.poll_all = 0;
+	if (!s->ncand && active && (d->drv->caps & DB_CAP_ASYNC)) {
+		d->env.poll_all = 1;
+		for (i = 0; i < d->nclients; i++)
+			if (d->clients[i].state != CS_DONE)
+				s->cand[s->ncand++] = (int)i;
+		if (s->nqueue)
+			s->cand[s->ncand++] = WHO_MIGRATOR;
 	}
 	return active;
 }

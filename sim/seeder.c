@@ -16,15 +16,44 @@
 #include "alloc.h"
 #include "gen.h"
 
+/*
+** Rows are buffered and inserted many to a statement: on a server every
+** statement is a round trip, and a hundred thousand of them would take
+** longer than the drill.
+*/
+#define BATCH_PARAMS 30000
+#define BATCH_ROWS 500
+
 struct inserter {
 	const struct db_driver *drv;
 	struct db_conn *c;
-	struct db_stmt *st;
+	struct db_stmt *st;      /* a full batch */
 	struct ledger *l;
+	const char *table_name;
 	uint32_t table;
-	uint32_t *cols;      /* interned column names */
+	uint32_t *cols;          /* interned column names */
 	size_t ncols;
+	size_t batch;            /* rows a full batch holds */
+	char **cols_names;       /* borrowed from the caller while open */
+	char **vals;             /* batch * ncols copies; NULL is SQL NULL */
+	size_t nrows;            /* rows buffered */
 };
+
+static void insert_sql(struct strbuf *sql, const struct inserter *ins, char **cols, size_t rows)
+{
+	size_t r, i;
+	strbuf_addf(sql, "INSERT INTO %s (", ins->table_name);
+	for (i = 0; i < ins->ncols; i++)
+		strbuf_addf(sql, "%s%s", i ? ", " : "", cols[i]);
+	strbuf_addstr(sql, ") VALUES ");
+	for (r = 0; r < rows; r++) {
+		strbuf_addstr(sql, r ? ", (" : "(");
+		for (i = 0; i < ins->ncols; i++)
+			strbuf_addf(sql, "%s%c%zu", i ? ", " : "", ins->drv->param_prefix,
+				    r * ins->ncols + i + 1);
+		strbuf_addch(sql, ')');
+	}
+}
 
 static int inserter_open(struct inserter *ins, const char *table, char **cols, size_t ncols,
 			 struct strbuf *err)
@@ -33,18 +62,18 @@ static int inserter_open(struct inserter *ins, const char *table, char **cols, s
 	size_t i;
 	int rc;
 
+	ins->table_name = table;
 	ins->table = ledger_intern(ins->l, table);
 	ins->ncols = ncols;
 	ins->cols = xcalloc(ncols, sizeof(*ins->cols));
-	strbuf_addf(&sql, "INSERT INTO %s (", table);
-	for (i = 0; i < ncols; i++) {
-		ins->cols[i] = ledger_intern(ins->l, cols[i]);
-		strbuf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
-	}
-	strbuf_addstr(&sql, ") VALUES (");
 	for (i = 0; i < ncols; i++)
-		strbuf_addf(&sql, "%s%c%zu", i ? ", " : "", ins->drv->param_prefix, i + 1);
-	strbuf_addch(&sql, ')');
+		ins->cols[i] = ledger_intern(ins->l, cols[i]);
+	ins->batch = BATCH_PARAMS / ncols < BATCH_ROWS ? BATCH_PARAMS / ncols : BATCH_ROWS;
+	if (!ins->batch)
+		ins->batch = 1;
+	ins->vals = xcalloc(ins->batch * ncols, sizeof(*ins->vals));
+	ins->cols_names = cols;
+	insert_sql(&sql, ins, cols, ins->batch);
 	rc = db_prepare(ins->drv, ins->c, sql.buf, &ins->st);
 	if (rc != DB_DONE)
 		strbuf_error(err, -1, "cannot seed '%s': %s", table,
@@ -53,32 +82,70 @@ static int inserter_open(struct inserter *ins, const char *table, char **cols, s
 	return rc == DB_DONE ? 0 : -1;
 }
 
-static int inserter_row(struct inserter *ins, const char *const *vals, struct strbuf *err)
+/* Insert the buffered rows: a full batch, or what is left at the end. */
+static int inserter_flush(struct inserter *ins, struct strbuf *err)
 {
+	struct db_stmt *st = ins->st, *tail = NULL;
 	size_t i;
-	int rc = db_run(ins->drv, ins->st, (int)ins->ncols, vals, NULL, NULL);
-	uint32_t key;
+	int rc;
 
+	if (!ins->nrows)
+		return 0;
+	if (ins->nrows < ins->batch) {
+		struct strbuf sql = STRBUF_INIT;
+		insert_sql(&sql, ins, ins->cols_names, ins->nrows);
+		rc = db_prepare(ins->drv, ins->c, sql.buf, &tail);
+		strbuf_release(&sql);
+		if (rc != DB_DONE)
+			return strbuf_error(err, -1, "%s", db_errmsg(ins->drv, ins->c));
+		st = tail;
+	}
+	rc = db_run(ins->drv, st, (int)(ins->nrows * ins->ncols), (const char *const *)ins->vals,
+		    NULL, NULL);
+	db_finalize(ins->drv, tail);
+	for (i = 0; i < ins->nrows * ins->ncols; i++) {
+		free(ins->vals[i]);
+		ins->vals[i] = NULL;
+	}
+	ins->nrows = 0;
 	if (rc != DB_DONE)
 		return strbuf_error(err, -1, "%s", rc == DB_BLOCKED ? "database is locked"
 						 : db_errmsg(ins->drv, ins->c));
-	if (!vals[0])
-		return 0; /* a NULL key names no row the oracle could find */
-	key = ledger_intern(ins->l, vals[0]);
-	if (ins->ncols == 1)
-		ledger_fact_add(ins->l, ins->table, key, LEDGER_ROW, LEDGER_PRESENT);
-	for (i = 1; i < ins->ncols; i++)
-		ledger_fact_add(ins->l, ins->table, key, ins->cols[i],
-				vals[i] ? ledger_intern(ins->l, vals[i]) : LEDGER_NONE);
 	return 0;
+}
+
+static int inserter_row(struct inserter *ins, const char *const *vals, struct strbuf *err)
+{
+	size_t i;
+	uint32_t key;
+
+	for (i = 0; i < ins->ncols; i++)
+		ins->vals[ins->nrows * ins->ncols + i] = vals[i] ? xstrdup(vals[i]) : NULL;
+	ins->nrows++;
+	/* A failed insert stops the seeding whole, so the facts can be noted now. */
+	if (vals[0]) { /* a NULL key names no row the oracle could find */
+		key = ledger_intern(ins->l, vals[0]);
+		if (ins->ncols == 1)
+			ledger_fact_add(ins->l, ins->table, key, LEDGER_ROW, LEDGER_PRESENT);
+		for (i = 1; i < ins->ncols; i++)
+			ledger_fact_add(ins->l, ins->table, key, ins->cols[i],
+					vals[i] ? ledger_intern(ins->l, vals[i]) : LEDGER_NONE);
+	}
+	return ins->nrows == ins->batch ? inserter_flush(ins, err) : 0;
 }
 
 static void inserter_close(struct inserter *ins)
 {
+	size_t i;
 	db_finalize(ins->drv, ins->st);
+	if (ins->vals)
+		for (i = 0; i < ins->batch * ins->ncols; i++)
+			free(ins->vals[i]);
+	free(ins->vals);
 	free(ins->cols);
 	ins->st = NULL;
 	ins->cols = NULL;
+	ins->vals = NULL;
 }
 
 static int seed_generated(const struct scenario *sc, const struct seed *sd, struct inserter *ins,
@@ -111,7 +178,7 @@ static int seed_generated(const struct scenario *sc, const struct seed *sd, stru
 			strbuf_reset(&vals[i]);
 			ptrs[i] = gen_value(&sd->cols[i].gen, &g, &vals[i]) ? NULL : vals[i].buf;
 		}
-		if (inserter_row(ins, ptrs, err)) {
+		if (inserter_row(ins, ptrs, err) || (r == sd->rows && inserter_flush(ins, err))) {
 			struct strbuf why = STRBUF_INIT;
 			strbuf_addstr(&why, err->buf);
 			strbuf_error(err, -1, "%s:%d: seeding '%s' failed at row %ld: %s",
@@ -220,6 +287,13 @@ static int seed_csv(const struct scenario *sc, const struct seed *sd, struct ins
 	if (!st.rc && csv_fini(&parser, csv_field, csv_row, &st)) {
 		strbuf_error(err, -2, "%s: row %ld: %s", sd->csv, st.row + 1,
 			     csv_strerror(csv_error(&parser)));
+		st.rc = -2;
+	}
+	if (!st.rc && inserter_flush(ins, err)) {
+		struct strbuf why = STRBUF_INIT;
+		strbuf_addstr(&why, err->buf);
+		strbuf_error(err, -2, "%s: %s", sd->csv, why.buf);
+		strbuf_release(&why);
 		st.rc = -2;
 	}
 	if (!st.rc && st.row < 1) {

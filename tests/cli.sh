@@ -103,4 +103,68 @@ wait $pid
 rc=$?
 check "Ctrl-C exits 130" test "$rc" -eq 130
 check "  and removes the database" no_drill_dirs
+# PostgreSQL: the same drills on the throwaway server, and nothing left behind.
+pg_dbs() { psql "$MDRILL_PG_URL" -Atc "SELECT count(*) FROM pg_database WHERE datname LIKE 'mdrill\_%'"; }
+no_pg_dbs() { [ "$(pg_dbs)" = 0 ]; }
+pgcheck() { # like check, but SKIPPED without a server
+	if [ -z "${MDRILL_PG_URL:-}" ]; then n=$((n + 1)); echo "SKIPPED $n - $1 (no PostgreSQL server)"; return; fi
+	check "$@"
+}
+pg=${MDRILL_PG_URL:-}
+pgcheck "postgres: make-nullable passes (exit 0)" status_is 0 "$tmp/o" "$tmp/e" run phone-not-null --db "$pg" --fix fixes/make-nullable.sql --set rows=300
+pgcheck "  and its database is dropped" no_pg_dbs
+pgcheck "postgres: down migration fails (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --db "$pg" --down --set rows=300
+pgcheck "  with the phone numbers counted as lost fields" grep -q "^  incident .* [1-9][0-9]* *0 *0 *0\.[0-9]*$" "$tmp/o"
+pgcheck "  and its database is dropped" no_pg_dbs
+printf -- '-- @fux\nSELECT 1;\n' >"$tmp/badfix.sql"
+pgcheck "postgres: a malformed fix file is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --db "$pg" --fix "$tmp/badfix.sql"
+pgcheck "  and no database is made" no_pg_dbs
+pgcheck "postgres: a failing fix is exit 1" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --db "$pg" --fix "$tmp/broken.sql" --set rows=100
+pgcheck "  and its database is dropped" no_pg_dbs
+
+# A password never appears in output, messages or reports.
+pw=$(printf '%s' "$pg" | sed 's|postgres://postgres@|postgres://postgres:s3cretpw@|')
+pgcheck "postgres: a URL with a password works" status_is 0 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --db "$pw" --fix fixes/rename-back.sql --keep
+pgcheck "  and the password is in no output" sh -c "! grep -q s3cretpw '$tmp/o' '$tmp/e'"
+kept=$(sed -n 's/^mdrill: kept the drill database at database //p' "$tmp/e")
+pgcheck "--keep names the database it kept" test -n "$kept"
+pgcheck "  which is there, with the drill in it" sh -c "psql '$(printf '%s' "$pg" | sed "s|/postgres?|/$kept?|")' -Atc 'SELECT count(*) FROM schema_migrations' | grep -q '^3$'"
+[ -n "$kept" ] && psql "$pg" -qc "DROP DATABASE IF EXISTS $kept" >/dev/null 2>&1
+pgcheck "an unreachable server is exit 3" status_is 3 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --db "postgres://postgres:s3cretpw@/postgres?host=/nonexistent" --fix fixes/rename-back.sql
+pgcheck "  and its message shows no password" sh -c "grep -q 'cannot connect' '$tmp/e' && ! grep -q s3cretpw '$tmp/e'"
+
+# Ctrl-C drops the database.
+if [ -n "$pg" ]; then
+	"$M" run phone-not-null --db "$pg" --down --set end_at=100000000 >"$tmp/o" 2>"$tmp/e" &
+	pid=$!
+	sleep 2
+	kill -INT $pid
+	wait $pid
+	rc=$?
+fi
+pgcheck "postgres: Ctrl-C exits 130" test "${rc:-0}" -eq 130
+pgcheck "  and drops the database" no_pg_dbs
+
+# Client backends killed mid-drill: the transactions they were in are
+# resolved with pg_xact_status, the drill goes on, the fix still passes.
+if [ -n "$pg" ]; then
+	"$M" run phone-not-null --db "$pg" --fix fixes/make-nullable.sql --set rows=300 --set end_at=40000 --json >"$tmp/kill.json" 2>"$tmp/e" &
+	pid=$!
+	for i in 1 2 3 4 5 6; do
+		sleep 0.7
+		psql "$pg" -qAtc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mdrill client'" >/dev/null 2>&1
+	done
+	wait $pid
+	rc=$?
+fi
+pgcheck "postgres: killed client backends, the drill still passes" test "${rc:-1}" -eq 0
+pgcheck "  and counts the lost connections" python3 -c "
+import json
+d = json.load(open('$tmp/kill.json'))
+c = d['connections']
+assert c['lost'] > 0, c
+assert c['lost'] == c['committed'] + c['aborted'] + c['indeterminate'], c
+assert d['preservation']['ratio'] == 1.0
+"
+pgcheck "  and drops the database" no_pg_dbs
 echo "# $n checks"

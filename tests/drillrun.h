@@ -17,6 +17,10 @@
 #include "../sim/scenario.h"
 #include "../sim/scheduler.h"
 
+/* The engine run_drill uses: SQLite unless a test says otherwise. */
+static const struct db_driver *run_drv = &db_sqlite_driver;
+static const char *run_target;
+
 struct run {
 	struct scenario *sc;
 	struct drill d;
@@ -54,17 +58,18 @@ static inline int run_drill(struct run *r, const char *path, const char *fix, ui
 			strbuf_addstr(&fixpath, fix);
 		else
 			strbuf_addf(&fixpath, "%s/%s", r->sc->dir, fix);
-		if (fixfile_load(fixpath.buf, DIALECT_SQLITE, &script, &err)) {
+		if (fixfile_load(fixpath.buf, run_drv->dialect, &script, &err)) {
 			fprintf(stderr, "%s\n", err.buf);
 			r->rc = -101;
 			goto out;
 		}
 	} else {
 		int m = scenario_migration(r->sc, "down");
-		sql_split(sql_section_pick(&r->sc->migrations[m].sql, DIALECT_SQLITE)->text, 1, &script);
+		sql_split(sql_section_pick(&r->sc->migrations[m].sql, run_drv->dialect)->text, 1, &script);
 	}
 	memset(&o, 0, sizeof(o));
-	o.drv = &db_sqlite_driver;
+	o.drv = run_drv;
+	o.target = run_target;
 	o.seed = seed;
 	o.fix_label = fix ? fix : "down migration";
 	o.fix = &script;
@@ -74,7 +79,7 @@ static inline int run_drill(struct run *r, const char *path, const char *fix, ui
 		fprintf(stderr, "drill_run: %s\n", err.buf);
 		goto out;
 	}
-	probe_run(r->sc, &db_sqlite_driver, r->d.admin, &probes, &nprobes);
+	probe_run(r->sc, run_drv, r->d.admin, &probes, &nprobes);
 	memset(&in, 0, sizeof(in));
 	in.ledger = &r->d.ledger;
 	in.probes = probes;

@@ -1,18 +1,43 @@
 #!/bin/sh
 # Run every test binary given and the command-line tests, then print one
-# closing line "N passed, N failed" (tests, not binaries).  Exit 1 if any
-# test failed or a binary crashed.
+# closing line "N passed, N failed, N skipped" (tests, not binaries).
+# Starts a throwaway PostgreSQL server for the tests that need one and
+# stops it at the end, also when a test fails.  Without server binaries
+# those tests are SKIPPED (counted); under CI=true that is a failure.
+# Exit 1 if any test failed or a binary crashed.
 set -u
 passed=0
 failed=0
+skipped=0
+
+pgdir=$(mktemp -d /tmp/mdrill-pg-XXXXXX)
+chmod 755 "$pgdir"
+stop_pg() { sh tests/pgserver.sh stop "$pgdir/s"; rm -rf "$pgdir"; }
+trap stop_pg EXIT
+trap 'exit 130' INT TERM
+url=$(sh tests/pgserver.sh start "$pgdir/s" 2>"$pgdir/err")
+rc=$?
+if [ $rc -eq 0 ]; then
+	export MDRILL_PG_URL="$url"
+	echo "PostgreSQL: a throwaway server on a Unix socket in $pgdir/s"
+elif [ $rc -eq 3 ] && [ "${CI:-}" != true ]; then
+	echo "SKIPPED: the PostgreSQL tests (no server binaries here: apt-get install postgresql)"
+else
+	echo "PostgreSQL: the throwaway server did not start${CI:+ (CI=true requires it)}:"
+	cat "$pgdir/err"
+	failed=$((failed + 1))
+fi
+
 for t in "$@"; do
 	out=$("$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	s=$(printf '%s\n' "$out" | sed -n 's/^ \([0-9]*\) SKIPPED TEST.*/\1/p' | tail -1)
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
+	skipped=$((skipped + ${s:-0}))
 	if [ "$rc" -ne 0 ] && [ -z "$f" ]; then
 		echo "$t: exited with status $rc"
 		failed=$((failed + 1))
@@ -20,10 +45,13 @@ for t in "$@"; do
 done
 cli=$(sh tests/cli.sh 2>&1)
 printf '%s\n' "$cli"
-p=$(printf '%s\n' "$cli" | grep -c '^ok ')
-f=$(printf '%s\n' "$cli" | grep -c '^not ok ')
-passed=$((passed + p))
-failed=$((failed + f))
+passed=$((passed + $(printf '%s\n' "$cli" | grep -c '^ok ')))
+failed=$((failed + $(printf '%s\n' "$cli" | grep -c '^not ok ')))
+skipped=$((skipped + $(printf '%s\n' "$cli" | grep -c '^SKIPPED ')))
 echo
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

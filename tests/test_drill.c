@@ -109,17 +109,31 @@ static void tiny_fix_failing_halfway_is_an_outcome(void **state)
 	(void)state;
 	assert_int_equal(run_drill(&r, TINY, "fixes/fails-halfway.sql", 1, NULL, 0), 0);
 	assert_int_equal(r.card.fix.failed_statement, 2);
-	assert_int_equal(r.card.fix.failed_line, 3);
+	assert_int_equal(r.card.fix.failed_line, 4);
 	assert_string_equal(r.card.fix.error_class, "missing-object");
 	assert_non_null(strstr(r.card.fix.error, "nosuchcolumn"));
 	assert_false(r.card.fix.completed);
 	assert_int_equal(r.card.fix.applied, 1);
-	/* The BEGIN was rolled back: the rename never happened, every insert fails. */
+	/* The rename (statement 3) never ran: every insert after the fix fails. */
 	assert_int_equal(committed_in(&r.card, PH_AFTER), 0);
 	assert_true(failed_in(&r.card, PH_AFTER) > 0);
 	assert_int_equal(r.card.total.n[OC_LOST_FIELD], 5 + committed_in(&r.card, PH_BEFORE));
 	assert_false(r.card.pass);
 	assert_int_equal(r.card.score, 0);
+	run_release(&r);
+}
+
+static void tiny_fix_failing_in_its_transaction_rolls_back(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, TINY, "fixes/fails-in-transaction.sql", 1, NULL, 0), 0);
+	assert_int_equal(r.card.fix.failed_statement, 3);
+	assert_int_equal(r.card.fix.applied, 2);
+	/* Its transaction was rolled back with it: the rename in statement 2 is gone too. */
+	assert_int_equal(committed_in(&r.card, PH_AFTER), 0);
+	assert_true(failed_in(&r.card, PH_AFTER) > 0);
+	assert_false(r.card.pass);
 	run_release(&r);
 }
 
@@ -263,6 +277,7 @@ int main(void)
 		cmocka_unit_test(tiny_delete_loses_two_rows),
 		cmocka_unit_test(tiny_stray_row_is_phantom),
 		cmocka_unit_test(tiny_fix_failing_halfway_is_an_outcome),
+		cmocka_unit_test(tiny_fix_failing_in_its_transaction_rolls_back),
 		cmocka_unit_test(phone_make_nullable_passes),
 		cmocka_unit_test(phone_down_loses_phone_numbers),
 		cmocka_unit_test(same_seed_same_json),

@@ -1,0 +1,573 @@
+/*
+** The PostgreSQL driver, through libpq.  mdrill connects to the server's
+** maintenance database only to create its own disposable database
+** (mdrill_ and a random suffix) and to drop it; every drill connection
+** checks that it stands in that database before anything runs.
+** Statements go out asynchronously: a statement still running after a
+** short grace is asked about in pg_stat_activity, and one that waits on a
+** lock comes back DB_BLOCKED, so the scheduler steps the others while it
+** waits.  The only file that includes libpq-fe.h.
+*/
+#include "db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "alloc.h"
+#include "scenario.h"
+
+#define GRACE_MS 10          /* how long a step waits before it asks why */
+#define LOCK_TIMEOUT "30s"   /* the server's backstop; the tick-based busy comes first */
+
+struct db {
+	char *target;        /* the user's conninfo or URL, "" for PG* variables */
+	char *name;          /* the disposable database */
+	PGconn *mon;         /* maintenance connection: create, drop, lock checks */
+	int nconns;          /* connections opened: the first is the migrator's */
+};
+
+struct db_stmt {
+	struct db_conn *c;
+	char *sql;
+};
+
+struct db_conn {
+	struct db *db;
+	PGconn *pg;
+	const char *role;        /* application_name, so operators can tell who is who */
+	int pid;
+	const void *pending;     /* what was sent and not yet fully read */
+	int failed;              /* the pending statement has reported an error */
+	char *msg;
+	int cls;
+	char sqlstate[6];
+	char xid[32];            /* pg_current_xact_id() of the open transaction */
+	char lost_xid[32];       /* ... of the one a lost connection left behind */
+	int lost_in_tx;
+};
+
+static const char begin_sql[] = "BEGIN; SELECT pg_current_xact_id()";
+
+static void no_notices(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message; /* a library never prints: NOTICEs are dropped */
+}
+
+static int pg_classify(const char *state, int conn_bad)
+{
+	if (conn_bad)
+		return DBE_CONNECTION;
+	if (!state || !*state)
+		return DBE_OTHER;
+	if (!strcmp(state, "23502"))
+		return DBE_NOT_NULL;
+	if (!strcmp(state, "23503"))
+		return DBE_FOREIGN_KEY;
+	if (!strcmp(state, "23505"))
+		return DBE_UNIQUE;
+	if (!strncmp(state, "23", 2))
+		return DBE_CONSTRAINT;
+	if (!strcmp(state, "42703") || !strcmp(state, "42P01") || !strcmp(state, "42704") ||
+	    !strcmp(state, "42883") || !strcmp(state, "3F000"))
+		return DBE_MISSING;
+	if (!strcmp(state, "42601"))
+		return DBE_SYNTAX;
+	if (!strcmp(state, "55P03") || !strcmp(state, "57014"))
+		return DBE_BUSY;
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
+		return DBE_SERIALIZATION;
+	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
+	    !strcmp(state, "57P03"))
+		return DBE_CONNECTION;
+	return DBE_OTHER;
+}
+
+/*
+** The first line of a server message, without its "ERROR:  " prefix: the
+** LINE and caret lines that follow belong to a terminal, not a report.
+*/
+static char *first_line(const char *msg)
+{
+	const char *e;
+	msg = msg ? msg : "";
+	if (!strncmp(msg, "ERROR:  ", 8) || !strncmp(msg, "FATAL:  ", 8))
+		msg += 8;
+	e = strchr(msg, '\n');
+	return e ? xstrndup(msg, (size_t)(e - msg)) : xstrdup(msg);
+}
+
+static void set_msg(struct db_conn *c, const char *msg, const char *state)
+{
+	free(c->msg);
+	c->msg = first_line(msg);
+	snprintf(c->sqlstate, sizeof(c->sqlstate), "%s", state ? state : "");
+	c->cls = pg_classify(state, PQstatus(c->pg) == CONNECTION_BAD);
+}
+
+/* Connect to target with dbname overridden (NULL keeps the target's). */
+static PGconn *pg_open(const char *target, const char *dbname, const char *app)
+{
+	const char *keys[] = { "dbname", "dbname", "application_name", NULL };
+	const char *vals[] = { target, dbname, app, NULL };
+	PGconn *pg;
+	if (!dbname) {
+		keys[1] = "application_name";
+		vals[1] = app;
+		keys[2] = NULL;
+		vals[2] = NULL;
+	}
+	pg = PQconnectdbParams(keys, vals, 1);
+	if (pg)
+		PQsetNoticeProcessor(pg, no_notices, NULL);
+	return pg;
+}
+
+static int pg_create(const char *target, struct db **out, struct strbuf *err)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	struct strbuf sql = STRBUF_INIT, shown = STRBUF_INIT;
+	unsigned char rnd[6];
+	PGresult *r;
+	int fd, i;
+
+	/* "postgres:" alone means: everything from the PG* variables. */
+	if (!target || !strcmp(target, "postgres:") || !strcmp(target, "postgresql:"))
+		target = "";
+	db->target = xstrdup(target);
+	db_target_display(target, &shown);
+	db->mon = pg_open(db->target, NULL, "mdrill");
+	if (!db->mon || PQstatus(db->mon) != CONNECTION_OK) {
+		strbuf_error(err, -1, "cannot connect to '%s': %s", shown.buf,
+			     db->mon ? PQerrorMessage(db->mon) : "out of memory");
+		strbuf_rtrim(err);
+		goto fail;
+	}
+	fd = open("/dev/urandom", O_RDONLY);
+	if (fd < 0 || read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd)) {
+		if (fd >= 0)
+			close(fd);
+		strbuf_error(err, -1, "cannot read /dev/urandom: %s", strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	strbuf_addstr(&sql, "mdrill_");
+	for (i = 0; i < (int)sizeof(rnd); i++)
+		strbuf_addf(&sql, "%02x", rnd[i]);
+	db->name = strbuf_detach(&sql);
+	strbuf_addf(&sql, "CREATE DATABASE %s", db->name);
+	r = PQexec(db->mon, sql.buf);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		strbuf_error(err, -1, "cannot create database '%s' on '%s': %s", db->name, shown.buf,
+			     PQresultErrorMessage(r));
+		strbuf_rtrim(err);
+		PQclear(r);
+		free(db->name);
+		db->name = NULL;
+		goto fail;
+	}
+	PQclear(r);
+	strbuf_release(&sql);
+	strbuf_release(&shown);
+	*out = db;
+	return 0;
+fail:
+	PQfinish(db->mon);
+	free(db->target);
+	free(db->name);
+	free(db);
+	strbuf_release(&sql);
+	strbuf_release(&shown);
+	return -1;
+}
+
+static void pg_destroy(struct db *db, int keep, struct strbuf *kept)
+{
+	if (keep) {
+		if (kept)
+			strbuf_addf(kept, "database %s", db->name);
+	} else if (db->mon) {
+		struct strbuf sql = STRBUF_INIT;
+		PGresult *r;
+		if (PQstatus(db->mon) != CONNECTION_OK)
+			PQreset(db->mon);
+		strbuf_addf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db->name);
+		r = PQexec(db->mon, sql.buf);
+		PQclear(r);
+		strbuf_release(&sql);
+	}
+	PQfinish(db->mon);
+	free(db->target);
+	free(db->name);
+	free(db);
+}
+
+/* Run sql on c synchronously; returns the first value of its last result, or NULL. */
+static char *exec_value(PGconn *pg, const char *sql)
+{
+	PGresult *r = PQexec(pg, sql);
+	char *v = NULL;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		v = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return v;
+}
+
+/* Open c->pg on the disposable database and check that it is there. */
+static int open_conn(struct db_conn *c, struct strbuf *err)
+{
+	char *cur;
+	PGresult *r;
+
+	PQfinish(c->pg);
+	c->pg = pg_open(c->db->target, c->db->name, c->role);
+	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+		strbuf_error(err, -1, "cannot connect to database '%s': %s", c->db->name,
+			     c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		strbuf_rtrim(err);
+		return -1;
+	}
+	/* mdrill runs scenario SQL only in the database it created. */
+	cur = exec_value(c->pg, "SELECT current_database()");
+	if (!cur || strcmp(cur, c->db->name)) {
+		strbuf_error(err, -1, "refusing to run scenario SQL in database '%s': mdrill created '%s'",
+			     cur ? cur : "(unknown)", c->db->name);
+		free(cur);
+		return -1;
+	}
+	free(cur);
+	r = PQexec(c->pg, "SET lock_timeout = '" LOCK_TIMEOUT "'; SET client_min_messages = warning");
+	PQclear(r);
+	c->pid = PQbackendPID(c->pg);
+	c->pending = NULL;
+	c->failed = 0;
+	c->xid[0] = '\0';
+	return 0;
+}
+
+static void pg_disconnect(struct db_conn *c)
+{
+	PQfinish(c->pg);
+	free(c->msg);
+	free(c);
+}
+
+static int pg_connect(struct db *db, struct db_conn **out, struct strbuf *err)
+{
+	struct db_conn *c = xcalloc(1, sizeof(*c));
+	c->db = db;
+	c->role = db->nconns++ ? "mdrill client" : "mdrill migrator";
+	if (open_conn(c, err)) {
+		pg_disconnect(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+static int pg_reconnect(struct db_conn *c, struct strbuf *err)
+{
+	/* Remember the transaction the lost connection left, to ask about it. */
+	snprintf(c->lost_xid, sizeof(c->lost_xid), "%s", c->xid);
+	return open_conn(c, err);
+}
+
+static int pg_last_tx_outcome(struct db_conn *c)
+{
+	struct strbuf sql = STRBUF_INIT;
+	char *status;
+	int i, outcome = DB_OUTCOME_UNKNOWN;
+
+	if (!c->lost_xid[0])
+		return DB_OUTCOME_UNKNOWN;
+	strbuf_addf(&sql, "SELECT pg_xact_status('%s'::xid8)", c->lost_xid);
+	/* A backend that was just terminated may still be finishing its abort. */
+	for (i = 0; i < 50; i++) {
+		status = exec_value(c->pg, sql.buf);
+		if (status && !strcmp(status, "committed"))
+			outcome = DB_OUTCOME_COMMITTED;
+		else if (status && !strcmp(status, "aborted"))
+			outcome = DB_OUTCOME_ABORTED;
+		free(status);
+		if (outcome != DB_OUTCOME_UNKNOWN)
+			break;
+		usleep(10000);
+	}
+	strbuf_release(&sql);
+	c->lost_xid[0] = '\0';
+	return outcome;
+}
+
+static int pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+	*out = xmalloc(sizeof(**out));
+	(*out)->c = c;
+	(*out)->sql = xstrdup(sql);
+	return DB_DONE;
+}
+
+static void pg_finalize(struct db_stmt *st)
+{
+	free(st->sql);
+	free(st);
+}
+
+/* Is c's backend waiting on a lock right now? */
+static int lock_waiting(struct db_conn *c)
+{
+	char pid[16];
+	const char *vals[1] = { pid };
+	PGresult *r;
+	int waiting;
+
+	snprintf(pid, sizeof(pid), "%d", c->pid);
+	r = PQexecParams(c->db->mon,
+			 "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1",
+			 1, NULL, vals, NULL, NULL, 0);
+	waiting = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+		  !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	return waiting;
+}
+
+/* Hand the rows of r to fn; remember a BEGIN's transaction id. */
+static int take_rows(struct db_conn *c, PGresult *r, db_row_fn fn, void *ctx)
+{
+	const char *names[64], *vals[64];
+	int i, j, n = PQnfields(r), rows = PQntuples(r);
+
+	if (c->pending == begin_sql) {
+		if (rows == 1 && n == 1)
+			snprintf(c->xid, sizeof(c->xid), "%s", PQgetvalue(r, 0, 0));
+		return 0;
+	}
+	if (!fn)
+		return 0;
+	if (n > 64)
+		n = 64;
+	for (j = 0; j < n; j++)
+		names[j] = PQfname(r, j);
+	for (i = 0; i < rows; i++) {
+		for (j = 0; j < n; j++)
+			vals[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+		if (fn(ctx, n, names, vals))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+** Read what the pending statement sends back.  DB_DONE or DB_ERROR when it
+** finished; DB_BLOCKED when it still runs and waits on a lock.
+*/
+static int await(struct db_conn *c, db_row_fn fn, void *ctx)
+{
+	for (;;) {
+		struct pollfd pfd;
+		int rc;
+
+		if (!PQconsumeInput(c->pg))
+			goto lost;
+		while (!PQisBusy(c->pg)) {
+			PGresult *r = PQgetResult(c->pg);
+			ExecStatusType st;
+			if (!r) {
+				c->pending = NULL;
+				if (PQstatus(c->pg) == CONNECTION_BAD && !c->failed)
+					goto lost;
+				return c->failed ? DB_ERROR : DB_DONE;
+			}
+			st = PQresultStatus(r);
+			if (st == PGRES_TUPLES_OK) {
+				if (!c->failed && take_rows(c, r, fn, ctx)) {
+					c->failed = 1;
+					set_msg(c, "result row rejected", "");
+				}
+			} else if (st != PGRES_COMMAND_OK && st != PGRES_EMPTY_QUERY && !c->failed) {
+				c->failed = 1;
+				set_msg(c, PQresultErrorMessage(r), PQresultErrorField(r, PG_DIAG_SQLSTATE));
+			}
+			PQclear(r);
+		}
+		pfd.fd = PQsocket(c->pg);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		rc = poll(&pfd, 1, GRACE_MS);
+		if (rc < 0 && errno != EINTR)
+			goto lost;
+		if (rc == 0 && lock_waiting(c))
+			return DB_BLOCKED;
+	}
+lost:
+	c->pending = NULL;
+	c->failed = 1;
+	set_msg(c, PQerrorMessage(c->pg), "08006");
+	c->cls = DBE_CONNECTION;
+	return DB_ERROR;
+}
+
+/* Send sql (with params, or as a simple multi-statement query) unless it is out already. */
+static int send_or_await(struct db_conn *c, const void *key, const char *sql, int simple,
+			 int nparams, const char *const *vals, db_row_fn fn, void *ctx)
+{
+	if (!c->pending) {
+		int ok;
+		if (PQstatus(c->pg) != CONNECTION_OK) {
+			set_msg(c, "the connection to the server was lost", "08006");
+			return DB_ERROR;
+		}
+		ok = simple ? PQsendQuery(c->pg, sql)
+			    : PQsendQueryParams(c->pg, sql, nparams, NULL, vals, NULL, NULL, 0);
+		if (!ok) {
+			set_msg(c, PQerrorMessage(c->pg), PQstatus(c->pg) == CONNECTION_BAD ? "08006" : "");
+			return DB_ERROR;
+		}
+		c->pending = key;
+		c->failed = 0;
+	} else if (c->pending != key) {
+		set_msg(c, "another statement is still running on this connection", "");
+		return DB_ERROR;
+	}
+	return await(c, fn, ctx);
+}
+
+static int pg_run(struct db_stmt *st, int nparams, const char *const *vals, db_row_fn fn, void *ctx)
+{
+	return send_or_await(st->c, st, st->sql, 0, nparams, vals, fn, ctx);
+}
+
+static int pg_begin(struct db_conn *c)
+{
+	if (!c->pending)
+		c->xid[0] = '\0';
+	return send_or_await(c, begin_sql, begin_sql, 1, 0, NULL, NULL, NULL);
+}
+
+static int pg_commit(struct db_conn *c)
+{
+	static const char sql[] = "COMMIT";
+	int rc = send_or_await(c, sql, sql, 1, 0, NULL, NULL, NULL);
+	/* A lost connection keeps the id, so that the outcome can be asked for. */
+	if (rc == DB_DONE || (rc == DB_ERROR && c->cls != DBE_CONNECTION))
+		c->xid[0] = '\0';
+	return rc;
+}
+
+static int pg_in_tx(struct db_conn *c)
+{
+	PGTransactionStatusType t = PQtransactionStatus(c->pg);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || (t == PQTRANS_ACTIVE && c->xid[0]);
+}
+
+/* Stop whatever is running on c and read what is left of it. */
+static void cancel_pending(struct db_conn *c)
+{
+	PGcancel *cn;
+	char buf[256];
+	PGresult *r;
+
+	if (!c->pending)
+		return;
+	cn = PQgetCancel(c->pg);
+	if (cn) {
+		PQcancel(cn, buf, sizeof(buf));
+		PQfreeCancel(cn);
+	}
+	while ((r = PQgetResult(c->pg)) != NULL)
+		PQclear(r);
+	c->pending = NULL;
+}
+
+static int pg_rollback(struct db_conn *c)
+{
+	PGresult *r;
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		return DB_DONE;
+	cancel_pending(c);
+	if (PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+		c->xid[0] = '\0';
+		return DB_DONE;
+	}
+	r = PQexec(c->pg, "ROLLBACK");
+	PQclear(r);
+	c->xid[0] = '\0';
+	return DB_DONE;
+}
+
+static const char *pg_errmsg(struct db_conn *c)
+{
+	return c->msg ? c->msg : "";
+}
+
+static int pg_errclass(struct db_conn *c)
+{
+	return c->cls;
+}
+
+/*
+** The backup before the bad migration: a schema "backup" holding a copy of
+** every table of the public schema, taken in one repeatable-read
+** transaction so the copies agree with each other.
+*/
+static int pg_snapshot(struct db_conn *c, struct strbuf *err)
+{
+	static const char sql[] =
+		"BEGIN ISOLATION LEVEL REPEATABLE READ;"
+		"DROP SCHEMA IF EXISTS backup CASCADE;"
+		"CREATE SCHEMA backup;"
+		"DO $mdrill$ DECLARE t text; BEGIN"
+		"  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP"
+		"    EXECUTE format('CREATE TABLE backup.%I AS TABLE public.%I', t, t);"
+		"  END LOOP;"
+		"END $mdrill$;"
+		"COMMIT";
+	PGresult *r;
+	int ok = 1;
+
+	if (!PQsendQuery(c->pg, sql))
+		return strbuf_error(err, -1, "cannot snapshot the database: %s", PQerrorMessage(c->pg));
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		if (ok && PQresultStatus(r) != PGRES_COMMAND_OK) {
+			char *m = first_line(PQresultErrorMessage(r));
+			ok = 0;
+			strbuf_error(err, -1, "cannot snapshot the database: %s", m);
+			free(m);
+		}
+		PQclear(r);
+	}
+	if (!ok) {
+		r = PQexec(c->pg, "ROLLBACK");
+		PQclear(r);
+	}
+	return ok ? 0 : -1;
+}
+
+const struct db_driver db_pg_driver = {
+	.name = "postgres",
+	.caps = DB_CAP_ASYNC,
+	.param_prefix = '$',
+	.dialect = DIALECT_POSTGRES,
+	.create = pg_create,
+	.destroy = pg_destroy,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.run = pg_run,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.in_tx = pg_in_tx,
+	.errmsg = pg_errmsg,
+	.errclass = pg_errclass,
+	.snapshot = pg_snapshot,
+	.reconnect = pg_reconnect,
+	.last_tx_outcome = pg_last_tx_outcome,
+};

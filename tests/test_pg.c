@@ -1,0 +1,191 @@
+/*
+** PostgreSQL integration tests against the throwaway server tests/run.sh
+** starts (MDRILL_PG_URL).  Without one they are skipped, and counted as
+** skipped; under CI=true a missing server fails them.  After every test no
+** mdrill_ database may be left on the server.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "drillrun.h"
+
+#define TINY "tests/fixtures/tiny/scenario.drill"
+#define PHONE "scenarios/phone-not-null/scenario.drill"
+
+static const struct param_set small[] = { { "rows", "200" } };
+
+static const char *server(void)
+{
+	const char *url = getenv("MDRILL_PG_URL");
+	if (url && *url)
+		return url;
+	if (getenv("CI") && !strcmp(getenv("CI"), "true"))
+		fail_msg("MDRILL_PG_URL is not set: CI needs the PostgreSQL tests to run");
+	return NULL;
+}
+
+/* A number from the server, or -1. */
+static long query_long(const char *sql)
+{
+	PGconn *pg = PQconnectdb(server());
+	PGresult *r = PQexec(pg, sql);
+	long v = -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = atol(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(pg);
+	return v;
+}
+
+/* Each test starts with it: no server, no test (counted as skipped). */
+#define NEED_SERVER()            \
+	do {                     \
+		(void)state;     \
+		if (!server())   \
+			skip();  \
+	} while (0)
+
+static int setup(void **state)
+{
+	(void)state;
+	run_drv = &db_pg_driver;
+	run_target = server();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	run_drv = &db_sqlite_driver;
+	run_target = NULL;
+	if (server())
+		assert_int_equal(query_long("SELECT count(*) FROM pg_database WHERE datname LIKE 'mdrill\\_%'"), 0);
+	return 0;
+}
+
+static void phone_make_nullable_passes(void **state)
+{
+	struct run r;
+	NEED_SERVER();
+	assert_int_equal(run_drill(&r, PHONE, "fixes/make-nullable.sql", 1, small, 1), 0);
+	assert_string_equal(r.card.engine, "postgres");
+	assert_true(r.card.bad.completed);     /* the incident really happened */
+	assert_true(r.card.failed[0][PH_INCIDENT] > 0);
+	assert_true(r.card.pass);
+	assert_true(r.card.ratio == 1.0);
+	assert_int_equal(r.card.fix.applied, 1); /* ALTER COLUMN ... DROP NOT NULL */
+	assert_int_equal(failed_in(&r.card, PH_AFTER), 0);
+	run_release(&r);
+}
+
+static void phone_down_loses_phone_numbers(void **state)
+{
+	struct run r;
+	NEED_SERVER();
+	assert_int_equal(run_drill(&r, PHONE, NULL, 1, small, 1), 0);
+	assert_false(r.card.pass);
+	assert_true(r.card.total.n[OC_LOST_FIELD] > 0);
+	assert_int_equal(r.card.win[OW_INCIDENT].n[OC_LOST_FIELD], r.card.total.n[OC_LOST_FIELD]);
+	assert_int_equal(r.card.total.n[OC_LOST_ROW], 0);
+	assert_true(r.card.failed[1][PH_AFTER] > 0);
+	assert_string_equal(r.card.after_top.error_class, "missing-object");
+	run_release(&r);
+}
+
+/*
+** The same scenario, fix and seed give the same verdict and the same
+** preservation figures on both engines.  The tiny fixture's transactions
+** are single autocommit statements, so neither engine ever makes anyone
+** wait and both run the identical schedule: every figure must agree.
+*/
+static void same_figures_on_both_engines(void **state)
+{
+	static const char *const fixes[] = {
+		"fixes/rename-back.sql", "fixes/drop-and-readd.sql", "fixes/rename-and-delete.sql",
+		"fixes/rename-and-insert.sql", "fixes/fails-halfway.sql",
+		"fixes/fails-in-transaction.sql",
+		NULL, /* the scenario's own down migration */
+	};
+	size_t i;
+	int w, ph;
+	NEED_SERVER();
+	for (i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
+		struct run a, b;
+		run_drv = &db_sqlite_driver;
+		run_target = NULL;
+		assert_int_equal(run_drill(&a, TINY, fixes[i], 4, NULL, 0), 0);
+		run_drv = &db_pg_driver;
+		run_target = server();
+		assert_int_equal(run_drill(&b, TINY, fixes[i], 4, NULL, 0), 0);
+		assert_int_equal(a.card.pass, b.card.pass);
+		assert_int_equal(a.card.score, b.card.score);
+		assert_true(a.card.ratio == b.card.ratio);
+		assert_memory_equal(&a.card.total, &b.card.total, sizeof(a.card.total));
+		for (w = 0; w < OW_COUNT; w++)
+			assert_memory_equal(&a.card.win[w], &b.card.win[w], sizeof(a.card.win[w]));
+		assert_int_equal(a.card.rows_lost, b.card.rows_lost);
+		assert_int_equal(a.card.extra_phantoms, b.card.extra_phantoms);
+		for (ph = 0; ph < PH_COUNT; ph++) {
+			assert_int_equal(a.card.committed[0][ph], b.card.committed[0][ph]);
+			assert_int_equal(a.card.failed[0][ph], b.card.failed[0][ph]);
+		}
+		assert_int_equal(a.card.fix.failed_statement, b.card.fix.failed_statement);
+		run_release(&a);
+		run_release(&b);
+	}
+}
+
+/* The scenario's SQL ran in mdrill's own database, not the one in the URL. */
+static void nothing_runs_in_the_maintenance_database(void **state)
+{
+	struct run r;
+	NEED_SERVER();
+	assert_int_equal(run_drill(&r, TINY, "fixes/rename-back.sql", 1, NULL, 0), 0);
+	assert_int_equal(query_long("SELECT count(*) FROM pg_tables WHERE tablename IN "
+				    "('kv', 'schema_migrations')"), 0);
+	run_release(&r);
+}
+
+static int first_value(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	(void)ncol;
+	(void)names;
+	*(long *)ctx = vals[0] ? atol(vals[0]) : -1;
+	return 0;
+}
+
+/*
+** The pre-migration backup is a schema of copies on PostgreSQL too.  By
+** hand: it holds the 5 seed rows and every insert committed before the bad
+** migration started, no more.
+*/
+static void backup_schema_holds_the_copies(void **state)
+{
+	struct run r;
+	struct strbuf err = STRBUF_INIT;
+	long n = -1;
+	int cls;
+	NEED_SERVER();
+	assert_int_equal(run_drill(&r, TINY, "fixes/rename-back.sql", 1, NULL, 0), 0);
+	assert_int_equal(db_exec_now(&db_pg_driver, r.d.admin, "SELECT count(*) FROM backup.kv",
+				     0, NULL, first_value, &n, &cls, &err), 0);
+	assert_int_equal(n, 5 + (long)committed_in(&r.card, PH_BEFORE));
+	assert_true(committed_in(&r.card, PH_BEFORE) > 0);
+	strbuf_release(&err);
+	run_release(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(phone_make_nullable_passes, setup, teardown),
+		cmocka_unit_test_setup_teardown(phone_down_loses_phone_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(same_figures_on_both_engines, setup, teardown),
+		cmocka_unit_test_setup_teardown(nothing_runs_in_the_maintenance_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(backup_schema_holds_the_copies, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
