@@ -178,6 +178,69 @@ static void backup_schema_holds_the_copies(void **state)
 	run_release(&r);
 }
 
+/* Terminate the backend of c from another session. */
+static void kill_backend(struct db_conn *c)
+{
+	struct strbuf err = STRBUF_INIT, sql = STRBUF_INIT;
+	long pid = -1;
+	int cls;
+	assert_int_equal(db_exec_now(&db_pg_driver, c, "SELECT pg_backend_pid()", 0, NULL,
+				     first_value, &pid, &cls, &err), 0);
+	strbuf_addf(&sql, "SELECT count(*) FROM (SELECT pg_terminate_backend(%ld)) t", pid);
+	assert_int_equal(query_long(sql.buf), 1);
+	strbuf_release(&sql);
+	strbuf_release(&err);
+}
+
+static void run_now(struct db_conn *c, const char *sql)
+{
+	struct strbuf err = STRBUF_INIT;
+	int cls;
+	if (db_exec_now(&db_pg_driver, c, sql, 0, NULL, NULL, NULL, &cls, &err))
+		fail_msg("%s: %s", sql, err.buf);
+	strbuf_release(&err);
+}
+
+/*
+** A connection lost in a transaction: after the reconnect the driver asks
+** pg_xact_status about the id it took at BEGIN.  Aborted: killed before
+** COMMIT.  Committed: forced with two-phase commit, the transaction is
+** prepared, its backend killed, and another session commits it, which is
+** what "the server committed, the client never heard" looks like.
+*/
+static void lost_transactions_resolve_both_ways(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db *db = NULL;
+	struct db_conn *c = NULL;
+	NEED_SERVER();
+	assert_int_equal(db_create(&db_pg_driver, server(), &db, &err), 0);
+	assert_int_equal(db_connect(&db_pg_driver, db, &c, &err), 0);
+	run_now(c, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
+
+	assert_int_equal(db_begin(&db_pg_driver, c), DB_DONE);
+	run_now(c, "INSERT INTO t VALUES (1)");
+	kill_backend(c);
+	assert_int_equal(db_commit(&db_pg_driver, c), DB_ERROR);
+	assert_int_equal(db_errclass(&db_pg_driver, c), DBE_CONNECTION);
+	assert_int_equal(db_reconnect(&db_pg_driver, c, &err), 0);
+	assert_int_equal(db_last_tx_outcome(&db_pg_driver, c), DB_OUTCOME_ABORTED);
+
+	assert_int_equal(db_begin(&db_pg_driver, c), DB_DONE);
+	run_now(c, "INSERT INTO t VALUES (2)");
+	run_now(c, "PREPARE TRANSACTION 'mdrill_lost'");
+	kill_backend(c);
+	assert_int_equal(db_exec_now(&db_pg_driver, c, "COMMIT PREPARED 'mdrill_lost'", 0, NULL,
+				     NULL, NULL, &(int){ 0 }, &err), -1); /* c is dead */
+	assert_int_equal(db_reconnect(&db_pg_driver, c, &err), 0);
+	run_now(c, "COMMIT PREPARED 'mdrill_lost'");
+	assert_int_equal(db_last_tx_outcome(&db_pg_driver, c), DB_OUTCOME_COMMITTED);
+
+	db_disconnect(&db_pg_driver, c);
+	db_destroy(&db_pg_driver, db, 0, NULL);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +249,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(same_figures_on_both_engines, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_runs_in_the_maintenance_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_schema_holds_the_copies, setup, teardown),
+		cmocka_unit_test_setup_teardown(lost_transactions_resolve_both_ways, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

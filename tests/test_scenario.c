@@ -190,7 +190,7 @@ static void test_phone_not_null(void **state)
 	assert_int_equal(scenario_migration(sc, "down"), 1);
 	assert_int_equal(scenario_migration(sc, "fix"), -1);
 	assert_int_equal(sc->migrations[0].sql.nr, 2);
-	assert_int_equal(sc->migrations[0].line, 74);
+	assert_int_equal(sc->migrations[0].line, 76);
 	assert_int_equal(sc->migrations[1].sql.nr, 1);
 	assert_string_equal(sc->migrations[1].sql.v[0].text,
 			    "ALTER TABLE users DROP COLUMN phone_number;");
@@ -201,7 +201,7 @@ static void test_phone_not_null(void **state)
 	assert_int_equal(sc->timeline[0].action, TL_START);
 	assert_int_equal(sc->timeline[0].version, 0);
 	assert_int_equal(sc->timeline[0].clients, 8);
-	assert_int_equal(sc->timeline[0].line, 97);
+	assert_int_equal(sc->timeline[0].line, 101);
 	assert_int_equal(sc->timeline[1].tick, 1500);
 	assert_int_equal(sc->timeline[1].action, TL_MIGRATE);
 	assert_int_equal(sc->timeline[1].migration, 0);
@@ -213,14 +213,14 @@ static void test_phone_not_null(void **state)
 	assert_int_equal(sc->timeline[3].action, TL_FIX);
 	assert_int_equal(sc->timeline[4].tick, 7000);
 	assert_int_equal(sc->timeline[4].action, TL_END);
-	assert_int_equal(sc->timeline[4].line, 101);
+	assert_int_equal(sc->timeline[4].line, 105);
 
 	/* The probe. */
 	assert_int_equal(sc->nprobes, 1);
 	assert_string_equal(sc->probes[0].table, "users");
-	assert_int_equal(sc->probes[0].line, 104);
+	assert_int_equal(sc->probes[0].line, 108);
 	assert_int_equal(sc->probes[0].sql.nr, 1);
-	assert_int_equal(sc->probes[0].sql.v[0].line, 105);
+	assert_int_equal(sc->probes[0].sql.v[0].line, 109);
 	assert_string_equal(sc->probes[0].sql.v[0].text,
 			    "SELECT id, name, email, phone_number FROM users;");
 	assert_int_equal(sc->ndefaults, 0);
@@ -247,22 +247,22 @@ static void test_phone_not_null_dialects(void **state)
 	assert_ptr_not_equal(lite, pg);
 	assert_ptr_equal(pg, any);
 	assert_int_equal(lite->dialect, DIALECT_SQLITE);
-	assert_int_equal(lite->line, 80);
+	assert_int_equal(lite->line, 84);
 	assert_int_equal(pg->dialect, DIALECT_ANY);
-	assert_int_equal(pg->line, 75);
+	assert_int_equal(pg->line, 77);
 	assert_string_not_equal(lite->text, pg->text);
 	check_starts("sqlite bad", lite->text, "BEGIN IMMEDIATE;\nCREATE TABLE users_new (");
 	check_starts("generic bad", pg->text,
-		     "ALTER TABLE users ADD COLUMN phone_number VARCHAR(32);\n");
+		     "BEGIN;\nALTER TABLE users ADD COLUMN phone_number VARCHAR(32);\n");
 
 	/* The sqlite text splits into its six statements at the file's lines. */
 	sql_split(lite->text, lite->line, &s);
 	assert_int_equal(s.nr, 6);
 	assert_string_equal(s.v[0].sql, "BEGIN IMMEDIATE");
-	assert_int_equal(s.v[0].line, 80);
-	assert_int_equal(s.v[2].line, 87);
+	assert_int_equal(s.v[0].line, 84);
+	assert_int_equal(s.v[2].line, 91);
 	assert_string_equal(s.v[5].sql, "COMMIT");
-	assert_int_equal(s.v[5].line, 90);
+	assert_int_equal(s.v[5].line, 94);
 	sql_script_release(&s);
 
 	/* A section with only a generic text serves every dialect. */
@@ -304,7 +304,7 @@ static void test_phone_not_null_overrides(void **state)
 	check_contains("rows=many", err.buf, "parameter 'rows' is 'many', expected a number");
 
 	assert_int_equal(scenario_load(PHONE, no_clients, 1, &sc, &err), -1);
-	check_starts("clients=0", err.buf, PHONE ":97: ");
+	check_starts("clients=0", err.buf, PHONE ":101: ");
 	check_contains("clients=0", err.buf, "clients must be a whole number from 1 to 1000");
 
 	assert_int_equal(scenario_load("tests/fixtures/scenario/no-such.drill", NULL, 0, &sc, &err), -1);
