@@ -298,6 +298,7 @@ struct run_opts {
 	size_t nsets, sets_alloc;
 	int json;
 	int keep;
+	int concurrent;
 	const char *db;
 };
 
@@ -316,8 +317,8 @@ static int parse_u64(const char *s, uint64_t *out)
 }
 
 static const char run_usage[] =
-	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--seed N] "
-	"[--set NAME=VALUE]... [--json] [--keep]";
+	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent] "
+	"[--seed N] [--set NAME=VALUE]... [--json] [--keep]";
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
@@ -358,6 +359,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->json = 1;
 		} else if (!strcmp(a, "--keep")) {
 			o->keep = 1;
+		} else if (!strcmp(a, "--concurrent")) {
+			o->concurrent = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return error(EXIT_USAGE, "unknown option '%s'\n%s", a, run_usage);
 		} else if (!o->scenario) {
@@ -426,6 +429,11 @@ static int cmd_run(int argc, char **argv)
 		strbuf_release(&shown);
 		goto out;
 	}
+	if (o.concurrent && !(drv->caps & DB_CAP_ASYNC)) {
+		rc = error(EXIT_USAGE, "--concurrent needs an engine whose statements run while others "
+			   "step (postgres); %s runs one statement at a time", drv->name);
+		goto out;
+	}
 	if (o.down) {
 		int m = scenario_migration(sc, "down");
 		const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, drv->dialect) : NULL;
@@ -454,6 +462,7 @@ static int cmd_run(int argc, char **argv)
 	dopts.fix_label = o.down ? "down migration" : o.fix;
 	dopts.fix = &fix;
 	dopts.fix_is_down = o.down;
+	dopts.concurrent = o.concurrent;
 	dopts.stop = &stop_flag;
 	have_drill = 1;
 	rc = drill_run(&d, sc, &dopts, &err);
@@ -518,8 +527,8 @@ static const struct command {
 } commands[] = {
 	{ "list", cmd_list, "mdrill list                      one line per scenario" },
 	{ "show", cmd_show, "mdrill show SCENARIO             story, schema, migrations, timeline, fixes" },
-	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--seed N]\n"
-			  "                                 [--set NAME=VALUE]... [--json] [--keep]\n"
+	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent]\n"
+			  "                                 [--seed N] [--set NAME=VALUE]... [--json] [--keep]\n"
 			  "                                 TARGET: sqlite (default), postgres://USER@HOST:PORT/DB,\n"
 			  "                                 or postgres: for the PG* variables" },
 	{ "help", cmd_help, "mdrill help                      this text" },

@@ -153,6 +153,7 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	kv_str(out, &f, "title", s->title);
 	kv_str(out, &f, "essay", s->essay);
 	kv_str(out, &f, "engine", s->engine);
+	kv_str(out, &f, "mode", s->concurrent ? "concurrent" : "deterministic");
 	kv_int(out, &f, "seed", (long long)s->seed);
 	key(out, &f, "params");
 	strbuf_addch(out, '{');

@@ -141,8 +141,8 @@ void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsig
 	const struct style *st = (flags & REPORT_COLOR) ? &color : &plain;
 	size_t i;
 
-	strbuf_addf(out, "%smdrill%s %s on %s, seed %llu\n", st->bold, st->off, s->scenario, s->engine,
-		    (unsigned long long)s->seed);
+	strbuf_addf(out, "%smdrill%s %s on %s%s, seed %llu\n", st->bold, st->off, s->scenario,
+		    s->engine, s->concurrent ? " (concurrent)" : "", (unsigned long long)s->seed);
 	if (s->title)
 		strbuf_addf(out, "  %s", s->title);
 	if (s->essay)

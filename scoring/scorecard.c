@@ -207,6 +207,7 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	s->title = dup_or_null(sc->title);
 	s->essay = dup_or_null(sc->essay);
 	s->engine = xstrdup(d->drv->name);
+	s->concurrent = d->env.concurrent;
 	s->seed = d->seed;
 	s->busy = d->env.busy;
 	s->nparams = sc->nparams;

@@ -44,6 +44,7 @@ struct sc_failure {                /* the most common failure after the fix */
 
 struct scorecard {
 	char *scenario, *title, *engine, *essay;
+	int concurrent;                    /* statements of clients overlapped */
 	uint64_t seed;
 	char **param_names, **param_values;
 	size_t nparams;

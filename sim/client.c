@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "gen.h"
@@ -102,10 +103,15 @@ int client_init(struct client *c, int id, int version, uint64_t seed,
 	c->version = version;
 	c->pending = -1;
 	c->blocked_since = -1;
+	c->flight_since = -1;
 	c->state = CS_IDLE;
 	prng_seed(&c->rng, seed, 1000 + (uint64_t)id);
 	c->cache = xcalloc(env->plan->nstmts ? env->plan->nstmts : 1, sizeof(*c->cache));
-	return db_connect(env->drv, db, &c->conn, err);
+	if (db_connect(env->drv, db, &c->conn, err))
+		return -1;
+	if (env->concurrent)
+		db_set_nowait(env->drv, c->conn, 1);
+	return 0;
 }
 
 void client_release(struct client *c, struct client_env *env)
@@ -340,6 +346,8 @@ static void finish_tx(struct client *c, struct client_env *env, int outcome, int
 		env->writer = -1;
 	c->state = c->stopping ? CS_DONE : CS_IDLE;
 	c->blocked_since = -1;
+	c->in_flight = 0;
+	c->flight_since = -1;
 	env->epoch++;
 }
 
@@ -443,28 +451,52 @@ static int run_current(struct client *c, struct client_env *env)
 	return db_run(env->drv, *slot, sp->nparams, c->params, NULL, NULL);
 }
 
-void client_step(struct client *c, struct client_env *env)
+/*
+** One statement's worth of work.  Returns 1 when a statement completed, so
+** that in concurrent mode the client sends its next one in the same turn.
+*/
+static int step_once(struct client *c, struct client_env *env)
 {
 	int rc;
 
 	if (c->state == CS_DONE)
-		return;
+		return 0;
 	if (c->state == CS_IDLE) {
 		if (c->stopping) {
 			c->state = CS_DONE;
-			return;
+			return 0;
 		}
 		if (start_tx(c, env))
-			return;
+			return 0;
+	}
+	if (c->in_flight && c->blocked_since >= 0 && env->tick - c->blocked_since >= env->busy) {
+		char msg[96];
+		env_add_span(env, c->id, c->blocked_since);
+		snprintf(msg, sizeof(msg), "blocked for %ld ticks: busy timeout", env->busy);
+		c->in_flight = 0;
+		fail_tx(c, env, DBE_BUSY, msg); /* the rollback cancels the statement */
+		return 0;
 	}
 	/* Nothing was released since the last try: it would be busy again. */
-	if (c->blocked_since >= 0 && c->blocked_epoch == env->epoch && !env->poll_all)
+	if (c->blocked_since >= 0 && c->blocked_epoch == env->epoch && !env->poll_all &&
+	    !env->concurrent)
 		rc = DB_BLOCKED;
 	else if (lock_taken(c, env) || !env_may_try(env, c->id, holds_tx(c, env)))
 		rc = DB_BLOCKED;
-	else if ((rc = run_current(c, env)) != DB_BLOCKED)
+	else if ((rc = run_current(c, env)) != DB_BLOCKED && rc != DB_PENDING)
 		env->statements++;
 
+	if (rc == DB_PENDING) {
+		if (!c->in_flight) {
+			struct timespec ts;
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			c->flight_since = env->tick;
+			c->flight_wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		}
+		c->in_flight = 1;
+		return 0;
+	}
+	c->in_flight = 0;
 	if (rc == DB_BLOCKED) {
 		env_wait(env, c->id);
 		if (c->blocked_since < 0)
@@ -476,7 +508,7 @@ void client_step(struct client *c, struct client_env *env)
 			snprintf(msg, sizeof(msg), "blocked for %ld ticks: busy timeout", env->busy);
 			fail_tx(c, env, DBE_BUSY, msg);
 		}
-		return;
+		return 0;
 	}
 	env_unwait(env, c->id);
 	if (c->blocked_since >= 0) {
@@ -488,7 +520,7 @@ void client_step(struct client *c, struct client_env *env)
 			lost_connection(c, env);
 		else
 			fail_tx(c, env, db_errclass(env->drv, c->conn), db_errmsg(env->drv, c->conn));
-		return;
+		return 1;
 	}
 	switch (c->state) {
 	case CS_BEGIN:
@@ -508,4 +540,12 @@ void client_step(struct client *c, struct client_env *env)
 		finish_tx(c, env, TX_OK, DBE_NONE, LEDGER_NONE);
 		break;
 	}
+	return 1;
+}
+
+void client_step(struct client *c, struct client_env *env)
+{
+	/* In concurrent mode a turn collects an answer and sends what comes next. */
+	if (step_once(c, env) && env->concurrent && c->state != CS_DONE)
+		step_once(c, env);
 }

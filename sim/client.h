@@ -65,6 +65,7 @@ struct client_env {
 	uint64_t epoch;        /* bumped whenever a transaction ends anywhere */
 	int writer;            /* client whose BEGIN holds the one write lock, or -1 */
 	int poll_all;          /* this tick, waiting participants look again anyway */
+	int concurrent;        /* clients send and collect later: statements overlap */
 	int *waitq;            /* who waits for the write lock, in arrival order */
 	size_t nwait, wait_alloc;
 	uint64_t statements;   /* statements that completed (not those that met a lock) */
@@ -95,6 +96,9 @@ struct client {
 	size_t params_alloc;
 	int64_t invoke;
 	int64_t blocked_since; /* -1 when not blocked */
+	int in_flight;         /* concurrent mode: a statement is out, not yet answered */
+	int64_t flight_since;  /* the tick it went out */
+	double flight_wall;    /* and the monotonic time, in seconds */
 	uint64_t blocked_epoch;
 	struct db_stmt **cache;  /* prepared statements by plan number */
 	int64_t seq;

@@ -115,6 +115,22 @@ int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *e
 	return drv->snapshot(c, err);
 }
 
+void db_set_nowait(const struct db_driver *drv, struct db_conn *c, int nowait)
+{
+	if (drv->set_nowait)
+		drv->set_nowait(c, nowait);
+}
+
+int db_socket(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->socket ? drv->socket(c) : -1;
+}
+
+int db_lock_waiting(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->lock_waiting ? drv->lock_waiting(c) : 0;
+}
+
 int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *err)
 {
 	if (!drv->reconnect)

@@ -15,6 +15,7 @@ enum db_status {
 	DB_ERROR = -1,
 	DB_DONE = 0,
 	DB_BLOCKED = 1,   /* call again later with the same arguments */
+	DB_PENDING = 2,   /* sent, not answered yet (no-wait connections only) */
 };
 
 /* Error classes, as the scorecard names them. */
@@ -79,6 +80,16 @@ struct db_driver {
 	*/
 	int (*snapshot)(struct db_conn *c, struct strbuf *err);
 
+	/*
+	** Optional, for DB_CAP_ASYNC: with nowait set, run, begin and commit
+	** send and return DB_PENDING instead of waiting; called again they
+	** collect the answer once it is there.  socket tells what to poll.
+	*/
+	void (*set_nowait)(struct db_conn *c, int nowait);
+	int (*socket)(struct db_conn *c);
+	/* Optional: is the statement c sent waiting on a lock in the server? */
+	int (*lock_waiting)(struct db_conn *c);
+
 	/* Optional: open c again after its connection was lost. */
 	int (*reconnect)(struct db_conn *c, struct strbuf *err);
 	/*
@@ -115,6 +126,10 @@ int db_in_tx(const struct db_driver *drv, struct db_conn *c);
 const char *db_errmsg(const struct db_driver *drv, struct db_conn *c);
 int db_errclass(const struct db_driver *drv, struct db_conn *c);
 int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
+void db_set_nowait(const struct db_driver *drv, struct db_conn *c, int nowait);
+/** The socket to poll for c's answer, or -1. */
+int db_socket(const struct db_driver *drv, struct db_conn *c);
+int db_lock_waiting(const struct db_driver *drv, struct db_conn *c);
 /** Reconnect c; -1 with err when the driver cannot or the server refuses. */
 int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
 /** The outcome of the transaction a lost connection left behind (DB_OUTCOME_*). */

@@ -45,6 +45,7 @@ struct db_conn {
 	int pid;
 	const void *pending;     /* what was sent and not yet fully read */
 	int failed;              /* the pending statement has reported an error */
+	int nowait;              /* return DB_PENDING rather than wait */
 	char *msg;
 	int cls;
 	char sqlstate[6];
@@ -396,6 +397,8 @@ static int await(struct db_conn *c, db_row_fn fn, void *ctx)
 			}
 			PQclear(r);
 		}
+		if (c->nowait)
+			return DB_PENDING;
 		pfd.fd = PQsocket(c->pg);
 		pfd.events = POLLIN;
 		pfd.revents = 0;
@@ -549,6 +552,16 @@ static int pg_snapshot(struct db_conn *c, struct strbuf *err)
 	return ok ? 0 : -1;
 }
 
+static void pg_set_nowait(struct db_conn *c, int nowait)
+{
+	c->nowait = nowait;
+}
+
+static int pg_socket(struct db_conn *c)
+{
+	return PQsocket(c->pg);
+}
+
 const struct db_driver db_pg_driver = {
 	.name = "postgres",
 	.caps = DB_CAP_ASYNC,
@@ -568,6 +581,9 @@ const struct db_driver db_pg_driver = {
 	.errmsg = pg_errmsg,
 	.errclass = pg_errclass,
 	.snapshot = pg_snapshot,
+	.set_nowait = pg_set_nowait,
+	.socket = pg_socket,
+	.lock_waiting = lock_waiting,
 	.reconnect = pg_reconnect,
 	.last_tx_outcome = pg_last_tx_outcome,
 };

@@ -8,10 +8,12 @@
 */
 #include "scheduler.h"
 
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "prng.h"
@@ -32,6 +34,10 @@ struct mig_run {
 
 struct sched {
 	struct drill *d;
+	struct pollfd *pfds;         /* concurrent mode: sockets of clients in flight */
+	int *pfd_client;
+	size_t pfds_alloc, pfd_client_alloc;
+	int64_t last_lock_check;
 	const struct drill_opts *o;
 	struct prng rng;
 	struct mig_run *queue;
@@ -122,6 +128,8 @@ static void migrator_step(struct sched *s)
 
 	if (r->start < 0) {
 		r->start = env->tick;
+		if (s->o->progress)
+			s->o->progress(s->o->progress_ctx, DRILL_MIGRATION, env->tick);
 		if (m->is_bad && db_snapshot(d->drv, d->admin, &err)) {
 			mig_fail(s, m, DBE_OTHER, err.buf);
 			strbuf_release(&err);
@@ -297,6 +305,102 @@ static int migrator_runnable(struct sched *s, int64_t *deadline)
 	       env_may_try(&d->env, WHO_MIGRATOR, db_in_tx(d->drv, d->admin));
 }
 
+#define LOCK_CHECK_TICKS 64   /* how often in-flight statements may be asked about locks */
+#define LOCK_CHECK_AGE 0.005  /* ... once they have been out this long, in seconds */
+#define POLL_MS 10
+
+/*
+** Mark the in-flight clients whose statement waits on a lock as blocked.
+** Only those out for a while are asked: a statement answers in well under
+** a millisecond unless something holds it up, and each question is a
+** query of its own.
+*/
+static void check_locks(struct sched *s)
+{
+	struct drill *d = s->d;
+	struct timespec ts;
+	double now;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	for (i = 0; i < d->nclients; i++) {
+		struct client *c = &d->clients[i];
+		if (c->in_flight && c->blocked_since < 0 && now - c->flight_wall >= LOCK_CHECK_AGE &&
+		    db_lock_waiting(d->drv, c->conn))
+			c->blocked_since = c->flight_since;
+	}
+	s->last_lock_check = d->env.tick;
+}
+
+/* Add the clients whose answer has come in to s->cand; wait up to ms for one. */
+static void poll_flights(struct sched *s, size_t n, int ms)
+{
+	size_t i;
+	if (!n || poll(s->pfds, n, ms) <= 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (s->pfds[i].revents)
+			s->cand[s->ncand++] = s->pfd_client[i];
+}
+
+/*
+** Concurrent mode: a client is runnable when it has nothing out, when its
+** answer has arrived, or when it has waited on a lock past its busy
+** timeout.  With nobody runnable the scheduler sleeps on the sockets: time
+** in ticks stands still while the server works, as it does in a real
+** application that waits for its database.
+*/
+static size_t gather_concurrent(struct sched *s)
+{
+	struct drill *d = s->d;
+	size_t i, active = 0, n = 0;
+	int64_t dl;
+
+	s->ncand = 0;
+	ALLOC_GROW(s->cand, d->nclients + 1, s->cand_alloc);
+	ALLOC_GROW(s->pfds, d->nclients + 1, s->pfds_alloc);
+	ALLOC_GROW(s->pfd_client, d->nclients + 1, s->pfd_client_alloc);
+	if (d->env.tick - s->last_lock_check >= LOCK_CHECK_TICKS)
+		check_locks(s);
+	for (i = 0; i < d->nclients; i++) {
+		struct client *c = &d->clients[i];
+		if (c->state == CS_DONE)
+			continue;
+		active++;
+		if (!c->in_flight ||
+		    (c->blocked_since >= 0 && d->env.tick - c->blocked_since >= d->env.busy)) {
+			s->cand[s->ncand++] = (int)i;
+			continue;
+		}
+		s->pfds[n].fd = db_socket(d->drv, c->conn);
+		s->pfds[n].events = POLLIN;
+		s->pfds[n].revents = 0;
+		s->pfd_client[n++] = (int)i;
+	}
+	d->env.poll_all = 0;
+	if (s->nqueue) {
+		active++;
+		if (migrator_runnable(s, &dl))
+			s->cand[s->ncand++] = WHO_MIGRATOR;
+	}
+	/* Like pgbench: look at the sockets only when nobody else can go on. */
+	while (!s->ncand && n) {
+		poll_flights(s, n, POLL_MS);
+		if (s->ncand)
+			break;
+		/* Nothing answered for a while: ask which of them wait on locks. */
+		check_locks(s);
+		poll_flights(s, n, POLL_MS);
+		if (!s->ncand && s->nqueue) {
+			/* The migrator may be the one the server lets through next. */
+			d->env.poll_all = 1;
+			s->cand[s->ncand++] = WHO_MIGRATOR;
+		}
+	}
+	return active;
+}
+
 /*
 ** Gather who can step this tick into s->cand.  Returns the number of
 ** participants still active; *wake is the earliest busy timeout among those
@@ -309,6 +413,8 @@ static size_t gather(struct sched *s, int64_t *wake)
 	int64_t dl;
 
 	*wake = INT64_MAX;
+	if (d->env.concurrent)
+		return gather_concurrent(s);
 	s->ncand = 0;
 	ALLOC_GROW(s->cand, d->nclients + 1, s->cand_alloc);
 	for (i = 0; i < d->nclients; i++) {
@@ -430,6 +536,7 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	d->env.busy = (long)scenario_param_num(sc, "busy", 500);
 	d->env.awkward = scenario_param_num(sc, "awkward", 0.05);
 	d->env.writer = -1;
+	d->env.concurrent = o->concurrent;
 	s.d = d;
 	s.o = o;
 	s.next_version = 2;
@@ -497,6 +604,8 @@ out:
 		dequeue(&s);
 	free(s.queue);
 	free(s.cand);
+	free(s.pfds);
+	free(s.pfd_client);
 	return rc;
 }
 

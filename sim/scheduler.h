@@ -29,6 +29,7 @@
 enum drill_phase {
 	DRILL_SEEDING,
 	DRILL_TRAFFIC,     /* also every DRILL_PROGRESS_TICKS ticks */
+	DRILL_MIGRATION,   /* a migration's first statement */
 	DRILL_DONE,
 };
 
@@ -41,6 +42,7 @@ struct drill_opts {
 	const char *fix_label;         /* how reports name the fix */
 	const struct sql_script *fix;  /* the statements applied at 'fix' */
 	int fix_is_down;               /* the fix slot holds the down migration */
+	int concurrent;                /* async engines: clients' statements overlap */
 	volatile sig_atomic_t *stop;   /* set by a signal handler: stop soon */
 	/* Optional: told of each phase and of the tick as traffic goes on. */
 	void (*progress)(void *ctx, int phase, int64_t tick);

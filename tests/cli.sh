@@ -36,6 +36,7 @@ check "run without a fix is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-
 check "missing fix file is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --fix nope.sql
 check "  and names it" grep -q "no fix file 'nope.sql'" "$tmp/e"
 check "unknown --set is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --set nope=1
+check "--concurrent on sqlite is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --concurrent
 check "bad --seed is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --seed x
 
 # A malformed scenario: FILE:LINE and what was expected, exit 2, nothing runs.
@@ -164,6 +165,28 @@ d = json.load(open('$tmp/kill.json'))
 c = d['connections']
 assert c['lost'] > 0, c
 assert c['lost'] == c['committed'] + c['aborted'] + c['indeterminate'], c
+assert d['preservation']['ratio'] == 1.0
+"
+pgcheck "  and drops the database" no_pg_dbs
+
+# The same with overlapping statements.
+if [ -n "$pg" ]; then
+	"$M" run phone-not-null --db "$pg" --concurrent --fix fixes/make-nullable.sql --set rows=300 --set end_at=60000 --json >"$tmp/kill2.json" 2>"$tmp/e" &
+	pid=$!
+	for i in 1 2 3 4 5 6; do
+		sleep 0.5
+		psql "$pg" -qAtc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mdrill client'" >/dev/null 2>&1
+	done
+	wait $pid
+	rc=$?
+fi
+pgcheck "postgres --concurrent: killed client backends, the drill still passes" test "${rc:-1}" -eq 0
+pgcheck "  and counts the lost connections" python3 -c "
+import json
+d = json.load(open('$tmp/kill2.json'))
+c = d['connections']
+assert d['mode'] == 'concurrent'
+assert c['lost'] > 0, c
 assert d['preservation']['ratio'] == 1.0
 "
 pgcheck "  and drops the database" no_pg_dbs

@@ -20,6 +20,7 @@
 /* The engine run_drill uses: SQLite unless a test says otherwise. */
 static const struct db_driver *run_drv = &db_sqlite_driver;
 static const char *run_target;
+static int run_concurrent;
 
 struct run {
 	struct scenario *sc;
@@ -70,6 +71,7 @@ static inline int run_drill(struct run *r, const char *path, const char *fix, ui
 	memset(&o, 0, sizeof(o));
 	o.drv = run_drv;
 	o.target = run_target;
+	o.concurrent = run_concurrent;
 	o.seed = seed;
 	o.fix_label = fix ? fix : "down migration";
 	o.fix = &script;
