@@ -10,9 +10,12 @@ passed=0
 failed=0
 skipped=0
 
+# Every disposable database the tests make goes here, so none can hide.
+scratch=$(mktemp -d /tmp/mdrill-tests-XXXXXX)
+export TMPDIR="$scratch"
 pgdir=$(mktemp -d /tmp/mdrill-pg-XXXXXX)
 chmod 755 "$pgdir"
-stop_pg() { sh tests/pgserver.sh stop "$pgdir/s"; rm -rf "$pgdir"; }
+stop_pg() { sh tests/pgserver.sh stop "$pgdir/s"; rm -rf "$pgdir" "$scratch"; }
 trap stop_pg EXIT
 trap 'exit 130' INT TERM
 url=$(sh tests/pgserver.sh start "$pgdir/s" 2>"$pgdir/err")
@@ -43,6 +46,14 @@ for t in "$@"; do
 		failed=$((failed + 1))
 	fi
 done
+left=$(ls "$scratch" | grep '^mdrill-' | tr '\n' ' ')
+if [ -n "$left" ]; then
+	echo "not ok - disposable databases left behind in $scratch: $left"
+	failed=$((failed + 1))
+else
+	echo "ok - no disposable database left behind"
+	passed=$((passed + 1))
+fi
 cli=$(sh tests/cli.sh 2>&1)
 printf '%s\n' "$cli"
 passed=$((passed + $(printf '%s\n' "$cli" | grep -c '^ok ')))
