@@ -96,6 +96,37 @@ static void phone_down_loses_phone_numbers(void **state)
 	run_release(&r);
 }
 
+#define LOCKWAIT "tests/fixtures/lockwait/scenario.drill"
+
+/*
+** The lock storm: the fix's ALTER TABLE waits for ACCESS EXCLUSIVE behind a
+** long report, and every writer after it waits behind the ALTER.  It must
+** show in blocking.  The control fix takes no lock on the table, and since
+** no two writers ever touch the same row, nobody waits at all.
+*/
+static void lock_queue_shows_in_blocking(void **state)
+{
+	struct run r;
+	int seed;
+	NEED_SERVER();
+	for (seed = 1; seed <= 3; seed++) {
+		assert_int_equal(run_drill(&r, LOCKWAIT, "fixes/add-column.sql", (uint64_t)seed, NULL, 0), 0);
+		assert_true(r.card.pass);
+		assert_true(r.card.fix.waited > 0);
+		assert_true(r.card.blocked_max > 0);
+		assert_true(r.card.blocked_total >= r.card.blocked_max);
+		assert_true(r.card.score < 100); /* blocking writers costs points */
+		run_release(&r);
+		assert_int_equal(run_drill(&r, LOCKWAIT, "fixes/insert-audit.sql", (uint64_t)seed, NULL, 0), 0);
+		assert_true(r.card.pass);
+		assert_int_equal(r.card.fix.waited, 0);
+		assert_int_equal(r.card.blocked_max, 0);
+		assert_int_equal(r.card.blocked_total, 0);
+		assert_int_equal(r.card.score, 100);
+		run_release(&r);
+	}
+}
+
 /* --concurrent: statements overlap on the server; the verdicts stand. */
 static void concurrent_mode_verdicts(void **state)
 {
@@ -274,6 +305,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phone_make_nullable_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(phone_down_loses_phone_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_mode_verdicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(lock_queue_shows_in_blocking, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_figures_on_both_engines, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_runs_in_the_maintenance_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_schema_holds_the_copies, setup, teardown),
