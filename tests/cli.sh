@@ -148,46 +148,33 @@ pgcheck "  and drops the database" no_pg_dbs
 
 # Client backends killed mid-drill: the transactions they were in are
 # resolved with pg_xact_status, the drill goes on, the fix still passes.
-if [ -n "$pg" ]; then
-	"$M" run phone-not-null --db "$pg" --fix fixes/make-nullable.sql --set rows=300 --set end_at=40000 --json >"$tmp/kill.json" 2>"$tmp/e" &
-	pid=$!
-	for i in 1 2 3 4 5 6; do
-		sleep 0.7
-		psql "$pg" -qAtc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mdrill client'" >/dev/null 2>&1
-	done
-	wait $pid
-	rc=$?
-fi
-pgcheck "postgres: killed client backends, the drill still passes" test "${rc:-1}" -eq 0
-pgcheck "  and counts the lost connections" python3 -c "
-import json
-d = json.load(open('$tmp/kill.json'))
-c = d['connections']
-assert c['lost'] > 0, c
-assert c['lost'] == c['committed'] + c['aborted'] + c['indeterminate'], c
-assert d['preservation']['ratio'] == 1.0
-"
-pgcheck "  and drops the database" no_pg_dbs
-
-# The same with overlapping statements.
-if [ -n "$pg" ]; then
-	"$M" run phone-not-null --db "$pg" --concurrent --fix fixes/make-nullable.sql --set rows=300 --set end_at=60000 --json >"$tmp/kill2.json" 2>"$tmp/e" &
+kill_drill() { # kill_drill JSON [--concurrent]: run a drill, kill its clients' backends
+	out=$1
+	shift
+	"$M" run phone-not-null --db "$pg" "$@" --fix fixes/make-nullable.sql --set rows=300 --set end_at=60000 --json >"$out" 2>"$tmp/e" &
 	pid=$!
 	for i in 1 2 3 4 5 6; do
 		sleep 0.5
 		psql "$pg" -qAtc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mdrill client'" >/dev/null 2>&1
 	done
 	wait $pid
-	rc=$?
-fi
-pgcheck "postgres --concurrent: killed client backends, the drill still passes" test "${rc:-1}" -eq 0
-pgcheck "  and counts the lost connections" python3 -c "
+}
+for mode in deterministic concurrent; do
+	rc=1
+	if [ -n "$pg" ]; then
+		if [ $mode = concurrent ]; then kill_drill "$tmp/kill.json" --concurrent; else kill_drill "$tmp/kill.json"; fi
+		rc=$?
+	fi
+	pgcheck "postgres ($mode): killed client backends, the drill still passes" test "$rc" -eq 0
+	pgcheck "  and counts the lost connections" python3 -c "
 import json
-d = json.load(open('$tmp/kill2.json'))
+d = json.load(open('$tmp/kill.json'))
 c = d['connections']
-assert d['mode'] == 'concurrent'
+assert d['mode'] == '$mode', d['mode']
 assert c['lost'] > 0, c
+assert c['lost'] == c['committed'] + c['aborted'] + c['indeterminate'], c
 assert d['preservation']['ratio'] == 1.0
 "
-pgcheck "  and drops the database" no_pg_dbs
+	pgcheck "  and drops the database" no_pg_dbs
+done
 echo "# $n checks"
