@@ -985,6 +985,16 @@ static int directive(struct parser *p, const char *name, char *rest)
 		p->section = SEC_TIMELINE;
 		return 0;
 	}
+	if (!strcmp(name, "expect")) {
+		/* What the rollback baseline should come to: the catalogue's tests read it. */
+		if (!strcmp(rest, "down=pass"))
+			sc->down_expect = 1;
+		else if (!strcmp(rest, "down=fail"))
+			sc->down_expect = 0;
+		else
+			return perr(p, "expected '-- @expect down=pass' or '-- @expect down=fail'");
+		return 0;
+	}
 	if (!strcmp(name, "default")) {
 		struct field_default *d;
 		char *dotted = next_word(&rest), *table, *field;
@@ -1000,8 +1010,8 @@ static int directive(struct parser *p, const char *name, char *rest)
 	}
 	w = (char *)name;
 	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
-		       "schema, seed, gen, app, tx, writes, deletes, migration, timeline, probe "
-		       "or default)", w);
+		       "schema, seed, gen, app, tx, writes, deletes, migration, timeline, probe, "
+		       "default or expect)", w);
 }
 
 static int parse_line(struct parser *p, char *line)
@@ -1244,6 +1254,7 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 	p.path = path;
 	p.err = err;
 	sc->path = xstrdup(path);
+	sc->down_expect = -1;
 	slash = strrchr(path, '/');
 	sc->dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 

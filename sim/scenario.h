@@ -187,6 +187,7 @@ struct scenario {
 	size_t nprobes, probes_alloc;
 	struct field_default *defaults;
 	size_t ndefaults, defaults_alloc;
+	int down_expect;     /* '-- @expect down=pass|fail': 1 pass, 0 fail, -1 unsaid */
 };
 
 /** A NAME=VALUE override from the command line. */
