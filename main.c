@@ -300,6 +300,8 @@ struct run_opts {
 	int keep;
 	int concurrent;
 	const char *db;
+	struct flip { const char *name; long tick; } *flips;   /* --flag-off NAME@TICK */
+	size_t nflips, flips_alloc;
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -318,10 +320,14 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static const char run_usage[] =
 	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent] "
-	"[--seed N] [--set NAME=VALUE]... [--json] [--keep]";
+	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--keep]";
+static const char compare_usage[] =
+	"usage: mdrill compare SCENARIO --fix FILE.sql [--db TARGET] [--concurrent] "
+	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json]";
 
-static int parse_run(int argc, char **argv, struct run_opts *o)
+static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 {
+	const char *usage = compare ? compare_usage : run_usage;
 	int i;
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
@@ -330,13 +336,13 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		const char *val = NULL;
 		if (!strncmp(a, "--", 2) && strchr(a, '=') &&
 		    (!strncmp(a, "--fix=", 6) || !strncmp(a, "--seed=", 7) || !strncmp(a, "--set=", 6) ||
-		     !strncmp(a, "--db=", 5)))
+		     !strncmp(a, "--db=", 5) || !strncmp(a, "--flag-off=", 11)))
 			val = strchr(a, '=') + 1;
 #define TAKES(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == '\0' || a[strlen(name)] == '='))
 #define NEXT() (val ? val : (i + 1 < argc ? argv[++i] : NULL))
 		if (TAKES("--fix")) {
 			if (!(o->fix = NEXT()))
-				return error(EXIT_USAGE, "--fix needs a file\n%s", run_usage);
+				return error(EXIT_USAGE, "--fix needs a file\n%s", usage);
 		} else if (!strcmp(a, "--down")) {
 			o->down = 1;
 		} else if (TAKES("--seed")) {
@@ -361,20 +367,33 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->keep = 1;
 		} else if (!strcmp(a, "--concurrent")) {
 			o->concurrent = 1;
+		} else if (TAKES("--flag-off")) {
+			const char *v = NEXT();
+			const char *at = v ? strrchr(v, '@') : NULL;
+			uint64_t t;
+			if (!at || at == v || parse_u64(at + 1, &t) || t > 1000000000)
+				return error(EXIT_USAGE, "--flag-off needs NAME@TICK, not '%s'", v ? v : "");
+			ALLOC_GROW(o->flips, o->nflips + 1, o->flips_alloc);
+			*(char *)at = '\0';
+			o->flips[o->nflips].name = v;
+			o->flips[o->nflips++].tick = (long)t;
 		} else if (a[0] == '-' && a[1]) {
-			return error(EXIT_USAGE, "unknown option '%s'\n%s", a, run_usage);
+			return error(EXIT_USAGE, "unknown option '%s'\n%s", a, usage);
 		} else if (!o->scenario) {
 			o->scenario = a;
 		} else {
-			return error(EXIT_USAGE, "unexpected argument '%s'\n%s", a, run_usage);
+			return error(EXIT_USAGE, "unexpected argument '%s'\n%s", a, usage);
 		}
 #undef TAKES
 #undef NEXT
 	}
 	if (!o->scenario)
-		return error(EXIT_USAGE, "which scenario? (see 'mdrill list')\n%s", run_usage);
-	if (!o->fix == !o->down)
-		return error(EXIT_USAGE, "give exactly one of --fix FILE.sql and --down\n%s", run_usage);
+		return error(EXIT_USAGE, "which scenario? (see 'mdrill list')\n%s", usage);
+	if (compare && (o->down || !o->fix))
+		return error(EXIT_USAGE, "compare runs the down migration itself: give --fix FILE.sql\n%s",
+			     usage);
+	if (!compare && !o->fix == !o->down)
+		return error(EXIT_USAGE, "give exactly one of --fix FILE.sql and --down\n%s", usage);
 	return 0;
 }
 
@@ -394,47 +413,28 @@ static int find_fix(const char *fix, const struct scenario *sc, struct strbuf *o
 	return error(EXIT_USAGE, "no fix file '%s'", fix);
 }
 
-static int cmd_run(int argc, char **argv)
+/*
+** Run one drill of sc on drv with the fix file fixarg, or with the
+** scenario's down migration when fixarg is NULL, into card.  Returns 0, or
+** the exit status after printing why.  The disposable database is gone
+** when it returns, unless o->keep.
+*/
+static int drill_one(const struct run_opts *o, const struct scenario *sc,
+		     const struct db_driver *drv, const char *fixarg, struct scorecard *card)
 {
-	struct run_opts o;
-	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, fixpath = STRBUF_INIT,
-		      out = STRBUF_INIT, kept = STRBUF_INIT;
-	struct scenario *sc = NULL;
+	struct strbuf err = STRBUF_INIT, fixpath = STRBUF_INIT, kept = STRBUF_INIT;
 	struct sql_script fix = { 0 };
-	const struct db_driver *drv = NULL;
 	struct drill d;
 	struct drill_opts dopts;
 	struct probe_table *probes = NULL;
 	size_t nprobes = 0;
 	struct oracle_input oin;
 	struct oracle_result ores;
-	struct scorecard card;
-	int rc, have_drill = 0, have_card = 0;
+	int rc, have_drill = 0;
 
 	memset(&ores, 0, sizeof(ores));
 	memset(&d, 0, sizeof(d));
-	if ((rc = parse_run(argc, argv, &o)) != 0)
-		goto out;
-	if ((rc = find_scenario(o.scenario, &path)) != 0)
-		goto out;
-	if (scenario_load(path.buf, o.sets, o.nsets, &sc, &err)) {
-		rc = error(EXIT_USAGE, "%s", err.buf);
-		goto out;
-	}
-	if (!(drv = db_driver_for(o.db))) {
-		struct strbuf shown = STRBUF_INIT;
-		db_target_display(o.db, &shown);
-		rc = error(EXIT_USAGE, "unknown --db '%s' (expected sqlite, postgres://USER@HOST:PORT/DBNAME "
-			   "or postgres: for the PG* variables)", shown.buf);
-		strbuf_release(&shown);
-		goto out;
-	}
-	if (o.concurrent && !(drv->caps & DB_CAP_ASYNC)) {
-		rc = error(EXIT_USAGE, "--concurrent needs an engine whose statements run while others "
-			   "step (postgres); %s runs one statement at a time", drv->name);
-		goto out;
-	}
-	if (o.down) {
+	if (!fixarg) {
 		int m = scenario_migration(sc, "down");
 		const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, drv->dialect) : NULL;
 		if (!v) {
@@ -443,9 +443,8 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 		sql_split(v->text, v->line, &fix);
-		strbuf_addf(&fixpath, "%s (down migration)", sc->path);
 	} else {
-		if ((rc = find_fix(o.fix, sc, &fixpath)) != 0)
+		if ((rc = find_fix(fixarg, sc, &fixpath)) != 0)
 			goto out;
 		if (fixfile_load(fixpath.buf, drv->dialect, &fix, &err)) {
 			rc = error(EXIT_USAGE, "%s", err.buf);
@@ -453,16 +452,14 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.drv = drv;
-	dopts.target = drv == &db_sqlite_driver ? NULL : o.db;
-	dopts.seed = o.seed;
-	dopts.fix_label = o.down ? "down migration" : o.fix;
+	dopts.target = drv == &db_sqlite_driver ? NULL : o->db;
+	dopts.seed = o->seed;
+	dopts.fix_label = fixarg ? fixarg : "down migration";
 	dopts.fix = &fix;
-	dopts.fix_is_down = o.down;
-	dopts.concurrent = o.concurrent;
+	dopts.fix_is_down = !fixarg;
+	dopts.concurrent = o->concurrent;
 	dopts.stop = &stop_flag;
 	have_drill = 1;
 	rc = drill_run(&d, sc, &dopts, &err);
@@ -476,7 +473,6 @@ static int cmd_run(int argc, char **argv)
 		rc = error(EXIT_ENGINE, "%s", err.buf);
 		goto out;
 	}
-
 	probe_run(sc, drv, d.admin, &probes, &nprobes);
 	memset(&oin, 0, sizeof(oin));
 	oin.ledger = &d.ledger;
@@ -486,35 +482,141 @@ static int cmd_run(int argc, char **argv)
 	oin.ndefaults = sc->ndefaults;
 	scorecard_window(&d, &oin.incident_start, &oin.incident_end);
 	oracle_check(&oin, &ores);
-	scorecard_build(&card, &d, &ores, probes, nprobes);
-	have_card = 1;
-
-	if (o.json)
-		report_json_render(&card, &out, 0);
-	else
-		report_terminal_render(&card, &out,
-				       isatty(STDOUT_FILENO) && !getenv("NO_COLOR") ? REPORT_COLOR : 0);
-	fwrite(out.buf, 1, out.len, stdout);
-	fflush(stdout);
-	rc = card.pass ? EXIT_PASS : EXIT_FAIL;
+	scorecard_build(card, &d, &ores, probes, nprobes);
+	rc = 0;
 out:
 	if (have_drill) {
-		drill_release(&d, o.keep && rc != EXIT_INTR, &kept);
+		drill_release(&d, o->keep && rc != EXIT_INTR, &kept);
 		if (kept.len)
 			fprintf(stderr, "mdrill: kept the drill database at %s\n", kept.buf);
 	}
-	if (have_card)
-		scorecard_release(&card);
 	oracle_result_release(&ores);
 	probe_tables_free(probes, nprobes);
 	sql_script_release(&fix);
-	scenario_free(sc);
-	free(o.sets);
-	strbuf_release(&path);
 	strbuf_release(&err);
 	strbuf_release(&fixpath);
-	strbuf_release(&out);
 	strbuf_release(&kept);
+	return rc;
+}
+
+/* Load the scenario and pick the engine, as run and compare both need. */
+static int prepare(struct run_opts *o, struct scenario **sc, const struct db_driver **drv)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	*sc = NULL;
+	if ((rc = find_scenario(o->scenario, &path)) != 0)
+		goto out;
+	if (scenario_load(path.buf, o->sets, o->nsets, sc, &err)) {
+		rc = error(EXIT_USAGE, "%s", err.buf);
+		goto out;
+	}
+	for (i = 0; i < o->nflips; i++) {
+		if (scenario_flag_flip(*sc, o->flips[i].name, o->flips[i].tick, 0, &err)) {
+			rc = error(EXIT_USAGE, "--flag-off %s@%ld: %s", o->flips[i].name, o->flips[i].tick, err.buf);
+			goto out;
+		}
+	}
+	if (!(*drv = db_driver_for(o->db))) {
+		struct strbuf shown = STRBUF_INIT;
+		db_target_display(o->db, &shown);
+		rc = error(EXIT_USAGE, "unknown --db '%s' (expected sqlite, postgres://USER@HOST:PORT/DBNAME "
+			   "or postgres: for the PG* variables)", shown.buf);
+		strbuf_release(&shown);
+		goto out;
+	}
+	if (o->concurrent && !((*drv)->caps & DB_CAP_ASYNC))
+		rc = error(EXIT_USAGE, "--concurrent needs an engine whose statements run while others "
+			   "step (postgres); %s runs one statement at a time", (*drv)->name);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+out:
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return rc;
+}
+
+static unsigned color_flags(void)
+{
+	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") ? REPORT_COLOR : 0;
+}
+
+static void print_out(const struct strbuf *out)
+{
+	fwrite(out->buf, 1, out->len, stdout);
+	fflush(stdout);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct strbuf out = STRBUF_INIT;
+	struct scenario *sc = NULL;
+	const struct db_driver *drv = NULL;
+	struct scorecard card;
+	int rc;
+
+	if ((rc = parse_run(argc, argv, &o, 0)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
+	    (rc = drill_one(&o, sc, drv, o.down ? NULL : o.fix, &card)) != 0)
+		goto out;
+	if (o.json)
+		report_json_render(&card, &out, 0);
+	else
+		report_terminal_render(&card, &out, color_flags());
+	print_out(&out);
+	rc = card.pass ? EXIT_PASS : EXIT_FAIL;
+	scorecard_release(&card);
+out:
+	scenario_free(sc);
+	free(o.sets);
+	free(o.flips);
+	strbuf_release(&out);
+	return rc;
+}
+
+/*
+** The down migration and the fix from the same seed, side by side: the
+** essays' "verify the row counts match, spot-check values", done for the
+** team.  Exit 0 when the fix passes.
+*/
+static int cmd_compare(int argc, char **argv)
+{
+	struct run_opts o;
+	struct strbuf out = STRBUF_INIT;
+	struct scenario *sc = NULL;
+	const struct db_driver *drv = NULL;
+	struct scorecard down, fix;
+	int rc, have_down = 0;
+
+	if ((rc = parse_run(argc, argv, &o, 1)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
+	    (rc = drill_one(&o, sc, drv, NULL, &down)) != 0)
+		goto out;
+	have_down = 1;
+	if ((rc = drill_one(&o, sc, drv, o.fix, &fix)) != 0)
+		goto out;
+	if (o.json) {
+		strbuf_addstr(&out, "{\"down\":");
+		report_json_render(&down, &out, 0);
+		strbuf_rtrim(&out);
+		strbuf_addstr(&out, ",\"fix\":");
+		report_json_render(&fix, &out, 0);
+		strbuf_rtrim(&out);
+		strbuf_addstr(&out, "}\n");
+	} else {
+		report_compare_render(&down, &fix, &out, color_flags());
+	}
+	print_out(&out);
+	rc = fix.pass ? EXIT_PASS : EXIT_FAIL;
+	scorecard_release(&fix);
+out:
+	if (have_down)
+		scorecard_release(&down);
+	scenario_free(sc);
+	free(o.sets);
+	free(o.flips);
+	strbuf_release(&out);
 	return rc;
 }
 
@@ -528,9 +630,12 @@ static const struct command {
 	{ "list", cmd_list, "mdrill list                      one line per scenario" },
 	{ "show", cmd_show, "mdrill show SCENARIO             story, schema, migrations, timeline, fixes" },
 	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent]\n"
-			  "                                 [--seed N] [--set NAME=VALUE]... [--json] [--keep]\n"
+			  "                                 [--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]...\n"
+			  "                                 [--json] [--keep]\n"
 			  "                                 TARGET: sqlite (default), postgres://USER@HOST:PORT/DB,\n"
 			  "                                 or postgres: for the PG* variables" },
+	{ "compare", cmd_compare, "mdrill compare SCENARIO --fix FILE.sql [run's options]\n"
+				  "                                 the down migration and the fix, same seed, side by side" },
 	{ "help", cmd_help, "mdrill help                      this text" },
 };
 

@@ -175,6 +175,18 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	kv_tick(out, &g, "drained", s->last_tick);
 	strbuf_addch(out, '}');
 
+	key(out, &f, "flags");
+	strbuf_addch(out, '[');
+	for (i = 0; i < s->nflips; i++) {
+		int h = 1;
+		strbuf_addstr(out, i ? ",{" : "{");
+		kv_str(out, &h, "name", s->flips[i].name);
+		kv_int(out, &h, "tick", (long long)s->flips[i].tick);
+		kv_str(out, &h, "state", s->flips[i].on ? "on" : "off");
+		strbuf_addch(out, '}');
+	}
+	strbuf_addch(out, ']');
+
 	key(out, &f, "phases");
 	strbuf_addch(out, '[');
 	for (g = 1, ph = 0; ph < PH_COUNT; ph++) {

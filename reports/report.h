@@ -19,6 +19,9 @@ struct report_format {
 
 void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
 void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
+/** The down migration's and the fix's scorecards side by side (mdrill compare). */
+void report_compare_render(const struct scorecard *down, const struct scorecard *fix,
+			   struct strbuf *out, unsigned flags);
 
 /** The format called name ("terminal", "json"), or NULL. */
 const struct report_format *report_find(const char *name);

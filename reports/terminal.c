@@ -50,9 +50,13 @@ static void phases(const struct scorecard *s, struct strbuf *out, const struct s
 		}
 		strbuf_addch(out, '\n');
 	}
-	strbuf_addf(out, "  %sticks: bad migration %lld, fix %lld to %lld, end %lld%s\n\n", st->dim,
+	strbuf_addf(out, "  %sticks: bad migration %lld, fix %lld to %lld, end %lld", st->dim,
 		    (long long)s->bad.start, (long long)s->fix.start, (long long)s->fix.end,
-		    (long long)s->end_tick, st->off);
+		    (long long)s->end_tick);
+	for (i = 0; i < s->nflips; i++)
+		strbuf_addf(out, "; flag %s %s at %lld", s->flips[i].name, s->flips[i].on ? "on" : "off",
+			    (long long)s->flips[i].tick);
+	strbuf_addf(out, "%s\n\n", st->off);
 }
 
 static void counts_row(struct strbuf *out, const char *name, const struct oracle_counts *c)

@@ -223,6 +223,13 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	s->failed = xcalloc(sc->napps, sizeof(*s->failed));
 	for (i = 0; i < sc->napps; i++)
 		s->versions[i] = xstrdup(sc->apps[i].name);
+	s->nflips = d->nflips;
+	s->flips = xcalloc(d->nflips ? d->nflips : 1, sizeof(*s->flips));
+	for (i = 0; i < d->nflips; i++) {
+		s->flips[i].name = xstrdup(sc->flags[d->flips[i].flag]);
+		s->flips[i].tick = d->flips[i].tick;
+		s->flips[i].on = d->flips[i].on;
+	}
 	copy_mig(&s->bad, d, d->bad);
 	copy_mig(&s->fix, d, d->fix);
 	s->fix_is_down = d->fix_is_down;
@@ -315,6 +322,9 @@ void scorecard_release(struct scorecard *s)
 	free(s->versions);
 	free(s->committed);
 	free(s->failed);
+	for (i = 0; i < s->nflips; i++)
+		free(s->flips[i].name);
+	free(s->flips);
 	mig_release(&s->bad);
 	mig_release(&s->fix);
 	for (i = 0; i < s->nexamples; i++) {

@@ -55,6 +55,8 @@ struct scorecard {
 	uint64_t (*committed)[PH_COUNT];   /* [version][phase] */
 	uint64_t (*failed)[PH_COUNT];
 
+	struct sc_flip { char *name; int64_t tick; int on; } *flips;
+	size_t nflips;
 	struct sc_migration bad, fix;
 	int fix_is_down;
 	int64_t end_tick, last_tick;

@@ -394,11 +394,18 @@ static void lost_connection(struct client *c, struct client_env *env)
 	strbuf_release(&msg);
 }
 
+static int tx_enabled(const struct txdef *tx, const struct client_env *env)
+{
+	if (tx->flag < 0)
+		return 1;
+	return env->flags_on[tx->flag] != tx->flag_negated;
+}
+
 /* Choose the next transaction by weight and evaluate its variables. */
 static int start_tx(struct client *c, struct client_env *env)
 {
 	const struct appver *app;
-	uint64_t r;
+	uint64_t r, total;
 	size_t i;
 
 	if (c->pending >= 0) {
@@ -406,11 +413,17 @@ static int start_tx(struct client *c, struct client_env *env)
 		c->pending = -1;
 	}
 	app = &env->sc->apps[c->version];
-	r = prng_below(&c->rng, app->total_weight);
+	/* Feature flags take transactions out of the choice; the weights of the rest hold. */
+	for (i = 0, total = 0; i < app->ntx; i++)
+		total += tx_enabled(&app->tx[i], env) ? app->tx[i].weight : 0;
+	if (!total)
+		return -1; /* every path of this version is switched off: idle */
+	r = prng_below(&c->rng, total);
 	for (i = 0; i < app->ntx; i++) {
-		if (r < app->tx[i].weight)
+		unsigned w = tx_enabled(&app->tx[i], env) ? app->tx[i].weight : 0;
+		if (r < w)
 			break;
-		r -= app->tx[i].weight;
+		r -= w;
 	}
 	c->txi = (int)i;
 	if (eval_vars(c, env, &app->tx[i]))

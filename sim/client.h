@@ -66,6 +66,7 @@ struct client_env {
 	int writer;            /* client whose BEGIN holds the one write lock, or -1 */
 	int poll_all;          /* this tick, waiting participants look again anyway */
 	int concurrent;        /* clients send and collect later: statements overlap */
+	char *flags_on;        /* per feature flag of the scenario: 1 on, 0 off */
 	int *waitq;            /* who waits for the write lock, in arrival order */
 	size_t nwait, wait_alloc;
 	uint64_t statements;   /* statements that completed (not those that met a lock) */

@@ -334,6 +334,41 @@ int scenario_migration(const struct scenario *sc, const char *name)
 	return -1;
 }
 
+int scenario_flag(const struct scenario *sc, const char *name)
+{
+	size_t i;
+	for (i = 0; i < sc->nflags; i++)
+		if (!strcmp(sc->flags[i], name))
+			return (int)i;
+	return -1;
+}
+
+int scenario_flag_flip(struct scenario *sc, const char *name, long tick, int on, struct strbuf *err)
+{
+	int f = scenario_flag(sc, name);
+	size_t at;
+	struct tl_event *ev;
+
+	if (f < 0)
+		return strbuf_error(err, -1, "no feature flag '%s' in scenario '%s'", name, sc->name);
+	for (at = 0; at < sc->ntimeline; at++)
+		if (sc->timeline[at].tick > tick || sc->timeline[at].action == TL_END)
+			break;
+	if (at == sc->ntimeline || (sc->timeline[at].action == TL_END && sc->timeline[at].tick <= tick))
+		return strbuf_error(err, -1, "tick %ld is not before the timeline's end", tick);
+	ALLOC_GROW(sc->timeline, sc->ntimeline + 1, sc->timeline_alloc);
+	memmove(sc->timeline + at + 1, sc->timeline + at, (sc->ntimeline - at) * sizeof(*sc->timeline));
+	sc->ntimeline++;
+	ev = &sc->timeline[at];
+	memset(ev, 0, sizeof(*ev));
+	ev->tick = tick;
+	ev->action = TL_FLAG;
+	ev->flag = f;
+	ev->flag_on = on;
+	ev->version = ev->migration = -1;
+	return 0;
+}
+
 int scenario_app(const struct scenario *sc, const char *name)
 {
 	size_t i;
@@ -650,7 +685,7 @@ static int parse_timeline(struct parser *p, char *body)
 	long t;
 
 	if (!w || strcmp(w, "at") || !(tick = next_word(&rest)) || !(action = next_word(&rest)))
-		return perr(p, "expected '-- at TICK ACTION' (start, deploy, migrate, fix, end)");
+		return perr(p, "expected '-- at TICK ACTION' (start, deploy, migrate, flag, fix, end)");
 	if (resolve_int(sc, tick, 0, 1000000000L, &t, &why)) {
 		perr(p, "%s", why.buf);
 		strbuf_release(&why);
@@ -706,12 +741,22 @@ static int parse_timeline(struct parser *p, char *body)
 				       "block before the timeline)", name, name);
 		if (!strcmp(name, "down"))
 			return perr(p, "the down migration runs in the fix slot ('mdrill run --down'), not in the timeline");
+	} else if (!strcmp(action, "flag")) {
+		char *name = next_word(&rest), *state = next_word(&rest);
+		ev->action = TL_FLAG;
+		if (!name || !state || (strcmp(state, "off") && strcmp(state, "on")) || next_word(&rest))
+			return perr(p, "expected 'flag NAME off' or 'flag NAME on'");
+		ev->flag = scenario_flag(sc, name);
+		if (ev->flag < 0)
+			return perr(p, "no feature flag '%s' declared above (expected a '-- @flag %s' line "
+				       "in a transaction)", name, name);
+		ev->flag_on = !strcmp(state, "on");
 	} else if (!strcmp(action, "fix") || !strcmp(action, "end")) {
 		ev->action = action[0] == 'f' ? TL_FIX : TL_END;
 		if (next_word(&rest))
 			return perr(p, "'%s' takes no arguments", action);
 	} else {
-		return perr(p, "unknown action '%s' (expected start, deploy, migrate, fix or end)", action);
+		return perr(p, "unknown action '%s' (expected start, deploy, migrate, flag, fix or end)", action);
 	}
 	return 0;
 }
@@ -794,6 +839,30 @@ static int directive(struct parser *p, const char *name, char *rest)
 		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
 		return parse_fact(p, rest, name[0] == 'w' ? FACT_OP_WRITE : FACT_OP_DELETE);
 	}
+	if (!strcmp(name, "flag")) {
+		char *fname = next_word(&rest);
+		int neg = 0, f;
+		if (p->section != SEC_TX)
+			return perr(p, "'@flag' belongs in a '-- @tx' block: it gates that transaction");
+		if (fname && *fname == '!') {
+			neg = 1;
+			fname++;
+		}
+		if (!fname || !valid_ident(fname) || next_word(&rest))
+			return perr(p, "expected '-- @flag NAME' or '-- @flag !NAME'");
+		if (p->tx->flag >= 0)
+			return perr(p, "transaction '%s' has a flag already", p->tx->name);
+		f = scenario_flag(sc, fname);
+		if (f < 0) {
+			ALLOC_GROW(sc->flags, sc->nflags + 1, sc->flags_alloc);
+			f = (int)sc->nflags;
+			sc->flags[sc->nflags++] = xstrdup(fname);
+		}
+		p->tx->flag = f;
+		p->tx->flag_negated = neg;
+		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
+		return 0;
+	}
 	if (!strcmp(name, "gen")) {
 		struct seed_col *c;
 		char *table, *col, *dotted = next_word(&rest);
@@ -854,6 +923,7 @@ static int directive(struct parser *p, const char *name, char *rest)
 		tx->name = xstrdup(tname);
 		tx->weight = (unsigned)weight;
 		tx->autocommit = autocommit;
+		tx->flag = -1;
 		tx->line = p->line;
 		app->total_weight += (unsigned)weight;
 		p->tx = tx;
@@ -1010,8 +1080,8 @@ static int directive(struct parser *p, const char *name, char *rest)
 	}
 	w = (char *)name;
 	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
-		       "schema, seed, gen, app, tx, writes, deletes, migration, timeline, probe, "
-		       "default or expect)", w);
+		       "schema, seed, gen, app, tx, flag, writes, deletes, migration, timeline, "
+		       "probe, default or expect)", w);
 }
 
 static int parse_line(struct parser *p, char *line)
@@ -1383,5 +1453,8 @@ void scenario_free(struct scenario *sc)
 		free(sc->defaults[i].value);
 	}
 	free(sc->defaults);
+	for (i = 0; i < sc->nflags; i++)
+		free(sc->flags[i]);
+	free(sc->flags);
 	free(sc);
 }

@@ -105,6 +105,8 @@ struct txdef {
 	char *name;
 	unsigned weight;
 	int autocommit;      /* one statement, no BEGIN or COMMIT around it */
+	int flag;            /* index of the feature flag gating it, or -1 */
+	int flag_negated;    /* '@flag !NAME': runs only while the flag is off */
 	struct setvar *vars;
 	size_t nvars, vars_alloc;
 	struct tx_stmt *stmts;
@@ -134,6 +136,7 @@ enum tl_action {
 	TL_MIGRATE,
 	TL_FIX,
 	TL_END,
+	TL_FLAG,
 };
 
 struct tl_event {
@@ -143,7 +146,9 @@ struct tl_event {
 	int clients;         /* start */
 	double fraction;     /* deploy */
 	int migration;       /* index into migrations, for migrate */
-	int line;
+	int flag;            /* index into flags, for flag */
+	int flag_on;
+	int line;            /* 0 for an event from the command line */
 };
 
 struct probe {
@@ -188,6 +193,8 @@ struct scenario {
 	struct field_default *defaults;
 	size_t ndefaults, defaults_alloc;
 	int down_expect;     /* '-- @expect down=pass|fail': 1 pass, 0 fail, -1 unsaid */
+	char **flags;        /* feature flags named by '@flag' lines; all start on */
+	size_t nflags, flags_alloc;
 };
 
 /** A NAME=VALUE override from the command line. */
@@ -221,6 +228,16 @@ const struct sql_variant *sql_section_pick(const struct sql_section *sec, int di
 
 /** Index of the migration called name, or -1. */
 int scenario_migration(const struct scenario *sc, const char *name);
+/** Index of the feature flag called name, or -1. */
+int scenario_flag(const struct scenario *sc, const char *name);
+
+/**
+ * Turn flag name on or off at tick: the command line's --flag-off.  The
+ * event goes into the timeline in tick order, before 'end'.  Returns 0, or
+ * -1 with the reason in err.
+ */
+int scenario_flag_flip(struct scenario *sc, const char *name, long tick, int on, struct strbuf *err);
+
 /** Index of the app version called name, or -1. */
 int scenario_app(const struct scenario *sc, const char *name);
 

@@ -28,6 +28,7 @@ struct mig_run {
 	int is_bad;
 	size_t next;                 /* next statement; nstmts is the record step */
 	struct db_stmt *st;          /* prepared statement being retried */
+	int sent;                    /* async engines: it is out on the server */
 	int64_t blocked_since;
 	uint64_t blocked_epoch;
 };
@@ -130,16 +131,23 @@ static void migrator_step(struct sched *s)
 		r->start = env->tick;
 		if (s->o->progress)
 			s->o->progress(s->o->progress_ctx, DRILL_MIGRATION, env->tick);
-		if (m->is_bad && db_snapshot(d->drv, d->admin, &err)) {
-			mig_fail(s, m, DBE_OTHER, err.buf);
-			strbuf_release(&err);
-			return;
-		}
 	}
 	if ((m->blocked_since >= 0 && m->blocked_epoch == env->epoch && !env->poll_all) ||
 	    !env_may_try(env, WHO_MIGRATOR, db_in_tx(d->drv, d->admin))) {
 		rc = DB_BLOCKED;
 	} else {
+		/*
+		** The backup is taken in the same step as the bad migration's first
+		** statement, and taken again each time that statement is tried anew,
+		** so that no write falls between them.  A statement already out on a
+		** server (PostgreSQL, waiting on a lock) cannot be taken back: there
+		** the backup is the one taken when it went out.
+		*/
+		if (m->is_bad && m->next == 0 && !m->sent && db_snapshot(d->drv, d->admin, &err)) {
+			mig_fail(s, m, DBE_OTHER, err.buf);
+			strbuf_release(&err);
+			return;
+		}
 		if (m->next < m->script.nr) {
 			sql = m->script.v[m->next].sql;
 		} else {
@@ -159,6 +167,8 @@ static void migrator_step(struct sched *s)
 		strbuf_release(&rec);
 	}
 	if (rc == DB_BLOCKED) {
+		if (d->drv->caps & DB_CAP_ASYNC)
+			m->sent = 1; /* it waits on the server, not here */
 		env_wait(env, WHO_MIGRATOR);
 		if (m->blocked_since < 0)
 			m->blocked_since = env->tick;
@@ -193,6 +203,7 @@ static void migrator_step(struct sched *s)
 	}
 	db_finalize(d->drv, m->st);
 	m->st = NULL;
+	m->sent = 0;
 	if (!db_in_tx(d->drv, d->admin))
 		env->epoch++;
 	if (m->next < m->script.nr) {
@@ -278,6 +289,13 @@ static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 	case TL_FIX:
 		d->fix = add_report(d, s->o->fix_is_down ? "down" : "fix", s->o->fix_label, s->o->fix->nr);
 		enqueue(s, d->fix, s->o->fix, 0);
+		break;
+	case TL_FLAG:
+		d->env.flags_on[ev->flag] = (char)ev->flag_on;
+		ALLOC_GROW(d->flips, d->nflips + 1, d->flips_alloc);
+		d->flips[d->nflips].tick = d->env.tick;
+		d->flips[d->nflips].flag = ev->flag;
+		d->flips[d->nflips++].on = ev->flag_on;
 		break;
 	case TL_END:
 		s->ended = 1;
@@ -536,6 +554,8 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	d->env.busy = (long)scenario_param_num(sc, "busy", 500);
 	d->env.awkward = scenario_param_num(sc, "awkward", 0.05);
 	d->env.writer = -1;
+	d->env.flags_on = xmalloc(sc->nflags ? sc->nflags : 1);
+	memset(d->env.flags_on, 1, sc->nflags ? sc->nflags : 1);
 	d->env.concurrent = o->concurrent;
 	s.d = d;
 	s.o = o;
@@ -633,5 +653,7 @@ void drill_release(struct drill *d, int keep, struct strbuf *kept)
 	free(d->env.leases);
 	free(d->env.spans);
 	free(d->env.waitq);
+	free(d->env.flags_on);
+	free(d->flips);
 	memset(d, 0, sizeof(*d));
 }

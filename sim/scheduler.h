@@ -82,6 +82,8 @@ struct drill {
 	int fix;                      /* index in migs of the fix, -1 */
 	int fix_is_down;
 	uint64_t seed;
+	struct flag_flip { int64_t tick; int flag; int on; } *flips;  /* as they happened */
+	size_t nflips, flips_alloc;
 	int64_t end_tick;             /* when 'end' fired */
 	int64_t last_tick;            /* when the last transaction drained */
 };

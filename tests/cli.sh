@@ -44,7 +44,7 @@ mkdir -p "$tmp/bad"
 sed 's/^-- at :fix_at fix$/-- at :fix_at fixx/' scenarios/phone-not-null/scenario.drill >"$tmp/bad/scenario.drill"
 line=$(grep -n 'fixx' "$tmp/bad/scenario.drill" | cut -d: -f1)
 check "malformed scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" run "$tmp/bad" --down
-check "  with FILE:LINE and what was expected" grep -q "$tmp/bad/scenario.drill:$line: unknown action 'fixx' (expected start, deploy, migrate, fix or end)" "$tmp/e"
+check "  with FILE:LINE and what was expected" grep -q "$tmp/bad/scenario.drill:$line: unknown action 'fixx' (expected start, deploy, migrate, flag, fix or end)" "$tmp/e"
 check "  and runs nothing" no_drill_dirs
 
 # A fix that is not SQL the engine accepts: a scored outcome, not a crash.
@@ -80,6 +80,23 @@ assert all(set(p) >= {'name', 'version', 'committed', 'failed'} for p in d['phas
 assert set(d['blocking']) >= {'max_ticks', 'total_ticks'}
 "
 fi
+
+# compare: the down migration and the fix side by side, exit by the fix.
+check "compare exits 0 when the fix passes" status_is 0 "$tmp/o" "$tmp/e" compare phone-not-null --fix fixes/make-nullable.sql
+check "  and shows both verdicts side by side" grep -q "^  verdict  *FAIL  *PASS$" "$tmp/o"
+check "  and the facts the rollback loses" grep -q "not preserved, written incident  *[1-9][0-9]*  *0$" "$tmp/o"
+check "compare --json gives both runs" sh -c "'$M' compare phone-not-null --fix fixes/make-nullable.sql --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"down\"][\"verdict\"]==\"fail\" and d[\"fix\"][\"verdict\"]==\"pass\" and d[\"down\"][\"seed\"]==d[\"fix\"][\"seed\"]'"
+check "compare without --fix is exit 2" status_is 2 "$tmp/o" "$tmp/e" compare phone-not-null --down
+
+# Feature flags, from the command line and from the timeline.
+check "--flag-off: the flag as the response passes" status_is 0 "$tmp/o" "$tmp/e" run tests/fixtures/flags --fix fixes/readd-from-backup.sql --flag-off new_ui@300
+check "  and the scorecard shows the flip" grep -q "flag new_ui off at 300" "$tmp/o"
+check "--flag-off of an unknown flag is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fixtures/flags --down --flag-off nope@300
+mkdir -p "$tmp/flagtl"
+cp -r tests/fixtures/flags/fixes "$tmp/flagtl/"
+sed 's/^-- at 600 fix$/-- at 300 flag new_ui off\n-- at 600 fix/' tests/fixtures/flags/scenario.drill >"$tmp/flagtl/scenario.drill"
+check "a 'flag NAME off' timeline event works the same" status_is 0 "$tmp/o" "$tmp/e" run "$tmp/flagtl" --fix fixes/readd-from-backup.sql --json
+check "  and the JSON lists it" python3 -c "import json; d=json.load(open('$tmp/o')); assert d['flags']==[{'name':'new_ui','tick':300,'state':'off'}], d['flags']"
 
 # A scenario kept in another directory runs, by directory or by file.
 cp -r tests/fixtures/tiny "$tmp/elsewhere"

@@ -21,6 +21,8 @@
 static const struct db_driver *run_drv = &db_sqlite_driver;
 static const char *run_target;
 static int run_concurrent;
+static const char *run_flag_off;   /* --flag-off NAME@TICK for the next runs */
+static long run_flag_tick;
 
 struct run {
 	struct scenario *sc;
@@ -53,6 +55,11 @@ static inline int run_drill(struct run *r, const char *path, const char *fix, ui
 		fprintf(stderr, "%s\n", err.buf);
 		strbuf_release(&err);
 		return r->rc = -100;
+	}
+	if (run_flag_off && scenario_flag_flip(r->sc, run_flag_off, run_flag_tick, 0, &err)) {
+		fprintf(stderr, "%s\n", err.buf);
+		r->rc = -102;
+		goto out;
 	}
 	if (fix) {
 		if (fix[0] == '/')

@@ -195,6 +195,54 @@ static void same_seed_same_json(void **state)
 	run_release(&c);
 }
 
+#define FLAGS "tests/fixtures/flags/scenario.drill"
+
+/*
+** Feature flags: the new path breaks when the bad migration drops its
+** column.  With the flag on all incident traffic fails; switched off at
+** tick 300, nothing invoked after the flip fails, with no schema change.
+*/
+static void flag_off_stops_failures_at_the_flip(void **state)
+{
+	struct run r;
+	size_t i;
+	(void)state;
+	assert_int_equal(run_drill(&r, FLAGS, "fixes/readd-from-backup.sql", 1, NULL, 0), 0);
+	assert_int_equal(r.card.nflips, 0);
+	assert_int_equal(r.card.committed[0][PH_INCIDENT], 0);
+	assert_true(r.card.failed[0][PH_INCIDENT] > 0);
+	run_release(&r);
+
+	run_flag_off = "new_ui";
+	run_flag_tick = 300;
+	assert_int_equal(run_drill(&r, FLAGS, "fixes/readd-from-backup.sql", 1, NULL, 0), 0);
+	run_flag_off = NULL;
+	assert_int_equal(r.card.nflips, 1);
+	assert_string_equal(r.card.flips[0].name, "new_ui");
+	assert_int_equal(r.card.flips[0].tick, 300);
+	assert_int_equal(r.card.flips[0].on, 0);
+	assert_true(r.card.failed[0][PH_INCIDENT] > 0);    /* before the flip */
+	assert_true(r.card.committed[0][PH_INCIDENT] > 0); /* the old path, after it */
+	for (i = 1; i < r.d.ledger.ntx; i++)
+		if (r.d.ledger.tx[i].invoke > 300)
+			assert_int_equal(r.d.ledger.tx[i].outcome, TX_OK);
+	assert_true(r.card.pass);
+	run_release(&r);
+}
+
+/* The correct restore keeps every value; it passes whatever the schedule. */
+static void backup_restore_without_overwriting_passes_every_seed(void **state)
+{
+	struct run r;
+	uint64_t seed;
+	(void)state;
+	for (seed = 1; seed <= 8; seed++) {
+		assert_int_equal(run_drill(&r, FLAGS, "fixes/readd-from-backup.sql", seed, NULL, 0), 0);
+		assert_true(r.card.pass);
+		run_release(&r);
+	}
+}
+
 static int history_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
 {
 	struct strbuf *sb = ctx;
@@ -284,6 +332,8 @@ int main(void)
 		cmocka_unit_test(phone_down_loses_phone_numbers),
 		cmocka_unit_test(same_seed_same_json),
 		cmocka_unit_test(history_and_backup),
+		cmocka_unit_test(flag_off_stops_failures_at_the_flip),
+		cmocka_unit_test(backup_restore_without_overwriting_passes_every_seed),
 		cmocka_unit_test(disposable_database_is_removed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
