@@ -1,0 +1,64 @@
+#!/bin/sh
+# The scenario catalogue, checked: every shipped scenario's fix templates
+# and its down migration, on SQLite (seeds 1 and 2) and on PostgreSQL
+# (seed 1, when MDRILL_PG_URL names a server), must come to what their
+# '-- @expect' lines say.  A template without an expectation is a failure,
+# never a silent pass.  Prints "ok N - ..." / "not ok N - ..." lines.
+set -u
+M=${MDRILL:-./mdrill}
+n=0
+verdict_of() { # the exit status as a verdict word
+	case $1 in 0) echo pass ;; 1) echo fail ;; *) echo "error (exit $1)" ;; esac
+}
+expect_line() { sed -n "s/^-- @expect $1=\(pass\|fail\)\r\{0,1\}$/\1/p" "$2" | head -1; }
+
+one() { # one WHAT WANT ARGS...: run mdrill, compare the verdict
+	what=$1 want=$2
+	shift 2
+	n=$((n + 1))
+	"$M" "$@" >/tmp/mdrill-catalogue.$$ 2>&1
+	got=$(verdict_of $?)
+	if [ "$got" = "$want" ]; then
+		echo "ok $n - $what: $got"
+	else
+		echo "not ok $n - $what: expected $want, got $got"
+		sed -n '/^Verdict/,$p;/^mdrill:/p' /tmp/mdrill-catalogue.$$ | head -5 | sed 's/^/#   /'
+	fi
+}
+
+for dir in scenarios/*/; do
+	name=$(basename "$dir")
+	[ -f "$dir/scenario.drill" ] || continue
+	down=$(expect_line down "$dir/scenario.drill")
+	if [ -z "$down" ]; then
+		n=$((n + 1))
+		echo "not ok $n - $name declares no '-- @expect down=pass|fail'"
+		down=fail
+	fi
+	for engine in sqlite postgres; do
+		if [ $engine = postgres ]; then
+			[ -n "${MDRILL_PG_URL:-}" ] || { n=$((n + 1)); echo "SKIPPED $n - $name on postgres (no server)"; continue; }
+			set -- --db "$MDRILL_PG_URL"
+			seeds=1
+		else
+			set --
+			seeds="1 2"
+		fi
+		for seed in $seeds; do
+			one "$name, down migration, $engine, seed $seed" "$down" run "$name" --down --seed "$seed" "$@"
+			for fix in "$dir"fixes/*.sql; do
+				[ -f "$fix" ] || continue
+				want=$(expect_line verdict "$fix")
+				if [ -z "$want" ]; then
+					n=$((n + 1))
+					echo "not ok $n - $fix declares no '-- @expect verdict=pass|fail'"
+					continue
+				fi
+				one "$name, $(basename "$fix"), $engine, seed $seed" "$want" \
+					run "$name" --fix "fixes/$(basename "$fix")" --seed "$seed" "$@"
+			done
+		done
+	done
+done
+rm -f /tmp/mdrill-catalogue.$$
+echo "# $n catalogue checks"
