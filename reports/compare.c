@@ -12,7 +12,7 @@
 
 static void row(struct strbuf *out, const char *what, unsigned long long a, unsigned long long b)
 {
-	strbuf_addf(out, "  %-34s %16llu %16llu\n", what, a, b);
+	strbuf_addf(out, "  %-34s %24llu %24llu\n", what, a, b);
 }
 
 static unsigned long long lost(const struct oracle_counts *c)
@@ -25,13 +25,16 @@ void report_compare_render(const struct scorecard *down, const struct scorecard 
 {
 	const char *bold = (flags & REPORT_COLOR) ? "\033[1m" : "";
 	const char *off = (flags & REPORT_COLOR) ? "\033[0m" : "";
+	const char *label;
 	int w;
 
 	strbuf_addf(out, "%smdrill compare%s %s on %s, seed %llu\n", bold, off, fix->scenario,
 		    fix->engine, (unsigned long long)fix->seed);
-	strbuf_addf(out, "  %-34s %16s %16s\n", "", "down migration", "fix");
-	strbuf_addf(out, "  %-34s %16.16s %16.16s\n", "", "(the rollback)",
-		    fix->fix.label ? fix->fix.label : "");
+	strbuf_addf(out, "  %-34s %24s %24s\n", "", "down migration", "fix");
+	label = fix->fix.label ? fix->fix.label : "";
+	if (strrchr(label, '/'))
+		label = strrchr(label, '/') + 1;
+	strbuf_addf(out, "  %-34s %24s %24.24s\n", "", "(the rollback)", label);
 	row(out, "facts expected", down->total.expected, fix->total.expected);
 	row(out, "facts preserved", down->total.n[OC_PRESERVED], fix->total.n[OC_PRESERVED]);
 	for (w = 0; w < OW_COUNT; w++) {
@@ -43,13 +46,13 @@ void report_compare_render(const struct scorecard *down, const struct scorecard 
 	row(out, "  lost fields", down->total.n[OC_LOST_FIELD], fix->total.n[OC_LOST_FIELD]);
 	row(out, "  corrupted", down->total.n[OC_CORRUPTED], fix->total.n[OC_CORRUPTED]);
 	row(out, "  phantom", down->total.n[OC_PHANTOM], fix->total.n[OC_PHANTOM]);
-	strbuf_addf(out, "  %-34s %16.4f %16.4f\n", "preservation ratio", down->ratio, fix->ratio);
+	strbuf_addf(out, "  %-34s %24.4f %24.4f\n", "preservation ratio", down->ratio, fix->ratio);
 	row(out, "transactions failed after", down->after_failed, fix->after_failed);
 	row(out, "transactions committed after", down->after_committed, fix->after_committed);
 	row(out, "longest writer wait during (ticks)", (unsigned long long)down->blocked_max,
 	    (unsigned long long)fix->blocked_max);
 	row(out, "statements applied", down->fix.applied, fix->fix.applied);
-	strbuf_addf(out, "  %-34s %16s %16s\n", "verdict", down->pass ? "PASS" : "FAIL",
+	strbuf_addf(out, "  %-34s %24s %24s\n", "verdict", down->pass ? "PASS" : "FAIL",
 		    fix->pass ? "PASS" : "FAIL");
 	row(out, "score", (unsigned long long)down->score, (unsigned long long)fix->score);
 	if (down->nreasons)
