@@ -197,7 +197,7 @@ int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 		{ "nextid", GEN_NEXTID, 4 }, { "existing", GEN_EXISTING, 4 },
 	};
 	char *buf = xstrdup(expr), *s = skip_ws(buf), *open, *args = NULL;
-	size_t i, k;
+	size_t k;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -308,7 +308,6 @@ out:
 	if (rc)
 		gen_release(out);
 	free(buf);
-	(void)i;
 	return rc;
 }
 
@@ -831,7 +830,6 @@ static int directive(struct parser *p, const char *name, char *rest)
 {
 	struct scenario *sc = p->sc;
 	struct strbuf why = STRBUF_INIT;
-	char *w;
 
 	if (!strcmp(name, "writes") || !strcmp(name, "deletes")) {
 		if (p->section != SEC_TX)
@@ -1078,10 +1076,9 @@ static int directive(struct parser *p, const char *name, char *rest)
 		d->value = xstrdup(strcmp(value, "''") ? value : "");
 		return 0;
 	}
-	w = (char *)name;
 	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
 		       "schema, seed, gen, app, tx, flag, writes, deletes, migration, timeline, "
-		       "probe, default or expect)", w);
+		       "probe, default or expect)", name);
 }
 
 static int parse_line(struct parser *p, char *line)
