@@ -188,6 +188,15 @@ static int sqlite_prepare(struct db_conn *c, const char *sql, struct db_stmt **o
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(c->h, sql, -1, &st, NULL);
 
+	/*
+	** A prepare compiles against the schema this connection last read; if
+	** another connection changed it since (an index added by a fix), the
+	** prepare can fail on the stale copy.  Reading the database makes
+	** SQLite see the new schema cookie and reload: then try once more.
+	*/
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED &&
+	    sqlite3_exec(c->h, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL) == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->h, sql, -1, &st, NULL);
 	*out = NULL;
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return DB_BLOCKED;
