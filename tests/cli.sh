@@ -98,6 +98,12 @@ sed 's/^-- at 600 fix$/-- at 300 flag new_ui off\n-- at 600 fix/' tests/fixtures
 check "a 'flag NAME off' timeline event works the same" status_is 0 "$tmp/o" "$tmp/e" run "$tmp/flagtl" --fix fixes/readd-from-backup.sql --json
 check "  and the JSON lists it" python3 -c "import json; d=json.load(open('$tmp/o')); assert d['flags']==[{'name':'new_ui','tick':300,'state':'off'}], d['flags']"
 
+# orders-status: switching the failing path off cuts its failures at the flip.
+v2_incident_failed() { python3 -c "import json,sys; d=json.load(sys.stdin); print(sum(p['failed'] for p in d['phases'] if p['version']=='v2' and p['name']=='incident'))"; }
+a=$("$M" run orders-status --fix fixes/relax-check.sql --json | v2_incident_failed)
+b=$("$M" run orders-status --fix fixes/relax-check.sql --flag-off shipping@1500 --json | v2_incident_failed)
+check "orders-status: the shipping flag off cuts v2's incident failures ($a to $b)" test "$b" -lt "$a"
+
 # A scenario kept in another directory runs, by directory or by file.
 cp -r tests/fixtures/tiny "$tmp/elsewhere"
 check "scenario in another directory runs" status_is 0 "$tmp/o" "$tmp/e" run "$tmp/elsewhere" --fix fixes/rename-back.sql
