@@ -241,8 +241,11 @@ static void judge(struct ctx *c, uint32_t field)
 	indet_used = !ok_acked && ok_indet;
 
 	if (!acked) {
-		/* Nothing acknowledged here: only a failed transaction's value is a finding. */
-		if (phantom_value && !ok) {
+		/*
+		** Nothing acknowledged here: only a failed transaction's value is a
+		** finding, and not when the column's declared default explains it.
+		*/
+		if (phantom_value && !ok && !is_default(c, f0->table, field, found)) {
 			int w = window_of(c, &l->tx[c->fact_tx[c->ops[0]]]);
 			count(c, 0, w, OC_PHANTOM, 0);
 			add_finding(c, OC_PHANTOM, w, f0, field, LEDGER_NONE, found, 0, 0,

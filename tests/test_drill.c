@@ -243,6 +243,22 @@ static void backup_restore_without_overwriting_passes_every_seed(void **state)
 	}
 }
 
+/*
+** Regression: failed writes of the very value the re-added column defaults
+** to are explained by the default, not phantoms of the failed writes.
+*/
+static void declared_default_is_no_phantom(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, "tests/fixtures/default-phantom/scenario.drill",
+				   "fixes/readd-default.sql", 1, NULL, 0), 0);
+	assert_int_equal(r.card.total.n[OC_PHANTOM], 0);
+	assert_int_equal(r.card.extra_phantoms, 0);
+	assert_true(r.card.pass);
+	run_release(&r);
+}
+
 static int history_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
 {
 	struct strbuf *sb = ctx;
@@ -332,6 +348,7 @@ int main(void)
 		cmocka_unit_test(phone_down_loses_phone_numbers),
 		cmocka_unit_test(same_seed_same_json),
 		cmocka_unit_test(history_and_backup),
+		cmocka_unit_test(declared_default_is_no_phantom),
 		cmocka_unit_test(flag_off_stops_failures_at_the_flip),
 		cmocka_unit_test(backup_restore_without_overwriting_passes_every_seed),
 		cmocka_unit_test(disposable_database_is_removed),
