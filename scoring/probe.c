@@ -37,7 +37,36 @@ static int ident_char(int c)
 	return isalnum(c) || c == '_' || c == '.' || (c & 0x80);
 }
 
-int probe_null_column(const char *sql, const char *token, struct strbuf *out)
+/* Does the word at sql[i] follow AS, so that it names an output column? */
+static int after_as(const char *sql, size_t i)
+{
+	while (i > 0 && isspace((unsigned char)sql[i - 1]))
+		i--;
+	return i >= 2 && !strncasecmp(sql + i - 2, "as", 2) &&
+	       (i == 2 || !ident_char((unsigned char)sql[i - 3]));
+}
+
+/* Append to nulled the output name of the select-list item at k (after the token). */
+static void output_name(const char *k, const char *col, struct strbuf *nulled)
+{
+	const char *e;
+	if (!strncasecmp(k, "as", 2) && !ident_char((unsigned char)k[2])) {
+		k += 2;
+		while (isspace((unsigned char)*k))
+			k++;
+	} else if (!isalpha((unsigned char)*k) || !strncasecmp(k, "from", 4)) {
+		strbuf_addf(nulled, "%s ", col);
+		return;
+	}
+	if (*k == '"')
+		k++;
+	for (e = k; ident_char((unsigned char)*e) && *e != '.'; e++)
+		;
+	strbuf_add(nulled, k, (size_t)(e - k));
+	strbuf_addch(nulled, ' ');
+}
+
+int probe_null_column(const char *sql, const char *token, struct strbuf *out, struct strbuf *nulled)
 {
 	const char *col = strrchr(token, '.');
 	size_t tl = strlen(token), i = 0, select_at = 0, from_at = 0;
@@ -75,7 +104,8 @@ int probe_null_column(const char *sql, const char *token, struct strbuf *out)
 			continue;
 		}
 		if ((i == 0 || !ident_char((unsigned char)sql[i - 1])) &&
-		    !strncasecmp(sql + i, token, tl) && !ident_char((unsigned char)sql[i + tl])) {
+		    !strncasecmp(sql + i, token, tl) && !ident_char((unsigned char)sql[i + tl]) &&
+		    !after_as(sql, i)) {
 			const char *k = sql + i + tl;
 			while (isspace((unsigned char)*k))
 				k++;
@@ -85,6 +115,8 @@ int probe_null_column(const char *sql, const char *token, struct strbuf *out)
 				strbuf_addf(out, "NULL AS %s", col);
 			else
 				strbuf_addstr(out, "NULL");
+			if (i >= select_at && i < from_at && nulled)
+				output_name(k, col, nulled);
 			i += tl;
 			replaced = 1;
 			continue;
@@ -133,7 +165,8 @@ static void probe_one(const struct probe *pr, const struct db_driver *drv, struc
 		      struct probe_table *t)
 {
 	const struct sql_variant *v = sql_section_pick(&pr->sql, drv->dialect);
-	struct strbuf sql = STRBUF_INIT, next = STRBUF_INIT, err = STRBUF_INIT, tok = STRBUF_INIT;
+	struct strbuf sql = STRBUF_INIT, next = STRBUF_INIT, err = STRBUF_INIT, tok = STRBUF_INIT,
+		      nulled = STRBUF_INIT;
 	int cls, tries;
 
 	t->table = xstrdup(pr->table);
@@ -151,13 +184,20 @@ static void probe_one(const struct probe *pr, const struct db_driver *drv, struc
 			break;
 		strbuf_reset(&next);
 		if (cls != DBE_MISSING || !missing_column(err.buf, &tok) ||
-		    !probe_null_column(sql.buf, tok.buf, &next) || tries == MAX_REWRITES) {
+		    !probe_null_column(sql.buf, tok.buf, &next, &nulled) || tries == MAX_REWRITES) {
 			table_clear_rows(t);
 			t->error = xstrdup(err.buf);
 			break;
 		}
-		t->missing = xrealloc(t->missing, (t->nmissing + 1) * sizeof(*t->missing));
-		t->missing[t->nmissing++] = xstrdup(strrchr(tok.buf, '.') ? strrchr(tok.buf, '.') + 1 : tok.buf);
+		/* What now reads NULL are output fields, named as the probe names them. */
+		{
+			char *save = NULL, *w;
+			for (w = strtok_r(nulled.buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+				t->missing = xrealloc(t->missing, (t->nmissing + 1) * sizeof(*t->missing));
+				t->missing[t->nmissing++] = xstrdup(w);
+			}
+			strbuf_reset(&nulled);
+		}
 		strbuf_reset(&sql);
 		strbuf_addstr(&sql, next.buf);
 	}
@@ -165,6 +205,7 @@ static void probe_one(const struct probe *pr, const struct db_driver *drv, struc
 	strbuf_release(&next);
 	strbuf_release(&err);
 	strbuf_release(&tok);
+	strbuf_release(&nulled);
 }
 
 int probe_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,

@@ -21,7 +21,7 @@ struct probe_table {
 	char **cells;        /* nrows * ncols values; NULL is SQL NULL */
 	size_t nrows, cells_alloc;
 	char *error;         /* set when the probe could not run at all */
-	char **missing;      /* columns read as NULL: the final schema lacks them */
+	char **missing;      /* output fields read as NULL: the final schema lacks their column */
 	size_t nmissing;
 };
 
@@ -37,9 +37,11 @@ void probe_tables_free(struct probe_table *t, size_t n);
 
 /**
  * Rewrite probe sql so that the column written as token reads as NULL:
- * "NULL AS column" in the select list, "NULL" elsewhere.  Exposed for tests.
+ * "NULL AS column" in the select list, "NULL" elsewhere; a word after AS is
+ * an output name and stays.  The output fields that now read NULL are
+ * appended to nulled (space-separated; NULL to skip).  Exposed for tests.
  * Returns 1 when something was replaced.
  */
-int probe_null_column(const char *sql, const char *token, struct strbuf *out);
+int probe_null_column(const char *sql, const char *token, struct strbuf *out, struct strbuf *nulled);
 
 #endif

@@ -253,9 +253,8 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 			add_note(s, strbuf_detach(&n));
 		}
 		for (j = 0; j < probes[i].nmissing; j++) {
-			strbuf_addf(&n, "column '%s.%s' is gone from the final schema; the probe read it "
-				    "as NULL, so its facts count as lost fields", probes[i].table,
-				    probes[i].missing[j]);
+			strbuf_addf(&n, "'%s.%s' reads NULL: its column is gone from the final schema, "
+				    "so its facts count as lost fields", probes[i].table, probes[i].missing[j]);
 			add_note(s, strbuf_detach(&n));
 		}
 	}

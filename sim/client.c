@@ -494,8 +494,15 @@ static int step_once(struct client *c, struct client_env *env)
 	if (c->blocked_since >= 0 && c->blocked_epoch == env->epoch && !env->poll_all &&
 	    !env->concurrent)
 		rc = DB_BLOCKED;
-	else if (lock_taken(c, env) || !env_may_try(env, c->id, holds_tx(c, env)))
+	else if (lock_taken(c, env) || !env_may_try(env, c->id, holds_tx(c, env))) {
+		/*
+		** It only takes its place in the queue: as a blocked process uses
+		** no time of its own, this costs no tick (else a queue, once formed,
+		** would eat every other tick for the rest of the drill).
+		*/
 		rc = DB_BLOCKED;
+		env->free_step = c->blocked_since < 0;
+	}
 	else if ((rc = run_current(c, env)) != DB_BLOCKED && rc != DB_PENDING)
 		env->statements++;
 

@@ -65,6 +65,7 @@ struct client_env {
 	uint64_t epoch;        /* bumped whenever a transaction ends anywhere */
 	int writer;            /* client whose BEGIN holds the one write lock, or -1 */
 	int poll_all;          /* this tick, waiting participants look again anyway */
+	int free_step;         /* the last step only joined the wait queue: no tick spent */
 	int concurrent;        /* clients send and collect later: statements overlap */
 	char *flags_on;        /* per feature flag of the scenario: 1 on, 0 off */
 	int *waitq;            /* who waits for the write lock, in arrival order */

@@ -132,9 +132,11 @@ static void migrator_step(struct sched *s)
 		if (s->o->progress)
 			s->o->progress(s->o->progress_ctx, DRILL_MIGRATION, env->tick);
 	}
-	if ((m->blocked_since >= 0 && m->blocked_epoch == env->epoch && !env->poll_all) ||
-	    !env_may_try(env, WHO_MIGRATOR, db_in_tx(d->drv, d->admin))) {
+	if (m->blocked_since >= 0 && m->blocked_epoch == env->epoch && !env->poll_all) {
 		rc = DB_BLOCKED;
+	} else if (!env_may_try(env, WHO_MIGRATOR, db_in_tx(d->drv, d->admin))) {
+		rc = DB_BLOCKED;
+		env->free_step = m->blocked_since < 0; /* only queued: no tick spent */
 	} else {
 		/*
 		** The backup is taken in the same step as the bad migration's first
@@ -600,6 +602,10 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 				migrator_step(&s);
 			else
 				client_step(&d->clients[who], env);
+		}
+		if (env->free_step) {
+			env->free_step = 0;
+			continue;
 		}
 		if (!(++env->tick & (DRILL_PROGRESS_TICKS - 1)) && o->progress)
 			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick);

@@ -259,6 +259,22 @@ static void declared_default_is_no_phantom(void **state)
 	run_release(&r);
 }
 
+/*
+** Regression: the probe names "val AS v" and "v AS v_old"; with column v
+** gone, only v_old reads NULL, and the facts of v (read from val) stand.
+*/
+static void probe_alias_survives_the_null_rewrite(void **state)
+{
+	struct run r;
+	(void)state;
+	assert_int_equal(run_drill(&r, "tests/fixtures/alias/scenario.drill", "fixes/noop.sql", 1, NULL, 0), 0);
+	assert_int_equal(r.card.total.expected, 5);
+	assert_int_equal(r.card.total.n[OC_PRESERVED], 5);
+	assert_int_equal(r.card.nnotes, 1);
+	assert_non_null(strstr(r.card.notes[0], "'kv.v_old' reads NULL"));
+	run_release(&r);
+}
+
 static int history_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
 {
 	struct strbuf *sb = ctx;
@@ -349,6 +365,7 @@ int main(void)
 		cmocka_unit_test(same_seed_same_json),
 		cmocka_unit_test(history_and_backup),
 		cmocka_unit_test(declared_default_is_no_phantom),
+		cmocka_unit_test(probe_alias_survives_the_null_rewrite),
 		cmocka_unit_test(flag_off_stops_failures_at_the_flip),
 		cmocka_unit_test(backup_restore_without_overwriting_passes_every_seed),
 		cmocka_unit_test(disposable_database_is_removed),
