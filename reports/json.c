@@ -256,6 +256,7 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	kv_int(out, &g, "fix_waited_ticks", (long long)s->fix.waited);
 	kv_int(out, &g, "drill_max_ticks", (long long)s->drill_blocked_max);
 	kv_int(out, &g, "busy", (long long)s->busy);
+	kv_int(out, &g, "stall", (long long)s->stall);
 	strbuf_addch(out, '}');
 
 	key(out, &f, "after_fix");

@@ -210,6 +210,9 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	s->concurrent = d->env.concurrent;
 	s->seed = d->seed;
 	s->busy = d->env.busy;
+	s->stall = (long)scenario_param_num(sc, "stall", 0);
+	if (s->stall <= 0)
+		s->stall = s->busy;
 	s->nparams = sc->nparams;
 	s->param_names = xcalloc(sc->nparams, sizeof(char *));
 	s->param_values = xcalloc(sc->nparams, sizeof(char *));
@@ -280,6 +283,10 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 		add_reason(s, "%llu transactions failed after the fix; most often app %s: %s (%s)",
 			   (unsigned long long)s->after_failed, s->after_top.version,
 			   s->after_top.message, s->after_top.error_class);
+	/* A fix that makes writers wait their busy timeout out is an outage of its own. */
+	if (s->fix.ran && s->blocked_max >= s->stall)
+		add_reason(s, "the fix stalled writers for %lld ticks (the limit is %ld: a writer "
+			      "waiting that long times out)", (long long)s->blocked_max, s->stall);
 	if (s->fix.ran && !s->after_committed && !s->after_failed)
 		add_reason(s, "no transaction ran after the fix, so recovery is unproven "
 			      "(end the timeline later)");

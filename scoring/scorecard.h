@@ -72,6 +72,7 @@ struct scorecard {
 
 	int64_t blocked_max, blocked_total;   /* app writers, during the fix */
 	int64_t drill_blocked_max;            /* app writers, whole drill */
+	long stall;                           /* a writer waiting this long in the fix fails it */
 
 	uint64_t after_committed, after_failed;
 	uint64_t after_conn_failed;        /* failures after the fix that were lost connections */

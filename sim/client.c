@@ -157,16 +157,21 @@ static const struct txdef *current_tx(const struct client *c, const struct clien
 	return &env->sc->apps[c->version].tx[c->txi];
 }
 
-/* Has the client's own transaction begun (so it may hold locks)? */
+/*
+** Does the client stand outside the write queue?  Once its own transaction
+** has begun it may hold locks others wait for; a reader never needs the
+** write lock at all.
+*/
 static int holds_tx(const struct client *c, const struct client_env *env)
 {
-	return c->state == CS_COMMIT || (c->state == CS_STMT && !current_tx(c, env)->autocommit);
+	const struct txdef *tx = current_tx(c, env);
+	return tx->readonly || c->state == CS_COMMIT || (c->state == CS_STMT && !tx->autocommit);
 }
 
 static int lock_taken(const struct client *c, const struct client_env *env)
 {
 	return (env->drv->caps & DB_CAP_ONE_WRITER) && c->state == CS_BEGIN &&
-	       env->writer >= 0 && env->writer != c->id;
+	       !current_tx(c, env)->readonly && env->writer >= 0 && env->writer != c->id;
 }
 
 int client_runnable(const struct client *c, const struct client_env *env, int64_t *deadline)
@@ -444,6 +449,8 @@ static int run_current(struct client *c, struct client_env *env)
 
 	switch (c->state) {
 	case CS_BEGIN:
+		if (current_tx(c, env)->readonly)
+			return db_begin_ro(env->drv, c->conn);
 		return db_begin(env->drv, c->conn);
 	case CS_COMMIT:
 		return db_commit(env->drv, c->conn);
@@ -544,7 +551,7 @@ static int step_once(struct client *c, struct client_env *env)
 	}
 	switch (c->state) {
 	case CS_BEGIN:
-		if (env->drv->caps & DB_CAP_ONE_WRITER)
+		if ((env->drv->caps & DB_CAP_ONE_WRITER) && !current_tx(c, env)->readonly)
 			env->writer = c->id;
 		c->state = env->plan->tx[c->version][c->txi].nstmts ? CS_STMT : CS_COMMIT;
 		break;

@@ -83,6 +83,11 @@ int db_begin(const struct db_driver *drv, struct db_conn *c)
 	return drv->begin(c);
 }
 
+int db_begin_ro(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->begin_ro ? drv->begin_ro(c) : drv->begin(c);
+}
+
 int db_commit(const struct db_driver *drv, struct db_conn *c)
 {
 	return drv->commit(c);

@@ -67,6 +67,8 @@ struct db_driver {
 	int (*run)(struct db_stmt *st, int nparams, const char *const *vals,
 		   db_row_fn fn, void *ctx);
 	int (*begin)(struct db_conn *c);
+	/* Optional: begin a read-only transaction that takes no write lock. */
+	int (*begin_ro)(struct db_conn *c);
 	int (*commit)(struct db_conn *c);
 	int (*rollback)(struct db_conn *c);
 	/* Is an explicit transaction open on c? */
@@ -120,6 +122,7 @@ void db_finalize(const struct db_driver *drv, struct db_stmt *st);
 int db_run(const struct db_driver *drv, struct db_stmt *st, int nparams,
 	   const char *const *vals, db_row_fn fn, void *ctx);
 int db_begin(const struct db_driver *drv, struct db_conn *c);
+int db_begin_ro(const struct db_driver *drv, struct db_conn *c);
 int db_commit(const struct db_driver *drv, struct db_conn *c);
 int db_rollback(const struct db_driver *drv, struct db_conn *c);
 int db_in_tx(const struct db_driver *drv, struct db_conn *c);

@@ -453,6 +453,12 @@ static int pg_begin(struct db_conn *c)
 	return send_or_await(c, begin_sql, begin_sql, 1, 0, NULL, NULL, NULL);
 }
 
+static int pg_begin_ro(struct db_conn *c)
+{
+	static const char sql[] = "BEGIN READ ONLY";
+	return send_or_await(c, sql, sql, 1, 0, NULL, NULL, NULL);
+}
+
 static int pg_commit(struct db_conn *c)
 {
 	static const char sql[] = "COMMIT";
@@ -575,6 +581,7 @@ const struct db_driver db_pg_driver = {
 	.finalize = pg_finalize,
 	.run = pg_run,
 	.begin = pg_begin,
+	.begin_ro = pg_begin_ro,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.in_tx = pg_in_tx,

@@ -27,7 +27,7 @@ struct db {
 struct db_conn {
 	struct db *db;
 	sqlite3 *h;
-	sqlite3_stmt *begin, *commit, *rollback;
+	sqlite3_stmt *begin, *begin_ro, *commit, *rollback;
 	char *msg;
 	int cls;
 };
@@ -148,6 +148,7 @@ static void sqlite_destroy(struct db *db, int keep, struct strbuf *kept)
 static void sqlite_disconnect(struct db_conn *c)
 {
 	sqlite3_finalize(c->begin);
+	sqlite3_finalize(c->begin_ro);
 	sqlite3_finalize(c->commit);
 	sqlite3_finalize(c->rollback);
 	sqlite3_close(c->h);
@@ -168,6 +169,9 @@ static int sqlite_connect(struct db *db, struct db_conn **out, struct strbuf *er
 		rc = sqlite3_exec(c->h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=OFF", NULL, NULL, &msg);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(c->h, "BEGIN IMMEDIATE", -1, &c->begin, NULL);
+	/* A reader's deferred BEGIN takes no write lock: in WAL it blocks no writer. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->h, "BEGIN", -1, &c->begin_ro, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(c->h, "COMMIT", -1, &c->commit, NULL);
 	if (rc == SQLITE_OK)
@@ -277,6 +281,11 @@ static int sqlite_begin(struct db_conn *c)
 	return step_all(c, c->begin, NULL, NULL);
 }
 
+static int sqlite_begin_ro(struct db_conn *c)
+{
+	return step_all(c, c->begin_ro, NULL, NULL);
+}
+
 static int sqlite_commit(struct db_conn *c)
 {
 	return step_all(c, c->commit, NULL, NULL);
@@ -367,6 +376,7 @@ const struct db_driver db_sqlite_driver = {
 	.finalize = sqlite_finalize,
 	.run = sqlite_run,
 	.begin = sqlite_begin,
+	.begin_ro = sqlite_begin_ro,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
 	.in_tx = sqlite_in_tx,

@@ -47,6 +47,7 @@ static const struct { const char *name, *value; } builtin_params[] = {
 	{ "rows", "1000" },
 	{ "busy", "500" },
 	{ "awkward", "0.05" },
+	{ "stall", "0" },        /* 0: the same as busy */
 };
 
 #define GEN_DEFAULT_MAXLEN 64
@@ -889,30 +890,29 @@ static int directive(struct parser *p, const char *name, char *rest)
 	if (!strcmp(name, "tx")) {
 		struct appver *app = p->app;
 		struct txdef *tx;
-		char *tname = next_word(&rest), *wt = next_word(&rest), *opt;
+		char *tname = next_word(&rest), *opt;
 		long weight = 1;
-		int autocommit = 0;
+		int autocommit = 0, readonly = 0;
 		if (p->section != SEC_APP && p->section != SEC_TX)
 			return perr(p, "'@tx' belongs in an '-- @app VERSION' block");
 		if (close_section(p))
 			return -1;
 		if (!tname || !valid_name(tname))
-			return perr(p, "expected '-- @tx NAME weight=W'");
-		if (wt && !strcmp(wt, "autocommit")) {
-			autocommit = 1;
-			wt = next_word(&rest);
-		}
-		if ((opt = next_word(&rest)) != NULL && !strcmp(opt, "autocommit") && !autocommit)
-			autocommit = 1, opt = next_word(&rest);
-		if (opt)
-			return perr(p, "expected '-- @tx NAME weight=W [autocommit]'");
-		if (wt) {
-			if (strncmp(wt, "weight=", 7))
-				return perr(p, "expected '-- @tx NAME weight=W [autocommit]'");
-			if (resolve_int(sc, wt + 7, 0, 1000000, &weight, &why)) {
-				perr(p, "%s", why.buf);
-				strbuf_release(&why);
-				return -1;
+			return perr(p, "expected '-- @tx NAME weight=W [autocommit] [readonly]'");
+		while ((opt = next_word(&rest)) != NULL) {
+			if (!strcmp(opt, "autocommit")) {
+				autocommit = 1;
+			} else if (!strcmp(opt, "readonly")) {
+				readonly = 1;
+			} else if (!strncmp(opt, "weight=", 7)) {
+				if (resolve_int(sc, opt + 7, 0, 1000000, &weight, &why)) {
+					perr(p, "%s", why.buf);
+					strbuf_release(&why);
+					return -1;
+				}
+			} else {
+				return perr(p, "expected '-- @tx NAME weight=W [autocommit] [readonly]', "
+					       "found '%s'", opt);
 			}
 		}
 		ALLOC_GROW(app->tx, app->ntx + 1, app->alloc);
@@ -921,6 +921,7 @@ static int directive(struct parser *p, const char *name, char *rest)
 		tx->name = xstrdup(tname);
 		tx->weight = (unsigned)weight;
 		tx->autocommit = autocommit;
+		tx->readonly = readonly;
 		tx->flag = -1;
 		tx->line = p->line;
 		app->total_weight += (unsigned)weight;

@@ -105,6 +105,7 @@ struct txdef {
 	char *name;
 	unsigned weight;
 	int autocommit;      /* one statement, no BEGIN or COMMIT around it */
+	int readonly;        /* a reader: takes no write lock (deferred BEGIN, READ ONLY) */
 	int flag;            /* index of the feature flag gating it, or -1 */
 	int flag_negated;    /* '@flag !NAME': runs only while the flag is off */
 	struct setvar *vars;

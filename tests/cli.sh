@@ -47,6 +47,10 @@ check "malformed scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" run "$tmp/bad
 check "  with FILE:LINE and what was expected" grep -q "$tmp/bad/scenario.drill:$line: unknown action 'fixx' (expected start, deploy, migrate, flag, fix or end)" "$tmp/e"
 check "  and runs nothing" no_drill_dirs
 
+sed 's/^-- @tx change_email weight=2$/-- @tx change_email weight=2 sometimes/' scenarios/phone-not-null/scenario.drill >"$tmp/bad/scenario.drill"
+check "an unknown @tx option is exit 2" status_is 2 "$tmp/o" "$tmp/e" run "$tmp/bad" --down
+check "  naming what was expected" grep -q "expected '-- @tx NAME weight=W \[autocommit\] \[readonly\]', found 'sometimes'" "$tmp/e"
+
 # A fix that is not SQL the engine accepts: a scored outcome, not a crash.
 printf 'ALTER TABLE nope ADD COLUMN x TEXT;\n' >"$tmp/broken.sql"
 check "a failing fix is a verdict (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --fix "$tmp/broken.sql" --set rows=100

@@ -127,6 +127,27 @@ static void lock_queue_shows_in_blocking(void **state)
 	}
 }
 
+/*
+** With a stall limit below the writers' wait behind the ALTER, the fix
+** that takes ACCESS EXCLUSIVE stalls the application and fails; the
+** control fix, which blocks nobody, still passes.
+*/
+static void stalling_writers_fails_the_fix(void **state)
+{
+	static const struct param_set stall[] = { { "stall", "10" } };
+	struct run r;
+	NEED_SERVER();
+	assert_int_equal(run_drill(&r, LOCKWAIT, "fixes/add-column.sql", 2, stall, 1), 0);
+	assert_true(r.card.blocked_max >= 10);
+	assert_false(r.card.pass);
+	assert_int_equal(r.card.stall, 10);
+	assert_non_null(strstr(r.card.reasons[r.card.nreasons - 1], "stalled writers"));
+	run_release(&r);
+	assert_int_equal(run_drill(&r, LOCKWAIT, "fixes/insert-audit.sql", 2, stall, 1), 0);
+	assert_true(r.card.pass);
+	run_release(&r);
+}
+
 /* --concurrent: statements overlap on the server; the verdicts stand. */
 static void concurrent_mode_verdicts(void **state)
 {
@@ -306,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phone_down_loses_phone_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_mode_verdicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(lock_queue_shows_in_blocking, setup, teardown),
+		cmocka_unit_test_setup_teardown(stalling_writers_fails_the_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_figures_on_both_engines, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_runs_in_the_maintenance_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_schema_holds_the_copies, setup, teardown),
