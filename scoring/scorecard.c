@@ -143,27 +143,48 @@ static void tally(struct scorecard *s, const struct drill *d)
 	free(msgs);
 }
 
+/* Ticks of [from, to) inside [a, b). */
+static int64_t overlap(int64_t from, int64_t to, int64_t a, int64_t b)
+{
+	if (from < a)
+		from = a;
+	if (to > b)
+		to = b;
+	return to > from ? to - from : 0;
+}
+
+/*
+** How long writers waited because of the fix.  On an engine with one write
+** lock writers also queue behind each other, so only the ticks in which the
+** fix's connection held the lock count; elsewhere (row locks, where writers
+** never touch the same row) a writer waiting during the fix waits for it.
+*/
 static void blocking(struct scorecard *s, const struct drill *d)
 {
-	size_t i;
+	int one_writer = (d->drv->caps & DB_CAP_ONE_WRITER) != 0;
+	size_t i, h;
 	for (i = 0; i < d->env.nspans; i++) {
 		const struct blocked_span *b = &d->env.spans[i];
-		int64_t from = b->from, to = b->to;
+		int64_t waited = 0;
 		if (b->who < 0)
 			continue; /* the migration's own waits are in fix.waited */
-		if (to - from > s->drill_blocked_max)
-			s->drill_blocked_max = to - from;
+		if (b->to - b->from > s->drill_blocked_max)
+			s->drill_blocked_max = b->to - b->from;
 		if (!s->fix.ran)
 			continue;
-		if (from < s->fix.start)
-			from = s->fix.start;
-		if (to > s->fix.end)
-			to = s->fix.end;
-		if (to <= from)
-			continue;
-		s->blocked_total += to - from;
-		if (to - from > s->blocked_max)
-			s->blocked_max = to - from;
+		if (!one_writer) {
+			waited = overlap(b->from, b->to, s->fix.start, s->fix.end);
+		} else {
+			for (h = 0; h < d->nholds; h++) {
+				const struct lock_hold *hd = &d->holds[h];
+				waited += overlap(b->from, b->to,
+						  hd->from > s->fix.start ? hd->from : s->fix.start,
+						  hd->to < s->fix.end + 1 ? hd->to : s->fix.end + 1);
+			}
+		}
+		s->blocked_total += waited;
+		if (waited > s->blocked_max)
+			s->blocked_max = waited;
 	}
 }
 

@@ -1055,13 +1055,21 @@ static int directive(struct parser *p, const char *name, char *rest)
 		return 0;
 	}
 	if (!strcmp(name, "expect")) {
-		/* What the rollback baseline should come to: the catalogue's tests read it. */
-		if (!strcmp(rest, "down=pass"))
-			sc->down_expect = 1;
-		else if (!strcmp(rest, "down=fail"))
-			sc->down_expect = 0;
+		/*
+		** What the rollback baseline should come to, on every engine or on
+		** one: the catalogue's tests read it.
+		*/
+		char *what = next_word(&rest), *engine = next_word(&rest);
+		int d = parse_dialect(engine), v;
+		if (!what || (strcmp(what, "down=pass") && strcmp(what, "down=fail")) || d == -2 ||
+		    next_word(&rest))
+			return perr(p, "expected '-- @expect down=pass|fail' then optionally 'sqlite' or 'postgres'");
+		v = !strcmp(what, "down=pass");
+		if (d == DIALECT_ANY)
+			sc->down_expect[DIALECT_SQLITE] = sc->down_expect[DIALECT_POSTGRES] = v;
 		else
-			return perr(p, "expected '-- @expect down=pass' or '-- @expect down=fail'");
+			sc->down_expect[d] = v;
+		sc->down_expect[DIALECT_ANY] = v;
 		return 0;
 	}
 	if (!strcmp(name, "default")) {
@@ -1322,7 +1330,7 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 	p.path = path;
 	p.err = err;
 	sc->path = xstrdup(path);
-	sc->down_expect = -1;
+	sc->down_expect[0] = sc->down_expect[1] = sc->down_expect[2] = -1;
 	slash = strrchr(path, '/');
 	sc->dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 

@@ -193,7 +193,7 @@ struct scenario {
 	size_t nprobes, probes_alloc;
 	struct field_default *defaults;
 	size_t ndefaults, defaults_alloc;
-	int down_expect;     /* '-- @expect down=pass|fail': 1 pass, 0 fail, -1 unsaid */
+	int down_expect[3];  /* '-- @expect down=pass|fail [dialect]', by dialect: 1, 0, -1 unsaid */
 	char **flags;        /* feature flags named by '@flag' lines; all start on */
 	size_t nflags, flags_alloc;
 };

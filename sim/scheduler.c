@@ -94,6 +94,27 @@ static void dequeue(struct sched *s)
 	s->nqueue--;
 }
 
+/*
+** Note what the migration connection holds after a statement ended at the
+** current tick: in a transaction it keeps the write lock until that ends;
+** a statement on its own held it for its one step.
+*/
+static void note_hold(struct drill *d)
+{
+	int64_t now = d->env.tick;
+	if (!(d->drv->caps & DB_CAP_ONE_WRITER))
+		return;
+	if (db_in_tx(d->drv, d->admin)) {
+		if (d->hold_from < 0)
+			d->hold_from = now;
+		return;
+	}
+	ALLOC_GROW(d->holds, d->nholds + 1, d->holds_alloc);
+	d->holds[d->nholds].from = d->hold_from >= 0 ? d->hold_from : now;
+	d->holds[d->nholds++].to = now + 1;
+	d->hold_from = -1;
+}
+
 /* End the running migration as failed at its current statement. */
 static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *msg)
 {
@@ -113,6 +134,7 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 	env_unwait(&d->env, WHO_MIGRATOR);
 	/* A migration tool's connection closes on failure: its transaction goes. */
 	db_rollback(d->drv, d->admin);
+	note_hold(d);
 	d->env.epoch++;
 	dequeue(s);
 }
@@ -206,6 +228,7 @@ static void migrator_step(struct sched *s)
 	db_finalize(d->drv, m->st);
 	m->st = NULL;
 	m->sent = 0;
+	note_hold(d);
 	if (!db_in_tx(d->drv, d->admin))
 		env->epoch++;
 	if (m->next < m->script.nr) {
@@ -547,6 +570,7 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	d->bad = d->fix = -1;
 	d->fix_is_down = o->fix_is_down;
 	d->end_tick = d->last_tick = -1;
+	d->hold_from = -1;
 	ledger_init(&d->ledger);
 	plan_build(&d->plan, sc, o->drv);
 	d->env.sc = sc;
@@ -661,5 +685,6 @@ void drill_release(struct drill *d, int keep, struct strbuf *kept)
 	free(d->env.waitq);
 	free(d->env.flags_on);
 	free(d->flips);
+	free(d->holds);
 	memset(d, 0, sizeof(*d));
 }

@@ -83,6 +83,13 @@ struct drill {
 	int fix_is_down;
 	uint64_t seed;
 	struct flag_flip { int64_t tick; int flag; int on; } *flips;  /* as they happened */
+	/*
+	** One write lock engines: when the migration connection held it, so
+	** that only waits the migrations caused count as theirs.
+	*/
+	struct lock_hold { int64_t from, to; } *holds;
+	size_t nholds, holds_alloc;
+	int64_t hold_from;            /* -1 when it holds nothing */
 	size_t nflips, flips_alloc;
 	int64_t end_tick;             /* when 'end' fired */
 	int64_t last_tick;            /* when the last transaction drained */

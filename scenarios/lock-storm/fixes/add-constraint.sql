@@ -3,7 +3,7 @@
 -- writer (and every new report) that arrives after it waits behind it.
 -- SQLite cannot add a constraint in place: the table is rebuilt inside one
 -- IMMEDIATE transaction, which holds the database's write lock throughout.
--- @expect verdict=pass
+-- @expect verdict=fail
 
 -- @fix postgres
 ALTER TABLE orders ADD CONSTRAINT orders_ref_key UNIQUE (ref);
