@@ -300,6 +300,7 @@ struct run_opts {
 	int keep;
 	int concurrent;
 	const char *db;
+	const char *report;                                     /* --report FILE.md|.json */
 	struct flip { const char *name; long tick; } *flips;   /* --flag-off NAME@TICK */
 	size_t nflips, flips_alloc;
 };
@@ -320,7 +321,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static const char run_usage[] =
 	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent] "
-	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--keep]";
+	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.md] [--keep]";
 static const char compare_usage[] =
 	"usage: mdrill compare SCENARIO --fix FILE.sql [--db TARGET] [--concurrent] "
 	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json]";
@@ -336,7 +337,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 		const char *val = NULL;
 		if (!strncmp(a, "--", 2) && strchr(a, '=') &&
 		    (!strncmp(a, "--fix=", 6) || !strncmp(a, "--seed=", 7) || !strncmp(a, "--set=", 6) ||
-		     !strncmp(a, "--db=", 5) || !strncmp(a, "--flag-off=", 11)))
+		     !strncmp(a, "--db=", 5) || !strncmp(a, "--flag-off=", 11) ||
+		     !strncmp(a, "--report=", 9)))
 			val = strchr(a, '=') + 1;
 #define TAKES(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == '\0' || a[strlen(name)] == '='))
 #define NEXT() (val ? val : (i + 1 < argc ? argv[++i] : NULL))
@@ -367,6 +369,12 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 			o->keep = 1;
 		} else if (!strcmp(a, "--concurrent")) {
 			o->concurrent = 1;
+		} else if (TAKES("--report")) {
+			const char *dot;
+			if (!(o->report = NEXT()) || !(dot = strrchr(o->report, '.')) ||
+			    !report_for_ext(dot + 1) || !strcmp(dot + 1, "txt"))
+				return error(EXIT_USAGE, "--report needs FILE.md or FILE.json, not '%s'",
+					     o->report ? o->report : "");
 		} else if (TAKES("--flag-off")) {
 			const char *v = NEXT();
 			const char *at = v ? strrchr(v, '@') : NULL;
@@ -411,6 +419,38 @@ static int find_fix(const char *fix, const struct scenario *sc, struct strbuf *o
 			return 0;
 	}
 	return error(EXIT_USAGE, "no fix file '%s'", fix);
+}
+
+/* Render card into path, the format chosen by the file's extension. */
+static int write_report(const char *path, const struct scorecard *card)
+{
+	const struct report_format *fmt = report_for_ext(strrchr(path, '.') + 1);
+	struct strbuf out = STRBUF_INIT;
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (!f)
+		return error(-1, "cannot write '%s': %s", path, strerror(errno));
+	fmt->render(card, &out, 0);
+	if (fwrite(out.buf, 1, out.len, f) != out.len)
+		rc = error(-1, "cannot write '%s': %s", path, strerror(errno));
+	if (fclose(f) && !rc)
+		rc = error(-1, "cannot write '%s': %s", path, strerror(errno));
+	strbuf_release(&out);
+	return rc;
+}
+
+/* Long drills show where they are, on a terminal only: seeding, ticks, scoring. */
+static void show_progress(void *ctx, int phase, int64_t tick)
+{
+	(void)ctx;
+	if (phase == DRILL_SEEDING)
+		fprintf(stderr, "\rmdrill: seeding...\033[K");
+	else if (phase == DRILL_TRAFFIC)
+		fprintf(stderr, "\rmdrill: traffic, tick %lld\033[K", (long long)tick);
+	else if (phase == DRILL_DONE)
+		fprintf(stderr, "\rmdrill: scoring...\033[K");
+	fflush(stderr);
 }
 
 /*
@@ -461,6 +501,8 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 	dopts.fix_is_down = !fixarg;
 	dopts.concurrent = o->concurrent;
 	dopts.stop = &stop_flag;
+	if (isatty(STDERR_FILENO))
+		dopts.progress = show_progress;
 	have_drill = 1;
 	rc = drill_run(&d, sc, &dopts, &err);
 	if (rc == DRILL_EINPUT) {
@@ -474,6 +516,8 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 		goto out;
 	}
 	probe_run(sc, drv, d.admin, &probes, &nprobes);
+	if (dopts.progress)
+		fprintf(stderr, "\r\033[K");
 	memset(&oin, 0, sizeof(oin));
 	oin.ledger = &d.ledger;
 	oin.probes = probes;
@@ -567,6 +611,8 @@ static int cmd_run(int argc, char **argv)
 		report_terminal_render(&card, &out, color_flags());
 	print_out(&out);
 	rc = card.pass ? EXIT_PASS : EXIT_FAIL;
+	if (o.report && write_report(o.report, &card))
+		rc = EXIT_ENGINE;
 	scorecard_release(&card);
 out:
 	scenario_free(sc);
@@ -631,7 +677,7 @@ static const struct command {
 	{ "show", cmd_show, "mdrill show SCENARIO             story, schema, migrations, timeline, fixes" },
 	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent]\n"
 			  "                                 [--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]...\n"
-			  "                                 [--json] [--keep]\n"
+			  "                                 [--json] [--report FILE.md|FILE.json] [--keep]\n"
 			  "                                 TARGET: sqlite (default), postgres://USER@HOST:PORT/DB,\n"
 			  "                                 or postgres: for the PG* variables" },
 	{ "compare", cmd_compare, "mdrill compare SCENARIO --fix FILE.sql [run's options]\n"

@@ -12,20 +12,6 @@
 
 #define FORMAT_VERSION 1
 
-static const struct report_format formats[] = {
-	{ "terminal", "txt", report_terminal_render },
-	{ "json", "json", report_json_render },
-};
-
-const struct report_format *report_find(const char *name)
-{
-	size_t i;
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (!strcmp(formats[i].name, name))
-			return &formats[i];
-	return NULL;
-}
-
 void json_add_string(struct strbuf *out, const char *s)
 {
 	if (!s) {

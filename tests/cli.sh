@@ -108,6 +108,18 @@ a=$("$M" run orders-status --fix fixes/relax-check.sql --json | v2_incident_fail
 b=$("$M" run orders-status --fix fixes/relax-check.sql --flag-off shipping@1500 --json | v2_incident_failed)
 check "orders-status: the shipping flag off cuts v2's incident failures ($a to $b)" test "$b" -lt "$a"
 
+# Reports to files, by extension.
+check "--report FILE.md writes the Markdown summary" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --down --report "$tmp/r.md"
+check "  naming the verdict and the lost phone numbers" sh -c "grep -q '^# mdrill: phone-not-null on sqlite, seed 1: FAIL' '$tmp/r.md' && grep -q '^| incident | .* | 0 | [1-9][0-9]* | 0 | 0 |' '$tmp/r.md'"
+check "--report FILE.json writes the JSON, the same as --json" sh -c "'$M' run phone-not-null --down --report '$tmp/r.json' >/dev/null; '$M' run phone-not-null --down --json >'$tmp/r2.json'; cmp '$tmp/r.json' '$tmp/r2.json'"
+check "--report with another extension is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --report "$tmp/r.html"
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$M' run phone-not-null --down --set end_at=70000" /dev/null >"$tmp/tty.out" 2>&1
+	check "on a terminal, progress shows on stderr" grep -q "mdrill: traffic, tick 65536" "$tmp/tty.out"
+fi
+"$M" run phone-not-null --down >/dev/null 2>"$tmp/e"
+check "  and not when stderr is no terminal" sh -c "! grep -q 'mdrill: seeding' '$tmp/e'"
+
 # A scenario kept in another directory runs, by directory or by file.
 cp -r tests/fixtures/tiny "$tmp/elsewhere"
 check "scenario in another directory runs" status_is 0 "$tmp/o" "$tmp/e" run "$tmp/elsewhere" --fix fixes/rename-back.sql

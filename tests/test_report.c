@@ -150,11 +150,28 @@ static void terminal_golden(void **state)
 	scorecard_release(&s);
 }
 
+static void markdown_golden(void **state)
+{
+	struct scorecard s;
+	struct strbuf out = STRBUF_INIT;
+	(void)state;
+	build(&s);
+	report_for_ext("md")->render(&s, &out, 0);
+	check_golden("report.md", &out);
+	/* The verdict and the figures a review quotes, and a pipe kept out of the tables. */
+	assert_non_null(strstr(out.buf, "FAIL, score 26/100"));
+	assert_non_null(strstr(out.buf, "| incident | 300 | 260 | 0 | 40 | 0 | 0 | 0.8667 |"));
+	assert_non_null(strstr(out.buf, "- 61 transactions failed after the fix"));
+	strbuf_release(&out);
+	scorecard_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_golden),
 		cmocka_unit_test(terminal_golden),
+		cmocka_unit_test(markdown_golden),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
