@@ -243,6 +243,25 @@ int64_t ledger_next_id(struct ledger *l, uint32_t table)
 	return ledger_keyset(l, table)->next_id++;
 }
 
+#define SHRINK(arr, n, alloc)                                               \
+	do {                                                                \
+		if ((n) && (alloc) > (n)) {                                 \
+			(arr) = xrealloc((arr), (n) * sizeof(*(arr)));      \
+			(alloc) = (n);                                      \
+		}                                                           \
+	} while (0)
+
+void ledger_shrink(struct ledger *l)
+{
+	size_t i;
+	SHRINK(l->bytes, l->nbytes, l->bytes_alloc);
+	SHRINK(l->off, l->nstr, l->off_alloc);
+	SHRINK(l->tx, l->ntx, l->tx_alloc);
+	SHRINK(l->facts, l->nfacts, l->facts_alloc);
+	for (i = 0; i < l->nsets; i++)
+		SHRINK(l->sets[i].keys, l->sets[i].n, l->sets[i].alloc);
+}
+
 size_t ledger_bytes(const struct ledger *l)
 {
 	size_t n = l->bytes_alloc + l->off_alloc * sizeof(*l->off) +

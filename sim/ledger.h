@@ -111,6 +111,13 @@ struct ledger_keyset *ledger_keyset(struct ledger *l, uint32_t table);
 /** A fresh integer key for table, never handed out before. */
 int64_t ledger_next_id(struct ledger *l, uint32_t table);
 
+/**
+ * Give back what growing left unused: the ledger is complete when the
+ * drill ends, and up to a third of each array is slack by then.  Appends
+ * still work afterwards.
+ */
+void ledger_shrink(struct ledger *l);
+
 /** Bytes the ledger holds (for the benchmark's bytes per fact). */
 size_t ledger_bytes(const struct ledger *l);
 

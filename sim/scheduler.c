@@ -635,6 +635,7 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick);
 	}
 	d->last_tick = d->env.tick;
+	ledger_shrink(&d->ledger);
 	if (o->progress)
 		o->progress(o->progress_ctx, DRILL_DONE, d->env.tick);
 	if (db_in_tx(d->drv, d->admin)) {

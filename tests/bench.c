@@ -406,7 +406,7 @@ int main(void)
 	printf("  bare loop  %9ld statements in %6.3f s = %9.0f statements/s (same shapes, no scheduler or ledger)\n",
 	       bare_n, bare_s, bare_rate);
 	printf("  ratio      %.2f of the bare loop (target at least 0.70)\n", engine_rate / bare_rate);
-	printf("  ledger     %zu bytes for %zu facts = %.1f bytes per fact (target at most 64)\n",
+	printf("  ledger     %zu bytes for %zu facts = %.1f bytes per fact, after the drill (target at most 64)\n",
 	       bytes, nfacts, (double)bytes / (double)nfacts);
 
 	sql_script_release(&fix);

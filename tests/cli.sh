@@ -120,6 +120,32 @@ fi
 "$M" run phone-not-null --down >/dev/null 2>"$tmp/e"
 check "  and not when stderr is no terminal" sh -c "! grep -q 'mdrill: seeding' '$tmp/e'"
 
+# docs/json.md documents every field; a real run must carry each of them.
+"$M" run tests/fixtures/flags --fix fixes/readd-from-backup.sql --flag-off new_ui@300 --json >"$tmp/doc.json"
+"$M" run phone-not-null --down --json >"$tmp/doc2.json"
+check "every field docs/json.md documents is in the JSON" python3 -c "
+import json, re
+docs = [re.match(r'\| \`([^\`]+)\`', l).group(1) for l in open('docs/json.md') if re.match(r'\| \`', l)]
+runs = [json.load(open('$tmp/doc.json')), json.load(open('$tmp/doc2.json'))]
+def has(o, path):
+    for part in path.split('.'):
+        arr = part.endswith('[]')
+        key = part[:-2] if arr else part
+        if not isinstance(o, dict) or key not in o:
+            return False
+        o = o[key]
+        if arr:
+            if not isinstance(o, list):
+                return False
+            if not o:
+                return True
+            o = o[0]
+    return True
+missing = [p for p in docs if not any(has(r, p) for r in runs)]
+assert len(docs) > 80, len(docs)
+assert not missing, missing
+"
+
 # A scenario kept in another directory runs, by directory or by file.
 cp -r tests/fixtures/tiny "$tmp/elsewhere"
 check "scenario in another directory runs" status_is 0 "$tmp/o" "$tmp/e" run "$tmp/elsewhere" --fix fixes/rename-back.sql
