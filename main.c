@@ -373,7 +373,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 			const char *dot;
 			if (!(o->report = NEXT()) || !(dot = strrchr(o->report, '.')) ||
 			    !report_for_ext(dot + 1) || !strcmp(dot + 1, "txt"))
-				return error(EXIT_USAGE, "--report needs FILE.md or FILE.json, not '%s'",
+				return error(EXIT_USAGE, "--report needs FILE.html, FILE.md or FILE.json, not '%s'",
 					     o->report ? o->report : "");
 		} else if (TAKES("--flag-off")) {
 			const char *v = NEXT();

@@ -10,6 +10,7 @@ static const struct report_format formats[] = {
 	{ "terminal", "txt", report_terminal_render },
 	{ "json", "json", report_json_render },
 	{ "markdown", "md", report_markdown_render },
+	{ "html", "html", report_html_render },
 };
 
 const struct report_format *report_find(const char *name)

@@ -20,6 +20,7 @@ struct report_format {
 void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
 void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
 void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
+void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
 
 /** The format whose file extension ext is ("md", "json", ...), or NULL. */
 const struct report_format *report_for_ext(const char *ext);

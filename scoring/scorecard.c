@@ -216,6 +216,69 @@ static void examples(struct scorecard *s, const struct drill *d, const struct or
 	}
 }
 
+static void add_marker(struct scorecard *s, int64_t tick, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_marker(struct scorecard *s, int64_t tick, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	if (tick < 0)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	s->markers = xrealloc(s->markers, (s->nmarkers + 1) * sizeof(*s->markers));
+	s->markers[s->nmarkers].label = strbuf_detach(&sb);
+	s->markers[s->nmarkers++].tick = tick;
+}
+
+/* Transactions and blocked ticks over time, and the events to mark on a plot. */
+static void series(struct scorecard *s, const struct drill *d)
+{
+	const struct ledger *l = &d->ledger;
+	const struct scenario *sc = d->sc;
+	int64_t span = s->last_tick > 0 ? s->last_tick : 1;
+	size_t i;
+	int64_t t;
+
+	s->bucket_ticks = (span + SCORECARD_BUCKETS - 1) / SCORECARD_BUCKETS;
+	if (s->bucket_ticks < 1)
+		s->bucket_ticks = 1;
+	s->series_committed = xcalloc(s->nversions ? s->nversions : 1, sizeof(*s->series_committed));
+	s->series_failed = xcalloc(s->nversions ? s->nversions : 1, sizeof(*s->series_failed));
+	for (i = 1; i < l->ntx; i++) {
+		const struct ledger_tx *tx = &l->tx[i];
+		int64_t b = tx->complete / s->bucket_ticks;
+		if (b >= SCORECARD_BUCKETS)
+			b = SCORECARD_BUCKETS - 1;
+		if (tx->outcome == TX_OK)
+			s->series_committed[tx->version][b]++;
+		else
+			s->series_failed[tx->version][b]++;
+	}
+	for (i = 0; i < d->env.nspans; i++) {
+		const struct blocked_span *b = &d->env.spans[i];
+		if (b->who < 0)
+			continue;
+		for (t = b->from; t < b->to; t++)
+			s->series_blocked[t / s->bucket_ticks < SCORECARD_BUCKETS ? t / s->bucket_ticks
+										   : SCORECARD_BUCKETS - 1]++;
+	}
+	for (i = 0; i < sc->ntimeline; i++) {
+		const struct tl_event *ev = &sc->timeline[i];
+		if (ev->action == TL_DEPLOY)
+			add_marker(s, ev->tick, "deploy %s %g%%", sc->apps[ev->version].name, ev->fraction * 100);
+		else if (ev->action == TL_MIGRATE && strcmp(sc->migrations[ev->migration].name, "bad"))
+			add_marker(s, ev->tick, "migrate %s", sc->migrations[ev->migration].name);
+	}
+	add_marker(s, s->bad.start, "bad migration");
+	for (i = 0; i < s->nflips; i++)
+		add_marker(s, s->flips[i].tick, "flag %s %s", s->flips[i].name, s->flips[i].on ? "on" : "off");
+	add_marker(s, s->fix.start, "%s starts", s->fix_is_down ? "down migration" : "fix");
+	add_marker(s, s->fix.end, "%s ends", s->fix_is_down ? "down migration" : "fix");
+}
+
 void scorecard_build(struct scorecard *s, const struct drill *d, const struct oracle_result *r,
 		     const struct probe_table *probes, size_t nprobes)
 {
@@ -262,6 +325,7 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 
 	tally(s, d);
 	blocking(s, d);
+	series(s, d);
 
 	s->total = r->total;
 	memcpy(s->win, r->win, sizeof(s->win));
@@ -352,6 +416,11 @@ void scorecard_release(struct scorecard *s)
 	for (i = 0; i < s->nflips; i++)
 		free(s->flips[i].name);
 	free(s->flips);
+	free(s->series_committed);
+	free(s->series_failed);
+	for (i = 0; i < s->nmarkers; i++)
+		free(s->markers[i].label);
+	free(s->markers);
 	mig_release(&s->bad);
 	mig_release(&s->fix);
 	for (i = 0; i < s->nexamples; i++) {

@@ -18,6 +18,7 @@
 enum phase { PH_BEFORE, PH_INCIDENT, PH_FIXING, PH_AFTER, PH_COUNT };
 
 #define SCORECARD_EXAMPLES 20
+#define SCORECARD_BUCKETS 100
 
 struct sc_example {
 	int cls, window;
@@ -57,6 +58,14 @@ struct scorecard {
 
 	struct sc_flip { char *name; int64_t tick; int on; } *flips;
 	size_t nflips;
+
+	/* The drill over time, for plots: SCORECARD_BUCKETS buckets of bucket_ticks. */
+	int64_t bucket_ticks;
+	uint64_t (*series_committed)[SCORECARD_BUCKETS];  /* [version][bucket], by complete tick */
+	uint64_t (*series_failed)[SCORECARD_BUCKETS];
+	uint64_t series_blocked[SCORECARD_BUCKETS];       /* writers' blocked ticks */
+	struct sc_marker { char *label; int64_t tick; } *markers;  /* timeline events */
+	size_t nmarkers;
 	struct sc_migration bad, fix;
 	int fix_is_down;
 	int64_t end_tick, last_tick;

@@ -112,7 +112,20 @@ check "orders-status: the shipping flag off cuts v2's incident failures ($a to $
 check "--report FILE.md writes the Markdown summary" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --down --report "$tmp/r.md"
 check "  naming the verdict and the lost phone numbers" sh -c "grep -q '^# mdrill: phone-not-null on sqlite, seed 1: FAIL' '$tmp/r.md' && grep -q '^| incident | .* | 0 | [1-9][0-9]* | 0 | 0 |' '$tmp/r.md'"
 check "--report FILE.json writes the JSON, the same as --json" sh -c "'$M' run phone-not-null --down --report '$tmp/r.json' >/dev/null; '$M' run phone-not-null --down --json >'$tmp/r2.json'; cmp '$tmp/r.json' '$tmp/r2.json'"
-check "--report with another extension is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --report "$tmp/r.html"
+check "--report with another extension is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --report "$tmp/r.txt"
+check "--report FILE.html writes a page" status_is 0 "$tmp/o" "$tmp/e" run tests/fixtures/flags --fix fixes/readd-from-backup.sql --flag-off new_ui@300 --report "$tmp/r.html"
+check "  that parses, with the timeline's markers and series" python3 -c "
+import xml.etree.ElementTree as ET
+svg = '{http://www.w3.org/2000/svg}'
+root = ET.parse('$tmp/r.html').getroot()
+timeline = [e for e in root.iter(svg + 'svg') if e.get('id') == 'timeline'][0]
+marks = [g.get('data-marker') for g in timeline.iter(svg + 'g')]
+for want in ('bad migration', 'flag new_ui off', 'fix starts', 'fix ends'):
+    assert want in marks, (want, marks)
+lines = [p.get('class') for p in timeline.iter(svg + 'polyline')]
+assert lines.count('committed') == 1 and lines.count('failed') == 1, lines
+assert not any(e.tag.endswith('script') for e in root.iter())
+"
 if command -v script >/dev/null 2>&1; then
 	script -qec "'$M' run phone-not-null --down --set end_at=70000" /dev/null >"$tmp/tty.out" 2>&1
 	check "on a terminal, progress shows on stderr" grep -q "mdrill: traffic, tick 65536" "$tmp/tty.out"

@@ -92,6 +92,25 @@ static void build(struct scorecard *s)
 	s->reasons[0] = xstrdup("40 of 2000 facts not preserved");
 	s->reasons[1] = xstrdup("61 transactions failed after the fix");
 	s->score = 26;
+	/* A little of the drill over time, for the plots. */
+	s->bucket_ticks = 71;
+	s->series_committed = xcalloc(2, sizeof(*s->series_committed));
+	s->series_failed = xcalloc(2, sizeof(*s->series_failed));
+	for (i = 0; i < SCORECARD_BUCKETS; i++) {
+		s->series_committed[0][i] = i < 21 || i > 49 ? 4 : 1;
+		s->series_failed[0][i] = i >= 21 && i <= 49 ? 3 : 0;
+		s->series_committed[1][i] = i > 30 ? 2 : 0;
+		s->series_failed[1][i] = i > 50 ? 2 : 0;
+	}
+	s->series_blocked[49] = 35;
+	s->nmarkers = 3;
+	s->markers = xcalloc(3, sizeof(*s->markers));
+	s->markers[0].label = xstrdup("bad migration");
+	s->markers[0].tick = 1500;
+	s->markers[1].label = xstrdup("down migration starts");
+	s->markers[1].tick = 3500;
+	s->markers[2].label = xstrdup("down migration ends");
+	s->markers[2].tick = 3571;
 }
 
 static void check_golden(const char *name, const struct strbuf *got)
@@ -166,12 +185,31 @@ static void markdown_golden(void **state)
 	scorecard_release(&s);
 }
 
+static void html_golden(void **state)
+{
+	struct scorecard s;
+	struct strbuf out = STRBUF_INIT;
+	(void)state;
+	build(&s);
+	report_for_ext("html")->render(&s, &out, 0);
+	check_golden("report.html", &out);
+	/* Self-contained: no script, nothing fetched; escaped; the verdict up front. */
+	assert_null(strstr(out.buf, "<script"));
+	assert_null(strstr(out.buf, "src="));
+	assert_null(strstr(out.buf, "href="));
+	assert_non_null(strstr(out.buf, "555-01&quot;7&quot;\\x"));
+	assert_non_null(strstr(out.buf, "id=\"verdict\">FAIL</span>, score 26/100"));
+	strbuf_release(&out);
+	scorecard_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_golden),
 		cmocka_unit_test(terminal_golden),
 		cmocka_unit_test(markdown_golden),
+		cmocka_unit_test(html_golden),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
