@@ -74,14 +74,18 @@ static void axes(struct strbuf *out, const struct scorecard *s, double max, cons
 
 static void markers(struct strbuf *out, const struct scorecard *s)
 {
+	double last = -1000;
 	size_t i;
 	for (i = 0; i < s->nmarkers; i++) {
 		double x = x_of(s, (double)s->markers[i].tick);
+		/* A label close to the one before goes on the other side of its line. */
+		double tx = x - last < 24 ? x - 4 : x + 14;
+		last = x;
 		strbuf_addf(out, "<g class=\"marker\" data-marker=\"");
 		esc(out, s->markers[i].label);
 		strbuf_addf(out, "\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
 				 "<text x=\"%.1f\" y=\"%d\" transform=\"rotate(-90 %.1f %d)\">",
-			    x, PAD_T, x, H - PAD_B, x + 14, H - PAD_B - 6, x + 14, H - PAD_B - 6);
+			    x, PAD_T, x, H - PAD_B, tx, H - PAD_B - 6, tx, H - PAD_B - 6);
 		esc(out, s->markers[i].label);
 		strbuf_addf(out, " (%lld)</text></g>\n", (long long)s->markers[i].tick);
 	}
@@ -141,7 +145,7 @@ static void blocked_plot(struct strbuf *out, const struct scorecard *s)
 			max = (double)s->series_blocked[b];
 	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"blocked\" viewBox=\"0 0 %d %d\" "
 			 "role=\"img\" aria-label=\"blocked ticks over time\">\n", W, H);
-	axes(out, s, max, "writers' blocked ticks");
+	axes(out, s, max, "all writers' blocked ticks (on SQLite, mostly queueing for its one write lock)");
 	for (b = 0; b < SCORECARD_BUCKETS; b++)
 		if (s->series_blocked[b])
 			strbuf_addf(out, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n",
@@ -242,8 +246,8 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 		    s->pass ? "pass" : "fail", s->pass ? "PASS" : "FAIL", s->score);
 	strbuf_addstr(out, "<p>");
 	esc(out, s->title);
-	strbuf_addf(out, "<br/>engine %s%s, seed %llu; %s ", s->engine, s->concurrent ? " (concurrent)" : "",
-		    (unsigned long long)s->seed, s->fix_is_down ? "the scenario's down migration" : "fix");
+	strbuf_addf(out, "<br/>engine %s%s, seed %llu; %s", s->engine, s->concurrent ? " (concurrent)" : "",
+		    (unsigned long long)s->seed, s->fix_is_down ? "the scenario's down migration" : "fix ");
 	if (!s->fix_is_down) {
 		strbuf_addstr(out, "<code>");
 		esc(out, s->fix.label);

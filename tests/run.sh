@@ -54,7 +54,7 @@ else
 	echo "ok - no disposable database left behind"
 	passed=$((passed + 1))
 fi
-cli=$(sh tests/cli.sh 2>&1; sh tests/catalogue.sh 2>&1)
+cli=$(sh tests/cli.sh 2>&1; sh tests/catalogue.sh 2>&1; sh tests/browser.sh 2>&1)
 printf '%s\n' "$cli"
 passed=$((passed + $(printf '%s\n' "$cli" | grep -c '^ok ')))
 failed=$((failed + $(printf '%s\n' "$cli" | grep -c '^not ok ')))
