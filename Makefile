@@ -23,7 +23,7 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 LIB_SRC = sim/alloc.c sim/strbuf.c sim/prng.c sim/sqltext.c sim/scenario.c sim/gen.c \
           sim/db.c sim/db_sqlite.c sim/db_pg.c sim/ledger.c sim/seeder.c sim/client.c \
           sim/scheduler.c sim/fixfile.c scoring/probe.c scoring/oracle.c \
-          scoring/scorecard.c reports/json.c reports/terminal.c reports/compare.c reports/markdown.c reports/formats.c reports/html.c
+          scoring/scorecard.c reports/json.c reports/terminal.c reports/compare.c reports/markdown.c reports/formats.c reports/html.c reports/csv.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)

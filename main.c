@@ -301,6 +301,7 @@ struct run_opts {
 	int concurrent;
 	const char *db;
 	const char *report;                                     /* --report FILE.md|.json */
+	const char *csv;                                        /* --csv DIR */
 	struct flip { const char *name; long tick; } *flips;   /* --flag-off NAME@TICK */
 	size_t nflips, flips_alloc;
 };
@@ -321,7 +322,8 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static const char run_usage[] =
 	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent] "
-	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.md] [--keep]";
+	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html|.md|.json] "
+	"[--csv DIR] [--keep]";
 static const char compare_usage[] =
 	"usage: mdrill compare SCENARIO --fix FILE.sql [--db TARGET] [--concurrent] "
 	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json]";
@@ -338,7 +340,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 		if (!strncmp(a, "--", 2) && strchr(a, '=') &&
 		    (!strncmp(a, "--fix=", 6) || !strncmp(a, "--seed=", 7) || !strncmp(a, "--set=", 6) ||
 		     !strncmp(a, "--db=", 5) || !strncmp(a, "--flag-off=", 11) ||
-		     !strncmp(a, "--report=", 9)))
+		     !strncmp(a, "--report=", 9) || !strncmp(a, "--csv=", 6)))
 			val = strchr(a, '=') + 1;
 #define TAKES(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == '\0' || a[strlen(name)] == '='))
 #define NEXT() (val ? val : (i + 1 < argc ? argv[++i] : NULL))
@@ -369,6 +371,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 			o->keep = 1;
 		} else if (!strcmp(a, "--concurrent")) {
 			o->concurrent = 1;
+		} else if (TAKES("--csv")) {
+			struct stat st;
+			if (!(o->csv = NEXT()) || stat(o->csv, &st) || !S_ISDIR(st.st_mode))
+				return error(EXIT_USAGE, "--csv needs an existing directory, not '%s'",
+					     o->csv ? o->csv : "");
 		} else if (TAKES("--report")) {
 			const char *dot;
 			if (!(o->report = NEXT()) || !(dot = strrchr(o->report, '.')) ||
@@ -528,6 +535,11 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 	oracle_check(&oin, &ores);
 	scorecard_build(card, &d, &ores, probes, nprobes);
 	rc = 0;
+	/* The raw data needs the ledger, which goes with the drill: export it now. */
+	if (o->csv && report_csv_write(o->csv, &d, &ores, card, &err)) {
+		rc = error(EXIT_ENGINE, "%s", err.buf);
+		scorecard_release(card);
+	}
 out:
 	if (have_drill) {
 		drill_release(&d, o->keep && rc != EXIT_INTR, &kept);
@@ -677,7 +689,7 @@ static const struct command {
 	{ "show", cmd_show, "mdrill show SCENARIO             story, schema, migrations, timeline, fixes" },
 	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent]\n"
 			  "                                 [--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]...\n"
-			  "                                 [--json] [--report FILE.md|FILE.json] [--keep]\n"
+			  "                                 [--json] [--report FILE.html|.md|.json] [--csv DIR] [--keep]\n"
 			  "                                 TARGET: sqlite (default), postgres://USER@HOST:PORT/DB,\n"
 			  "                                 or postgres: for the PG* variables" },
 	{ "compare", cmd_compare, "mdrill compare SCENARIO --fix FILE.sql [run's options]\n"

@@ -28,6 +28,15 @@ const struct report_format *report_for_ext(const char *ext);
 void report_compare_render(const struct scorecard *down, const struct scorecard *fix,
 			   struct strbuf *out, unsigned flags);
 
+struct drill;
+struct oracle_result;
+/**
+ * Write transactions.csv, facts.csv, findings.csv and timeline.csv into
+ * dir (which must exist).  Returns 0, or -1 with the reason in err.
+ */
+int report_csv_write(const char *dir, const struct drill *d, const struct oracle_result *r,
+		     const struct scorecard *s, struct strbuf *err);
+
 /** The format called name ("terminal", "json"), or NULL. */
 const struct report_format *report_find(const char *name);
 

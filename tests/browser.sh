@@ -15,6 +15,11 @@ check() {
 	shift
 	if "$@" >/dev/null 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
 }
+if [ -z "$chromium" ] && [ "${CI:-}" = true ]; then
+	n=$((n + 1))
+	echo "not ok $n - chromium is required under CI=true (the test setup installs it)"
+	exit 0
+fi
 if [ -z "$chromium" ]; then
 	skip "the HTML report renders in headless Chromium"
 	skip "  with its markers in the rendered SVG"

@@ -23,12 +23,14 @@ static const char *run_target;
 static int run_concurrent;
 static const char *run_flag_off;   /* --flag-off NAME@TICK for the next runs */
 static long run_flag_tick;
+static const char *run_csv_dir;    /* --csv DIR for the next runs */
 
 struct run {
 	struct scenario *sc;
 	struct drill d;
 	struct scorecard card;
 	struct strbuf json;
+	size_t nfindings;
 	int rc;
 };
 
@@ -99,6 +101,9 @@ static inline int run_drill(struct run *r, const char *path, const char *fix, ui
 	oracle_check(&in, &res);
 	scorecard_build(&r->card, &r->d, &res, probes, nprobes);
 	report_json_render(&r->card, &r->json, 0);
+	if (run_csv_dir && report_csv_write(run_csv_dir, &r->d, &res, &r->card, &err))
+		fprintf(stderr, "csv: %s\n", err.buf);
+	r->nfindings = res.nfindings;
 	oracle_result_release(&res);
 	probe_tables_free(probes, nprobes);
 out:

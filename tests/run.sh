@@ -10,6 +10,13 @@ passed=0
 failed=0
 skipped=0
 
+# Under CI the browser check of the HTML report is required: install Chromium.
+if [ "${CI:-}" = true ] && ! command -v chromium >/dev/null 2>&1; then
+	echo "mdrill: CI=true needs chromium for the HTML report's browser check; installing it with apt-get"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 ||
+		echo "mdrill: apt-get could not install chromium"
+fi
+
 # Every disposable database the tests make goes here, so none can hide.
 scratch=$(mktemp -d /tmp/mdrill-tests-XXXXXX)
 export TMPDIR="$scratch"

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <csv.h>
+
 #include "drillrun.h"
 
 #define TINY "tests/fixtures/tiny/scenario.drill"
@@ -275,6 +277,104 @@ static void probe_alias_survives_the_null_rewrite(void **state)
 	run_release(&r);
 }
 
+/* A CSV file read back through libcsv: rows, and what one column holds. */
+struct csv_read {
+	size_t rows, fields, col;
+	int want_col;                /* column to look at, -1 for none */
+	const char *want;            /* count rows whose column holds exactly this */
+	size_t hits;
+	char buf[256];
+	int empty_quoted_false;      /* facts: "" with value_is_null false seen */
+	char last_value[256];
+	int last_value_set;
+};
+
+static void csv_cb1(void *data, size_t len, void *ctx)
+{
+	struct csv_read *c = ctx;
+	if (c->want_col >= 0 && (int)c->col == c->want_col && c->want &&
+	    len == strlen(c->want) && !memcmp(data, c->want, len))
+		c->hits++;
+	if (c->col == 4) { /* facts.csv: value */
+		snprintf(c->last_value, sizeof(c->last_value), "%.*s", (int)len, data ? (const char *)data : "");
+		c->last_value_set = 1;
+	}
+	if (c->col == 5 && c->last_value_set && !c->last_value[0] && len == 5 && !memcmp(data, "false", 5))
+		c->empty_quoted_false = 1;
+	c->col++;
+	c->fields++;
+}
+
+static void csv_cb2(int ch, void *ctx)
+{
+	struct csv_read *c = ctx;
+	(void)ch;
+	c->rows++;
+	c->col = 0;
+	c->last_value_set = 0;
+}
+
+static void read_csv(const char *path, struct csv_read *c)
+{
+	struct csv_parser p;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		assert_int_equal(csv_parse(&p, buf, n, csv_cb1, csv_cb2, c), n);
+	assert_int_equal(csv_fini(&p, csv_cb1, csv_cb2, c), 0);
+	csv_free(&p);
+	fclose(f);
+}
+
+/* --csv: the four files round-trip through libcsv's parser, whole. */
+static void csv_exports_round_trip(void **state)
+{
+	static const struct param_set odd[] = { { "rows", "200" }, { "awkward", "0.3" } };
+	char tmpl[] = "/tmp/mdrill-csv-XXXXXX", path[256];
+	char *dir = mkdtemp(tmpl);
+	struct run r;
+	struct csv_read tx = { 0, 0, 0, 6, "failed", 0, "", 0, "", 0 };
+	struct csv_read facts = { 0, 0, 0, -1, NULL, 0, "", 0, "", 0 };
+	struct csv_read finds = { 0, 0, 0, 8, "true", 0, "", 0, "", 0 };
+	struct csv_read tl = { 0, 0, 0, -1, NULL, 0, "", 0, "", 0 };
+	size_t i, failed = 0;
+	(void)state;
+	assert_non_null(dir);
+	run_csv_dir = dir;
+	assert_int_equal(run_drill(&r, PHONE, NULL, 1, odd, 2), 0);
+	run_csv_dir = NULL;
+	snprintf(path, sizeof(path), "%s/transactions.csv", dir);
+	read_csv(path, &tx);
+	snprintf(path, sizeof(path), "%s/facts.csv", dir);
+	read_csv(path, &facts);
+	snprintf(path, sizeof(path), "%s/findings.csv", dir);
+	read_csv(path, &finds);
+	snprintf(path, sizeof(path), "%s/timeline.csv", dir);
+	read_csv(path, &tl);
+	/* One row each, plus the header. */
+	assert_int_equal(tx.rows, r.d.ledger.ntx - 1 + 1);
+	assert_int_equal(tx.fields, tx.rows * 9);
+	for (i = 1; i < r.d.ledger.ntx; i++)
+		failed += r.d.ledger.tx[i].outcome == TX_FAILED;
+	assert_int_equal(tx.hits, failed);
+	assert_int_equal(facts.rows, r.d.ledger.nfacts + 1);
+	assert_int_equal(facts.fields, facts.rows * 7);
+	assert_int_equal(finds.rows, r.nfindings + 1);
+	assert_true(finds.hits > 0);           /* found NULL: the phone numbers the down lost */
+	assert_true(facts.empty_quoted_false); /* an empty string is not NULL */
+	assert_int_equal(tl.rows, SCORECARD_BUCKETS * r.card.nversions + 1);
+	run_release(&r);
+	for (i = 0; i < 4; i++) {
+		static const char *const names[] = { "transactions", "facts", "findings", "timeline" };
+		snprintf(path, sizeof(path), "%s/%s.csv", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static int history_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
 {
 	struct strbuf *sb = ctx;
@@ -366,6 +466,7 @@ int main(void)
 		cmocka_unit_test(history_and_backup),
 		cmocka_unit_test(declared_default_is_no_phantom),
 		cmocka_unit_test(probe_alias_survives_the_null_rewrite),
+		cmocka_unit_test(csv_exports_round_trip),
 		cmocka_unit_test(flag_off_stops_failures_at_the_flip),
 		cmocka_unit_test(backup_restore_without_overwriting_passes_every_seed),
 		cmocka_unit_test(disposable_database_is_removed),
