@@ -326,7 +326,7 @@ static const char run_usage[] =
 	"[--csv DIR] [--keep]";
 static const char compare_usage[] =
 	"usage: mdrill compare SCENARIO --fix FILE.sql [--db TARGET] [--concurrent] "
-	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json]";
+	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html]";
 
 static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 {
@@ -404,6 +404,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 	}
 	if (!o->scenario)
 		return error(EXIT_USAGE, "which scenario? (see 'mdrill list')\n%s", usage);
+	if (compare && o->report && (!strrchr(o->report, '.') || strcmp(strrchr(o->report, '.'), ".html")))
+		return error(EXIT_USAGE, "compare writes its page as FILE.html, not '%s'", o->report);
 	if (compare && (o->down || !o->fix))
 		return error(EXIT_USAGE, "compare runs the down migration itself: give --fix FILE.sql\n%s",
 			     usage);
@@ -667,6 +669,16 @@ static int cmd_compare(int argc, char **argv)
 	}
 	print_out(&out);
 	rc = fix.pass ? EXIT_PASS : EXIT_FAIL;
+	if (o.report) {
+		struct strbuf page = STRBUF_INIT;
+		FILE *f = fopen(o.report, "wb");
+		report_compare_html_render(&down, &fix, &page, 0);
+		if (!f || fwrite(page.buf, 1, page.len, f) != page.len)
+			rc = error(EXIT_ENGINE, "cannot write '%s': %s", o.report, strerror(errno));
+		if (f && fclose(f))
+			rc = error(EXIT_ENGINE, "cannot write '%s': %s", o.report, strerror(errno));
+		strbuf_release(&page);
+	}
 	scorecard_release(&fix);
 out:
 	if (have_down)

@@ -102,12 +102,12 @@ static void polyline(struct strbuf *out, const struct scorecard *s, const uint64
 	strbuf_addstr(out, "\"/>\n");
 }
 
-static void timeline(struct strbuf *out, const struct scorecard *s)
+/* The largest bucket of s's series: the plot's height. */
+static double series_max(const struct scorecard *s)
 {
 	double max = 1;
 	size_t v;
 	int b;
-
 	for (v = 0; v < s->nversions; v++)
 		for (b = 0; b < SCORECARD_BUCKETS; b++) {
 			if (s->series_committed[v][b] > max)
@@ -115,8 +115,15 @@ static void timeline(struct strbuf *out, const struct scorecard *s)
 			if (s->series_failed[v][b] > max)
 				max = (double)s->series_failed[v][b];
 		}
-	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"timeline\" viewBox=\"0 0 %d %d\" "
-			 "role=\"img\" aria-label=\"transactions over time\">\n", W, H);
+	return max;
+}
+
+static void timeline_max(struct strbuf *out, const struct scorecard *s, double max, const char *id)
+{
+	size_t v;
+
+	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" viewBox=\"0 0 %d %d\" "
+			 "role=\"img\" aria-label=\"transactions over time\">\n", id, W, H);
 	axes(out, s, max, "transactions");
 	for (v = 0; v < s->nversions; v++) {
 		const char *c = palette[v % (sizeof(palette) / sizeof(palette[0]))];
@@ -134,6 +141,11 @@ static void timeline(struct strbuf *out, const struct scorecard *s)
 		strbuf_addstr(out, " failed</span> ");
 	}
 	strbuf_addstr(out, "</p>\n");
+}
+
+static void timeline(struct strbuf *out, const struct scorecard *s)
+{
+	timeline_max(out, s, series_max(s), "timeline");
 }
 
 static void blocked_plot(struct strbuf *out, const struct scorecard *s)
@@ -223,13 +235,11 @@ static void tables(struct strbuf *out, const struct scorecard *s)
 	}
 }
 
-void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned flags)
+static void head(struct strbuf *out, const char *title)
 {
-	size_t i;
-	(void)flags;
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
 		      "<meta charset=\"utf-8\"/>\n<title>mdrill: ");
-	esc(out, s->scenario);
+	esc(out, title);
 	strbuf_addstr(out, "</title>\n<style>\n"
 		      "body{font-family:sans-serif;font-size:20px;margin:2em;max-width:1100px;color:#111}\n"
 		      "h1{font-size:34px}h2{font-size:26px;margin-top:1.5em}\n"
@@ -240,7 +250,16 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 		      "polyline{fill:none;stroke-width:3}polyline.failed{stroke-dasharray:8 6}\n"
 		      ".marker line{stroke:#000;stroke-width:2;stroke-dasharray:2 4}.marker text{font-size:15px}\n"
 		      ".bar{fill:#E69F00;stroke:#000;stroke-width:0.5}.note{font-style:italic}\n"
-		      "</style>\n</head>\n<body>\n<h1>");
+		      ".pair{display:flex;gap:1em}.pair div{flex:1}\n"
+		      "</style>\n</head>\n<body>\n");
+}
+
+void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned flags)
+{
+	size_t i;
+	(void)flags;
+	head(out, s->scenario);
+	strbuf_addstr(out, "<h1>");
 	esc(out, s->scenario);
 	strbuf_addf(out, ": <span class=\"%s\" id=\"verdict\">%s</span>, score %d/100</h1>\n",
 		    s->pass ? "pass" : "fail", s->pass ? "PASS" : "FAIL", s->score);
@@ -275,4 +294,36 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	if (s->bucket_ticks > 0)
 		blocked_plot(out, s);
 	strbuf_addstr(out, "</body>\n</html>\n");
+}
+
+/*
+** mdrill compare as a page: the down migration's run and the fix's, side
+** by side on the same axes (one height for both), then the figures.
+*/
+void report_compare_html_render(const struct scorecard *down, const struct scorecard *fix,
+				struct strbuf *out, unsigned flags)
+{
+	struct strbuf table = STRBUF_INIT;
+	double max = series_max(down) > series_max(fix) ? series_max(down) : series_max(fix);
+
+	(void)flags;
+	head(out, fix->scenario);
+	strbuf_addstr(out, "<h1>");
+	esc(out, fix->scenario);
+	strbuf_addf(out, ": the rollback <span class=\"%s\">%s</span>, the fix <span class=\"%s\" id=\"verdict\">"
+			 "%s</span></h1>\n", down->pass ? "pass" : "fail", down->pass ? "PASS" : "FAIL",
+		    fix->pass ? "pass" : "fail", fix->pass ? "PASS" : "FAIL");
+	strbuf_addf(out, "<p>engine %s, seed %llu; the same seed for both runs.</p>\n", fix->engine,
+		    (unsigned long long)fix->seed);
+	strbuf_addstr(out, "<div class=\"pair\"><div><h2>Down migration</h2>\n");
+	timeline_max(out, down, max, "timeline-down");
+	strbuf_addstr(out, "</div><div><h2>Fix <code>");
+	esc(out, fix->fix.label);
+	strbuf_addstr(out, "</code></h2>\n");
+	timeline_max(out, fix, max, "timeline-fix");
+	strbuf_addstr(out, "</div></div>\n<h2>Side by side</h2>\n<pre>");
+	report_compare_render(down, fix, &table, 0);
+	esc(out, table.buf);
+	strbuf_addstr(out, "</pre>\n</body>\n</html>\n");
+	strbuf_release(&table);
 }

@@ -21,6 +21,9 @@ void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsig
 void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
 void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
 void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
+/** The compare page: both runs' timelines side by side on the same axes. */
+void report_compare_html_render(const struct scorecard *down, const struct scorecard *fix,
+				struct strbuf *out, unsigned flags);
 
 /** The format whose file extension ext is ("md", "json", ...), or NULL. */
 const struct report_format *report_for_ext(const char *ext);

@@ -90,6 +90,16 @@ check "compare exits 0 when the fix passes" status_is 0 "$tmp/o" "$tmp/e" compar
 check "  and shows both verdicts side by side" grep -q "^  verdict  *FAIL  *PASS$" "$tmp/o"
 check "  and the facts the rollback loses" grep -q "not preserved, written incident  *[1-9][0-9]*  *0$" "$tmp/o"
 check "compare --json gives both runs" sh -c "'$M' compare phone-not-null --fix fixes/make-nullable.sql --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"down\"][\"verdict\"]==\"fail\" and d[\"fix\"][\"verdict\"]==\"pass\" and d[\"down\"][\"seed\"]==d[\"fix\"][\"seed\"]'"
+check "compare --report FILE.html draws both runs" status_is 0 "$tmp/o" "$tmp/e" compare phone-not-null --fix fixes/make-nullable.sql --report "$tmp/cmp.html"
+check "  on the same axes" python3 -c "
+import xml.etree.ElementTree as ET
+svg = '{http://www.w3.org/2000/svg}'
+plots = {e.get('id'): e for e in ET.parse('$tmp/cmp.html').getroot().iter(svg + 'svg')}
+ticks = lambda p: [t.text for t in p.iter(svg + 'text') if t.get('class') == 'tick']
+assert set(plots) == {'timeline-down', 'timeline-fix'}, plots
+assert ticks(plots['timeline-down']) == ticks(plots['timeline-fix'])
+"
+check "compare --report with another extension is exit 2" status_is 2 "$tmp/o" "$tmp/e" compare phone-not-null --fix fixes/make-nullable.sql --report "$tmp/cmp.md"
 check "compare without --fix is exit 2" status_is 2 "$tmp/o" "$tmp/e" compare phone-not-null --down
 
 # Feature flags, from the command line and from the timeline.
