@@ -690,6 +690,311 @@ out:
 	return rc;
 }
 
+/*
+** One '-- @expect' condition of a fix template: verdict=pass|fail, or a
+** figure (lost, blocked_max, score) compared with a number.  Returns 1 when
+** card meets it, 0 when not, -1 when the condition cannot be read.
+*/
+static int expect_met(const char *cond, const struct scorecard *card, struct strbuf *got)
+{
+	static const char *const ops[] = { "<=", ">=", "!=", "=", "<", ">" };
+	const char *op = NULL;
+	char name[32];
+	long long figure, want;
+	size_t i, k;
+	char *end;
+
+	for (i = 0; cond[i] && !op; i++)
+		for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+			if (!strncmp(cond + i, ops[k], strlen(ops[k]))) {
+				op = ops[k];
+				break;
+			}
+	if (!op || i - 1 >= sizeof(name))
+		return -1;
+	snprintf(name, sizeof(name), "%.*s", (int)(i - 1), cond);
+	if (!strcmp(name, "verdict")) {
+		const char *v = cond + i - 1 + strlen(op);
+		strbuf_addf(got, "verdict=%s", card->pass ? "pass" : "fail");
+		if (strcmp(op, "=") || (strcmp(v, "pass") && strcmp(v, "fail")))
+			return -1;
+		return (strcmp(v, "pass") == 0) == card->pass;
+	}
+	if (!strcmp(name, "lost"))
+		figure = (long long)(card->total.expected - card->total.n[OC_PRESERVED] + card->extra_phantoms);
+	else if (!strcmp(name, "blocked_max"))
+		figure = card->blocked_max;
+	else if (!strcmp(name, "score"))
+		figure = card->score;
+	else
+		return -1;
+	want = strtoll(cond + i - 1 + strlen(op), &end, 10);
+	if (*end)
+		return -1;
+	strbuf_addf(got, "%s=%lld", name, figure);
+	switch (op[0]) {
+	case '<': return op[1] ? figure <= want : figure < want;
+	case '>': return op[1] ? figure >= want : figure > want;
+	case '!': return figure != want;
+	default: return figure == want;
+	}
+}
+
+/* The '-- @expect' conditions of a fix file, space-separated, into out. */
+static int read_expects(const char *path, struct strbuf *out)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "--", 2))
+			continue;
+		p += 2;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "@expect", 7) || (p[7] != ' ' && p[7] != '\t'))
+			continue;
+		p[strcspn(p, "\r\n")] = '\0';
+		strbuf_addf(out, "%s ", p + 8);
+	}
+	fclose(f);
+	strbuf_rtrim(out);
+	return 0;
+}
+
+/* s as XML attribute text. */
+static void xml_attr(struct strbuf *x, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': strbuf_addstr(x, "&lt;"); break;
+		case '>': strbuf_addstr(x, "&gt;"); break;
+		case '&': strbuf_addstr(x, "&amp;"); break;
+		case '"': strbuf_addstr(x, "&quot;"); break;
+		default: strbuf_addch(x, *s);
+		}
+	}
+}
+
+static void junit_case(struct strbuf *x, const char *suite, const char *name, const char *failure)
+{
+	strbuf_addstr(x, "  <testcase classname=\"");
+	xml_attr(x, suite);
+	strbuf_addstr(x, "\" name=\"");
+	xml_attr(x, name);
+	if (!failure) {
+		strbuf_addstr(x, "\"/>\n");
+		return;
+	}
+	strbuf_addstr(x, "\"><failure message=\"");
+	xml_attr(x, failure);
+	strbuf_addstr(x, "\"/></testcase>\n");
+}
+
+/*
+** mdrill check: every fix template (under scenarios/NAME/fixes, or the paths
+** given) run against its scenario on each engine, its outcome set against
+** the '-- @expect' lines in its header.  One line each, then exactly
+** "N passed, N failed".  A template without expectations fails: it is
+** reported, never silently passed.
+*/
+static int cmd_check(int argc, char **argv)
+{
+	struct run_opts o;
+	struct strbuf junit = STRBUF_INIT, list = STRBUF_INIT, cases = STRBUF_INIT;
+	char **files = NULL;
+	size_t nfiles = 0, files_alloc = 0, i;
+	const char *engines = "sqlite", *junit_path = NULL;
+	int a, passed = 0, failed = 0, rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.seed = 1;
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--engines") && a + 1 < argc) {
+			engines = argv[++a];
+		} else if (!strcmp(argv[a], "--db") && a + 1 < argc) {
+			o.db = argv[++a];
+		} else if (!strcmp(argv[a], "--junit") && a + 1 < argc) {
+			junit_path = argv[++a];
+		} else if (!strcmp(argv[a], "--seed") && a + 1 < argc) {
+			if (parse_u64(argv[++a], &o.seed))
+				return error(EXIT_USAGE, "--seed needs a whole number, not '%s'", argv[a]);
+		} else if (argv[a][0] == '-') {
+			return error(EXIT_USAGE, "unknown option '%s'\nusage: mdrill check [PATH...] "
+				     "[--engines sqlite,postgres] [--db TARGET] [--seed N] [--junit FILE]", argv[a]);
+		} else {
+			ALLOC_GROW(files, nfiles + 1, files_alloc);
+			files[nfiles++] = argv[a];
+		}
+	}
+	if (strstr(engines, "postgres") && (!o.db || db_driver_for(o.db) != &db_pg_driver))
+		return error(EXIT_USAGE, "--engines postgres needs --db postgres://... (or postgres:)");
+	/* Gather the templates: the paths given (files, or scenario directories), or all. */
+	if (!nfiles) {
+		char dirs[8][PATH_MAX];
+		size_t nd = scenario_dirs(dirs, 8), k;
+		for (k = 0; k < nd && !list.len; k++) {
+			DIR *dd = opendir(dirs[k]);
+			struct dirent *e;
+			while (dd && (e = readdir(dd)) != NULL)
+				if (e->d_name[0] != '.')
+					strbuf_addf(&list, "%s/%s\n", dirs[k], e->d_name);
+			if (dd)
+				closedir(dd);
+		}
+	} else {
+		for (i = 0; i < nfiles; i++)
+			strbuf_addf(&list, "%s\n", files[i]);
+	}
+	{
+		/* Expand directories to the .sql files of their fixes directory, sorted. */
+		char *save = NULL, *item, **all = NULL;
+		size_t nall = 0, all_alloc = 0;
+		for (item = strtok_r(list.buf, "\n", &save); item; item = strtok_r(NULL, "\n", &save)) {
+			struct strbuf fx = STRBUF_INIT;
+			DIR *dd;
+			struct dirent *e;
+			size_t len = strlen(item);
+			if (len > 4 && !strcmp(item + len - 4, ".sql")) {
+				ALLOC_GROW(all, nall + 1, all_alloc);
+				all[nall++] = xstrdup(item);
+				continue;
+			}
+			strbuf_addf(&fx, "%s/fixes", item);
+			if ((dd = opendir(fx.buf)) != NULL) {
+				while ((e = readdir(dd)) != NULL) {
+					size_t l = strlen(e->d_name);
+					if (l > 4 && !strcmp(e->d_name + l - 4, ".sql")) {
+						ALLOC_GROW(all, nall + 1, all_alloc);
+						all[nall] = xmalloc(fx.len + l + 2);
+						sprintf(all[nall++], "%s/%s", fx.buf, e->d_name);
+					}
+				}
+				closedir(dd);
+			} else if (nfiles) {
+				strbuf_release(&fx);
+				rc = error(EXIT_USAGE, "'%s' is neither a fix template (.sql) nor a scenario "
+					   "directory with fixes/", item);
+				break;
+			}
+			strbuf_release(&fx);
+		}
+		qsort(all, nall, sizeof(*all), cmp_str);
+		free(files);
+		files = all;
+		nfiles = rc ? 0 : nall;
+		if (rc) {
+			for (i = 0; i < nall; i++)
+				free(all[i]);
+			nall = 0;
+		}
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (i = 0; i < nfiles && !rc; i++) {
+		struct strbuf expects = STRBUF_INIT, scen = STRBUF_INIT, err = STRBUF_INIT;
+		const char *slash = strstr(files[i], "/fixes/");
+		struct scenario *sc = NULL;
+		const char *e = engines;
+
+		strbuf_addf(&scen, "%.*s/scenario.drill", slash ? (int)(slash - files[i]) : 0, files[i]);
+		read_expects(files[i], &expects);
+		if (!slash || scenario_load(scen.buf, NULL, 0, &sc, &err)) {
+			rc = error(EXIT_USAGE, "%s: %s", files[i], slash ? err.buf : "a template lives in SCENARIO/fixes/");
+			goto next;
+		}
+		while (*e && !rc) {
+			size_t el = strcspn(e, ",");
+			const struct db_driver *drv = !strncmp(e, "postgres", el) && el == 8 ? &db_pg_driver
+						      : !strncmp(e, "sqlite", el) && el == 6 ? &db_sqlite_driver : NULL;
+			struct scorecard card;
+			struct strbuf got = STRBUF_INIT, why = STRBUF_INIT, name = STRBUF_INIT;
+			char *save = NULL, *cond, *conds;
+			int ok = 1;
+
+			if (!drv) {
+				rc = error(EXIT_USAGE, "unknown engine '%.*s' (expected sqlite or postgres)", (int)el, e);
+				break;
+			}
+			strbuf_addf(&name, "%s on %s", files[i], drv->name);
+			if (!expects.len) {
+				ok = 0;
+				strbuf_addstr(&why, "no '-- @expect' lines: nothing to check it against");
+			} else {
+				const char *fix = strstr(files[i], "/fixes/") + 1;
+				int r = drill_one(&o, sc, drv, fix, &card);
+				if (r) {
+					rc = r == EXIT_INTR ? r : 0;
+					ok = 0;
+					strbuf_addf(&why, "the drill could not run (exit %d)", r);
+				} else {
+					conds = xstrdup(expects.buf);
+					for (cond = strtok_r(conds, " ", &save); cond; cond = strtok_r(NULL, " ", &save)) {
+						int m;
+						strbuf_addstr(&got, got.len ? " " : "");
+						m = expect_met(cond, &card, &got);
+						if (m < 0) {
+							rc = error(EXIT_USAGE, "%s: cannot read '-- @expect %s' (expected "
+								   "verdict=pass|fail, lost, blocked_max or score with "
+								   "=, !=, <, <=, >, >= and a number)", files[i], cond);
+							break;
+						}
+						if (!m) {
+							ok = 0;
+							strbuf_addf(&why, "%sexpected %s", why.len ? "; " : "", cond);
+						}
+					}
+					free(conds);
+					if (!ok && card.nreasons)
+						strbuf_addf(&why, " (%s)", card.reasons[0]);
+					scorecard_release(&card);
+				}
+			}
+			if (!rc) {
+				printf("%-4s %s: %s%s%s\n", ok ? "ok" : "FAIL", name.buf, got.buf,
+				       ok || !got.len ? "" : "; ", ok ? "" : why.buf);
+				fflush(stdout);
+				passed += ok;
+				failed += !ok;
+				junit_case(&cases, sc->name, name.buf, ok ? NULL : why.buf);
+			}
+			strbuf_release(&got);
+			strbuf_release(&why);
+			strbuf_release(&name);
+			e += el + (e[el] == ',');
+		}
+next:
+		scenario_free(sc);
+		strbuf_release(&expects);
+		strbuf_release(&scen);
+		strbuf_release(&err);
+	}
+	if (!rc) {
+		printf("%d passed, %d failed\n", passed, failed);
+		if (junit_path) {
+			FILE *f = fopen(junit_path, "wb");
+			strbuf_addf(&junit, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+					    "<testsuite name=\"mdrill check\" tests=\"%d\" failures=\"%d\">\n%s"
+					    "</testsuite>\n</testsuites>\n", passed + failed, failed, cases.buf);
+			if (!f || fwrite(junit.buf, 1, junit.len, f) != junit.len || fclose(f))
+				rc = error(EXIT_ENGINE, "cannot write '%s'", junit_path);
+		}
+		if (!rc)
+			rc = failed ? EXIT_FAIL : EXIT_PASS;
+	}
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	strbuf_release(&junit);
+	strbuf_release(&list);
+	strbuf_release(&cases);
+	return rc;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct command {
@@ -706,6 +1011,8 @@ static const struct command {
 			  "                                 or postgres: for the PG* variables" },
 	{ "compare", cmd_compare, "mdrill compare SCENARIO --fix FILE.sql [run's options]\n"
 				  "                                 the down migration and the fix, same seed, side by side" },
+	{ "check", cmd_check, "mdrill check [PATH...] [--engines sqlite,postgres] [--db TARGET] [--seed N] [--junit FILE]\n"
+			      "                                 every fix template against its '-- @expect' lines" },
 	{ "help", cmd_help, "mdrill help                      this text" },
 };
 

@@ -18,6 +18,7 @@ check() {
 if [ -z "$chromium" ] && [ "${CI:-}" = true ]; then
 	n=$((n + 1))
 	echo "not ok $n - chromium is required under CI=true (the test setup installs it)"
+	echo "# $n browser checks"
 	exit 0
 fi
 if [ -z "$chromium" ]; then
@@ -25,6 +26,7 @@ if [ -z "$chromium" ]; then
 	skip "  with its markers in the rendered SVG"
 	skip "  a silent console"
 	skip "  and a screenshot"
+	echo "# $n browser checks"
 	exit 0
 fi
 mkdir -p "$out"
@@ -46,3 +48,4 @@ check "  a silent console" sh -c "! grep -q 'CONSOLE' '$out/console.log'"
 timeout 120 "$chromium" "$@" --window-size=1200,2600 --screenshot="$out/drill.png" "file://$page" \
 	>/dev/null 2>&1
 check "  and a screenshot ($out/drill.png)" sh -c "[ \$(wc -c <'$out/drill.png') -gt 20000 ]"
+echo "# $n browser checks"

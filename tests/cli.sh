@@ -181,6 +181,28 @@ check "  from which docs/recompute.py gets mdrill's figures again" sh -c "
 [ -n "$kept" ] && rm -rf "$(dirname "$kept")"
 check "--csv needs an existing directory" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --csv "$tmp/nope"
 
+# mdrill check: every template against its @expect lines, and JUnit for CI.
+check "check passes every shipped template on sqlite" sh -c "'$M' check --junit '$tmp/j.xml' >'$tmp/check.out'"
+check "  one line each, then exactly 'N passed, 0 failed'" sh -c "
+	n=\$(grep -c '^ok   scenarios/' '$tmp/check.out'); [ \$n -ge 20 ] && tail -1 '$tmp/check.out' | grep -qx \"\$n passed, 0 failed\""
+check "  and well-formed JUnit XML" python3 -c "
+import xml.etree.ElementTree as ET
+s = ET.parse('$tmp/j.xml').getroot()[0]
+assert s.get('failures') == '0' and int(s.get('tests')) == len(list(s)) >= 20
+"
+mkdir -p "$tmp/chk/fixes"
+cp tests/fixtures/tiny/scenario.drill "$tmp/chk/"
+printf -- '-- @expect verdict=pass lost=0\nALTER TABLE kv RENAME COLUMN val TO v;\n' >"$tmp/chk/fixes/good.sql"
+printf -- '-- @expect verdict=pass\nALTER TABLE kv DROP COLUMN val;\nALTER TABLE kv ADD COLUMN v TEXT;\n' >"$tmp/chk/fixes/bad.sql"
+printf -- 'ALTER TABLE kv RENAME COLUMN val TO v;\n' >"$tmp/chk/fixes/silent.sql"
+check "check: a mismatch and a template without expectations exit 1" status_is 1 "$tmp/o" "$tmp/e" check "$tmp/chk"
+check "  naming each, and counting them" sh -c "grep -q '^FAIL .*bad.sql on sqlite: verdict=fail; expected verdict=pass' '$tmp/o' &&
+	grep -q '^FAIL .*silent.sql on sqlite: no .-- @expect. lines' '$tmp/o' && tail -1 '$tmp/o' | grep -qx '1 passed, 2 failed'"
+printf -- '-- @expect vibes=good\nSELECT 1;\n' >"$tmp/chk/fixes/odd.sql"
+check "check: an unreadable expectation is exit 2" status_is 2 "$tmp/o" "$tmp/e" check "$tmp/chk/fixes/odd.sql"
+pgcheck "check --engines sqlite,postgres runs both engines" sh -c "'$M' check scenarios/phone-not-null --engines sqlite,postgres --db '${MDRILL_PG_URL:-}' >'$tmp/o' && grep -q 'make-nullable.sql on postgres: verdict=pass' '$tmp/o' && tail -1 '$tmp/o' | grep -qx '4 passed, 0 failed'"
+pgcheck "  and drops its databases" no_pg_dbs
+
 # A scenario kept in another directory runs, by directory or by file.
 cp -r tests/fixtures/tiny "$tmp/elsewhere"
 check "scenario in another directory runs" status_is 0 "$tmp/o" "$tmp/e" run "$tmp/elsewhere" --fix fixes/rename-back.sql
