@@ -430,21 +430,26 @@ static int find_fix(const char *fix, const struct scenario *sc, struct strbuf *o
 	return error(EXIT_USAGE, "no fix file '%s'", fix);
 }
 
+/* Write data to path; 0, or EXIT_ENGINE after saying why. */
+static int write_file(const char *path, const struct strbuf *data)
+{
+	FILE *f = fopen(path, "wb");
+	int ok = f && fwrite(data->buf, 1, data->len, f) == data->len;
+
+	if (f && fclose(f))
+		ok = 0;
+	return ok ? 0 : error(EXIT_ENGINE, "cannot write '%s': %s", path, strerror(errno));
+}
+
 /* Render card into path, the format chosen by the file's extension. */
 static int write_report(const char *path, const struct scorecard *card)
 {
 	const struct report_format *fmt = report_for_ext(strrchr(path, '.') + 1);
 	struct strbuf out = STRBUF_INIT;
-	FILE *f = fopen(path, "wb");
-	int rc = 0;
+	int rc;
 
-	if (!f)
-		return error(-1, "cannot write '%s': %s", path, strerror(errno));
 	fmt->render(card, &out, 0);
-	if (fwrite(out.buf, 1, out.len, f) != out.len)
-		rc = error(-1, "cannot write '%s': %s", path, strerror(errno));
-	if (fclose(f) && !rc)
-		rc = error(-1, "cannot write '%s': %s", path, strerror(errno));
+	rc = write_file(path, &out);
 	strbuf_release(&out);
 	return rc;
 }
@@ -671,12 +676,9 @@ static int cmd_compare(int argc, char **argv)
 	rc = fix.pass ? EXIT_PASS : EXIT_FAIL;
 	if (o.report) {
 		struct strbuf page = STRBUF_INIT;
-		FILE *f = fopen(o.report, "wb");
 		report_compare_html_render(&down, &fix, &page, 0);
-		if (!f || fwrite(page.buf, 1, page.len, f) != page.len)
-			rc = error(EXIT_ENGINE, "cannot write '%s': %s", o.report, strerror(errno));
-		if (f && fclose(f))
-			rc = error(EXIT_ENGINE, "cannot write '%s': %s", o.report, strerror(errno));
+		if (write_file(o.report, &page))
+			rc = EXIT_ENGINE;
 		strbuf_release(&page);
 	}
 	scorecard_release(&fix);
@@ -766,32 +768,18 @@ static int read_expects(const char *path, struct strbuf *out)
 	return 0;
 }
 
-/* s as XML attribute text. */
-static void xml_attr(struct strbuf *x, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': strbuf_addstr(x, "&lt;"); break;
-		case '>': strbuf_addstr(x, "&gt;"); break;
-		case '&': strbuf_addstr(x, "&amp;"); break;
-		case '"': strbuf_addstr(x, "&quot;"); break;
-		default: strbuf_addch(x, *s);
-		}
-	}
-}
-
 static void junit_case(struct strbuf *x, const char *suite, const char *name, const char *failure)
 {
 	strbuf_addstr(x, "  <testcase classname=\"");
-	xml_attr(x, suite);
+	xml_add_escaped(x, suite);
 	strbuf_addstr(x, "\" name=\"");
-	xml_attr(x, name);
+	xml_add_escaped(x, name);
 	if (!failure) {
 		strbuf_addstr(x, "\"/>\n");
 		return;
 	}
 	strbuf_addstr(x, "\"><failure message=\"");
-	xml_attr(x, failure);
+	xml_add_escaped(x, failure);
 	strbuf_addstr(x, "\"/></testcase>\n");
 }
 
@@ -976,12 +964,10 @@ next:
 	if (!rc) {
 		printf("%d passed, %d failed\n", passed, failed);
 		if (junit_path) {
-			FILE *f = fopen(junit_path, "wb");
 			strbuf_addf(&junit, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
 					    "<testsuite name=\"mdrill check\" tests=\"%d\" failures=\"%d\">\n%s"
 					    "</testsuite>\n</testsuites>\n", passed + failed, failed, cases.buf);
-			if (!f || fwrite(junit.buf, 1, junit.len, f) != junit.len || fclose(f))
-				rc = error(EXIT_ENGINE, "cannot write '%s'", junit_path);
+			rc = write_file(junit_path, &junit);
 		}
 		if (!rc)
 			rc = failed ? EXIT_FAIL : EXIT_PASS;

@@ -25,7 +25,7 @@
 /* Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple, sky blue. */
 static const char *const palette[] = { "#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9" };
 
-static void esc(struct strbuf *out, const char *s)
+void xml_add_escaped(struct strbuf *out, const char *s)
 {
 	if (!s) {
 		strbuf_addstr(out, "NULL");
@@ -82,11 +82,11 @@ static void markers(struct strbuf *out, const struct scorecard *s)
 		double tx = x - last < 24 ? x - 4 : x + 14;
 		last = x;
 		strbuf_addf(out, "<g class=\"marker\" data-marker=\"");
-		esc(out, s->markers[i].label);
+		xml_add_escaped(out, s->markers[i].label);
 		strbuf_addf(out, "\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
 				 "<text x=\"%.1f\" y=\"%d\" transform=\"rotate(-90 %.1f %d)\">",
 			    x, PAD_T, x, H - PAD_B, tx, H - PAD_B - 6, tx, H - PAD_B - 6);
-		esc(out, s->markers[i].label);
+		xml_add_escaped(out, s->markers[i].label);
 		strbuf_addf(out, " (%lld)</text></g>\n", (long long)s->markers[i].tick);
 	}
 }
@@ -135,9 +135,9 @@ static void timeline_max(struct strbuf *out, const struct scorecard *s, double m
 	for (v = 0; v < s->nversions; v++) {
 		const char *c = palette[v % (sizeof(palette) / sizeof(palette[0]))];
 		strbuf_addf(out, "<span style=\"color:%s\">&#9472;&#9472; ", c);
-		esc(out, s->versions[v]);
+		xml_add_escaped(out, s->versions[v]);
 		strbuf_addf(out, " committed</span> <span style=\"color:%s\">- - ", c);
-		esc(out, s->versions[v]);
+		xml_add_escaped(out, s->versions[v]);
 		strbuf_addstr(out, " failed</span> ");
 	}
 	strbuf_addstr(out, "</p>\n");
@@ -178,7 +178,7 @@ static void tables(struct strbuf *out, const struct scorecard *s)
 	strbuf_addstr(out, "</tr>\n");
 	for (i = 0; i < s->nversions; i++) {
 		strbuf_addstr(out, "<tr><td>");
-		esc(out, s->versions[i]);
+		xml_add_escaped(out, s->versions[i]);
 		strbuf_addstr(out, "</td>");
 		for (ph = 0; ph < PH_COUNT; ph++)
 			strbuf_addf(out, "<td>%llu committed<br/><span class=\"%s\">%llu failed</span></td>",
@@ -192,8 +192,7 @@ static void tables(struct strbuf *out, const struct scorecard *s)
 		      "<th>corrupted</th><th>phantom</th><th>ratio</th></tr>\n");
 	for (w = 0; w <= OW_COUNT; w++) {
 		const struct oracle_counts *c = w < OW_COUNT ? &s->win[w] : &s->total;
-		double ratio = w < OW_COUNT ? (c->expected ? (double)c->n[OC_PRESERVED] / (double)c->expected : 1.0)
-					    : s->ratio;
+		double ratio = w < OW_COUNT ? oracle_counts_ratio(c) : s->ratio;
 		strbuf_addf(out, "<tr%s><td>%s</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td>"
 				 "<td>%llu</td><td>%.4f</td></tr>\n", w == OW_COUNT ? " class=\"total\"" : "",
 			    w < OW_COUNT ? oracle_window_name(w) : "total", (unsigned long long)c->expected,
@@ -212,25 +211,25 @@ static void tables(struct strbuf *out, const struct scorecard *s)
 			const struct sc_example *e = &s->examples[i];
 			strbuf_addf(out, "<tr><td>%s</td><td>%s</td><td>", oracle_class_name(e->cls),
 				    oracle_window_name(e->window));
-			esc(out, e->table);
+			xml_add_escaped(out, e->table);
 			strbuf_addstr(out, "[");
-			esc(out, e->key);
+			xml_add_escaped(out, e->key);
 			strbuf_addstr(out, "]</td><td>");
-			esc(out, e->field);
+			xml_add_escaped(out, e->field);
 			strbuf_addstr(out, "</td><td><code>");
-			esc(out, e->expected);
+			xml_add_escaped(out, e->expected);
 			strbuf_addstr(out, "</code></td><td><code>");
 			if (e->found_absent)
 				strbuf_addstr(out, "(no row)");
 			else
-				esc(out, e->found);
+				xml_add_escaped(out, e->found);
 			strbuf_addstr(out, "</code></td></tr>\n");
 		}
 		strbuf_addstr(out, "</table>\n");
 	}
 	for (i = 0; i < s->nnotes; i++) {
 		strbuf_addstr(out, "<p class=\"note\">");
-		esc(out, s->notes[i]);
+		xml_add_escaped(out, s->notes[i]);
 		strbuf_addstr(out, "</p>\n");
 	}
 }
@@ -239,7 +238,7 @@ static void head(struct strbuf *out, const char *title)
 {
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
 		      "<meta charset=\"utf-8\"/>\n<title>mdrill: ");
-	esc(out, title);
+	xml_add_escaped(out, title);
 	strbuf_addstr(out, "</title>\n<style>\n"
 		      "body{font-family:sans-serif;font-size:20px;margin:2em;max-width:1100px;color:#111}\n"
 		      "h1{font-size:34px}h2{font-size:26px;margin-top:1.5em}\n"
@@ -260,16 +259,16 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	(void)flags;
 	head(out, s->scenario);
 	strbuf_addstr(out, "<h1>");
-	esc(out, s->scenario);
+	xml_add_escaped(out, s->scenario);
 	strbuf_addf(out, ": <span class=\"%s\" id=\"verdict\">%s</span>, score %d/100</h1>\n",
 		    s->pass ? "pass" : "fail", s->pass ? "PASS" : "FAIL", s->score);
 	strbuf_addstr(out, "<p>");
-	esc(out, s->title);
+	xml_add_escaped(out, s->title);
 	strbuf_addf(out, "<br/>engine %s%s, seed %llu; %s", s->engine, s->concurrent ? " (concurrent)" : "",
 		    (unsigned long long)s->seed, s->fix_is_down ? "the scenario's down migration" : "fix ");
 	if (!s->fix_is_down) {
 		strbuf_addstr(out, "<code>");
-		esc(out, s->fix.label);
+		xml_add_escaped(out, s->fix.label);
 		strbuf_addstr(out, "</code>");
 	}
 	strbuf_addf(out, ": %zu of %zu statements applied.</p>\n", s->fix.applied, s->fix.statements);
@@ -277,7 +276,7 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 		strbuf_addstr(out, "<ul id=\"reasons\">\n");
 		for (i = 0; i < s->nreasons; i++) {
 			strbuf_addstr(out, "<li>");
-			esc(out, s->reasons[i]);
+			xml_add_escaped(out, s->reasons[i]);
 			strbuf_addstr(out, "</li>\n");
 		}
 		strbuf_addstr(out, "</ul>\n");
@@ -309,7 +308,7 @@ void report_compare_html_render(const struct scorecard *down, const struct score
 	(void)flags;
 	head(out, fix->scenario);
 	strbuf_addstr(out, "<h1>");
-	esc(out, fix->scenario);
+	xml_add_escaped(out, fix->scenario);
 	strbuf_addf(out, ": the rollback <span class=\"%s\">%s</span>, the fix <span class=\"%s\" id=\"verdict\">"
 			 "%s</span></h1>\n", down->pass ? "pass" : "fail", down->pass ? "PASS" : "FAIL",
 		    fix->pass ? "pass" : "fail", fix->pass ? "PASS" : "FAIL");
@@ -318,12 +317,12 @@ void report_compare_html_render(const struct scorecard *down, const struct score
 	strbuf_addstr(out, "<div class=\"pair\"><div><h2>Down migration</h2>\n");
 	timeline_max(out, down, max, "timeline-down");
 	strbuf_addstr(out, "</div><div><h2>Fix <code>");
-	esc(out, fix->fix.label);
+	xml_add_escaped(out, fix->fix.label);
 	strbuf_addstr(out, "</code></h2>\n");
 	timeline_max(out, fix, max, "timeline-fix");
 	strbuf_addstr(out, "</div></div>\n<h2>Side by side</h2>\n<pre>");
 	report_compare_render(down, fix, &table, 0);
-	esc(out, table.buf);
+	xml_add_escaped(out, table.buf);
 	strbuf_addstr(out, "</pre>\n</body>\n</html>\n");
 	strbuf_release(&table);
 }

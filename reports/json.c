@@ -87,7 +87,7 @@ static void count_fields(struct strbuf *out, int *f, const struct oracle_counts 
 static void counts(struct strbuf *out, const struct oracle_counts *c)
 {
 	int f = 1;
-	double ratio = c->expected ? (double)c->n[OC_PRESERVED] / (double)c->expected : 1.0;
+	double ratio = oracle_counts_ratio(c);
 	strbuf_addch(out, '{');
 	count_fields(out, &f, c);
 	key(out, &f, "ratio");

@@ -35,7 +35,7 @@ static void cell(struct strbuf *out, const char *v, int absent)
 static void counts_row(struct strbuf *out, const char *name, const struct oracle_counts *c, double ratio)
 {
 	if (ratio < 0)
-		ratio = c->expected ? (double)c->n[OC_PRESERVED] / (double)c->expected : 1.0;
+		ratio = oracle_counts_ratio(c);
 	strbuf_addf(out, "| %s | %llu | %llu | %llu | %llu | %llu | %llu | %.4f |\n", name,
 		    (unsigned long long)c->expected, (unsigned long long)c->n[OC_PRESERVED],
 		    (unsigned long long)c->n[OC_LOST_ROW], (unsigned long long)c->n[OC_LOST_FIELD],

@@ -43,6 +43,9 @@ int report_csv_write(const char *dir, const struct drill *d, const struct oracle
 /** The format called name ("terminal", "json"), or NULL. */
 const struct report_format *report_find(const char *name);
 
+/** Append s to out escaped for XML text and attributes; NULL becomes "NULL". */
+void xml_add_escaped(struct strbuf *out, const char *s);
+
 /** Append s to out as a JSON string, quotes included; NULL becomes null. */
 void json_add_string(struct strbuf *out, const char *s);
 

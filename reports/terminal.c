@@ -63,7 +63,7 @@ static void phases(const struct scorecard *s, struct strbuf *out, const struct s
 static void counts_row(struct strbuf *out, const char *name, const struct oracle_counts *c, double ratio)
 {
 	if (ratio < 0)
-		ratio = c->expected ? (double)c->n[OC_PRESERVED] / (double)c->expected : 1.0;
+		ratio = oracle_counts_ratio(c);
 	strbuf_addf(out, "  %-10s%10llu%10llu%10llu%10llu%10llu%10llu%9.4f\n", name,
 		    (unsigned long long)c->expected, (unsigned long long)c->n[OC_PRESERVED],
 		    (unsigned long long)c->n[OC_LOST_ROW], (unsigned long long)c->n[OC_LOST_FIELD],

@@ -25,6 +25,11 @@ const char *oracle_class_name(int cls)
 	return cls >= 0 && cls < OC_COUNT ? class_names[cls] : "unknown";
 }
 
+double oracle_counts_ratio(const struct oracle_counts *c)
+{
+	return c->expected ? (double)c->n[OC_PRESERVED] / (double)c->expected : 1.0;
+}
+
 const char *oracle_window_name(int w)
 {
 	return w >= 0 && w < OW_COUNT ? window_names[w] : "unknown";

@@ -82,6 +82,9 @@ struct oracle_result {
 void oracle_check(const struct oracle_input *in, struct oracle_result *out);
 void oracle_result_release(struct oracle_result *r);
 
+/** preserved / expected of c; 1.0 when nothing was expected. */
+double oracle_counts_ratio(const struct oracle_counts *c);
+
 const char *oracle_class_name(int cls);
 const char *oracle_window_name(int w);
 
