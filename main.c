@@ -20,7 +20,7 @@
 #include "scoring/scorecard.h"
 #include "sim/alloc.h"
 #include "sim/db.h"
-#include "sim/fixfile.h"
+#include "sim/layout.h"
 #include "sim/scenario.h"
 #include "sim/scheduler.h"
 #include "sim/strbuf.h"
@@ -293,6 +293,7 @@ struct run_opts {
 	const char *scenario;
 	const char *fix;
 	int down;
+	const char *down_file;   /* the team's own down migration, in a tool's layout */
 	uint64_t seed;
 	struct param_set *sets;
 	size_t nsets, sets_alloc;
@@ -338,7 +339,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 		const char *a = argv[i];
 		const char *val = NULL;
 		if (!strncmp(a, "--", 2) && strchr(a, '=') &&
-		    (!strncmp(a, "--fix=", 6) || !strncmp(a, "--seed=", 7) || !strncmp(a, "--set=", 6) ||
+		    (!strncmp(a, "--fix=", 6) || !strncmp(a, "--down=", 7) || !strncmp(a, "--seed=", 7) || !strncmp(a, "--set=", 6) ||
 		     !strncmp(a, "--db=", 5) || !strncmp(a, "--flag-off=", 11) ||
 		     !strncmp(a, "--report=", 9) || !strncmp(a, "--csv=", 6)))
 			val = strchr(a, '=') + 1;
@@ -347,8 +348,19 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 		if (TAKES("--fix")) {
 			if (!(o->fix = NEXT()))
 				return error(EXIT_USAGE, "--fix needs a file\n%s", usage);
-		} else if (!strcmp(a, "--down")) {
+		} else if (TAKES("--down")) {
+			/*
+			** FILE is optional: it is the next argument when the scenario is
+			** already named, or when it can only be a migration file.
+			*/
+			const char *nx = i + 1 < argc ? argv[i + 1] : NULL;
 			o->down = 1;
+			if (val)
+				o->down_file = val;
+			else if (nx && nx[0] != '-' && (o->scenario || strstr(nx, ".sql")))
+				o->down_file = argv[++i];
+			if (o->down_file && !*o->down_file)
+				return error(EXIT_USAGE, "--down= needs a file\n%s", usage);
 		} else if (TAKES("--seed")) {
 			const char *v = NEXT();
 			if (!v || parse_u64(v, &o->seed))
@@ -406,28 +418,31 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 		return error(EXIT_USAGE, "which scenario? (see 'mdrill list')\n%s", usage);
 	if (compare && o->report && (!strrchr(o->report, '.') || strcmp(strrchr(o->report, '.'), ".html")))
 		return error(EXIT_USAGE, "compare writes its page as FILE.html, not '%s'", o->report);
-	if (compare && (o->down || !o->fix))
+	if (compare && !o->fix)
 		return error(EXIT_USAGE, "compare runs the down migration itself: give --fix FILE.sql\n%s",
 			     usage);
 	if (!compare && !o->fix == !o->down)
-		return error(EXIT_USAGE, "give exactly one of --fix FILE.sql and --down\n%s", usage);
+		return error(EXIT_USAGE, "give exactly one of --fix FILE and --down [FILE]\n%s", usage);
 	return 0;
 }
 
-/* Find the fix file: as given, else relative to the scenario's directory. */
+/*
+** Find a fix or down migration, a file or a tool's directory: as given,
+** else relative to the scenario's directory.
+*/
 static int find_fix(const char *fix, const struct scenario *sc, struct strbuf *out)
 {
 	strbuf_reset(out);
 	strbuf_addstr(out, fix);
-	if (is_file(out->buf))
+	if (is_file(out->buf) || is_dir(out->buf))
 		return 0;
 	if (fix[0] != '/') {
 		strbuf_reset(out);
 		strbuf_addf(out, "%s/%s", sc->dir, fix);
-		if (is_file(out->buf))
+		if (is_file(out->buf) || is_dir(out->buf))
 			return 0;
 	}
-	return error(EXIT_USAGE, "no fix file '%s'", fix);
+	return error(EXIT_USAGE, "no migration file or directory '%s'", fix);
 }
 
 /* Write data to path; 0, or EXIT_ENGINE after saying why. */
@@ -468,13 +483,14 @@ static void show_progress(void *ctx, int phase, int64_t tick)
 }
 
 /*
-** Run one drill of sc on drv with the fix file fixarg, or with the
-** scenario's down migration when fixarg is NULL, into card.  Returns 0, or
-** the exit status after printing why.  The disposable database is gone
-** when it returns, unless o->keep.
+** Run one drill of sc on drv into card, with the fix at fixarg, or with a
+** down migration: the one at fixarg, or the scenario's own when fixarg is
+** NULL.  Returns 0, or the exit status after printing why.  The disposable
+** database is gone when it returns, unless o->keep.
 */
 static int drill_one(const struct run_opts *o, const struct scenario *sc,
-		     const struct db_driver *drv, const char *fixarg, struct scorecard *card)
+		     const struct db_driver *drv, const char *fixarg, int is_down,
+		     struct scorecard *card)
 {
 	struct strbuf err = STRBUF_INIT, fixpath = STRBUF_INIT, kept = STRBUF_INIT;
 	struct sql_script fix = { 0 };
@@ -500,7 +516,8 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 	} else {
 		if ((rc = find_fix(fixarg, sc, &fixpath)) != 0)
 			goto out;
-		if (fixfile_load(fixpath.buf, drv->dialect, &fix, &err)) {
+		if (layout_load(fixpath.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, drv->dialect,
+				&fix, &err)) {
 			rc = error(EXIT_USAGE, "%s", err.buf);
 			goto out;
 		}
@@ -512,7 +529,7 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 	dopts.seed = o->seed;
 	dopts.fix_label = fixarg ? fixarg : "down migration";
 	dopts.fix = &fix;
-	dopts.fix_is_down = !fixarg;
+	dopts.fix_is_down = is_down;
 	dopts.concurrent = o->concurrent;
 	dopts.stop = &stop_flag;
 	if (isatty(STDERR_FILENO))
@@ -622,7 +639,7 @@ static int cmd_run(int argc, char **argv)
 	int rc;
 
 	if ((rc = parse_run(argc, argv, &o, 0)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
-	    (rc = drill_one(&o, sc, drv, o.down ? NULL : o.fix, &card)) != 0)
+	    (rc = drill_one(&o, sc, drv, o.down ? o.down_file : o.fix, o.down, &card)) != 0)
 		goto out;
 	if (o.json)
 		report_json_render(&card, &out, 0);
@@ -656,10 +673,10 @@ static int cmd_compare(int argc, char **argv)
 	int rc, have_down = 0;
 
 	if ((rc = parse_run(argc, argv, &o, 1)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
-	    (rc = drill_one(&o, sc, drv, NULL, &down)) != 0)
+	    (rc = drill_one(&o, sc, drv, o.down_file, 1, &down)) != 0)
 		goto out;
 	have_down = 1;
-	if ((rc = drill_one(&o, sc, drv, o.fix, &fix)) != 0)
+	if ((rc = drill_one(&o, sc, drv, o.fix, 0, &fix)) != 0)
 		goto out;
 	if (o.json) {
 		strbuf_addstr(&out, "{\"down\":");
@@ -742,8 +759,8 @@ static int expect_met(const char *cond, const struct scorecard *card, struct str
 	}
 }
 
-/* The '-- @expect' conditions of a fix file, space-separated, into out. */
-static int read_expects(const char *path, struct strbuf *out)
+/* The '-- @expect' conditions in one file, space-separated, onto out. */
+static int read_file_expects(const char *path, struct strbuf *out)
 {
 	char line[1024];
 	FILE *f = fopen(path, "r");
@@ -764,6 +781,23 @@ static int read_expects(const char *path, struct strbuf *out)
 		strbuf_addf(out, "%s ", p + 8);
 	}
 	fclose(f);
+	return 0;
+}
+
+/*
+** The '-- @expect' conditions of a fix template, space-separated, into out:
+** of every file of its layout, so a tool's directory can hold them anywhere.
+*/
+static int read_expects(const char *path, struct strbuf *out, struct strbuf *err)
+{
+	struct layout l;
+	size_t i;
+
+	if (layout_open(path, path, LAYOUT_UP, &l, err))
+		return -1;
+	for (i = 0; i < l.nr; i++)
+		read_file_expects(l.v[i].path, out);
+	layout_release(&l);
 	strbuf_rtrim(out);
 	return 0;
 }
@@ -847,7 +881,7 @@ static int cmd_check(int argc, char **argv)
 			DIR *dd;
 			struct dirent *e;
 			size_t len = strlen(item);
-			if (len > 4 && !strcmp(item + len - 4, ".sql")) {
+			if ((len > 4 && !strcmp(item + len - 4, ".sql")) || strstr(item, "/fixes/")) {
 				ALLOC_GROW(all, nall + 1, all_alloc);
 				all[nall++] = xstrdup(item);
 				continue;
@@ -856,10 +890,14 @@ static int cmd_check(int argc, char **argv)
 			if ((dd = opendir(fx.buf)) != NULL) {
 				while ((e = readdir(dd)) != NULL) {
 					size_t l = strlen(e->d_name);
-					if (l > 4 && !strcmp(e->d_name + l - 4, ".sql")) {
+					char *p = xmalloc(fx.len + l + 2);
+					sprintf(p, "%s/%s", fx.buf, e->d_name);
+					/* A template is a .sql file or a migration tool's directory. */
+					if (e->d_name[0] != '.' && ((l > 4 && !strcmp(e->d_name + l - 4, ".sql")) || is_dir(p))) {
 						ALLOC_GROW(all, nall + 1, all_alloc);
-						all[nall] = xmalloc(fx.len + l + 2);
-						sprintf(all[nall++], "%s/%s", fx.buf, e->d_name);
+						all[nall++] = p;
+					} else {
+						free(p);
 					}
 				}
 				closedir(dd);
@@ -890,7 +928,10 @@ static int cmd_check(int argc, char **argv)
 		const char *e = engines;
 
 		strbuf_addf(&scen, "%.*s/scenario.drill", slash ? (int)(slash - files[i]) : 0, files[i]);
-		read_expects(files[i], &expects);
+		if (read_expects(files[i], &expects, &err)) {
+			rc = error(EXIT_USAGE, "%s", err.buf);
+			goto next;
+		}
 		if (!slash || scenario_load(scen.buf, NULL, 0, &sc, &err)) {
 			rc = error(EXIT_USAGE, "%s: %s", files[i], slash ? err.buf : "a template lives in SCENARIO/fixes/");
 			goto next;
@@ -914,7 +955,7 @@ static int cmd_check(int argc, char **argv)
 				strbuf_addstr(&why, "no '-- @expect' lines: nothing to check it against");
 			} else {
 				const char *fix = strstr(files[i], "/fixes/") + 1;
-				int r = drill_one(&o, sc, drv, fix, &card);
+				int r = drill_one(&o, sc, drv, fix, 0, &card);
 				if (r) {
 					rc = r == EXIT_INTR ? r : 0;
 					ok = 0;

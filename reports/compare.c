@@ -25,7 +25,7 @@ void report_compare_render(const struct scorecard *down, const struct scorecard 
 {
 	const char *bold = (flags & REPORT_COLOR) ? "\033[1m" : "";
 	const char *off = (flags & REPORT_COLOR) ? "\033[0m" : "";
-	const char *label;
+	const char *label, *dlabel;
 	int w;
 
 	strbuf_addf(out, "%smdrill compare%s %s on %s, seed %llu\n", bold, off, fix->scenario,
@@ -34,7 +34,12 @@ void report_compare_render(const struct scorecard *down, const struct scorecard 
 	label = fix->fix.label ? fix->fix.label : "";
 	if (strrchr(label, '/'))
 		label = strrchr(label, '/') + 1;
-	strbuf_addf(out, "  %-34s %24s %24.24s\n", "", "(the rollback)", label);
+	/* The scenario's own down migration, or the team's, by its file's name. */
+	dlabel = down->fix.label && strcmp(down->fix.label, "down migration") ? down->fix.label
+									       : "(the rollback)";
+	if (strrchr(dlabel, '/') && dlabel[strlen(dlabel) - 1] != '/')
+		dlabel = strrchr(dlabel, '/') + 1;
+	strbuf_addf(out, "  %-34s %24.24s %24.24s\n", "", dlabel, label);
 	row(out, "facts expected", down->total.expected, fix->total.expected);
 	row(out, "facts preserved", down->total.n[OC_PRESERVED], fix->total.n[OC_PRESERVED]);
 	for (w = 0; w < OW_COUNT; w++) {

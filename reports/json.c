@@ -117,6 +117,7 @@ static void migration(struct strbuf *out, const struct sc_migration *m, int is_f
 		strbuf_addf(out, "%d", m->failed_line);
 	else
 		strbuf_addstr(out, "null");
+	kv_str(out, &f, "failed_file", m->failed_file);
 	kv_str(out, &f, "failed_sql", m->failed_sql);
 	kv_str(out, &f, "error", m->error);
 	kv_str(out, &f, "error_class", m->error_class);

@@ -62,7 +62,10 @@ void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsig
 	else
 		strbuf_addf(out, "%zu of %zu statements applied, ticks %lld to %lld.\n\n", s->fix.applied,
 			    s->fix.statements, (long long)s->fix.start, (long long)s->fix.end);
-	if (s->fix.error)
+	if (s->fix.error && s->fix.failed_file)
+		strbuf_addf(out, "It failed at statement %d (%s:%d): %s (%s).\n\n", s->fix.failed_statement,
+			    s->fix.failed_file, s->fix.failed_line, s->fix.error, s->fix.error_class);
+	else if (s->fix.error)
 		strbuf_addf(out, "It failed at statement %d (line %d): %s (%s).\n\n", s->fix.failed_statement,
 			    s->fix.failed_line, s->fix.error, s->fix.error_class);
 

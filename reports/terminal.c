@@ -120,7 +120,10 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 			    m->statements, (long long)m->start, (long long)m->end);
 	if (m->error) {
 		strbuf_addf(out, "  %s", st->red);
-		if (m->failed_statement)
+		if (m->failed_statement && m->failed_file)
+			strbuf_addf(out, "failed at statement %d (%s:%d): ", m->failed_statement,
+				    m->failed_file, m->failed_line);
+		else if (m->failed_statement)
 			strbuf_addf(out, "failed at statement %d (line %d): ", m->failed_statement,
 				    m->failed_line);
 		strbuf_addf(out, "%s [%s]%s\n", m->error, m->error_class, st->off);

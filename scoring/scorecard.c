@@ -63,6 +63,7 @@ static void copy_mig(struct sc_migration *m, const struct drill *d, int idx)
 	m->failed_statement = r->failed;
 	m->failed_line = r->failed_line;
 	m->failed_sql = dup_or_null(r->failed_sql);
+	m->failed_file = dup_or_null(r->failed_file);
 	m->error = dup_or_null(r->error);
 	m->error_class = r->error ? xstrdup(db_errclass_name(r->errclass)) : NULL;
 	m->start = r->start;
@@ -391,6 +392,7 @@ static void mig_release(struct sc_migration *m)
 	free(m->name);
 	free(m->label);
 	free(m->failed_sql);
+	free(m->failed_file);
 	free(m->error);
 	free(m->error_class);
 }

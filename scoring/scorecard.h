@@ -34,7 +34,7 @@ struct sc_migration {
 	int ran, completed;
 	size_t statements, applied;
 	int failed_statement, failed_line;
-	char *failed_sql, *error, *error_class;
+	char *failed_sql, *failed_file, *error, *error_class;
 	int64_t start, end, waited;
 };
 

@@ -56,7 +56,8 @@ static void script_copy(struct sql_script *dst, const struct sql_script *src)
 	for (i = 0; i < src->nr; i++) {
 		ALLOC_GROW(dst->v, dst->nr + 1, dst->alloc);
 		dst->v[dst->nr].sql = xstrdup(src->v[i].sql);
-		dst->v[dst->nr++].line = src->v[i].line;
+		dst->v[dst->nr].line = src->v[i].line;
+		dst->v[dst->nr++].file = src->v[i].file ? xstrdup(src->v[i].file) : NULL;
 	}
 }
 
@@ -124,6 +125,8 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 	r->failed = (int)m->next + 1;
 	if (m->next < m->script.nr) {
 		r->failed_line = m->script.v[m->next].line;
+		if (m->script.v[m->next].file)
+			r->failed_file = xstrdup(m->script.v[m->next].file);
 		r->failed_sql = xstrdup(m->script.v[m->next].sql);
 	} else {
 		r->failed_sql = xstrdup("(recording the migration in schema_migrations)");
@@ -676,6 +679,7 @@ void drill_release(struct drill *d, int keep, struct strbuf *kept)
 		free(d->migs[i].name);
 		free(d->migs[i].label);
 		free(d->migs[i].failed_sql);
+		free(d->migs[i].failed_file);
 		free(d->migs[i].error);
 	}
 	free(d->migs);

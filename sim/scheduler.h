@@ -60,6 +60,7 @@ struct mig_report {
 	int completed;
 	int failed;          /* 1-based number of the statement that failed, 0 if none */
 	int failed_line;     /* its line in its file */
+	char *failed_file;   /* that file, when the migration spans several */
 	char *failed_sql;
 	char *error;
 	int errclass;

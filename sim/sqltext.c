@@ -154,6 +154,7 @@ static void add_stmt(struct sql_script *script, const char *s, size_t len, int l
 	st = &script->v[script->nr++];
 	st->sql = xstrndup(s + lead, len - lead);
 	st->line = line;
+	st->file = NULL;
 }
 
 void sql_split(const char *text, int first_line, struct sql_script *script)
@@ -208,8 +209,10 @@ void sql_split(const char *text, int first_line, struct sql_script *script)
 void sql_script_release(struct sql_script *script)
 {
 	size_t i;
-	for (i = 0; i < script->nr; i++)
+	for (i = 0; i < script->nr; i++) {
 		free(script->v[i].sql);
+		free(script->v[i].file);
+	}
 	free(script->v);
 	script->v = NULL;
 	script->nr = script->alloc = 0;

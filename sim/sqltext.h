@@ -15,6 +15,7 @@
 struct sql_stmt {
 	char *sql;   /* trimmed, without the final semicolon */
 	int line;    /* line of its first character */
+	char *file;  /* the file it came from when a fix spans several; else NULL */
 };
 
 struct sql_script {

@@ -34,7 +34,7 @@ check "unknown scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" run nope --down
 check "  and names it" grep -q "no scenario 'nope'" "$tmp/e"
 check "run without a fix is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null
 check "missing fix file is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --fix nope.sql
-check "  and names it" grep -q "no fix file 'nope.sql'" "$tmp/e"
+check "  and names it" grep -q "no migration file or directory 'nope.sql'" "$tmp/e"
 check "unknown --set is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --set nope=1
 check "--concurrent on sqlite is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --concurrent
 check "bad --seed is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --seed x
@@ -200,8 +200,48 @@ check "  naming each, and counting them" sh -c "grep -q '^FAIL .*bad.sql on sqli
 	grep -q '^FAIL .*silent.sql on sqlite: no .-- @expect. lines' '$tmp/o' && tail -1 '$tmp/o' | grep -qx '1 passed, 2 failed'"
 printf -- '-- @expect vibes=good\nSELECT 1;\n' >"$tmp/chk/fixes/odd.sql"
 check "check: an unreadable expectation is exit 2" status_is 2 "$tmp/o" "$tmp/e" check "$tmp/chk/fixes/odd.sql"
-pgcheck "check --engines sqlite,postgres runs both engines" sh -c "'$M' check scenarios/phone-not-null --engines sqlite,postgres --db '${MDRILL_PG_URL:-}' >'$tmp/o' && grep -q 'make-nullable.sql on postgres: verdict=pass' '$tmp/o' && tail -1 '$tmp/o' | grep -qx '4 passed, 0 failed'"
-pgcheck "  and drops its databases" no_pg_dbs
+
+# Fixes and down migrations as migration tools keep them (tests/fixtures/layouts).
+L=tests/fixtures/layouts
+T=tests/fixtures/tiny
+for lay in flyway golang dbmate dbmate-rename-back.sql sqitch; do
+	check "--fix $lay passes on tiny" status_is 0 "$tmp/o" "$tmp/e" run $T --fix $L/$lay
+done
+"$M" run $T --fix $L/flyway --json >"$tmp/fly.json"
+check "  a Flyway directory applies V2, V3 then R__ (every statement completes)" python3 -c "
+import json
+f = json.load(open('$tmp/fly.json'))['fix']
+assert f['applied'] and f['statements'] == 6 and f['applied_statements'] == 6, f
+"
+check "a gap in the versions is exit 2" status_is 2 "$tmp/o" "$tmp/e" run $T --fix $L/flyway-gap
+check "  saying which version is missing" grep -qF "$L/flyway-gap: a gap in the versions: 3 comes after 1 (expected version 2 next; is a file missing?)" "$tmp/e"
+check "an unknown layout is exit 2" status_is 2 "$tmp/o" "$tmp/e" run $T --fix $L/unknown
+check "  naming the file and the layouts expected" grep -qF "'fix.sql' fits no tool's naming (expected Flyway" "$tmp/e"
+check "an undo script given to --fix is exit 2" status_is 2 "$tmp/o" "$tmp/e" run $T --fix $L/flyway/U2__rename_back.sql
+check "--down FILE: Alembic's offline downgrade runs (exit 0 on tiny)" status_is 0 "$tmp/o" "$tmp/e" run $T --down $L/alembic-downgrade.sql
+check "--down=DIR: a Flyway undo directory" status_is 0 "$tmp/o" "$tmp/e" run $T --down=$L/flyway-undo
+check "a down migration failing halfway is a verdict (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run $T --down $L/flyway --json
+check "  naming the file and line that failed" python3 -c "
+import json
+f = json.load(open('$tmp/o'))['fix']
+assert f['kind'] == 'down' and f['failed_statement'] == 2, f
+assert f['failed_file'] == '$L/flyway/U3__index_values.sql' and f['failed_line'] == 1, f
+"
+# A team's Flyway undo script is the scenario's down migration: the same drill, byte for byte.
+"$M" run phone-not-null --down downs/flyway --json --set rows=300 >"$tmp/u.json"
+"$M" run phone-not-null --down --json --set rows=300 >"$tmp/d.json"
+check "phone-not-null: the Flyway undo script drills as the scenario's down" python3 -c "
+import json
+u, d = json.load(open('$tmp/u.json')), json.load(open('$tmp/d.json'))
+assert u['fix']['label'] == 'downs/flyway' and u['fix']['kind'] == 'down', u['fix']
+u['fix']['label'] = d['fix']['label']
+assert u == d
+assert d['verdict'] == 'fail'
+"
+check "  and Alembic's downgrade fails it too (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --down downs/alembic-downgrade.sql --set rows=300
+check "compare --down FILE sets the team's down beside the fix" status_is 0 "$tmp/o" "$tmp/e" compare phone-not-null --fix fixes/flyway --down downs/alembic-downgrade.sql --set rows=300
+check "  naming both" grep -q ' alembic-downgrade.sql  *flyway$' "$tmp/o"
+check "every disposable database is gone after the layouts" no_drill_dirs
 
 # A scenario kept in another directory runs, by directory or by file.
 cp -r tests/fixtures/tiny "$tmp/elsewhere"
@@ -234,6 +274,8 @@ pgcheck() { # like check, but SKIPPED without a server
 	check "$@"
 }
 pg=${MDRILL_PG_URL:-}
+pgcheck "check --engines sqlite,postgres runs both engines" sh -c "'$M' check scenarios/phone-not-null --engines sqlite,postgres --db '${MDRILL_PG_URL:-}' >'$tmp/o' && grep -q 'make-nullable.sql on postgres: verdict=pass' '$tmp/o' && grep -q 'fixes/flyway on postgres: verdict=pass lost=0' '$tmp/o' && tail -1 '$tmp/o' | grep -qx '10 passed, 0 failed'"
+pgcheck "  and drops its databases" no_pg_dbs
 pgcheck "postgres: make-nullable passes (exit 0)" status_is 0 "$tmp/o" "$tmp/e" run phone-not-null --db "$pg" --fix fixes/make-nullable.sql --set rows=300
 pgcheck "  and its database is dropped" no_pg_dbs
 pgcheck "postgres: down migration fails (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --db "$pg" --down --set rows=300

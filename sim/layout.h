@@ -1,0 +1,50 @@
+/*
+** Migration layouts: a fix or a down migration as a team's migration tool
+** keeps it, read in that tool's order, so that the drill applies what the
+** tool would.  A single .sql file (plain, a dbmate file with '-- migrate:up'
+** and '-- migrate:down' sections, or Alembic's offline SQL), or a
+** directory: Flyway (V<version>__<description>.sql, undo scripts
+** U<version>__..., repeatable R__...), golang-migrate
+** (<version>_<description>.up.sql and .down.sql), dbmate files, or a sqitch
+** project (sqitch.plan with deploy/ and revert/).
+*/
+#ifndef MDRILL_LAYOUT_H
+#define MDRILL_LAYOUT_H
+
+#include "sqltext.h"
+#include "strbuf.h"
+
+enum layout_direction { LAYOUT_UP, LAYOUT_DOWN };
+
+/** One file of a layout, in the order it is applied. */
+struct layout_file {
+	char *path;    /* to open */
+	char *shown;   /* as reports name it: under the name the user gave */
+	int wrap;      /* the tool runs it inside one transaction */
+};
+
+struct layout {
+	const char *kind;   /* "sql", "flyway", "golang-migrate", "dbmate", "sqitch", "alembic" */
+	struct layout_file *v;
+	size_t nr, alloc;
+};
+
+/**
+ * The files of the migration at path, for direction, in the order the tool
+ * applies them.  shown is how the user named path.  Returns 0, or -1 with
+ * "PATH: what was expected" in err (an unknown layout, a gap or a repeat in
+ * the versions, a missing script).  Release with layout_release.
+ */
+int layout_open(const char *path, const char *shown, int direction, struct layout *out,
+		struct strbuf *err);
+void layout_release(struct layout *l);
+
+/**
+ * Append the statements of the migration at path for direction and
+ * dialect to out, each file's in turn.  Statements from a directory carry
+ * their file's shown name.  Returns 0, or -1 with the reason in err.
+ */
+int layout_load(const char *path, const char *shown, int direction, int dialect,
+		struct sql_script *out, struct strbuf *err);
+
+#endif
