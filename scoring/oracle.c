@@ -46,6 +46,7 @@ struct ctx {
 	uint32_t *probe_table;     /* table id of each probe */
 	uint32_t *ops;             /* scratch: fact indices of one item */
 	size_t nops, ops_alloc;
+	size_t key_lo, key_hi;     /* order[] range of the key being judged */
 };
 
 static const struct ledger *sort_ledger;
@@ -151,6 +152,23 @@ static void count(struct ctx *c, int expected, int window, int cls, int indeterm
 }
 
 /*
+** Does an acknowledged fact of the row being judged hold value, in any
+** field?  Then a field nobody acknowledged may hold it innocently: a
+** backfill or a trigger copies values between columns, and a failed
+** transaction that wrote the same value proves nothing.
+*/
+static int acked_in_row(const struct ctx *c, uint32_t value)
+{
+	size_t j;
+	for (j = c->key_lo; j < c->key_hi; j++) {
+		const struct ledger_fact *f = &c->l->facts[c->order[j]];
+		if (f->value == value && c->l->tx[c->fact_tx[c->order[j]]].outcome == TX_OK)
+			return 1;
+	}
+	return 0;
+}
+
+/*
 ** Judge one item: the operations in c->ops (fact indices) on (table, key,
 ** field), field LEDGER_ROW meaning the row's existence.
 */
@@ -250,7 +268,8 @@ static void judge(struct ctx *c, uint32_t field)
 		** Nothing acknowledged here: only a failed transaction's value is a
 		** finding, and not when the column's declared default explains it.
 		*/
-		if (phantom_value && !ok && !is_default(c, f0->table, field, found)) {
+		if (phantom_value && !ok && !is_default(c, f0->table, field, found) &&
+		    !acked_in_row(c, found_id)) {
 			int w = window_of(c, &l->tx[c->fact_tx[c->ops[0]]]);
 			count(c, 0, w, OC_PHANTOM, 0);
 			add_finding(c, OC_PHANTOM, w, f0, field, LEDGER_NONE, found, 0, 0,
@@ -360,6 +379,8 @@ static void judge_key(struct ctx *c, size_t lo, size_t hi)
 
 	if (judge_failed_key(c, lo, hi))
 		return;
+	c->key_lo = lo;
+	c->key_hi = hi;
 
 	/* Row-level facts sort last (LEDGER_ROW is near UINT32_MAX). */
 	for (j = lo; j < hi; j++)

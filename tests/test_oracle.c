@@ -1002,6 +1002,51 @@ static void test_regress_failed_insert_other_values(void **state)
 	ledger_release(&l);
 }
 
+/*
+** Found in a swarm of rename-email: a field nobody acknowledged (email_v1
+** of a seeded row) holds the seed's e-mail, copied there by the fix's
+** backfill, and a failed transaction had written the same value.  Seed 1
+** (ann, a@x); a failed write of email_v1 = a@x at [5,6]; found a@x in
+** both columns.  An acknowledged value of the row explains it: no
+** finding, 2 of 2 preserved.  The control, a failed value the row's
+** acknowledged data does not hold (q@x), is still a phantom.
+*/
+static void test_regress_failed_value_explained_by_row(void **state)
+{
+	static const char *const cols[] = { "id", "name", "email", "email_v1" };
+	const char *const same[] = { "1", "ann", "a@x", "a@x" };
+	const char *const other[] = { "1", "ann", "a@x", "q@x" };
+	const char *const *cells[] = { same, other };
+	const char *const failed[] = { "a@x", "q@x" };
+	int k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		struct ledger l;
+		struct probe_fx p;
+		struct oracle_result r;
+
+		ledger_init(&l);
+		seed_ann(&l);
+		put(&l, "users", "1", "email_v1", failed[k]);
+		end_tx(&l, 5, 6, TX_FAILED);
+		probe_fill(&p, "users", cols, 4, cells[k], 1);
+		run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
+		assert_int_equal(r.total.expected, 2);
+		assert_int_equal(r.total.n[OC_PRESERVED], 2);
+		if (k == 0) {
+			assert_int_equal(r.nfindings, 0);
+			assert_int_equal(r.total.n[OC_PHANTOM], 0);
+		} else {
+			assert_int_equal(r.total.n[OC_PHANTOM], 1);
+			assert_finding(&r, &l, "users", "1", "email_v1", OC_PHANTOM, OW_BEFORE,
+				       "a failed transaction's value is present");
+		}
+		oracle_result_release(&r);
+		ledger_release(&l);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1026,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_regress_failed_null_not_phantom),
 		cmocka_unit_test(test_regress_indeterminate_not_needed),
 		cmocka_unit_test(test_regress_failed_insert_other_values),
+		cmocka_unit_test(test_regress_failed_value_explained_by_row),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
