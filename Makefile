@@ -21,14 +21,14 @@ ALL_CFLAGS = $(STD) $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 LIB_SRC = sim/alloc.c sim/strbuf.c sim/prng.c sim/sqltext.c sim/scenario.c sim/gen.c \
-          sim/db.c sim/db_sqlite.c sim/db_pg.c sim/ledger.c sim/seeder.c sim/client.c \
-          sim/scheduler.c sim/fixfile.c sim/layout.c scoring/probe.c scoring/oracle.c \
+          sim/db.c sim/db_sqlite.c sim/faultvfs.c sim/db_pg.c sim/ledger.c sim/seeder.c sim/client.c \
+          sim/scheduler.c sim/fixfile.c sim/layout.c sim/faults.c sim/pgbench.c scoring/probe.c scoring/oracle.c \
           scoring/scorecard.c reports/json.c reports/terminal.c reports/compare.c reports/markdown.c reports/formats.c reports/html.c reports/csv.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)
 
-TESTS = test_sqltext test_layout test_scenario test_prng test_ledger test_oracle test_drill test_report test_pg
+TESTS = test_sqltext test_layout test_scenario test_prng test_ledger test_oracle test_drill test_report test_pg test_faultvfs test_pgbench
 TEST_BIN = $(TESTS:%=$(B)/tests/%)
 
 all: mdrill

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "reports/report.h"
@@ -20,7 +21,9 @@
 #include "scoring/scorecard.h"
 #include "sim/alloc.h"
 #include "sim/db.h"
+#include "sim/faults.h"
 #include "sim/layout.h"
+#include "sim/prng.h"
 #include "sim/scenario.h"
 #include "sim/scheduler.h"
 #include "sim/strbuf.h"
@@ -254,6 +257,16 @@ static int cmd_show(int argc, char **argv)
 		case TL_MIGRATE: printf("migrate %s\n", sc->migrations[ev->migration].name); break;
 		case TL_FIX: printf("fix (the fix under test is applied here)\n"); break;
 		case TL_END: printf("end\n"); break;
+		case TL_FLAG: printf("flag %s %s\n", sc->flags[ev->flag], ev->flag_on ? "on" : "off"); break;
+		case TL_FAULT: {
+			struct strbuf f = STRBUF_INIT;
+			struct fault one = ev->fault;
+			one.tick = FAULT_AT_FIX;
+			fault_format(&one, &f);
+			printf("fault %s\n", f.buf);
+			strbuf_release(&f);
+			break;
+		}
 		}
 	}
 	{
@@ -294,6 +307,9 @@ struct run_opts {
 	const char *fix;
 	int down;
 	const char *down_file;   /* the team's own down migration, in a tool's layout */
+	struct fault_list faults;
+	int random_faults;       /* --faults random: each seed picks its own (swarm) */
+	uint64_t seed_from, seed_to;  /* --seeds A..B: swarm mode */
 	uint64_t seed;
 	struct param_set *sets;
 	size_t nsets, sets_alloc;
@@ -321,6 +337,18 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* "A..B" into *a and *b. */
+static int parse_range(const char *s, uint64_t *a, uint64_t *b)
+{
+	const char *dots = strstr(s, "..");
+	char from[32];
+	if (!dots || dots == s || (size_t)(dots - s) >= sizeof(from))
+		return -1;
+	memcpy(from, s, (size_t)(dots - s));
+	from[dots - s] = '\0';
+	return parse_u64(from, a) || parse_u64(dots + 2, b) ? -1 : 0;
+}
+
 static const char run_usage[] =
 	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent] "
 	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html|.md|.json] "
@@ -341,7 +369,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 		if (!strncmp(a, "--", 2) && strchr(a, '=') &&
 		    (!strncmp(a, "--fix=", 6) || !strncmp(a, "--down=", 7) || !strncmp(a, "--seed=", 7) || !strncmp(a, "--set=", 6) ||
 		     !strncmp(a, "--db=", 5) || !strncmp(a, "--flag-off=", 11) ||
-		     !strncmp(a, "--report=", 9) || !strncmp(a, "--csv=", 6)))
+		     !strncmp(a, "--faults=", 9) || !strncmp(a, "--seeds=", 8) || !strncmp(a, "--report=", 9) || !strncmp(a, "--csv=", 6)))
 			val = strchr(a, '=') + 1;
 #define TAKES(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == '\0' || a[strlen(name)] == '='))
 #define NEXT() (val ? val : (i + 1 < argc ? argv[++i] : NULL))
@@ -361,6 +389,23 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 				o->down_file = argv[++i];
 			if (o->down_file && !*o->down_file)
 				return error(EXIT_USAGE, "--down= needs a file\n%s", usage);
+		} else if (TAKES("--faults")) {
+			const char *v = NEXT();
+			struct strbuf err = STRBUF_INIT;
+			if (v && !strcmp(v, "random")) {
+				o->random_faults = 1;
+			} else if (!v || fault_parse_list(v, &o->faults, &err)) {
+				error(EXIT_USAGE, "--faults: %s", v ? err.buf : "needs a list of faults");
+				strbuf_release(&err);
+				return EXIT_USAGE;
+			}
+			strbuf_release(&err);
+		} else if (TAKES("--seeds")) {
+			const char *v = NEXT();
+			if (!v || parse_range(v, &o->seed_from, &o->seed_to) || o->seed_to < o->seed_from ||
+			    o->seed_to - o->seed_from >= 100000)
+				return error(EXIT_USAGE, "--seeds needs A..B, A <= B, at most 100000 seeds, not '%s'",
+					     v ? v : "");
 		} else if (TAKES("--seed")) {
 			const char *v = NEXT();
 			if (!v || parse_u64(v, &o->seed))
@@ -488,10 +533,21 @@ static void show_progress(void *ctx, int phase, int64_t tick)
 ** NULL.  Returns 0, or the exit status after printing why.  The disposable
 ** database is gone when it returns, unless o->keep.
 */
+/* One drill: what sits in the fix slot, under which seed, and what goes wrong. */
+struct drill_req {
+	const char *fixarg;              /* NULL with is_down: the scenario's down migration */
+	int is_down;
+	uint64_t seed;
+	const struct fault_list *faults;
+	struct strbuf *schema;           /* receives the final schema when set */
+};
+
 static int drill_one(const struct run_opts *o, const struct scenario *sc,
-		     const struct db_driver *drv, const char *fixarg, int is_down,
+		     const struct db_driver *drv, const struct drill_req *req,
 		     struct scorecard *card)
 {
+	const char *fixarg = req->fixarg;
+	int is_down = req->is_down;
 	struct strbuf err = STRBUF_INIT, fixpath = STRBUF_INIT, kept = STRBUF_INIT;
 	struct sql_script fix = { 0 };
 	struct drill d;
@@ -526,7 +582,8 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.drv = drv;
 	dopts.target = drv == &db_sqlite_driver ? NULL : o->db;
-	dopts.seed = o->seed;
+	dopts.seed = req->seed;
+	dopts.faults = req->faults;
 	dopts.fix_label = fixarg ? fixarg : "down migration";
 	dopts.fix = &fix;
 	dopts.fix_is_down = is_down;
@@ -544,6 +601,10 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 		goto out;
 	} else if (rc) {
 		rc = error(EXIT_ENGINE, "%s", err.buf);
+		goto out;
+	}
+	if (req->schema && db_schema(drv, d.admin, req->schema, &err)) {
+		rc = error(EXIT_ENGINE, "cannot read the final schema: %s", err.buf);
 		goto out;
 	}
 	probe_run(sc, drv, d.admin, &probes, &nprobes);
@@ -629,6 +690,365 @@ static void print_out(const struct strbuf *out)
 	fflush(stdout);
 }
 
+/*
+** A drill under the request's faults.  With fix-crash=K it runs twice:
+** without the crash, then with it, to tell whether the re-run converged
+** (it completed, left the schema the crash-free run left, and lost no
+** more); the card is the run with the crash.  With fix-crash=all the card
+** is the crash-free run, and the drill runs again for every statement K.
+*/
+static int drill_chaos(const struct run_opts *o, const struct scenario *sc,
+		       const struct db_driver *drv, const struct drill_req *req, struct scorecard *card)
+{
+	const struct fault *crash = fault_find(req->faults, FAULT_FIX_CRASH);
+	struct fault_list rest = { 0 };
+	struct strbuf base_schema = STRBUF_INIT, schema = STRBUF_INIT;
+	struct drill_req sub = *req;
+	struct scorecard base, run;
+	struct sc_crash *points = NULL;
+	size_t i, n = 0, from, to, k;
+	int rc, have_base = 0, all;
+
+	if (!crash)
+		return drill_one(o, sc, drv, req, card);
+	all = crash->arg == FAULT_ALL;
+	for (i = 0; i < req->faults->nr; i++)
+		if (req->faults->v[i].kind != FAULT_FIX_CRASH) {
+			ALLOC_GROW(rest.v, rest.nr + 1, rest.alloc);
+			rest.v[rest.nr++] = req->faults->v[i];
+		}
+	sub.faults = &rest;
+	sub.schema = &base_schema;
+	if ((rc = drill_one(o, sc, drv, &sub, &base)) != 0)
+		goto out;
+	have_base = 1;
+	if (!all && (size_t)crash->arg > base.fix.statements) {
+		rc = error(EXIT_USAGE, "--faults fix-crash=%lld: the %s has %zu statements",
+			   (long long)crash->arg, req->is_down ? "down migration" : "fix", base.fix.statements);
+		goto out;
+	}
+	from = all ? 1 : (size_t)crash->arg;
+	to = all ? base.fix.statements : (size_t)crash->arg;
+	ALLOC_GROW(rest.v, rest.nr + 1, rest.alloc);
+	rest.v[rest.nr++] = *crash;
+	points = xcalloc(to - from + 1, sizeof(*points));
+	for (k = from; k <= to; k++) {
+		struct sc_crash *p = &points[n];
+		rest.v[rest.nr - 1].arg = (int64_t)k;
+		strbuf_reset(&schema);
+		sub.schema = &schema;
+		if ((rc = drill_one(o, sc, drv, &sub, &run)) != 0)
+			goto out;
+		n++;
+		p->after = (int)k;
+		p->tick = run.crash_after ? run.crash_tick : -1;
+		p->completed = run.crash_after && run.fix.completed;
+		p->same_schema = !strcmp(schema.buf, base_schema.buf);
+		p->lost = scorecard_lost(&run);
+		p->base_lost = scorecard_lost(&base);
+		p->error = run.fix.error ? xstrdup(run.fix.error) : NULL;
+		p->converged = p->completed && p->same_schema && p->lost <= p->base_lost;
+		if (all)
+			scorecard_release(&run);
+		else
+			*card = run;
+	}
+	if (all)
+		*card = base;
+	else
+		scorecard_release(&base);
+	have_base = 0;
+	scorecard_add_crashes(card, points, n);
+	points = NULL;
+	rc = 0;
+out:
+	if (have_base)
+		scorecard_release(&base);
+	for (i = 0; points && i < n; i++)
+		free(points[i].error);
+	free(points);
+	fault_list_release(&rest);
+	strbuf_release(&base_schema);
+	strbuf_release(&schema);
+	return rc;
+}
+
+/* Faults the engine cannot have, or options swarm mode cannot honour. */
+static int check_faults(const struct run_opts *o, const struct db_driver *drv)
+{
+	size_t i;
+	for (i = 0; i < o->faults.nr; i++) {
+		int k = o->faults.v[i].kind;
+		if (k == FAULT_FIX_TIMEOUT && drv != &db_pg_driver)
+			return error(EXIT_USAGE, "--faults fix-timeout sets PostgreSQL's statement_timeout: "
+				     "it needs --db postgres://...");
+		if ((k == FAULT_DISK_FULL || k == FAULT_IOERR) && drv != &db_sqlite_driver)
+			return error(EXIT_USAGE, "--faults %s works through SQLite's VFS: it needs --db sqlite",
+				     fault_name(k));
+	}
+	if (o->random_faults && !o->seed_to)
+		return error(EXIT_USAGE, "--faults random draws faults per seed: give --seeds A..B too");
+	if (o->seed_to && (o->report || o->csv || o->keep))
+		return error(EXIT_USAGE, "--seeds runs many drills: --report, --csv and --keep go with one "
+			     "(rerun the seed it names)");
+	return 0;
+}
+
+/* One seed's outcome in a swarm, as a worker reports it. */
+struct swarm_row {
+	uint64_t seed;
+	int pass, score;
+	unsigned long long lost;
+	char faults[96];
+};
+
+/*
+** --faults random: the seed picks, from a stream of its own, one of no
+** fault, a crash of the fix after a statement, or a client killed as the
+** fix starts.
+*/
+static void random_faults(uint64_t seed, size_t nstmts, struct fault_list *out)
+{
+	struct prng r;
+	struct fault f = { FAULT_FIX_CRASH, 1, FAULT_AT_FIX };
+
+	prng_seed(&r, seed, 99);
+	switch (prng_below(&r, 3)) {
+	case 0:
+		return;
+	case 1:
+		f.arg = 1 + (int64_t)prng_below(&r, nstmts ? nstmts : 1);
+		break;
+	case 2:
+		f.kind = FAULT_KILL_CLIENT;
+		break;
+	}
+	ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	out->v[out->nr++] = f;
+}
+
+/* How many statements the migration in the fix slot has on drv. */
+static size_t fix_statements(const struct run_opts *o, const struct scenario *sc,
+			     const struct db_driver *drv)
+{
+	struct sql_script script = { 0 };
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	const char *arg = o->down ? o->down_file : o->fix;
+	size_t n;
+
+	if (!arg) {
+		int m = scenario_migration(sc, "down");
+		const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, drv->dialect) : NULL;
+		if (v)
+			sql_split(v->text, v->line, &script);
+	} else if (!find_fix(arg, sc, &path)) {
+		layout_load(path.buf, arg, o->down ? LAYOUT_DOWN : LAYOUT_UP, drv->dialect, &script, &err);
+	}
+	n = script.nr;
+	sql_script_release(&script);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return n;
+}
+
+/* Run the seeds of worker w of nw; one line per seed onto fd. */
+static int swarm_worker(const struct run_opts *o, const struct scenario *sc,
+			const struct db_driver *drv, size_t nstmts, int w, int nw, int fd)
+{
+	uint64_t seed;
+	for (seed = o->seed_from + (uint64_t)w; seed <= o->seed_to && !stop_flag; seed += (uint64_t)nw) {
+		struct fault_list drawn = { 0 };
+		struct drill_req req = { 0 };
+		struct scorecard card;
+		struct strbuf line = STRBUF_INIT, spec = STRBUF_INIT;
+		size_t i;
+		int rc;
+
+		if (o->random_faults)
+			random_faults(seed, nstmts, &drawn);
+		req.fixarg = o->down ? o->down_file : o->fix;
+		req.is_down = o->down;
+		req.seed = seed;
+		req.faults = o->random_faults ? &drawn : &o->faults;
+		rc = drill_chaos(o, sc, drv, &req, &card);
+		for (i = 0; i < req.faults->nr; i++) {
+			strbuf_addstr(&spec, i ? "," : "");
+			fault_format(&req.faults->v[i], &spec);
+		}
+		fault_list_release(&drawn);
+		if (rc) {
+			strbuf_release(&spec);
+			return rc;
+		}
+		strbuf_addf(&line, "%llu %d %d %llu %s\n", (unsigned long long)seed, card.pass, card.score,
+			    (unsigned long long)scorecard_lost(&card), spec.len ? spec.buf : "-");
+		scorecard_release(&card);
+		if (write(fd, line.buf, line.len) != (ssize_t)line.len)
+			rc = EXIT_ENGINE;
+		strbuf_release(&line);
+		strbuf_release(&spec);
+		if (rc)
+			return rc;
+	}
+	return stop_flag ? EXIT_INTR : 0;
+}
+
+static int cmp_row_seed(const void *a, const void *b)
+{
+	const struct swarm_row *x = a, *y = b;
+	return x->seed < y->seed ? -1 : x->seed > y->seed;
+}
+
+/* The command that reruns seed alone, with its faults. */
+static void swarm_command(const struct run_opts *o, const struct swarm_row *r, struct strbuf *out)
+{
+	size_t i;
+	strbuf_addf(out, "mdrill run %s", o->scenario);
+	if (o->down)
+		strbuf_addf(out, " --down%s%s", o->down_file ? "=" : "", o->down_file ? o->down_file : "");
+	else
+		strbuf_addf(out, " --fix %s", o->fix);
+	if (o->db) {
+		strbuf_addstr(out, " --db ");
+		db_target_display(o->db, out);
+	}
+	if (o->concurrent)
+		strbuf_addstr(out, " --concurrent");
+	for (i = 0; i < o->nsets; i++)
+		strbuf_addf(out, " --set %s=%s", o->sets[i].name, o->sets[i].value);
+	for (i = 0; i < o->nflips; i++)
+		strbuf_addf(out, " --flag-off %s@%ld", o->flips[i].name, o->flips[i].tick);
+	strbuf_addf(out, " --seed %llu", (unsigned long long)r->seed);
+	if (strcmp(r->faults, "-"))
+		strbuf_addf(out, " --faults %s", r->faults);
+}
+
+/*
+** Swarm mode: the drill under every seed of --seeds A..B, one worker
+** process per core; each seed is a schedule (and, with --faults random, a
+** draw of faults).  Prints the distribution of scores, the worst seed and
+** the command that reproduces it.  Exit 1 when any seed fails.
+*/
+static int swarm(const struct run_opts *o, const struct scenario *sc, const struct db_driver *drv)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t nseeds = o->seed_to - o->seed_from + 1;
+	int nw = (int)(ncpu < 1 ? 1 : ncpu > 16 ? 16 : ncpu), w, rc = 0, failed = 0, hist[11] = { 0 };
+	size_t nstmts = fix_statements(o, sc, drv), nrows = 0, alloc = 0, i, worst = 0;
+	struct swarm_row *rows = NULL;
+	struct strbuf out = STRBUF_INIT, cmd = STRBUF_INIT, buf = STRBUF_INIT;
+	pid_t pids[16];
+	int fds[16];
+
+	if ((uint64_t)nw > nseeds)
+		nw = (int)nseeds;
+	fflush(stdout);
+	fflush(stderr);
+	for (w = 0; w < nw; w++) {
+		int p[2];
+		if (pipe(p) || (pids[w] = fork()) < 0)
+			return error(EXIT_ENGINE, "cannot start a swarm worker: %s", strerror(errno));
+		if (!pids[w]) {
+			close(p[0]);
+			_exit(swarm_worker(o, sc, drv, nstmts, w, nw, p[1]));
+		}
+		close(p[1]);
+		fds[w] = p[0];
+	}
+	/* Read every worker to its end; the order of arrival does not matter. */
+	for (w = 0; w < nw; w++) {
+		char chunk[4096];
+		ssize_t n;
+		int status = 0;
+		strbuf_reset(&buf);
+		while ((n = read(fds[w], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
+			if (n > 0)
+				strbuf_add(&buf, chunk, (size_t)n);
+		close(fds[w]);
+		while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!rc && (!WIFEXITED(status) || WEXITSTATUS(status)))
+			rc = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_ENGINE;
+		{
+			char *line, *save = NULL;
+			for (line = strtok_r(buf.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+				struct swarm_row r;
+				unsigned long long seed;
+				memset(&r, 0, sizeof(r));
+				if (sscanf(line, "%llu %d %d %llu %95s", &seed, &r.pass, &r.score, &r.lost, r.faults) != 5)
+					continue;
+				r.seed = seed;
+				ALLOC_GROW(rows, nrows + 1, alloc);
+				rows[nrows++] = r;
+			}
+		}
+	}
+	if (rc) {
+		if (rc != EXIT_INTR)
+			error(rc, "a swarm worker could not run its drills (exit %d)", rc);
+		goto out;
+	}
+	qsort(rows, nrows, sizeof(*rows), cmp_row_seed);
+	for (i = 0; i < nrows; i++) {
+		const struct swarm_row *r = &rows[i], *b = &rows[worst];
+		failed += !r->pass;
+		hist[r->score / 10 > 10 ? 10 : r->score / 10]++;
+		if (r->score < b->score || (r->score == b->score && r->lost > b->lost))
+			worst = i;
+	}
+	if (!nrows) {
+		rc = error(EXIT_ENGINE, "the swarm ran no drill");
+		goto out;
+	}
+	swarm_command(o, &rows[worst], &cmd);
+	if (o->json) {
+		strbuf_addstr(&out, "{\"format_version\":1,\"scenario\":");
+		json_add_string(&out, sc->name);
+		strbuf_addf(&out, ",\"engine\":\"%s\",\"seeds\":{\"from\":%llu,\"to\":%llu},"
+				  "\"runs\":%zu,\"passed\":%zu,\"failed\":%d,\"results\":[",
+			    drv->name, (unsigned long long)o->seed_from, (unsigned long long)o->seed_to,
+			    nrows, nrows - (size_t)failed, failed);
+		for (i = 0; i < nrows; i++)
+			strbuf_addf(&out, "%s{\"seed\":%llu,\"verdict\":\"%s\",\"score\":%d,\"lost\":%llu,"
+					  "\"faults\":\"%s\"}", i ? "," : "", (unsigned long long)rows[i].seed,
+				    rows[i].pass ? "pass" : "fail", rows[i].score, rows[i].lost,
+				    strcmp(rows[i].faults, "-") ? rows[i].faults : "");
+		strbuf_addf(&out, "],\"worst\":{\"seed\":%llu,\"score\":%d},\"reproduce\":",
+			    (unsigned long long)rows[worst].seed, rows[worst].score);
+		json_add_string(&out, cmd.buf);
+		strbuf_addstr(&out, "}\n");
+	} else {
+		strbuf_addf(&out, "mdrill swarm %s on %s, seeds %llu..%llu: %zu runs, %zu pass, %d fail\n",
+			    sc->name, drv->name, (unsigned long long)o->seed_from,
+			    (unsigned long long)o->seed_to, nrows, nrows - (size_t)failed, failed);
+		strbuf_addstr(&out, "  score     runs\n");
+		for (w = 10; w >= 0; w--) {
+			char range[16];
+			if (!hist[w])
+				continue;
+			if (w == 10)
+				snprintf(range, sizeof(range), "100");
+			else
+				snprintf(range, sizeof(range), "%d-%d", w * 10, w * 10 + 9);
+			strbuf_addf(&out, "  %-7s %6d\n", range, hist[w]);
+		}
+		strbuf_addf(&out, "  worst: seed %llu, score %d (%s), %llu facts not preserved%s%s\n",
+			    (unsigned long long)rows[worst].seed, rows[worst].score,
+			    rows[worst].pass ? "pass" : "fail", rows[worst].lost,
+			    strcmp(rows[worst].faults, "-") ? ", faults " : "",
+			    strcmp(rows[worst].faults, "-") ? rows[worst].faults : "");
+		strbuf_addf(&out, "  reproduce: %s\n", cmd.buf);
+	}
+	print_out(&out);
+	rc = failed ? EXIT_FAIL : EXIT_PASS;
+out:
+	free(rows);
+	strbuf_release(&out);
+	strbuf_release(&cmd);
+	strbuf_release(&buf);
+	return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
@@ -636,10 +1056,21 @@ static int cmd_run(int argc, char **argv)
 	struct scenario *sc = NULL;
 	const struct db_driver *drv = NULL;
 	struct scorecard card;
+	struct drill_req req = { 0 };
 	int rc;
 
 	if ((rc = parse_run(argc, argv, &o, 0)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
-	    (rc = drill_one(&o, sc, drv, o.down ? o.down_file : o.fix, o.down, &card)) != 0)
+	    (rc = check_faults(&o, drv)) != 0)
+		goto out;
+	if (o.seed_to) {
+		rc = swarm(&o, sc, drv);
+		goto out;
+	}
+	req.fixarg = o.down ? o.down_file : o.fix;
+	req.is_down = o.down;
+	req.seed = o.seed;
+	req.faults = &o.faults;
+	if ((rc = drill_chaos(&o, sc, drv, &req, &card)) != 0)
 		goto out;
 	if (o.json)
 		report_json_render(&card, &out, 0);
@@ -654,6 +1085,7 @@ out:
 	scenario_free(sc);
 	free(o.sets);
 	free(o.flips);
+	fault_list_release(&o.faults);
 	strbuf_release(&out);
 	return rc;
 }
@@ -670,13 +1102,22 @@ static int cmd_compare(int argc, char **argv)
 	struct scenario *sc = NULL;
 	const struct db_driver *drv = NULL;
 	struct scorecard down, fix;
+	struct drill_req req = { 0 };
 	int rc, have_down = 0;
 
 	if ((rc = parse_run(argc, argv, &o, 1)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
-	    (rc = drill_one(&o, sc, drv, o.down_file, 1, &down)) != 0)
+	    (rc = check_faults(&o, drv)) != 0)
+		goto out;
+	req.fixarg = o.down_file;
+	req.is_down = 1;
+	req.seed = o.seed;
+	req.faults = &o.faults;
+	if ((rc = drill_chaos(&o, sc, drv, &req, &down)) != 0)
 		goto out;
 	have_down = 1;
-	if ((rc = drill_one(&o, sc, drv, o.fix, 0, &fix)) != 0)
+	req.fixarg = o.fix;
+	req.is_down = 0;
+	if ((rc = drill_chaos(&o, sc, drv, &req, &fix)) != 0)
 		goto out;
 	if (o.json) {
 		strbuf_addstr(&out, "{\"down\":");
@@ -705,6 +1146,7 @@ out:
 	scenario_free(sc);
 	free(o.sets);
 	free(o.flips);
+	fault_list_release(&o.faults);
 	strbuf_release(&out);
 	return rc;
 }
@@ -955,7 +1397,11 @@ static int cmd_check(int argc, char **argv)
 				strbuf_addstr(&why, "no '-- @expect' lines: nothing to check it against");
 			} else {
 				const char *fix = strstr(files[i], "/fixes/") + 1;
-				int r = drill_one(&o, sc, drv, fix, 0, &card);
+				struct drill_req req = { 0 };
+				int r;
+				req.fixarg = fix;
+				req.seed = o.seed;
+				r = drill_one(&o, sc, drv, &req, &card);
 				if (r) {
 					rc = r == EXIT_INTR ? r : 0;
 					ok = 0;

@@ -167,6 +167,37 @@ static void blocked_plot(struct strbuf *out, const struct scorecard *s)
 	strbuf_addstr(out, "</svg>\n");
 }
 
+/*
+** The fix's repeated statements: rows backfilled so far over the drill's
+** ticks, one solid line that reads in black and white.  A backfill that
+** converges flattens out before the fix ends; one that does not climbs
+** until its limit of runs.
+*/
+static void backfill_plot(struct strbuf *out, const struct scorecard *s)
+{
+	const struct sc_backfill *bf = &s->backfill;
+	double max = bf->rows > 0 ? (double)bf->rows : 1, cum = 0;
+	int b;
+
+	strbuf_addf(out, "<h2>Backfill</h2>\n<p id=\"backfill-summary\">Statement %d of the fix ran %llu "
+			 "times (at most %d) and changed %llu rows: %s.</p>\n", bf->statement,
+		    (unsigned long long)bf->runs, bf->max_runs, (unsigned long long)bf->rows,
+		    bf->converged ? "it converged, its last run changed no rows"
+				  : "it did not converge");
+	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"backfill\" viewBox=\"0 0 %d %d\" "
+			 "role=\"img\" aria-label=\"rows backfilled over time\">\n", W, H);
+	axes(out, s, max, "rows backfilled so far, one point");
+	strbuf_addf(out, "<polyline class=\"backfill\" stroke=\"%s\" points=\"%.1f,%.1f", palette[2],
+		    x_of(s, 0), y_of(0, max));
+	for (b = 0; b < SCORECARD_BUCKETS; b++) {
+		cum += (double)bf->series[b];
+		strbuf_addf(out, " %.1f,%.1f", x_of(s, (double)((b + 1) * s->bucket_ticks)), y_of(cum, max));
+	}
+	strbuf_addstr(out, "\"/>\n");
+	markers(out, s);
+	strbuf_addstr(out, "</svg>\n");
+}
+
 static void tables(struct strbuf *out, const struct scorecard *s)
 {
 	size_t i;
@@ -292,6 +323,8 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 		    (long long)s->blocked_total, (long long)s->fix.waited);
 	if (s->bucket_ticks > 0)
 		blocked_plot(out, s);
+	if (s->backfill.present && s->bucket_ticks > 0)
+		backfill_plot(out, s);
 	strbuf_addstr(out, "</body>\n</html>\n");
 }
 

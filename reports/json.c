@@ -95,7 +95,8 @@ static void counts(struct strbuf *out, const struct oracle_counts *c)
 	strbuf_addch(out, '}');
 }
 
-static void migration(struct strbuf *out, const struct sc_migration *m, int is_fix, int is_down)
+static void migration(struct strbuf *out, const struct sc_migration *m, int is_fix, int is_down,
+		      int crash_after)
 {
 	int f = 1;
 	strbuf_addch(out, '{');
@@ -124,7 +125,40 @@ static void migration(struct strbuf *out, const struct sc_migration *m, int is_f
 	kv_tick(out, &f, "start_tick", m->start);
 	kv_tick(out, &f, "end_tick", m->end);
 	kv_int(out, &f, "waited_ticks", (long long)m->waited);
+	if (is_fix) {
+		key(out, &f, "crashed_after");
+		if (crash_after)
+			strbuf_addf(out, "%d", crash_after);
+		else
+			strbuf_addstr(out, "null");
+	}
 	strbuf_addch(out, '}');
+}
+
+/* The fix's repeated statements, or null when it has none. */
+static void backfill(struct strbuf *out, const struct sc_backfill *b, int64_t bucket_ticks)
+{
+	int f = 1, i;
+
+	if (!b->present) {
+		strbuf_addstr(out, "null");
+		return;
+	}
+	strbuf_addch(out, '{');
+	kv_int(out, &f, "statement", b->statement);
+	kv_int(out, &f, "statements", b->statements);
+	kv_int(out, &f, "max_runs", b->max_runs);
+	kv_int(out, &f, "runs", (long long)b->runs);
+	kv_int(out, &f, "rows", (long long)b->rows);
+	kv_bool(out, &f, "converged", b->converged);
+	kv_tick(out, &f, "first_tick", b->first_tick);
+	kv_tick(out, &f, "last_tick", b->last_tick);
+	kv_int(out, &f, "bucket_ticks", (long long)bucket_ticks);
+	key(out, &f, "rows_per_bucket");
+	strbuf_addch(out, '[');
+	for (i = 0; i < SCORECARD_BUCKETS; i++)
+		strbuf_addf(out, "%s%llu", i ? "," : "", (unsigned long long)b->series[i]);
+	strbuf_addstr(out, "]}");
 }
 
 void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned flags)
@@ -148,9 +182,9 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 		kv_str(out, &g, s->param_names[i], s->param_values[i]);
 	strbuf_addch(out, '}');
 	key(out, &f, "fix");
-	migration(out, &s->fix, 1, s->fix_is_down);
+	migration(out, &s->fix, 1, s->fix_is_down, s->crash_after);
 	key(out, &f, "bad_migration");
-	migration(out, &s->bad, 0, 0);
+	migration(out, &s->bad, 0, 0, 0);
 
 	key(out, &f, "ticks");
 	g = 1;
@@ -265,6 +299,48 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	kv_int(out, &g, "indeterminate", (long long)s->conn_indeterminate);
 	kv_int(out, &g, "after_fix", (long long)s->after_conn_failed);
 	strbuf_addch(out, '}');
+	key(out, &f, "backfill");
+	backfill(out, &s->backfill, s->bucket_ticks);
+
+	key(out, &f, "faults");
+	strbuf_addch(out, '[');
+	for (i = 0; i < s->nfaults; i++) {
+		int h = 1;
+		strbuf_addstr(out, i ? ",{" : "{");
+		kv_int(out, &h, "tick", (long long)s->faults[i].tick);
+		kv_str(out, &h, "fault", s->faults[i].what);
+		kv_int(out, &h, "arg", (long long)s->faults[i].arg);
+		key(out, &h, "client");
+		if (s->faults[i].client >= 0)
+			strbuf_addf(out, "%d", s->faults[i].client);
+		else
+			strbuf_addstr(out, "null");
+		strbuf_addch(out, '}');
+	}
+	strbuf_addch(out, ']');
+	key(out, &f, "roll_forward");
+	strbuf_addstr(out, s->roll_forward < 0 ? "null" : s->roll_forward ? "true" : "false");
+	key(out, &f, "crash_points");
+	if (s->roll_forward < 0) {
+		strbuf_addstr(out, "null");
+	} else {
+		strbuf_addch(out, '[');
+		for (i = 0; i < s->ncrashes; i++) {
+			const struct sc_crash *c = &s->crashes[i];
+			int h = 1;
+			strbuf_addstr(out, i ? ",{" : "{");
+			kv_int(out, &h, "after_statement", c->after);
+			kv_tick(out, &h, "tick", c->tick);
+			kv_bool(out, &h, "rerun_completed", c->completed);
+			kv_bool(out, &h, "same_schema", c->same_schema);
+			kv_int(out, &h, "lost", (long long)c->lost);
+			kv_int(out, &h, "lost_without_crash", (long long)c->base_lost);
+			kv_bool(out, &h, "converged", c->converged);
+			kv_str(out, &h, "error", c->error);
+			strbuf_addch(out, '}');
+		}
+		strbuf_addch(out, ']');
+	}
 
 	kv_str(out, &f, "verdict", s->pass ? "pass" : "fail");
 	key(out, &f, "reasons");

@@ -104,10 +104,27 @@ static void preservation(const struct scorecard *s, struct strbuf *out, const st
 	strbuf_addch(out, '\n');
 }
 
+/* One line on the fix's repeated statements ('-- @repeat'). */
+static void backfill_line(const struct scorecard *s, struct strbuf *out, const struct style *st)
+{
+	const struct sc_backfill *b = &s->backfill;
+
+	strbuf_addf(out, "%sBackfill%s (statement %d", st->bold, st->off, b->statement);
+	if (b->statements > 1)
+		strbuf_addf(out, " and %d more", b->statements - 1);
+	strbuf_addf(out, ", at most %d runs): %llu runs changed %llu rows", b->max_runs,
+		    (unsigned long long)b->runs, (unsigned long long)b->rows);
+	if (b->runs)
+		strbuf_addf(out, ", ticks %lld to %lld", (long long)b->first_tick, (long long)b->last_tick);
+	strbuf_addf(out, "; %s%s%s\n", b->converged ? st->green : st->red,
+		    b->converged ? "converged (its last run changed no rows)" : "did not converge", st->off);
+}
+
 static void fix(const struct scorecard *s, struct strbuf *out, const struct style *st)
 {
 	const struct sc_migration *m = &s->fix;
 	const char *what = s->fix_is_down ? "Down migration" : "Fix";
+	size_t i;
 
 	if (s->fix_is_down)
 		strbuf_addf(out, "%s%s%s (the scenario's own): ", st->bold, what, st->off);
@@ -133,11 +150,50 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 	if (s->bad.error)
 		strbuf_addf(out, "  the bad migration itself failed at statement %d: %s\n",
 			    s->bad.failed_statement, s->bad.error);
+	if (s->backfill.present)
+		backfill_line(s, out, st);
 	if (s->conn_lost)
 		strbuf_addf(out, "%sConnections%s lost in %llu transactions: %llu committed, %llu aborted, "
 			    "%llu indeterminate (the oracle accepts either outcome)\n", st->bold, st->off,
 			    (unsigned long long)s->conn_lost, (unsigned long long)s->conn_committed,
 			    (unsigned long long)s->conn_aborted, (unsigned long long)s->conn_indeterminate);
+	for (i = 0; i < s->nfaults; i++) {
+		const struct sc_fault *f = &s->faults[i];
+		strbuf_addf(out, "%sFault%s at tick %lld: %s", st->bold, st->off, (long long)f->tick, f->what);
+		if (!strcmp(f->what, "kill-client") && f->client < 0)
+			strbuf_addstr(out, " (no client was inside a transaction to kill)");
+		else if (!strcmp(f->what, "kill-client"))
+			strbuf_addf(out, " (client %d, %s)", f->client,
+				    f->arg == 1 ? "after its COMMIT went out and landed"
+				    : f->arg == 2 ? "as its COMMIT went out, lost with the connection"
+						  : "mid-transaction");
+		else if (!strcmp(f->what, "fix-crash"))
+			strbuf_addf(out, " after statement %lld; the fix ran again from the top", (long long)f->arg);
+		else
+			strbuf_addf(out, "=%lld", (long long)f->arg);
+		strbuf_addch(out, '\n');
+	}
+	if (s->roll_forward >= 0) {
+		size_t ok = 0;
+		for (i = 0; i < s->ncrashes; i++)
+			ok += (size_t)s->crashes[i].converged;
+		strbuf_addf(out, "%sRoll-forward%s: %zu of %zu crash points converged (re-run completed, "
+			    "same schema, nothing more lost)\n", st->bold, st->off, ok, s->ncrashes);
+		for (i = 0; i < s->ncrashes; i++) {
+			const struct sc_crash *c = &s->crashes[i];
+			strbuf_addf(out, "  after statement %-3d %s%s%s", c->after,
+				    c->converged ? st->green : st->red, c->converged ? "converged" : "did not converge",
+				    st->off);
+			if (!c->completed)
+				strbuf_addf(out, ": the re-run failed: %s", c->error ? c->error : "it never completed");
+			else if (!c->same_schema)
+				strbuf_addstr(out, ": another schema than without the crash");
+			else if (!c->converged)
+				strbuf_addf(out, ": %llu facts lost against %llu without the crash",
+					    (unsigned long long)c->lost, (unsigned long long)c->base_lost);
+			strbuf_addch(out, '\n');
+		}
+	}
 	strbuf_addf(out, "%sBlocking%s during the fix: writers waited at most %lld ticks (%lld in all); "
 		    "the fix waited %lld ticks; busy timeout %ld\n\n", st->bold, st->off,
 		    (long long)s->blocked_max, (long long)s->blocked_total, (long long)s->fix.waited,

@@ -280,14 +280,81 @@ static void series(struct scorecard *s, const struct drill *d)
 	add_marker(s, s->fix.end, "%s ends", s->fix_is_down ? "down migration" : "fix");
 }
 
+/*
+** The fix's repeated statements: their runs added up and spread over the
+** buckets of the other series, and whether each came to a run that changed
+** no rows (its last run: after a crash the fix runs them again).
+*/
+static void backfill(struct scorecard *s, const struct drill *d)
+{
+	const struct repeat_log *log;
+	struct sc_backfill *b = &s->backfill;
+	size_t i, k;
+
+	b->first_tick = b->last_tick = -1;
+	if (d->fix < 0 || !d->migs[d->fix].repeats.nstmts)
+		return;
+	log = &d->migs[d->fix].repeats;
+	b->present = 1;
+	b->statement = log->stmts[0];
+	b->statements = (int)log->nstmts;
+	b->max_runs = log->max;
+	b->converged = 1;
+	for (i = 0; i < log->nruns; i++) {
+		const struct repeat_run *run = &log->runs[i];
+		int64_t bucket = run->tick / s->bucket_ticks;
+		b->runs++;
+		b->rows += run->changed > 0 ? (uint64_t)run->changed : 0;
+		b->series[bucket < SCORECARD_BUCKETS ? bucket : SCORECARD_BUCKETS - 1] +=
+			run->changed > 0 ? (uint64_t)run->changed : 0;
+		if (b->first_tick < 0)
+			b->first_tick = run->tick;
+		b->last_tick = run->tick;
+	}
+	for (k = 0; k < log->nstmts; k++) {
+		for (i = log->nruns; i > 0 && log->runs[i - 1].stmt != log->stmts[k]; i--)
+			;
+		if (!i || log->runs[i - 1].changed != 0)
+			b->converged = 0;
+	}
+}
+
+/* The verdict and score from the reasons gathered so far. */
+static void finish_verdict(struct scorecard *s)
+{
+	double a, b;
+
+	s->pass = s->nreasons == 0;
+
+	a = s->after_committed + s->after_failed
+		    ? (double)s->after_committed / (double)(s->after_committed + s->after_failed)
+		    : 0.0;
+	b = s->busy > 0 ? (double)s->blocked_max / (double)s->busy : 0.0;
+	b = 1.0 - (b > 1.0 ? 1.0 : b) / 2.0;
+	/* A passing fix always outranks a failing one: 50 and over means pass. */
+	s->score = (int)floor((s->pass ? 100.0 : 49.0) * s->ratio * a * b + 0.5);
+}
+
 void scorecard_build(struct scorecard *s, const struct drill *d, const struct oracle_result *r,
 		     const struct probe_table *probes, size_t nprobes)
 {
 	const struct scenario *sc = d->sc;
 	size_t i, j;
-	double a, b;
 
 	memset(s, 0, sizeof(*s));
+	s->roll_forward = -1;
+	s->faults = xcalloc(d->nhits + 1, sizeof(*s->faults));
+	for (i = 0; i < d->nhits; i++) {
+		s->faults[i].tick = d->hits[i].tick;
+		s->faults[i].what = xstrdup(fault_name(d->hits[i].kind));
+		s->faults[i].arg = d->hits[i].arg;
+		s->faults[i].client = d->hits[i].client;
+	}
+	s->nfaults = d->nhits;
+	if (d->fix >= 0) {
+		s->crash_after = d->migs[d->fix].crash_after;
+		s->crash_tick = d->migs[d->fix].crash_tick;
+	}
 	s->scenario = xstrdup(sc->name);
 	s->title = dup_or_null(sc->title);
 	s->essay = dup_or_null(sc->essay);
@@ -327,6 +394,7 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	tally(s, d);
 	blocking(s, d);
 	series(s, d);
+	backfill(s, d);
 
 	s->total = r->total;
 	memcpy(s->win, r->win, sizeof(s->win));
@@ -376,15 +444,34 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	if (s->fix.ran && !s->after_committed && !s->after_failed)
 		add_reason(s, "no transaction ran after the fix, so recovery is unproven "
 			      "(end the timeline later)");
-	s->pass = s->nreasons == 0;
+	finish_verdict(s);
+}
 
-	a = s->after_committed + s->after_failed
-		    ? (double)s->after_committed / (double)(s->after_committed + s->after_failed)
-		    : 0.0;
-	b = s->busy > 0 ? (double)s->blocked_max / (double)s->busy : 0.0;
-	b = 1.0 - (b > 1.0 ? 1.0 : b) / 2.0;
-	/* A passing fix always outranks a failing one: 50 and over means pass. */
-	s->score = (int)floor((s->pass ? 100.0 : 49.0) * s->ratio * a * b + 0.5);
+uint64_t scorecard_lost(const struct scorecard *s)
+{
+	return s->total.expected - s->total.n[OC_PRESERVED] + s->extra_phantoms;
+}
+
+void scorecard_add_crashes(struct scorecard *s, struct sc_crash *v, size_t n)
+{
+	size_t i;
+	s->crashes = v;
+	s->ncrashes = n;
+	s->roll_forward = 1;
+	for (i = 0; i < n; i++) {
+		const struct sc_crash *c = &v[i];
+		if (c->converged)
+			continue;
+		if (s->roll_forward && !c->completed)
+			add_reason(s, "not roll-forward-able: after a crash at statement %d the re-run "
+				      "failed: %s", c->after, c->error ? c->error : "it did not complete");
+		else if (s->roll_forward)
+			add_reason(s, "not roll-forward-able: after a crash at statement %d the re-run %s",
+				   c->after, !c->same_schema ? "left another schema than the run without the crash"
+						     : "lost facts that the run without the crash kept");
+		s->roll_forward = 0;
+	}
+	finish_verdict(s);
 }
 
 static void mig_release(struct sc_migration *m)
@@ -443,5 +530,11 @@ void scorecard_release(struct scorecard *s)
 	free(s->after_top.version);
 	free(s->after_top.error_class);
 	free(s->after_top.message);
+	for (i = 0; i < s->nfaults; i++)
+		free(s->faults[i].what);
+	free(s->faults);
+	for (i = 0; i < s->ncrashes; i++)
+		free(s->crashes[i].error);
+	free(s->crashes);
 	memset(s, 0, sizeof(*s));
 }

@@ -38,6 +38,38 @@ struct sc_migration {
 	int64_t start, end, waited;
 };
 
+/* A fault as it struck. */
+struct sc_fault {
+	int64_t tick;
+	char *what;                    /* "kill-client", "busy", ... */
+	int64_t arg;
+	int client;                    /* the client it hit, or -1 */
+};
+
+/* fix-crash=K: the drill with the fix's connection killed after statement K. */
+struct sc_crash {
+	int after;                     /* K */
+	int64_t tick;                  /* when the connection died */
+	int completed;                 /* the re-run from the top completed */
+	int same_schema;               /* the final schema is the one without the crash */
+	uint64_t lost, base_lost;      /* facts not preserved, with and without the crash */
+	int converged;                 /* all three held: lost no more than base_lost */
+	char *error;                   /* the re-run's error, or NULL */
+};
+
+/* The fix's '-- @repeat' statements: a batched backfill, run by run. */
+struct sc_backfill {
+	int present;                   /* the fix has one; else the rest is zero */
+	int statement;                 /* 1-based number of the (first) repeated statement */
+	int statements;                /* how many statements repeat */
+	int max_runs;                  /* the first one's limit */
+	uint64_t runs;                 /* runs made, of all of them */
+	uint64_t rows;                 /* rows those runs changed */
+	int converged;                 /* each ended with a run that changed no rows */
+	int64_t first_tick, last_tick; /* the first and the last run; -1 if none ran */
+	uint64_t series[SCORECARD_BUCKETS];  /* rows changed per bucket of bucket_ticks */
+};
+
 struct sc_failure {                /* the most common failure after the fix */
 	char *version, *error_class, *message;
 	uint64_t count;
@@ -88,6 +120,15 @@ struct scorecard {
 	/* transactions whose connection dropped, by what became of them */
 	uint64_t conn_lost, conn_committed, conn_aborted, conn_indeterminate;
 	struct sc_failure after_top;
+	struct sc_backfill backfill;
+
+	struct sc_fault *faults;
+	size_t nfaults;
+	int crash_after;                   /* this drill's fix died after statement K; 0 if not */
+	int64_t crash_tick;
+	struct sc_crash *crashes;          /* fix-crash points tried, in K order */
+	size_t ncrashes;
+	int roll_forward;                  /* -1 not tried, 0 no, 1 every crash point converged */
 
 	int pass;
 	char **reasons;
@@ -102,6 +143,16 @@ struct scorecard {
 void scorecard_build(struct scorecard *s, const struct drill *d, const struct oracle_result *r,
 		     const struct probe_table *probes, size_t nprobes);
 void scorecard_release(struct scorecard *s);
+
+/** Facts not preserved, phantoms included: the figure 'lost' of mdrill check. */
+uint64_t scorecard_lost(const struct scorecard *s);
+
+/**
+ * Record the crash points tried for s's fix (moved into s, which owns them
+ * after); the verdict fails and the score follows when one of them did
+ * not converge: the fix is not roll-forward-able.
+ */
+void scorecard_add_crashes(struct scorecard *s, struct sc_crash *v, size_t n);
 
 /** Incident window bounds of d for the oracle: [*start, *end]. */
 void scorecard_window(const struct drill *d, int64_t *start, int64_t *end);

@@ -15,7 +15,10 @@
 
 #include "alloc.h"
 #include "gen.h"
+#include "pgbench.h"
 #include "sqltext.h"
+
+#define MAX_SLEEP_US 1000000000000000LL   /* a '\sleep' of more is taken as this */
 
 void plan_build(struct plan *p, const struct scenario *sc, const struct db_driver *drv)
 {
@@ -129,6 +132,7 @@ void client_release(struct client *c, struct client_env *env)
 		strbuf_release(&c->vals[i]);
 	free(c->vals);
 	free(c->isnull);
+	free(c->nums);
 	free(c->params);
 	memset(c, 0, sizeof(*c));
 }
@@ -174,10 +178,19 @@ static int lock_taken(const struct client *c, const struct client_env *env)
 	       !current_tx(c, env)->readonly && env->writer >= 0 && env->writer != c->id;
 }
 
+int client_asleep(const struct client *c, const struct client_env *env)
+{
+	return c->state != CS_DONE && c->wake > env->tick;
+}
+
 int client_runnable(const struct client *c, const struct client_env *env, int64_t *deadline)
 {
 	if (c->state == CS_DONE)
 		return 0;
+	if (c->wake > env->tick) {
+		*deadline = c->wake;
+		return 0;
+	}
 	if (c->blocked_since < 0)
 		return 1;
 	*deadline = c->blocked_since + env->busy;
@@ -244,11 +257,32 @@ static void unlease_all(struct client_env *env, int client)
 	}
 }
 
+/* A pgbench expression into variable i: its number, and its text for the SQL. */
+static int eval_expr(struct client *c, const struct txdef *tx, size_t i, struct strbuf *v,
+		     struct strbuf *why)
+{
+	struct pgbench_env pe;
+	struct strbuf e = STRBUF_INIT;
+
+	pe.rng = &c->rng;
+	pe.client_id = c->id;
+	pe.vars = c->nums;
+	if (pgbench_eval(tx->vars[i].gen.expr, &pe, &c->nums[i], &e)) {
+		strbuf_addf(why, "\\set %s: %s", tx->vars[i].name, e.buf);
+		strbuf_release(&e);
+		return -1;
+	}
+	pgbench_value_format(&c->nums[i], v);
+	return 0;
+}
+
 /*
 ** Evaluate the '\set' lines of transaction tx into the client's values.
-** Returns -1 when existing(T) finds no free key: the client idles this turn.
+** Returns -1 when existing(T) finds no free key: the client idles this turn;
+** -2 when a pgbench expression fails (why says how).
 */
-static int eval_vars(struct client *c, struct client_env *env, const struct txdef *tx)
+static int eval_vars(struct client *c, struct client_env *env, const struct txdef *tx,
+		     struct strbuf *why)
 {
 	struct gen_ctx g = { &c->rng, env->awkward, 0 };
 	size_t i;
@@ -256,6 +290,7 @@ static int eval_vars(struct client *c, struct client_env *env, const struct txde
 	if (tx->nvars > c->nvals) {
 		c->vals = xrealloc(c->vals, tx->nvars * sizeof(*c->vals));
 		c->isnull = xrealloc(c->isnull, tx->nvars);
+		c->nums = xrealloc(c->nums, tx->nvars * sizeof(*c->nums));
 		for (i = c->nvals; i < tx->nvars; i++)
 			strbuf_init(&c->vals[i]);
 		c->nvals = tx->nvars;
@@ -283,6 +318,9 @@ static int eval_vars(struct client *c, struct client_env *env, const struct txde
 				goto none;
 			strbuf_addstr(v, ledger_str(env->ledger, ks->keys[at]));
 			lease(env, c->id, table, ks->keys[at]);
+		} else if (gen->kind == GEN_EXPR) {
+			if (eval_expr(c, tx, i, v, why))
+				goto broken;
 		} else {
 			c->isnull[i] = (char)gen_value(gen, &g, v);
 		}
@@ -291,6 +329,50 @@ static int eval_vars(struct client *c, struct client_env *env, const struct txde
 none:
 	unlease_all(env, c->id);
 	return -1;
+broken:
+	/* What it could not evaluate is NULL: a fact keyed on it names no row. */
+	for (; i < tx->nvars; i++) {
+		strbuf_reset(&c->vals[i]);
+		c->isnull[i] = 1;
+	}
+	return -2;
+}
+
+/*
+** Ticks of the '\sleep' lines at point at of transaction tx: one per
+** millisecond of pgbench's time, and at least one for any sleep at all.
+*/
+static int64_t sleep_ticks(const struct client *c, const struct txdef *tx, int at)
+{
+	int64_t us = 0;
+	size_t i;
+
+	for (i = 0; i < tx->nsleeps; i++) {
+		const struct tx_sleep *s = &tx->sleeps[i];
+		int64_t n = s->var >= 0 ? c->nums[s->var].i : s->n;
+		if (s->at != at || n <= 0)
+			continue;
+		us += n > MAX_SLEEP_US / s->unit_us ? MAX_SLEEP_US : n * s->unit_us;
+		if (us > MAX_SLEEP_US)
+			us = MAX_SLEEP_US;
+	}
+	return (us + 999) / 1000;
+}
+
+/*
+** After a step at this tick, sleep through the '\sleep' lines at point at:
+** the client keeps its transaction and its locks, and takes no turn until
+** they have passed.
+*/
+static void sleep_at(struct client *c, struct client_env *env, int at)
+{
+	const struct txdef *tx = current_tx(c, env);
+	int64_t n;
+
+	if (!tx->nsleeps || c->state == CS_DONE)
+		return;
+	if ((n = sleep_ticks(c, tx, at)) > 0)
+		c->wake = env->tick + 1 + n;
 }
 
 /* The value id of a fact field: a variable, a literal, or NULL. */
@@ -350,6 +432,7 @@ static void finish_tx(struct client *c, struct client_env *env, int outcome, int
 	if (env->writer == c->id)
 		env->writer = -1;
 	c->state = c->stopping ? CS_DONE : CS_IDLE;
+	c->wake = 0;
 	c->blocked_since = -1;
 	c->in_flight = 0;
 	c->flight_since = -1;
@@ -365,38 +448,66 @@ static void fail_tx(struct client *c, struct client_env *env, int cls, const cha
 }
 
 /*
-** The connection dropped in the middle of a transaction.  Reconnect and ask
-** the server what became of it (PostgreSQL keeps the status of a
-** transaction id); a transaction whose COMMIT was never sent cannot have
-** committed, and one whose COMMIT was under way without an answer is
-** indeterminate: the oracle then accepts either outcome.
+** What became of the transaction whose connection just died: ask the
+** server (PostgreSQL keeps the status of a transaction id).  One whose
+** COMMIT was never sent cannot have committed, and one whose COMMIT was
+** under way without an answer is indeterminate: the oracle then accepts
+** either outcome.  msg says what happened; the verdict is appended.
 */
+static void resolve_lost(struct client *c, struct client_env *env, int committing,
+			 int asked, struct strbuf *msg)
+{
+	int outcome = committing ? TX_INDETERMINATE : TX_FAILED;
+	const char *how = committing ? "its outcome is unknown" : "it never committed";
+
+	switch (asked ? db_last_tx_outcome(env->drv, c->conn) : DB_OUTCOME_UNKNOWN) {
+	case DB_OUTCOME_COMMITTED:
+		outcome = TX_OK;
+		how = "the server says it committed";
+		break;
+	case DB_OUTCOME_ABORTED:
+		outcome = TX_FAILED;
+		how = "the server says it aborted";
+		break;
+	}
+	strbuf_addf(msg, "; %s", how);
+	finish_tx(c, env, outcome, DBE_CONNECTION, ledger_intern(env->ledger, msg->buf));
+}
+
+/* The connection dropped in the middle of a transaction: reconnect, then ask. */
 static void lost_connection(struct client *c, struct client_env *env)
 {
 	struct strbuf err = STRBUF_INIT, msg = STRBUF_INIT;
 	int committing = c->state == CS_COMMIT ||
 			 (c->state == CS_STMT && current_tx(c, env)->autocommit);
-	int outcome = committing ? TX_INDETERMINATE : TX_FAILED;
-	const char *how = committing ? "its outcome is unknown" : "it never committed";
 
 	strbuf_addf(&msg, "connection lost (%s)", db_errmsg(env->drv, c->conn));
 	db_rollback(env->drv, c->conn);
-	if (!db_reconnect(env->drv, c->conn, &err)) {
-		switch (db_last_tx_outcome(env->drv, c->conn)) {
-		case DB_OUTCOME_COMMITTED:
-			outcome = TX_OK;
-			how = "the server says it committed";
-			break;
-		case DB_OUTCOME_ABORTED:
-			outcome = TX_FAILED;
-			how = "the server says it aborted";
-			break;
-		}
-	}
-	strbuf_addf(&msg, "; %s", how);
-	finish_tx(c, env, outcome, DBE_CONNECTION, ledger_intern(env->ledger, msg.buf));
+	resolve_lost(c, env, committing, !db_reconnect(env->drv, c->conn, &err), &msg);
 	strbuf_release(&err);
 	strbuf_release(&msg);
+}
+
+int client_kill(struct client *c, struct client_env *env, int how)
+{
+	struct strbuf err = STRBUF_INIT, msg = STRBUF_INIT;
+	int committing = how != CLIENT_KILL_MID && c->state == CS_COMMIT;
+	int rc;
+
+	if ((c->state != CS_STMT && c->state != CS_COMMIT) || c->in_flight)
+		return -1;
+	env_unwait(env, c->id);
+	if (c->blocked_since >= 0)
+		env_add_span(env, c->id, c->blocked_since);
+	strbuf_addstr(&msg, committing ? "connection killed (fault) as its COMMIT went out"
+				       : "connection killed (fault) mid-transaction");
+	rc = db_kill(env->drv, c->conn, committing && how == CLIENT_KILL_COMMIT_LANDS, &err);
+	if (rc)
+		strbuf_addf(&msg, " (%s)", err.buf);
+	resolve_lost(c, env, committing, !rc, &msg);
+	strbuf_release(&err);
+	strbuf_release(&msg);
+	return 0;
 }
 
 static int tx_enabled(const struct txdef *tx, const struct client_env *env)
@@ -410,8 +521,11 @@ static int tx_enabled(const struct txdef *tx, const struct client_env *env)
 static int start_tx(struct client *c, struct client_env *env)
 {
 	const struct appver *app;
+	struct strbuf why = STRBUF_INIT;
 	uint64_t r, total;
+	int64_t n;
 	size_t i;
+	int rc;
 
 	if (c->pending >= 0) {
 		c->version = c->pending;
@@ -431,11 +545,25 @@ static int start_tx(struct client *c, struct client_env *env)
 		r -= w;
 	}
 	c->txi = (int)i;
-	if (eval_vars(c, env, &app->tx[i]))
+	rc = eval_vars(c, env, &app->tx[i], &why);
+	if (rc == -1)
 		return -1;
 	c->invoke = env->tick;
 	c->stmt = 0;
 	c->state = app->tx[i].autocommit ? CS_STMT : CS_BEGIN;
+	if (rc == -2) {
+		/* pgbench would abort the client; here the transaction fails, visibly. */
+		fail_tx(c, env, DBE_OTHER, why.buf);
+		strbuf_release(&why);
+		return -1;
+	}
+	if (app->tx[i].nsleeps && (n = sleep_ticks(c, &app->tx[i], TX_SLEEP_BEFORE_BEGIN)) > 0) {
+		/* Choosing is no statement: the ticks from now on are the sleep's. */
+		c->state = CS_SLEEP;
+		c->wake = env->tick + n;
+		env->free_step = 1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -479,8 +607,19 @@ static int step_once(struct client *c, struct client_env *env)
 {
 	int rc;
 
-	if (c->state == CS_DONE)
+	if (c->state == CS_DONE || c->wake > env->tick)
 		return 0;
+	if (c->state == CS_SLEEP) {
+		/* Its sleep before BEGIN is over: the transaction starts, unless the drill ended. */
+		if (c->stopping) {
+			unlease_all(env, c->id);
+			c->state = CS_DONE;
+			env->free_step = 1;
+			return 0;
+		}
+		c->invoke = env->tick;
+		c->state = current_tx(c, env)->autocommit ? CS_STMT : CS_BEGIN;
+	}
 	if (c->state == CS_IDLE) {
 		if (c->stopping) {
 			c->state = CS_DONE;
@@ -554,17 +693,24 @@ static int step_once(struct client *c, struct client_env *env)
 		if ((env->drv->caps & DB_CAP_ONE_WRITER) && !current_tx(c, env)->readonly)
 			env->writer = c->id;
 		c->state = env->plan->tx[c->version][c->txi].nstmts ? CS_STMT : CS_COMMIT;
+		sleep_at(c, env, 0);
 		break;
 	case CS_STMT:
-		if (++c->stmt < env->plan->tx[c->version][c->txi].nstmts)
+		if (++c->stmt < env->plan->tx[c->version][c->txi].nstmts) {
+			sleep_at(c, env, (int)c->stmt);
 			break;
-		if (current_tx(c, env)->autocommit)
+		}
+		if (current_tx(c, env)->autocommit) {
 			finish_tx(c, env, TX_OK, DBE_NONE, LEDGER_NONE);
-		else
+			sleep_at(c, env, TX_SLEEP_AFTER_COMMIT);
+		} else {
 			c->state = CS_COMMIT;
+			sleep_at(c, env, (int)c->stmt);
+		}
 		break;
 	case CS_COMMIT:
 		finish_tx(c, env, TX_OK, DBE_NONE, LEDGER_NONE);
+		sleep_at(c, env, TX_SLEEP_AFTER_COMMIT);
 		break;
 	}
 	return 1;
@@ -573,6 +719,8 @@ static int step_once(struct client *c, struct client_env *env)
 void client_step(struct client *c, struct client_env *env)
 {
 	/* In concurrent mode a turn collects an answer and sends what comes next. */
-	if (step_once(c, env) && env->concurrent && c->state != CS_DONE)
+	if (step_once(c, env) && env->concurrent && c->state != CS_DONE) {
 		step_once(c, env);
+		env->free_step = 0;   /* the answer it collected spent the turn's tick */
+	}
 }

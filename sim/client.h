@@ -16,6 +16,8 @@
 #include "scenario.h"
 #include "strbuf.h"
 
+struct pgbench_value;
+
 /* A transaction statement compiled for one engine. */
 struct stmt_plan {
 	char *sql;       /* :vars replaced by the engine's placeholders */
@@ -79,6 +81,7 @@ enum client_state {
 	CS_STMT,      /* running statement number stmt */
 	CS_COMMIT,    /* COMMIT not yet through */
 	CS_DONE,      /* stopped at the end of the drill */
+	CS_SLEEP,     /* a pgbench script's '\sleep' before its BEGIN: chosen, not begun */
 };
 
 struct client {
@@ -93,11 +96,13 @@ struct client {
 	size_t stmt;
 	struct strbuf *vals;  /* per '\set' variable of the transaction */
 	char *isnull;
+	struct pgbench_value *nums;  /* per variable of a pgbench script: its number */
 	size_t nvals;
 	const char **params;
 	size_t params_alloc;
 	int64_t invoke;
 	int64_t blocked_since; /* -1 when not blocked */
+	int64_t wake;          /* '\sleep': it takes no step before this tick */
 	int in_flight;         /* concurrent mode: a statement is out, not yet answered */
 	int64_t flight_since;  /* the tick it went out */
 	double flight_wall;    /* and the monotonic time, in seconds */
@@ -131,11 +136,36 @@ void client_step(struct client *c, struct client_env *env);
 /** Is a transaction in flight? */
 int client_in_tx(const struct client *c);
 
+/* How a killed client's transaction ends (client_kill). */
+enum client_kill_how {
+	CLIENT_KILL_MID,           /* before its COMMIT went out: it never committed */
+	CLIENT_KILL_COMMIT_LANDS,  /* its COMMIT went out and reached the database */
+	CLIENT_KILL_COMMIT_LOST,   /* its COMMIT went out and died with the connection */
+};
+
+/**
+ * Fault: kill c's connection in the middle of its transaction.  A client
+ * whose COMMIT went out cannot know whether it landed: the transaction is
+ * indeterminate unless the server can say (PostgreSQL's pg_xact_status).
+ * how is one of CLIENT_KILL_*; the COMMIT ones apply only to a client
+ * about to commit.  Returns 0, or -1 when c is not in a transaction it can
+ * be killed in (none open, or a statement out on the server).
+ */
+int client_kill(struct client *c, struct client_env *env, int how);
+
+/**
+ * Is c idle in a pgbench script's '\sleep' at this tick?  It keeps what
+ * it holds, a transaction and its locks included, and takes no step until
+ * c->wake.
+ */
+int client_asleep(const struct client *c, const struct client_env *env);
+
 /**
  * Can c take a step now?  A client waiting on a lock takes no turns (a
  * blocked process uses no time of its own) until a transaction ends
  * somewhere, it reaches the head of the write queue, or its busy timeout
- * is due.  *deadline receives that timeout's tick when it waits.
+ * is due.  *deadline receives that timeout's tick when it waits, or the
+ * tick it wakes at when it sleeps.
  */
 int client_runnable(const struct client *c, const struct client_env *env, int64_t *deadline);
 

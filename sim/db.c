@@ -17,6 +17,7 @@ static const char *const errclass_names[DBE_COUNT] = {
 	[DBE_SYNTAX] = "syntax",
 	[DBE_SERIALIZATION] = "serialization",
 	[DBE_CONNECTION] = "connection",
+	[DBE_IO] = "io",
 	[DBE_OTHER] = "other",
 };
 
@@ -113,6 +114,11 @@ int db_errclass(const struct db_driver *drv, struct db_conn *c)
 	return drv->errclass(c);
 }
 
+int64_t db_changes(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->changes ? drv->changes(c) : -1;
+}
+
 int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err)
 {
 	if (!drv->snapshot)
@@ -141,6 +147,40 @@ int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *
 	if (!drv->reconnect)
 		return strbuf_error(err, -1, "the %s driver cannot reconnect", drv->name);
 	return drv->reconnect(c, err);
+}
+
+int db_kill(const struct db_driver *drv, struct db_conn *c, int send_commit, struct strbuf *err)
+{
+	if (!drv->kill)
+		return strbuf_error(err, -1, "the %s driver cannot kill a session", drv->name);
+	return drv->kill(c, send_commit, err);
+}
+
+int db_fault_io(const struct db_driver *drv, int kind, long long after)
+{
+	if (!drv->fault_io)
+		return -1;
+	drv->fault_io(kind, after);
+	return 0;
+}
+
+static int schema_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	struct strbuf *out = ctx;
+	int i;
+	(void)names;
+	for (i = 0; i < ncol; i++)
+		strbuf_addf(out, "%s%s", i ? " | " : "", vals[i] ? vals[i] : "NULL");
+	strbuf_addch(out, '\n');
+	return 0;
+}
+
+int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out, struct strbuf *err)
+{
+	int cls;
+	if (!drv->schema_query)
+		return strbuf_error(err, -1, "the %s driver cannot describe a schema", drv->name);
+	return db_exec_now(drv, c, drv->schema_query, 0, NULL, schema_row, out, &cls, err);
 }
 
 int db_last_tx_outcome(const struct db_driver *drv, struct db_conn *c)

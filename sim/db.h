@@ -9,6 +9,8 @@
 #ifndef MDRILL_DB_H
 #define MDRILL_DB_H
 
+#include <stdint.h>
+
 #include "strbuf.h"
 
 enum db_status {
@@ -30,6 +32,7 @@ enum db_errclass {
 	DBE_SYNTAX,
 	DBE_SERIALIZATION,
 	DBE_CONNECTION,
+	DBE_IO,           /* the disk is full or failing: not a lost connection */
 	DBE_OTHER,
 	DBE_COUNT
 };
@@ -75,6 +78,12 @@ struct db_driver {
 	int (*in_tx)(struct db_conn *c);
 	const char *(*errmsg)(struct db_conn *c);
 	int (*errclass)(struct db_conn *c);
+	/*
+	** Optional: the rows the statement last run to completion on c
+	** inserted, updated or deleted, as the engine counts them (not rows
+	** its triggers changed); 0 for any other statement.
+	*/
+	int64_t (*changes)(struct db_conn *c);
 
 	/*
 	** Copy the database as it is now into a schema named "backup" that
@@ -99,7 +108,28 @@ struct db_driver {
 	** the connection dropped commit?  DB_OUTCOME_*.
 	*/
 	int (*last_tx_outcome)(struct db_conn *c);
+	/*
+	** End c's session as a crash would: what it left uncommitted is rolled
+	** back and its locks go; with send_commit, a COMMIT is sent first and
+	** may or may not land.  c is usable again afterwards, as a fresh
+	** connection.  Chaos drills use it for the fix and for clients.
+	*/
+	int (*kill)(struct db_conn *c, int send_commit, struct strbuf *err);
+	/*
+	** A query whose rows, in order, describe the schema (tables, columns,
+	** indexes, constraints, triggers): two databases with the same rows
+	** have the same schema.  Crash drills compare it.
+	*/
+	const char *schema_query;
+	/*
+	** Optional: from now on, writes to the database fail as on a full disk
+	** (DB_FAULT_FULL, after `after` more bytes) or a failing device
+	** (DB_FAULT_IOERR, after `after` more writes); DB_FAULT_NONE ends it.
+	*/
+	void (*fault_io)(int kind, long long after);
 };
+
+enum db_fault_io { DB_FAULT_NONE, DB_FAULT_FULL, DB_FAULT_IOERR };
 
 enum db_outcome {
 	DB_OUTCOME_UNKNOWN,
@@ -128,6 +158,8 @@ int db_rollback(const struct db_driver *drv, struct db_conn *c);
 int db_in_tx(const struct db_driver *drv, struct db_conn *c);
 const char *db_errmsg(const struct db_driver *drv, struct db_conn *c);
 int db_errclass(const struct db_driver *drv, struct db_conn *c);
+/** Rows c's last completed statement changed (see the driver's changes); -1 if it cannot tell. */
+int64_t db_changes(const struct db_driver *drv, struct db_conn *c);
 int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
 void db_set_nowait(const struct db_driver *drv, struct db_conn *c, int nowait);
 /** The socket to poll for c's answer, or -1. */
@@ -137,6 +169,12 @@ int db_lock_waiting(const struct db_driver *drv, struct db_conn *c);
 int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
 /** The outcome of the transaction a lost connection left behind (DB_OUTCOME_*). */
 int db_last_tx_outcome(const struct db_driver *drv, struct db_conn *c);
+/** Crash c's session (see the driver's kill); -1 with err if it cannot. */
+int db_kill(const struct db_driver *drv, struct db_conn *c, int send_commit, struct strbuf *err);
+/** Make writes fail (DB_FAULT_*); -1 when the driver cannot. */
+int db_fault_io(const struct db_driver *drv, int kind, long long after);
+/** The schema of c's database as text, one line per object; -1 with err. */
+int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out, struct strbuf *err);
 
 /**
  * The driver for a --db target: "sqlite" (or NULL), or a postgres:// or

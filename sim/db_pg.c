@@ -52,6 +52,7 @@ struct db_conn {
 	char xid[32];            /* pg_current_xact_id() of the open transaction */
 	char lost_xid[32];       /* ... of the one a lost connection left behind */
 	int lost_in_tx;
+	int64_t changes;         /* rows the pending or last statement changed */
 };
 
 static const char begin_sql[] = "BEGIN; SELECT pg_current_xact_id()";
@@ -85,6 +86,9 @@ static int pg_classify(const char *state, int conn_bad)
 		return DBE_BUSY;
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
 		return DBE_SERIALIZATION;
+	/* disk_full and io_error: the server is up, its storage is not. */
+	if (!strcmp(state, "53100") || !strcmp(state, "58030"))
+		return DBE_IO;
 	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
 	    !strcmp(state, "57P03"))
 		return DBE_CONNECTION;
@@ -280,6 +284,25 @@ static int pg_reconnect(struct db_conn *c, struct strbuf *err)
 	return open_conn(c, err);
 }
 
+/*
+** The backend is terminated from the maintenance connection, as an
+** operator or the OOM killer would; the server rolls back what it held.
+** A COMMIT sent just before races the termination, as a real one does:
+** pg_xact_status tells afterwards which won.
+*/
+static int pg_kill(struct db_conn *c, int send_commit, struct strbuf *err)
+{
+	char sql[64];
+	char *ok;
+
+	if (send_commit && !c->pending && PQtransactionStatus(c->pg) == PQTRANS_INTRANS)
+		PQsendQuery(c->pg, "COMMIT");
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d)", c->pid);
+	ok = exec_value(c->db->mon, sql);
+	free(ok);
+	return pg_reconnect(c, err);
+}
+
 static int pg_last_tx_outcome(struct db_conn *c)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -364,6 +387,18 @@ static int take_rows(struct db_conn *c, PGresult *r, db_row_fn fn, void *ctx)
 	return 0;
 }
 
+/* Add the rows an INSERT, UPDATE, DELETE or MERGE result reports changing. */
+static void count_changes(struct db_conn *c, PGresult *r)
+{
+	static const char *const tags[] = { "INSERT ", "UPDATE ", "DELETE ", "MERGE " };
+	const char *tag = PQcmdStatus(r);
+	size_t i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (!strncmp(tag, tags[i], strlen(tags[i])))
+			c->changes += strtoll(PQcmdTuples(r), NULL, 10);
+}
+
 /*
 ** Read what the pending statement sends back.  DB_DONE or DB_ERROR when it
 ** finished; DB_BLOCKED when it still runs and waits on a lock.
@@ -386,6 +421,8 @@ static int await(struct db_conn *c, db_row_fn fn, void *ctx)
 				return c->failed ? DB_ERROR : DB_DONE;
 			}
 			st = PQresultStatus(r);
+			if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+				count_changes(c, r);
 			if (st == PGRES_TUPLES_OK) {
 				if (!c->failed && take_rows(c, r, fn, ctx)) {
 					c->failed = 1;
@@ -434,6 +471,7 @@ static int send_or_await(struct db_conn *c, const void *key, const char *sql, in
 		}
 		c->pending = key;
 		c->failed = 0;
+		c->changes = 0;
 	} else if (c->pending != key) {
 		set_msg(c, "another statement is still running on this connection", "");
 		return DB_ERROR;
@@ -508,6 +546,11 @@ static int pg_rollback(struct db_conn *c)
 	PQclear(r);
 	c->xid[0] = '\0';
 	return DB_DONE;
+}
+
+static int64_t pg_changes(struct db_conn *c)
+{
+	return c->changes;
 }
 
 static const char *pg_errmsg(struct db_conn *c)
@@ -587,10 +630,27 @@ const struct db_driver db_pg_driver = {
 	.in_tx = pg_in_tx,
 	.errmsg = pg_errmsg,
 	.errclass = pg_errclass,
+	.changes = pg_changes,
 	.snapshot = pg_snapshot,
 	.set_nowait = pg_set_nowait,
 	.socket = pg_socket,
 	.lock_waiting = lock_waiting,
 	.reconnect = pg_reconnect,
+	.kill = pg_kill,
+	/* The public schema only: the drill's backup schema is mdrill's own. */
+	.schema_query =
+		"SELECT 'column', table_name || '.' || column_name, data_type, is_nullable, "
+		"coalesce(column_default, '') FROM information_schema.columns "
+		"WHERE table_schema = 'public' "
+		"UNION ALL SELECT 'index', indexname, indexdef, '', '' FROM pg_indexes "
+		"WHERE schemaname = 'public' "
+		"UNION ALL SELECT 'constraint', conrelid::regclass::text || '.' || conname, "
+		"pg_get_constraintdef(oid), '', '' FROM pg_constraint "
+		"WHERE connamespace = 'public'::regnamespace "
+		"UNION ALL SELECT 'trigger', tgrelid::regclass::text || '.' || tgname, "
+		"pg_get_triggerdef(t.oid), '', '' FROM pg_trigger t "
+		"JOIN pg_class r ON r.oid = t.tgrelid "
+		"WHERE NOT tgisinternal AND r.relnamespace = 'public'::regnamespace "
+		"ORDER BY 1, 2",
 	.last_tx_outcome = pg_last_tx_outcome,
 };

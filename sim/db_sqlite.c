@@ -3,7 +3,8 @@
 ** directory, one sqlite3 handle per connection, a busy timeout of zero so
 ** that a lock comes back at once as DB_BLOCKED, and the pre-migration
 ** snapshot taken with the backup API and attached as schema "backup".
-** The only file that includes sqlite3.h.
+** Every handle opens through the fault VFS, so that a drill can fill the
+** disk under it.  With faultvfs.c, the only file that includes sqlite3.h.
 */
 #include "db.h"
 
@@ -17,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "alloc.h"
+#include "faultvfs.h"
 #include "scenario.h"
 
 struct db {
@@ -30,6 +32,7 @@ struct db_conn {
 	sqlite3_stmt *begin, *begin_ro, *commit, *rollback;
 	char *msg;
 	int cls;
+	sqlite3_int64 changes;   /* rows the last statement run changed */
 };
 
 struct db_stmt {
@@ -49,7 +52,9 @@ static int sqlite_classify(int rc, const char *msg)
 	case SQLITE_CONSTRAINT: return DBE_CONSTRAINT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED: return DBE_BUSY;
-	case SQLITE_IOERR:
+	/* The file is still there: the statement failed, the handle did not. */
+	case SQLITE_FULL:
+	case SQLITE_IOERR: return DBE_IO;
 	case SQLITE_CANTOPEN: return DBE_CONNECTION;
 	}
 	if (strstr(msg, "no such table") || strstr(msg, "no such column") ||
@@ -68,6 +73,20 @@ static void set_error(struct db_conn *c, int rc)
 	free(c->msg);
 	c->msg = xstrdup(m ? m : sqlite3_errstr(rc));
 	c->cls = sqlite_classify(sqlite3_extended_errcode(c->h), c->msg);
+}
+
+/*
+** sqlite3_open_v2 through the fault VFS, registered on first use.  Like
+** sqlite3_open_v2, *h may be set even on failure and must be closed.
+*/
+static int open_handle(const char *path, int flags, sqlite3 **h)
+{
+	int rc = faultvfs_register();
+
+	*h = NULL;
+	if (rc != SQLITE_OK)
+		return rc;
+	return sqlite3_open_v2(path, h, flags, faultvfs_name());
 }
 
 static void remove_tree(const char *dir)
@@ -113,7 +132,7 @@ static int sqlite_create(const char *target, struct db **out, struct strbuf *err
 	strbuf_addf(&tmpl, "%s/drill.db", db->dir);
 	db->path = strbuf_detach(&tmpl);
 
-	rc = sqlite3_open_v2(db->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	rc = open_handle(db->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &h);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
@@ -163,7 +182,7 @@ static int sqlite_connect(struct db *db, struct db_conn **out, struct strbuf *er
 	int rc;
 
 	c->db = db;
-	rc = sqlite3_open_v2(db->path, &c->h, SQLITE_OPEN_READWRITE, NULL);
+	rc = open_handle(db->path, SQLITE_OPEN_READWRITE, &c->h);
 	/* foreign_keys: the fk-chain drills need the constraints enforced. */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(c->h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=OFF", NULL, NULL, &msg);
@@ -178,7 +197,7 @@ static int sqlite_connect(struct db *db, struct db_conn **out, struct strbuf *er
 		rc = sqlite3_prepare_v2(c->h, "ROLLBACK", -1, &c->rollback, NULL);
 	if (rc != SQLITE_OK) {
 		strbuf_error(err, -1, "cannot connect to '%s': %s", db->path,
-			     msg ? msg : sqlite3_errmsg(c->h));
+			     msg ? msg : c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 		sqlite_disconnect(c);
 		return -1;
@@ -264,7 +283,8 @@ static int step_all(struct db_conn *c, sqlite3_stmt *st, db_row_fn fn, void *ctx
 static int sqlite_run(struct db_stmt *s, int nparams, const char *const *vals,
 		      db_row_fn fn, void *ctx)
 {
-	int i, n = sqlite3_bind_parameter_count(s->st);
+	int i, rc, n = sqlite3_bind_parameter_count(s->st);
+	sqlite3_int64 total = sqlite3_total_changes64(s->c->h);
 
 	for (i = 0; i < n; i++) {
 		const char *v = i < nparams ? vals[i] : NULL;
@@ -273,7 +293,16 @@ static int sqlite_run(struct db_stmt *s, int nparams, const char *const *vals,
 		else
 			sqlite3_bind_null(s->st, i + 1);
 	}
-	return step_all(s->c, s->st, fn, ctx);
+	rc = step_all(s->c, s->st, fn, ctx);
+	/* sqlite3_changes() keeps the last INSERT, UPDATE or DELETE's count through
+	   any other statement: a statement that changed nothing moved no total. */
+	s->c->changes = sqlite3_total_changes64(s->c->h) == total ? 0 : sqlite3_changes64(s->c->h);
+	return rc;
+}
+
+static int64_t sqlite_changes(struct db_conn *c)
+{
+	return c->changes;
 }
 
 static int sqlite_begin(struct db_conn *c)
@@ -313,6 +342,25 @@ static int sqlite_errclass(struct db_conn *c)
 	return c->cls;
 }
 
+/*
+** An embedded database has no server to lose: a crash of the process
+** that held the connection leaves a journal the next opener rolls back.
+** The same, without the process: roll back what was open and reset every
+** statement so that no read lock stays.
+*/
+static int sqlite_kill(struct db_conn *c, int send_commit, struct strbuf *err)
+{
+	sqlite3_stmt *st = NULL;
+	(void)err;
+	if (send_commit && !sqlite3_get_autocommit(c->h))
+		sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL);
+	while ((st = sqlite3_next_stmt(c->h, st)) != NULL)
+		sqlite3_reset(st);
+	if (!sqlite3_get_autocommit(c->h))
+		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+	return 0;
+}
+
 static int sqlite_snapshot(struct db_conn *c, struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT, sql = STRBUF_INIT;
@@ -326,7 +374,7 @@ static int sqlite_snapshot(struct db_conn *c, struct strbuf *err)
 	sqlite3_exec(c->h, "DETACH DATABASE backup", NULL, NULL, NULL);
 	strbuf_addf(&path, "%s/backup.db", c->db->dir);
 	unlink(path.buf);
-	rc = sqlite3_open_v2(path.buf, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	rc = open_handle(path.buf, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dest);
 	if (rc != SQLITE_OK)
 		goto fail;
 	b = sqlite3_backup_init(dest, "main", c->h, "main");
@@ -363,6 +411,17 @@ fail:
 	return -1;
 }
 
+/* The shim's kinds are the driver interface's, by value. */
+static void sqlite_fault_io(int kind, long long after)
+{
+	if (kind == DB_FAULT_FULL)
+		faultvfs_arm(FAULTVFS_FULL, after);
+	else if (kind == DB_FAULT_IOERR)
+		faultvfs_arm(FAULTVFS_IOERR, after);
+	else
+		faultvfs_disarm();
+}
+
 const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	.caps = DB_CAP_ONE_WRITER,
@@ -382,5 +441,10 @@ const struct db_driver db_sqlite_driver = {
 	.in_tx = sqlite_in_tx,
 	.errmsg = sqlite_errmsg,
 	.errclass = sqlite_errclass,
+	.changes = sqlite_changes,
 	.snapshot = sqlite_snapshot,
+	.kill = sqlite_kill,
+	.fault_io = sqlite_fault_io,
+	.schema_query = "SELECT type, name, tbl_name, sql FROM sqlite_master "
+			"WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
 };

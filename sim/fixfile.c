@@ -1,12 +1,15 @@
 /*
 ** The fix-file reader: find the block for the engine (its own dialect
-** first, else the block without one, else the whole file), then split it.
+** first, else the block without one, else the whole file), then split it
+** and mark the statements that '-- @repeat' lines stand before.
 */
 #include "fixfile.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -31,6 +34,76 @@ static const char *directive_word(const char *line, size_t *len)
 	return *len ? s : NULL;
 }
 
+/* The most runs a '-- @repeat max=N' may ask for: each is a tick of the drill. */
+#define REPEAT_LIMIT 1000000
+
+/* A '-- @repeat' line, waiting for the statement after it. */
+struct repeat_mark {
+	int line;        /* of the directive */
+	int block;       /* the '-- @fix' block it stands in */
+	int until;       /* the next '-- @fix' line: its statement starts before */
+	int max;
+};
+
+/* N of "max=N" after '@repeat' (FIXFILE_REPEAT_MAX for nothing), or -1. */
+static int repeat_max(const char *rest)
+{
+	char *end;
+	long v;
+
+	while (isspace((unsigned char)*rest))
+		rest++;
+	if (!*rest)
+		return FIXFILE_REPEAT_MAX;
+	if (strncmp(rest, "max=", 4) || !isdigit((unsigned char)rest[4]))
+		return -1;
+	errno = 0;
+	v = strtol(rest + 4, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	return *end || errno || v < 1 || v > REPEAT_LIMIT ? -1 : (int)v;
+}
+
+/*
+** Give each '-- @repeat' of block to the first statement after it, among
+** the block's statements out->v[from..]: in the same block, not inside a
+** statement, one directive per statement.
+*/
+static int mark_repeats(const char *path, const struct repeat_mark *marks, size_t nmarks, int block,
+			struct sql_script *out, size_t from, struct strbuf *err)
+{
+	size_t i, k;
+
+	for (i = 0; i < nmarks; i++) {
+		const struct repeat_mark *rm = &marks[i];
+		if (rm->block != block)
+			continue;
+		for (k = from; k < out->nr && out->v[k].line <= rm->line; k++)
+			;
+		if (k > from) {
+			/* The statement before: does it run on past the directive? */
+			const struct sql_stmt *p = &out->v[k - 1];
+			int last = p->line;
+			const char *c;
+			for (c = p->sql; *c; c++)
+				last += *c == '\n';
+			if (last >= rm->line)
+				return strbuf_error(err, -1, "%s:%d: '-- @repeat' inside the statement of line "
+						    "%d (expected it on a line of its own before a statement)",
+						    path, rm->line, p->line);
+		}
+		if (k == out->nr || out->v[k].line > rm->until)
+			return strbuf_error(err, -1, "%s:%d: '-- @repeat' with no statement after it in "
+					    "its block (expected it on the line before a statement)",
+					    path, rm->line);
+		if (out->v[k].repeat)
+			return strbuf_error(err, -1, "%s:%d: a second '-- @repeat' for the statement of "
+					    "line %d", path, rm->line, out->v[k].line);
+		out->v[k].repeat = rm->max;
+	}
+	return 0;
+}
+
 int fixfile_parse(const char *path, const char *text, int dialect, struct sql_script *out,
 		  struct strbuf *err)
 {
@@ -40,6 +113,8 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 	int seen[3] = { 0, 0, 0 };
 	int cur = DIALECT_ANY, line = 0, any_block = 0, rc = 0, pick = DIALECT_ANY, b;
 	const char *s = text;
+	struct repeat_mark *marks = NULL;
+	size_t nmarks = 0, m;
 
 	while (*s && !rc) {
 		const char *e = strchr(s, '\n'), *w;
@@ -72,10 +147,27 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 							  "same dialect", path, line);
 				seen[cur] = 1;
 				any_block = 1;
+				for (m = 0; m < nmarks; m++)
+					if (marks[m].until == INT_MAX)
+						marks[m].until = line;
+			} else if (wl == 6 && !strncmp(w, "repeat", 6)) {
+				int max = repeat_max(w + 6);
+				size_t ll = strlen(l);
+				while (ll && isspace((unsigned char)l[ll - 1]))
+					l[--ll] = '\0';
+				if (max < 0)
+					rc = strbuf_error(err, -1, "%s:%d: expected '-- @repeat' then optionally "
+							  "'max=N' (N a whole number from 1 to %d), found '%s'",
+							  path, line, REPEAT_LIMIT, l);
+				marks = xrealloc(marks, (nmarks + 1) * sizeof(*marks));
+				marks[nmarks].line = line;
+				marks[nmarks].block = cur;
+				marks[nmarks].until = INT_MAX;
+				marks[nmarks++].max = max;
 			} else if (!(wl == 6 && !strncmp(w, "expect", 6))) {
 				rc = strbuf_error(err, -1, "%s:%d: unknown directive '@%.*s' in a fix file "
-						  "(expected '-- @fix [sqlite|postgres]' or '-- @expect')",
-						  path, line, (int)wl, w);
+						  "(expected '-- @fix [sqlite|postgres]', '-- @repeat [max=N]' "
+						  "or '-- @expect')", path, line, (int)wl, w);
 			}
 		}
 		for (b = 0; b < 3; b++) {
@@ -96,9 +188,25 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 					  dialect == DIALECT_POSTGRES ? "postgres" : "sqlite");
 		else if (out->nr == before)
 			rc = strbuf_error(err, -1, "%s: the fix has no SQL statement", path);
+		/* Every block's marks are checked, so a mistake shows on either engine. */
+		for (b = 0; b < 3 && !rc; b++) {
+			struct sql_script other = { 0 };
+			for (m = 0; m < nmarks && marks[m].block != b; m++)
+				;
+			if (m == nmarks)
+				continue;
+			if (b == pick) {
+				rc = mark_repeats(path, marks, nmarks, b, out, before, err);
+				continue;
+			}
+			sql_split(blocks[b].buf, 1, &other);
+			rc = mark_repeats(path, marks, nmarks, b, &other, 0, err);
+			sql_script_release(&other);
+		}
 	}
 	for (b = 0; b < 3; b++)
 		strbuf_release(&blocks[b]);
+	free(marks);
 	return rc;
 }
 

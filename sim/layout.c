@@ -532,8 +532,10 @@ static int load_file(const struct layout *l, const struct layout_file *f, int di
 		out->v[before].sql = xstrdup("BEGIN");
 		out->v[before].line = first;
 		out->v[before].file = NULL;
+		out->v[before].repeat = 0;
 		out->v[out->nr].sql = xstrdup("COMMIT");
 		out->v[out->nr].line = last;
+		out->v[out->nr].repeat = 0;
 		out->v[out->nr++].file = NULL;
 	}
 	if (l->nr > 1 || strcmp(l->kind, "sql"))

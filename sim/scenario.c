@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "pgbench.h"
 #include "sqltext.h"
 
 enum section {
@@ -178,6 +179,7 @@ void gen_release(struct gen *g)
 		free(g->choices[i]);
 	free(g->choices);
 	free(g->table);
+	pgbench_expr_free(g->expr);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -646,6 +648,18 @@ static int parse_fact(struct parser *p, char *rest, int op)
 	return 0;
 }
 
+int scenario_fact_parse(struct txdef *tx, char *rest, int op, const char *path, int line,
+			struct strbuf *err)
+{
+	struct parser p;
+	memset(&p, 0, sizeof(p));
+	p.tx = tx;
+	p.path = path;
+	p.line = line;
+	p.err = err;
+	return parse_fact(&p, rest, op);
+}
+
 static int parse_set(struct parser *p, char *rest)
 {
 	struct txdef *tx = p->tx;
@@ -755,8 +769,25 @@ static int parse_timeline(struct parser *p, char *body)
 		ev->action = action[0] == 'f' ? TL_FIX : TL_END;
 		if (next_word(&rest))
 			return perr(p, "'%s' takes no arguments", action);
+	} else if (!strcmp(action, "fault")) {
+		char *spec = next_word(&rest);
+		struct fault_list one = { 0 };
+		ev->action = TL_FAULT;
+		if (!spec || next_word(&rest))
+			return perr(p, "expected 'fault NAME[=ARG]' (for instance 'fault kill-client')");
+		if (fault_parse(spec, 0, &one, &why)) {
+			perr(p, "%s", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+		ev->fault = one.v[0];
+		ev->fault.tick = t;
+		fault_list_release(&one);
+		if (ev->fault.kind == FAULT_RANDOM || (ev->fault.kind == FAULT_FIX_CRASH && ev->fault.arg == FAULT_ALL))
+			return perr(p, "'fault %s' belongs on the command line (--faults), not in the timeline", spec);
 	} else {
-		return perr(p, "unknown action '%s' (expected start, deploy, migrate, flag, fix or end)", action);
+		return perr(p, "unknown action '%s' (expected start, deploy, migrate, flag, fault, fix or end)",
+			    action);
 	}
 	return 0;
 }
@@ -824,6 +855,56 @@ static int add_param(struct parser *p, const char *name, const char *value, int 
 	pm->name = xstrdup(name);
 	pm->value = xstrdup(value);
 	pm->line = line;
+	return 0;
+}
+
+/*
+** 'pgbench=FILE[@WEIGHT]' on an '@app' line: the script, relative to the
+** scenario's directory, becomes one transaction of app (see pgbench.h).
+*/
+static int add_pgbench(struct parser *p, struct appver *app, char *arg)
+{
+	struct strbuf why = STRBUF_INIT, path = STRBUF_INIT;
+	struct txdef *tx;
+	char *file = arg + 8, *at;
+	long weight = 1;
+	size_t i;
+	int rc;
+
+	if (strncmp(arg, "pgbench=", 8) || !*file)
+		return perr(p, "expected '-- @app VERSION [pgbench=FILE[@WEIGHT] ...]', found '%s'", arg);
+	at = strrchr(file, '@');
+	if (at) {
+		*at = '\0';
+		if (resolve_int(p->sc, at + 1, 0, 1000000, &weight, &why)) {
+			perr(p, "%s", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+	}
+	if (file[0] == '/')
+		strbuf_addstr(&path, file);
+	else
+		strbuf_addf(&path, "%s/%s", p->sc->dir, file);
+	ALLOC_GROW(app->tx, app->ntx + 1, app->alloc);
+	tx = &app->tx[app->ntx++];
+	memset(tx, 0, sizeof(*tx));
+	rc = pgbench_load(path.buf, p->sc, tx, p->err);
+	strbuf_release(&path);
+	if (rc == -2) {
+		/* The file itself is the trouble: the '@app' line says where. */
+		strbuf_addstr(&why, p->err->buf);
+		perr(p, "%s", why.buf);
+		strbuf_release(&why);
+	}
+	if (rc)
+		return -1;
+	for (i = 0; i + 1 < app->ntx; i++)
+		if (!strcmp(app->tx[i].name, tx->name))
+			return perr(p, "app version '%s' has two transactions named '%s'", app->name, tx->name);
+	tx->weight = (unsigned)weight;
+	tx->line = p->line;
+	app->total_weight += (unsigned)weight;
 	return 0;
 }
 
@@ -1032,8 +1113,8 @@ static int directive(struct parser *p, const char *name, char *rest)
 	}
 	if (!strcmp(name, "app")) {
 		struct appver *app;
-		char *ver = next_word(&rest);
-		if (!ver || !valid_name(ver) || next_word(&rest))
+		char *ver = next_word(&rest), *w;
+		if (!ver || !valid_name(ver))
 			return perr(p, "expected '-- @app VERSION'");
 		if (scenario_app(sc, ver) >= 0)
 			return perr(p, "app version '%s' declared twice", ver);
@@ -1044,6 +1125,9 @@ static int directive(struct parser *p, const char *name, char *rest)
 		app->line = p->line;
 		p->app = app;
 		p->section = SEC_APP;
+		while ((w = next_word(&rest)) != NULL)
+			if (add_pgbench(p, app, w))
+				return -1;
 		return 0;
 	}
 	if (!strcmp(name, "timeline")) {
@@ -1248,6 +1332,8 @@ static int validate(struct parser *p)
 						break;
 				if (m == sc->nprobes) {
 					p->line = tx->facts[k].line;
+					if (tx->file)
+						p->path = tx->file;  /* the line is the script's */
 					return perr(p, "table '%s' has facts but no '-- @probe %s' to check them",
 						    tx->facts[k].table, tx->facts[k].table);
 				}
@@ -1385,6 +1471,8 @@ static void txdef_release(struct txdef *tx)
 {
 	size_t i, j;
 	free(tx->name);
+	free(tx->file);
+	free(tx->sleeps);
 	for (i = 0; i < tx->nvars; i++) {
 		free(tx->vars[i].name);
 		gen_release(&tx->vars[i].gen);

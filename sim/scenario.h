@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "faults.h"
 #include "strbuf.h"
 
 enum sql_dialect {
@@ -44,7 +45,10 @@ enum gen_kind {
 	GEN_NEXTID,    /* tx only: a fresh key of a table */
 	GEN_EXISTING,  /* tx only: a live key of a table */
 	GEN_NULL,
+	GEN_EXPR,      /* a pgbench script's '\set': an expression (see pgbench.h) */
 };
+
+struct pgbench_expr;
 
 /** A value generator, as written after '@gen T.C' or '\set var'. */
 struct gen {
@@ -53,6 +57,7 @@ struct gen {
 	char **choices;      /* pick(...) */
 	size_t nchoices;
 	char *table;         /* nextid(T), existing(T) */
+	struct pgbench_expr *expr;   /* GEN_EXPR */
 };
 
 struct seed_col {
@@ -101,8 +106,25 @@ struct fact_tmpl {
 	int line;
 };
 
+/* Where a pgbench script's '\sleep' idles, besides before statement k. */
+enum { TX_SLEEP_BEFORE_BEGIN = -1, TX_SLEEP_AFTER_COMMIT = -2 };
+
+/*
+** A '\sleep' of a pgbench script: idle ticks (one per millisecond) at a
+** point of the transaction.  Inside it, before statement k (k = nstmts:
+** before COMMIT), the client sits on what it holds.
+*/
+struct tx_sleep {
+	int at;              /* statement index, or TX_SLEEP_* */
+	int64_t n;           /* the amount, when var < 0 */
+	int var;             /* else the '\set' variable holding it */
+	int64_t unit_us;     /* microseconds per unit: 1, 1000 or 1000000 */
+	int line;
+};
+
 struct txdef {
 	char *name;
+	char *file;          /* the pgbench script it was read from, or NULL */
 	unsigned weight;
 	int autocommit;      /* one statement, no BEGIN or COMMIT around it */
 	int readonly;        /* a reader: takes no write lock (deferred BEGIN, READ ONLY) */
@@ -114,6 +136,8 @@ struct txdef {
 	size_t nstmts, stmts_alloc;
 	struct fact_tmpl *facts;
 	size_t nfacts, facts_alloc;
+	struct tx_sleep *sleeps;
+	size_t nsleeps, sleeps_alloc;
 	int line;
 };
 
@@ -138,6 +162,7 @@ enum tl_action {
 	TL_FIX,
 	TL_END,
 	TL_FLAG,
+	TL_FAULT,
 };
 
 struct tl_event {
@@ -149,6 +174,7 @@ struct tl_event {
 	int migration;       /* index into migrations, for migrate */
 	int flag;            /* index into flags, for flag */
 	int flag_on;
+	struct fault fault;  /* fault */
 	int line;            /* 0 for an event from the command line */
 };
 
@@ -250,5 +276,14 @@ int scenario_app(const struct scenario *sc, const char *name);
 int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 	      struct gen *out, struct strbuf *err);
 void gen_release(struct gen *g);
+
+/**
+ * Parse the part after '@writes' (op FACT_OP_WRITE) or '@deletes'
+ * (FACT_OP_DELETE) into a fact of tx, whose variables it may name; rest is
+ * modified.  pgbench scripts carry these lines too.  Returns 0, or -1
+ * with "path:line: what was expected" in err.
+ */
+int scenario_fact_parse(struct txdef *tx, char *rest, int op, const char *path, int line,
+			struct strbuf *err);
 
 #endif

@@ -31,6 +31,8 @@ struct mig_run {
 	int sent;                    /* async engines: it is out on the server */
 	int64_t blocked_since;
 	uint64_t blocked_epoch;
+	int64_t idle_until;          /* slow-fix: it sits on its locks until then */
+	int runs;                    /* '-- @repeat': runs of the current statement so far */
 };
 
 struct sched {
@@ -47,6 +49,15 @@ struct sched {
 	int *cand;                   /* participants: client index or WHO_MIGRATOR */
 	size_t ncand, cand_alloc;
 	int ended;
+	struct prng frng;            /* the faults' own choices, apart from the schedule's */
+	size_t next_fault;           /* command-line faults applied so far, in tick order */
+	struct fault *timed;         /* command-line faults with their ticks resolved */
+	size_t ntimed;
+	int crash_after;             /* fix-crash=K: once, after fix statement K */
+	int64_t slow;                /* slow-fix: extra ticks after each fix statement */
+	int kills;                   /* kill-client: clients still to kill */
+	int64_t fix_timeout;         /* fix-timeout: ms, PostgreSQL */
+	int io_armed;                /* disk-full or ioerr: writes fail until the fix ends */
 };
 
 static void script_copy(struct sql_script *dst, const struct sql_script *src)
@@ -57,6 +68,7 @@ static void script_copy(struct sql_script *dst, const struct sql_script *src)
 		ALLOC_GROW(dst->v, dst->nr + 1, dst->alloc);
 		dst->v[dst->nr].sql = xstrdup(src->v[i].sql);
 		dst->v[dst->nr].line = src->v[i].line;
+		dst->v[dst->nr].repeat = src->v[i].repeat;
 		dst->v[dst->nr++].file = src->v[i].file ? xstrdup(src->v[i].file) : NULL;
 	}
 }
@@ -74,6 +86,20 @@ static int add_report(struct drill *d, const char *name, const char *label, size
 	return (int)d->nmigs++;
 }
 
+/* Note which statements of script repeat ('-- @repeat'), for the report. */
+static void repeat_log_init(struct repeat_log *log, const struct sql_script *script)
+{
+	size_t i;
+	for (i = 0; i < script->nr; i++) {
+		if (!script->v[i].repeat)
+			continue;
+		if (!log->nstmts)
+			log->max = script->v[i].repeat;
+		log->stmts = xrealloc(log->stmts, (log->nstmts + 1) * sizeof(*log->stmts));
+		log->stmts[log->nstmts++] = (int)i + 1;
+	}
+}
+
 static void enqueue(struct sched *s, int rep, const struct sql_script *script, int is_bad)
 {
 	struct mig_run *m;
@@ -84,6 +110,7 @@ static void enqueue(struct sched *s, int rep, const struct sql_script *script, i
 	m->is_bad = is_bad;
 	m->blocked_since = -1;
 	script_copy(&m->script, script);
+	repeat_log_init(&s->d->migs[rep].repeats, script);
 }
 
 static void dequeue(struct sched *s)
@@ -140,6 +167,83 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 	note_hold(d);
 	d->env.epoch++;
 	dequeue(s);
+}
+
+static void note_fault(struct drill *d, int kind, int64_t arg, int client)
+{
+	ALLOC_GROW(d->hits, d->nhits + 1, d->hits_alloc);
+	d->hits[d->nhits].tick = d->env.tick;
+	d->hits[d->nhits].kind = kind;
+	d->hits[d->nhits].arg = arg;
+	d->hits[d->nhits++].client = client;
+}
+
+/*
+** fix-crash: the migration connection dies after a statement of the fix,
+** and the team deploys the fix again from its first statement.  Whatever
+** the dead session had not committed is gone with it.
+*/
+static void mig_crash(struct sched *s, struct mig_run *m)
+{
+	struct drill *d = s->d;
+	struct mig_report *r = &d->migs[m->rep];
+	struct strbuf err = STRBUF_INIT;
+
+	r->crash_after = (int)r->applied;
+	r->crash_tick = d->env.tick;
+	s->crash_after = 0;
+	note_fault(d, FAULT_FIX_CRASH, r->crash_after, -1);
+	if (db_kill(d->drv, d->admin, 0, &err)) {
+		mig_fail(s, m, DBE_CONNECTION, err.buf);
+		strbuf_release(&err);
+		return;
+	}
+	if (s->fix_timeout) {
+		/* A new session: the deploy sets its timeout again. */
+		char sql[64];
+		int cls;
+		snprintf(sql, sizeof(sql), "SET statement_timeout = %lld", (long long)s->fix_timeout);
+		db_exec_now(d->drv, d->admin, sql, 0, NULL, NULL, NULL, &cls, &err);
+	}
+	strbuf_release(&err);
+	note_hold(d);
+	d->env.epoch++;
+	m->next = 0;
+	r->applied = 0;
+}
+
+/*
+** A '-- @repeat' statement has just completed: record the run and say
+** whether the migration stays on it (1) or moves on (0).  A run that
+** changed no rows ends it; one that still changed rows at the limit fails
+** the migration, which is then gone from the queue (also 1).
+*/
+static int repeat_again(struct sched *s, struct mig_run *m)
+{
+	struct drill *d = s->d;
+	struct repeat_log *log = &d->migs[m->rep].repeats;
+	int64_t changed = db_changes(d->drv, d->admin);
+	int max = m->script.v[m->next].repeat;
+	char msg[128];
+
+	ALLOC_GROW(log->runs, log->nruns + 1, log->runs_alloc);
+	log->runs[log->nruns].stmt = (int)m->next + 1;
+	log->runs[log->nruns].tick = d->env.tick;
+	log->runs[log->nruns++].changed = changed;
+	if (changed == 0) {
+		m->runs = 0;
+		return 0;
+	}
+	if (changed < 0)
+		snprintf(msg, sizeof(msg), "the %s engine cannot tell how many rows a statement "
+			 "changed, which '-- @repeat' needs", d->drv->name);
+	else if (++m->runs < max)
+		return 1;
+	else
+		snprintf(msg, sizeof(msg), "repeated %d times and still changing rows: the backfill "
+			 "does not converge", max);
+	mig_fail(s, m, DBE_OTHER, msg);
+	return 1;
 }
 
 static void migrator_step(struct sched *s)
@@ -234,9 +338,15 @@ static void migrator_step(struct sched *s)
 	note_hold(d);
 	if (!db_in_tx(d->drv, d->admin))
 		env->epoch++;
+	if (m->next < m->script.nr && m->script.v[m->next].repeat && repeat_again(s, m))
+		return;
 	if (m->next < m->script.nr) {
 		m->next++;
 		r->applied++;
+		if (m->rep == d->fix && s->slow)
+			m->idle_until = env->tick + 1 + s->slow;
+		if (m->rep == d->fix && s->crash_after && (int)r->applied == s->crash_after)
+			mig_crash(s, m);
 		return;
 	}
 	s->next_version++;
@@ -283,11 +393,91 @@ static void deploy(struct sched *s, int version, double fraction)
 	free(others);
 }
 
+/* Put fault f into effect now (it is due, or the fix starts). */
+static int apply_fault(struct sched *s, const struct fault *f, struct strbuf *err)
+{
+	struct drill *d = s->d;
+	int cls;
+
+	switch (f->kind) {
+	case FAULT_FIX_CRASH:
+		s->crash_after = (int)f->arg;
+		break;
+	case FAULT_SLOW_FIX:
+		s->slow = f->arg;
+		break;
+	case FAULT_KILL_CLIENT:
+		s->kills += (int)f->arg;
+		break;
+	case FAULT_BUSY:
+		d->env.busy = (long)f->arg;
+		note_fault(d, f->kind, f->arg, -1);
+		break;
+	case FAULT_DISK_FULL:
+	case FAULT_IOERR:
+		if (db_fault_io(d->drv, f->kind == FAULT_DISK_FULL ? DB_FAULT_FULL : DB_FAULT_IOERR, f->arg))
+			return strbuf_error(err, DRILL_EINPUT, "fault %s needs an engine with a VFS (sqlite)",
+					    fault_name(f->kind));
+		s->io_armed = 1;
+		note_fault(d, f->kind, f->arg, -1);
+		break;
+	case FAULT_FIX_TIMEOUT: {
+		char sql[64];
+		s->fix_timeout = f->arg;
+		snprintf(sql, sizeof(sql), "SET statement_timeout = %lld", (long long)f->arg);
+		if (db_exec_now(d->drv, d->admin, sql, 0, NULL, NULL, NULL, &cls, err))
+			return DRILL_EENGINE;
+		note_fault(d, f->kind, f->arg, -1);
+		break;
+	}
+	}
+	return 0;
+}
+
+/*
+** kill-client: a client found inside a transaction, at a random step,
+** loses its connection.  One about to commit dies before its COMMIT goes out, or
+** after, with the COMMIT landing or lost, a third of the time each: both
+** outcomes of an indeterminate transaction occur.
+*/
+static void kill_clients(struct sched *s)
+{
+	struct drill *d = s->d;
+	size_t i, n = 0;
+
+	size_t ncommit = 0;
+	int at_commit;
+
+	/* Clients about to commit first in cand, then those mid-transaction. */
+	s->ncand = 0;
+	ALLOC_GROW(s->cand, d->nclients + 1, s->cand_alloc);
+	for (i = 0; i < d->nclients; i++)
+		if (d->clients[i].state == CS_COMMIT && !d->clients[i].in_flight)
+			s->cand[ncommit++] = (int)i;
+	for (n = ncommit, i = 0; i < d->nclients; i++)
+		if (d->clients[i].state == CS_STMT && !d->clients[i].in_flight)
+			s->cand[n++] = (int)i;
+	/* A kill strikes at a random step, not at the first one it can. */
+	if (!n || prng_below(&s->frng, 8))
+		return;
+	/* Else kills would strike right after each BEGIN and never at a COMMIT. */
+	at_commit = ncommit && (n == ncommit || prng_below(&s->frng, 2));
+	i = (size_t)s->cand[at_commit ? prng_below(&s->frng, ncommit)
+				      : ncommit + prng_below(&s->frng, n - ncommit)];
+	{
+		int how = d->clients[i].state == CS_COMMIT ? (int)prng_below(&s->frng, 3) : CLIENT_KILL_MID;
+		if (!client_kill(&d->clients[i], &d->env, how)) {
+			note_fault(d, FAULT_KILL_CLIENT, how, (int)i);
+			s->kills--;
+		}
+	}
+}
+
 static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 {
 	struct drill *d = s->d;
 	const struct scenario *sc = d->sc;
-	int i;
+	int i, rc;
 
 	switch (ev->action) {
 	case TL_START:
@@ -314,7 +504,14 @@ static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 		sql_script_release(&script);
 		break;
 	}
+	case TL_FAULT:
+		return apply_fault(s, &ev->fault, err);
 	case TL_FIX:
+		/* Faults with no tick of their own strike as the fix starts. */
+		for (i = 0; s->o->faults && i < (int)s->o->faults->nr; i++)
+			if (s->o->faults->v[i].tick == FAULT_AT_FIX &&
+			    (rc = apply_fault(s, &s->o->faults->v[i], err)) != 0)
+				return rc;
 		d->fix = add_report(d, s->o->fix_is_down ? "down" : "fix", s->o->fix_label, s->o->fix->nr);
 		enqueue(s, d->fix, s->o->fix, 0);
 		break;
@@ -342,6 +539,10 @@ static int migrator_runnable(struct sched *s, int64_t *deadline)
 {
 	struct drill *d = s->d;
 	const struct mig_run *m = &s->queue[0];
+	if (m->idle_until > d->env.tick) {
+		*deadline = m->idle_until;
+		return 0;
+	}
 	if (m->blocked_since < 0)
 		return 1;
 	*deadline = m->blocked_since + d->env.busy;
@@ -397,7 +598,17 @@ static void poll_flights(struct sched *s, size_t n, int ms)
 ** in ticks stands still while the server works, as it does in a real
 ** application that waits for its database.
 */
-static size_t gather_concurrent(struct sched *s)
+/* Does every statement out wait on a lock? */
+static int flights_all_wait(struct sched *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (s->d->clients[s->pfd_client[i]].blocked_since < 0)
+			return 0;
+	return 1;
+}
+
+static size_t gather_concurrent(struct sched *s, int64_t *wake)
 {
 	struct drill *d = s->d;
 	size_t i, active = 0, n = 0;
@@ -414,6 +625,12 @@ static size_t gather_concurrent(struct sched *s)
 		if (c->state == CS_DONE)
 			continue;
 		active++;
+		if (client_asleep(c, &d->env)) {
+			/* Nothing of its own is out: it sits on what it holds until it wakes. */
+			if (c->wake < *wake)
+				*wake = c->wake;
+			continue;
+		}
 		if (!c->in_flight ||
 		    (c->blocked_since >= 0 && d->env.tick - c->blocked_since >= d->env.busy)) {
 			s->cand[s->ncand++] = (int)i;
@@ -443,6 +660,12 @@ static size_t gather_concurrent(struct sched *s)
 			d->env.poll_all = 1;
 			s->cand[s->ncand++] = WHO_MIGRATOR;
 		}
+		/*
+		** They wait on locks and a client sleeps in a pgbench '\sleep':
+		** its locks go only when its ticks pass, so let them pass.
+		*/
+		if (!s->ncand && *wake != INT64_MAX && flights_all_wait(s, n))
+			break;
 	}
 	return active;
 }
@@ -450,7 +673,7 @@ static size_t gather_concurrent(struct sched *s)
 /*
 ** Gather who can step this tick into s->cand.  Returns the number of
 ** participants still active; *wake is the earliest busy timeout among those
-** that wait (INT64_MAX if none).
+** that wait, or wake-up of those that sleep (INT64_MAX if none).
 */
 static size_t gather(struct sched *s, int64_t *wake)
 {
@@ -460,7 +683,7 @@ static size_t gather(struct sched *s, int64_t *wake)
 
 	*wake = INT64_MAX;
 	if (d->env.concurrent)
-		return gather_concurrent(s);
+		return gather_concurrent(s, wake);
 	s->ncand = 0;
 	ALLOC_GROW(s->cand, d->nclients + 1, s->cand_alloc);
 	for (i = 0; i < d->nclients; i++) {
@@ -491,7 +714,7 @@ static size_t gather(struct sched *s, int64_t *wake)
 	if (!s->ncand && active && (d->drv->caps & DB_CAP_ASYNC)) {
 		d->env.poll_all = 1;
 		for (i = 0; i < d->nclients; i++)
-			if (d->clients[i].state != CS_DONE)
+			if (d->clients[i].state != CS_DONE && !client_asleep(&d->clients[i], &d->env))
 				s->cand[s->ncand++] = (int)i;
 		if (s->nqueue)
 			s->cand[s->ncand++] = WHO_MIGRATOR;
@@ -590,6 +813,20 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	s.o = o;
 	s.next_version = 2;
 	prng_seed(&s.rng, o->seed, 0);
+	prng_seed(&s.frng, o->seed, 7);
+	if (o->faults) {
+		/* The timed ones in tick order; the rest wait for the fix. */
+		size_t i, k;
+		s.timed = xcalloc(o->faults->nr + 1, sizeof(*s.timed));
+		for (i = 0; i < o->faults->nr; i++) {
+			if (o->faults->v[i].tick == FAULT_AT_FIX)
+				continue;
+			for (k = s.ntimed; k > 0 && s.timed[k - 1].tick > o->faults->v[i].tick; k--)
+				s.timed[k] = s.timed[k - 1];
+			s.timed[k] = o->faults->v[i];
+			s.ntimed++;
+		}
+	}
 
 	if (o->progress)
 		o->progress(o->progress_ctx, DRILL_SEEDING, 0);
@@ -607,6 +844,16 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		while (ev < sc->ntimeline && sc->timeline[ev].tick <= env->tick)
 			if ((rc = fire(&s, &sc->timeline[ev++], err)) != 0)
 				goto out;
+		while (s.next_fault < s.ntimed && s.timed[s.next_fault].tick <= env->tick)
+			if ((rc = apply_fault(&s, &s.timed[s.next_fault++], err)) != 0)
+				goto out;
+		if (s.kills)
+			kill_clients(&s);
+		/* The disk is freed once the fix is done with, whichever way it ended. */
+		if (s.io_armed && d->fix >= 0 && (d->migs[d->fix].completed || d->migs[d->fix].error)) {
+			db_fault_io(d->drv, DB_FAULT_NONE, 0);
+			s.io_armed = 0;
+		}
 		if (o->stop && *o->stop) {
 			rc = strbuf_error(err, DRILL_EINTR, "interrupted at tick %lld",
 					  (long long)env->tick);
@@ -616,6 +863,8 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		if (!s.ncand) {
 			/* Everyone waits or nothing runs: time passes to the next event. */
 			int64_t next = ev < sc->ntimeline ? sc->timeline[ev].tick : INT64_MAX;
+			if (s.next_fault < s.ntimed && s.timed[s.next_fault].tick < next)
+				next = s.timed[s.next_fault].tick;
 			if (active && wake < next)
 				next = wake;
 			if (next == INT64_MAX)
@@ -638,7 +887,20 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick);
 	}
 	d->last_tick = d->env.tick;
+	if (s.io_armed) {
+		/* The probes read what the drill left; nothing fails under them. */
+		db_fault_io(d->drv, DB_FAULT_NONE, 0);
+		s.io_armed = 0;
+	}
 	ledger_shrink(&d->ledger);
+	for (; s.kills > 0; s.kills--)
+		note_fault(d, FAULT_KILL_CLIENT, 0, -1); /* nobody was inside a transaction */
+	if (s.fix_timeout) {
+		/* The probes that follow run on the same connection. */
+		int cls;
+		db_exec_now(d->drv, d->admin, "RESET statement_timeout", 0, NULL, NULL, NULL, &cls, err);
+		strbuf_reset(err);
+	}
 	if (o->progress)
 		o->progress(o->progress_ctx, DRILL_DONE, d->env.tick);
 	if (db_in_tx(d->drv, d->admin)) {
@@ -660,6 +922,9 @@ out:
 	free(s.cand);
 	free(s.pfds);
 	free(s.pfd_client);
+	free(s.timed);
+	if (s.io_armed)
+		db_fault_io(d->drv, DB_FAULT_NONE, 0);
 	return rc;
 }
 
@@ -681,6 +946,8 @@ void drill_release(struct drill *d, int keep, struct strbuf *kept)
 		free(d->migs[i].failed_sql);
 		free(d->migs[i].failed_file);
 		free(d->migs[i].error);
+		free(d->migs[i].repeats.stmts);
+		free(d->migs[i].repeats.runs);
 	}
 	free(d->migs);
 	plan_release(&d->plan);
@@ -691,5 +958,6 @@ void drill_release(struct drill *d, int keep, struct strbuf *kept)
 	free(d->env.flags_on);
 	free(d->flips);
 	free(d->holds);
+	free(d->hits);
 	memset(d, 0, sizeof(*d));
 }

@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "db.h"
+#include "faults.h"
 #include "ledger.h"
 #include "scenario.h"
 #include "sqltext.h"
@@ -43,10 +44,27 @@ struct drill_opts {
 	const struct sql_script *fix;  /* the statements applied at 'fix' */
 	int fix_is_down;               /* the fix slot holds the down migration */
 	int concurrent;                /* async engines: clients' statements overlap */
+	const struct fault_list *faults; /* from the command line; NULL for none */
 	volatile sig_atomic_t *stop;   /* set by a signal handler: stop soon */
 	/* Optional: told of each phase and of the tick as traffic goes on. */
 	void (*progress)(void *ctx, int phase, int64_t tick);
 	void *progress_ctx;
+};
+
+/*
+** The runs of a migration's '-- @repeat' statements: a batched backfill,
+** run again until a run changes no rows.
+*/
+struct repeat_log {
+	int *stmts;          /* 1-based numbers of its repeated statements */
+	size_t nstmts;
+	int max;             /* the first one's limit of runs */
+	struct repeat_run {
+		int stmt;            /* which statement */
+		int64_t tick;        /* when it ran */
+		int64_t changed;     /* rows it changed */
+	} *runs;             /* every run, in order */
+	size_t nruns, runs_alloc;
 };
 
 /* One migration as it ran. */
@@ -65,6 +83,9 @@ struct mig_report {
 	char *error;
 	int errclass;
 	int64_t waited;      /* ticks it waited on locks */
+	int crash_after;     /* fault: its connection died after this statement, 0 if not */
+	int64_t crash_tick;
+	struct repeat_log repeats;
 };
 
 struct drill {
@@ -92,6 +113,8 @@ struct drill {
 	size_t nholds, holds_alloc;
 	int64_t hold_from;            /* -1 when it holds nothing */
 	size_t nflips, flips_alloc;
+	struct fault_hit { int64_t tick; int kind; int64_t arg; int client; } *hits; /* faults as they struck */
+	size_t nhits, hits_alloc;
 	int64_t end_tick;             /* when 'end' fired */
 	int64_t last_tick;            /* when the last transaction drained */
 };

@@ -155,6 +155,7 @@ static void add_stmt(struct sql_script *script, const char *s, size_t len, int l
 	st->sql = xstrndup(s + lead, len - lead);
 	st->line = line;
 	st->file = NULL;
+	st->repeat = 0;
 }
 
 void sql_split(const char *text, int first_line, struct sql_script *script)

@@ -16,6 +16,8 @@ struct sql_stmt {
 	char *sql;   /* trimmed, without the final semicolon */
 	int line;    /* line of its first character */
 	char *file;  /* the file it came from when a fix spans several; else NULL */
+	int repeat;  /* '-- @repeat': run it until a run changes no rows, at most
+			this many runs; 0 runs it once */
 };
 
 struct sql_script {

@@ -44,7 +44,7 @@ mkdir -p "$tmp/bad"
 sed 's/^-- at :fix_at fix$/-- at :fix_at fixx/' scenarios/phone-not-null/scenario.drill >"$tmp/bad/scenario.drill"
 line=$(grep -n 'fixx' "$tmp/bad/scenario.drill" | cut -d: -f1)
 check "malformed scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" run "$tmp/bad" --down
-check "  with FILE:LINE and what was expected" grep -q "$tmp/bad/scenario.drill:$line: unknown action 'fixx' (expected start, deploy, migrate, flag, fix or end)" "$tmp/e"
+check "  with FILE:LINE and what was expected" grep -q "$tmp/bad/scenario.drill:$line: unknown action 'fixx' (expected start, deploy, migrate, flag, fault, fix or end)" "$tmp/e"
 check "  and runs nothing" no_drill_dirs
 
 sed 's/^-- @tx change_email weight=2$/-- @tx change_email weight=2 sometimes/' scenarios/phone-not-null/scenario.drill >"$tmp/bad/scenario.drill"
@@ -69,6 +69,23 @@ check "wrong fix fails (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run phone-not-nul
 "$M" run phone-not-null --fix fixes/make-nullable.sql --seed 6 --json >"$tmp/c.json"
 check "same seed, identical JSON" cmp "$tmp/a.json" "$tmp/b.json"
 check "another seed, other JSON" sh -c "! cmp -s '$tmp/a.json' '$tmp/c.json'"
+"$M" run backfill-under-load --fix fixes/backfill-with-trigger.sql --seed 3 --json >"$tmp/bf1.json"
+"$M" run backfill-under-load --fix fixes/backfill-with-trigger.sql --seed 3 --json >"$tmp/bf2.json"
+check "backfill-under-load: same seed, identical JSON, its backfill included" sh -c "cmp '$tmp/bf1.json' '$tmp/bf2.json' && grep -q '\"backfill\":{\"statement\":2,\"statements\":1,\"max_runs\":300,' '$tmp/bf1.json'"
+check "backfill-by-null fails (exit 1) with a backfill that does not converge" status_is 1 "$tmp/o" "$tmp/e" run backfill-under-load --fix fixes/backfill-by-null.sql --report "$tmp/bf.html"
+check "  300 batches of 4, then the fix's error" sh -c "grep -q '^Backfill (statement 1, at most 300 runs): 300 runs changed 1200 rows, ticks [0-9]* to [0-9]*; did not converge\$' '$tmp/o' &&
+	grep -q 'failed at statement 1: repeated 300 times and still changing rows: the backfill does not converge' '$tmp/o'"
+check "  and the page charts the rows backfilled, climbing to 1200" python3 -c "
+import xml.etree.ElementTree as ET
+svg = '{http://www.w3.org/2000/svg}'
+root = ET.parse('$tmp/bf.html').getroot()
+chart = [e for e in root.iter(svg + 'svg') if e.get('id') == 'backfill'][0]
+line = [p for p in chart.iter(svg + 'polyline') if p.get('class') == 'backfill'][0]
+ys = [float(pt.split(',')[1]) for pt in line.get('points').split()]
+assert ys[0] == 300.0 and ys[-1] == 30.0 and ys == sorted(ys, reverse=True), ys
+assert '1200' in [t.text for t in chart.iter(svg + 'text')]
+assert not any(e.tag.endswith('script') for e in root.iter())
+"
 if command -v python3 >/dev/null 2>&1; then
 	check "JSON parses with the documented fields" python3 -c "
 import json, sys
@@ -146,10 +163,14 @@ check "  and not when stderr is no terminal" sh -c "! grep -q 'mdrill: seeding' 
 # docs/json.md documents every field; a real run must carry each of them.
 "$M" run tests/fixtures/flags --fix fixes/readd-from-backup.sql --flag-off new_ui@300 --json >"$tmp/doc.json"
 "$M" run phone-not-null --down --json >"$tmp/doc2.json"
+"$M" run backfill-under-load --fix fixes/backfill-with-trigger.sql --json >"$tmp/doc-backfill.json"
+"$M" run rename-email --fix fixes/expand-dual-write.sql --faults fix-crash=7,kill-client=2 --set rows=200 --json >"$tmp/doc3.json"
+"$M" run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 1..3 --json >"$tmp/doc4.json"
 check "every field docs/json.md documents is in the JSON" python3 -c "
 import json, re
 docs = [re.match(r'\| \`([^\`]+)\`', l).group(1) for l in open('docs/json.md') if re.match(r'\| \`', l)]
-runs = [json.load(open('$tmp/doc.json')), json.load(open('$tmp/doc2.json'))]
+runs = [json.load(open('$tmp/doc%s.json' % i)) for i in ('', 2, 3, 4)]
+runs.append(json.load(open('$tmp/doc-backfill.json')))
 def has(o, path):
     for part in path.split('.'):
         arr = part.endswith('[]')
@@ -242,6 +263,81 @@ check "  and Alembic's downgrade fails it too (exit 1)" status_is 1 "$tmp/o" "$t
 check "compare --down FILE sets the team's down beside the fix" status_is 0 "$tmp/o" "$tmp/e" compare phone-not-null --fix fixes/flyway --down downs/alembic-downgrade.sql --set rows=300
 check "  naming both" grep -q ' alembic-downgrade.sql  *flyway$' "$tmp/o"
 check "every disposable database is gone after the layouts" no_drill_dirs
+
+# Chaos: crash points, faults, swarm mode.
+check "--faults fix-crash=all: a fix that cannot be re-run fails (exit 1)" status_is 1 "$tmp/crash.json" "$tmp/e" run rename-email --fix fixes/expand-dual-write.sql --faults fix-crash=all --json
+check "  one crash point per statement; the re-runs after the expand's COMMIT fail" python3 -c "
+import json
+d = json.load(open('$tmp/crash.json'))
+p = d['crash_points']
+assert d['roll_forward'] is False and d['verdict'] == 'fail', d['roll_forward']
+assert [c['after_statement'] for c in p] == list(range(1, 9)), p
+assert all(c['converged'] for c in p[:6]), p
+for c in p[6:]:
+    assert not c['converged'] and not c['rerun_completed'] and c['error'] == 'duplicate column name: email', c
+assert any('not roll-forward-able: after a crash at statement 7' in r for r in d['reasons']), d['reasons']
+"
+check "--faults fix-crash=all: the re-runnable template converges everywhere (exit 0)" status_is 0 "$tmp/o" "$tmp/e" run rename-email --fix fixes/expand-rerunnable.sql --faults fix-crash=all
+check "  and says so per crash point" sh -c "grep -q '^Roll-forward: 11 of 11 crash points converged' '$tmp/o' && [ \$(grep -c '^  after statement .* converged\$' '$tmp/o') -eq 11 ]"
+check "--faults fix-crash=7 runs the drill with that crash (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run rename-email --fix fixes/expand-dual-write.sql --faults fix-crash=7 --json
+check "  reporting where it crashed" python3 -c "
+import json
+d = json.load(open('$tmp/o'))
+assert d['fix']['crashed_after'] == 7 and len(d['crash_points']) == 1, d['fix']
+assert d['faults'][0]['fault'] == 'fix-crash' and d['faults'][0]['arg'] == 7, d['faults']
+"
+check "fix-crash past the last statement is exit 2" status_is 2 "$tmp/o" "$tmp/e" run rename-email --fix fixes/expand-dual-write.sql --faults fix-crash=9
+check "  naming how many there are" grep -q 'fix-crash=9: the fix has 8 statements' "$tmp/e"
+check "an unknown fault is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --fix fixes/rename-back.sql --faults meteor
+check "  listing the faults there are" grep -q "unknown fault 'meteor' (expected fix-crash=K|all, kill-client" "$tmp/e"
+check "fix-timeout on SQLite is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --fix fixes/rename-back.sql --faults fix-timeout=50
+check "--faults random without --seeds is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --fix fixes/rename-back.sql --faults random
+sed 's/^-- at 60 fix$/-- at 50 fault meteor=3\n-- at 60 fix/' tests/fixtures/tiny/scenario.drill | sed 's/\\n/\n/' >"$tmp/bad/scenario.drill"
+line=$(grep -n 'fault meteor' "$tmp/bad/scenario.drill" | cut -d: -f1)
+check "a bad timeline fault is exit 2 with FILE:LINE" sh -c "'$M' run '$tmp/bad' --down >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q '$tmp/bad/scenario.drill:$line: unknown fault .meteor=3.' '$tmp/e'"
+check "disk-full during the fix: a drill outcome, not a crash (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --fix fixes/make-nullable.sql --faults disk-full=2000 --set rows=300 --json
+check "  the fix's COMMIT fails as io, and its transaction took nothing with it" python3 -c "
+import json
+d = json.load(open('$tmp/o'))
+f = d['fix']
+assert f['error_class'] == 'io' and f['failed_sql'] == 'COMMIT' and not f['applied'], f
+assert d['faults'][0]['fault'] == 'disk-full' and d['faults'][0]['arg'] == 2000, d['faults']
+assert d['preservation']['lost_rows'] == 0 and d['preservation']['corrupted'] == 0, d['preservation']
+"
+check "ioerr after 3 writes fails the fix the same way (exit 1)" sh -c "'$M' run phone-not-null --fix fixes/make-nullable.sql --faults ioerr=3 --set rows=300 >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'failed at statement 6 (line 25): disk I/O error \\[io\\]' '$tmp/o'"
+check "kill-client: killed transactions are counted, the oracle accepts them (exit 0)" status_is 0 "$tmp/o" "$tmp/e" run tests/fixtures/chaos --fix fixes/drop-index.sql --seed 2
+check "  and named" sh -c "grep -q '^Connections lost in 30 transactions' '$tmp/o' && grep -q 'as its COMMIT went out, lost with the connection' '$tmp/o'"
+
+# Swarm: the racy template loses writes on some seed; the right one on none.
+check "swarm: backfill-then-dual-write fails over seeds 1..200 (exit 1)" status_is 1 "$tmp/sw" "$tmp/e" run rename-email --fix fixes/backfill-then-dual-write.sql --seeds 1..200
+check "  with the distribution, the worst seed and a command" sh -c "head -1 '$tmp/sw' | grep -q 'seeds 1..200: 200 runs, [0-9]* pass, [1-9][0-9]* fail' && grep -q '^  worst: seed [0-9]*, score [0-9]* (fail)' '$tmp/sw' && grep -q '^  reproduce: mdrill run rename-email --fix fixes/backfill-then-dual-write.sql --seed [0-9]*\$' '$tmp/sw'"
+repro=$(sed -n 's/^  reproduce: mdrill //p' "$tmp/sw")
+# shellcheck disable=SC2086 # the command's words are meant to split
+check "  which reproduces the failure (exit 1)" status_is 1 "$tmp/o" "$tmp/e" $repro --json
+check "  and the loss" python3 -c "
+import json
+p = json.load(open('$tmp/o'))['preservation']
+assert p['expected'] > p['preserved'], p
+"
+check "swarm: expand-dual-write passes every seed of 1..200 (exit 0)" status_is 0 "$tmp/sw2" "$tmp/e" run rename-email --fix fixes/expand-dual-write.sql --seeds 1..200
+check "  200 pass, 0 fail" grep -q 'seeds 1..200: 200 runs, 200 pass, 0 fail' "$tmp/sw2"
+"$M" run rename-email --fix fixes/expand-dual-write.sql --seeds 1..40 --faults random --json >"$tmp/sa.json" 2>/dev/null
+"$M" run rename-email --fix fixes/expand-dual-write.sql --seeds 1..40 --faults random --json >"$tmp/sb.json" 2>/dev/null
+check "swarm with random faults: the same seeds, the same JSON" cmp "$tmp/sa.json" "$tmp/sb.json"
+check "  each seed draws its own faults, and a crash after the expand fails it" python3 -c "
+import json
+d = json.load(open('$tmp/sa.json'))
+r = d['results']
+assert d['runs'] == 40 == len(r) and [x['seed'] for x in r] == list(range(1, 41))
+kinds = set(x['faults'].split('=')[0] for x in r)
+assert kinds == {'', 'fix-crash', 'kill-client'}, kinds
+for x in r:
+    if x['faults'] in ('fix-crash=7', 'fix-crash=8'):
+        assert x['verdict'] == 'fail', x
+    if x['faults'] in ('', 'kill-client'):
+        assert x['verdict'] == 'pass', x
+"
+check "every disposable database is gone after the chaos" no_drill_dirs
 
 # A scenario kept in another directory runs, by directory or by file.
 cp -r tests/fixtures/tiny "$tmp/elsewhere"
@@ -341,4 +437,30 @@ assert d['preservation']['ratio'] == 1.0
 "
 	pgcheck "  and drops the database" no_pg_dbs
 done
+# Chaos on PostgreSQL: the backend is terminated, pg_xact_status settles kills.
+pgcheck "postgres: fix-crash after the expand's COMMIT: the re-run fails (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run rename-email --db "$pg" --fix fixes/expand-dual-write.sql --faults fix-crash=7 --set rows=300 --json
+pgcheck "  not roll-forward-able" python3 -c "
+import json
+d = json.load(open('$tmp/o'))
+c = d['crash_points'][0]
+assert d['roll_forward'] is False and not c['converged'] and 'already exists' in c['error'], c
+"
+pgcheck "postgres: the re-runnable template converges after the same crash (exit 0)" status_is 0 "$tmp/o" "$tmp/e" run rename-email --db "$pg" --fix fixes/expand-rerunnable.sql --faults fix-crash=9 --set rows=300 --json
+pgcheck "  with the same schema" python3 -c "
+import json
+d = json.load(open('$tmp/o'))
+assert d['roll_forward'] is True and d['crash_points'][0]['same_schema'], d['crash_points']
+"
+pgcheck "postgres: killed clients, settled by the server (exit 0)" status_is 0 "$tmp/o" "$tmp/e" run tests/fixtures/chaos --db "$pg" --fix fixes/drop-index.sql --seed 2 --json
+pgcheck "  every kill counted, ratio 1" python3 -c "
+import json
+d = json.load(open('$tmp/o'))
+c = d['connections']
+assert c['lost'] == 30 == c['committed'] + c['aborted'] + c['indeterminate'], c
+assert d['preservation']['ratio'] == 1.0
+"
+pgcheck "postgres: fix-timeout cancels a fix that waits on its lock (exit 1)" status_is 1 "$tmp/o" "$tmp/e" run lock-storm --db "$pg" --fix fixes/add-constraint.sql --faults fix-timeout=20 --set rows=300
+pgcheck "  naming the statement timeout" grep -q 'canceling statement due to statement timeout' "$tmp/o"
+pgcheck "postgres: disk-full is SQLite's VFS: exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --db "$pg" --fix fixes/make-nullable.sql --faults disk-full=100
+pgcheck "  and every chaos database is dropped" no_pg_dbs
 echo "# $n checks"

@@ -24,6 +24,7 @@ static int run_concurrent;
 static const char *run_flag_off;   /* --flag-off NAME@TICK for the next runs */
 static long run_flag_tick;
 static const char *run_csv_dir;    /* --csv DIR for the next runs */
+static const struct fault_list *run_faults;  /* --faults for the next runs */
 
 struct run {
 	struct scenario *sc;
@@ -85,6 +86,7 @@ static inline int run_drill(struct run *r, const char *path, const char *fix, ui
 	o.fix_label = fix ? fix : "down migration";
 	o.fix = &script;
 	o.fix_is_down = !fix;
+	o.faults = run_faults;
 	r->rc = drill_run(&r->d, r->sc, &o, &err);
 	if (r->rc) {
 		fprintf(stderr, "drill_run: %s\n", err.buf);

@@ -2,8 +2,9 @@
 ** Integration tests of the whole drill on real SQLite files: the tiny
 ** fixture, whose right answers are derived by hand in the comments, and
 ** phone-not-null with its roll-forward fix and its down migration.  Also
-** determinism, the pre-migration snapshot, the migration history and the
-** removal of the disposable database.
+** determinism, the pre-migration snapshot, the migration history, the
+** removal of the disposable database, and '-- @repeat' on the backfill
+** fixture, whose runs are counted by hand.
 */
 #include <dirent.h>
 #include <stdio.h>
@@ -451,6 +452,239 @@ static void disposable_database_is_removed(void **state)
 	rmdir(dir);
 }
 
+#define CHAOS "tests/fixtures/chaos/scenario.drill"
+
+static int count_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	(void)ncol;
+	(void)names;
+	*(long *)ctx = atol(vals[0]);
+	return 0;
+}
+
+/* Rows of kv with key k in the drill's database. */
+static long rows_with_key(struct run *r, const char *k)
+{
+	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT;
+	long n = -1;
+	int cls;
+	strbuf_addf(&sql, "SELECT count(*) FROM kv WHERE k = %s", k);
+	assert_int_equal(db_exec_now(r->d.drv, r->d.admin, sql.buf, 0, NULL, count_row, &n, &cls, &err), 0);
+	strbuf_release(&sql);
+	strbuf_release(&err);
+	return n;
+}
+
+/*
+** chaos: clients killed around their COMMIT (the fixture's comments work
+** the answers out).  For every kill the ledger holds the transaction with
+** the outcome the client could know, and the database holds its key
+** exactly when its COMMIT landed; the oracle accepts all of it (ratio 1,
+** pass).  Seed 2 has kills of all three kinds.
+*/
+static void killed_clients_both_outcomes(void **state)
+{
+	struct run r;
+	size_t i, t, seen[3] = { 0, 0, 0 };
+	(void)state;
+
+	assert_int_equal(run_drill(&r, CHAOS, "fixes/drop-index.sql", 2, NULL, 0), 0);
+	assert_true(r.card.pass);
+	assert_true(fabs_eq(r.card.ratio, 1.0));
+	assert_int_equal(r.d.nhits, 30);
+	for (i = 0; i < r.d.nhits; i++) {
+		const struct fault_hit *h = &r.d.hits[i];
+		const struct ledger *l = &r.d.ledger;
+		int found = 0;
+		assert_int_equal(h->kind, FAULT_KILL_CLIENT);
+		assert_true(h->client >= 0 && h->arg >= 0 && h->arg <= 2);
+		seen[h->arg]++;
+		for (t = 0; t < l->ntx; t++) {
+			const struct ledger_tx *x = &l->tx[t];
+			const char *key;
+			if (x->client != h->client || x->complete != h->tick || x->invoke < 0)
+				continue;
+			found = 1;
+			assert_int_equal(x->outcome, h->arg == CLIENT_KILL_MID ? TX_FAILED : TX_INDETERMINATE);
+			assert_int_equal(x->errclass, DBE_CONNECTION);
+			key = ledger_str(l, l->facts[x->first_fact].key);
+			assert_int_equal(rows_with_key(&r, key), h->arg == CLIENT_KILL_COMMIT_LANDS ? 1 : 0);
+		}
+		assert_true(found);
+	}
+	assert_true(seen[CLIENT_KILL_MID] > 0);
+	assert_true(seen[CLIENT_KILL_COMMIT_LANDS] > 0);
+	assert_true(seen[CLIENT_KILL_COMMIT_LOST] > 0);
+	assert_int_equal(r.card.conn_indeterminate, seen[1] + seen[2]);
+	run_release(&r);
+}
+
+/* Faults are drawn from the seed: the same seed and faults, the same JSON. */
+static void same_seed_same_faults_same_json(void **state)
+{
+	struct fault_list f = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	struct run a, b;
+	(void)state;
+
+	assert_int_equal(fault_parse_list("kill-client=5,busy=30@2000,slow-fix=3", &f, &err), 0);
+	run_faults = &f;
+	assert_int_equal(run_drill(&a, PHONE, "fixes/make-nullable.sql", 9, small, 1), 0);
+	assert_int_equal(run_drill(&b, PHONE, "fixes/make-nullable.sql", 9, small, 1), 0);
+	run_faults = NULL;
+	assert_string_equal(a.json.buf, b.json.buf);
+	assert_non_null(strstr(a.json.buf, "\"fault\":\"kill-client\""));
+	assert_non_null(strstr(a.json.buf, "\"tick\":2000,\"fault\":\"busy\",\"arg\":30"));
+	/* slow-fix: after each of the rebuild's six statements it sits 3 ticks on its lock. */
+	assert_int_equal(a.card.fix.statements, 6);
+	assert_true(a.card.fix.end - a.card.fix.start >= 6 * 3);
+	run_release(&a);
+	run_release(&b);
+	fault_list_release(&f);
+	strbuf_release(&err);
+}
+
+#define BACKFILL "tests/fixtures/backfill/scenario.drill"
+
+static int bf_count(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	(void)ncol;
+	(void)names;
+	*(long *)ctx = atol(vals[0]);
+	return 0;
+}
+
+/* A number the drill's database answers sql with. */
+static long bf_query(struct run *r, const char *sql)
+{
+	struct strbuf err = STRBUF_INIT;
+	long n = -1;
+	int cls;
+	assert_int_equal(db_exec_now(r->d.drv, r->d.admin, sql, 0, NULL, bf_count, &n, &cls, &err), 0);
+	strbuf_release(&err);
+	return n;
+}
+
+/*
+** The runs of the fix's repeated statement are those the fixture works out
+** by hand: stmt each time, changed[] in order, one tick apiece at least,
+** inside the fix, and the scorecard's backfill adds them up.
+*/
+static void assert_runs(const struct run *r, int stmt, const int64_t *changed, size_t n)
+{
+	const struct repeat_log *log = &r->d.migs[r->d.fix].repeats;
+	const struct sc_backfill *b = &r->card.backfill;
+	uint64_t rows = 0, in_buckets = 0;
+	size_t i;
+
+	assert_int_equal(log->nstmts, 1);
+	assert_int_equal(log->stmts[0], stmt);
+	assert_int_equal(log->nruns, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(log->runs[i].stmt, stmt);
+		assert_int_equal(log->runs[i].changed, changed[i]);
+		assert_true(log->runs[i].tick >= r->card.fix.start && log->runs[i].tick <= r->card.fix.end);
+		if (i)
+			assert_true(log->runs[i].tick > log->runs[i - 1].tick);
+		rows += (uint64_t)changed[i];
+	}
+	assert_true(b->present);
+	assert_int_equal(b->statement, stmt);
+	assert_int_equal(b->statements, 1);
+	assert_int_equal(b->runs, n);
+	assert_int_equal(b->rows, rows);
+	assert_int_equal(b->first_tick, log->runs[0].tick);
+	assert_int_equal(b->last_tick, log->runs[n - 1].tick);
+	for (i = 0; i < SCORECARD_BUCKETS; i++)
+		in_buckets += b->series[i];
+	assert_int_equal(in_buckets, rows);
+	assert_true(b->series[b->first_tick / r->card.bucket_ticks] > 0 || changed[0] == 0);
+}
+
+/*
+** '-- @repeat max=5' over batches of 3 of the ten seeded rows: 3, 3, 3, 1,
+** then 0 on the 5th run, the last allowed: converged, and the fix passes.
+*/
+static void repeat_runs_until_nothing_changes(void **state)
+{
+	static const int64_t changed[] = { 3, 3, 3, 1, 0 };
+	struct strbuf text = STRBUF_INIT;
+	const char *poly, *last;
+	struct run r;
+	(void)state;
+
+	assert_int_equal(run_drill(&r, BACKFILL, "fixes/batches-of-3.sql", 1, NULL, 0), 0);
+	assert_runs(&r, 2, changed, 5);
+	assert_true(r.card.backfill.converged);
+	assert_int_equal(r.card.backfill.max_runs, 5);
+	assert_true(r.card.fix.completed);
+	assert_int_equal(r.card.fix.applied, 2);
+	assert_true(r.card.pass);
+	assert_int_equal(bf_query(&r, "SELECT count(*) FROM kv WHERE w = v AND k <= 10"), 10);
+	assert_int_equal(bf_query(&r, "SELECT count(*) FROM kv WHERE w IS NOT NULL"), 10);
+	assert_non_null(strstr(r.json.buf, "\"backfill\":{\"statement\":2,\"statements\":1,\"max_runs\":5,"
+					    "\"runs\":5,\"rows\":10,\"converged\":true,"));
+	report_terminal_render(&r.card, &text, 0);
+	assert_non_null(strstr(text.buf, "Backfill (statement 2, at most 5 runs): 5 runs changed 10 rows, ticks "));
+	assert_non_null(strstr(text.buf, "; converged (its last run changed no rows)\n"));
+	strbuf_reset(&text);
+	/* The chart climbs from 0 (y 300) to all 10 rows at the top (y 30). */
+	report_html_render(&r.card, &text, 0);
+	assert_non_null(strstr(text.buf, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"backfill\""));
+	poly = strstr(text.buf, "<polyline class=\"backfill\"");
+	assert_non_null(poly);
+	poly = strstr(poly, "points=\"");
+	assert_non_null(poly);
+	assert_non_null(strstr(poly, ",300.0 "));
+	last = strstr(poly, "\"/>");
+	assert_non_null(last);
+	assert_true(last - poly > 5 && !strncmp(last - 5, ",30.0", 5));
+	strbuf_release(&text);
+	run_release(&r);
+}
+
+/* One run too few: the 4th run still changes a row, so the fix fails there. */
+static void repeat_stops_at_max_and_fails_the_fix(void **state)
+{
+	static const int64_t short_changed[] = { 3, 3, 3, 1 };
+	static const int64_t key1_changed[] = { 1, 1, 1, 1, 1, 1 };
+	struct run r;
+	(void)state;
+
+	assert_int_equal(run_drill(&r, BACKFILL, "fixes/batches-of-3-max4.sql", 1, NULL, 0), 0);
+	assert_runs(&r, 2, short_changed, 4);
+	assert_false(r.card.backfill.converged);
+	assert_int_equal(r.card.fix.failed_statement, 2);
+	assert_int_equal(r.card.fix.failed_line, 4);
+	assert_string_equal(r.card.fix.error, "repeated 4 times and still changing rows: the backfill "
+					      "does not converge");
+	assert_string_equal(r.card.fix.error_class, "other");
+	assert_false(r.card.fix.completed);
+	assert_int_equal(r.card.fix.applied, 1);
+	assert_false(r.card.pass);
+	/* Its batches committed one by one: the rows are filled, the fix still failed. */
+	assert_int_equal(bf_query(&r, "SELECT count(*) FROM kv WHERE w = v AND k <= 10"), 10);
+	run_release(&r);
+
+	assert_int_equal(run_drill(&r, BACKFILL, "fixes/never-converges.sql", 1, NULL, 0), 0);
+	assert_runs(&r, 1, key1_changed, 6);
+	assert_false(r.card.backfill.converged);
+	assert_int_equal(r.card.fix.failed_statement, 1);
+	assert_string_equal(r.card.fix.error, "repeated 6 times and still changing rows: the backfill "
+					      "does not converge");
+	assert_int_equal(r.card.fix.end, r.card.backfill.last_tick);
+	assert_int_equal(bf_query(&r, "SELECT length(w) FROM kv WHERE k = 1"), 6);
+	assert_false(r.card.pass);
+	assert_non_null(strstr(r.json.buf, "\"runs\":6,\"rows\":6,\"converged\":false,"));
+	run_release(&r);
+
+	/* A fix without '-- @repeat' has no backfill. */
+	assert_int_equal(run_drill(&r, TINY, "fixes/rename-back.sql", 1, NULL, 0), 0);
+	assert_false(r.card.backfill.present);
+	assert_non_null(strstr(r.json.buf, "\"backfill\":null,"));
+	run_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +704,10 @@ int main(void)
 		cmocka_unit_test(flag_off_stops_failures_at_the_flip),
 		cmocka_unit_test(backup_restore_without_overwriting_passes_every_seed),
 		cmocka_unit_test(disposable_database_is_removed),
+		cmocka_unit_test(killed_clients_both_outcomes),
+		cmocka_unit_test(same_seed_same_faults_same_json),
+		cmocka_unit_test(repeat_runs_until_nothing_changes),
+		cmocka_unit_test(repeat_stops_at_max_and_fails_the_fix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,6 +217,36 @@ static void same_figures_on_both_engines(void **state)
 	}
 }
 
+/*
+** '-- @repeat' counts rows through PQcmdTuples: the backfill fixture's
+** batches of 3 change 3, 3, 3, 1, 0 rows on PostgreSQL as on SQLite, and
+** the run that never converges fails at its max=6 on both.
+*/
+static void repeat_counts_rows_as_on_sqlite(void **state)
+{
+	static const char *const fixes[] = { "fixes/batches-of-3.sql", "fixes/never-converges.sql" };
+	static const int64_t want[][6] = { { 3, 3, 3, 1, 0 }, { 1, 1, 1, 1, 1, 1 } };
+	static const size_t nwant[] = { 5, 6 };
+	size_t i, k;
+	NEED_SERVER();
+	for (i = 0; i < 2; i++) {
+		struct run r;
+		const struct repeat_log *log;
+		assert_int_equal(run_drill(&r, "tests/fixtures/backfill/scenario.drill", fixes[i], 1, NULL, 0), 0);
+		assert_string_equal(r.card.engine, "postgres");
+		log = &r.d.migs[r.d.fix].repeats;
+		assert_int_equal(log->nruns, nwant[i]);
+		for (k = 0; k < nwant[i]; k++)
+			assert_int_equal(log->runs[k].changed, want[i][k]);
+		assert_int_equal(r.card.backfill.converged, i == 0);
+		assert_int_equal(r.card.pass, i == 0);
+		if (i == 1)
+			assert_string_equal(r.card.fix.error, "repeated 6 times and still changing rows: the "
+							      "backfill does not converge");
+		run_release(&r);
+	}
+}
+
 /* The scenario's SQL ran in mdrill's own database, not the one in the URL. */
 static void nothing_runs_in_the_maintenance_database(void **state)
 {
@@ -329,6 +359,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lock_queue_shows_in_blocking, setup, teardown),
 		cmocka_unit_test_setup_teardown(stalling_writers_fails_the_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_figures_on_both_engines, setup, teardown),
+		cmocka_unit_test_setup_teardown(repeat_counts_rows_as_on_sqlite, setup, teardown),
 		cmocka_unit_test_setup_teardown(nothing_runs_in_the_maintenance_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_schema_holds_the_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_transactions_resolve_both_ways, setup, teardown),

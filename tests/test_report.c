@@ -29,6 +29,7 @@ static void build(struct scorecard *s)
 		s->param_values[i] = xstrdup(vals[i]);
 	}
 	s->busy = 500;
+	s->roll_forward = -1;
 	s->nversions = 2;
 	s->versions = xcalloc(2, sizeof(char *));
 	s->versions[0] = xstrdup("v1");

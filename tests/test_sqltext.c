@@ -1,7 +1,8 @@
 /*
 ** Tests of the engine-neutral SQL text handling: sql_split, sql_skip_quoted
 ** and sql_number_params, and of the fix-file reader that picks a
-** '-- @fix [sqlite|postgres]' block per dialect before splitting it.
+** '-- @fix [sqlite|postgres]' block per dialect before splitting it and
+** marks the statements its '-- @repeat [max=N]' lines stand before.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -402,6 +403,32 @@ static const struct fix_error_case fix_error_cases[] = {
 	  DIALECT_POSTGRES, "fix.sql: ", "for this engine" },
 	{ "an empty block of its own", "-- @fix postgres\n-- later\n-- @fix sqlite\nSELECT 1;\n",
 	  DIALECT_POSTGRES, "fix.sql: ", "has no SQL statement" },
+	{ "@repeat max=0", "-- @repeat max=0\nUPDATE t SET x = 1;\n", DIALECT_SQLITE,
+	  "fix.sql:1: ", "expected '-- @repeat' then optionally 'max=N' (N a whole number from 1 to "
+	  "1000000), found '-- @repeat max=0'" },
+	{ "@repeat max= not a number", "SELECT 1;\n-- @repeat max=lots\nUPDATE t SET x = 1;\n",
+	  DIALECT_POSTGRES, "fix.sql:2: ", "found '-- @repeat max=lots'" },
+	{ "@repeat max= with a tail", "-- @repeat max=5x\nUPDATE t SET x = 1;\n", DIALECT_SQLITE,
+	  "fix.sql:1: ", "expected '-- @repeat' then optionally 'max=N'" },
+	{ "@repeat max= negative", "\n-- @repeat max=-3\nUPDATE t SET x = 1;\n", DIALECT_SQLITE,
+	  "fix.sql:2: ", "expected '-- @repeat' then optionally 'max=N'" },
+	{ "@repeat max= over the limit", "-- @repeat max=1000001\nUPDATE t SET x = 1;\n",
+	  DIALECT_SQLITE, "fix.sql:1: ", "from 1 to 1000000" },
+	{ "@repeat with a word other than max=", "-- @repeat 5\nUPDATE t SET x = 1;\n",
+	  DIALECT_SQLITE, "fix.sql:1: ", "found '-- @repeat 5'" },
+	{ "@repeat with no statement after it", "SELECT 1;\n-- @repeat\n-- the end\n",
+	  DIALECT_SQLITE, "fix.sql:2: ", "'-- @repeat' with no statement after it" },
+	{ "@repeat at the end of another engine's block",
+	  "-- @fix sqlite\nSELECT 1;\n-- @repeat\n-- @fix postgres\nUPDATE t SET x = 1;\n",
+	  DIALECT_POSTGRES, "fix.sql:3: ", "with no statement after it in its block" },
+	{ "@repeat in the header does not reach into a later block",
+	  "-- @repeat\n-- @fix sqlite\nSELECT 1;\n-- @fix\nUPDATE t SET x = 1;\n",
+	  DIALECT_POSTGRES, "fix.sql:1: ", "with no statement after it in its block" },
+	{ "@repeat inside a statement", "UPDATE t\n-- @repeat\n   SET x = 1;\n", DIALECT_SQLITE,
+	  "fix.sql:2: ", "'-- @repeat' inside the statement of line 1" },
+	{ "two @repeat lines for one statement",
+	  "-- @repeat\n-- @repeat max=3\nUPDATE t SET x = 1;\n", DIALECT_SQLITE,
+	  "fix.sql:2: ", "a second '-- @repeat' for the statement of line 3" },
 };
 
 static void test_fixfile_parse_errors(void **state)
@@ -420,6 +447,68 @@ static void test_fixfile_parse_errors(void **state)
 			fail();
 		}
 		check_contains(c->name, "the message", err.buf, c->phrase);
+		sql_script_release(&s);
+		strbuf_release(&err);
+	}
+}
+
+/* '-- @repeat [max=N]': which statements repeat, and how often at most. */
+struct repeat_case {
+	const char *name;
+	const char *text;
+	int dialect;
+	size_t nr;
+	int line[MAX_WANT];
+	int repeat[MAX_WANT];
+};
+
+static const char fix_repeat_blocks[] =
+	"-- @fix sqlite\n"                        /* 1 */
+	"-- @repeat max=3\n"                      /* 2 */
+	"UPDATE a SET x = 1;\n"                   /* 3 */
+	"-- @fix postgres\n"                      /* 4 */
+	"SELECT 0;\n"                             /* 5 */
+	"-- @repeat max=9\n"                      /* 6 */
+	"UPDATE b SET x = 1;\n";                  /* 7 */
+
+static const struct repeat_case repeat_cases[] = {
+	{ "no @repeat: each statement runs once", "SELECT 1;\nSELECT 2;\n", DIALECT_SQLITE, 2,
+	  { 1, 2 }, { 0, 0 } },
+	{ "@repeat alone: the default limit, the next statement only",
+	  "ALTER TABLE t ADD COLUMN x INT;\n-- @repeat\nUPDATE t SET x = 1 WHERE x IS NULL;\nSELECT 1;\n",
+	  DIALECT_POSTGRES, 3, { 1, 3, 4 }, { 0, 10000, 0 } },
+	{ "max=N, with a comment and a blank line before the statement",
+	  "-- @repeat max=25\n-- fill x in batches\n\nUPDATE t SET x = 1\n WHERE x IS NULL;\n",
+	  DIALECT_SQLITE, 1, { 4 }, { 25 } },
+	{ "written tight, padded, CRLF", "--@repeat   max=7  \r\nUPDATE t SET x = 1;\r\nSELECT 2;\r\n",
+	  DIALECT_SQLITE, 2, { 2, 3 }, { 7, 0 } },
+	{ "two repeated statements", "-- @repeat max=2\nUPDATE a SET x = 1;\n-- @repeat max=1000000\n"
+	  "UPDATE b SET x = 1;\n", DIALECT_SQLITE, 2, { 2, 4 }, { 2, 1000000 } },
+	{ "sqlite's block keeps its own", fix_repeat_blocks, DIALECT_SQLITE, 1, { 3 }, { 3 } },
+	{ "postgres's block keeps its own", fix_repeat_blocks, DIALECT_POSTGRES, 2, { 5, 7 }, { 0, 9 } },
+};
+
+static void test_fixfile_repeat(void **state)
+{
+	size_t i, k;
+	char what[64];
+	(void)state;
+	assert_int_equal(FIXFILE_REPEAT_MAX, 10000); /* the README and docs/json.md say so */
+	for (i = 0; i < sizeof(repeat_cases) / sizeof(repeat_cases[0]); i++) {
+		const struct repeat_case *c = &repeat_cases[i];
+		struct sql_script s = { 0 };
+		struct strbuf err = STRBUF_INIT;
+		int rc = fixfile_parse("fix.sql", c->text, c->dialect, &s, &err);
+		if (rc)
+			print_error("%s: %s\n", c->name, err.buf);
+		check_int(c->name, "the return code", rc, 0);
+		check_int(c->name, "the number of statements", (long)s.nr, (long)c->nr);
+		for (k = 0; k < c->nr && k < s.nr; k++) {
+			snprintf(what, sizeof(what), "the line of statement %zu", k);
+			check_int(c->name, what, s.v[k].line, c->line[k]);
+			snprintf(what, sizeof(what), "the repeat of statement %zu", k);
+			check_int(c->name, what, s.v[k].repeat, c->repeat[k]);
+		}
 		sql_script_release(&s);
 		strbuf_release(&err);
 	}
@@ -468,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_sql_number_params_appends),
 		cmocka_unit_test(test_fixfile_parse),
 		cmocka_unit_test(test_fixfile_parse_errors),
+		cmocka_unit_test(test_fixfile_repeat),
 		cmocka_unit_test(test_fixfile_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,55 @@
+/*
+** Faults: what can go wrong during a drill on purpose.  One spelling for
+** the command line (--faults NAME[=ARG][@TICK],...) and the timeline
+** (-- at TICK fault NAME[=ARG]), parsed here into one list the scheduler
+** applies.  A fault with no tick strikes when the fix starts.
+*/
+#ifndef MDRILL_FAULTS_H
+#define MDRILL_FAULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+enum fault_kind {
+	FAULT_FIX_CRASH,    /* the migration connection dies after fix statement arg */
+	FAULT_KILL_CLIENT,  /* a client's connection dies mid-transaction */
+	FAULT_BUSY,         /* the busy (lock) timeout becomes arg ticks */
+	FAULT_SLOW_FIX,     /* each fix statement takes arg more ticks */
+	FAULT_DISK_FULL,    /* SQLite: writes fail SQLITE_FULL after arg more bytes */
+	FAULT_IOERR,        /* SQLite: writes fail SQLITE_IOERR after arg more writes */
+	FAULT_FIX_TIMEOUT,  /* PostgreSQL: statement_timeout of arg ms on the fix */
+	FAULT_RANDOM,       /* swarm: the seed picks the faults */
+	FAULT_KINDS
+};
+
+#define FAULT_ALL -1        /* fix-crash=all: every statement in turn */
+#define FAULT_AT_FIX -1     /* tick: when the fix starts */
+
+struct fault {
+	int kind;
+	int64_t arg;
+	int64_t tick;
+};
+
+struct fault_list {
+	struct fault *v;
+	size_t nr, alloc;
+};
+
+/**
+ * Parse one fault, "NAME[=ARG][@TICK]", onto list (tick_ok: may it carry
+ * @TICK).  Returns 0, or -1 with what was expected in err.
+ */
+int fault_parse(const char *spec, int tick_ok, struct fault_list *list, struct strbuf *err);
+/** Parse a comma-separated list of faults onto list. */
+int fault_parse_list(const char *specs, struct fault_list *list, struct strbuf *err);
+/** The fault of kind in list, or NULL. */
+const struct fault *fault_find(const struct fault_list *list, int kind);
+/** "NAME[=ARG][@TICK]" of f onto out, as the command line spells it. */
+void fault_format(const struct fault *f, struct strbuf *out);
+const char *fault_name(int kind);
+void fault_list_release(struct fault_list *list);
+
+#endif
