@@ -213,16 +213,13 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 int fixfile_load(const char *path, int dialect, struct sql_script *out, struct strbuf *err)
 {
 	struct strbuf text = STRBUF_INIT;
-	char buf[8192];
-	size_t n;
 	int rc;
-	FILE *f = fopen(path, "rb");
 
-	if (!f)
-		return strbuf_error(err, -1, "cannot open fix '%s': %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&text, buf, n);
-	fclose(f);
+	if (strbuf_read_file(&text, path)) {
+		rc = strbuf_error(err, -1, "cannot open fix '%s': %s", path, strerror(errno));
+		strbuf_release(&text);
+		return rc;
+	}
 	rc = fixfile_parse(path, text.buf, dialect, out, err);
 	strbuf_release(&text);
 	return rc;

@@ -35,15 +35,8 @@ struct entry {
 
 static int read_text(const char *path, struct strbuf *out, struct strbuf *err)
 {
-	char buf[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
+	if (strbuf_read_file(out, path))
 		return strbuf_error(err, -1, "cannot open '%s': %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(out, buf, n);
-	fclose(f);
 	return 0;
 }
 

@@ -1198,18 +1198,8 @@ static int comment(struct reader *r, char *s)
 
 static int read_script(const char *path, struct strbuf *out, struct strbuf *err)
 {
-	char buf[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	if (strbuf_read_file(out, path))
 		return strbuf_error(err, -2, "cannot open pgbench script '%s': %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(out, buf, n);
-	if (ferror(f)) {
-		fclose(f);
-		return strbuf_error(err, -2, "cannot read pgbench script '%s'", path);
-	}
-	fclose(f);
 	return 0;
 }
 

@@ -1352,18 +1352,8 @@ static int validate(struct parser *p)
 
 static int read_file(const char *path, struct strbuf *out, struct strbuf *err)
 {
-	char buf[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	if (strbuf_read_file(out, path))
 		return strbuf_error(err, -1, "cannot open scenario '%s': %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(out, buf, n);
-	if (ferror(f)) {
-		fclose(f);
-		return strbuf_error(err, -1, "cannot read scenario '%s'", path);
-	}
-	fclose(f);
 	return 0;
 }
 

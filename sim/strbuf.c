@@ -5,6 +5,7 @@
 #include "strbuf.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,4 +118,21 @@ int strbuf_error(struct strbuf *err, int rc, const char *fmt, ...)
 	strbuf_vaddf(err, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path)
+{
+	char buf[8192];
+	size_t n;
+	int saved;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(sb, buf, n);
+	saved = ferror(f) ? EIO : 0;
+	fclose(f);
+	errno = saved ? saved : errno;
+	return saved ? -1 : 0;
 }

@@ -37,6 +37,11 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/**
+ * Append the whole file at path to sb.  Returns 0, or -1 with errno set
+ * (callers say what the file was to them).
+ */
+int strbuf_read_file(struct strbuf *sb, const char *path);
 /** Strip trailing white space. */
 void strbuf_rtrim(struct strbuf *sb);
 

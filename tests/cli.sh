@@ -264,6 +264,13 @@ check "compare --down FILE sets the team's down beside the fix" status_is 0 "$tm
 check "  naming both" grep -q ' alembic-downgrade.sql  *flyway$' "$tmp/o"
 check "every disposable database is gone after the layouts" no_drill_dirs
 
+# Seed data from CSV: bad quoting names the file and the row, exit 2.
+cp -r scenarios/varchar-to-int "$tmp/csvbad"
+sed '4s/^3,"\([0-9]*\)",/3,"ab"c,/' scenarios/varchar-to-int/orders.csv >"$tmp/csvbad/orders.csv"
+check "a CSV seed row with bad quoting is exit 2" status_is 2 "$tmp/o" "$tmp/e" run "$tmp/csvbad" --down
+check "  naming the file and the row" grep -q "$tmp/csvbad/orders.csv: row 4: error parsing data while strict checking enabled" "$tmp/e"
+check "  and runs nothing" no_drill_dirs
+
 # Chaos: crash points, faults, swarm mode.
 check "--faults fix-crash=all: a fix that cannot be re-run fails (exit 1)" status_is 1 "$tmp/crash.json" "$tmp/e" run rename-email --fix fixes/expand-dual-write.sql --faults fix-crash=all --json
 check "  one crash point per statement; the re-runs after the expand's COMMIT fail" python3 -c "
