@@ -208,6 +208,34 @@ static void show_sql(const char *heading, const struct sql_section *sec)
 		printf("\n%s%s:\n%s\n", heading, dialects[sec->v[i].dialect], sec->v[i].text);
 }
 
+/* The entries of the scenario's directory sub, sorted, under a heading. */
+static void show_dir(const struct scenario *sc, const char *sub, const char *heading)
+{
+	struct strbuf dir = STRBUF_INIT;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	DIR *d;
+
+	strbuf_addf(&dir, "%s/%s", sc->dir, sub);
+	if ((d = opendir(dir.buf)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (e->d_name[0] != '.') {
+				ALLOC_GROW(names, n + 1, alloc);
+				names[n++] = xstrdup(e->d_name);
+			}
+		closedir(d);
+		qsort(names, n, sizeof(*names), cmp_str);
+		printf("\n%s:\n", heading);
+		for (i = 0; i < n; i++) {
+			printf("  %s/%s\n", dir.buf, names[i]);
+			free(names[i]);
+		}
+		free(names);
+	}
+	strbuf_release(&dir);
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
@@ -269,31 +297,8 @@ static int cmd_show(int argc, char **argv)
 		}
 		}
 	}
-	{
-		struct strbuf fx = STRBUF_INIT;
-		DIR *d;
-		strbuf_addf(&fx, "%s/fixes", sc->dir);
-		d = opendir(fx.buf);
-		if (d) {
-			struct dirent *e;
-			char **names = NULL;
-			size_t n = 0, alloc = 0;
-			while ((e = readdir(d)) != NULL)
-				if (e->d_name[0] != '.') {
-					ALLOC_GROW(names, n + 1, alloc);
-					names[n++] = xstrdup(e->d_name);
-				}
-			closedir(d);
-			qsort(names, n, sizeof(*names), cmp_str);
-			printf("\nfix templates:\n");
-			for (i = 0; i < n; i++) {
-				printf("  %s/%s\n", fx.buf, names[i]);
-				free(names[i]);
-			}
-			free(names);
-		}
-		strbuf_release(&fx);
-	}
+	show_dir(sc, "fixes", "fix templates");
+	show_dir(sc, "downs", "down migrations a framework hands out (--down FILE)");
 	rc = 0;
 out:
 	scenario_free(sc);

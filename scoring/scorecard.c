@@ -278,6 +278,14 @@ static void series(struct scorecard *s, const struct drill *d)
 		add_marker(s, s->flips[i].tick, "flag %s %s", s->flips[i].name, s->flips[i].on ? "on" : "off");
 	add_marker(s, s->fix.start, "%s starts", s->fix_is_down ? "down migration" : "fix");
 	add_marker(s, s->fix.end, "%s ends", s->fix_is_down ? "down migration" : "fix");
+	/* Faults, with client kills as one marker at the first: thirty would hide the rest. */
+	for (i = 0, t = 0; i < d->nhits; i++) {
+		const struct fault_hit *h = &d->hits[i];
+		if (h->kind != FAULT_KILL_CLIENT)
+			add_marker(s, h->tick, "fault %s", fault_name(h->kind));
+		else if (h->client >= 0 && !t++)
+			add_marker(s, h->tick, "clients killed");
+	}
 }
 
 /*
