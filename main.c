@@ -355,11 +355,11 @@ static int parse_range(const char *s, uint64_t *a, uint64_t *b)
 }
 
 static const char run_usage[] =
-	"usage: mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent] "
-	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html|.md|.json] "
-	"[--csv DIR] [--keep]";
+	"usage: mdrill run SCENARIO (--fix FILE | --down [FILE]) [--db TARGET] [--concurrent] "
+	"[--seed N | --seeds A..B] [--faults LIST] [--set NAME=VALUE]... [--flag-off NAME@TICK]... "
+	"[--json] [--report FILE.html|.md|.json] [--csv DIR] [--keep]";
 static const char compare_usage[] =
-	"usage: mdrill compare SCENARIO --fix FILE.sql [--db TARGET] [--concurrent] "
+	"usage: mdrill compare SCENARIO --fix FILE [--down FILE] [--db TARGET] [--concurrent] "
 	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html]";
 
 static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
@@ -1482,12 +1482,13 @@ static const struct command {
 } commands[] = {
 	{ "list", cmd_list, "mdrill list                      one line per scenario" },
 	{ "show", cmd_show, "mdrill show SCENARIO             story, schema, migrations, timeline, fixes" },
-	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE.sql | --down) [--db TARGET] [--concurrent]\n"
-			  "                                 [--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]...\n"
+	{ "run", cmd_run, "mdrill run SCENARIO (--fix FILE | --down [FILE]) [--db TARGET] [--concurrent]\n"
+			  "                                 [--seed N | --seeds A..B] [--faults LIST]\n"
+			  "                                 [--set NAME=VALUE]... [--flag-off NAME@TICK]...\n"
 			  "                                 [--json] [--report FILE.html|.md|.json] [--csv DIR] [--keep]\n"
 			  "                                 TARGET: sqlite (default), postgres://USER@HOST:PORT/DB,\n"
 			  "                                 or postgres: for the PG* variables" },
-	{ "compare", cmd_compare, "mdrill compare SCENARIO --fix FILE.sql [run's options]\n"
+	{ "compare", cmd_compare, "mdrill compare SCENARIO --fix FILE [--down FILE] [run's options]\n"
 				  "                                 the down migration and the fix, same seed, side by side" },
 	{ "check", cmd_check, "mdrill check [PATH...] [--engines sqlite,postgres] [--db TARGET] [--seed N] [--junit FILE]\n"
 			      "                                 every fix template against its '-- @expect' lines" },
