@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -314,7 +315,8 @@ struct run_opts {
 	const char *down_file;   /* the team's own down migration, in a tool's layout */
 	struct fault_list faults;
 	int random_faults;       /* --faults random: each seed picks its own (swarm) */
-	uint64_t seed_from, seed_to;  /* --seeds A..B: swarm mode */
+	int swarm;               /* --seeds A..B given: swarm mode */
+	uint64_t seed_from, seed_to;
 	uint64_t seed;
 	struct param_set *sets;
 	size_t nsets, sets_alloc;
@@ -407,6 +409,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 			strbuf_release(&err);
 		} else if (TAKES("--seeds")) {
 			const char *v = NEXT();
+			o->swarm = 1;
 			if (!v || parse_range(v, &o->seed_from, &o->seed_to) || o->seed_to < o->seed_from ||
 			    o->seed_to - o->seed_from >= 100000)
 				return error(EXIT_USAGE, "--seeds needs A..B, A <= B, at most 100000 seeds, not '%s'",
@@ -746,6 +749,7 @@ static int drill_chaos(const struct run_opts *o, const struct scenario *sc,
 			goto out;
 		n++;
 		p->after = (int)k;
+		p->reached = run.crash_after != 0;
 		p->tick = run.crash_after ? run.crash_tick : -1;
 		p->completed = run.crash_after && run.fix.completed;
 		p->same_schema = !strcmp(schema.buf, base_schema.buf);
@@ -778,24 +782,53 @@ out:
 	return rc;
 }
 
-/* Faults the engine cannot have, or options swarm mode cannot honour. */
-static int check_faults(const struct run_opts *o, const struct db_driver *drv)
+/* A fault drv cannot have, from the command line or sc's timeline: exit 2. */
+static int fault_fits(const struct fault *f, const struct db_driver *drv, const struct scenario *sc,
+		      int line)
 {
+	struct strbuf where = STRBUF_INIT;
+	int rc = 0;
+
+	if (line)
+		strbuf_addf(&where, "%s:%d: ", sc->path, line);
+	else
+		strbuf_addstr(&where, "--faults ");
+	if (f->kind == FAULT_FIX_TIMEOUT && drv != &db_pg_driver)
+		rc = error(EXIT_USAGE, "%sfix-timeout sets PostgreSQL's statement_timeout: it needs "
+			   "--db postgres://...", where.buf);
+	else if ((f->kind == FAULT_DISK_FULL || f->kind == FAULT_IOERR) && drv != &db_sqlite_driver)
+		rc = error(EXIT_USAGE, "%s%s works through SQLite's VFS: it needs --db sqlite", where.buf,
+			   fault_name(f->kind));
+	strbuf_release(&where);
+	return rc;
+}
+
+/* Faults the engine cannot have, or options that cannot go with them. */
+static int check_faults(const struct run_opts *o, const struct scenario *sc, const struct db_driver *drv,
+			int compare)
+{
+	const struct fault *crash = fault_find(&o->faults, FAULT_FIX_CRASH);
 	size_t i;
-	for (i = 0; i < o->faults.nr; i++) {
-		int k = o->faults.v[i].kind;
-		if (k == FAULT_FIX_TIMEOUT && drv != &db_pg_driver)
-			return error(EXIT_USAGE, "--faults fix-timeout sets PostgreSQL's statement_timeout: "
-				     "it needs --db postgres://...");
-		if ((k == FAULT_DISK_FULL || k == FAULT_IOERR) && drv != &db_sqlite_driver)
-			return error(EXIT_USAGE, "--faults %s works through SQLite's VFS: it needs --db sqlite",
-				     fault_name(k));
-	}
-	if (o->random_faults && !o->seed_to)
+	int rc;
+
+	for (i = 0; i < o->faults.nr; i++)
+		if ((rc = fault_fits(&o->faults.v[i], drv, sc, 0)) != 0)
+			return rc;
+	for (i = 0; i < sc->ntimeline; i++)
+		if (sc->timeline[i].action == TL_FAULT &&
+		    (rc = fault_fits(&sc->timeline[i].fault, drv, sc, sc->timeline[i].line)) != 0)
+			return rc;
+	if (o->random_faults && o->faults.nr)
+		return error(EXIT_USAGE, "--faults random draws each seed's faults: it takes no others");
+	if (o->random_faults && !o->swarm)
 		return error(EXIT_USAGE, "--faults random draws faults per seed: give --seeds A..B too");
-	if (o->seed_to && (o->report || o->csv || o->keep))
-		return error(EXIT_USAGE, "--seeds runs many drills: --report, --csv and --keep go with one "
-			     "(rerun the seed it names)");
+	if (o->swarm && (compare || o->report || o->csv || o->keep))
+		return error(EXIT_USAGE, "--seeds runs many drills of one run: compare, --report, --csv and "
+			     "--keep go with one drill (rerun the seed it names)");
+	/* Those runs leave one drill's data each; the card is not the last of them. */
+	if (crash && crash->arg == FAULT_ALL && (o->csv || o->keep))
+		return error(EXIT_USAGE, "--faults fix-crash=all runs a drill per statement: --csv and --keep "
+			     "go with one (use fix-crash=K)");
 	return 0;
 }
 
@@ -804,7 +837,7 @@ struct swarm_row {
 	uint64_t seed;
 	int pass, score;
 	unsigned long long lost;
-	char faults[96];
+	char *faults;            /* as --faults spells them, "-" for none */
 };
 
 /*
@@ -832,36 +865,46 @@ static void random_faults(uint64_t seed, size_t nstmts, struct fault_list *out)
 	out->v[out->nr++] = f;
 }
 
-/* How many statements the migration in the fix slot has on drv. */
-static size_t fix_statements(const struct run_opts *o, const struct scenario *sc,
-			     const struct db_driver *drv)
+/*
+** How many statements the migration in the fix slot has on drv, into *n;
+** the same checks a drill makes first, so that a bad fix is said once and
+** not by every worker.  Returns 0 or the exit status.
+*/
+static int fix_statements(const struct run_opts *o, const struct scenario *sc,
+			  const struct db_driver *drv, size_t *n)
 {
 	struct sql_script script = { 0 };
 	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
 	const char *arg = o->down ? o->down_file : o->fix;
-	size_t n;
+	int rc = 0;
 
 	if (!arg) {
 		int m = scenario_migration(sc, "down");
 		const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, drv->dialect) : NULL;
-		if (v)
+		if (!v)
+			rc = error(EXIT_USAGE, "%s: the scenario has no '-- @migration down' for %s",
+				   sc->path, drv->name);
+		else
 			sql_split(v->text, v->line, &script);
-	} else if (!find_fix(arg, sc, &path)) {
-		layout_load(path.buf, arg, o->down ? LAYOUT_DOWN : LAYOUT_UP, drv->dialect, &script, &err);
+	} else if ((rc = find_fix(arg, sc, &path)) == 0 &&
+		   layout_load(path.buf, arg, o->down ? LAYOUT_DOWN : LAYOUT_UP, drv->dialect, &script, &err)) {
+		rc = error(EXIT_USAGE, "%s", err.buf);
 	}
-	n = script.nr;
+	*n = script.nr;
 	sql_script_release(&script);
 	strbuf_release(&path);
 	strbuf_release(&err);
-	return n;
+	return rc;
 }
 
 /* Run the seeds of worker w of nw; one line per seed onto fd. */
 static int swarm_worker(const struct run_opts *o, const struct scenario *sc,
 			const struct db_driver *drv, size_t nstmts, int w, int nw, int fd)
 {
-	uint64_t seed;
-	for (seed = o->seed_from + (uint64_t)w; seed <= o->seed_to && !stop_flag; seed += (uint64_t)nw) {
+	uint64_t k, nseeds = o->seed_to - o->seed_from + 1;
+	/* By offset: a range that ends at the largest seed must not wrap around. */
+	for (k = (uint64_t)w; k < nseeds && !stop_flag; k += (uint64_t)nw) {
+		uint64_t seed = o->seed_from + k;
 		struct fault_list drawn = { 0 };
 		struct drill_req req = { 0 };
 		struct scorecard card;
@@ -904,28 +947,68 @@ static int cmp_row_seed(const void *a, const void *b)
 	return x->seed < y->seed ? -1 : x->seed > y->seed;
 }
 
+/* word onto out, quoted for a POSIX shell when it needs it. */
+static void add_shell_word(struct strbuf *out, const char *word)
+{
+	const char *c;
+	if (*word && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				 "_-./=:@,+%") == strlen(word)) {
+		strbuf_addstr(out, word);
+		return;
+	}
+	strbuf_addch(out, '\'');
+	for (c = word; *c; c++) {
+		if (*c == '\'')
+			strbuf_addstr(out, "'\\''");
+		else
+			strbuf_addch(out, *c);
+	}
+	strbuf_addch(out, '\'');
+}
+
+/* " --flag VALUE" onto out, the value quoted when it needs it. */
+static void add_option(struct strbuf *out, const char *flag, const char *value)
+{
+	strbuf_addf(out, " %s ", flag);
+	add_shell_word(out, value);
+}
+
 /* The command that reruns seed alone, with its faults. */
 static void swarm_command(const struct run_opts *o, const struct swarm_row *r, struct strbuf *out)
 {
+	struct strbuf v = STRBUF_INIT;
 	size_t i;
-	strbuf_addf(out, "mdrill run %s", o->scenario);
-	if (o->down)
-		strbuf_addf(out, " --down%s%s", o->down_file ? "=" : "", o->down_file ? o->down_file : "");
-	else
-		strbuf_addf(out, " --fix %s", o->fix);
+
+	strbuf_addstr(out, "mdrill run ");
+	add_shell_word(out, o->scenario);
+	if (o->down && o->down_file) {
+		strbuf_addstr(out, " --down=");
+		add_shell_word(out, o->down_file);
+	} else if (o->down) {
+		strbuf_addstr(out, " --down");
+	} else {
+		add_option(out, "--fix", o->fix);
+	}
 	if (o->db) {
-		strbuf_addstr(out, " --db ");
-		db_target_display(o->db, out);
+		db_target_display(o->db, &v);
+		add_option(out, "--db", v.buf);
 	}
 	if (o->concurrent)
 		strbuf_addstr(out, " --concurrent");
-	for (i = 0; i < o->nsets; i++)
-		strbuf_addf(out, " --set %s=%s", o->sets[i].name, o->sets[i].value);
-	for (i = 0; i < o->nflips; i++)
-		strbuf_addf(out, " --flag-off %s@%ld", o->flips[i].name, o->flips[i].tick);
+	for (i = 0; i < o->nsets; i++) {
+		strbuf_reset(&v);
+		strbuf_addf(&v, "%s=%s", o->sets[i].name, o->sets[i].value);
+		add_option(out, "--set", v.buf);
+	}
+	for (i = 0; i < o->nflips; i++) {
+		strbuf_reset(&v);
+		strbuf_addf(&v, "%s@%ld", o->flips[i].name, o->flips[i].tick);
+		add_option(out, "--flag-off", v.buf);
+	}
 	strbuf_addf(out, " --seed %llu", (unsigned long long)r->seed);
 	if (strcmp(r->faults, "-"))
-		strbuf_addf(out, " --faults %s", r->faults);
+		add_option(out, "--faults", r->faults);
+	strbuf_release(&v);
 }
 
 /*
@@ -934,62 +1017,130 @@ static void swarm_command(const struct run_opts *o, const struct swarm_row *r, s
 ** draw of faults).  Prints the distribution of scores, the worst seed and
 ** the command that reproduces it.  Exit 1 when any seed fails.
 */
+/* Stop the workers started so far and wait for them. */
+static void swarm_stop(const pid_t *pids, const int *fds, int n)
+{
+	int w, status;
+	for (w = 0; w < n; w++)
+		kill(pids[w], SIGTERM);
+	for (w = 0; w < n; w++) {
+		close(fds[w]);
+		while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+
+/* The complete lines of buf[*used..] into rows; what is left waits for more. */
+static void swarm_take_lines(struct strbuf *buf, struct swarm_row **rows, size_t *nrows, size_t *alloc)
+{
+	char *line = buf->buf, *nl;
+	while ((nl = strchr(line, '\n')) != NULL) {
+		struct swarm_row r;
+		unsigned long long seed;
+		int at = 0;
+		*nl = '\0';
+		memset(&r, 0, sizeof(r));
+		if (sscanf(line, "%llu %d %d %llu %n", &seed, &r.pass, &r.score, &r.lost, &at) == 4 && at) {
+			r.seed = seed;
+			r.faults = xstrdup(line + at);
+			ALLOC_GROW(*rows, *nrows + 1, *alloc);
+			(*rows)[(*nrows)++] = r;
+		}
+		line = nl + 1;
+	}
+	memmove(buf->buf, line, strlen(line) + 1);
+	strbuf_setlen(buf, strlen(buf->buf));
+}
+
 static int swarm(const struct run_opts *o, const struct scenario *sc, const struct db_driver *drv)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t nseeds = o->seed_to - o->seed_from + 1;
-	int nw = (int)(ncpu < 1 ? 1 : ncpu > 16 ? 16 : ncpu), w, rc = 0, failed = 0, hist[11] = { 0 };
-	size_t nstmts = fix_statements(o, sc, drv), nrows = 0, alloc = 0, i, worst = 0;
+	int nw = (int)(ncpu < 1 ? 1 : ncpu > 16 ? 16 : ncpu), w, rc = 0, failed = 0, hist[11] = { 0 }, open_fds;
+	const struct fault *crash = fault_find(&o->faults, FAULT_FIX_CRASH);
+	size_t nstmts = 0, nrows = 0, alloc = 0, i, worst = 0;
 	struct swarm_row *rows = NULL;
-	struct strbuf out = STRBUF_INIT, cmd = STRBUF_INIT, buf = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, cmd = STRBUF_INIT, bufs[16];
+	struct pollfd pfds[16];
 	pid_t pids[16];
 	int fds[16];
 
+	if ((rc = fix_statements(o, sc, drv, &nstmts)) != 0)
+		return rc;
+	if (crash && crash->arg != FAULT_ALL && (size_t)crash->arg > nstmts)
+		return error(EXIT_USAGE, "--faults fix-crash=%lld: the %s has %zu statements",
+			     (long long)crash->arg, o->down ? "down migration" : "fix", nstmts);
 	if ((uint64_t)nw > nseeds)
 		nw = (int)nseeds;
 	fflush(stdout);
 	fflush(stderr);
 	for (w = 0; w < nw; w++) {
 		int p[2];
-		if (pipe(p) || (pids[w] = fork()) < 0)
-			return error(EXIT_ENGINE, "cannot start a swarm worker: %s", strerror(errno));
+		if (pipe(p)) {
+			rc = error(EXIT_ENGINE, "cannot start a swarm worker: %s", strerror(errno));
+			swarm_stop(pids, fds, w);
+			return rc;
+		}
+		if ((pids[w] = fork()) < 0) {
+			rc = error(EXIT_ENGINE, "cannot start a swarm worker: %s", strerror(errno));
+			close(p[0]);
+			close(p[1]);
+			swarm_stop(pids, fds, w);
+			return rc;
+		}
 		if (!pids[w]) {
 			close(p[0]);
 			_exit(swarm_worker(o, sc, drv, nstmts, w, nw, p[1]));
 		}
 		close(p[1]);
 		fds[w] = p[0];
+		strbuf_init(&bufs[w]);
 	}
-	/* Read every worker to its end; the order of arrival does not matter. */
+	/*
+	** Read all workers as their lines come (a full pipe would stall one),
+	** and look at the stop flag between reads: a TERM to this process
+	** alone must stop the workers too.
+	*/
+	for (open_fds = nw; open_fds > 0 && !stop_flag;) {
+		for (w = 0; w < nw; w++) {
+			pfds[w].fd = fds[w];
+			pfds[w].events = POLLIN;
+			pfds[w].revents = 0;
+		}
+		if (poll(pfds, (nfds_t)nw, 200) <= 0)
+			continue;
+		for (w = 0; w < nw; w++) {
+			char chunk[4096];
+			ssize_t n;
+			if (fds[w] < 0 || !pfds[w].revents)
+				continue;
+			n = read(fds[w], chunk, sizeof(chunk));
+			if (n > 0) {
+				strbuf_add(&bufs[w], chunk, (size_t)n);
+				swarm_take_lines(&bufs[w], &rows, &nrows, &alloc);
+			} else if (n == 0 || errno != EINTR) {
+				close(fds[w]);
+				fds[w] = -1;
+				open_fds--;
+			}
+		}
+	}
 	for (w = 0; w < nw; w++) {
-		char chunk[4096];
-		ssize_t n;
 		int status = 0;
-		strbuf_reset(&buf);
-		while ((n = read(fds[w], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
-			if (n > 0)
-				strbuf_add(&buf, chunk, (size_t)n);
-		close(fds[w]);
+		if (stop_flag)
+			kill(pids[w], SIGTERM);
+		if (fds[w] >= 0)
+			close(fds[w]);
 		while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
 			;
 		if (!rc && (!WIFEXITED(status) || WEXITSTATUS(status)))
 			rc = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_ENGINE;
-		{
-			char *line, *save = NULL;
-			for (line = strtok_r(buf.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-				struct swarm_row r;
-				unsigned long long seed;
-				memset(&r, 0, sizeof(r));
-				if (sscanf(line, "%llu %d %d %llu %95s", &seed, &r.pass, &r.score, &r.lost, r.faults) != 5)
-					continue;
-				r.seed = seed;
-				ALLOC_GROW(rows, nrows + 1, alloc);
-				rows[nrows++] = r;
-			}
-		}
+		strbuf_release(&bufs[w]);
 	}
+	if (stop_flag)
+		rc = error(EXIT_INTR, "interrupted; the workers' databases are removed");
 	if (rc) {
-		if (rc != EXIT_INTR)
+		if (rc != EXIT_INTR && !stop_flag)
 			error(rc, "a swarm worker could not run its drills (exit %d)", rc);
 		goto out;
 	}
@@ -1047,10 +1198,11 @@ static int swarm(const struct run_opts *o, const struct scenario *sc, const stru
 	print_out(&out);
 	rc = failed ? EXIT_FAIL : EXIT_PASS;
 out:
+	for (i = 0; i < nrows; i++)
+		free(rows[i].faults);
 	free(rows);
 	strbuf_release(&out);
 	strbuf_release(&cmd);
-	strbuf_release(&buf);
 	return rc;
 }
 
@@ -1065,9 +1217,9 @@ static int cmd_run(int argc, char **argv)
 	int rc;
 
 	if ((rc = parse_run(argc, argv, &o, 0)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
-	    (rc = check_faults(&o, drv)) != 0)
+	    (rc = check_faults(&o, sc, drv, 0)) != 0)
 		goto out;
-	if (o.seed_to) {
+	if (o.swarm) {
 		rc = swarm(&o, sc, drv);
 		goto out;
 	}
@@ -1108,20 +1260,29 @@ static int cmd_compare(int argc, char **argv)
 	const struct db_driver *drv = NULL;
 	struct scorecard down, fix;
 	struct drill_req req = { 0 };
+	struct fault_list no_crash = { 0 };
+	size_t i;
 	int rc, have_down = 0;
 
 	if ((rc = parse_run(argc, argv, &o, 1)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
-	    (rc = check_faults(&o, drv)) != 0)
+	    (rc = check_faults(&o, sc, drv, 1)) != 0)
 		goto out;
+	/* The same faults for both, but crash points are the fix's question. */
+	for (i = 0; i < o.faults.nr; i++)
+		if (o.faults.v[i].kind != FAULT_FIX_CRASH) {
+			ALLOC_GROW(no_crash.v, no_crash.nr + 1, no_crash.alloc);
+			no_crash.v[no_crash.nr++] = o.faults.v[i];
+		}
 	req.fixarg = o.down_file;
 	req.is_down = 1;
 	req.seed = o.seed;
-	req.faults = &o.faults;
+	req.faults = &no_crash;
 	if ((rc = drill_chaos(&o, sc, drv, &req, &down)) != 0)
 		goto out;
 	have_down = 1;
 	req.fixarg = o.fix;
 	req.is_down = 0;
+	req.faults = &o.faults;
 	if ((rc = drill_chaos(&o, sc, drv, &req, &fix)) != 0)
 		goto out;
 	if (o.json) {
@@ -1151,6 +1312,7 @@ out:
 	scenario_free(sc);
 	free(o.sets);
 	free(o.flips);
+	fault_list_release(&no_crash);
 	fault_list_release(&o.faults);
 	strbuf_release(&out);
 	return rc;

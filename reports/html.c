@@ -296,8 +296,9 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	strbuf_addstr(out, "<p>");
 	xml_add_escaped(out, s->title);
 	strbuf_addf(out, "<br/>engine %s%s, seed %llu; %s", s->engine, s->concurrent ? " (concurrent)" : "",
-		    (unsigned long long)s->seed, s->fix_is_down ? "the scenario's down migration" : "fix ");
-	if (!s->fix_is_down) {
+		    (unsigned long long)s->seed, scorecard_own_down(s) ? "the scenario's down migration"
+					 : s->fix_is_down ? "down migration " : "fix ");
+	if (!scorecard_own_down(s)) {
 		strbuf_addstr(out, "<code>");
 		xml_add_escaped(out, s->fix.label);
 		strbuf_addstr(out, "</code>");

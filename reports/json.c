@@ -330,6 +330,7 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 			int h = 1;
 			strbuf_addstr(out, i ? ",{" : "{");
 			kv_int(out, &h, "after_statement", c->after);
+			kv_bool(out, &h, "reached", c->reached);
 			kv_tick(out, &h, "tick", c->tick);
 			kv_bool(out, &h, "rerun_completed", c->completed);
 			kv_bool(out, &h, "same_schema", c->same_schema);

@@ -55,8 +55,8 @@ void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsig
 		strbuf_addf(out, "%s%s%s%s\n\n", s->title, s->essay ? " (essay: " : "",
 			    s->essay ? s->essay : "", s->essay ? ")" : "");
 	strbuf_addf(out, "**%s:** %s%s%s; ", s->fix_is_down ? "Down migration" : "Fix",
-		    s->fix_is_down ? "" : "`", s->fix_is_down ? "the scenario's own" : s->fix.label,
-		    s->fix_is_down ? "" : "`");
+		    scorecard_own_down(s) ? "" : "`", scorecard_own_down(s) ? "the scenario's own" : s->fix.label,
+		    scorecard_own_down(s) ? "" : "`");
 	if (!s->fix.ran)
 		strbuf_addstr(out, "it never ran.\n\n");
 	else

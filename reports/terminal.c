@@ -126,7 +126,7 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 	const char *what = s->fix_is_down ? "Down migration" : "Fix";
 	size_t i;
 
-	if (s->fix_is_down)
+	if (scorecard_own_down(s))
 		strbuf_addf(out, "%s%s%s (the scenario's own): ", st->bold, what, st->off);
 	else
 		strbuf_addf(out, "%s%s%s %s: ", st->bold, what, st->off, m->label ? m->label : "(none)");
@@ -161,7 +161,7 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 		const struct sc_fault *f = &s->faults[i];
 		strbuf_addf(out, "%sFault%s at tick %lld: %s", st->bold, st->off, (long long)f->tick, f->what);
 		if (!strcmp(f->what, "kill-client") && f->client < 0)
-			strbuf_addstr(out, " (no client was inside a transaction to kill)");
+			strbuf_addf(out, " (%lld found no client inside a transaction to kill)", (long long)f->arg);
 		else if (!strcmp(f->what, "kill-client"))
 			strbuf_addf(out, " (client %d, %s)", f->client,
 				    f->arg == 1 ? "after its COMMIT went out and landed"
@@ -174,17 +174,25 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 		strbuf_addch(out, '\n');
 	}
 	if (s->roll_forward >= 0) {
-		size_t ok = 0;
-		for (i = 0; i < s->ncrashes; i++)
+		size_t ok = 0, reached = 0;
+		for (i = 0; i < s->ncrashes; i++) {
 			ok += (size_t)s->crashes[i].converged;
+			reached += (size_t)s->crashes[i].reached;
+		}
 		strbuf_addf(out, "%sRoll-forward%s: %zu of %zu crash points converged (re-run completed, "
-			    "same schema, nothing more lost)\n", st->bold, st->off, ok, s->ncrashes);
+			    "same schema, nothing more lost)", st->bold, st->off, ok, reached);
+		if (reached < s->ncrashes)
+			strbuf_addf(out, "; %zu not reached", s->ncrashes - reached);
+		strbuf_addch(out, '\n');
 		for (i = 0; i < s->ncrashes; i++) {
 			const struct sc_crash *c = &s->crashes[i];
 			strbuf_addf(out, "  after statement %-3d %s%s%s", c->after,
-				    c->converged ? st->green : st->red, c->converged ? "converged" : "did not converge",
-				    st->off);
-			if (!c->completed)
+				    c->converged ? st->green : c->reached ? st->red : st->dim,
+				    c->converged ? "converged" : c->reached ? "did not converge" : "not tried", st->off);
+			if (!c->reached)
+				strbuf_addf(out, ": the fix failed first%s%s",
+					    c->error ? ": " : "", c->error ? c->error : "");
+			else if (!c->completed)
 				strbuf_addf(out, ": the re-run failed: %s", c->error ? c->error : "it never completed");
 			else if (!c->same_schema)
 				strbuf_addstr(out, ": another schema than without the crash");

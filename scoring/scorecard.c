@@ -455,6 +455,11 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	finish_verdict(s);
 }
 
+int scorecard_own_down(const struct scorecard *s)
+{
+	return s->fix_is_down && (!s->fix.label || !strcmp(s->fix.label, "down migration"));
+}
+
 uint64_t scorecard_lost(const struct scorecard *s)
 {
 	return s->total.expected - s->total.n[OC_PRESERVED] + s->extra_phantoms;
@@ -468,7 +473,8 @@ void scorecard_add_crashes(struct scorecard *s, struct sc_crash *v, size_t n)
 	s->roll_forward = 1;
 	for (i = 0; i < n; i++) {
 		const struct sc_crash *c = &v[i];
-		if (c->converged)
+		/* A fix that fails before K has its own reason already. */
+		if (c->converged || !c->reached)
 			continue;
 		if (s->roll_forward && !c->completed)
 			add_reason(s, "not roll-forward-able: after a crash at statement %d the re-run "

@@ -49,6 +49,7 @@ struct sc_fault {
 /* fix-crash=K: the drill with the fix's connection killed after statement K. */
 struct sc_crash {
 	int after;                     /* K */
+	int reached;                   /* the fix got that far: the crash happened */
 	int64_t tick;                  /* when the connection died */
 	int completed;                 /* the re-run from the top completed */
 	int same_schema;               /* the final schema is the one without the crash */
@@ -143,6 +144,9 @@ struct scorecard {
 void scorecard_build(struct scorecard *s, const struct drill *d, const struct oracle_result *r,
 		     const struct probe_table *probes, size_t nprobes);
 void scorecard_release(struct scorecard *s);
+
+/** Did the scenario's own down migration fill the fix slot (not a team's file)? */
+int scorecard_own_down(const struct scorecard *s);
 
 /** Facts not preserved, phantoms included: the figure 'lost' of mdrill check. */
 uint64_t scorecard_lost(const struct scorecard *s);

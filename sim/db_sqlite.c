@@ -402,7 +402,8 @@ static int sqlite_snapshot(struct db_conn *c, struct strbuf *err)
 	strbuf_release(&sql);
 	return 0;
 fail:
-	strbuf_error(err, -1, "cannot snapshot the database into '%s': %s", path.buf,
+	/* The file's name only: reports carry no machine paths. */
+	strbuf_error(err, -1, "cannot snapshot the database into backup.db: %s",
 		     msg ? msg : dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc));
 	sqlite3_free(msg);
 	sqlite3_close(dest);

@@ -15,15 +15,16 @@ static const struct fault_def {
 	int arg;          /* 0 none, 1 optional (default 1), 2 required */
 	int timed;        /* may carry @TICK */
 	const char *what; /* the argument, for messages */
+	int64_t max;      /* the largest argument that makes sense */
 } defs[FAULT_KINDS] = {
-	[FAULT_FIX_CRASH] = { "fix-crash", 2, 0, "a statement number or 'all'" },
-	[FAULT_KILL_CLIENT] = { "kill-client", 1, 1, "how many clients" },
-	[FAULT_BUSY] = { "busy", 2, 1, "a lock timeout in ticks" },
-	[FAULT_SLOW_FIX] = { "slow-fix", 2, 0, "extra ticks per statement" },
-	[FAULT_DISK_FULL] = { "disk-full", 2, 1, "bytes written before the disk is full" },
-	[FAULT_IOERR] = { "ioerr", 1, 1, "writes before the I/O errors start" },
-	[FAULT_FIX_TIMEOUT] = { "fix-timeout", 2, 0, "a statement_timeout in milliseconds" },
-	[FAULT_RANDOM] = { "random", 0, 0, "" },
+	[FAULT_FIX_CRASH] = { "fix-crash", 2, 0, "a statement number or 'all'", 100000 },
+	[FAULT_KILL_CLIENT] = { "kill-client", 1, 1, "how many clients, up to 1000", 1000 },
+	[FAULT_BUSY] = { "busy", 2, 1, "a lock timeout in ticks", 1000000000 },
+	[FAULT_SLOW_FIX] = { "slow-fix", 2, 0, "extra ticks per statement", 1000000 },
+	[FAULT_DISK_FULL] = { "disk-full", 2, 1, "bytes written before the disk is full", INT64_MAX / 2 },
+	[FAULT_IOERR] = { "ioerr", 1, 1, "writes before the I/O errors start", INT64_MAX / 2 },
+	[FAULT_FIX_TIMEOUT] = { "fix-timeout", 2, 0, "a statement_timeout in milliseconds", 2147483647 },
+	[FAULT_RANDOM] = { "random", 0, 0, "", 0 },
 };
 
 const char *fault_name(int kind)
@@ -76,7 +77,7 @@ int fault_parse(const char *spec, int tick_ok, struct fault_list *list, struct s
 		size_t alen = at ? (size_t)(at - arg) : strlen(arg);
 		if (k == FAULT_FIX_CRASH && alen == 3 && !strncmp(arg, "all", 3))
 			f.arg = FAULT_ALL;
-		else if (parse_num(arg, alen, &f.arg) || (f.arg == 0 && k != FAULT_BUSY))
+		else if (parse_num(arg, alen, &f.arg) || (f.arg == 0 && k != FAULT_BUSY) || f.arg > defs[k].max)
 			return strbuf_error(err, -1, "fault '%s' needs %s, not '%.*s'", defs[k].name,
 					    defs[k].what, (int)alen, arg);
 	}
@@ -98,8 +99,11 @@ int fault_parse_list(const char *specs, struct fault_list *list, struct strbuf *
 	char *copy = xstrdup(specs), *save = NULL, *one;
 	int rc = 0;
 
-	for (one = strtok_r(copy, ",", &save); one && !rc; one = strtok_r(NULL, ",", &save))
+	for (one = strtok_r(copy, ",", &save); one && !rc; one = strtok_r(NULL, ",", &save)) {
 		rc = fault_parse(one, 1, list, err);
+		if (!rc && list->v[list->nr - 1].kind == FAULT_RANDOM)
+			rc = strbuf_error(err, -1, "'random' stands alone: each seed of --seeds draws its faults");
+	}
 	if (!rc && !list->nr)
 		rc = expected(err, specs);
 	free(copy);

@@ -55,7 +55,7 @@ struct sched {
 	size_t ntimed;
 	int crash_after;             /* fix-crash=K: once, after fix statement K */
 	int64_t slow;                /* slow-fix: extra ticks after each fix statement */
-	int kills;                   /* kill-client: clients still to kill */
+	int64_t kills;               /* kill-client: clients still to kill */
 	int64_t fix_timeout;         /* fix-timeout: ms, PostgreSQL */
 	int io_armed;                /* disk-full or ioerr: writes fail until the fix ends */
 };
@@ -405,9 +405,10 @@ static int apply_fault(struct sched *s, const struct fault *f, struct strbuf *er
 		break;
 	case FAULT_SLOW_FIX:
 		s->slow = f->arg;
+		note_fault(d, f->kind, f->arg, -1);
 		break;
 	case FAULT_KILL_CLIENT:
-		s->kills += (int)f->arg;
+		s->kills += f->arg;
 		break;
 	case FAULT_BUSY:
 		d->env.busy = (long)f->arg;
@@ -893,8 +894,8 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		s.io_armed = 0;
 	}
 	ledger_shrink(&d->ledger);
-	for (; s.kills > 0; s.kills--)
-		note_fault(d, FAULT_KILL_CLIENT, 0, -1); /* nobody was inside a transaction */
+	if (s.kills > 0)
+		note_fault(d, FAULT_KILL_CLIENT, s.kills, -1); /* kills that found nobody in a transaction */
 	if (s.fix_timeout) {
 		/* The probes that follow run on the same connection. */
 		int cls;

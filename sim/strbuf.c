@@ -129,10 +129,11 @@ int strbuf_read_file(struct strbuf *sb, const char *path)
 
 	if (!f)
 		return -1;
+	errno = 0;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		strbuf_add(sb, buf, n);
-	saved = ferror(f) ? EIO : 0;
+	saved = ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
-	errno = saved ? saved : errno;
+	errno = saved;
 	return saved ? -1 : 0;
 }

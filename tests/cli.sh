@@ -344,6 +344,29 @@ for x in r:
     if x['faults'] in ('', 'kill-client'):
         assert x['verdict'] == 'pass', x
 "
+check "kill-client past 1000 is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --fix fixes/rename-back.sql --faults kill-client=2000
+check "random among other faults is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 1..2 --faults random,busy=5
+check "compare with --seeds is exit 2" status_is 2 "$tmp/o" "$tmp/e" compare tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 1..2
+check "--seeds 0..0 is a swarm of one" sh -c "'$M' run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 0..0 | head -1 | grep -q 'seeds 0..0: 1 runs, 1 pass, 0 fail'"
+check "a range ending at the largest seed ends" sh -c "'$M' run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 18446744073709551614..18446744073709551615 | head -1 | grep -q ': 2 runs, 2 pass'"
+cp -r tests/fixtures/tiny "$tmp/my tiny"
+check "the reproducing command quotes what needs quoting" sh -c "'$M' run '$tmp/my tiny' --fix fixes/fails-halfway.sql --seeds 1..2 | grep -q \"^  reproduce: mdrill run '$tmp/my tiny' --fix fixes/fails-halfway.sql --seed [12]\\$\""
+"$M" run rename-email --fix fixes/expand-dual-write.sql --seeds 1..400 >"$tmp/o" 2>"$tmp/e" &
+pid=$!
+sleep 2
+kill -TERM $pid
+wait $pid
+rc=$?
+check "swarm: a TERM to mdrill alone stops the workers (exit 130)" test "$rc" -eq 130
+check "  and removes their databases" no_drill_dirs
+sed 's/^-- at 60 fix$/-- at 50 fault fix-timeout=5\n-- at 60 fix/' tests/fixtures/tiny/scenario.drill | sed 's/\\n/\n/' >"$tmp/bad/scenario.drill"
+line=$(grep -n 'fault fix-timeout' "$tmp/bad/scenario.drill" | cut -d: -f1)
+check "a timeline fault the engine cannot have is exit 2 with FILE:LINE" sh -c "'$M' run '$tmp/bad' --down >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q '$tmp/bad/scenario.drill:$line: fix-timeout sets PostgreSQL' '$tmp/e'"
+sed 's/^-- at 60 fix$/-- at 50 fault fix-crash=1\n-- at 60 fix/' tests/fixtures/tiny/scenario.drill | sed 's/\\n/\n/' >"$tmp/bad/scenario.drill"
+check "fix-crash in the timeline is exit 2: it needs the run without the crash" sh -c "'$M' run '$tmp/bad' --down >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"'fault fix-crash=1' belongs on the command line\" '$tmp/e'"
+printf 'ALTER TABLE kv RENAME COLUMN val TO v;\nALTER TABLE nosuch ADD COLUMN x TEXT;\nSELECT 1;\n' >"$tmp/elsewhere-fix.sql"
+check "crash points the fix never reached are not tried" sh -c "'$M' run tests/fixtures/tiny --fix '$tmp/elsewhere-fix.sql' --faults fix-crash=all >'$tmp/o'; [ \$? -eq 1 ] && grep -q '^  after statement 3   not tried: the fix failed first: no such table: nosuch' '$tmp/o' && grep -q '^Roll-forward: 0 of 1 crash points converged .*; 2 not reached' '$tmp/o'"
+check "a team's down file is named, not called the scenario's own" sh -c "'$M' run phone-not-null --down downs/flyway --set rows=200 | grep -q '^Down migration downs/flyway: '"
 check "every disposable database is gone after the chaos" no_drill_dirs
 
 # A scenario kept in another directory runs, by directory or by file.
