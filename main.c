@@ -541,6 +541,35 @@ static void show_progress(void *ctx, int phase, int64_t tick)
 ** NULL.  Returns 0, or the exit status after printing why.  The disposable
 ** database is gone when it returns, unless o->keep.
 */
+/*
+** The statements of what sits in the fix slot on drv, onto script: the
+** migration at fixarg (a fix, or a down migration with is_down), or the
+** scenario's own down migration when fixarg is NULL.  Returns 0, or the
+** exit status after saying why.
+*/
+static int load_fix(const struct scenario *sc, const struct db_driver *drv, const char *fixarg,
+		    int is_down, struct sql_script *script)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	int rc = 0;
+
+	if (!fixarg) {
+		int m = scenario_migration(sc, "down");
+		const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, drv->dialect) : NULL;
+		if (!v)
+			rc = error(EXIT_USAGE, "%s: the scenario has no '-- @migration down' for %s",
+				   sc->path, drv->name);
+		else
+			sql_split(v->text, v->line, script);
+	} else if ((rc = find_fix(fixarg, sc, &path)) == 0 &&
+		   layout_load(path.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, drv->dialect, script, &err)) {
+		rc = error(EXIT_USAGE, "%s", err.buf);
+	}
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return rc;
+}
+
 /* One drill: what sits in the fix slot, under which seed, and what goes wrong. */
 struct drill_req {
 	const char *fixarg;              /* NULL with is_down: the scenario's down migration */
@@ -556,7 +585,7 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 {
 	const char *fixarg = req->fixarg;
 	int is_down = req->is_down;
-	struct strbuf err = STRBUF_INIT, fixpath = STRBUF_INIT, kept = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, kept = STRBUF_INIT;
 	struct sql_script fix = { 0 };
 	struct drill d;
 	struct drill_opts dopts;
@@ -568,24 +597,8 @@ static int drill_one(const struct run_opts *o, const struct scenario *sc,
 
 	memset(&ores, 0, sizeof(ores));
 	memset(&d, 0, sizeof(d));
-	if (!fixarg) {
-		int m = scenario_migration(sc, "down");
-		const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, drv->dialect) : NULL;
-		if (!v) {
-			rc = error(EXIT_USAGE, "%s: the scenario has no '-- @migration down' for %s",
-				   sc->path, drv->name);
-			goto out;
-		}
-		sql_split(v->text, v->line, &fix);
-	} else {
-		if ((rc = find_fix(fixarg, sc, &fixpath)) != 0)
-			goto out;
-		if (layout_load(fixpath.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, drv->dialect,
-				&fix, &err)) {
-			rc = error(EXIT_USAGE, "%s", err.buf);
-			goto out;
-		}
-	}
+	if ((rc = load_fix(sc, drv, fixarg, is_down, &fix)) != 0)
+		goto out;
 
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.drv = drv;
@@ -643,7 +656,6 @@ out:
 	probe_tables_free(probes, nprobes);
 	sql_script_release(&fix);
 	strbuf_release(&err);
-	strbuf_release(&fixpath);
 	strbuf_release(&kept);
 	return rc;
 }
@@ -698,6 +710,15 @@ static void print_out(const struct strbuf *out)
 	fflush(stdout);
 }
 
+/* fix-crash=K must name a statement of the migration; exit 2 if not. */
+static int crash_point_fits(const struct fault *crash, size_t nstmts, int is_down)
+{
+	if (!crash || crash->arg == FAULT_ALL || (size_t)crash->arg <= nstmts)
+		return 0;
+	return error(EXIT_USAGE, "--faults fix-crash=%lld: the %s has %zu statements",
+		     (long long)crash->arg, is_down ? "down migration" : "fix", nstmts);
+}
+
 /*
 ** A drill under the request's faults.  With fix-crash=K it runs twice:
 ** without the crash, then with it, to tell whether the re-run converged
@@ -719,22 +740,23 @@ static int drill_chaos(const struct run_opts *o, const struct scenario *sc,
 
 	if (!crash)
 		return drill_one(o, sc, drv, req, card);
+	/* Before any drill runs: a K past the end is bad input, not a finding. */
+	{
+		struct sql_script script = { 0 };
+		rc = load_fix(sc, drv, req->fixarg, req->is_down, &script);
+		if (!rc)
+			rc = crash_point_fits(crash, script.nr, req->is_down);
+		sql_script_release(&script);
+		if (rc)
+			return rc;
+	}
 	all = crash->arg == FAULT_ALL;
-	for (i = 0; i < req->faults->nr; i++)
-		if (req->faults->v[i].kind != FAULT_FIX_CRASH) {
-			ALLOC_GROW(rest.v, rest.nr + 1, rest.alloc);
-			rest.v[rest.nr++] = req->faults->v[i];
-		}
+	fault_list_without(req->faults, FAULT_FIX_CRASH, &rest);
 	sub.faults = &rest;
 	sub.schema = &base_schema;
 	if ((rc = drill_one(o, sc, drv, &sub, &base)) != 0)
 		goto out;
 	have_base = 1;
-	if (!all && (size_t)crash->arg > base.fix.statements) {
-		rc = error(EXIT_USAGE, "--faults fix-crash=%lld: the %s has %zu statements",
-			   (long long)crash->arg, req->is_down ? "down migration" : "fix", base.fix.statements);
-		goto out;
-	}
 	from = all ? 1 : (size_t)crash->arg;
 	to = all ? base.fix.statements : (size_t)crash->arg;
 	ALLOC_GROW(rest.v, rest.nr + 1, rest.alloc);
@@ -867,33 +889,17 @@ static void random_faults(uint64_t seed, size_t nstmts, struct fault_list *out)
 
 /*
 ** How many statements the migration in the fix slot has on drv, into *n;
-** the same checks a drill makes first, so that a bad fix is said once and
-** not by every worker.  Returns 0 or the exit status.
+** loading it checks it as a drill would, so that a bad fix is said once
+** and not by every worker.  Returns 0 or the exit status.
 */
 static int fix_statements(const struct run_opts *o, const struct scenario *sc,
 			  const struct db_driver *drv, size_t *n)
 {
 	struct sql_script script = { 0 };
-	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
-	const char *arg = o->down ? o->down_file : o->fix;
-	int rc = 0;
+	int rc = load_fix(sc, drv, o->down ? o->down_file : o->fix, o->down, &script);
 
-	if (!arg) {
-		int m = scenario_migration(sc, "down");
-		const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, drv->dialect) : NULL;
-		if (!v)
-			rc = error(EXIT_USAGE, "%s: the scenario has no '-- @migration down' for %s",
-				   sc->path, drv->name);
-		else
-			sql_split(v->text, v->line, &script);
-	} else if ((rc = find_fix(arg, sc, &path)) == 0 &&
-		   layout_load(path.buf, arg, o->down ? LAYOUT_DOWN : LAYOUT_UP, drv->dialect, &script, &err)) {
-		rc = error(EXIT_USAGE, "%s", err.buf);
-	}
 	*n = script.nr;
 	sql_script_release(&script);
-	strbuf_release(&path);
-	strbuf_release(&err);
 	return rc;
 }
 
@@ -1065,11 +1071,9 @@ static int swarm(const struct run_opts *o, const struct scenario *sc, const stru
 	pid_t pids[16];
 	int fds[16];
 
-	if ((rc = fix_statements(o, sc, drv, &nstmts)) != 0)
+	if ((rc = fix_statements(o, sc, drv, &nstmts)) != 0 ||
+	    (rc = crash_point_fits(crash, nstmts, o->down)) != 0)
 		return rc;
-	if (crash && crash->arg != FAULT_ALL && (size_t)crash->arg > nstmts)
-		return error(EXIT_USAGE, "--faults fix-crash=%lld: the %s has %zu statements",
-			     (long long)crash->arg, o->down ? "down migration" : "fix", nstmts);
 	if ((uint64_t)nw > nseeds)
 		nw = (int)nseeds;
 	fflush(stdout);
@@ -1261,18 +1265,13 @@ static int cmd_compare(int argc, char **argv)
 	struct scorecard down, fix;
 	struct drill_req req = { 0 };
 	struct fault_list no_crash = { 0 };
-	size_t i;
 	int rc, have_down = 0;
 
 	if ((rc = parse_run(argc, argv, &o, 1)) != 0 || (rc = prepare(&o, &sc, &drv)) != 0 ||
 	    (rc = check_faults(&o, sc, drv, 1)) != 0)
 		goto out;
 	/* The same faults for both, but crash points are the fix's question. */
-	for (i = 0; i < o.faults.nr; i++)
-		if (o.faults.v[i].kind != FAULT_FIX_CRASH) {
-			ALLOC_GROW(no_crash.v, no_crash.nr + 1, no_crash.alloc);
-			no_crash.v[no_crash.nr++] = o.faults.v[i];
-		}
+	fault_list_without(&o.faults, FAULT_FIX_CRASH, &no_crash);
 	req.fixarg = o.down_file;
 	req.is_down = 1;
 	req.seed = o.seed;

@@ -119,6 +119,16 @@ const struct fault *fault_find(const struct fault_list *list, int kind)
 	return NULL;
 }
 
+void fault_list_without(const struct fault_list *list, int kind, struct fault_list *out)
+{
+	size_t i;
+	for (i = 0; list && i < list->nr; i++)
+		if (list->v[i].kind != kind) {
+			ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+			out->v[out->nr++] = list->v[i];
+		}
+}
+
 void fault_format(const struct fault *f, struct strbuf *out)
 {
 	const struct fault_def *d = &defs[f->kind];

@@ -47,6 +47,8 @@ int fault_parse(const char *spec, int tick_ok, struct fault_list *list, struct s
 int fault_parse_list(const char *specs, struct fault_list *list, struct strbuf *err);
 /** The fault of kind in list, or NULL. */
 const struct fault *fault_find(const struct fault_list *list, int kind);
+/** Append the faults of list other than those of kind to out. */
+void fault_list_without(const struct fault_list *list, int kind, struct fault_list *out);
 /** "NAME[=ARG][@TICK]" of f onto out, as the command line spells it. */
 void fault_format(const struct fault *f, struct strbuf *out);
 const char *fault_name(int kind);

@@ -169,6 +169,23 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 	dequeue(s);
 }
 
+/* fix-timeout: the migration session's statement_timeout, PostgreSQL's. */
+static int set_fix_timeout(struct sched *s, struct strbuf *err)
+{
+	char sql[64];
+	int cls;
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %lld", (long long)s->fix_timeout);
+	return db_exec_now(s->d->drv, s->d->admin, sql, 0, NULL, NULL, NULL, &cls, err);
+}
+
+/* disk-full, ioerr: the disk is freed. */
+static void io_fault_end(struct sched *s)
+{
+	if (s->io_armed)
+		db_fault_io(s->d->drv, DB_FAULT_NONE, 0);
+	s->io_armed = 0;
+}
+
 static void note_fault(struct drill *d, int kind, int64_t arg, int client)
 {
 	ALLOC_GROW(d->hits, d->nhits + 1, d->hits_alloc);
@@ -198,13 +215,9 @@ static void mig_crash(struct sched *s, struct mig_run *m)
 		strbuf_release(&err);
 		return;
 	}
-	if (s->fix_timeout) {
-		/* A new session: the deploy sets its timeout again. */
-		char sql[64];
-		int cls;
-		snprintf(sql, sizeof(sql), "SET statement_timeout = %lld", (long long)s->fix_timeout);
-		db_exec_now(d->drv, d->admin, sql, 0, NULL, NULL, NULL, &cls, &err);
-	}
+	/* A new session: the deploy sets its timeout again. */
+	if (s->fix_timeout)
+		set_fix_timeout(s, &err);
 	strbuf_release(&err);
 	note_hold(d);
 	d->env.epoch++;
@@ -397,7 +410,6 @@ static void deploy(struct sched *s, int version, double fraction)
 static int apply_fault(struct sched *s, const struct fault *f, struct strbuf *err)
 {
 	struct drill *d = s->d;
-	int cls;
 
 	switch (f->kind) {
 	case FAULT_FIX_CRASH:
@@ -422,15 +434,12 @@ static int apply_fault(struct sched *s, const struct fault *f, struct strbuf *er
 		s->io_armed = 1;
 		note_fault(d, f->kind, f->arg, -1);
 		break;
-	case FAULT_FIX_TIMEOUT: {
-		char sql[64];
+	case FAULT_FIX_TIMEOUT:
 		s->fix_timeout = f->arg;
-		snprintf(sql, sizeof(sql), "SET statement_timeout = %lld", (long long)f->arg);
-		if (db_exec_now(d->drv, d->admin, sql, 0, NULL, NULL, NULL, &cls, err))
+		if (set_fix_timeout(s, err))
 			return DRILL_EENGINE;
 		note_fault(d, f->kind, f->arg, -1);
 		break;
-	}
 	}
 	return 0;
 }
@@ -851,10 +860,8 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		if (s.kills)
 			kill_clients(&s);
 		/* The disk is freed once the fix is done with, whichever way it ended. */
-		if (s.io_armed && d->fix >= 0 && (d->migs[d->fix].completed || d->migs[d->fix].error)) {
-			db_fault_io(d->drv, DB_FAULT_NONE, 0);
-			s.io_armed = 0;
-		}
+		if (s.io_armed && d->fix >= 0 && (d->migs[d->fix].completed || d->migs[d->fix].error))
+			io_fault_end(&s);
 		if (o->stop && *o->stop) {
 			rc = strbuf_error(err, DRILL_EINTR, "interrupted at tick %lld",
 					  (long long)env->tick);
@@ -888,11 +895,8 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick);
 	}
 	d->last_tick = d->env.tick;
-	if (s.io_armed) {
-		/* The probes read what the drill left; nothing fails under them. */
-		db_fault_io(d->drv, DB_FAULT_NONE, 0);
-		s.io_armed = 0;
-	}
+	/* The probes read what the drill left; nothing fails under them. */
+	io_fault_end(&s);
 	ledger_shrink(&d->ledger);
 	if (s.kills > 0)
 		note_fault(d, FAULT_KILL_CLIENT, s.kills, -1); /* kills that found nobody in a transaction */
@@ -924,8 +928,7 @@ out:
 	free(s.pfds);
 	free(s.pfd_client);
 	free(s.timed);
-	if (s.io_armed)
-		db_fault_io(d->drv, DB_FAULT_NONE, 0);
+	io_fault_end(&s);
 	return rc;
 }
 
