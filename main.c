@@ -364,6 +364,14 @@ static const char compare_usage[] =
 	"usage: mdrill compare SCENARIO --fix FILE [--down FILE] [--db TARGET] [--concurrent] "
 	"[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html]";
 
+/* What parse_run allocated, also after it failed. */
+static void run_opts_release(struct run_opts *o)
+{
+	free(o->sets);
+	free(o->flips);
+	fault_list_release(&o->faults);
+}
+
 static int parse_run(int argc, char **argv, struct run_opts *o, int compare)
 {
 	const char *usage = compare ? compare_usage : run_usage;
@@ -1244,9 +1252,7 @@ static int cmd_run(int argc, char **argv)
 	scorecard_release(&card);
 out:
 	scenario_free(sc);
-	free(o.sets);
-	free(o.flips);
-	fault_list_release(&o.faults);
+	run_opts_release(&o);
 	strbuf_release(&out);
 	return rc;
 }
@@ -1309,10 +1315,8 @@ out:
 	if (have_down)
 		scorecard_release(&down);
 	scenario_free(sc);
-	free(o.sets);
-	free(o.flips);
 	fault_list_release(&no_crash);
-	fault_list_release(&o.faults);
+	run_opts_release(&o);
 	strbuf_release(&out);
 	return rc;
 }
