@@ -20,10 +20,18 @@ SAN ?=
 ALL_CFLAGS = $(STD) $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
-LIB_SRC = sim/alloc.c sim/strbuf.c sim/prng.c sim/sqltext.c sim/scenario.c sim/gen.c \
-          sim/db.c sim/db_sqlite.c sim/faultvfs.c sim/db_pg.c sim/ledger.c sim/seeder.c sim/client.c \
-          sim/scheduler.c sim/fixfile.c sim/layout.c sim/faults.c sim/pgbench.c scoring/probe.c scoring/oracle.c \
-          scoring/scorecard.c reports/json.c reports/terminal.c reports/compare.c reports/markdown.c reports/formats.c reports/html.c reports/csv.c
+# The library, room by room: building blocks, input readers, database
+# drivers, the engine, then scoring and the renderers.
+BASE_SRC = sim/base/alloc.c sim/base/strbuf.c sim/base/prng.c sim/base/sqltext.c
+INPUT_SRC = sim/input/scenario.c sim/input/pgbench.c sim/input/fixfile.c sim/input/layout.c \
+            sim/input/faults.c
+DB_SRC = sim/db/db.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c
+ENGINE_SRC = sim/engine/gen.c sim/engine/ledger.c sim/engine/seeder.c sim/engine/client.c \
+             sim/engine/scheduler.c
+SCORING_SRC = scoring/probe.c scoring/oracle.c scoring/scorecard.c
+REPORTS_SRC = reports/json.c reports/terminal.c reports/compare.c reports/markdown.c \
+              reports/formats.c reports/html.c reports/csv.c
+LIB_SRC = $(BASE_SRC) $(INPUT_SRC) $(DB_SRC) $(ENGINE_SRC) $(SCORING_SRC) $(REPORTS_SRC)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)

@@ -20,14 +20,14 @@
 #include "scoring/oracle.h"
 #include "scoring/probe.h"
 #include "scoring/scorecard.h"
-#include "sim/alloc.h"
-#include "sim/db.h"
-#include "sim/faults.h"
-#include "sim/layout.h"
-#include "sim/prng.h"
-#include "sim/scenario.h"
-#include "sim/scheduler.h"
-#include "sim/strbuf.h"
+#include "sim/base/alloc.h"
+#include "sim/db/db.h"
+#include "sim/input/faults.h"
+#include "sim/input/layout.h"
+#include "sim/base/prng.h"
+#include "sim/input/scenario.h"
+#include "sim/engine/scheduler.h"
+#include "sim/base/strbuf.h"
 
 #define EXIT_PASS 0
 #define EXIT_FAIL 1

@@ -16,9 +16,9 @@
 #include <csv.h>
 
 #include "../scoring/oracle.h"
-#include "../sim/db.h"
-#include "../sim/ledger.h"
-#include "../sim/scheduler.h"
+#include "../sim/db/db.h"
+#include "../sim/engine/ledger.h"
+#include "../sim/engine/scheduler.h"
 
 /* One CSV row: fields separated by commas, each quoted by libcsv. */
 static void row(FILE *f, int n, const char *const *v)

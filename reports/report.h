@@ -7,7 +7,7 @@
 #define MDRILL_REPORT_H
 
 #include "../scoring/scorecard.h"
-#include "../sim/strbuf.h"
+#include "../sim/base/strbuf.h"
 
 #define REPORT_COLOR (1u << 0)   /* terminal: ANSI colours */
 

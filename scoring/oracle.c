@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/alloc.h"
+#include "../sim/base/alloc.h"
 
 static const char *const class_names[OC_COUNT] = {
 	"preserved", "lost_row", "lost_field", "corrupted", "phantom",

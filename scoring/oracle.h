@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../sim/ledger.h"
-#include "../sim/scenario.h"
+#include "../sim/engine/ledger.h"
+#include "../sim/input/scenario.h"
 #include "probe.h"
 
 enum oracle_class {

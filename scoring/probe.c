@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../sim/alloc.h"
-#include "../sim/sqltext.h"
+#include "../sim/base/alloc.h"
+#include "../sim/base/sqltext.h"
 
 #define MAX_REWRITES 16
 

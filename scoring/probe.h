@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "../sim/db.h"
-#include "../sim/scenario.h"
+#include "../sim/db/db.h"
+#include "../sim/input/scenario.h"
 
 struct probe_table {
 	char *table;

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../sim/alloc.h"
-#include "../sim/db.h"
+#include "../sim/base/alloc.h"
+#include "../sim/db/db.h"
 
 static const char *const phase_names[PH_COUNT] = { "before", "incident", "fixing", "after" };
 

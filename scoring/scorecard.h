@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../sim/scheduler.h"
+#include "../sim/engine/scheduler.h"
 #include "oracle.h"
 #include "probe.h"
 

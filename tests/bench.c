@@ -14,10 +14,10 @@
 
 #include <sqlite3.h>
 
-#include "../sim/fixfile.h"
-#include "../sim/scenario.h"
-#include "../sim/scheduler.h"
-#include "../sim/sqltext.h"
+#include "../sim/input/fixfile.h"
+#include "../sim/input/scenario.h"
+#include "../sim/engine/scheduler.h"
+#include "../sim/base/sqltext.h"
 
 #define SCENARIO "scenarios/phone-not-null/scenario.drill"
 #define FIX "scenarios/phone-not-null/fixes/make-nullable.sql"

@@ -12,10 +12,10 @@
 #include "../scoring/oracle.h"
 #include "../scoring/probe.h"
 #include "../scoring/scorecard.h"
-#include "../sim/db.h"
-#include "../sim/fixfile.h"
-#include "../sim/scenario.h"
-#include "../sim/scheduler.h"
+#include "../sim/db/db.h"
+#include "../sim/input/fixfile.h"
+#include "../sim/input/scenario.h"
+#include "../sim/engine/scheduler.h"
 
 /* The engine run_drill uses: SQLite unless a test says otherwise. */
 static const struct db_driver *run_drv = &db_sqlite_driver;

@@ -15,9 +15,9 @@
 
 #include <sqlite3.h>
 
-#include "../sim/db.h"
-#include "../sim/faultvfs.h"
-#include "../sim/strbuf.h"
+#include "../sim/db/db.h"
+#include "../sim/db/faultvfs.h"
+#include "../sim/base/strbuf.h"
 
 /* Rows 1..100, committed before any fault. */
 #define SEED_SQL "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100) " \

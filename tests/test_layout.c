@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "../sim/layout.h"
-#include "../sim/scenario.h"
+#include "../sim/input/layout.h"
+#include "../sim/input/scenario.h"
 
 #define L "tests/fixtures/layouts"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../sim/ledger.h"
+#include "../sim/engine/ledger.h"
 
 static uint32_t add_tx(struct ledger *l, int64_t invoke, int64_t complete, int outcome)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../scoring/oracle.h"
-#include "../sim/ledger.h"
+#include "../sim/engine/ledger.h"
 
 #define NO_INCIDENT (-1)
 #define MAX_COLS 8

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "drillrun.h"
-#include "../sim/pgbench.h"
-#include "../sim/prng.h"
+#include "../sim/input/pgbench.h"
+#include "../sim/base/prng.h"
 
 #define PGB "tests/fixtures/pgbench/scenario.drill"
 #define PGB_DIR "tests/fixtures/pgbench"

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../sim/gen.h"
-#include "../sim/prng.h"
+#include "../sim/engine/gen.h"
+#include "../sim/base/prng.h"
 #include "drillrun.h"
 
 static void same_seed_same_sequence(void **state)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../reports/report.h"
-#include "../sim/alloc.h"
+#include "../sim/base/alloc.h"
 
 static void build(struct scorecard *s)
 {

@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "../sim/scenario.h"
-#include "../sim/sqltext.h"
-#include "../sim/strbuf.h"
+#include "../sim/input/scenario.h"
+#include "../sim/base/sqltext.h"
+#include "../sim/base/strbuf.h"
 
 #define PHONE "scenarios/phone-not-null/scenario.drill"
 

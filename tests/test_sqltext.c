@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "../sim/fixfile.h"
-#include "../sim/scenario.h"
-#include "../sim/sqltext.h"
-#include "../sim/strbuf.h"
+#include "../sim/input/fixfile.h"
+#include "../sim/input/scenario.h"
+#include "../sim/base/sqltext.h"
+#include "../sim/base/strbuf.h"
 
 #define MAX_WANT 6
 

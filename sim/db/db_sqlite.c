@@ -17,9 +17,9 @@
 
 #include <sqlite3.h>
 
-#include "alloc.h"
+#include "../base/alloc.h"
 #include "faultvfs.h"
-#include "scenario.h"
+#include "../input/scenario.h"
 
 struct db {
 	char *dir;      /* the private directory */

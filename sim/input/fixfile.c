@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "../base/alloc.h"
 #include "scenario.h"
 
 /* If line is "-- @word ...", return word's start and set *len; else NULL. */

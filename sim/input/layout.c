@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "../base/alloc.h"
 #include "fixfile.h"
 
 #define MAX_PARTS 8

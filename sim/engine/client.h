@@ -10,11 +10,11 @@
 
 #include <stdint.h>
 
-#include "db.h"
+#include "../db/db.h"
 #include "ledger.h"
-#include "prng.h"
-#include "scenario.h"
-#include "strbuf.h"
+#include "../base/prng.h"
+#include "../input/scenario.h"
+#include "../base/strbuf.h"
 
 struct pgbench_value;
 

@@ -13,7 +13,7 @@
 
 #include <csv.h>
 
-#include "alloc.h"
+#include "../base/alloc.h"
 #include "gen.h"
 
 /*

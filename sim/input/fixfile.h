@@ -9,8 +9,8 @@
 #ifndef MDRILL_FIXFILE_H
 #define MDRILL_FIXFILE_H
 
-#include "sqltext.h"
-#include "strbuf.h"
+#include "../base/sqltext.h"
+#include "../base/strbuf.h"
 
 /* Runs of a '-- @repeat' statement without max=N. */
 #define FIXFILE_REPEAT_MAX 10000

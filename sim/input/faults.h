@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "strbuf.h"
+#include "../base/strbuf.h"
 
 enum fault_kind {
 	FAULT_FIX_CRASH,    /* the migration connection dies after fix statement arg */

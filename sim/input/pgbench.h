@@ -9,9 +9,9 @@
 
 #include <stdint.h>
 
-#include "prng.h"
+#include "../base/prng.h"
 #include "scenario.h"
-#include "strbuf.h"
+#include "../base/strbuf.h"
 
 /** A value of a '\set' expression: pgbench's integers and doubles. */
 struct pgbench_value {

@@ -10,9 +10,9 @@
 
 #include <stdint.h>
 
-#include "prng.h"
-#include "scenario.h"
-#include "strbuf.h"
+#include "../base/prng.h"
+#include "../input/scenario.h"
+#include "../base/strbuf.h"
 
 struct gen_ctx {
 	struct prng *rng;

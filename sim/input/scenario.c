@@ -15,9 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
+#include "../base/alloc.h"
 #include "pgbench.h"
-#include "sqltext.h"
+#include "../base/sqltext.h"
 
 enum section {
 	SEC_NONE,

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "faults.h"
-#include "strbuf.h"
+#include "../base/strbuf.h"
 
 enum sql_dialect {
 	DIALECT_ANY = 0,

@@ -14,12 +14,12 @@
 #include <stdint.h>
 
 #include "client.h"
-#include "db.h"
-#include "faults.h"
+#include "../db/db.h"
+#include "../input/faults.h"
 #include "ledger.h"
-#include "scenario.h"
-#include "sqltext.h"
-#include "strbuf.h"
+#include "../input/scenario.h"
+#include "../base/sqltext.h"
+#include "../base/strbuf.h"
 
 /* Return codes of drill_run besides 0. */
 #define DRILL_EENGINE  -1   /* the database or the machine failed us */

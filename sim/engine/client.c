@@ -13,10 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "alloc.h"
+#include "../base/alloc.h"
 #include "gen.h"
-#include "pgbench.h"
-#include "sqltext.h"
+#include "../input/pgbench.h"
+#include "../base/sqltext.h"
 
 #define MAX_SLEEP_US 1000000000000000LL   /* a '\sleep' of more is taken as this */
 

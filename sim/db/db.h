@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "strbuf.h"
+#include "../base/strbuf.h"
 
 enum db_status {
 	DB_ERROR = -1,

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "../base/alloc.h"
 
 void ledger_init(struct ledger *l)
 {

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "alloc.h"
-#include "prng.h"
+#include "../base/alloc.h"
+#include "../base/prng.h"
 #include "seeder.h"
 
 #define WHO_MIGRATOR -1

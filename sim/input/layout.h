@@ -11,8 +11,8 @@
 #ifndef MDRILL_LAYOUT_H
 #define MDRILL_LAYOUT_H
 
-#include "sqltext.h"
-#include "strbuf.h"
+#include "../base/sqltext.h"
+#include "../base/strbuf.h"
 
 enum layout_direction { LAYOUT_UP, LAYOUT_DOWN };
 

@@ -20,8 +20,8 @@
 
 #include <libpq-fe.h>
 
-#include "alloc.h"
-#include "scenario.h"
+#include "../base/alloc.h"
+#include "../input/scenario.h"
 
 #define GRACE_MS 10          /* how long a step waits before it asks why */
 #define LOCK_TIMEOUT "30s"   /* the server's backstop; the tick-based busy comes first */

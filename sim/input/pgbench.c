@@ -16,8 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
-#include "sqltext.h"
+#include "../base/alloc.h"
+#include "../base/sqltext.h"
 
 #define MAX_ARGS 16            /* pgbench's limit on a function's arguments */
 #define MIN_GAUSSIAN 2.0

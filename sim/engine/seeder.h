@@ -8,10 +8,10 @@
 
 #include <stdint.h>
 
-#include "db.h"
+#include "../db/db.h"
 #include "ledger.h"
-#include "scenario.h"
-#include "strbuf.h"
+#include "../input/scenario.h"
+#include "../base/strbuf.h"
 
 /**
  * Insert the rows of every seed of sc through c, adding their facts to l
