@@ -354,3 +354,31 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	kv_int(out, &f, "score", s->score);
 	strbuf_addstr(out, "}\n");
 }
+
+void report_swarm_json_render(const struct swarm_report *r, struct strbuf *out, unsigned flags)
+{
+	const struct swarm_result *res = r->result;
+	const struct swarm_row *worst = &res->rows[res->worst];
+	size_t i;
+
+	(void)flags;
+	strbuf_addstr(out, "{\"format_version\":1,\"scenario\":");
+	json_add_string(out, r->scenario);
+	strbuf_addstr(out, ",\"engine\":");
+	json_add_string(out, r->engine);
+	strbuf_addf(out, ",\"seeds\":{\"from\":%llu,\"to\":%llu},\"runs\":%zu,\"passed\":%zu,\"failed\":%zu,"
+			 "\"results\":[", (unsigned long long)r->from, (unsigned long long)r->to, res->nrows,
+		    res->passed, res->nrows - res->passed);
+	for (i = 0; i < res->nrows; i++) {
+		const struct swarm_row *row = &res->rows[i];
+		strbuf_addf(out, "%s{\"seed\":%llu,\"verdict\":\"%s\",\"score\":%d,\"lost\":%llu,\"faults\":",
+			    i ? "," : "", (unsigned long long)row->seed, row->pass ? "pass" : "fail",
+			    row->score, (unsigned long long)row->lost);
+		json_add_string(out, row->faults);
+		strbuf_addch(out, '}');
+	}
+	strbuf_addf(out, "],\"worst\":{\"seed\":%llu,\"score\":%d},\"reproduce\":",
+		    (unsigned long long)worst->seed, worst->score);
+	json_add_string(out, r->reproduce);
+	strbuf_addstr(out, "}\n");
+}

@@ -8,6 +8,7 @@
 
 #include "../scoring/scorecard.h"
 #include "../sim/base/strbuf.h"
+#include "../sim/engine/swarm.h"
 
 #define REPORT_COLOR (1u << 0)   /* terminal: ANSI colours */
 
@@ -39,6 +40,33 @@ struct oracle_result;
  */
 int report_csv_write(const char *dir, const struct drill *d, const struct oracle_result *r,
 		     const struct scorecard *s, struct strbuf *err);
+
+/* A finished swarm: what ran, every seed's row, and how to rerun the worst. */
+struct swarm_report {
+	const char *scenario, *engine;
+	uint64_t from, to;
+	const struct swarm_result *result;
+	const char *reproduce;           /* the shell command that reruns the worst seed */
+};
+
+/** The swarm's distribution of scores, its worst seed and how to reproduce it. */
+void report_swarm_render(const struct swarm_report *r, struct strbuf *out, unsigned flags);
+/** The same as JSON, with every seed's result. */
+void report_swarm_json_render(const struct swarm_report *r, struct strbuf *out, unsigned flags);
+
+/* JUnit XML, built a test case at a time (mdrill check --junit). */
+struct junit {
+	struct strbuf cases;
+	int tests, failures;
+};
+
+#define JUNIT_INIT { STRBUF_INIT, 0, 0 }
+
+/** Add a test case named name of suite; failure is NULL when it passed. */
+void report_junit_add(struct junit *j, const char *suite, const char *name, const char *failure);
+/** The whole document, one test suite called suite_name, onto out. */
+void report_junit_render(const struct junit *j, const char *suite_name, struct strbuf *out);
+void report_junit_release(struct junit *j);
 
 /** The format called name ("terminal", "json"), or NULL. */
 const struct report_format *report_find(const char *name);

@@ -230,3 +230,30 @@ void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsig
 	for (i = 0; i < s->nreasons; i++)
 		strbuf_addf(out, "  - %s\n", s->reasons[i]);
 }
+
+void report_swarm_render(const struct swarm_report *r, struct strbuf *out, unsigned flags)
+{
+	const struct swarm_result *res = r->result;
+	const struct swarm_row *worst = &res->rows[res->worst];
+	int w;
+
+	(void)flags;
+	strbuf_addf(out, "mdrill swarm %s on %s, seeds %llu..%llu: %zu runs, %zu pass, %zu fail\n",
+		    r->scenario, r->engine, (unsigned long long)r->from, (unsigned long long)r->to,
+		    res->nrows, res->passed, res->nrows - res->passed);
+	strbuf_addstr(out, "  score     runs\n");
+	for (w = 10; w >= 0; w--) {
+		char range[16];
+		if (!res->hist[w])
+			continue;
+		if (w == 10)
+			snprintf(range, sizeof(range), "100");
+		else
+			snprintf(range, sizeof(range), "%d-%d", w * 10, w * 10 + 9);
+		strbuf_addf(out, "  %-7s %6d\n", range, res->hist[w]);
+	}
+	strbuf_addf(out, "  worst: seed %llu, score %d (%s), %llu facts not preserved%s%s\n",
+		    (unsigned long long)worst->seed, worst->score, worst->pass ? "pass" : "fail",
+		    (unsigned long long)worst->lost, *worst->faults ? ", faults " : "", worst->faults);
+	strbuf_addf(out, "  reproduce: %s\n", r->reproduce);
+}

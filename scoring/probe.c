@@ -164,7 +164,7 @@ static void table_clear_rows(struct probe_table *t)
 static void probe_one(const struct probe *pr, const struct db_driver *drv, struct db_conn *c,
 		      struct probe_table *t)
 {
-	const struct sql_variant *v = sql_section_pick(&pr->sql, drv->dialect);
+	const struct sql_variant *v = sql_section_pick(&pr->sql, db_dialect(drv));
 	struct strbuf sql = STRBUF_INIT, next = STRBUF_INIT, err = STRBUF_INIT, tok = STRBUF_INIT,
 		      nulled = STRBUF_INIT;
 	int cls, tries;

@@ -162,7 +162,7 @@ static int64_t overlap(int64_t from, int64_t to, int64_t a, int64_t b)
 */
 static void blocking(struct scorecard *s, const struct drill *d)
 {
-	int one_writer = (d->drv->caps & DB_CAP_ONE_WRITER) != 0;
+	int one_writer = db_can(d->drv, DB_CAP_ONE_WRITER);
 	size_t i, h;
 	for (i = 0; i < d->env.nspans; i++) {
 		const struct blocked_span *b = &d->env.spans[i];
@@ -366,7 +366,7 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	s->scenario = xstrdup(sc->name);
 	s->title = dup_or_null(sc->title);
 	s->essay = dup_or_null(sc->essay);
-	s->engine = xstrdup(d->drv->name);
+	s->engine = xstrdup(db_name(d->drv));
 	s->concurrent = d->env.concurrent;
 	s->seed = d->seed;
 	s->busy = d->env.busy;

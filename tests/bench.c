@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "../scoring/pipeline.h"
 #include "../sim/input/fixfile.h"
 #include "../sim/input/scenario.h"
 #include "../sim/engine/scheduler.h"
@@ -201,40 +202,37 @@ static double pg_mdrill(const char *url, int concurrent, int runs, long *txs)
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct scenario *sc;
-	struct sql_script fix = { 0 };
-	struct drill d;
-	struct drill_opts o;
+	struct pipeline_request o;
+	struct pipeline_result res;
 	double best = 0;
 	int run;
 	size_t i;
 
-	if (scenario_load(SCENARIO, sets, sizeof(sets) / sizeof(sets[0]), &sc, &err) ||
-	    fixfile_load(FIX, DIALECT_POSTGRES, &fix, &err))
+	if (scenario_load(SCENARIO, sets, sizeof(sets) / sizeof(sets[0]), &sc, &err))
 		die("load", err.buf);
 	for (run = 0; run < runs; run++) {
 		struct timing tm = { 0, 0, 0, 0 };
+		const struct drill *d = &res.drill;
 		long n = 0;
 		memset(&o, 0, sizeof(o));
-		o.drv = &db_pg_driver;
 		o.target = url;
 		o.seed = 1;
-		o.fix_label = FIX;
-		o.fix = &fix;
+		o.fixarg = FIX;
 		o.concurrent = concurrent;
+		o.hold = 1;
 		o.progress = progress;
 		o.progress_ctx = &tm;
-		if (drill_run(&d, sc, &o, &err))
+		if (pipeline_score(sc, db_driver_find(DIALECT_POSTGRES), &o, &res, &err))
 			die("drill on postgres", err.buf);
 		/* Plain traffic, as pgbench runs it: up to the bad migration. */
-		for (i = 1; i < d.ledger.ntx; i++)
-			n += d.ledger.tx[i].outcome == TX_OK && d.ledger.tx[i].complete < tm.migration_tick;
+		for (i = 1; i < d->ledger.ntx; i++)
+			n += d->ledger.tx[i].outcome == TX_OK && d->ledger.tx[i].complete < tm.migration_tick;
 		if ((double)n / (tm.migration - tm.traffic_start) > best) {
 			best = (double)n / (tm.migration - tm.traffic_start);
 			*txs = n;
 		}
-		drill_release(&d, 0, NULL);
+		pipeline_result_release(&res);
 	}
-	sql_script_release(&fix);
 	scenario_free(sc);
 	strbuf_release(&err);
 	return best;
@@ -307,7 +305,7 @@ static void bench_postgres(void)
 	snprintf(cmd, sizeof(cmd), "chmod 755 '%s' && sh tests/pgserver.sh start '%s/s'", dir, dir);
 	f = popen(cmd, "r");
 	if (!f || !fgets(url, sizeof(url), f))
-		die("postgres", "the throwaway server did not start");
+		die("PostgreSQL", "the throwaway server did not start");
 	pclose(f);
 	url[strcspn(url, "\n")] = '\0';
 
@@ -337,8 +335,8 @@ int main(void)
 	struct strbuf err = STRBUF_INIT;
 	struct scenario *sc;
 	struct sql_script fix = { 0 };
-	struct drill d;
-	struct drill_opts o;
+	struct pipeline_request o;
+	struct pipeline_result res;
 	long n_before = 0, n_mid = 0, n_after = 0, bare_n = 0;
 	double engine_s = 1e30, bare_s = 1e30, engine_rate, bare_rate;
 	uint64_t statements = 0;
@@ -354,28 +352,28 @@ int main(void)
 	/* Best of RUNS for each side: the machine's noise only ever slows a run down. */
 	for (run = 0; run < RUNS; run++) {
 		struct timing tm = { 0, 0, 0, 0 };
+		const struct drill *d = &res.drill;
 		int64_t bad_start, fix_end;
 		memset(&o, 0, sizeof(o));
-		o.drv = &db_sqlite_driver;
 		o.seed = 1;
-		o.fix_label = FIX;
-		o.fix = &fix;
+		o.fixarg = FIX;
+		o.hold = 1;
 		o.progress = progress;
 		o.progress_ctx = &tm;
-		if (drill_run(&d, sc, &o, &err))
+		if (pipeline_score(sc, db_driver_find(DIALECT_SQLITE), &o, &res, &err))
 			die("drill", err.buf);
 		if (tm.done - tm.traffic_start < engine_s)
 			engine_s = tm.done - tm.traffic_start;
-		statements = d.env.statements;
-		bytes = ledger_bytes(&d.ledger);
-		nfacts = d.ledger.nfacts;
-		ntx = d.ledger.ntx - 1;
-		ticks = d.last_tick;
-		bad_start = d.migs[d.bad].start;
-		fix_end = d.migs[d.fix].end;
+		statements = d->env.statements;
+		bytes = ledger_bytes(&d->ledger);
+		nfacts = d->ledger.nfacts;
+		ntx = d->ledger.ntx - 1;
+		ticks = d->last_tick;
+		bad_start = d->migs[d->bad].start;
+		fix_end = d->migs[d->fix].end;
 		n_before = n_mid = n_after = 0;
-		for (i = 1; i < d.ledger.ntx; i++) {
-			const struct ledger_tx *t = &d.ledger.tx[i];
+		for (i = 1; i < d->ledger.ntx; i++) {
+			const struct ledger_tx *t = &d->ledger.tx[i];
 			if (t->outcome != TX_OK)
 				continue;
 			if (t->invoke < bad_start)
@@ -385,7 +383,7 @@ int main(void)
 			else
 				n_after++;
 		}
-		drill_release(&d, 0, NULL);
+		pipeline_result_release(&res);
 	}
 	engine_rate = (double)statements / engine_s;
 

@@ -28,6 +28,17 @@ no_drill_dirs() { [ -z "$(ls -A "$TMPDIR")" ]; }
 
 check "no arguments is a usage error" status_is 2 "$tmp/o" "$tmp/e"
 check "help exits 0" status_is 0 "$tmp/o" "$tmp/e" help
+check "  and lists every command" sh -c "for c in list show run compare check help; do grep -q \"^  mdrill \$c\" '$tmp/o' || exit 1; done"
+for c in list show run compare check help; do
+	check "mdrill $c --help lists its usage (exit 0)" sh -c "'$M' $c --help >'$tmp/o' && grep -q '^usage: mdrill $c' '$tmp/o'"
+	check "  the same as mdrill help $c" sh -c "'$M' help $c | cmp -s - '$tmp/o'"
+done
+"$M" run --help >"$tmp/o.run" 2>&1
+check "run --help names every option of the parser's table" sh -c "for o in --fix --down --db --concurrent --seed --seeds --faults --set --flag-off --json --report --csv --keep; do grep -q \"^  \$o\" '$tmp/o.run' || exit 1; done" 
+check "help for an unknown command is exit 2" status_is 2 "$tmp/o" "$tmp/e" help nope
+# The README's command reference is the help tables' own Markdown.
+sed -n '/^<!-- BEGIN mdrill help --markdown -->$/,/^<!-- END mdrill help --markdown -->$/p' README.md | sed '1d;$d' >"$tmp/readme-ref"
+check "the README's command reference is 'mdrill help --markdown'" sh -c "[ -s '$tmp/readme-ref' ] && '$M' help --markdown | cmp -s - '$tmp/readme-ref'"
 check "list shows phone-not-null" sh -c "'$M' list | grep -q '^phone-not-null '"
 check "show prints the story and timeline" sh -c "'$M' show phone-not-null | grep -q 'migrate bad'"
 check "unknown scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" run nope --down

@@ -393,13 +393,13 @@ static void history_and_backup(void **state)
 	(void)state;
 	assert_int_equal(run_drill(&r, TINY, "fixes/rename-back.sql", 1, NULL, 0), 0);
 	/* The fix is a new version in the history, never a rewrite of it. */
-	assert_int_equal(db_exec_now(&db_sqlite_driver, r.d.admin,
+	assert_int_equal(db_exec_now(r.d.drv, r.d.admin,
 				     "SELECT version, name FROM schema_migrations ORDER BY version",
 				     0, NULL, history_row, &rows, &cls, &err), 0);
 	assert_string_equal(rows.buf, "1:schema;2:bad;3:fix;");
 	/* The snapshot holds the database as it was right before the bad migration. */
 	strbuf_reset(&rows);
-	assert_int_equal(db_exec_now(&db_sqlite_driver, r.d.admin,
+	assert_int_equal(db_exec_now(r.d.drv, r.d.admin,
 				     "SELECT count(*), 'x' FROM backup.kv WHERE v IS NOT NULL",
 				     0, NULL, history_row, &rows, &cls, &err), 0);
 	{
@@ -685,6 +685,72 @@ static void repeat_stops_at_max_and_fails_the_fix(void **state)
 	run_release(&r);
 }
 
+
+/*
+** pipeline_chaos on tiny with the rename in one transaction, by hand: a
+** crash after BEGIN (1) or after the uncommitted rename (2) rolls it back,
+** so the re-run from the top completes and leaves the same schema;  a crash
+** after COMMIT (3) leaves the column renamed, and the re-run's rename finds
+** no column val: it fails, and the fix is not roll-forward-able.
+*/
+static void crash_points_converge_before_commit_only(void **state)
+{
+	const struct db_driver *drv = db_driver_find(DIALECT_SQLITE);
+	struct pipeline_request req;
+	struct pipeline_result res;
+	struct fault_list f = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	struct scenario *sc;
+	(void)state;
+
+	assert_int_equal(scenario_load(TINY, NULL, 0, &sc, &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.fixarg = "fixes/rename-in-transaction.sql";
+	req.seed = 1;
+	req.faults = &f;
+
+	assert_int_equal(fault_parse_list("fix-crash=all", &f, &err), 0);
+	assert_int_equal(pipeline_chaos(sc, drv, &req, &res, &err), 0);
+	assert_int_equal(res.card.ncrashes, 3);
+	assert_true(res.card.crashes[0].reached && res.card.crashes[0].converged);
+	assert_true(res.card.crashes[1].reached && res.card.crashes[1].converged);
+	assert_true(res.card.crashes[2].reached);
+	assert_false(res.card.crashes[2].completed);
+	assert_false(res.card.crashes[2].converged);
+	assert_non_null(strstr(res.card.crashes[2].error, "val"));
+	assert_int_equal(res.card.roll_forward, 0);
+	assert_false(res.card.pass);
+	/* The card of fix-crash=all is the crash-free run's: its fix completed. */
+	assert_true(res.card.fix.completed);
+	assert_int_equal(res.card.crash_after, 0);
+	pipeline_result_release(&res);
+	fault_list_release(&f);
+
+	/* One crash point: the card is the run with the crash, and it converged. */
+	assert_int_equal(fault_parse_list("fix-crash=2", &f, &err), 0);
+	req.hold = 1;
+	assert_int_equal(pipeline_chaos(sc, drv, &req, &res, &err), 0);
+	assert_int_equal(res.card.crash_after, 2);
+	assert_int_equal(res.card.ncrashes, 1);
+	assert_true(res.card.crashes[0].converged);
+	assert_int_equal(res.card.roll_forward, 1);
+	assert_true(res.card.pass);
+	/* Held: the drill with the crash, its history holding the fix once. */
+	assert_true(res.held);
+	assert_int_equal(res.drill.migs[res.drill.fix].crash_after, 2);
+	pipeline_result_release(&res);
+	fault_list_release(&f);
+
+	/* Past the last statement: bad input, before any drill runs. */
+	assert_int_equal(fault_parse_list("fix-crash=4", &f, &err), 0);
+	assert_int_equal(pipeline_chaos(sc, drv, &req, &res, &err), DRILL_EINPUT);
+	assert_string_equal(err.buf, "--faults fix-crash=4: the fix has 3 statements");
+	pipeline_result_release(&res);
+	fault_list_release(&f);
+	strbuf_release(&err);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,6 +774,7 @@ int main(void)
 		cmocka_unit_test(same_seed_same_faults_same_json),
 		cmocka_unit_test(repeat_runs_until_nothing_changes),
 		cmocka_unit_test(repeat_stops_at_max_and_fails_the_fix),
+		cmocka_unit_test(crash_points_converge_before_commit_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

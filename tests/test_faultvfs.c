@@ -357,7 +357,7 @@ static long long driver_count(const struct db_driver *drv, struct db_conn *c)
 */
 static void driver_reports_io_and_recovers(void **state)
 {
-	const struct db_driver *drv = &db_sqlite_driver;
+	const struct db_driver *drv = db_driver_find(DIALECT_SQLITE);
 	const char *one[] = { "1", "one" }, *two[] = { "2", "two" }, *three[] = { "3", "three" };
 	struct strbuf err = STRBUF_INIT;
 	struct db *db = NULL;

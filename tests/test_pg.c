@@ -27,6 +27,12 @@ static const char *server(void)
 	return NULL;
 }
 
+/* The PostgreSQL driver. */
+static const struct db_driver *pg(void)
+{
+	return db_driver_find(DIALECT_POSTGRES);
+}
+
 /* A number from the server, or -1. */
 static long query_long(const char *sql)
 {
@@ -51,7 +57,7 @@ static long query_long(const char *sql)
 static int setup(void **state)
 {
 	(void)state;
-	run_drv = &db_pg_driver;
+	run_dialect = DIALECT_POSTGRES;
 	run_target = server();
 	return 0;
 }
@@ -59,7 +65,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	run_drv = &db_sqlite_driver;
+	run_dialect = DIALECT_SQLITE;
 	run_target = NULL;
 	run_concurrent = 0;
 	if (server())
@@ -72,7 +78,7 @@ static void phone_make_nullable_passes(void **state)
 	struct run r;
 	NEED_SERVER();
 	assert_int_equal(run_drill(&r, PHONE, "fixes/make-nullable.sql", 1, small, 1), 0);
-	assert_string_equal(r.card.engine, "postgres");
+	assert_string_equal(r.card.engine, dialect_name(DIALECT_POSTGRES));
 	assert_true(r.card.bad.completed);     /* the incident really happened */
 	assert_true(r.card.failed[0][PH_INCIDENT] > 0);
 	assert_true(r.card.pass);
@@ -193,10 +199,10 @@ static void same_figures_on_both_engines(void **state)
 	NEED_SERVER();
 	for (i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
 		struct run a, b;
-		run_drv = &db_sqlite_driver;
+		run_dialect = DIALECT_SQLITE;
 		run_target = NULL;
 		assert_int_equal(run_drill(&a, TINY, fixes[i], 4, NULL, 0), 0);
-		run_drv = &db_pg_driver;
+		run_dialect = DIALECT_POSTGRES;
 		run_target = server();
 		assert_int_equal(run_drill(&b, TINY, fixes[i], 4, NULL, 0), 0);
 		assert_int_equal(a.card.pass, b.card.pass);
@@ -233,7 +239,7 @@ static void repeat_counts_rows_as_on_sqlite(void **state)
 		struct run r;
 		const struct repeat_log *log;
 		assert_int_equal(run_drill(&r, "tests/fixtures/backfill/scenario.drill", fixes[i], 1, NULL, 0), 0);
-		assert_string_equal(r.card.engine, "postgres");
+		assert_string_equal(r.card.engine, dialect_name(DIALECT_POSTGRES));
 		log = &r.d.migs[r.d.fix].repeats;
 		assert_int_equal(log->nruns, nwant[i]);
 		for (k = 0; k < nwant[i]; k++)
@@ -279,7 +285,7 @@ static void backup_schema_holds_the_copies(void **state)
 	int cls;
 	NEED_SERVER();
 	assert_int_equal(run_drill(&r, TINY, "fixes/rename-back.sql", 1, NULL, 0), 0);
-	assert_int_equal(db_exec_now(&db_pg_driver, r.d.admin, "SELECT count(*) FROM backup.kv",
+	assert_int_equal(db_exec_now(r.d.drv, r.d.admin, "SELECT count(*) FROM backup.kv",
 				     0, NULL, first_value, &n, &cls, &err), 0);
 	assert_int_equal(n, 5 + (long)committed_in(&r.card, PH_BEFORE));
 	assert_true(committed_in(&r.card, PH_BEFORE) > 0);
@@ -293,7 +299,7 @@ static void kill_backend(struct db_conn *c)
 	struct strbuf err = STRBUF_INIT, sql = STRBUF_INIT;
 	long pid = -1;
 	int cls;
-	assert_int_equal(db_exec_now(&db_pg_driver, c, "SELECT pg_backend_pid()", 0, NULL,
+	assert_int_equal(db_exec_now(pg(), c, "SELECT pg_backend_pid()", 0, NULL,
 				     first_value, &pid, &cls, &err), 0);
 	strbuf_addf(&sql, "SELECT count(*) FROM (SELECT pg_terminate_backend(%ld)) t", pid);
 	assert_int_equal(query_long(sql.buf), 1);
@@ -305,7 +311,7 @@ static void run_now(struct db_conn *c, const char *sql)
 {
 	struct strbuf err = STRBUF_INIT;
 	int cls;
-	if (db_exec_now(&db_pg_driver, c, sql, 0, NULL, NULL, NULL, &cls, &err))
+	if (db_exec_now(pg(), c, sql, 0, NULL, NULL, NULL, &cls, &err))
 		fail_msg("%s: %s", sql, err.buf);
 	strbuf_release(&err);
 }
@@ -323,30 +329,30 @@ static void lost_transactions_resolve_both_ways(void **state)
 	struct db *db = NULL;
 	struct db_conn *c = NULL;
 	NEED_SERVER();
-	assert_int_equal(db_create(&db_pg_driver, server(), &db, &err), 0);
-	assert_int_equal(db_connect(&db_pg_driver, db, &c, &err), 0);
+	assert_int_equal(db_create(pg(), server(), &db, &err), 0);
+	assert_int_equal(db_connect(pg(), db, &c, &err), 0);
 	run_now(c, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
 
-	assert_int_equal(db_begin(&db_pg_driver, c), DB_DONE);
+	assert_int_equal(db_begin(pg(), c), DB_DONE);
 	run_now(c, "INSERT INTO t VALUES (1)");
 	kill_backend(c);
-	assert_int_equal(db_commit(&db_pg_driver, c), DB_ERROR);
-	assert_int_equal(db_errclass(&db_pg_driver, c), DBE_CONNECTION);
-	assert_int_equal(db_reconnect(&db_pg_driver, c, &err), 0);
-	assert_int_equal(db_last_tx_outcome(&db_pg_driver, c), DB_OUTCOME_ABORTED);
+	assert_int_equal(db_commit(pg(), c), DB_ERROR);
+	assert_int_equal(db_errclass(pg(), c), DBE_CONNECTION);
+	assert_int_equal(db_reconnect(pg(), c, &err), 0);
+	assert_int_equal(db_last_tx_outcome(pg(), c), DB_OUTCOME_ABORTED);
 
-	assert_int_equal(db_begin(&db_pg_driver, c), DB_DONE);
+	assert_int_equal(db_begin(pg(), c), DB_DONE);
 	run_now(c, "INSERT INTO t VALUES (2)");
 	run_now(c, "PREPARE TRANSACTION 'mdrill_lost'");
 	kill_backend(c);
-	assert_int_equal(db_exec_now(&db_pg_driver, c, "COMMIT PREPARED 'mdrill_lost'", 0, NULL,
+	assert_int_equal(db_exec_now(pg(), c, "COMMIT PREPARED 'mdrill_lost'", 0, NULL,
 				     NULL, NULL, &(int){ 0 }, &err), -1); /* c is dead */
-	assert_int_equal(db_reconnect(&db_pg_driver, c, &err), 0);
+	assert_int_equal(db_reconnect(pg(), c, &err), 0);
 	run_now(c, "COMMIT PREPARED 'mdrill_lost'");
-	assert_int_equal(db_last_tx_outcome(&db_pg_driver, c), DB_OUTCOME_COMMITTED);
+	assert_int_equal(db_last_tx_outcome(pg(), c), DB_OUTCOME_COMMITTED);
 
-	db_disconnect(&db_pg_driver, c);
-	db_destroy(&db_pg_driver, db, 0, NULL);
+	db_disconnect(pg(), c);
+	db_destroy(pg(), db, 0, NULL);
 	strbuf_release(&err);
 }
 

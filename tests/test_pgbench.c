@@ -409,7 +409,7 @@ static struct pgbench_value eval_text(const char *text, const struct scenario *s
 	struct prng rng;
 	struct pgbench_env env;
 
-	if (pgbench_expr_parse(text, sc, tx, &e, &err)) {
+	if (pgbench_expr_parse(text, sc ? scenario_param(sc, "scale") : NULL, tx, &e, &err)) {
 		print_error("'%s': %s\n", text, err.buf);
 		fail();
 	}

@@ -19,7 +19,7 @@ static void build(struct scorecard *s)
 	s->scenario = xstrdup("phone-not-null");
 	s->title = xstrdup("A NOT NULL column the old code does not fill");
 	s->essay = xstrdup("rolling-forward-beats-rolling-back");
-	s->engine = xstrdup("sqlite");
+	s->engine = xstrdup(dialect_name(DIALECT_SQLITE));
 	s->seed = 7;
 	s->nparams = 2;
 	s->param_names = xcalloc(2, sizeof(char *));

@@ -26,18 +26,92 @@ const char *db_errclass_name(int cls)
 	return cls >= 0 && cls < DBE_COUNT ? errclass_names[cls] : "other";
 }
 
+/* The drivers, each defined in its own file; the first is the default. */
+extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
+
 static const struct db_driver *const drivers[] = {
 	&db_sqlite_driver,
 	&db_pg_driver,
 };
 
-const struct db_driver *db_driver_find(const char *name)
+#define NDRIVERS (sizeof(drivers) / sizeof(drivers[0]))
+
+const struct db_driver *db_driver_find(int dialect)
 {
 	size_t i;
-	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
-		if (!strcmp(drivers[i]->name, name))
+	for (i = 0; i < NDRIVERS; i++)
+		if (drivers[i]->dialect == dialect)
 			return drivers[i];
 	return NULL;
+}
+
+const char *db_name(const struct db_driver *drv)
+{
+	return dialect_name(drv->dialect);
+}
+
+int db_can(const struct db_driver *drv, unsigned caps)
+{
+	return (drv->caps & caps) == caps;
+}
+
+int db_dialect(const struct db_driver *drv)
+{
+	return drv->dialect;
+}
+
+const char *db_target_need(const struct db_driver *drv)
+{
+	return drv->target_need;
+}
+
+char db_param_prefix(const struct db_driver *drv)
+{
+	return drv->param_prefix;
+}
+
+void db_driver_names(unsigned caps, int targets, struct strbuf *out)
+{
+	size_t i, n = 0, k = 0;
+	for (i = 0; i < NDRIVERS; i++)
+		n += db_can(drivers[i], caps);
+	for (i = 0; i < NDRIVERS; i++) {
+		if (!db_can(drivers[i], caps))
+			continue;
+		if (k++)
+			strbuf_addstr(out, k == n ? " or " : ", ");
+		strbuf_addstr(out, targets ? drivers[i]->target_need : db_name(drivers[i]));
+	}
+}
+
+int db_takes(const struct db_driver *drv, const char *target)
+{
+	const char *const *t;
+	if (!target || !*target)
+		return drv == drivers[0];
+	for (t = drv->targets; *t; t++) {
+		size_t n = strlen(*t);
+		if (n > 2 && !strcmp(*t + n - 2, "//") ? !strncmp(target, *t, n) : !strcmp(target, *t))
+			return 1;
+	}
+	return 0;
+}
+
+const struct db_driver *db_driver_for(const char *target)
+{
+	size_t i;
+	for (i = 0; i < NDRIVERS; i++)
+		if (db_takes(drivers[i], target))
+			return drivers[i];
+	return NULL;
+}
+
+void db_target_help(struct strbuf *out)
+{
+	size_t i;
+	for (i = 0; i < NDRIVERS; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", drivers[i]->target_help);
 }
 
 int db_create(const struct db_driver *drv, const char *target, struct db **out, struct strbuf *err)
@@ -122,7 +196,7 @@ int64_t db_changes(const struct db_driver *drv, struct db_conn *c)
 int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err)
 {
 	if (!drv->snapshot)
-		return strbuf_error(err, -1, "the %s driver cannot take a snapshot", drv->name);
+		return strbuf_error(err, -1, "the %s driver cannot take a snapshot", db_name(drv));
 	return drv->snapshot(c, err);
 }
 
@@ -145,14 +219,14 @@ int db_lock_waiting(const struct db_driver *drv, struct db_conn *c)
 int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *err)
 {
 	if (!drv->reconnect)
-		return strbuf_error(err, -1, "the %s driver cannot reconnect", drv->name);
+		return strbuf_error(err, -1, "the %s driver cannot reconnect", db_name(drv));
 	return drv->reconnect(c, err);
 }
 
 int db_kill(const struct db_driver *drv, struct db_conn *c, int send_commit, struct strbuf *err)
 {
 	if (!drv->kill)
-		return strbuf_error(err, -1, "the %s driver cannot kill a session", drv->name);
+		return strbuf_error(err, -1, "the %s driver cannot kill a session", db_name(drv));
 	return drv->kill(c, send_commit, err);
 }
 
@@ -179,23 +253,13 @@ int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out
 {
 	int cls;
 	if (!drv->schema_query)
-		return strbuf_error(err, -1, "the %s driver cannot describe a schema", drv->name);
+		return strbuf_error(err, -1, "the %s driver cannot describe a schema", db_name(drv));
 	return db_exec_now(drv, c, drv->schema_query, 0, NULL, schema_row, out, &cls, err);
 }
 
 int db_last_tx_outcome(const struct db_driver *drv, struct db_conn *c)
 {
 	return drv->last_tx_outcome ? drv->last_tx_outcome(c) : DB_OUTCOME_UNKNOWN;
-}
-
-const struct db_driver *db_driver_for(const char *target)
-{
-	if (!target || !*target || !strcmp(target, "sqlite") || !strcmp(target, "sqlite:"))
-		return &db_sqlite_driver;
-	if (!strncmp(target, "postgres://", 11) || !strncmp(target, "postgresql://", 13) ||
-	    !strcmp(target, "postgres:") || !strcmp(target, "postgresql:"))
-		return &db_pg_driver;
-	return NULL;
 }
 
 void db_target_display(const char *target, struct strbuf *out)

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "../base/dialect.h"
 #include "../base/strbuf.h"
 
 enum db_status {
@@ -48,16 +49,31 @@ struct db_stmt;   /* a prepared statement on one connection */
 typedef int (*db_row_fn)(void *ctx, int ncol, const char *const *names,
 			 const char *const *vals);
 
-#define DB_CAP_ASYNC   (1u << 0)  /* statements run while the scheduler steps others */
-#define DB_CAP_ONE_WRITER (1u << 1) /* one database-wide write lock (SQLite) */
+/*
+** What a driver can do, as curl's TLS backends say it: callers ask
+** db_can() instead of asking which driver they hold.
+*/
+enum db_cap {
+	DB_CAP_ASYNC = 1u << 0,         /* statements run while the scheduler steps others */
+	DB_CAP_ONE_WRITER = 1u << 1,    /* one database-wide write lock (SQLite) */
+	DB_CAP_IO_FAULTS = 1u << 2,     /* fault_io: writes can be made to fail (a VFS shim) */
+	DB_CAP_STMT_TIMEOUT = 1u << 3,  /* a server-side statement timeout per session */
+	DB_CAP_DETERMINISTIC = 1u << 4, /* the same seed gives byte-identical results */
+};
 
 struct db_driver {
-	const char *name;
-	unsigned caps;
+	int dialect;         /* enum sql_dialect: the driver goes by its dialect's name */
+	unsigned caps;       /* DB_CAP_* */
+	/*
+	** The --db targets it takes: a target equal to an entry, or starting
+	** with one that ends in "//".  The first driver also takes no target.
+	*/
+	const char *const *targets;
+	const char *target_help;   /* the forms, for "expected ..." messages */
+	const char *target_need;   /* the shortest form, for "needs --db ..." messages */
 	char param_prefix;   /* '?' gives ?1, '$' gives $1 */
-	int dialect;         /* enum sql_dialect */
 
-	/* Create a fresh database at target (engine-specific, may be NULL). */
+	/* Create a fresh database at target (one it takes, or NULL). */
 	int (*create)(const char *target, struct db **out, struct strbuf *err);
 	/* Remove it, or keep it and describe where in kept.  Frees db. */
 	void (*destroy)(struct db *db, int keep, struct strbuf *kept);
@@ -137,11 +153,24 @@ enum db_outcome {
 	DB_OUTCOME_ABORTED,
 };
 
-extern const struct db_driver db_sqlite_driver;
-extern const struct db_driver db_pg_driver;
+/** The driver of dialect d (enum sql_dialect), or NULL when none speaks it. */
+const struct db_driver *db_driver_find(int dialect);
+/** The driver's name: its dialect's (dialect_name). */
+const char *db_name(const struct db_driver *drv);
+/** Can drv do everything of caps (DB_CAP_*)? */
+int db_can(const struct db_driver *drv, unsigned caps);
+/** drv's dialect (enum sql_dialect), for picking a scenario's SQL. */
+int db_dialect(const struct db_driver *drv);
+/** The shortest --db target drv takes, for "needs --db ..." messages. */
+const char *db_target_need(const struct db_driver *drv);
+/** drv's parameter placeholder prefix: '?' or '$'. */
+char db_param_prefix(const struct db_driver *drv);
 
-/** The driver called name ("sqlite"), or NULL. */
-const struct db_driver *db_driver_find(const char *name);
+/**
+ * The names of the drivers that can do caps (all drivers for 0), joined
+ * as dialect_names does; with targets, their target_need instead.
+ */
+void db_driver_names(unsigned caps, int targets, struct strbuf *out);
 
 int db_create(const struct db_driver *drv, const char *target, struct db **out, struct strbuf *err);
 void db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept);
@@ -177,10 +206,16 @@ int db_fault_io(const struct db_driver *drv, int kind, long long after);
 int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out, struct strbuf *err);
 
 /**
- * The driver for a --db target: "sqlite" (or NULL), or a postgres:// or
- * postgresql:// URL, or "postgres:" for the PG* environment variables.
+ * The driver that takes a --db target (see db_driver.targets): the first
+ * driver for NULL or "", or NULL when no driver takes it.
  */
 const struct db_driver *db_driver_for(const char *target);
+
+/** Does drv take target?  A drill hands a driver only a target it takes. */
+int db_takes(const struct db_driver *drv, const char *target);
+
+/** Every driver's target forms for an "expected ..." message, onto out. */
+void db_target_help(struct strbuf *out);
 
 /**
  * target with any password removed, for messages and reports; appended to

@@ -21,7 +21,6 @@
 #include <libpq-fe.h>
 
 #include "../base/alloc.h"
-#include "../input/scenario.h"
 
 #define GRACE_MS 10          /* how long a step waits before it asks why */
 #define LOCK_TIMEOUT "30s"   /* the server's backstop; the tick-based busy comes first */
@@ -611,11 +610,17 @@ static int pg_socket(struct db_conn *c)
 	return PQsocket(c->pg);
 }
 
+static const char *const pg_targets[] = {
+	"postgres://", "postgresql://", "postgres:", "postgresql:", NULL
+};
+
 const struct db_driver db_pg_driver = {
-	.name = "postgres",
-	.caps = DB_CAP_ASYNC,
-	.param_prefix = '$',
 	.dialect = DIALECT_POSTGRES,
+	.caps = DB_CAP_ASYNC | DB_CAP_STMT_TIMEOUT,
+	.targets = pg_targets,
+	.target_help = "postgres://USER@HOST:PORT/DBNAME or postgres: for the PG* variables",
+	.target_need = "postgres://... (or postgres:)",
+	.param_prefix = '$',
 	.create = pg_create,
 	.destroy = pg_destroy,
 	.connect = pg_connect,

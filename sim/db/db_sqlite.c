@@ -19,7 +19,6 @@
 
 #include "../base/alloc.h"
 #include "faultvfs.h"
-#include "../input/scenario.h"
 
 struct db {
 	char *dir;      /* the private directory */
@@ -118,9 +117,7 @@ static int sqlite_create(const char *target, struct db **out, struct strbuf *err
 	char *msg = NULL;
 	int rc;
 
-	if (target && *target)
-		return strbuf_error(err, -1, "the sqlite engine makes its own database; "
-				    "'%s' is not used (drop --db or use a postgres:// URL)", target);
+	(void)target; /* one of sqlite_targets: the driver makes its own file */
 	strbuf_addf(&tmpl, "%s/mdrill-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(tmpl.buf)) {
 		strbuf_error(err, -1, "cannot make a temporary directory '%s': %s", tmpl.buf, strerror(errno));
@@ -423,11 +420,15 @@ static void sqlite_fault_io(int kind, long long after)
 		faultvfs_disarm();
 }
 
+static const char *const sqlite_targets[] = { "sqlite", "sqlite:", NULL };
+
 const struct db_driver db_sqlite_driver = {
-	.name = "sqlite",
-	.caps = DB_CAP_ONE_WRITER,
-	.param_prefix = '?',
 	.dialect = DIALECT_SQLITE,
+	.caps = DB_CAP_ONE_WRITER | DB_CAP_IO_FAULTS | DB_CAP_DETERMINISTIC,
+	.targets = sqlite_targets,
+	.target_help = "sqlite",
+	.target_need = "sqlite",
+	.param_prefix = '?',
 	.create = sqlite_create,
 	.destroy = sqlite_destroy,
 	.connect = sqlite_connect,

@@ -44,7 +44,7 @@ void plan_build(struct plan *p, const struct scenario *sc, const struct db_drive
 				struct stmt_plan *sp = &tp->stmts[s];
 				char **names;
 				size_t n;
-				sql_number_params(tx->stmts[s].sql, drv->param_prefix, &sql, &names, &n);
+				sql_number_params(tx->stmts[s].sql, db_param_prefix(drv), &sql, &names, &n);
 				sp->sql = strbuf_detach(&sql);
 				sp->nparams = (int)n;
 				sp->var = xcalloc(n, sizeof(*sp->var));
@@ -174,7 +174,7 @@ static int holds_tx(const struct client *c, const struct client_env *env)
 
 static int lock_taken(const struct client *c, const struct client_env *env)
 {
-	return (env->drv->caps & DB_CAP_ONE_WRITER) && c->state == CS_BEGIN &&
+	return db_can(env->drv, DB_CAP_ONE_WRITER) && c->state == CS_BEGIN &&
 	       !current_tx(c, env)->readonly && env->writer >= 0 && env->writer != c->id;
 }
 
@@ -202,7 +202,7 @@ int client_runnable(const struct client *c, const struct client_env *env, int64_
 
 int env_may_try(struct client_env *env, int who, int holds_tx)
 {
-	if (!(env->drv->caps & DB_CAP_ONE_WRITER) || holds_tx || !env->nwait)
+	if (!db_can(env->drv, DB_CAP_ONE_WRITER) || holds_tx || !env->nwait)
 		return 1;
 	return env->waitq[0] == who;
 }
@@ -690,7 +690,7 @@ static int step_once(struct client *c, struct client_env *env)
 	}
 	switch (c->state) {
 	case CS_BEGIN:
-		if ((env->drv->caps & DB_CAP_ONE_WRITER) && !current_tx(c, env)->readonly)
+		if (db_can(env->drv, DB_CAP_ONE_WRITER) && !current_tx(c, env)->readonly)
 			env->writer = c->id;
 		c->state = env->plan->tx[c->version][c->txi].nstmts ? CS_STMT : CS_COMMIT;
 		sleep_at(c, env, 0);

@@ -99,8 +99,9 @@ uint32_t ledger_intern_n(struct ledger *l, const char *s, size_t len)
 	if (l->slots[j])
 		return (l->slots[j] & ID_MASK) - 1;
 	if (l->nstr + 1 >= ID_MASK) {
-		fprintf(stderr, "mdrill: the ledger holds %zu distinct strings, its limit\n", l->nstr);
-		exit(3);
+		/* Sticky, as SQLite's string builders are: the drill checks it and stops. */
+		l->full = 1;
+		return LEDGER_NONE;
 	}
 	ALLOC_GROW(l->bytes, l->nbytes + len + 1, l->bytes_alloc);
 	memcpy(l->bytes + l->nbytes, s, len);

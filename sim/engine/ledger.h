@@ -76,12 +76,18 @@ struct ledger {
 
 	struct ledger_keyset *sets;
 	size_t nsets, sets_alloc;
+
+	int full;             /* a string found the pool at its limit: the drill must stop */
 };
 
 void ledger_init(struct ledger *l);
 void ledger_release(struct ledger *l);
 
-/** Intern s (len bytes, no NUL needed) and return its id. */
+/**
+ * Intern s (len bytes, no NUL needed) and return its id.  When the pool
+ * holds as many distinct strings as ids can name, it returns LEDGER_NONE
+ * and sets l->full, which stays set: the caller checks it.
+ */
 uint32_t ledger_intern_n(struct ledger *l, const char *s, size_t len);
 uint32_t ledger_intern(struct ledger *l, const char *s);
 /** The id of s if it was interned, else LEDGER_NONE. */

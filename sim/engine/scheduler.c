@@ -130,7 +130,7 @@ static void dequeue(struct sched *s)
 static void note_hold(struct drill *d)
 {
 	int64_t now = d->env.tick;
-	if (!(d->drv->caps & DB_CAP_ONE_WRITER))
+	if (!db_can(d->drv, DB_CAP_ONE_WRITER))
 		return;
 	if (db_in_tx(d->drv, d->admin)) {
 		if (d->hold_from < 0)
@@ -186,7 +186,7 @@ static void io_fault_end(struct sched *s)
 	s->io_armed = 0;
 }
 
-static void note_fault(struct drill *d, int kind, int64_t arg, int client)
+static void note_fault(struct drill *d, enum fault_kind kind, int64_t arg, int client)
 {
 	ALLOC_GROW(d->hits, d->nhits + 1, d->hits_alloc);
 	d->hits[d->nhits].tick = d->env.tick;
@@ -249,7 +249,7 @@ static int repeat_again(struct sched *s, struct mig_run *m)
 	}
 	if (changed < 0)
 		snprintf(msg, sizeof(msg), "the %s engine cannot tell how many rows a statement "
-			 "changed, which '-- @repeat' needs", d->drv->name);
+			 "changed, which '-- @repeat' needs", db_name(d->drv));
 	else if (++m->runs < max)
 		return 1;
 	else
@@ -311,7 +311,7 @@ static void migrator_step(struct sched *s)
 		strbuf_release(&rec);
 	}
 	if (rc == DB_BLOCKED) {
-		if (d->drv->caps & DB_CAP_ASYNC)
+		if (db_can(d->drv, DB_CAP_ASYNC))
 			m->sent = 1; /* it waits on the server, not here */
 		env_wait(env, WHO_MIGRATOR);
 		if (m->blocked_since < 0)
@@ -338,7 +338,7 @@ static void migrator_step(struct sched *s)
 		strbuf_addstr(&msg, db_errmsg(d->drv, d->admin));
 		mig_fail(s, m, cls, msg.buf);
 		/* The migration tool's connection is gone: later work needs a new one. */
-		if (cls == DBE_CONNECTION && d->drv->reconnect) {
+		if (cls == DBE_CONNECTION) {
 			strbuf_reset(&msg);
 			db_reconnect(d->drv, d->admin, &msg);
 		}
@@ -411,6 +411,9 @@ static int apply_fault(struct sched *s, const struct fault *f, struct strbuf *er
 {
 	struct drill *d = s->d;
 
+	/* The command line checked it already; a library caller may not have. */
+	if (fault_fits(f, d->drv, err))
+		return DRILL_EINPUT;
 	switch (f->kind) {
 	case FAULT_FIX_CRASH:
 		s->crash_after = (int)f->arg;
@@ -428,9 +431,7 @@ static int apply_fault(struct sched *s, const struct fault *f, struct strbuf *er
 		break;
 	case FAULT_DISK_FULL:
 	case FAULT_IOERR:
-		if (db_fault_io(d->drv, f->kind == FAULT_DISK_FULL ? DB_FAULT_FULL : DB_FAULT_IOERR, f->arg))
-			return strbuf_error(err, DRILL_EINPUT, "fault %s needs an engine with a VFS (sqlite)",
-					    fault_name(f->kind));
+		db_fault_io(d->drv, f->kind == FAULT_DISK_FULL ? DB_FAULT_FULL : DB_FAULT_IOERR, f->arg);
 		s->io_armed = 1;
 		note_fault(d, f->kind, f->arg, -1);
 		break;
@@ -440,6 +441,8 @@ static int apply_fault(struct sched *s, const struct fault *f, struct strbuf *er
 			return DRILL_EENGINE;
 		note_fault(d, f->kind, f->arg, -1);
 		break;
+	case FAULT_RANDOM:
+		break; /* the swarm draws the seed's faults before the drill */
 	}
 	return 0;
 }
@@ -500,12 +503,12 @@ static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 		break;
 	case TL_MIGRATE: {
 		const struct migration *mg = &sc->migrations[ev->migration];
-		const struct sql_variant *v = sql_section_pick(&mg->sql, d->drv->dialect);
+		const struct sql_variant *v = sql_section_pick(&mg->sql, db_dialect(d->drv));
 		struct sql_script script = { 0 };
 		int rep;
 		if (!v)
 			return strbuf_error(err, DRILL_EINPUT, "%s:%d: migration '%s' has no %s version",
-					    sc->path, mg->line, mg->name, d->drv->name);
+					    sc->path, mg->line, mg->name, db_name(d->drv));
 		sql_split(v->text, v->line, &script);
 		rep = add_report(d, mg->name, mg->name, script.nr);
 		if (!strcmp(mg->name, "bad"))
@@ -540,7 +543,7 @@ static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 			if (d->clients[i].state == CS_IDLE)
 				d->clients[i].state = CS_DONE;
 		}
-			break;
+		break;
 	}
 	return 0;
 }
@@ -601,13 +604,6 @@ static void poll_flights(struct sched *s, size_t n, int ms)
 			s->cand[s->ncand++] = s->pfd_client[i];
 }
 
-/*
-** Concurrent mode: a client is runnable when it has nothing out, when its
-** answer has arrived, or when it has waited on a lock past its busy
-** timeout.  With nobody runnable the scheduler sleeps on the sockets: time
-** in ticks stands still while the server works, as it does in a real
-** application that waits for its database.
-*/
 /* Does every statement out wait on a lock? */
 static int flights_all_wait(struct sched *s, size_t n)
 {
@@ -618,6 +614,13 @@ static int flights_all_wait(struct sched *s, size_t n)
 	return 1;
 }
 
+/*
+** Concurrent mode: a client is runnable when it has nothing out, when its
+** answer has arrived, or when it has waited on a lock past its busy
+** timeout.  With nobody runnable the scheduler sleeps on the sockets: time
+** in ticks stands still while the server works, as it does in a real
+** application that waits for its database.
+*/
 static size_t gather_concurrent(struct sched *s, int64_t *wake)
 {
 	struct drill *d = s->d;
@@ -721,7 +724,7 @@ static size_t gather(struct sched *s, int64_t *wake)
 	** next timeout.
 	*/
 	d->env.poll_all = 0;
-	if (!s->ncand && active && (d->drv->caps & DB_CAP_ASYNC)) {
+	if (!s->ncand && active && db_can(d->drv, DB_CAP_ASYNC)) {
 		d->env.poll_all = 1;
 		for (i = 0; i < d->nclients; i++)
 			if (d->clients[i].state != CS_DONE && !client_asleep(&d->clients[i], &d->env))
@@ -744,7 +747,7 @@ static int run_setup(struct drill *d, const char *what, const struct sql_variant
 	for (i = 0; i < script.nr && !rc; i++) {
 		if (db_exec_now(d->drv, d->admin, script.v[i].sql, 0, NULL, NULL, NULL, &cls, &why))
 			rc = strbuf_error(err, DRILL_EINPUT, "%s:%d: %s statement failed on %s: %s",
-					  d->sc->path, script.v[i].line, what, d->drv->name, why.buf);
+					  d->sc->path, script.v[i].line, what, db_name(d->drv), why.buf);
 	}
 	sql_script_release(&script);
 	strbuf_release(&why);
@@ -755,7 +758,7 @@ static int setup(struct sched *s, struct strbuf *err)
 {
 	struct drill *d = s->d;
 	const struct scenario *sc = d->sc;
-	const struct sql_variant *schema = sql_section_pick(&sc->schema, d->drv->dialect);
+	const struct sql_variant *schema = sql_section_pick(&sc->schema, db_dialect(d->drv));
 	struct strbuf why = STRBUF_INIT;
 	struct ledger_tx seedtx;
 	int cls, rc;
@@ -765,7 +768,7 @@ static int setup(struct sched *s, struct strbuf *err)
 		return DRILL_EENGINE;
 	if (!schema)
 		return strbuf_error(err, DRILL_EINPUT, "%s: no '-- @schema' block for %s",
-				    sc->path, d->drv->name);
+				    sc->path, db_name(d->drv));
 	if (db_exec_now(d->drv, d->admin,
 			"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
 			"name TEXT NOT NULL, tick INTEGER NOT NULL)",
@@ -782,7 +785,7 @@ static int setup(struct sched *s, struct strbuf *err)
 		return DRILL_EENGINE;
 	rc = seeder_run(sc, d->drv, d->admin, &d->ledger, s->o->seed, err);
 	if (rc)
-		return rc == -2 ? DRILL_EINPUT : DRILL_EENGINE;
+		return rc == SEEDER_EDATA ? DRILL_EINPUT : DRILL_EENGINE;
 	memset(&seedtx, 0, sizeof(seedtx));
 	seedtx.invoke = seedtx.complete = -1;
 	seedtx.msg = LEDGER_NONE;
@@ -865,6 +868,11 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		if (o->stop && *o->stop) {
 			rc = strbuf_error(err, DRILL_EINTR, "interrupted at tick %lld",
 					  (long long)env->tick);
+			goto out;
+		}
+		if (d->ledger.full) {
+			rc = strbuf_error(err, DRILL_EENGINE, "the ledger holds %zu distinct strings, "
+					  "its limit: use fewer rows or shorter values", d->ledger.nstr);
 			goto out;
 		}
 		active = gather(&s, &wake);

@@ -31,7 +31,8 @@ enum drill_phase {
 	DRILL_SEEDING,
 	DRILL_TRAFFIC,     /* also every DRILL_PROGRESS_TICKS ticks */
 	DRILL_MIGRATION,   /* a migration's first statement */
-	DRILL_DONE,
+	DRILL_DONE,        /* the traffic has drained: the probes come next */
+	DRILL_SCORED,      /* the probes have read the database (the pipeline's) */
 };
 
 #define DRILL_PROGRESS_TICKS 65536
@@ -113,7 +114,7 @@ struct drill {
 	size_t nholds, holds_alloc;
 	int64_t hold_from;            /* -1 when it holds nothing */
 	size_t nflips, flips_alloc;
-	struct fault_hit { int64_t tick; int kind; int64_t arg; int client; } *hits; /* faults as they struck */
+	struct fault_hit { int64_t tick; enum fault_kind kind; int64_t arg; int client; } *hits; /* faults as they struck */
 	size_t nhits, hits_alloc;
 	int64_t end_tick;             /* when 'end' fired */
 	int64_t last_tick;            /* when the last transaction drained */

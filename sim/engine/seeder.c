@@ -49,7 +49,7 @@ static void insert_sql(struct strbuf *sql, const struct inserter *ins, char **co
 	for (r = 0; r < rows; r++) {
 		strbuf_addstr(sql, r ? ", (" : "(");
 		for (i = 0; i < ins->ncols; i++)
-			strbuf_addf(sql, "%s%c%zu", i ? ", " : "", ins->drv->param_prefix,
+			strbuf_addf(sql, "%s%c%zu", i ? ", " : "", db_param_prefix(ins->drv),
 				    r * ins->ncols + i + 1);
 		strbuf_addch(sql, ')');
 	}
@@ -76,10 +76,10 @@ static int inserter_open(struct inserter *ins, const char *table, char **cols, s
 	insert_sql(&sql, ins, cols, ins->batch);
 	rc = db_prepare(ins->drv, ins->c, sql.buf, &ins->st);
 	if (rc != DB_DONE)
-		strbuf_error(err, -1, "cannot seed '%s': %s", table,
+		strbuf_error(err, SEEDER_EDB, "cannot seed '%s': %s", table,
 			     rc == DB_BLOCKED ? "database is locked" : db_errmsg(ins->drv, ins->c));
 	strbuf_release(&sql);
-	return rc == DB_DONE ? 0 : -1;
+	return rc == DB_DONE ? 0 : SEEDER_EDB;
 }
 
 /* Insert the buffered rows: a full batch, or what is left at the end. */
@@ -97,7 +97,7 @@ static int inserter_flush(struct inserter *ins, struct strbuf *err)
 		rc = db_prepare(ins->drv, ins->c, sql.buf, &tail);
 		strbuf_release(&sql);
 		if (rc != DB_DONE)
-			return strbuf_error(err, -1, "%s", db_errmsg(ins->drv, ins->c));
+			return strbuf_error(err, SEEDER_EDB, "%s", db_errmsg(ins->drv, ins->c));
 		st = tail;
 	}
 	rc = db_run(ins->drv, st, (int)(ins->nrows * ins->ncols), (const char *const *)ins->vals,
@@ -109,7 +109,7 @@ static int inserter_flush(struct inserter *ins, struct strbuf *err)
 	}
 	ins->nrows = 0;
 	if (rc != DB_DONE)
-		return strbuf_error(err, -1, "%s", rc == DB_BLOCKED ? "database is locked"
+		return strbuf_error(err, SEEDER_EDB, "%s", rc == DB_BLOCKED ? "database is locked"
 						 : db_errmsg(ins->drv, ins->c));
 	return 0;
 }
@@ -169,7 +169,7 @@ static int seed_generated(const struct scenario *sc, const struct seed *sd, stru
 	if (rc) {
 		struct strbuf why = STRBUF_INIT;
 		strbuf_addstr(&why, err->buf);
-		rc = strbuf_error(err, -2, "%s:%d: %s", sc->path, sd->line, why.buf);
+		rc = strbuf_error(err, SEEDER_EDATA, "%s:%d: %s", sc->path, sd->line, why.buf);
 		strbuf_release(&why);
 	}
 	for (r = 1; r <= sd->rows && !rc; r++) {
@@ -181,10 +181,10 @@ static int seed_generated(const struct scenario *sc, const struct seed *sd, stru
 		if (inserter_row(ins, ptrs, err) || (r == sd->rows && inserter_flush(ins, err))) {
 			struct strbuf why = STRBUF_INIT;
 			strbuf_addstr(&why, err->buf);
-			strbuf_error(err, -1, "%s:%d: seeding '%s' failed at row %ld: %s",
+			strbuf_error(err, SEEDER_EDB, "%s:%d: seeding '%s' failed at row %ld: %s",
 				     sc->path, sd->line, sd->table, r, why.buf);
 			strbuf_release(&why);
-			rc = -2;
+			rc = SEEDER_EDATA;
 		}
 	}
 	inserter_close(ins);
@@ -237,17 +237,17 @@ static void csv_row(int c, void *ctx)
 		return;
 	}
 	if (st->nfields != st->nheader) {
-		strbuf_error(st->err, -2, "%s: row %ld has %zu fields, the header has %zu",
+		strbuf_error(st->err, SEEDER_EDATA, "%s: row %ld has %zu fields, the header has %zu",
 			     st->sd->csv, st->row, st->nfields, st->nheader);
-		st->rc = -2;
+		st->rc = SEEDER_EDATA;
 		goto out;
 	}
 	if (inserter_row(st->ins, (const char *const *)st->fields, st->err)) {
 		struct strbuf why = STRBUF_INIT;
 		strbuf_addstr(&why, st->err->buf);
-		strbuf_error(st->err, -2, "%s: row %ld: %s", st->sd->csv, st->row, why.buf);
+		strbuf_error(st->err, SEEDER_EDATA, "%s: row %ld: %s", st->sd->csv, st->row, why.buf);
 		strbuf_release(&why);
-		st->rc = -2;
+		st->rc = SEEDER_EDATA;
 	}
 out:
 	for (i = 0; i < st->nfields; i++)
@@ -271,34 +271,34 @@ static int seed_csv(const struct scenario *sc, const struct seed *sd, struct ins
 	st.err = err;
 	f = fopen(sd->csv, "rb");
 	if (!f)
-		return strbuf_error(err, -2, "%s:%d: cannot open '%s': %s", sc->path, sd->line,
+		return strbuf_error(err, SEEDER_EDATA, "%s:%d: cannot open '%s': %s", sc->path, sd->line,
 				    sd->csv, strerror(errno));
 	if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI)) {
 		fclose(f);
-		return strbuf_error(err, -1, "cannot start the CSV parser");
+		return strbuf_error(err, SEEDER_EDB, "cannot start the CSV parser");
 	}
 	while (!st.rc && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (csv_parse(&parser, buf, n, csv_field, csv_row, &st) != n && !st.rc) {
-			strbuf_error(err, -2, "%s: row %ld: %s", sd->csv, st.row + 1,
+			strbuf_error(err, SEEDER_EDATA, "%s: row %ld: %s", sd->csv, st.row + 1,
 				     csv_strerror(csv_error(&parser)));
-			st.rc = -2;
+			st.rc = SEEDER_EDATA;
 		}
 	}
 	if (!st.rc && csv_fini(&parser, csv_field, csv_row, &st)) {
-		strbuf_error(err, -2, "%s: row %ld: %s", sd->csv, st.row + 1,
+		strbuf_error(err, SEEDER_EDATA, "%s: row %ld: %s", sd->csv, st.row + 1,
 			     csv_strerror(csv_error(&parser)));
-		st.rc = -2;
+		st.rc = SEEDER_EDATA;
 	}
 	if (!st.rc && inserter_flush(ins, err)) {
 		struct strbuf why = STRBUF_INIT;
 		strbuf_addstr(&why, err->buf);
-		strbuf_error(err, -2, "%s: %s", sd->csv, why.buf);
+		strbuf_error(err, SEEDER_EDATA, "%s: %s", sd->csv, why.buf);
 		strbuf_release(&why);
-		st.rc = -2;
+		st.rc = SEEDER_EDATA;
 	}
 	if (!st.rc && st.row < 1) {
-		strbuf_error(err, -2, "%s: expected a header row naming the columns", sd->csv);
-		st.rc = -2;
+		strbuf_error(err, SEEDER_EDATA, "%s: expected a header row naming the columns", sd->csv);
+		st.rc = SEEDER_EDATA;
 	}
 	csv_free(&parser);
 	fclose(f);
@@ -320,7 +320,7 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 	int rc = 0;
 
 	if (db_begin(drv, c) != DB_DONE)
-		return strbuf_error(err, -1, "cannot begin the seeding transaction: %s", db_errmsg(drv, c));
+		return strbuf_error(err, SEEDER_EDB, "cannot begin the seeding transaction: %s", db_errmsg(drv, c));
 	for (i = 0; i < sc->nseeds && !rc; i++) {
 		memset(&ins, 0, sizeof(ins));
 		ins.drv = drv;
@@ -336,6 +336,6 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 		return rc;
 	}
 	if (db_commit(drv, c) != DB_DONE)
-		return strbuf_error(err, -1, "cannot commit the seed rows: %s", db_errmsg(drv, c));
+		return strbuf_error(err, SEEDER_EDB, "cannot commit the seed rows: %s", db_errmsg(drv, c));
 	return 0;
 }

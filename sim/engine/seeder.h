@@ -13,11 +13,15 @@
 #include "../input/scenario.h"
 #include "../base/strbuf.h"
 
+/* What seeder_run returns besides 0. */
+enum seeder_error {
+	SEEDER_EDB = -1,     /* the database refused: err says why */
+	SEEDER_EDATA = -2,   /* the scenario's data is at fault: err names the file and line or row */
+};
+
 /**
  * Insert the rows of every seed of sc through c, adding their facts to l
- * (the caller closes the seed transaction).  Returns 0; -2 when the
- * scenario's data is at fault (err names the file and line or row); -1 when
- * the database refused (err says why).
+ * (the caller closes the seed transaction).  Returns 0 or a SEEDER_E* code.
  */
 int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
 	       struct ledger *l, uint64_t seed, struct strbuf *err);

@@ -9,27 +9,63 @@
 #include <string.h>
 
 #include "../base/alloc.h"
+#include "../base/prng.h"
 
 static const struct fault_def {
+	enum fault_kind kind;   /* its row's own index: checked by the tests */
 	const char *name;
 	int arg;          /* 0 none, 1 optional (default 1), 2 required */
 	int timed;        /* may carry @TICK */
+	int timeline;     /* may stand in a scenario's timeline */
+	const char *usage;/* how it is written, for messages */
 	const char *what; /* the argument, for messages */
 	int64_t max;      /* the largest argument that makes sense */
-} defs[FAULT_KINDS] = {
-	[FAULT_FIX_CRASH] = { "fix-crash", 2, 0, "a statement number or 'all'", 100000 },
-	[FAULT_KILL_CLIENT] = { "kill-client", 1, 1, "how many clients, up to 1000", 1000 },
-	[FAULT_BUSY] = { "busy", 2, 1, "a lock timeout in ticks", 1000000000 },
-	[FAULT_SLOW_FIX] = { "slow-fix", 2, 0, "extra ticks per statement", 1000000 },
-	[FAULT_DISK_FULL] = { "disk-full", 2, 1, "bytes written before the disk is full", INT64_MAX / 2 },
-	[FAULT_IOERR] = { "ioerr", 1, 1, "writes before the I/O errors start", INT64_MAX / 2 },
-	[FAULT_FIX_TIMEOUT] = { "fix-timeout", 2, 0, "a statement_timeout in milliseconds", 2147483647 },
-	[FAULT_RANDOM] = { "random", 0, 0, "", 0 },
+	unsigned needs;   /* DB_CAP_* the engine must have */
+	const char *how;  /* why it needs them, for the message */
+} defs[] = {
+	{ .kind = FAULT_FIX_CRASH, .name = "fix-crash", .arg = 2, .usage = "fix-crash=K|all",
+	  .what = "a statement number or 'all'", .max = 100000 },
+	{ .kind = FAULT_KILL_CLIENT, .name = "kill-client", .arg = 1, .timed = 1, .timeline = 1,
+	  .usage = "kill-client[=N]", .what = "how many clients, up to 1000", .max = 1000 },
+	{ .kind = FAULT_BUSY, .name = "busy", .arg = 2, .timed = 1, .timeline = 1,
+	  .usage = "busy=TICKS", .what = "a lock timeout in ticks", .max = 1000000000 },
+	{ .kind = FAULT_SLOW_FIX, .name = "slow-fix", .arg = 2, .timeline = 1,
+	  .usage = "slow-fix=TICKS", .what = "extra ticks per statement", .max = 1000000 },
+	{ .kind = FAULT_DISK_FULL, .name = "disk-full", .arg = 2, .timed = 1, .timeline = 1,
+	  .usage = "disk-full=BYTES", .what = "bytes written before the disk is full", .max = INT64_MAX / 2,
+	  .needs = DB_CAP_IO_FAULTS, .how = "works through SQLite's VFS" },
+	{ .kind = FAULT_IOERR, .name = "ioerr", .arg = 1, .timed = 1, .timeline = 1,
+	  .usage = "ioerr[=WRITES]", .what = "writes before the I/O errors start", .max = INT64_MAX / 2,
+	  .needs = DB_CAP_IO_FAULTS, .how = "works through SQLite's VFS" },
+	{ .kind = FAULT_FIX_TIMEOUT, .name = "fix-timeout", .arg = 2, .timeline = 1,
+	  .usage = "fix-timeout=MS", .what = "a statement_timeout in milliseconds", .max = 2147483647,
+	  .needs = DB_CAP_STMT_TIMEOUT, .how = "sets PostgreSQL's statement_timeout" },
+	{ .kind = FAULT_RANDOM, .name = "random", .usage = "random", .what = "" },
 };
 
-const char *fault_name(int kind)
+_Static_assert(sizeof(defs) / sizeof(defs[0]) == FAULT_KINDS, "a fault kind without its row in defs[]");
+
+const char *fault_name(enum fault_kind kind)
 {
-	return kind >= 0 && kind < FAULT_KINDS ? defs[kind].name : "?";
+	return (unsigned)kind < FAULT_KINDS ? defs[kind].name : "?";
+}
+
+int fault_timeline_ok(enum fault_kind kind)
+{
+	return (unsigned)kind < FAULT_KINDS && defs[kind].timeline;
+}
+
+int fault_fits(const struct fault *f, const struct db_driver *drv, struct strbuf *err)
+{
+	const struct fault_def *d = &defs[f->kind];
+	struct strbuf need = STRBUF_INIT;
+
+	if (db_can(drv, d->needs))
+		return 0;
+	db_driver_names(d->needs, 1, &need);
+	strbuf_error(err, -1, "%s %s: it needs --db %s", d->name, d->how, need.buf);
+	strbuf_release(&need);
+	return -1;
 }
 
 static int parse_num(const char *s, size_t n, int64_t *out)
@@ -50,9 +86,13 @@ static int parse_num(const char *s, size_t n, int64_t *out)
 
 static int expected(struct strbuf *err, const char *spec)
 {
-	return strbuf_error(err, -1, "unknown fault '%s' (expected fix-crash=K|all, kill-client[=N], "
-			    "busy=TICKS, slow-fix=TICKS, disk-full=BYTES, ioerr[=WRITES], "
-			    "fix-timeout=MS or random; timed ones take @TICK)", spec);
+	struct strbuf all = STRBUF_INIT;
+	size_t k;
+	for (k = 0; k < FAULT_KINDS; k++)
+		strbuf_addf(&all, "%s%s", k ? (k + 1 == FAULT_KINDS ? " or " : ", ") : "", defs[k].usage);
+	strbuf_error(err, -1, "unknown fault '%s' (expected %s; timed ones take @TICK)", spec, all.buf);
+	strbuf_release(&all);
+	return -1;
 }
 
 int fault_parse(const char *spec, int tick_ok, struct fault_list *list, struct strbuf *err)
@@ -66,7 +106,7 @@ int fault_parse(const char *spec, int tick_ok, struct fault_list *list, struct s
 			break;
 	if (k == FAULT_KINDS)
 		return expected(err, spec);
-	f.kind = (int)k;
+	f.kind = defs[k].kind;
 	if (spec[nlen] == '=')
 		arg = spec + nlen + 1;
 	if (arg && !defs[k].arg)
@@ -110,7 +150,7 @@ int fault_parse_list(const char *specs, struct fault_list *list, struct strbuf *
 	return rc;
 }
 
-const struct fault *fault_find(const struct fault_list *list, int kind)
+const struct fault *fault_find(const struct fault_list *list, enum fault_kind kind)
 {
 	size_t i;
 	for (i = 0; list && i < list->nr; i++)
@@ -119,7 +159,7 @@ const struct fault *fault_find(const struct fault_list *list, int kind)
 	return NULL;
 }
 
-void fault_list_without(const struct fault_list *list, int kind, struct fault_list *out)
+void fault_list_without(const struct fault_list *list, enum fault_kind kind, struct fault_list *out)
 {
 	size_t i;
 	for (i = 0; list && i < list->nr; i++)
@@ -145,4 +185,24 @@ void fault_list_release(struct fault_list *list)
 {
 	free(list->v);
 	memset(list, 0, sizeof(*list));
+}
+
+void fault_list_random(uint64_t seed, size_t nstmts, struct fault_list *out)
+{
+	struct prng r;
+	struct fault f = { FAULT_FIX_CRASH, 1, FAULT_AT_FIX };
+
+	prng_seed(&r, seed, 99);
+	switch (prng_below(&r, 3)) {
+	case 0:
+		return;
+	case 1:
+		f.arg = 1 + (int64_t)prng_below(&r, nstmts ? nstmts : 1);
+		break;
+	default:
+		f.kind = FAULT_KILL_CLIENT;
+		break;
+	}
+	ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	out->v[out->nr++] = f;
 }

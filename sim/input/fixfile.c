@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "../base/alloc.h"
-#include "scenario.h"
+#include "../base/dialect.h"
 
 /* If line is "-- @word ...", return word's start and set *len; else NULL. */
 static const char *directive_word(const char *line, size_t *len)
@@ -109,13 +109,15 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 {
 	/* One buffer per dialect; every file line lands in each, blank where it is
 	   not theirs, so statements keep the file's line numbers. */
-	struct strbuf blocks[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
-	int seen[3] = { 0, 0, 0 };
+	struct strbuf blocks[DIALECT_COUNT];
+	int seen[DIALECT_COUNT] = { 0 };
 	int cur = DIALECT_ANY, line = 0, any_block = 0, rc = 0, pick = DIALECT_ANY, b;
 	const char *s = text;
 	struct repeat_mark *marks = NULL;
 	size_t nmarks = 0, m;
 
+	for (b = 0; b < DIALECT_COUNT; b++)
+		strbuf_init(&blocks[b]);
 	while (*s && !rc) {
 		const char *e = strchr(s, '\n'), *w;
 		size_t len = e ? (size_t)(e - s) : strlen(s), wl;
@@ -128,20 +130,22 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 			if (wl == 3 && !strncmp(w, "fix", 3)) {
 				char *d = l + (w - l) + 3;
 				size_t ll = strlen(l);
+				int named;
 				while (isspace((unsigned char)*d))
 					d++;
 				/* Trim the copy only: len still steps over the whole line. */
 				while (ll && isspace((unsigned char)l[ll - 1]))
 					l[--ll] = '\0';
-				if (!*d)
-					cur = DIALECT_ANY;
-				else if (!strcmp(d, "sqlite"))
-					cur = DIALECT_SQLITE;
-				else if (!strcmp(d, "postgres"))
-					cur = DIALECT_POSTGRES;
-				else
+				named = *d ? dialect_find(d, strlen(d)) : DIALECT_ANY;
+				if (named >= 0) {
+					cur = named;
+				} else {
+					struct strbuf names = STRBUF_INIT;
+					dialect_names(&names, "'", ", ", " or ");
 					rc = strbuf_error(err, -1, "%s:%d: expected '-- @fix' then optionally "
-							  "'sqlite' or 'postgres'", path, line);
+							  "%s", path, line, names.buf);
+					strbuf_release(&names);
+				}
 				if (!rc && seen[cur])
 					rc = strbuf_error(err, -1, "%s:%d: a second '-- @fix' block for the "
 							  "same dialect", path, line);
@@ -165,12 +169,15 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 				marks[nmarks].until = INT_MAX;
 				marks[nmarks++].max = max;
 			} else if (!(wl == 6 && !strncmp(w, "expect", 6))) {
+				struct strbuf names = STRBUF_INIT;
+				dialect_names(&names, "", "|", "|");
 				rc = strbuf_error(err, -1, "%s:%d: unknown directive '@%.*s' in a fix file "
-						  "(expected '-- @fix [sqlite|postgres]', '-- @repeat [max=N]' "
-						  "or '-- @expect')", path, line, (int)wl, w);
+						  "(expected '-- @fix [%s]', '-- @repeat [max=N]' "
+						  "or '-- @expect')", path, line, (int)wl, w, names.buf);
+				strbuf_release(&names);
 			}
 		}
-		for (b = 0; b < 3; b++) {
+		for (b = 0; b < DIALECT_COUNT; b++) {
 			if (b == mine)
 				strbuf_add(&blocks[b], s, len);
 			strbuf_addch(&blocks[b], '\n');
@@ -185,11 +192,11 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 		if (out->nr == before && any_block && !seen[dialect])
 			rc = strbuf_error(err, -1, "%s: no '-- @fix' block for this engine "
 					  "(expected '-- @fix' or '-- @fix %s')", path,
-					  dialect == DIALECT_POSTGRES ? "postgres" : "sqlite");
+					  dialect_name(dialect));
 		else if (out->nr == before)
 			rc = strbuf_error(err, -1, "%s: the fix has no SQL statement", path);
 		/* Every block's marks are checked, so a mistake shows on either engine. */
-		for (b = 0; b < 3 && !rc; b++) {
+		for (b = 0; b < DIALECT_COUNT && !rc; b++) {
 			struct sql_script other = { 0 };
 			for (m = 0; m < nmarks && marks[m].block != b; m++)
 				;
@@ -204,7 +211,7 @@ int fixfile_parse(const char *path, const char *text, int dialect, struct sql_sc
 			sql_script_release(&other);
 		}
 	}
-	for (b = 0; b < 3; b++)
+	for (b = 0; b < DIALECT_COUNT; b++)
 		strbuf_release(&blocks[b]);
 	free(marks);
 	return rc;

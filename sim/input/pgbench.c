@@ -184,7 +184,7 @@ static struct pgbench_expr *constant(const struct pgbench_value *v)
 struct expr_parser {
 	const char *s;
 	size_t i;
-	const struct scenario *sc;
+	const char *scale;           /* the parameter's text, or NULL */
 	const struct txdef *tx;
 	struct strbuf *err;
 	int failed;
@@ -262,7 +262,7 @@ static struct pgbench_expr *parse_number(struct expr_parser *p)
 /* ':scale', from the scenario's parameter of that name, pgbench's -s; 1 by default. */
 static struct pgbench_expr *scale(struct expr_parser *p)
 {
-	const char *text = p->sc ? scenario_param(p->sc, "scale") : NULL;
+	const char *text = p->scale;
 	struct pgbench_value v;
 	char *end;
 
@@ -735,7 +735,7 @@ static int check_constants(const struct pgbench_expr *e, struct strbuf *err)
 	return draw_args(e->op, a, &lo, &hi, &param, err);
 }
 
-int pgbench_expr_parse(const char *text, const struct scenario *sc, const struct txdef *tx,
+int pgbench_expr_parse(const char *text, const char *scale, const struct txdef *tx,
 		       struct pgbench_expr **out, struct strbuf *err)
 {
 	struct expr_parser p;
@@ -744,7 +744,7 @@ int pgbench_expr_parse(const char *text, const struct scenario *sc, const struct
 
 	memset(&p, 0, sizeof(p));
 	p.s = text;
-	p.sc = sc;
+	p.scale = scale;
 	p.tx = tx;
 	p.err = err;
 	*out = NULL;
@@ -779,7 +779,7 @@ struct pending_fact {
 
 struct reader {
 	const char *path;
-	const struct scenario *sc;
+	const struct pgbench_host *host;
 	struct txdef *tx;
 	struct strbuf *err;
 	int line;                    /* the line being read */
@@ -856,7 +856,7 @@ static int use_var(struct reader *r, const char *name, int line)
 	if (v >= 0 || (strcmp(name, "scale") && strcmp(name, "client_id")))
 		return v;
 	strbuf_addf(&ref, ":%s", name);
-	v = pgbench_expr_parse(ref.buf, r->sc, r->tx, &e, &why);
+	v = pgbench_expr_parse(ref.buf, r->host->scale, r->tx, &e, &why);
 	strbuf_release(&ref);
 	if (v) {
 		rerr(r, line, "%s", why.buf);
@@ -1062,7 +1062,7 @@ static int parse_set(struct reader *r, char *rest)
 	if (var_index(r->tx, name) >= 0)
 		return rerr(r, r->line, "'%s' is set twice (mdrill evaluates every '\\set' when the "
 			    "transaction starts, so a variable has one value; use another name)", name);
-	if (pgbench_expr_parse(end, r->sc, r->tx, &e, &why)) {
+	if (pgbench_expr_parse(end, r->host->scale, r->tx, &e, &why)) {
 		rerr(r, r->line, "%s", why.buf);
 		strbuf_release(&why);
 		return -1;
@@ -1276,7 +1276,7 @@ static int read_lines(struct reader *r, const char *text)
 	return rc;
 }
 
-int pgbench_load(const char *path, const struct scenario *sc, struct txdef *tx,
+int pgbench_load(const char *path, const struct pgbench_host *host, struct txdef *tx,
 		 struct strbuf *err)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -1286,7 +1286,7 @@ int pgbench_load(const char *path, const struct scenario *sc, struct txdef *tx,
 
 	memset(&r, 0, sizeof(r));
 	r.path = path;
-	r.sc = sc;
+	r.host = host;
 	r.tx = tx;
 	r.err = err;
 	strbuf_init(&r.sql);
@@ -1326,7 +1326,7 @@ int pgbench_load(const char *path, const struct scenario *sc, struct txdef *tx,
 		}
 	}
 	for (i = 0; i < r.nfacts; i++)
-		if (scenario_fact_parse(tx, r.facts[i].text, r.facts[i].op, path, r.facts[i].line, err))
+		if (host->fact(tx, r.facts[i].text, r.facts[i].op, path, r.facts[i].line, err))
 			goto fail;
 	rc = 0;
 fail:

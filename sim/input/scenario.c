@@ -383,13 +383,22 @@ int scenario_app(const struct scenario *sc, const char *name)
 /* Parse an optional dialect word; -2 when the word is something else. */
 static int parse_dialect(const char *w)
 {
+	int d;
 	if (!w)
 		return DIALECT_ANY;
-	if (!strcmp(w, "sqlite"))
-		return DIALECT_SQLITE;
-	if (!strcmp(w, "postgres"))
-		return DIALECT_POSTGRES;
-	return -2;
+	d = dialect_find(w, strlen(w));
+	return d < 0 ? -2 : d;
+}
+
+/* "expected X then optionally 'sqlite' or 'postgres'", for a line naming a dialect. */
+static int perr_dialect(struct parser *p, const char *what)
+{
+	struct strbuf names = STRBUF_INIT;
+	int rc;
+	dialect_names(&names, "'", ", ", " or ");
+	rc = perr(p, "expected '%s' then optionally %s", what, names.buf);
+	strbuf_release(&names);
+	return rc;
 }
 
 /* Start a new dialect variant in sec and make it the one being filled. */
@@ -400,7 +409,7 @@ static int open_sql(struct parser *p, struct sql_section *sec, char *rest, const
 	size_t i;
 
 	if (d == -2 || next_word(&rest))
-		return perr(p, "expected '%s' then optionally 'sqlite' or 'postgres'", what);
+		return perr_dialect(p, what);
 	for (i = 0; i < sec->nr; i++)
 		if (sec->v[i].dialect == d)
 			return perr(p, "a second '%s' block for the same dialect", what);
@@ -784,7 +793,7 @@ static int parse_timeline(struct parser *p, char *body)
 		ev->fault.tick = t;
 		fault_list_release(&one);
 		/* A crash is judged against a run without it, which only the command line sets up. */
-		if (ev->fault.kind == FAULT_RANDOM || ev->fault.kind == FAULT_FIX_CRASH)
+		if (!fault_timeline_ok(ev->fault.kind))
 			return perr(p, "'fault %s' belongs on the command line (--faults), not in the timeline", spec);
 	} else {
 		return perr(p, "unknown action '%s' (expected start, deploy, migrate, flag, fault, fix or end)",
@@ -866,6 +875,7 @@ static int add_param(struct parser *p, const char *name, const char *value, int 
 static int add_pgbench(struct parser *p, struct appver *app, char *arg)
 {
 	struct strbuf why = STRBUF_INIT, path = STRBUF_INIT;
+	struct pgbench_host host;
 	struct txdef *tx;
 	char *file = arg + 8, *at;
 	long weight = 1;
@@ -890,7 +900,9 @@ static int add_pgbench(struct parser *p, struct appver *app, char *arg)
 	ALLOC_GROW(app->tx, app->ntx + 1, app->alloc);
 	tx = &app->tx[app->ntx++];
 	memset(tx, 0, sizeof(*tx));
-	rc = pgbench_load(path.buf, p->sc, tx, p->err);
+	host.scale = scenario_param(p->sc, "scale");
+	host.fact = scenario_fact_parse;
+	rc = pgbench_load(path.buf, &host, tx, p->err);
 	strbuf_release(&path);
 	if (rc == -2) {
 		/* The file itself is the trouble: the '@app' line says where. */
@@ -1145,16 +1157,14 @@ static int directive(struct parser *p, const char *name, char *rest)
 		** one: the catalogue's tests read it.
 		*/
 		char *what = next_word(&rest), *engine = next_word(&rest);
-		int d = parse_dialect(engine), v;
+		int d = parse_dialect(engine), v, k;
 		if (!what || (strcmp(what, "down=pass") && strcmp(what, "down=fail")) || d == -2 ||
 		    next_word(&rest))
-			return perr(p, "expected '-- @expect down=pass|fail' then optionally 'sqlite' or 'postgres'");
+			return perr_dialect(p, "-- @expect down=pass|fail");
 		v = !strcmp(what, "down=pass");
-		if (d == DIALECT_ANY)
-			sc->down_expect[DIALECT_SQLITE] = sc->down_expect[DIALECT_POSTGRES] = v;
-		else
-			sc->down_expect[d] = v;
-		sc->down_expect[DIALECT_ANY] = v;
+		for (k = 0; k < DIALECT_COUNT; k++)
+			if (d == DIALECT_ANY || k == d || k == DIALECT_ANY)
+				sc->down_expect[k] = v;
 		return 0;
 	}
 	if (!strcmp(name, "default")) {
@@ -1300,6 +1310,10 @@ static int validate(struct parser *p)
 				return perr(p, "'fix' before 'migrate bad'");
 			seen_fix = 1;
 			break;
+		case TL_END:
+		case TL_FLAG:
+		case TL_FAULT:
+			break; /* 'end' is checked as the last event below */
 		}
 	}
 	p->line = sc->timeline[sc->ntimeline - 1].line;
@@ -1407,7 +1421,8 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 	p.path = path;
 	p.err = err;
 	sc->path = xstrdup(path);
-	sc->down_expect[0] = sc->down_expect[1] = sc->down_expect[2] = -1;
+	for (i = 0; i < DIALECT_COUNT; i++)
+		sc->down_expect[i] = -1;
 	slash = strrchr(path, '/');
 	sc->dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 

@@ -12,14 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/dialect.h"
 #include "faults.h"
+#include "txdef.h"
 #include "../base/strbuf.h"
-
-enum sql_dialect {
-	DIALECT_ANY = 0,
-	DIALECT_SQLITE,
-	DIALECT_POSTGRES,
-};
 
 /** One dialect's text of a SQL section (schema, migration, probe). */
 struct sql_variant {
@@ -31,33 +27,6 @@ struct sql_variant {
 struct sql_section {
 	struct sql_variant *v;
 	size_t nr, alloc;
-};
-
-enum gen_kind {
-	GEN_SEQ,
-	GEN_INT,       /* int(a,b) and random(a,b) */
-	GEN_NAME,
-	GEN_EMAIL,
-	GEN_PHONE,
-	GEN_TEXT,
-	GEN_PICK,
-	GEN_DATE,
-	GEN_NEXTID,    /* tx only: a fresh key of a table */
-	GEN_EXISTING,  /* tx only: a live key of a table */
-	GEN_NULL,
-	GEN_EXPR,      /* a pgbench script's '\set': an expression (see pgbench.h) */
-};
-
-struct pgbench_expr;
-
-/** A value generator, as written after '@gen T.C' or '\set var'. */
-struct gen {
-	int kind;
-	int64_t a, b;        /* int bounds; text and name maximum length in a */
-	char **choices;      /* pick(...) */
-	size_t nchoices;
-	char *table;         /* nextid(T), existing(T) */
-	struct pgbench_expr *expr;   /* GEN_EXPR */
 };
 
 struct seed_col {
@@ -72,72 +41,6 @@ struct seed {
 	char *csv;           /* path of a CSV file, resolved against the scenario */
 	struct seed_col *cols;
 	size_t ncols, alloc;
-	int line;
-};
-
-struct setvar {
-	char *name;
-	struct gen gen;
-	int line;
-};
-
-/** A statement of a transaction: its SQL and the :vars it binds, in order. */
-struct tx_stmt {
-	char *sql;           /* with :vars still in it */
-	int line;
-};
-
-/** A field of a '@writes' line: FIELD=:var, FIELD='literal' or FIELD=NULL. */
-struct fact_field {
-	char *field;
-	char *var;           /* set when the value is a variable */
-	char *literal;       /* set when it is a literal; both NULL means NULL */
-};
-
-enum fact_op { FACT_OP_WRITE, FACT_OP_DELETE };
-
-struct fact_tmpl {
-	int op;
-	char *table;
-	char *key_var;       /* key=:var, or a literal in key_literal */
-	char *key_literal;
-	struct fact_field *fields;
-	size_t nfields, alloc;
-	int line;
-};
-
-/* Where a pgbench script's '\sleep' idles, besides before statement k. */
-enum { TX_SLEEP_BEFORE_BEGIN = -1, TX_SLEEP_AFTER_COMMIT = -2 };
-
-/*
-** A '\sleep' of a pgbench script: idle ticks (one per millisecond) at a
-** point of the transaction.  Inside it, before statement k (k = nstmts:
-** before COMMIT), the client sits on what it holds.
-*/
-struct tx_sleep {
-	int at;              /* statement index, or TX_SLEEP_* */
-	int64_t n;           /* the amount, when var < 0 */
-	int var;             /* else the '\set' variable holding it */
-	int64_t unit_us;     /* microseconds per unit: 1, 1000 or 1000000 */
-	int line;
-};
-
-struct txdef {
-	char *name;
-	char *file;          /* the pgbench script it was read from, or NULL */
-	unsigned weight;
-	int autocommit;      /* one statement, no BEGIN or COMMIT around it */
-	int readonly;        /* a reader: takes no write lock (deferred BEGIN, READ ONLY) */
-	int flag;            /* index of the feature flag gating it, or -1 */
-	int flag_negated;    /* '@flag !NAME': runs only while the flag is off */
-	struct setvar *vars;
-	size_t nvars, vars_alloc;
-	struct tx_stmt *stmts;
-	size_t nstmts, stmts_alloc;
-	struct fact_tmpl *facts;
-	size_t nfacts, facts_alloc;
-	struct tx_sleep *sleeps;
-	size_t nsleeps, sleeps_alloc;
 	int line;
 };
 
@@ -167,7 +70,7 @@ enum tl_action {
 
 struct tl_event {
 	long tick;
-	int action;
+	enum tl_action action;
 	int version;         /* index into apps, for start and deploy */
 	int clients;         /* start */
 	double fraction;     /* deploy */
@@ -219,7 +122,7 @@ struct scenario {
 	size_t nprobes, probes_alloc;
 	struct field_default *defaults;
 	size_t ndefaults, defaults_alloc;
-	int down_expect[3];  /* '-- @expect down=pass|fail [dialect]', by dialect: 1, 0, -1 unsaid */
+	int down_expect[DIALECT_COUNT];  /* '-- @expect down=pass|fail [dialect]': 1, 0, -1 unsaid */
 	char **flags;        /* feature flags named by '@flag' lines; all start on */
 	size_t nflags, flags_alloc;
 };
@@ -280,7 +183,8 @@ void gen_release(struct gen *g);
 /**
  * Parse the part after '@writes' (op FACT_OP_WRITE) or '@deletes'
  * (FACT_OP_DELETE) into a fact of tx, whose variables it may name; rest is
- * modified.  pgbench scripts carry these lines too.  Returns 0, or -1
+ * modified.  pgbench scripts carry these lines too: the pgbench reader
+ * calls it through its pgbench_host.  Returns 0, or -1
  * with "path:line: what was expected" in err.
  */
 int scenario_fact_parse(struct txdef *tx, char *rest, int op, const char *path, int line,

@@ -1,0 +1,313 @@
+/*
+** mdrill check: the regression suite of fix templates.  Every template
+** (under SCENARIO/fixes, or the paths given) runs against its scenario on
+** each engine, its outcome set against the '-- @expect' lines in its
+** header.  One line each, then exactly "N passed, N failed".  A template
+** without expectations fails: it is reported, never silently passed.
+*/
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../reports/report.h"
+#include "../scoring/expect.h"
+#include "../scoring/pipeline.h"
+#include "../sim/base/alloc.h"
+#include "cli.h"
+
+static int check_run(int argc, char **argv);
+
+enum { CHK_ENGINES, CHK_DB, CHK_SEED, CHK_JUNIT };
+
+static const struct cli_option check_options[] = {
+	{ CHK_ENGINES, "--engines", "LIST", 0,
+	  "the engines to run each template on, comma-separated: sqlite (the default), postgres" },
+	{ CHK_DB, "--db", "TARGET", 0, "the PostgreSQL server for --engines postgres (postgres://... or postgres:)" },
+	{ CHK_SEED, "--seed", "N", 0, "the seed of every drill (default 1)" },
+	{ CHK_JUNIT, "--junit", "FILE", 0, "also write the results as JUnit XML, for CI systems" },
+	{ 0, NULL, NULL, 0, NULL },
+};
+
+const struct cli_command cmd_check = {
+	.name = "check",
+	.synopsis = "[PATH...] [--engines sqlite,postgres] [--db TARGET] [--seed N] [--junit FILE]",
+	.summary = "Every fix template against its '-- @expect' lines (verdict=pass|fail, lost, "
+		   "blocked_max, score): the templates under each scenario's fixes/, or the templates "
+		   "and scenario directories given. Exit 1 on any mismatch.",
+	.options = check_options,
+	.run = check_run,
+};
+
+struct check_opts {
+	const char *engines, *db, *junit;
+	uint64_t seed;
+	char **paths;
+	size_t npaths, paths_alloc;
+};
+
+static int take(void *ctx, const struct cli_option *opt, const char *val, const char *next)
+{
+	struct check_opts *o = ctx;
+	(void)next;
+	if (!opt) {
+		ALLOC_GROW(o->paths, o->npaths + 1, o->paths_alloc);
+		o->paths[o->npaths++] = (char *)val;
+		return 0;
+	}
+	switch (opt->id) {
+	case CHK_ENGINES: o->engines = val; break;
+	case CHK_DB: o->db = val; break;
+	case CHK_JUNIT: o->junit = val; break;
+	case CHK_SEED:
+		if (cli_parse_u64(val, &o->seed))
+			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);
+		break;
+	}
+	return 0;
+}
+
+/* Is name a template: a .sql file, or a migration tool's directory? */
+static int is_template(const char *dir, const char *name)
+{
+	size_t l = strlen(name);
+	struct strbuf p = STRBUF_INIT;
+	int yes;
+
+	if (name[0] == '.')
+		return 0;
+	if (l > 4 && !strcmp(name + l - 4, ".sql"))
+		return 1;
+	strbuf_addf(&p, "%s/%s", dir, name);
+	yes = cli_is_dir(p.buf);
+	strbuf_release(&p);
+	return yes;
+}
+
+/* The templates under item, a template or a scenario directory, onto *all. */
+static int gather(const char *item, int given, char ***all, size_t *n, size_t *alloc)
+{
+	struct strbuf fx = STRBUF_INIT;
+	struct dirent *e;
+	size_t len = strlen(item);
+	DIR *dd;
+
+	if ((len > 4 && !strcmp(item + len - 4, ".sql")) || strstr(item, "/fixes/")) {
+		ALLOC_GROW(*all, *n + 1, *alloc);
+		(*all)[(*n)++] = xstrdup(item);
+		return 0;
+	}
+	strbuf_addf(&fx, "%s/fixes", item);
+	if (!(dd = opendir(fx.buf))) {
+		strbuf_release(&fx);
+		if (!given)
+			return 0;
+		return cli_error(EXIT_USAGE, "'%s' is neither a fix template (.sql) nor a scenario "
+				 "directory with fixes/", item);
+	}
+	while ((e = readdir(dd)) != NULL) {
+		if (!is_template(fx.buf, e->d_name))
+			continue;
+		ALLOC_GROW(*all, *n + 1, *alloc);
+		(*all)[*n] = xmalloc(fx.len + strlen(e->d_name) + 2);
+		sprintf((*all)[(*n)++], "%s/%s", fx.buf, e->d_name);
+	}
+	closedir(dd);
+	strbuf_release(&fx);
+	return 0;
+}
+
+/* Every template to check, sorted: those under the paths given, or under every scenario. */
+static int templates(const struct check_opts *o, char ***all, size_t *n)
+{
+	size_t alloc = 0, i;
+	int rc = 0;
+
+	*all = NULL;
+	*n = 0;
+	if (o->npaths) {
+		for (i = 0; i < o->npaths && !rc; i++)
+			rc = gather(o->paths[i], 1, all, n, &alloc);
+	} else {
+		char dirs[8][PATH_MAX];
+		size_t nd = cli_scenario_dirs(dirs, 8), k;
+		/* The first directory that holds anything is the catalogue. */
+		for (k = 0; k < nd && !*n; k++) {
+			DIR *dd = opendir(dirs[k]);
+			struct dirent *e;
+			while (dd && (e = readdir(dd)) != NULL) {
+				struct strbuf item = STRBUF_INIT;
+				if (e->d_name[0] == '.')
+					continue;
+				strbuf_addf(&item, "%s/%s", dirs[k], e->d_name);
+				gather(item.buf, 0, all, n, &alloc);
+				strbuf_release(&item);
+			}
+			if (dd)
+				closedir(dd);
+		}
+	}
+	if (*n)
+		qsort(*all, *n, sizeof(**all), cli_cmp_str);
+	return rc;
+}
+
+/*
+** One template on one engine: its line, and the JUnit case.  Returns 0
+** (ok or not, in *ok), or an exit status that stops the check.
+*/
+static int check_one(const struct check_opts *o, const char *file, const struct scenario *sc,
+		     const struct db_driver *drv, const char *expects, struct junit *junit, int *ok)
+{
+	struct strbuf got = STRBUF_INIT, why = STRBUF_INIT, name = STRBUF_INIT, err = STRBUF_INIT;
+	struct pipeline_request req;
+	struct pipeline_result res;
+	char *save = NULL, *cond, *conds;
+	int rc = 0, r;
+
+	*ok = 1;
+	memset(&res, 0, sizeof(res));
+	strbuf_addf(&name, "%s on %s", file, db_name(drv));
+	if (!*expects) {
+		*ok = 0;
+		strbuf_addstr(&why, "no '-- @expect' lines: nothing to check it against");
+		goto report;
+	}
+	memset(&req, 0, sizeof(req));
+	req.fixarg = strstr(file, "/fixes/") + 1;
+	req.seed = o->seed;
+	req.target = o->db;
+	req.stop = &cli_stop;
+	r = pipeline_score(sc, drv, &req, &res, &err);
+	if (r) {
+		int status = r == DRILL_EINPUT ? EXIT_USAGE : r == DRILL_EINTR ? EXIT_INTR : EXIT_ENGINE;
+		cli_error(status, "%s", err.buf);
+		rc = status == EXIT_INTR ? status : 0;
+		*ok = 0;
+		strbuf_addf(&why, "the drill could not run (exit %d)", status);
+		goto report;
+	}
+	conds = xstrdup(expects);
+	for (cond = strtok_r(conds, " ", &save); cond && !rc; cond = strtok_r(NULL, " ", &save)) {
+		int m;
+		strbuf_addstr(&got, got.len ? " " : "");
+		m = expect_met(cond, &res.card, &got);
+		if (m < 0)
+			rc = cli_error(EXIT_USAGE, "%s: cannot read '-- @expect %s' (expected verdict=pass|fail, "
+				       "lost, blocked_max or score with =, !=, <, <=, >, >= and a number)", file, cond);
+		else if (!m) {
+			*ok = 0;
+			strbuf_addf(&why, "%sexpected %s", why.len ? "; " : "", cond);
+		}
+	}
+	free(conds);
+	if (!*ok && res.card.nreasons)
+		strbuf_addf(&why, " (%s)", res.card.reasons[0]);
+report:
+	if (!rc) {
+		printf("%-4s %s: %s%s%s\n", *ok ? "ok" : "FAIL", name.buf, got.buf,
+		       *ok || !got.len ? "" : "; ", *ok ? "" : why.buf);
+		fflush(stdout);
+		report_junit_add(junit, sc->name, name.buf, *ok ? NULL : why.buf);
+	}
+	pipeline_result_release(&res);
+	strbuf_release(&got);
+	strbuf_release(&why);
+	strbuf_release(&name);
+	strbuf_release(&err);
+	return rc;
+}
+
+/* The drivers of a comma-separated list of engine names into drvs; 0 or EXIT_USAGE. */
+static int engines(const char *list, const struct db_driver **drvs, size_t *n, size_t max)
+{
+	const char *e = list;
+	*n = 0;
+	while (*e && *n < max) {
+		size_t el = strcspn(e, ",");
+		int d = dialect_find(e, el);
+		if (d < 0 || !(drvs[*n] = db_driver_find(d))) {
+			struct strbuf names = STRBUF_INIT;
+			dialect_names(&names, "", ", ", " or ");
+			cli_error(EXIT_USAGE, "unknown engine '%.*s' (expected %s)", (int)el, e, names.buf);
+			strbuf_release(&names);
+			return EXIT_USAGE;
+		}
+		(*n)++;
+		e += el + (e[el] == ',');
+	}
+	return 0;
+}
+
+static int check_run(int argc, char **argv)
+{
+	struct check_opts o;
+	struct junit junit = JUNIT_INIT;
+	const struct db_driver *drvs[8];
+	char **files = NULL;
+	size_t nfiles = 0, ndrvs = 0, i, k;
+	int passed = 0, failed = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.seed = 1;
+	if ((rc = cli_parse(&cmd_check, argc, argv, take, &o)) != 0) {
+		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
+		goto out;
+	}
+	/* Without --engines, the default engine's alone. */
+	drvs[0] = db_driver_for(NULL);
+	ndrvs = 1;
+	if (o.engines && (rc = engines(o.engines, drvs, &ndrvs, 8)) != 0)
+		goto out;
+	/* An engine that needs a server needs --db to name one. */
+	for (k = 0; k < ndrvs; k++)
+		if (!db_takes(drvs[k], o.db) && db_driver_for(NULL) != drvs[k]) {
+			rc = cli_error(EXIT_USAGE, "--engines %s needs --db %s", db_name(drvs[k]),
+				       db_target_need(drvs[k]));
+			goto out;
+		}
+	if ((rc = templates(&o, &files, &nfiles)) != 0)
+		goto out;
+	cli_catch_signals();
+	for (i = 0; i < nfiles && !rc; i++) {
+		struct strbuf expects = STRBUF_INIT, scen = STRBUF_INIT, err = STRBUF_INIT;
+		const char *slash = strstr(files[i], "/fixes/");
+		struct scenario *sc = NULL;
+
+		strbuf_addf(&scen, "%.*s/scenario.drill", slash ? (int)(slash - files[i]) : 0, files[i]);
+		if (expect_read(files[i], &expects, &err)) {
+			rc = cli_error(EXIT_USAGE, "%s", err.buf);
+		} else if (!slash || scenario_load(scen.buf, NULL, 0, &sc, &err)) {
+			rc = cli_error(EXIT_USAGE, "%s: %s", files[i], slash ? err.buf : "a template lives in SCENARIO/fixes/");
+		} else {
+			for (k = 0; k < ndrvs && !rc; k++) {
+				int ok;
+				rc = check_one(&o, files[i], sc, drvs[k], expects.buf, &junit, &ok);
+				passed += !rc && ok;
+				failed += !rc && !ok;
+			}
+		}
+		scenario_free(sc);
+		strbuf_release(&expects);
+		strbuf_release(&scen);
+		strbuf_release(&err);
+	}
+	if (!rc) {
+		printf("%d passed, %d failed\n", passed, failed);
+		if (o.junit) {
+			struct strbuf x = STRBUF_INIT;
+			report_junit_render(&junit, "mdrill check", &x);
+			rc = cli_write_file(o.junit, &x);
+			strbuf_release(&x);
+		}
+		if (!rc)
+			rc = failed ? EXIT_FAIL : EXIT_PASS;
+	}
+out:
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	free(o.paths);
+	report_junit_release(&junit);
+	return rc;
+}

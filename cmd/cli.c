@@ -1,0 +1,311 @@
+/*
+** The option parser over the commands' tables, help text from the same
+** tables, and what every command needs: errors, signals, scenario lookup.
+*/
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../reports/report.h"
+
+volatile sig_atomic_t cli_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cli_stop = 1;
+}
+
+void cli_catch_signals(void)
+{
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+}
+
+int cli_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("mdrill: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("mdrill: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	{
+		struct strbuf u = STRBUF_INIT;
+		cli_add_synopsis(&u, "\nusage: ", cmd);
+		fputs(u.buf, stderr);
+		strbuf_release(&u);
+	}
+	return EXIT_USAGE;
+}
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	size_t i;
+	for (i = 0; cli_commands[i]; i++)
+		if (!strcmp(cli_commands[i]->name, name))
+			return cli_commands[i];
+	return NULL;
+}
+
+static const struct cli_option *find_option(const struct cli_command *cmd, const char *a, size_t len)
+{
+	const struct cli_option *o;
+	for (o = cmd->options; o && o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, a, len))
+			return o;
+	return NULL;
+}
+
+int cli_parse(const struct cli_command *cmd, int argc, char **argv, cli_take_fn take, void *ctx)
+{
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq, *val = NULL;
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		const struct cli_option *o;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			struct strbuf out = STRBUF_INIT;
+			cli_help(cmd, &out);
+			cli_print(&out);
+			strbuf_release(&out);
+			return CLI_HELPED;
+		}
+		if (a[0] != '-' || !a[1]) {
+			if ((rc = take(ctx, NULL, a, next)) > 0)
+				return rc;
+			continue;
+		}
+		eq = strchr(a, '=');
+		o = find_option(cmd, a, eq ? (size_t)(eq - a) : strlen(a));
+		if (!o || (eq && !o->arg))
+			return cli_usage(cmd, "unknown option '%s'", a);
+		if (eq) {
+			val = eq + 1;
+			if (!*val)
+				return cli_usage(cmd, "%s= needs %s", o->name, o->arg);
+		} else if (o->arg && !(o->flags & CLI_OPTIONAL)) {
+			if (!next)
+				return cli_usage(cmd, "%s needs %s", o->name, o->arg);
+			val = argv[++i];
+			next = i + 1 < argc ? argv[i + 1] : NULL;
+		}
+		rc = take(ctx, o, val, next);
+		if (rc == CLI_TOOK_NEXT)
+			i++;
+		else if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The length of the word at s: up to a space, or with groups, a space outside brackets. */
+static size_t word_len(const char *s, int groups)
+{
+	size_t w = 0;
+	int depth = 0;
+	for (; s[w] && (s[w] != ' ' || (groups && depth > 0)); w++) {
+		if (s[w] == '[' || s[w] == '(')
+			depth++;
+		else if ((s[w] == ']' || s[w] == ')') && depth > 0)
+			depth--;
+	}
+	return w;
+}
+
+static void add_wrapped(struct strbuf *out, const char *text, size_t col, size_t indent, size_t width,
+			int groups)
+{
+	const char *s = text;
+	int first = 1;   /* the first word of a line takes no space before it */
+	while (*s) {
+		size_t w = word_len(s, groups);
+		if (!first && col + 1 + w > width) {
+			strbuf_addf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
+			strbuf_addch(out, ' ');
+			col++;
+		}
+		strbuf_add(out, s, w);
+		col += w;
+		first = 0;
+		s += w;
+		while (*s == ' ')
+			s++;
+	}
+	strbuf_addch(out, '\n');
+}
+
+void cli_add_wrapped(struct strbuf *out, const char *text, size_t col, size_t indent, size_t width)
+{
+	add_wrapped(out, text, col, indent, width, 0);
+}
+
+void cli_add_synopsis(struct strbuf *out, const char *lead, const struct cli_command *cmd)
+{
+	size_t col;
+	strbuf_addf(out, "%smdrill %s", lead, cmd->name);
+	if (!*cmd->synopsis) {
+		strbuf_addch(out, '\n');
+		return;
+	}
+	strbuf_addch(out, ' ');
+	col = strlen(strrchr(lead, '\n') ? strrchr(lead, '\n') + 1 : lead) + 8 + strlen(cmd->name);
+	add_wrapped(out, cmd->synopsis, col, col, 78, 1);
+}
+
+void cli_help(const struct cli_command *cmd, struct strbuf *out)
+{
+	const struct cli_option *o;
+
+	cli_add_synopsis(out, "usage: ", cmd);
+	strbuf_addch(out, '\n');
+	cli_add_wrapped(out, cmd->summary, 0, 0, 78);
+	if (!cmd->options || !cmd->options->name)
+		return;
+	strbuf_addstr(out, "\noptions:\n");
+	for (o = cmd->options; o->name; o++) {
+		size_t start = out->len;
+		strbuf_addf(out, "  %s", o->name);
+		if (o->arg)
+			strbuf_addf(out, o->flags & CLI_OPTIONAL ? " [%s]" : " %s", o->arg);
+		if (out->len - start < 24)
+			strbuf_addf(out, "%*s", (int)(24 - (out->len - start)), "");
+		else
+			strbuf_addf(out, "\n%24s", "");
+		cli_add_wrapped(out, o->help, 24, 24, 78);
+	}
+}
+
+void cli_print(const struct strbuf *out)
+{
+	fwrite(out->buf, 1, out->len, stdout);
+	fflush(stdout);
+}
+
+unsigned cli_color(void)
+{
+	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") ? REPORT_COLOR : 0;
+}
+
+int cli_write_file(const char *path, const struct strbuf *data)
+{
+	FILE *f = fopen(path, "wb");
+	int ok = f && fwrite(data->buf, 1, data->len, f) == data->len;
+
+	if (f && fclose(f))
+		ok = 0;
+	return ok ? 0 : cli_error(EXIT_ENGINE, "cannot write '%s': %s", path, strerror(errno));
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_is_file(const char *p)
+{
+	struct stat st;
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+int cli_is_dir(const char *p)
+{
+	struct stat st;
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+int cli_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t cli_scenario_dirs(char dirs[][PATH_MAX], size_t max)
+{
+	const char *env = getenv("MDRILL_SCENARIOS");
+	char exe[PATH_MAX];
+	size_t n = 0;
+	ssize_t len;
+
+	if (env && *env) {
+		const char *s = env;
+		while (*s && n < max) {
+			const char *e = strchr(s, ':');
+			size_t l = e ? (size_t)(e - s) : strlen(s);
+			if (l && l < PATH_MAX) {
+				memcpy(dirs[n], s, l);
+				dirs[n++][l] = '\0';
+			}
+			s += l + (e ? 1 : 0);
+		}
+	}
+	if (n < max && cli_is_dir("scenarios"))
+		snprintf(dirs[n++], PATH_MAX, "scenarios");
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0 && n < max) {
+		char *slash;
+		exe[len] = '\0';
+		slash = strrchr(exe, '/');
+		/* Room for "/scenarios" is checked; the name replaces the binary's. */
+		if (slash && (size_t)(slash - exe) + sizeof("/scenarios") <= PATH_MAX) {
+			memcpy(dirs[n], exe, (size_t)(slash - exe));
+			memcpy(dirs[n] + (slash - exe), "/scenarios", sizeof("/scenarios"));
+			if (cli_is_dir(dirs[n]))
+				n++;
+		}
+	}
+	return n;
+}
+
+int cli_find_scenario(const char *arg, struct strbuf *out)
+{
+	char dirs[8][PATH_MAX];
+	size_t n, i, len = strlen(arg);
+
+	strbuf_reset(out);
+	if (strchr(arg, '/') || (len > 6 && !strcmp(arg + len - 6, ".drill"))) {
+		if (cli_is_dir(arg))
+			strbuf_addf(out, "%s/scenario.drill", arg);
+		else
+			strbuf_addstr(out, arg);
+		if (!cli_is_file(out->buf))
+			return cli_error(EXIT_USAGE, "no scenario file at '%s'", out->buf);
+		return 0;
+	}
+	n = cli_scenario_dirs(dirs, 8);
+	for (i = 0; i < n; i++) {
+		strbuf_reset(out);
+		strbuf_addf(out, "%s/%s/scenario.drill", dirs[i], arg);
+		if (cli_is_file(out->buf))
+			return 0;
+	}
+	return cli_error(EXIT_USAGE, "no scenario '%s' (see 'mdrill list', or give a path to a .drill file)", arg);
+}

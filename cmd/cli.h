@@ -1,0 +1,119 @@
+/*
+** The command line's shared parts.  Each command is a file of cmd/ with a
+** const struct cli_command: its name, synopsis and table of options, which
+** the parser, '--help', 'mdrill help' and the README's command reference
+** all read, so they cannot disagree.  Only the command line prints to the
+** user and picks exit statuses.
+*/
+#ifndef MDRILL_CLI_H
+#define MDRILL_CLI_H
+
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "../sim/base/strbuf.h"
+
+#define EXIT_PASS 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2     /* bad input or usage */
+#define EXIT_ENGINE 3    /* the drill could not run */
+#define EXIT_INTR 130
+
+/* Option flags. */
+#define CLI_OPTIONAL (1u << 0)   /* the value may be left out: '--down' or '--down=FILE' */
+#define CLI_REPEAT   (1u << 1)   /* may be given more than once */
+
+struct cli_option {
+	int id;              /* the command's own number for it */
+	const char *name;    /* "--fix" */
+	const char *arg;     /* "FILE"; NULL for a switch */
+	unsigned flags;      /* CLI_* */
+	const char *help;    /* what it does, for --help and the README */
+};
+
+struct cli_command {
+	const char *name;
+	const char *synopsis;               /* what follows "mdrill NAME " */
+	const char *summary;                /* one line, for 'mdrill help' */
+	const struct cli_option *options;   /* ends with a NULL name; NULL for none */
+	int (*run)(int argc, char **argv);  /* argv[0] is the command's name */
+};
+
+/* The commands, in the order 'mdrill help' lists them (main.c). */
+extern const struct cli_command *const cli_commands[];
+
+/** The command called name, or NULL. */
+const struct cli_command *cli_command_find(const char *name);
+
+/** Set by SIGINT and SIGTERM once cli_catch_signals ran: drills stop soon. */
+extern volatile sig_atomic_t cli_stop;
+void cli_catch_signals(void);
+
+/** "mdrill: " and the message on stderr; returns code. */
+int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** cli_error with the command's usage line after the message: EXIT_USAGE. */
+int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+** Called by cli_parse for each option given (opt, with its value in val,
+** NULL for a switch or an optional value not given with '=') and for each
+** operand (opt NULL, the operand in val).  next is the argument after it,
+** or NULL: an optional value may take it by returning CLI_TOOK_NEXT.
+** Returns 0, CLI_TOOK_NEXT, or an exit status after saying why.
+*/
+typedef int (*cli_take_fn)(void *ctx, const struct cli_option *opt, const char *val, const char *next);
+#define CLI_TOOK_NEXT -1
+
+/** Returned by cli_parse after printing the command's help for --help or -h. */
+#define CLI_HELPED -2
+
+/**
+ * Walk argv (argv[0] the command's name) against cmd's options: '--name
+ * VALUE', '--name=VALUE', switches, operands.  Returns 0, CLI_HELPED, or
+ * an exit status after saying why (an unknown option, a missing value).
+ */
+int cli_parse(const struct cli_command *cmd, int argc, char **argv, cli_take_fn take, void *ctx);
+
+/**
+ * text onto out, its words wrapped at width columns, each new line
+ * indented by indent; col is where the text starts on the current line.
+ * Ends with a newline.
+ */
+void cli_add_wrapped(struct strbuf *out, const char *text, size_t col, size_t indent, size_t width);
+
+/** "LEADmdrill NAME SYNOPSIS", wrapped at 78 columns between its [groups], onto out. */
+void cli_add_synopsis(struct strbuf *out, const char *lead, const struct cli_command *cmd);
+
+/** The command's help: usage, summary, and each option with what it does. */
+void cli_help(const struct cli_command *cmd, struct strbuf *out);
+
+/** Print out on stdout and flush it. */
+void cli_print(const struct strbuf *out);
+
+/** REPORT_COLOR when stdout is a terminal and NO_COLOR is unset. */
+unsigned cli_color(void);
+
+/** Write data to path; 0, or EXIT_ENGINE after saying why. */
+int cli_write_file(const char *path, const struct strbuf *data);
+
+/** Parse a whole number (no sign) into *out; -1 when s is not one. */
+int cli_parse_u64(const char *s, uint64_t *out);
+
+/* Scenarios */
+
+/** The directories scenarios are looked up in, in order: $MDRILL_SCENARIOS, ./scenarios, beside the binary. */
+size_t cli_scenario_dirs(char dirs[][PATH_MAX], size_t max);
+
+/** Resolve SCENARIO (a name or a path) to its .drill file in out; 0 or EXIT_USAGE after saying why. */
+int cli_find_scenario(const char *arg, struct strbuf *out);
+
+int cli_is_file(const char *p);
+int cli_is_dir(const char *p);
+
+/** qsort comparator for an array of strings. */
+int cli_cmp_str(const void *a, const void *b);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+** run's and compare's options, the scenario and engine they pick, and one
+** drill through the pipeline with the command line's exports.
+*/
+#include "drillopts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../reports/report.h"
+#include "../sim/base/alloc.h"
+
+/* "A..B" into *a and *b. */
+static int parse_range(const char *s, uint64_t *a, uint64_t *b)
+{
+	const char *dots = strstr(s, "..");
+	char from[32];
+	if (!dots || dots == s || (size_t)(dots - s) >= sizeof(from))
+		return -1;
+	memcpy(from, s, (size_t)(dots - s));
+	from[dots - s] = '\0';
+	return cli_parse_u64(from, a) || cli_parse_u64(dots + 2, b) ? -1 : 0;
+}
+
+static int take(void *ctx, const struct cli_option *opt, const char *val, const char *next)
+{
+	struct drill_opts_cli *o = ctx;
+	const struct cli_command *cmd = o->cmd;
+	struct strbuf err = STRBUF_INIT;
+	const char *dot, *at;
+	char *eq;
+	uint64_t t;
+
+	if (!opt) {
+		if (o->scenario)
+			return cli_usage(cmd, "unexpected argument '%s'", val);
+		o->scenario = val;
+		return 0;
+	}
+	switch (opt->id) {
+	case OPT_FIX:
+		o->fix = val;
+		break;
+	case OPT_DOWN:
+		/*
+		** FILE is optional for run: it is the next argument when the
+		** scenario is already named, or when it can only be a migration file.
+		*/
+		o->down = 1;
+		o->down_file = val;
+		if (!val && (opt->flags & CLI_OPTIONAL) && next && next[0] != '-' &&
+		    (o->scenario || strstr(next, ".sql"))) {
+			o->down_file = next;
+			return CLI_TOOK_NEXT;
+		}
+		break;
+	case OPT_FAULTS:
+		if (!strcmp(val, "random")) {
+			o->random_faults = 1;
+		} else if (fault_parse_list(val, &o->faults, &err)) {
+			cli_error(EXIT_USAGE, "--faults: %s", err.buf);
+			strbuf_release(&err);
+			return EXIT_USAGE;
+		}
+		break;
+	case OPT_SEEDS:
+		o->swarm = 1;
+		if (parse_range(val, &o->seed_from, &o->seed_to) || o->seed_to < o->seed_from ||
+		    o->seed_to - o->seed_from >= 100000)
+			return cli_error(EXIT_USAGE, "--seeds needs A..B, A <= B, at most 100000 seeds, not '%s'", val);
+		break;
+	case OPT_SEED:
+		if (cli_parse_u64(val, &o->seed))
+			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);
+		break;
+	case OPT_SET:
+		if (!(eq = strchr(val, '=')) || eq == val)
+			return cli_error(EXIT_USAGE, "--set needs NAME=VALUE, not '%s'", val);
+		ALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
+		*eq = '\0';
+		o->sets[o->nsets].name = val;
+		o->sets[o->nsets++].value = eq + 1;
+		break;
+	case OPT_DB:
+		o->db = val;
+		break;
+	case OPT_JSON:
+		o->json = 1;
+		break;
+	case OPT_KEEP:
+		o->keep = 1;
+		break;
+	case OPT_CONCURRENT:
+		o->concurrent = 1;
+		break;
+	case OPT_CSV: {
+		struct stat st;
+		if (stat(val, &st) || !S_ISDIR(st.st_mode))
+			return cli_error(EXIT_USAGE, "--csv needs an existing directory, not '%s'", val);
+		o->csv = val;
+		break;
+	}
+	case OPT_REPORT:
+		if (!(dot = strrchr(val, '.')) || !report_for_ext(dot + 1) || !strcmp(dot + 1, "txt"))
+			return cli_error(EXIT_USAGE, "--report needs FILE.html, FILE.md or FILE.json, not '%s'", val);
+		o->report = val;
+		break;
+	case OPT_FLAG_OFF:
+		at = strrchr(val, '@');
+		if (!at || at == val || cli_parse_u64(at + 1, &t) || t > 1000000000)
+			return cli_error(EXIT_USAGE, "--flag-off needs NAME@TICK, not '%s'", val);
+		ALLOC_GROW(o->flips, o->nflips + 1, o->flips_alloc);
+		*(char *)at = '\0';
+		o->flips[o->nflips].name = val;
+		o->flips[o->nflips++].tick = (long)t;
+		break;
+	}
+	return 0;
+}
+
+int drillopts_parse(const struct cli_command *cmd, int argc, char **argv, struct drill_opts_cli *o)
+{
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = cmd;
+	o->seed = 1;
+	if ((rc = cli_parse(cmd, argc, argv, take, o)) != 0)
+		return rc;
+	if (!o->scenario)
+		return cli_usage(cmd, "which scenario? (see 'mdrill list')");
+	return 0;
+}
+
+void drillopts_release(struct drill_opts_cli *o)
+{
+	free(o->sets);
+	free(o->flips);
+	fault_list_release(&o->faults);
+}
+
+int drillopts_prepare(struct drill_opts_cli *o, struct scenario **sc, const struct db_driver **drv)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	*sc = NULL;
+	if ((rc = cli_find_scenario(o->scenario, &path)) != 0)
+		goto out;
+	if (scenario_load(path.buf, o->sets, o->nsets, sc, &err)) {
+		rc = cli_error(EXIT_USAGE, "%s", err.buf);
+		goto out;
+	}
+	for (i = 0; i < o->nflips; i++) {
+		if (scenario_flag_flip(*sc, o->flips[i].name, o->flips[i].tick, 0, &err)) {
+			rc = cli_error(EXIT_USAGE, "--flag-off %s@%ld: %s", o->flips[i].name, o->flips[i].tick, err.buf);
+			goto out;
+		}
+	}
+	if (!(*drv = db_driver_for(o->db))) {
+		struct strbuf shown = STRBUF_INIT, forms = STRBUF_INIT;
+		db_target_display(o->db, &shown);
+		db_target_help(&forms);
+		rc = cli_error(EXIT_USAGE, "unknown --db '%s' (expected %s)", shown.buf, forms.buf);
+		strbuf_release(&shown);
+		strbuf_release(&forms);
+		goto out;
+	}
+	if (o->concurrent && !db_can(*drv, DB_CAP_ASYNC)) {
+		struct strbuf can = STRBUF_INIT;
+		db_driver_names(DB_CAP_ASYNC, 0, &can);
+		rc = cli_error(EXIT_USAGE, "--concurrent needs an engine whose statements run while others "
+			       "step (%s); %s runs one statement at a time", can.buf, db_name(*drv));
+		strbuf_release(&can);
+		goto out;
+	}
+	if (pipeline_check_faults(*sc, *drv, &o->faults, &err)) {
+		rc = cli_error(EXIT_USAGE, "%s", err.buf);
+		goto out;
+	}
+	cli_catch_signals();
+out:
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return rc;
+}
+
+/* Long drills show where they are, on a terminal only: seeding, ticks, scoring. */
+static void show_progress(void *ctx, int phase, int64_t tick)
+{
+	(void)ctx;
+	if (phase == DRILL_SEEDING)
+		fprintf(stderr, "\rmdrill: seeding...\033[K");
+	else if (phase == DRILL_TRAFFIC)
+		fprintf(stderr, "\rmdrill: traffic, tick %lld\033[K", (long long)tick);
+	else if (phase == DRILL_DONE)
+		fprintf(stderr, "\rmdrill: scoring...\033[K");
+	else if (phase == DRILL_SCORED)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+void drillopts_request(const struct drill_opts_cli *o, struct pipeline_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->seed = o->seed;
+	req->faults = &o->faults;
+	req->target = o->db;
+	req->concurrent = o->concurrent;
+	req->keep = o->keep;
+	req->stop = &cli_stop;
+	if (isatty(STDERR_FILENO))
+		req->progress = show_progress;
+}
+
+int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, const struct db_driver *drv,
+		    const struct pipeline_request *req, struct pipeline_result *out)
+{
+	struct pipeline_request r = *req;
+	struct strbuf err = STRBUF_INIT;
+	const char *line, *nl;
+	int rc;
+
+	/* The raw data needs the ledger, which goes with the drill: hold it for the export. */
+	r.hold = o->csv != NULL;
+	rc = pipeline_chaos(sc, drv, &r, out, &err);
+	if (rc == DRILL_EINPUT)
+		rc = cli_error(EXIT_USAGE, "%s", err.buf);
+	else if (rc == DRILL_EINTR)
+		rc = cli_error(EXIT_INTR, "%s; the disposable database is removed", err.buf);
+	else if (rc)
+		rc = cli_error(EXIT_ENGINE, "%s", err.buf);
+	if (!rc && out->held && report_csv_write(o->csv, &out->drill, &out->oracle, &out->card, &err))
+		rc = cli_error(EXIT_ENGINE, "%s", err.buf);
+	pipeline_result_close(out);
+	for (line = out->kept.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		fprintf(stderr, "mdrill: kept the drill database at %.*s\n", (int)(nl - line), line);
+	strbuf_release(&err);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/*
+** What run and compare share: their options, parsed into one struct; the
+** scenario loaded with its overrides and flag flips; the engine picked by
+** --db; and the pipeline request built from them, with progress shown on
+** a terminal.
+*/
+#ifndef MDRILL_DRILLOPTS_H
+#define MDRILL_DRILLOPTS_H
+
+#include "../scoring/pipeline.h"
+#include "../sim/input/faults.h"
+#include "../sim/input/scenario.h"
+#include "cli.h"
+
+/* Option ids of run and compare. */
+enum {
+	OPT_FIX, OPT_DOWN, OPT_DB, OPT_CONCURRENT, OPT_SEED, OPT_SEEDS, OPT_FAULTS, OPT_SET,
+	OPT_FLAG_OFF, OPT_JSON, OPT_REPORT, OPT_CSV, OPT_KEEP,
+};
+
+/* The rows of their option tables, one spelling for both. */
+#define OPTION_FIX { OPT_FIX, "--fix", "FILE", 0, \
+	"the fix migration under test, applied at the timeline's 'fix': a path, or relative to the " \
+	"scenario's directory (fixes/make-nullable.sql); a .sql file or a migration tool's directory " \
+	"(Flyway, golang-migrate, dbmate, sqitch)" }
+#define OPTION_DOWN { OPT_DOWN, "--down", "FILE", CLI_OPTIONAL, \
+	"apply a down migration in the fix slot, the rollback baseline: the scenario's own, or with " \
+	"FILE (after the scenario's name, or --down=FILE) the team's own, in any layout --fix takes, " \
+	"Flyway undo scripts and Alembic's offline SQL included" }
+#define OPTION_DOWN_FILE { OPT_DOWN, "--down", "FILE", 0, \
+	"the team's own down migration instead of the scenario's, in any layout --fix takes" }
+#define OPTION_DB { OPT_DB, "--db", "TARGET", 0, \
+	"sqlite (the default), postgres://USER@HOST:PORT/DBNAME?... (a server and its maintenance " \
+	"database, where mdrill creates and drops its own database), or postgres: for the PG* " \
+	"environment variables" }
+#define OPTION_CONCURRENT { OPT_CONCURRENT, "--concurrent", NULL, 0, \
+	"PostgreSQL only: clients' statements overlap on the server, as with pgbench" }
+#define OPTION_SEED { OPT_SEED, "--seed", "N", 0, \
+	"the PRNG seed (default 1): the schedule and the generated values" }
+#define OPTION_SEEDS { OPT_SEEDS, "--seeds", "A..B", 0, \
+	"swarm mode: the drill under every seed from A to B, one process per core; prints the " \
+	"distribution of scores, the worst seed and the command that reproduces it" }
+#define OPTION_FAULTS { OPT_FAULTS, "--faults", "LIST", 0, \
+	"faults, comma-separated: fix-crash=K|all, kill-client[=N], busy=TICKS, slow-fix=TICKS, " \
+	"disk-full=BYTES, ioerr[=N], fix-timeout=MS, each optionally @TICK; random with --seeds" }
+#define OPTION_SET { OPT_SET, "--set", "NAME=VALUE", CLI_REPEAT, \
+	"override a parameter of the scenario (repeatable); an unknown name is an error" }
+#define OPTION_FLAG_OFF { OPT_FLAG_OFF, "--flag-off", "NAME@TICK", CLI_REPEAT, \
+	"switch feature flag NAME off at TICK (repeatable)" }
+#define OPTION_JSON { OPT_JSON, "--json", NULL, 0, \
+	"print the JSON scorecard instead of the terminal one" }
+#define OPTION_REPORT { OPT_REPORT, "--report", "FILE", 0, \
+	"also write a report, its format from the extension: FILE.html a self-contained page with " \
+	"the timeline drawn, FILE.md a Markdown summary, FILE.json the JSON" }
+#define OPTION_CSV { OPT_CSV, "--csv", "DIR", 0, \
+	"also write transactions.csv, facts.csv, findings.csv and timeline.csv into DIR" }
+#define OPTION_KEEP { OPT_KEEP, "--keep", NULL, 0, \
+	"keep the disposable database and print where it is on stderr" }
+
+struct drill_opts_cli {
+	const struct cli_command *cmd;
+	const char *scenario;
+	const char *fix;
+	int down;
+	const char *down_file;   /* the team's own down migration, in a tool's layout */
+	struct fault_list faults;
+	int random_faults;       /* --faults random: each seed picks its own (swarm) */
+	int swarm;               /* --seeds A..B given */
+	uint64_t seed_from, seed_to;
+	uint64_t seed;
+	struct param_set *sets;
+	size_t nsets, sets_alloc;
+	int json;
+	int keep;
+	int concurrent;
+	const char *db;
+	const char *report;
+	const char *csv;
+	struct flip { const char *name; long tick; } *flips;
+	size_t nflips, flips_alloc;
+};
+
+/**
+ * Parse argv for cmd (run or compare) into o.  Returns 0, CLI_HELPED, or
+ * an exit status after saying why.  Release o with drillopts_release, also
+ * after a failure.
+ */
+int drillopts_parse(const struct cli_command *cmd, int argc, char **argv, struct drill_opts_cli *o);
+void drillopts_release(struct drill_opts_cli *o);
+
+/**
+ * Load the scenario with the overrides and flips, pick the engine, check
+ * the faults it cannot have, and catch signals.  Returns 0 or an exit
+ * status after saying why; *sc is the caller's to free, also then.
+ */
+int drillopts_prepare(struct drill_opts_cli *o, struct scenario **sc, const struct db_driver **drv);
+
+/** A pipeline request for o: seed, faults, --db, --concurrent, --keep, the stop flag, progress. */
+void drillopts_request(const struct drill_opts_cli *o, struct pipeline_request *req);
+
+/**
+ * pipeline_chaos for req, then --csv (from the held drill) and "kept the
+ * drill database at" for --keep.  Returns 0, or an exit status after
+ * saying why; out is the caller's to release.
+ */
+int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, const struct db_driver *drv,
+		    const struct pipeline_request *req, struct pipeline_result *out);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+** The pipeline: fix slot, drill, probes, oracle, scorecard; and the crash
+** points of a fix, each a drill of its own set against the crash-free one.
+*/
+#include "pipeline.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../sim/base/alloc.h"
+#include "../sim/input/layout.h"
+#include "probe.h"
+
+static int exists(const char *p)
+{
+	struct stat st;
+	return !stat(p, &st) && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
+}
+
+/* A fix or down migration, a file or a tool's directory: as given, else under sc's directory. */
+static int find_fix(const char *fix, const struct scenario *sc, struct strbuf *out, struct strbuf *err)
+{
+	strbuf_reset(out);
+	strbuf_addstr(out, fix);
+	if (exists(out->buf))
+		return 0;
+	if (fix[0] != '/') {
+		strbuf_reset(out);
+		strbuf_addf(out, "%s/%s", sc->dir, fix);
+		if (exists(out->buf))
+			return 0;
+	}
+	return strbuf_error(err, DRILL_EINPUT, "no migration file or directory '%s'", fix);
+}
+
+int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, const char *fixarg,
+		      int is_down, struct sql_script *script, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	int rc = 0;
+
+	if (!fixarg) {
+		int m = scenario_migration(sc, "down");
+		const struct sql_variant *v =
+			m >= 0 ? sql_section_pick(&sc->migrations[m].sql, db_dialect(drv)) : NULL;
+		if (!v)
+			rc = strbuf_error(err, DRILL_EINPUT, "%s: the scenario has no '-- @migration down' for %s",
+					  sc->path, db_name(drv));
+		else
+			sql_split(v->text, v->line, script);
+	} else if ((rc = find_fix(fixarg, sc, &path, err)) == 0 &&
+		   layout_load(path.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, db_dialect(drv), script, err)) {
+		rc = DRILL_EINPUT;
+	}
+	strbuf_release(&path);
+	return rc;
+}
+
+int pipeline_check_faults(const struct scenario *sc, const struct db_driver *drv,
+			  const struct fault_list *faults, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; faults && i < faults->nr && !rc; i++)
+		if (fault_fits(&faults->v[i], drv, &why))
+			rc = strbuf_error(err, DRILL_EINPUT, "--faults %s", why.buf);
+	for (i = 0; i < sc->ntimeline && !rc; i++)
+		if (sc->timeline[i].action == TL_FAULT && fault_fits(&sc->timeline[i].fault, drv, &why))
+			rc = strbuf_error(err, DRILL_EINPUT, "%s:%d: %s", sc->path, sc->timeline[i].line, why.buf);
+	strbuf_release(&why);
+	return rc;
+}
+
+int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
+		   const struct pipeline_request *req, struct pipeline_result *out, struct strbuf *err)
+{
+	struct sql_script fix = { 0 };
+	struct drill_opts dopts;
+	struct probe_table *probes = NULL;
+	size_t nprobes = 0;
+	struct oracle_input oin;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	strbuf_init(&out->kept);
+	out->keep = req->keep;
+	if ((rc = pipeline_load_fix(sc, drv, req->fixarg, req->is_down, &fix, err)) != 0)
+		goto out;
+
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.drv = drv;
+	dopts.target = db_takes(drv, req->target) ? req->target : NULL;
+	dopts.seed = req->seed;
+	dopts.faults = req->faults;
+	dopts.fix_label = req->fixarg ? req->fixarg : "down migration";
+	dopts.fix = &fix;
+	dopts.fix_is_down = req->is_down;
+	dopts.concurrent = req->concurrent;
+	dopts.stop = req->stop;
+	dopts.progress = req->progress;
+	dopts.progress_ctx = req->progress_ctx;
+	out->held = 1;
+	rc = drill_run(&out->drill, sc, &dopts, err);
+	if (rc == DRILL_EINTR)
+		out->keep = 0;
+	if (rc)
+		goto out;
+	if (req->schema && db_schema(drv, out->drill.admin, req->schema, err)) {
+		rc = strbuf_error(err, DRILL_EENGINE, "cannot read the final schema: %s", err->buf);
+		goto out;
+	}
+	probe_run(sc, drv, out->drill.admin, &probes, &nprobes);
+	if (req->progress)
+		req->progress(req->progress_ctx, DRILL_SCORED, out->drill.last_tick);
+	memset(&oin, 0, sizeof(oin));
+	oin.ledger = &out->drill.ledger;
+	oin.probes = probes;
+	oin.nprobes = nprobes;
+	oin.defaults = sc->defaults;
+	oin.ndefaults = sc->ndefaults;
+	scorecard_window(&out->drill, &oin.incident_start, &oin.incident_end);
+	oracle_check(&oin, &out->oracle);
+	scorecard_build(&out->card, &out->drill, &out->oracle, probes, nprobes);
+	out->scored = 1;
+out:
+	/* Without hold, or after a failure, the drill goes now. */
+	if (!req->hold || rc)
+		pipeline_result_close(out);
+	probe_tables_free(probes, nprobes);
+	sql_script_release(&fix);
+	return rc;
+}
+
+void pipeline_result_close(struct pipeline_result *out)
+{
+	struct strbuf kept = STRBUF_INIT;
+
+	if (!out->held)
+		return;
+	drill_release(&out->drill, out->keep, &kept);
+	if (kept.len)
+		strbuf_addf(&out->kept, "%s\n", kept.buf);
+	oracle_result_release(&out->oracle);
+	out->held = 0;
+	strbuf_release(&kept);
+}
+
+void pipeline_result_release(struct pipeline_result *out)
+{
+	pipeline_result_close(out);
+	if (out->scored)
+		scorecard_release(&out->card);
+	out->scored = 0;
+	strbuf_release(&out->kept);
+}
+
+int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
+		   const struct pipeline_request *req, struct pipeline_result *out, struct strbuf *err)
+{
+	const struct fault *crash = fault_find(req->faults, FAULT_FIX_CRASH);
+	struct fault_list rest = { 0 };
+	struct strbuf base_schema = STRBUF_INIT, schema = STRBUF_INIT, kept = STRBUF_INIT;
+	struct pipeline_request sub = *req;
+	struct pipeline_result base, run;
+	struct sc_crash *points = NULL;
+	size_t i, n = 0, from, to, k;
+	int rc, all;
+
+	if (!crash)
+		return pipeline_score(sc, drv, req, out, err);
+	memset(out, 0, sizeof(*out));
+	memset(&base, 0, sizeof(base));
+	strbuf_init(&out->kept);
+	/* Before any drill runs: a K past the end is bad input, not a finding. */
+	{
+		struct sql_script script = { 0 };
+		rc = pipeline_load_fix(sc, drv, req->fixarg, req->is_down, &script, err);
+		if (!rc && crash->arg != FAULT_ALL && (size_t)crash->arg > script.nr)
+			rc = strbuf_error(err, DRILL_EINPUT, "--faults fix-crash=%lld: the %s has %zu statements",
+					  (long long)crash->arg, req->is_down ? "down migration" : "fix",
+					  script.nr);
+		sql_script_release(&script);
+		if (rc)
+			return rc;
+	}
+	all = crash->arg == FAULT_ALL;
+	fault_list_without(req->faults, FAULT_FIX_CRASH, &rest);
+	sub.faults = &rest;
+	sub.schema = &base_schema;
+	sub.hold = 0;
+	if (all)
+		sub.keep = 0;
+	rc = pipeline_score(sc, drv, &sub, &base, err);
+	strbuf_add(&kept, base.kept.buf, base.kept.len);
+	if (rc)
+		goto out;
+	from = all ? 1 : (size_t)crash->arg;
+	to = all ? base.card.fix.statements : (size_t)crash->arg;
+	ALLOC_GROW(rest.v, rest.nr + 1, rest.alloc);
+	rest.v[rest.nr++] = *crash;
+	points = xcalloc(to - from + 1, sizeof(*points));
+	/* With one K, the run with the crash is the answer: it goes into out, held as asked. */
+	sub.hold = all ? 0 : req->hold;
+	for (k = from; k <= to; k++) {
+		struct pipeline_result *r = all ? &run : out;
+		struct sc_crash *p = &points[n];
+		rest.v[rest.nr - 1].arg = (int64_t)k;
+		strbuf_reset(&schema);
+		sub.schema = &schema;
+		rc = pipeline_score(sc, drv, &sub, r, err);
+		strbuf_add(&kept, r->kept.buf, r->kept.len);
+		strbuf_reset(&r->kept);
+		if (rc) {
+			if (all)
+				pipeline_result_release(&run);
+			goto out;
+		}
+		n++;
+		p->after = (int)k;
+		p->reached = r->card.crash_after != 0;
+		p->tick = r->card.crash_after ? r->card.crash_tick : -1;
+		p->completed = r->card.crash_after && r->card.fix.completed;
+		p->same_schema = !strcmp(schema.buf, base_schema.buf);
+		p->lost = scorecard_lost(&r->card);
+		p->base_lost = scorecard_lost(&base.card);
+		p->error = r->card.fix.error ? xstrdup(r->card.fix.error) : NULL;
+		p->converged = p->completed && p->same_schema && p->lost <= p->base_lost;
+		if (all)
+			pipeline_result_release(&run);
+	}
+	if (all) {
+		/* fix-crash=all: the card is the crash-free run's. */
+		out->card = base.card;
+		out->scored = 1;
+		base.scored = 0;
+	}
+	scorecard_add_crashes(&out->card, points, n);
+	points = NULL;
+	rc = 0;
+out:
+	pipeline_result_release(&base);
+	strbuf_add(&out->kept, kept.buf, kept.len);
+	for (i = 0; points && i < n; i++)
+		free(points[i].error);
+	free(points);
+	fault_list_release(&rest);
+	strbuf_release(&base_schema);
+	strbuf_release(&schema);
+	strbuf_release(&kept);
+	return rc;
+}

@@ -1,0 +1,205 @@
+/*
+** The worker pool: fork, a pipe per worker carrying one line per seed
+** ("SEED PASS SCORE LOST FAULTS"), poll in the parent, wait at the end.
+*/
+#include "swarm.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../base/alloc.h"
+
+#define MAX_WORKERS 16
+
+/* Run the seeds of worker w of nw; one line per seed onto fd.  The process's exit status. */
+static int worker(const struct swarm_opts *o, int w, int nw, int fd)
+{
+	uint64_t k, nseeds = o->to - o->from + 1;
+	/* By offset: a range that ends at the largest seed must not wrap around. */
+	for (k = (uint64_t)w; k < nseeds && !(o->stop && *o->stop); k += (uint64_t)nw) {
+		struct swarm_row row;
+		struct strbuf line = STRBUF_INIT;
+		int rc;
+
+		memset(&row, 0, sizeof(row));
+		rc = o->one(o->ctx, o->from + k, &row);
+		if (!rc) {
+			strbuf_addf(&line, "%llu %d %d %llu %s\n", (unsigned long long)(o->from + k), row.pass,
+				    row.score, (unsigned long long)row.lost,
+				    row.faults && *row.faults ? row.faults : "-");
+			if (write(fd, line.buf, line.len) != (ssize_t)line.len)
+				rc = 3;
+		}
+		free(row.faults);
+		strbuf_release(&line);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Stop the workers started so far and wait for them. */
+static void stop_all(const pid_t *pids, const int *fds, int n)
+{
+	int w, status;
+	for (w = 0; w < n; w++)
+		kill(pids[w], SIGTERM);
+	for (w = 0; w < n; w++) {
+		close(fds[w]);
+		while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+
+/* The complete lines of buf into out's rows; what is left waits for more. */
+static void take_lines(struct strbuf *buf, struct swarm_result *out, size_t *alloc)
+{
+	char *line = buf->buf, *nl;
+	while ((nl = strchr(line, '\n')) != NULL) {
+		struct swarm_row r;
+		unsigned long long seed, lost;
+		int at = 0;
+		*nl = '\0';
+		memset(&r, 0, sizeof(r));
+		if (sscanf(line, "%llu %d %d %llu %n", &seed, &r.pass, &r.score, &lost, &at) == 4 && at) {
+			r.seed = seed;
+			r.lost = lost;
+			r.faults = xstrdup(strcmp(line + at, "-") ? line + at : "");
+			ALLOC_GROW(out->rows, out->nrows + 1, *alloc);
+			out->rows[out->nrows++] = r;
+			out->passed += r.pass != 0;
+		}
+		line = nl + 1;
+	}
+	memmove(buf->buf, line, strlen(line) + 1);
+	strbuf_setlen(buf, strlen(buf->buf));
+}
+
+static int cmp_seed(const void *a, const void *b)
+{
+	const struct swarm_row *x = a, *y = b;
+	return x->seed < y->seed ? -1 : x->seed > y->seed;
+}
+
+/* The histogram and the worst seed, once every row is in. */
+static void summarise(struct swarm_result *out)
+{
+	size_t i;
+	qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_seed);
+	for (i = 0; i < out->nrows; i++) {
+		const struct swarm_row *r = &out->rows[i], *b = &out->rows[out->worst];
+		out->hist[r->score / 10 > 10 ? 10 : r->score / 10]++;
+		if (r->score < b->score || (r->score == b->score && r->lost > b->lost))
+			out->worst = i;
+	}
+}
+
+int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_rc, struct strbuf *err)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t nseeds = o->to - o->from + 1;
+	int nw = o->workers > 0 ? o->workers : (int)(ncpu < 1 ? 1 : ncpu);
+	int w, open_fds, rc = 0;
+	struct strbuf bufs[MAX_WORKERS];
+	struct pollfd pfds[MAX_WORKERS];
+	pid_t pids[MAX_WORKERS];
+	int fds[MAX_WORKERS];
+	size_t alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	*worker_rc = 0;
+	if (nw > MAX_WORKERS)
+		nw = MAX_WORKERS;
+	if ((uint64_t)nw > nseeds)
+		nw = (int)nseeds;
+	fflush(stdout);
+	fflush(stderr);
+	for (w = 0; w < nw; w++) {
+		int p[2];
+		if (pipe(p)) {
+			stop_all(pids, fds, w);
+			return strbuf_error(err, SWARM_EWORKER, "cannot start a swarm worker: %s", strerror(errno));
+		}
+		if ((pids[w] = fork()) < 0) {
+			strbuf_error(err, SWARM_EWORKER, "cannot start a swarm worker: %s", strerror(errno));
+			close(p[0]);
+			close(p[1]);
+			stop_all(pids, fds, w);
+			return SWARM_EWORKER;
+		}
+		if (!pids[w]) {
+			close(p[0]);
+			_exit(worker(o, w, nw, p[1]));
+		}
+		close(p[1]);
+		fds[w] = p[0];
+		strbuf_init(&bufs[w]);
+	}
+	/*
+	** Read all workers as their lines come (a full pipe would stall one),
+	** and look at the stop flag between reads: a TERM to this process
+	** alone must stop the workers too.
+	*/
+	for (open_fds = nw; open_fds > 0 && !(o->stop && *o->stop);) {
+		for (w = 0; w < nw; w++) {
+			pfds[w].fd = fds[w];
+			pfds[w].events = POLLIN;
+			pfds[w].revents = 0;
+		}
+		if (poll(pfds, (nfds_t)nw, 200) <= 0)
+			continue;
+		for (w = 0; w < nw; w++) {
+			char chunk[4096];
+			ssize_t n;
+			if (fds[w] < 0 || !pfds[w].revents)
+				continue;
+			n = read(fds[w], chunk, sizeof(chunk));
+			if (n > 0) {
+				size_t before = out->nrows;
+				strbuf_add(&bufs[w], chunk, (size_t)n);
+				take_lines(&bufs[w], out, &alloc);
+				if (o->progress && out->nrows != before)
+					o->progress(o->progress_ctx, out->nrows, (size_t)nseeds, out->passed);
+			} else if (n == 0 || errno != EINTR) {
+				close(fds[w]);
+				fds[w] = -1;
+				open_fds--;
+			}
+		}
+	}
+	for (w = 0; w < nw; w++) {
+		int status = 0;
+		if (o->stop && *o->stop)
+			kill(pids[w], SIGTERM);
+		if (fds[w] >= 0)
+			close(fds[w]);
+		while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!*worker_rc && (!WIFEXITED(status) || WEXITSTATUS(status)))
+			*worker_rc = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+		strbuf_release(&bufs[w]);
+	}
+	if (o->stop && *o->stop)
+		return strbuf_error(err, SWARM_EINTR, "interrupted; the workers' databases are removed");
+	if (*worker_rc)
+		return strbuf_error(err, SWARM_EWORKER, "a swarm worker could not run its drills (exit %d)",
+				    *worker_rc);
+	if (!out->nrows)
+		return strbuf_error(err, SWARM_EWORKER, "the swarm ran no drill");
+	summarise(out);
+	return rc;
+}
+
+void swarm_result_release(struct swarm_result *r)
+{
+	size_t i;
+	for (i = 0; i < r->nrows; i++)
+		free(r->rows[i].faults);
+	free(r->rows);
+	memset(r, 0, sizeof(*r));
+}

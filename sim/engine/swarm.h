@@ -1,0 +1,61 @@
+/*
+** Swarm mode's worker pool: a range of seeds run in worker processes, one
+** per core, each seed a schedule of its own.  The pool knows nothing of
+** what a seed runs: a callback in the worker fills the seed's row, which
+** comes back through a pipe; the rows are gathered in seed order.  A stop
+** flag (a TERM or Ctrl-C) stops the workers, which clean up as a single
+** drill does.
+*/
+#ifndef MDRILL_SWARM_H
+#define MDRILL_SWARM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/strbuf.h"
+
+/* One seed's outcome. */
+struct swarm_row {
+	uint64_t seed;
+	int pass, score;
+	uint64_t lost;           /* facts not preserved */
+	char *faults;            /* as --faults spells them, "" for none */
+};
+
+struct swarm_opts {
+	uint64_t from, to;       /* the seeds, both included */
+	int workers;             /* processes; 0 for one per core (at most 16) */
+	/*
+	** Run seed in a worker and fill row (its faults xmalloc'd).  Returns
+	** 0, or an exit status that stops the worker and fails the swarm.
+	*/
+	int (*one)(void *ctx, uint64_t seed, struct swarm_row *row);
+	void *ctx;
+	volatile sig_atomic_t *stop;
+	/* Optional, in the parent: told as rows come in. */
+	void (*progress)(void *ctx, size_t done, size_t total, size_t passed);
+	void *progress_ctx;
+};
+
+struct swarm_result {
+	struct swarm_row *rows;  /* in seed order */
+	size_t nrows;
+	size_t passed;
+	size_t worst;            /* index of the lowest score (most lost on a tie) */
+	int hist[11];            /* runs by score: 0-9, 10-19, ..., 90-99, 100 */
+};
+
+/* What swarm_run returns besides 0. */
+#define SWARM_EINTR  -1      /* stopped by the flag: the workers are gone */
+#define SWARM_EWORKER -2     /* a worker could not start, or exited with a status (in err) */
+
+/**
+ * Run every seed of o into out (release with swarm_result_release, also
+ * after a failure).  Returns 0, or SWARM_E* with the reason in err; a
+ * worker's own exit status is in *worker_rc.
+ */
+int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_rc, struct strbuf *err);
+void swarm_result_release(struct swarm_result *r);
+
+#endif
