@@ -265,3 +265,47 @@ void sql_names_free(char **names, size_t n)
 		free(names[i]);
 	free(names);
 }
+
+/* Offset of the n-th word of sql (0-based), past white space and comments; -1 if none. */
+static long nth_word(const char *s, int n)
+{
+	size_t i = 0;
+	int words = 0;
+	while (s[i]) {
+		size_t j = s[i] == '-' || s[i] == '/' ? sql_skip_quoted(s, i) : i;
+		if (j != i) {
+			i = j;
+			continue;
+		}
+		if (isspace((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		if (!is_ident((unsigned char)s[i]))
+			return -1;
+		if (words++ == n)
+			return (long)i;
+		while (is_ident((unsigned char)s[i]))
+			i++;
+	}
+	return -1;
+}
+
+int sql_is_session_only(const char *sql)
+{
+	static const char *const session[] = { "start", "savepoint", "release", "set", "reset", "show" };
+	long w = nth_word(sql, 0), w2;
+	size_t k;
+
+	if (w < 0)
+		return 0;
+	if (word_is(sql, (size_t)w, "begin")) {
+		/* SQLite's BEGIN IMMEDIATE and EXCLUSIVE take the write lock at once. */
+		w2 = nth_word(sql, 1);
+		return w2 < 0 || !(word_is(sql, (size_t)w2, "immediate") || word_is(sql, (size_t)w2, "exclusive"));
+	}
+	for (k = 0; k < sizeof(session) / sizeof(session[0]); k++)
+		if (word_is(sql, (size_t)w, session[k]))
+			return 1;
+	return 0;
+}

@@ -52,4 +52,13 @@ void sql_names_free(char **names, size_t n);
  */
 size_t sql_skip_quoted(const char *s, size_t i);
 
+/**
+ * Does sql only open a transaction or set session state, so that it takes
+ * no lock and writes nothing: BEGIN (but not SQLite's BEGIN IMMEDIATE or
+ * EXCLUSIVE), START TRANSACTION, SAVEPOINT, RELEASE, SET, RESET, SHOW?
+ * The backup before a bad migration is taken at its first statement that
+ * is not one of these.
+ */
+int sql_is_session_only(const char *sql);
+
 #endif

@@ -567,6 +567,13 @@ static int pg_errclass(struct db_conn *c)
 ** every table of the public schema, taken in one repeatable-read
 ** transaction so the copies agree with each other.
 */
+/*
+** The snapshot runs in a transaction of its own.  When c is inside the
+** migration's open transaction (a bare BEGIN came first), it runs on a
+** connection of its own, so it neither commits nor joins that transaction:
+** the backup is what was committed when the migration's first locking
+** statement started.
+*/
 static int pg_snapshot(struct db_conn *c, struct strbuf *err)
 {
 	static const char sql[] =
@@ -579,12 +586,27 @@ static int pg_snapshot(struct db_conn *c, struct strbuf *err)
 		"  END LOOP;"
 		"END $mdrill$;"
 		"COMMIT";
+	struct db_conn side;
+	PGconn *pg = c->pg;
 	PGresult *r;
 	int ok = 1;
 
-	if (!PQsendQuery(c->pg, sql))
-		return strbuf_error(err, -1, "cannot snapshot the database: %s", PQerrorMessage(c->pg));
-	while ((r = PQgetResult(c->pg)) != NULL) {
+	memset(&side, 0, sizeof(side));
+	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+		side.db = c->db;
+		side.role = "mdrill snapshot";
+		if (open_conn(&side, err)) {
+			PQfinish(side.pg);
+			return -1;
+		}
+		pg = side.pg;
+	}
+	if (!PQsendQuery(pg, sql)) {
+		strbuf_error(err, -1, "cannot snapshot the database: %s", PQerrorMessage(pg));
+		PQfinish(side.pg);
+		return -1;
+	}
+	while ((r = PQgetResult(pg)) != NULL) {
 		if (ok && PQresultStatus(r) != PGRES_COMMAND_OK) {
 			char *m = first_line(PQresultErrorMessage(r));
 			ok = 0;
@@ -594,9 +616,10 @@ static int pg_snapshot(struct db_conn *c, struct strbuf *err)
 		PQclear(r);
 	}
 	if (!ok) {
-		r = PQexec(c->pg, "ROLLBACK");
+		r = PQexec(pg, "ROLLBACK");
 		PQclear(r);
 	}
+	PQfinish(side.pg);
 	return ok ? 0 : -1;
 }
 

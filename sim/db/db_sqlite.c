@@ -32,7 +32,10 @@ struct db_conn {
 	char *msg;
 	int cls;
 	sqlite3_int64 changes;   /* rows the last statement run changed */
+	int attach_pending;      /* backup.db was copied inside a transaction: attach it after */
 };
+
+static int attach_backup(struct db_conn *c, char **msg);
 
 struct db_stmt {
 	struct db_conn *c;
@@ -72,6 +75,14 @@ static void set_error(struct db_conn *c, int rc)
 	free(c->msg);
 	c->msg = xstrdup(m ? m : sqlite3_errstr(rc));
 	c->cls = sqlite_classify(sqlite3_extended_errcode(c->h), c->msg);
+}
+
+/* An error of mdrill's own making on c, with its message. */
+static void set_error_msg(struct db_conn *c, int rc, const char *msg)
+{
+	free(c->msg);
+	c->msg = xstrdup(msg ? msg : sqlite3_errstr(rc));
+	c->cls = sqlite_classify(rc, c->msg);
 }
 
 /*
@@ -206,7 +217,19 @@ static int sqlite_connect(struct db *db, struct db_conn **out, struct strbuf *er
 static int sqlite_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(c->h, sql, -1, &st, NULL);
+	int rc;
+
+	/* The backup taken inside the migration's transaction, attached once it ended. */
+	if (c->attach_pending && sqlite3_get_autocommit(c->h)) {
+		char *msg = NULL;
+		if (attach_backup(c, &msg) != SQLITE_OK) {
+			set_error_msg(c, SQLITE_ERROR, msg);
+			sqlite3_free(msg);
+			*out = NULL;
+			return DB_ERROR;
+		}
+	}
+	rc = sqlite3_prepare_v2(c->h, sql, -1, &st, NULL);
 
 	/*
 	** A prepare compiles against the schema this connection last read; if
@@ -358,17 +381,48 @@ static int sqlite_kill(struct db_conn *c, int send_commit, struct strbuf *err)
 	return 0;
 }
 
-static int sqlite_snapshot(struct db_conn *c, struct strbuf *err)
+/* ATTACH backup.db as schema backup; outside a transaction only. */
+static int attach_backup(struct db_conn *c, char **msg)
 {
 	struct strbuf path = STRBUF_INIT, sql = STRBUF_INIT;
+	const char *p;
+	int rc;
+
+	strbuf_addf(&path, "%s/backup.db", c->db->dir);
+	strbuf_addstr(&sql, "ATTACH DATABASE '");
+	for (p = path.buf; *p; p++) {
+		if (*p == '\'')
+			strbuf_addch(&sql, '\'');
+		strbuf_addch(&sql, *p);
+	}
+	strbuf_addstr(&sql, "' AS backup");
+	rc = sqlite3_exec(c->h, sql.buf, NULL, NULL, msg);
+	if (rc == SQLITE_OK)
+		c->attach_pending = 0;
+	strbuf_release(&path);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/*
+** Copy the committed database into backup.db with the backup API and
+** attach it.  Inside the migration's open transaction (a deferred BEGIN
+** came first) SQLite cannot attach: the copy is taken now, as the
+** migration's first locking statement starts, and attached as soon as the
+** transaction has ended.
+*/
+static int sqlite_snapshot(struct db_conn *c, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	int in_tx = !sqlite3_get_autocommit(c->h);
 	sqlite3 *dest = NULL;
 	sqlite3_backup *b;
-	const char *p;
 	char *msg = NULL;
 	int rc;
 
-	/* A re-run fix may snapshot again: start from a clean slate. */
-	sqlite3_exec(c->h, "DETACH DATABASE backup", NULL, NULL, NULL);
+	/* Taken again (the statement is tried anew): start from a clean slate. */
+	if (!in_tx)
+		sqlite3_exec(c->h, "DETACH DATABASE backup", NULL, NULL, NULL);
 	strbuf_addf(&path, "%s/backup.db", c->db->dir);
 	unlink(path.buf);
 	rc = open_handle(path.buf, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dest);
@@ -385,18 +439,10 @@ static int sqlite_snapshot(struct db_conn *c, struct strbuf *err)
 		goto fail;
 	sqlite3_close(dest);
 	dest = NULL;
-	strbuf_addstr(&sql, "ATTACH DATABASE '");
-	for (p = path.buf; *p; p++) {
-		if (*p == '\'')
-			strbuf_addch(&sql, '\'');
-		strbuf_addch(&sql, *p);
-	}
-	strbuf_addstr(&sql, "' AS backup");
-	rc = sqlite3_exec(c->h, sql.buf, NULL, NULL, &msg);
-	if (rc != SQLITE_OK)
+	c->attach_pending = 1;
+	if (!in_tx && (rc = attach_backup(c, &msg)) != SQLITE_OK)
 		goto fail;
 	strbuf_release(&path);
-	strbuf_release(&sql);
 	return 0;
 fail:
 	/* The file's name only: reports carry no machine paths. */
@@ -405,7 +451,6 @@ fail:
 	sqlite3_free(msg);
 	sqlite3_close(dest);
 	strbuf_release(&path);
-	strbuf_release(&sql);
 	return -1;
 }
 

@@ -4,7 +4,8 @@
 ** 'end' (no new transactions; those in flight and any migration finish).
 ** The migrator is a participant like the clients: its statements wait on
 ** locks the same way, and its snapshot of the database is taken in the same
-** step as the bad migration's first statement, so no write falls between.
+** step as the bad migration's first locking statement, so no write falls
+** between.
 */
 #include "scheduler.h"
 
@@ -26,6 +27,7 @@ struct mig_run {
 	int rep;                     /* index in d->migs */
 	struct sql_script script;    /* owned copy of the statements */
 	int is_bad;
+	size_t snapshot_at;          /* bad migration: the statement the backup is taken with */
 	size_t next;                 /* next statement; nstmts is the record step */
 	struct db_stmt *st;          /* prepared statement being retried */
 	int sent;                    /* async engines: it is out on the server */
@@ -110,6 +112,9 @@ static void enqueue(struct sched *s, int rep, const struct sql_script *script, i
 	m->is_bad = is_bad;
 	m->blocked_since = -1;
 	script_copy(&m->script, script);
+	/* A bare BEGIN or SET takes no lock: the backup waits for the first statement that does. */
+	while (m->snapshot_at < m->script.nr && sql_is_session_only(m->script.v[m->snapshot_at].sql))
+		m->snapshot_at++;
 	repeat_log_init(&s->d->migs[rep].repeats, script);
 }
 
@@ -282,12 +287,14 @@ static void migrator_step(struct sched *s)
 	} else {
 		/*
 		** The backup is taken in the same step as the bad migration's first
-		** statement, and taken again each time that statement is tried anew,
-		** so that no write falls between them.  A statement already out on a
-		** server (PostgreSQL, waiting on a lock) cannot be taken back: there
-		** the backup is the one taken when it went out.
+		** statement that can take a lock or write (a bare BEGIN before it
+		** takes none, and writes go on committing after it), and taken again
+		** each time that statement is tried anew, so that no write falls
+		** between them.  A statement already out on a server (PostgreSQL,
+		** waiting on a lock) cannot be taken back: there the backup is the
+		** one taken when it went out.
 		*/
-		if (m->is_bad && m->next == 0 && !m->sent && db_snapshot(d->drv, d->admin, &err)) {
+		if (m->is_bad && m->next == m->snapshot_at && !m->sent && db_snapshot(d->drv, d->admin, &err)) {
 			mig_fail(s, m, DBE_OTHER, err.buf);
 			strbuf_release(&err);
 			return;
