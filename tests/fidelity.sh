@@ -30,4 +30,15 @@ check "backup gap: restoring the missing keys passes seeds 1..50 on SQLite" \
 pgcheck "backup gap: and seeds 1..5 on PostgreSQL" \
 	sh -c "'$M' run $B --db '$pg' --fix fixes/restore-missing.sql --seeds 1..5 | grep -q '5 runs, 5 pass, 0 fail'"
 
+# 3. A correct fix does not fail on SQLite's stale schema: upserts invoked after
+#    the fix re-created their unique index succeed, on connections whose cached
+#    statement was prepared before (they fail to re-prepare through the incident).
+S=tests/fixtures/stale-schema
+check "stale schema: the re-created index serves every later upsert, seeds 1..20" \
+	sh -c "'$M' run $S --fix fixes/recreate-index.sql --seeds 1..20 | grep -q '20 runs, 20 pass, 0 fail'"
+check "  while the incident's upserts fail as they should" \
+	sh -c "'$M' run $S --fix fixes/recreate-index.sql --json | grep -q '\"top_failure_message\":null' && '$M' run $S --fix fixes/recreate-index.sql | grep -q 'v1 failed  *0  *[1-9]'"
+pgcheck "stale schema: the same on PostgreSQL" \
+	sh -c "'$M' run $S --db '$pg' --fix fixes/recreate-index.sql | grep -q 'Verdict: PASS'"
+
 echo "# $n fidelity checks"

@@ -300,20 +300,64 @@ static int step_all(struct db_conn *c, sqlite3_stmt *st, db_row_fn fn, void *ctx
 	}
 }
 
-static int sqlite_run(struct db_stmt *s, int nparams, const char *const *vals,
-		      db_row_fn fn, void *ctx)
+static void bind_all(sqlite3_stmt *st, int nparams, const char *const *vals)
 {
-	int i, rc, n = sqlite3_bind_parameter_count(s->st);
-	sqlite3_int64 total = sqlite3_total_changes64(s->c->h);
-
+	int i, n = sqlite3_bind_parameter_count(st);
 	for (i = 0; i < n; i++) {
 		const char *v = i < nparams ? vals[i] : NULL;
 		if (v)
-			sqlite3_bind_text(s->st, i + 1, v, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, i + 1, v, -1, SQLITE_STATIC);
 		else
-			sqlite3_bind_null(s->st, i + 1);
+			sqlite3_bind_null(st, i + 1);
 	}
+}
+
+/*
+** A prepared statement whose schema changed under it is re-prepared by
+** sqlite3_step against the schema the connection holds in memory; when
+** that copy predates a change another connection made (a fix re-created
+** the index an upsert names), the re-prepare fails for good, though the
+** database is right.  An application would re-prepare: so when the
+** statement no longer prepares as it stands, read the schema afresh (any
+** read notices the new schema cookie, inside an open transaction too)
+** and prepare it again.  A statement that prepares as it stands failed at
+** run time: it is left alone, and not run twice.  Returns 1 when s holds
+** a fresh statement to step.
+*/
+static int refresh_stale(struct db_stmt *s)
+{
+	sqlite3_stmt *fresh = NULL;
+	const char *sql = sqlite3_sql(s->st);
+
+	if (sqlite3_prepare_v2(s->c->h, sql, -1, &fresh, NULL) == SQLITE_OK) {
+		sqlite3_finalize(fresh);
+		return 0;
+	}
+	if (sqlite3_exec(s->c->h, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->c->h, sql, -1, &fresh, NULL) != SQLITE_OK) {
+		sqlite3_finalize(fresh);
+		return 0;
+	}
+	sqlite3_finalize(s->st);
+	s->st = fresh;
+	return 1;
+}
+
+static int sqlite_run(struct db_stmt *s, int nparams, const char *const *vals,
+		      db_row_fn fn, void *ctx)
+{
+	int rc;
+	sqlite3_int64 total = sqlite3_total_changes64(s->c->h);
+
+	bind_all(s->st, nparams, vals);
 	rc = step_all(s->c, s->st, fn, ctx);
+	if (rc == DB_ERROR && (sqlite3_errcode(s->c->h) & 0xff) == SQLITE_ERROR) {
+		/* step_all kept the message; a fresh statement that runs replaces it. */
+		if (refresh_stale(s)) {
+			bind_all(s->st, nparams, vals);
+			rc = step_all(s->c, s->st, fn, ctx);
+		}
+	}
 	/* sqlite3_changes() keeps the last INSERT, UPDATE or DELETE's count through
 	   any other statement: a statement that changed nothing moved no total. */
 	s->c->changes = sqlite3_total_changes64(s->c->h) == total ? 0 : sqlite3_changes64(s->c->h);
