@@ -32,7 +32,9 @@ struct inserter {
 	const char *table_name;
 	uint32_t table;
 	uint32_t *cols;          /* interned column names */
+	char *tracked;           /* per column: its values are facts (not '@untracked') */
 	size_t ncols;
+	const struct scenario *sc;
 	size_t batch;            /* rows a full batch holds */
 	char **cols_names;       /* borrowed from the caller while open */
 	char **vals;             /* batch * ncols copies; NULL is SQL NULL */
@@ -66,8 +68,11 @@ static int inserter_open(struct inserter *ins, const char *table, char **cols, s
 	ins->table = ledger_intern(ins->l, table);
 	ins->ncols = ncols;
 	ins->cols = xcalloc(ncols, sizeof(*ins->cols));
-	for (i = 0; i < ncols; i++)
+	ins->tracked = xcalloc(ncols, 1);
+	for (i = 0; i < ncols; i++) {
 		ins->cols[i] = ledger_intern(ins->l, cols[i]);
+		ins->tracked[i] = !scenario_untracked(ins->sc, table, cols[i]);
+	}
 	ins->batch = BATCH_PARAMS / ncols < BATCH_ROWS ? BATCH_PARAMS / ncols : BATCH_ROWS;
 	if (!ins->batch)
 		ins->batch = 1;
@@ -128,8 +133,9 @@ static int inserter_row(struct inserter *ins, const char *const *vals, struct st
 		if (ins->ncols == 1)
 			ledger_fact_add(ins->l, ins->table, key, LEDGER_ROW, LEDGER_PRESENT);
 		for (i = 1; i < ins->ncols; i++)
-			ledger_fact_add(ins->l, ins->table, key, ins->cols[i],
-					vals[i] ? ledger_intern(ins->l, vals[i]) : LEDGER_NONE);
+			if (ins->tracked[i])
+				ledger_fact_add(ins->l, ins->table, key, ins->cols[i],
+						vals[i] ? ledger_intern(ins->l, vals[i]) : LEDGER_NONE);
 	}
 	return ins->nrows == ins->batch ? inserter_flush(ins, err) : 0;
 }
@@ -143,6 +149,8 @@ static void inserter_close(struct inserter *ins)
 			free(ins->vals[i]);
 	free(ins->vals);
 	free(ins->cols);
+	free(ins->tracked);
+	ins->tracked = NULL;
 	ins->st = NULL;
 	ins->cols = NULL;
 	ins->vals = NULL;
@@ -326,6 +334,7 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 		ins.drv = drv;
 		ins.c = c;
 		ins.l = l;
+		ins.sc = sc;
 		if (sc->seeds[i].csv)
 			rc = seed_csv(sc, &sc->seeds[i], &ins, err);
 		else

@@ -380,6 +380,15 @@ int scenario_app(const struct scenario *sc, const char *name)
 	return -1;
 }
 
+int scenario_untracked(const struct scenario *sc, const char *table, const char *field)
+{
+	size_t i;
+	for (i = 0; sc && i < sc->nuntracked; i++)
+		if (!strcmp(sc->untracked[i].table, table) && !strcmp(sc->untracked[i].field, field))
+			return 1;
+	return 0;
+}
+
 /* Parse an optional dialect word; -2 when the word is something else. */
 static int parse_dialect(const char *w)
 {
@@ -1167,6 +1176,19 @@ static int directive(struct parser *p, const char *name, char *rest)
 				sc->down_expect[k] = v;
 		return 0;
 	}
+	if (!strcmp(name, "untracked")) {
+		struct field_ref *u;
+		char *dotted = next_word(&rest), *table, *field;
+		if (!dotted || split_dotted(dotted, &table, &field) || next_word(&rest))
+			return perr(p, "expected '-- @untracked TABLE.COLUMN' (a bookkeeping column whose "
+				       "values are no facts)");
+		ALLOC_GROW(sc->untracked, sc->nuntracked + 1, sc->untracked_alloc);
+		u = &sc->untracked[sc->nuntracked++];
+		u->table = xstrdup(table);
+		u->field = xstrdup(field);
+		u->line = p->line;
+		return 0;
+	}
 	if (!strcmp(name, "default")) {
 		struct field_default *d;
 		char *dotted = next_word(&rest), *table, *field;
@@ -1182,7 +1204,7 @@ static int directive(struct parser *p, const char *name, char *rest)
 	}
 	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
 		       "schema, seed, gen, app, tx, flag, writes, deletes, migration, timeline, "
-		       "probe, default or expect)", name);
+		       "probe, default, untracked or expect)", name);
 }
 
 static int parse_line(struct parser *p, char *line)
@@ -1270,6 +1292,19 @@ static int validate(struct parser *p)
 	p->line = 1;
 	if (!sc->name)
 		return perr(p, "expected a '-- @scenario NAME' line");
+	/* An '@untracked' column is no fact: a transaction cannot declare one. */
+	for (i = 0; i < sc->napps; i++)
+		for (j = 0; j < sc->apps[i].ntx; j++)
+			for (k = 0; k < sc->apps[i].tx[j].nfacts; k++) {
+				const struct fact_tmpl *f = &sc->apps[i].tx[j].facts[k];
+				size_t x;
+				for (x = 0; x < f->nfields; x++)
+					if (scenario_untracked(sc, f->table, f->fields[x].field)) {
+						p->line = f->line;
+						return perr(p, "'%s.%s' is '-- @untracked': a '@writes' line cannot "
+							    "declare it", f->table, f->fields[x].field);
+					}
+			}
 	if (!sc->schema.nr)
 		return perr(p, "expected a '-- @schema' block");
 	if (!sc->napps)
@@ -1547,6 +1582,11 @@ void scenario_free(struct scenario *sc)
 		sql_section_release(&sc->probes[i].sql);
 	}
 	free(sc->probes);
+	for (i = 0; i < sc->nuntracked; i++) {
+		free(sc->untracked[i].table);
+		free(sc->untracked[i].field);
+	}
+	free(sc->untracked);
 	for (i = 0; i < sc->ndefaults; i++) {
 		free(sc->defaults[i].table);
 		free(sc->defaults[i].field);

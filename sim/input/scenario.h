@@ -94,6 +94,13 @@ struct field_default {
 	char *value;
 };
 
+/** '-- @untracked T.F': a bookkeeping column whose values are no facts. */
+struct field_ref {
+	char *table;
+	char *field;
+	int line;
+};
+
 struct param {
 	char *name;
 	char *value;
@@ -122,6 +129,8 @@ struct scenario {
 	size_t nprobes, probes_alloc;
 	struct field_default *defaults;
 	size_t ndefaults, defaults_alloc;
+	struct field_ref *untracked;
+	size_t nuntracked, untracked_alloc;
 	int down_expect[DIALECT_COUNT];  /* '-- @expect down=pass|fail [dialect]': 1, 0, -1 unsaid */
 	char **flags;        /* feature flags named by '@flag' lines; all start on */
 	size_t nflags, flags_alloc;
@@ -155,6 +164,12 @@ double scenario_param_num(const struct scenario *sc, const char *name, double de
  * is one, else the variant written without a dialect; NULL if neither.
  */
 const struct sql_variant *sql_section_pick(const struct sql_section *sec, int dialect);
+
+/**
+ * Is table.field marked '-- @untracked' (a revision counter, updated_at):
+ * filled by the seeder but no fact the probes must return?
+ */
+int scenario_untracked(const struct scenario *sc, const char *table, const char *field);
 
 /** Index of the migration called name, or -1. */
 int scenario_migration(const struct scenario *sc, const char *name);
