@@ -41,4 +41,41 @@ check "  while the incident's upserts fail as they should" \
 pgcheck "stale schema: the same on PostgreSQL" \
 	sh -c "'$M' run $S --db '$pg' --fix fixes/recreate-index.sql | grep -q 'Verdict: PASS'"
 
+# 2. Time that reflects work: one statement over a 200,000-row table holds the
+#    writers for as long as it works (SQLite: its virtual-machine steps; on
+#    PostgreSQL ticks pass while the server works).
+T=tests/fixtures/big-table
+blocked() { # blocked ARGS...: the longest writer wait during the fix, from the JSON
+	"$M" run $T "$@" --json | python3 -c "import json, sys; print(json.load(sys.stdin)['blocking']['max_ticks'])"
+}
+plain=$(blocked --fix fixes/plain-index.sql)
+check "work: a plain CREATE INDEX on 200,000 rows makes SQLite's writers wait (got $plain ticks)" test "$plain" -ge 10
+b1=$(blocked --fix fixes/backfill.sql --set rows=100000)
+b2=$(blocked --fix fixes/backfill.sql)
+check "work: a one-statement backfill's wait about doubles with the rows (100,000: $b1, 200,000: $b2)" \
+	python3 -c "import sys; sys.exit(not (0 < $b1 and 1.6 <= $b2 / $b1 <= 2.4))"
+"$M" run $T --fix fixes/backfill.sql --set rows=50000 --json >"$tmp/w1.json"
+"$M" run $T --fix fixes/backfill.sql --set rows=50000 --json >"$tmp/w2.json"
+check "work: and the same seed gives the same JSON" cmp "$tmp/w1.json" "$tmp/w2.json"
+if [ -n "$pg" ]; then
+	pplain=$(blocked --db "$pg" --fix fixes/plain-index.sql)
+	pconc=$(blocked --db "$pg" --fix fixes/concurrent-index.sql)
+fi
+pgcheck "work: a plain CREATE INDEX makes PostgreSQL's writers wait (got ${pplain:-})" test "${pplain:-0}" -ge 5
+pgcheck "work: CREATE INDEX CONCURRENTLY keeps them near zero (got ${pconc:-})" test "${pconc:-9}" -le 2
+
+# 6. Columns that are no facts: a seeded revision counter marked '-- @untracked'.
+U=tests/fixtures/untracked
+check "untracked: a bookkeeping column the probe does not return is no fact (exit 0)" \
+	"$M" run $U --fix fixes/rename-back.sql
+mkdir -p "$tmp/u"
+cp -r $U/fixes "$tmp/u/"
+sed '/^-- @untracked/d' $U/scenario.drill >"$tmp/u/scenario.drill"
+check "  without the mark, the same seeded counters are lost fields (exit 1)" \
+	sh -c "'$M' run '$tmp/u' --fix fixes/rename-back.sql >'$tmp/o'; [ \$? -eq 1 ] && grep -q '20 lost fields' '$tmp/o'"
+sed 's/^-- @writes docs key=:id body=:body$/-- @writes docs key=:id body=:body rev=:id/' $U/scenario.drill >"$tmp/u/scenario.drill"
+line=$(grep -n '^-- @writes docs' "$tmp/u/scenario.drill" | cut -d: -f1)
+check "  and a transaction that declares one is exit 2, at its line" \
+	sh -c "'$M' run '$tmp/u' --fix fixes/rename-back.sql 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"scenario.drill:$line: 'docs.rev' is '-- @untracked'\" '$tmp/e'"
+
 echo "# $n fidelity checks"

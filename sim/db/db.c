@@ -193,6 +193,12 @@ int64_t db_changes(const struct db_driver *drv, struct db_conn *c)
 	return drv->changes ? drv->changes(c) : -1;
 }
 
+int64_t db_work(const struct db_driver *drv, struct db_conn *c, int *wrote)
+{
+	*wrote = 0;
+	return drv->work ? drv->work(c, wrote) : 1;
+}
+
 int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err)
 {
 	if (!drv->snapshot)
@@ -304,14 +310,10 @@ int db_exec_now(const struct db_driver *drv, struct db_conn *c, const char *sql,
 
 	*cls = DBE_NONE;
 	rc = drv->prepare(c, sql, &st);
-	while (rc == DB_DONE) {
-		rc = drv->run(st, nparams, vals, fn, ctx);
-		if (rc != DB_BLOCKED)
+	/* On an async engine a statement still working comes back pending: wait for it. */
+	while (rc == DB_DONE || rc == DB_PENDING)
+		if ((rc = drv->run(st, nparams, vals, fn, ctx)) != DB_PENDING)
 			break;
-		/* On an async engine the statement is still on its way: wait for it. */
-		if (!(drv->caps & DB_CAP_ASYNC))
-			break;
-	}
 	if (rc == DB_BLOCKED) {
 		*cls = DBE_BUSY;
 		strbuf_error(err, -1, "database is locked");

@@ -100,6 +100,13 @@ struct db_driver {
 	** its triggers changed); 0 for any other statement.
 	*/
 	int64_t (*changes)(struct db_conn *c);
+	/*
+	** Optional: for an engine that runs a statement to its end in one step
+	** (SQLite), the ticks the statement last run on c worked for, at least
+	** 1, and in *wrote whether it could write.  NULL where statements take
+	** their own time on a server while the scheduler steps the others.
+	*/
+	int64_t (*work)(struct db_conn *c, int *wrote);
 
 	/*
 	** Copy the database as it is now into a schema named "backup" that
@@ -108,9 +115,12 @@ struct db_driver {
 	int (*snapshot)(struct db_conn *c, struct strbuf *err);
 
 	/*
-	** Optional, for DB_CAP_ASYNC: with nowait set, run, begin and commit
-	** send and return DB_PENDING instead of waiting; called again they
-	** collect the answer once it is there.  socket tells what to poll.
+	** Optional, for DB_CAP_ASYNC: how run, begin and commit wait for
+	** their answer (enum db_wait).  With DB_WAIT_NONE they send and
+	** return DB_PENDING; with DB_WAIT_WORK they return DB_PENDING when a
+	** statement is still working after a short grace, waiting on no lock;
+	** called again they collect the answer once it is there.  socket
+	** tells what to poll.
 	*/
 	void (*set_nowait)(struct db_conn *c, int nowait);
 	int (*socket)(struct db_conn *c);
@@ -146,6 +156,13 @@ struct db_driver {
 };
 
 enum db_fault_io { DB_FAULT_NONE, DB_FAULT_FULL, DB_FAULT_IOERR };
+
+/* How an async engine's calls wait for their answer (db_set_nowait). */
+enum db_wait {
+	DB_WAIT_ALL = 0,    /* until the answer, or DB_BLOCKED on a lock */
+	DB_WAIT_NONE = 1,   /* not at all: DB_PENDING once sent */
+	DB_WAIT_WORK = 2,   /* a grace, then DB_PENDING while it works on the server */
+};
 
 enum db_outcome {
 	DB_OUTCOME_UNKNOWN,
@@ -189,6 +206,12 @@ const char *db_errmsg(const struct db_driver *drv, struct db_conn *c);
 int db_errclass(const struct db_driver *drv, struct db_conn *c);
 /** Rows c's last completed statement changed (see the driver's changes); -1 if it cannot tell. */
 int64_t db_changes(const struct db_driver *drv, struct db_conn *c);
+/**
+ * The ticks c's last statement worked for (1 unless the driver says more)
+ * and in *wrote whether it could write: the scheduler holds the statement's
+ * connection and, for a write, the write lock that long.
+ */
+int64_t db_work(const struct db_driver *drv, struct db_conn *c, int *wrote);
 int db_snapshot(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
 void db_set_nowait(const struct db_driver *drv, struct db_conn *c, int nowait);
 /** The socket to poll for c's answer, or -1. */

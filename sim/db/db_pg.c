@@ -44,7 +44,7 @@ struct db_conn {
 	int pid;
 	const void *pending;     /* what was sent and not yet fully read */
 	int failed;              /* the pending statement has reported an error */
-	int nowait;              /* return DB_PENDING rather than wait */
+	int nowait;              /* enum db_wait: when to return DB_PENDING rather than wait */
 	char *msg;
 	int cls;
 	char sqlstate[6];
@@ -433,7 +433,7 @@ static int await(struct db_conn *c, db_row_fn fn, void *ctx)
 			}
 			PQclear(r);
 		}
-		if (c->nowait)
+		if (c->nowait == DB_WAIT_NONE)
 			return DB_PENDING;
 		pfd.fd = PQsocket(c->pg);
 		pfd.events = POLLIN;
@@ -443,6 +443,9 @@ static int await(struct db_conn *c, db_row_fn fn, void *ctx)
 			goto lost;
 		if (rc == 0 && lock_waiting(c))
 			return DB_BLOCKED;
+		/* Out past the grace and waiting on no lock: it works, and ticks pass meanwhile. */
+		if (rc == 0 && c->nowait == DB_WAIT_WORK)
+			return DB_PENDING;
 	}
 lost:
 	c->pending = NULL;

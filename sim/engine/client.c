@@ -113,7 +113,7 @@ int client_init(struct client *c, int id, int version, uint64_t seed,
 	if (db_connect(env->drv, db, &c->conn, err))
 		return -1;
 	if (env->concurrent)
-		db_set_nowait(env->drv, c->conn, 1);
+		db_set_nowait(env->drv, c->conn, DB_WAIT_NONE);
 	return 0;
 }
 
@@ -202,9 +202,19 @@ int client_runnable(const struct client *c, const struct client_env *env, int64_
 
 int env_may_try(struct client_env *env, int who, int holds_tx)
 {
-	if (!db_can(env->drv, DB_CAP_ONE_WRITER) || holds_tx || !env->nwait)
+	if (!db_can(env->drv, DB_CAP_ONE_WRITER) || holds_tx)
 		return 1;
-	return env->waitq[0] == who;
+	if (env->hold_until > env->tick && env->hold_who != who)
+		return 0;
+	return !env->nwait || env->waitq[0] == who;
+}
+
+void env_hold(struct client_env *env, int who, int64_t until)
+{
+	env->hold_who = who;
+	env->hold_until = until;
+	if (until < 0)
+		env->epoch++;
 }
 
 void env_wait(struct client_env *env, int who)
@@ -371,8 +381,9 @@ static void sleep_at(struct client *c, struct client_env *env, int at)
 
 	if (!tx->nsleeps || c->state == CS_DONE)
 		return;
+	/* After the work of the statement that just ran, if it worked for longer. */
 	if ((n = sleep_ticks(c, tx, at)) > 0)
-		c->wake = env->tick + 1 + n;
+		c->wake = (c->wake > env->tick ? c->wake : env->tick + 1) + n;
 }
 
 /* The value id of a fact field: a variable, a literal, or NULL. */
@@ -687,6 +698,16 @@ static int step_once(struct client *c, struct client_env *env)
 		else
 			fail_tx(c, env, db_errclass(env->drv, c->conn), db_errmsg(env->drv, c->conn));
 		return 1;
+	}
+	if (c->state == CS_STMT) {
+		/* A statement that worked for longer: the client sits on what it holds meanwhile. */
+		int wrote;
+		int64_t work = db_work(env->drv, c->conn, &wrote);
+		if (work > 1) {
+			c->wake = env->tick + work;
+			if (wrote && current_tx(c, env)->autocommit)
+				env_hold(env, c->id, env->tick + work);
+		}
 	}
 	switch (c->state) {
 	case CS_BEGIN:

@@ -66,6 +66,13 @@ struct client_env {
 	double awkward;
 	uint64_t epoch;        /* bumped whenever a transaction ends anywhere */
 	int writer;            /* client whose BEGIN holds the one write lock, or -1 */
+	/*
+	** One-writer engines: a statement on its own that wrote and worked for
+	** several ticks (see db_work) holds the write lock, in the model, until
+	** hold_until (-1: none), though the engine already let it go.
+	*/
+	int64_t hold_until;
+	int hold_who;
 	int poll_all;          /* this tick, waiting participants look again anyway */
 	int free_step;         /* the last step only joined the wait queue: no tick spent */
 	int concurrent;        /* clients send and collect later: statements overlap */
@@ -178,6 +185,12 @@ int client_runnable(const struct client *c, const struct client_env *env, int64_
  * timeouts that have nothing to do with the migration under test.
  */
 int env_may_try(struct client_env *env, int who, int holds_tx);
+/**
+ * who (a client id, or -1 for the migrator) holds the write lock until
+ * tick until, or, with until -1, no longer: those who wait look again.
+ */
+void env_hold(struct client_env *env, int who, int64_t until);
+
 /** who met a lock: join the wait queue if not in it yet. */
 void env_wait(struct client_env *env, int who);
 /** who got through or gave up: leave the wait queue. */

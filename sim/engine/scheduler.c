@@ -130,9 +130,9 @@ static void dequeue(struct sched *s)
 /*
 ** Note what the migration connection holds after a statement ended at the
 ** current tick: in a transaction it keeps the write lock until that ends;
-** a statement on its own held it for its one step.
+** a statement on its own held it while it worked, its work ticks.
 */
-static void note_hold(struct drill *d)
+static void note_hold(struct drill *d, int64_t work)
 {
 	int64_t now = d->env.tick;
 	if (!db_can(d->drv, DB_CAP_ONE_WRITER))
@@ -144,7 +144,7 @@ static void note_hold(struct drill *d)
 	}
 	ALLOC_GROW(d->holds, d->nholds + 1, d->holds_alloc);
 	d->holds[d->nholds].from = d->hold_from >= 0 ? d->hold_from : now;
-	d->holds[d->nholds++].to = now + 1;
+	d->holds[d->nholds++].to = now + work;
 	d->hold_from = -1;
 }
 
@@ -169,7 +169,7 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 	env_unwait(&d->env, WHO_MIGRATOR);
 	/* A migration tool's connection closes on failure: its transaction goes. */
 	db_rollback(d->drv, d->admin);
-	note_hold(d);
+	note_hold(d, 1);
 	d->env.epoch++;
 	dequeue(s);
 }
@@ -214,6 +214,10 @@ static void mig_crash(struct sched *s, struct mig_run *m)
 	r->crash_after = (int)r->applied;
 	r->crash_tick = d->env.tick;
 	s->crash_after = 0;
+	/* The dying session works no longer, and holds nothing. */
+	m->idle_until = 0;
+	if (d->env.hold_until >= 0 && d->env.hold_who == WHO_MIGRATOR)
+		env_hold(&d->env, 0, -1);
 	note_fault(d, FAULT_FIX_CRASH, r->crash_after, -1);
 	if (db_kill(d->drv, d->admin, 0, &err)) {
 		mig_fail(s, m, DBE_CONNECTION, err.buf);
@@ -224,7 +228,7 @@ static void mig_crash(struct sched *s, struct mig_run *m)
 	if (s->fix_timeout)
 		set_fix_timeout(s, &err);
 	strbuf_release(&err);
-	note_hold(d);
+	note_hold(d, 1);
 	d->env.epoch++;
 	m->next = 0;
 	r->applied = 0;
@@ -272,7 +276,8 @@ static void migrator_step(struct sched *s)
 	struct mig_report *r = &d->migs[m->rep];
 	struct strbuf err = STRBUF_INIT, rec = STRBUF_INIT;
 	const char *sql;
-	int rc;
+	int64_t work;
+	int rc, wrote;
 
 	if (r->start < 0) {
 		r->start = env->tick;
@@ -313,9 +318,18 @@ static void migrator_step(struct sched *s)
 			rc = db_prepare(d->drv, d->admin, sql, &m->st);
 		if (rc == DB_DONE)
 			rc = db_run(d->drv, m->st, 0, NULL, NULL, NULL);
-		if (rc != DB_BLOCKED)
+		if (rc != DB_BLOCKED && rc != DB_PENDING)
 			env->statements++;
 		strbuf_release(&rec);
+	}
+	if (rc == DB_PENDING) {
+		/*
+		** It works on the server, waiting on no lock: ticks pass while it
+		** does, the others step, and those it locks out wait behind it.
+		** A later turn collects the answer.
+		*/
+		m->sent = 1;
+		return;
 	}
 	if (rc == DB_BLOCKED) {
 		if (db_can(d->drv, DB_CAP_ASYNC))
@@ -355,7 +369,14 @@ static void migrator_step(struct sched *s)
 	db_finalize(d->drv, m->st);
 	m->st = NULL;
 	m->sent = 0;
-	note_hold(d);
+	/* A statement that worked for longer sits on its connection, and its write lock, meanwhile. */
+	work = db_work(d->drv, d->admin, &wrote);
+	if (work > 1) {
+		m->idle_until = env->tick + work;
+		if (wrote && !db_in_tx(d->drv, d->admin))
+			env_hold(env, WHO_MIGRATOR, env->tick + work);
+	}
+	note_hold(d, work);
 	if (!db_in_tx(d->drv, d->admin))
 		env->epoch++;
 	if (m->next < m->script.nr && m->script.v[m->next].repeat && repeat_again(s, m))
@@ -364,7 +385,7 @@ static void migrator_step(struct sched *s)
 		m->next++;
 		r->applied++;
 		if (m->rep == d->fix && s->slow)
-			m->idle_until = env->tick + 1 + s->slow;
+			m->idle_until = (m->idle_until > env->tick ? m->idle_until : env->tick + 1) + s->slow;
 		if (m->rep == d->fix && s->crash_after && (int)r->applied == s->crash_after)
 			mig_crash(s, m);
 		return;
@@ -826,6 +847,7 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	d->env.busy = (long)scenario_param_num(sc, "busy", 500);
 	d->env.awkward = scenario_param_num(sc, "awkward", 0.05);
 	d->env.writer = -1;
+	d->env.hold_until = -1;
 	d->env.flags_on = xmalloc(sc->nflags ? sc->nflags : 1);
 	memset(d->env.flags_on, 1, sc->nflags ? sc->nflags : 1);
 	d->env.concurrent = o->concurrent;
@@ -853,6 +875,8 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	if ((rc = setup(&s, err)) != 0)
 		goto out;
 	plan_bind(&d->plan, sc, &d->ledger);
+	/* A migration statement that works for long lets the traffic go on meanwhile. */
+	db_set_nowait(d->drv, d->admin, DB_WAIT_WORK);
 	if (o->progress)
 		o->progress(o->progress_ctx, DRILL_TRAFFIC, 0);
 
@@ -861,6 +885,9 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		int64_t wake;
 		size_t active;
 
+		/* A statement's work is over: the write lock it held in the model goes. */
+		if (env->hold_until >= 0 && env->tick >= env->hold_until)
+			env_hold(env, 0, -1);
 		while (ev < sc->ntimeline && sc->timeline[ev].tick <= env->tick)
 			if ((rc = fire(&s, &sc->timeline[ev++], err)) != 0)
 				goto out;
@@ -888,6 +915,8 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 			int64_t next = ev < sc->ntimeline ? sc->timeline[ev].tick : INT64_MAX;
 			if (s.next_fault < s.ntimed && s.timed[s.next_fault].tick < next)
 				next = s.timed[s.next_fault].tick;
+			if (env->hold_until >= 0 && env->hold_until < next)
+				next = env->hold_until;
 			if (active && wake < next)
 				next = wake;
 			if (next == INT64_MAX)
@@ -921,6 +950,7 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		db_exec_now(d->drv, d->admin, "RESET statement_timeout", 0, NULL, NULL, NULL, &cls, err);
 		strbuf_reset(err);
 	}
+	db_set_nowait(d->drv, d->admin, DB_WAIT_ALL);
 	if (o->progress)
 		o->progress(o->progress_ctx, DRILL_DONE, d->env.tick);
 	if (db_in_tx(d->drv, d->admin)) {
