@@ -64,6 +64,23 @@ fi
 pgcheck "work: a plain CREATE INDEX makes PostgreSQL's writers wait (got ${pplain:-})" test "${pplain:-0}" -ge 5
 pgcheck "work: CREATE INDEX CONCURRENTLY keeps them near zero (got ${pconc:-})" test "${pconc:-9}" -le 2
 
+# 5. A write that touched no row is not acknowledged: '-- @rows 1' after an
+#    edit by key makes "record not found" a failed transaction.
+R=tests/fixtures/rows
+check "rows: edits of keys the bad migration took fail, and the right fix passes (exit 0)" \
+	sh -c "'$M' run $R --fix fixes/restore-missing.sql --json >'$tmp/o' && python3 -c \"
+import json
+d = json.load(open('$tmp/o'))
+f = [p for p in d['phases'] if p['name'] == 'incident'][0]
+assert d['verdict'] == 'pass' and f['failed'] > 0, (d['verdict'], f)
+\""
+check "  with the error class row-count" sh -c "'$M' run $R --fix fixes/restore-missing.sql --csv '$tmp' >/dev/null && grep -q 'row-count.,.changed 0 rows where 1 was expected (record not found)' '$tmp/transactions.csv'"
+mkdir -p "$tmp/r"
+cp -r $R/fixes "$tmp/r/"
+sed '/^-- @rows 1$/d' $R/scenario.drill >"$tmp/r/scenario.drill"
+check "  without '-- @rows', those edits count as written, and the same fix fails (exit 1)" \
+	sh -c "'$M' run '$tmp/r' --fix fixes/restore-missing.sql >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'corrupted' '$tmp/o'"
+
 # 6. Columns that are no facts: a seeded revision counter marked '-- @untracked'.
 U=tests/fixtures/untracked
 check "untracked: a bookkeeping column the probe does not return is no fact (exit 0)" \

@@ -638,6 +638,28 @@ static void test_malformed_base_loads(void **state)
 	strbuf_release(&err);
 }
 
+/* '-- @rows' lands on the statement above it; '-- @untracked' is recorded. */
+static void test_rows_and_untracked(void **state)
+{
+	struct scenario *sc = NULL;
+	struct strbuf err = STRBUF_INIT;
+	(void)state;
+	if (load_text(M_HEAD "-- @untracked t.rev\n-- @app v1\n-- @tx w\n-- \\set id nextid(t)\n"
+		      "INSERT INTO t (id) VALUES (:id);\n-- @rows 1\nUPDATE t SET v = 'a' WHERE id = :id;\n"
+		      "-- @rows >=0\n-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, 0, &sc, &err))
+		print_error("%s\n", err.buf);
+	assert_non_null(sc);
+	assert_int_equal(sc->apps[0].tx[0].nstmts, 2);
+	assert_int_equal(sc->apps[0].tx[0].stmts[0].rows_rule, ROWS_EXACTLY);
+	assert_int_equal(sc->apps[0].tx[0].stmts[0].rows, 1);
+	assert_int_equal(sc->apps[0].tx[0].stmts[1].rows_rule, ROWS_AT_LEAST);
+	assert_int_equal(sc->apps[0].tx[0].stmts[1].rows, 0);
+	assert_true(scenario_untracked(sc, "t", "rev"));
+	assert_false(scenario_untracked(sc, "t", "v"));
+	scenario_free(sc);
+	strbuf_release(&err);
+}
+
 struct bad_case {
 	const char *name;
 	const char *text;
@@ -647,6 +669,26 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	{ "@rows before any statement",
+	  M_HEAD "-- @app v1\n-- @tx w\n-- \\set id nextid(t)\n-- @rows 1\nINSERT INTO t (id) VALUES (:id);\n"
+	  "-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  7, "'-- @rows' belongs on the line after the statement whose rows it counts" },
+	{ "@rows in an autocommit transaction",
+	  M_HEAD "-- @app v1\n-- @tx w autocommit\n-- \\set id nextid(t)\nINSERT INTO t (id) VALUES (:id);\n"
+	  "-- @rows 1\n-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  8, "'-- @rows' needs a transaction to roll back: 'w' is autocommit" },
+	{ "@rows without a count",
+	  M_HEAD "-- @app v1\n-- @tx w\n-- \\set id nextid(t)\nINSERT INTO t (id) VALUES (:id);\n"
+	  "-- @rows some\n-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  8, "expected '-- @rows N' or '-- @rows >=N'" },
+	{ "@rows twice for one statement",
+	  M_HEAD "-- @app v1\n-- @tx w\n-- \\set id nextid(t)\nINSERT INTO t (id) VALUES (:id);\n"
+	  "-- @rows 1\n-- @rows >=1\n-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  9, "a second '-- @rows' for the statement of line 7" },
+	{ "@rows outside a transaction", M_HEAD "-- @rows 1\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  4, "'@rows' belongs in a '-- @tx' block" },
+	{ "@untracked without a column", M_HEAD "-- @untracked t\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  4, "expected '-- @untracked TABLE.COLUMN'" },
 	{ "missing @scenario", M_SCHEMA M_APP M_BAD M_TL M_PROBE, NULL, NULL,
 	  1, "expected a '-- @scenario NAME' line" },
 	{ "@scenario twice", M_SCEN "-- @scenario again\n" M_SCHEMA M_APP M_BAD M_TL M_PROBE,
@@ -1047,6 +1089,7 @@ int main(void)
 		cmocka_unit_test(test_minimal_scenario_crlf),
 		cmocka_unit_test(test_csv_fixture),
 		cmocka_unit_test(test_malformed_base_loads),
+		cmocka_unit_test(test_rows_and_untracked),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_gen_parse),
 		cmocka_unit_test(test_gen_parse_messages),

@@ -6,20 +6,25 @@
 
 #include <string.h>
 
-static const char *const errclass_names[DBE_COUNT] = {
-	[DBE_NONE] = "none",
-	[DBE_CONSTRAINT] = "constraint",
-	[DBE_UNIQUE] = "unique",
-	[DBE_NOT_NULL] = "not-null",
-	[DBE_FOREIGN_KEY] = "foreign-key",
-	[DBE_BUSY] = "busy",
-	[DBE_MISSING] = "missing-object",
-	[DBE_SYNTAX] = "syntax",
-	[DBE_SERIALIZATION] = "serialization",
-	[DBE_CONNECTION] = "connection",
-	[DBE_IO] = "io",
-	[DBE_OTHER] = "other",
+/* In enum order: the table is checked against the enum when it compiles. */
+static const char *const errclass_names[] = {
+	"none",
+	"constraint",
+	"unique",
+	"not-null",
+	"foreign-key",
+	"busy",
+	"missing-object",
+	"syntax",
+	"serialization",
+	"connection",
+	"io",
+	"row-count",
+	"other",
 };
+
+_Static_assert(sizeof(errclass_names) / sizeof(errclass_names[0]) == DBE_COUNT,
+	       "an error class without its name");
 
 const char *db_errclass_name(int cls)
 {

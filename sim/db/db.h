@@ -34,6 +34,7 @@ enum db_errclass {
 	DBE_SERIALIZATION,
 	DBE_CONNECTION,
 	DBE_IO,           /* the disk is full or failing: not a lost connection */
+	DBE_ROW_COUNT,    /* a statement changed other rows than '-- @rows' demands: record not found */
 	DBE_OTHER,
 	DBE_COUNT
 };

@@ -611,6 +611,29 @@ static int run_current(struct client *c, struct client_env *env)
 }
 
 /*
+** '-- @rows': did the statement just run change other rows than it must?
+** Then the application raises "record not found" (or a stale-object error)
+** and rolls back: the transaction fails, its writes unacknowledged.
+*/
+static int row_count_wrong(struct client *c, struct client_env *env)
+{
+	const struct tx_stmt *ts = &current_tx(c, env)->stmts[c->stmt];
+	int64_t n;
+	char msg[128];
+
+	if (ts->rows_rule == ROWS_ANY)
+		return 0;
+	n = db_changes(env->drv, c->conn);
+	if (ts->rows_rule == ROWS_EXACTLY ? n == ts->rows : n >= ts->rows)
+		return 0;
+	snprintf(msg, sizeof(msg), "changed %lld row%s where %s%lld %s expected (record not found)",
+		 (long long)n, n == 1 ? "" : "s", ts->rows_rule == ROWS_AT_LEAST ? "at least " : "",
+		 (long long)ts->rows, ts->rows == 1 && ts->rows_rule == ROWS_EXACTLY ? "was" : "were");
+	fail_tx(c, env, DBE_ROW_COUNT, msg);
+	return 1;
+}
+
+/*
 ** One statement's worth of work.  Returns 1 when a statement completed, so
 ** that in concurrent mode the client sends its next one in the same turn.
 */
@@ -699,6 +722,8 @@ static int step_once(struct client *c, struct client_env *env)
 			fail_tx(c, env, db_errclass(env->drv, c->conn), db_errmsg(env->drv, c->conn));
 		return 1;
 	}
+	if (c->state == CS_STMT && row_count_wrong(c, env))
+		return 1;
 	if (c->state == CS_STMT) {
 		/* A statement that worked for longer: the client sits on what it holds meanwhile. */
 		int wrote;

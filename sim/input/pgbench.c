@@ -970,6 +970,7 @@ static int add_statement(struct reader *r, struct sql_stmt *st)
 	if (rc)
 		return rc;
 	ALLOC_GROW(tx->stmts, tx->nstmts + 1, tx->stmts_alloc);
+	memset(&tx->stmts[tx->nstmts], 0, sizeof(tx->stmts[0]));
 	tx->stmts[tx->nstmts].sql = st->sql;
 	tx->stmts[tx->nstmts++].line = st->line;
 	st->sql = NULL;

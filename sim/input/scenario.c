@@ -41,6 +41,9 @@ struct parser {
 	struct appver *app;
 	struct txdef *tx;
 	struct strbuf *err;
+	/* The current tx's '-- @rows' lines, placed on their statements when it closes. */
+	struct rows_mark { int line; int rule; int64_t n; } *rows;
+	size_t nrows, rows_alloc;
 };
 
 /* Built-in parameters every scenario has, with their defaults. */
@@ -467,6 +470,31 @@ static int tx_has_var(const struct txdef *tx, const char *name)
 }
 
 /* Close whatever section is open: store its text and check it. */
+/*
+** Each '-- @rows' line of tx to the statement it follows: the last one
+** that starts above it.  A transaction that commits each statement on its
+** own cannot roll back a statement whose count is wrong.
+*/
+static int place_rows(struct parser *p, struct txdef *tx)
+{
+	size_t i, k;
+	for (i = 0; i < p->nrows; i++) {
+		const struct rows_mark *m = &p->rows[i];
+		p->line = m->line;
+		for (k = tx->nstmts; k > 0 && tx->stmts[k - 1].line >= m->line; k--)
+			;
+		if (!k)
+			return perr(p, "'-- @rows' belongs on the line after the statement whose rows it counts");
+		if (tx->stmts[k - 1].rows_rule != ROWS_ANY)
+			return perr(p, "a second '-- @rows' for the statement of line %d", tx->stmts[k - 1].line);
+		if (tx->autocommit)
+			return perr(p, "'-- @rows' needs a transaction to roll back: '%s' is autocommit", tx->name);
+		tx->stmts[k - 1].rows_rule = m->rule;
+		tx->stmts[k - 1].rows = m->n;
+	}
+	return 0;
+}
+
 static int close_section(struct parser *p)
 {
 	int rc = 0;
@@ -501,6 +529,7 @@ static int close_section(struct parser *p)
 		for (i = 0; i < script.nr && !rc; i++) {
 			rc = check_tx_vars(p, tx, script.v[i].sql, script.v[i].line);
 			ALLOC_GROW(tx->stmts, tx->nstmts + 1, tx->stmts_alloc);
+			memset(&tx->stmts[tx->nstmts], 0, sizeof(tx->stmts[0]));
 			tx->stmts[tx->nstmts].sql = script.v[i].sql;
 			tx->stmts[tx->nstmts++].line = script.v[i].line;
 			script.v[i].sql = NULL;
@@ -508,6 +537,9 @@ static int close_section(struct parser *p)
 		for (; i < script.nr; i++)
 			free(script.v[i].sql);
 		free(script.v);
+		if (!rc)
+			rc = place_rows(p, tx);
+		p->nrows = 0;
 		p->tx = NULL;
 	} else if (p->section == SEC_SEED) {
 		if (!p->seed->csv && !p->seed->ncols) {
@@ -941,6 +973,26 @@ static int directive(struct parser *p, const char *name, char *rest)
 		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
 		return parse_fact(p, rest, name[0] == 'w' ? FACT_OP_WRITE : FACT_OP_DELETE);
 	}
+	if (!strcmp(name, "rows")) {
+		char *w = next_word(&rest), *end;
+		struct rows_mark m;
+		if (p->section != SEC_TX)
+			return perr(p, "'@rows' belongs in a '-- @tx' block, after a statement");
+		m.line = p->line;
+		m.rule = ROWS_EXACTLY;
+		if (w && !strncmp(w, ">=", 2)) {
+			m.rule = ROWS_AT_LEAST;
+			w += 2;
+		}
+		m.n = w && *w ? strtoll(w, &end, 10) : -1;
+		if (!w || !*w || *end || m.n < 0 || m.n > 1000000000 || next_word(&rest))
+			return perr(p, "expected '-- @rows N' or '-- @rows >=N' (the rows the statement above "
+				       "must change, N a whole number)");
+		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
+		ALLOC_GROW(p->rows, p->nrows + 1, p->rows_alloc);
+		p->rows[p->nrows++] = m;
+		return 0;
+	}
 	if (!strcmp(name, "flag")) {
 		char *fname = next_word(&rest);
 		int neg = 0, f;
@@ -1203,8 +1255,8 @@ static int directive(struct parser *p, const char *name, char *rest)
 		return 0;
 	}
 	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
-		       "schema, seed, gen, app, tx, flag, writes, deletes, migration, timeline, "
-		       "probe, default, untracked or expect)", name);
+		       "schema, seed, gen, app, tx, flag, writes, deletes, rows, migration, "
+		       "timeline, probe, default, untracked or expect)", name);
 }
 
 static int parse_line(struct parser *p, char *line)
@@ -1490,11 +1542,13 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 		goto fail;
 	strbuf_release(&text);
 	strbuf_release(&p.text);
+	free(p.rows);
 	*out = sc;
 	return 0;
 fail:
 	strbuf_release(&text);
 	strbuf_release(&p.text);
+	free(p.rows);
 	scenario_free(sc);
 	*out = NULL;
 	return -1;

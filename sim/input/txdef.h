@@ -44,9 +44,14 @@ struct setvar {
 };
 
 /** A statement of a transaction: its SQL and the :vars it binds, in order. */
+/* What '-- @rows' after a statement demands of the rows it changed. */
+enum rows_rule { ROWS_ANY, ROWS_EXACTLY, ROWS_AT_LEAST };
+
 struct tx_stmt {
 	char *sql;           /* with :vars still in it */
 	int line;
+	int rows_rule;       /* enum rows_rule */
+	int64_t rows;        /* '-- @rows N' or '-- @rows >=N' */
 };
 
 /** A field of a '@writes' line: FIELD=:var, FIELD='literal' or FIELD=NULL. */
