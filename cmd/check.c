@@ -157,20 +157,22 @@ static int templates(const struct check_opts *o, char ***all, size_t *n)
 ** (ok or not, in *ok), or an exit status that stops the check.
 */
 static int check_one(const struct check_opts *o, const char *file, const struct scenario *sc,
-		     const struct db_driver *drv, const char *expects, struct junit *junit, int *ok)
+		     const struct db_driver *drv, const struct expect_list *expects, struct junit *junit,
+		     int *ok)
 {
 	struct strbuf got = STRBUF_INIT, why = STRBUF_INIT, name = STRBUF_INIT, err = STRBUF_INIT;
 	struct pipeline_request req;
 	struct pipeline_result res;
-	char *save = NULL, *cond, *conds;
+	size_t i;
 	int rc = 0, r;
 
 	*ok = 1;
 	memset(&res, 0, sizeof(res));
 	strbuf_addf(&name, "%s on %s", file, db_name(drv));
-	if (!*expects) {
+	if (!expect_count(expects, db_dialect(drv))) {
 		*ok = 0;
-		strbuf_addstr(&why, "no '-- @expect' lines: nothing to check it against");
+		strbuf_addf(&why, "no '-- @expect' lines%s%s: nothing to check it against",
+			    expects->nr ? " for " : "", expects->nr ? db_name(drv) : "");
 		goto report;
 	}
 	memset(&req, 0, sizeof(req));
@@ -187,20 +189,22 @@ static int check_one(const struct check_opts *o, const char *file, const struct 
 		strbuf_addf(&why, "the drill could not run (exit %d)", status);
 		goto report;
 	}
-	conds = xstrdup(expects);
-	for (cond = strtok_r(conds, " ", &save); cond && !rc; cond = strtok_r(NULL, " ", &save)) {
+	for (i = 0; i < expects->nr && !rc; i++) {
+		const char *cond = expects->v[i].text;
 		int m;
+		if (expects->v[i].dialect != DIALECT_ANY && expects->v[i].dialect != db_dialect(drv))
+			continue;
 		strbuf_addstr(&got, got.len ? " " : "");
 		m = expect_met(cond, &res.card, &got);
 		if (m < 0)
 			rc = cli_error(EXIT_USAGE, "%s: cannot read '-- @expect %s' (expected verdict=pass|fail, "
-				       "lost, blocked_max or score with =, !=, <, <=, >, >= and a number)", file, cond);
+				       "lost, blocked_max or score with =, !=, <, <=, >, >= and a number, then "
+				       "optionally an engine)", file, cond);
 		else if (!m) {
 			*ok = 0;
 			strbuf_addf(&why, "%sexpected %s", why.len ? "; " : "", cond);
 		}
 	}
-	free(conds);
 	if (!*ok && res.card.nreasons)
 		strbuf_addf(&why, " (%s)", res.card.reasons[0]);
 report:
@@ -270,7 +274,8 @@ static int check_run(int argc, char **argv)
 		goto out;
 	cli_catch_signals();
 	for (i = 0; i < nfiles && !rc; i++) {
-		struct strbuf expects = STRBUF_INIT, scen = STRBUF_INIT, err = STRBUF_INIT;
+		struct strbuf scen = STRBUF_INIT, err = STRBUF_INIT;
+		struct expect_list expects = { 0 };
 		const char *slash = strstr(files[i], "/fixes/");
 		struct scenario *sc = NULL;
 
@@ -282,13 +287,13 @@ static int check_run(int argc, char **argv)
 		} else {
 			for (k = 0; k < ndrvs && !rc; k++) {
 				int ok;
-				rc = check_one(&o, files[i], sc, drvs[k], expects.buf, &junit, &ok);
+				rc = check_one(&o, files[i], sc, drvs[k], &expects, &junit, &ok);
 				passed += !rc && ok;
 				failed += !rc && !ok;
 			}
 		}
 		scenario_free(sc);
-		strbuf_release(&expects);
+		expect_list_release(&expects);
 		strbuf_release(&scen);
 		strbuf_release(&err);
 	}

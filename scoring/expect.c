@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/base/alloc.h"
+#include "../sim/base/dialect.h"
 #include "../sim/input/layout.h"
 
 int expect_met(const char *cond, const struct scorecard *card, struct strbuf *got)
@@ -54,8 +56,42 @@ int expect_met(const char *cond, const struct scorecard *card, struct strbuf *go
 	}
 }
 
-/* The '-- @expect' conditions in one file, space-separated, onto out. */
-static void read_file_expects(const char *path, struct strbuf *out)
+static void add_cond(struct expect_list *out, const char *text, size_t len, int dialect)
+{
+	ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	out->v[out->nr].text = xstrndup(text, len);
+	out->v[out->nr++].dialect = dialect;
+}
+
+/* The conditions of one '-- @expect' line's rest onto out. */
+static void add_line(struct expect_list *out, const char *rest)
+{
+	const char *s = rest, *last = NULL;
+	size_t lastlen = 0, before = out->nr, i;
+	int d;
+
+	while (*s) {
+		size_t w;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		w = strcspn(s, " \t");
+		if (!w)
+			break;
+		add_cond(out, s, w, DIALECT_ANY);
+		last = s;
+		lastlen = w;
+		s += w;
+	}
+	/* A last word that names an engine is no condition: the line's are that engine's. */
+	if (last && out->nr > before + 1 && (d = dialect_find(last, lastlen)) >= 0) {
+		free(out->v[--out->nr].text);
+		for (i = before; i < out->nr; i++)
+			out->v[i].dialect = d;
+	}
+}
+
+/* The '-- @expect' lines of one file onto out. */
+static void read_file_expects(const char *path, struct expect_list *out)
 {
 	char line[1024];
 	FILE *f = fopen(path, "r");
@@ -73,12 +109,12 @@ static void read_file_expects(const char *path, struct strbuf *out)
 		if (strncmp(p, "@expect", 7) || (p[7] != ' ' && p[7] != '\t'))
 			continue;
 		p[strcspn(p, "\r\n")] = '\0';
-		strbuf_addf(out, "%s ", p + 8);
+		add_line(out, p + 8);
 	}
 	fclose(f);
 }
 
-int expect_read(const char *path, struct strbuf *out, struct strbuf *err)
+int expect_read(const char *path, struct expect_list *out, struct strbuf *err)
 {
 	struct layout l;
 	size_t i;
@@ -88,6 +124,22 @@ int expect_read(const char *path, struct strbuf *out, struct strbuf *err)
 	for (i = 0; i < l.nr; i++)
 		read_file_expects(l.v[i].path, out);
 	layout_release(&l);
-	strbuf_rtrim(out);
 	return 0;
+}
+
+void expect_list_release(struct expect_list *l)
+{
+	size_t i;
+	for (i = 0; i < l->nr; i++)
+		free(l->v[i].text);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+size_t expect_count(const struct expect_list *l, int dialect)
+{
+	size_t i, n = 0;
+	for (i = 0; i < l->nr; i++)
+		n += l->v[i].dialect == DIALECT_ANY || l->v[i].dialect == dialect;
+	return n;
 }

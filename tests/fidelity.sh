@@ -64,6 +64,26 @@ fi
 pgcheck "work: a plain CREATE INDEX makes PostgreSQL's writers wait (got ${pplain:-})" test "${pplain:-0}" -ge 5
 pgcheck "work: CREATE INDEX CONCURRENTLY keeps them near zero (got ${pconc:-})" test "${pconc:-9}" -le 2
 
+# 4. Per-engine expectations: a fix right on one engine and wrong on another.
+mkdir -p "$tmp/eng/fixes"
+cp tests/fixtures/tiny/scenario.drill "$tmp/eng/"
+cat >"$tmp/eng/fixes/split.sql" <<'EOT'
+-- @expect verdict=pass lost=0 sqlite
+-- @expect verdict=fail postgres
+-- @fix sqlite
+ALTER TABLE kv RENAME COLUMN val TO v;
+-- @fix postgres
+ALTER TABLE kv DROP COLUMN val;
+ALTER TABLE kv ADD COLUMN v TEXT;
+EOT
+check "expect: '-- @expect verdict=pass sqlite' holds on SQLite alone (exit 0)" \
+	sh -c "'$M' check '$tmp/eng' >'$tmp/o' && grep -q '^ok   .*split.sql on sqlite: verdict=pass lost=0\$' '$tmp/o'"
+pgcheck "  and '-- @expect verdict=fail postgres' on PostgreSQL (exit 0)" \
+	sh -c "'$M' check '$tmp/eng' --engines sqlite,postgres --db '$pg' >'$tmp/o' && grep -q '^ok   .*split.sql on postgres: verdict=fail\$' '$tmp/o' && tail -1 '$tmp/o' | grep -qx '2 passed, 0 failed'"
+sed 's/^-- @expect verdict=fail postgres$//' "$tmp/eng/fixes/split.sql" >"$tmp/eng/fixes/only-sqlite.sql"
+pgcheck "  a template with no expectation for an engine fails there, never passes silently" \
+	sh -c "'$M' check '$tmp/eng/fixes/only-sqlite.sql' --engines postgres --db '$pg' >'$tmp/o'; [ \$? -eq 1 ] && grep -q \"no '-- @expect' lines for postgres\" '$tmp/o'"
+
 # 5. A write that touched no row is not acknowledged: '-- @rows 1' after an
 #    edit by key makes "record not found" a failed transaction.
 R=tests/fixtures/rows
