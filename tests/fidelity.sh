@@ -115,4 +115,9 @@ line=$(grep -n '^-- @writes docs' "$tmp/u/scenario.drill" | cut -d: -f1)
 check "  and a transaction that declares one is exit 2, at its line" \
 	sh -c "'$M' run '$tmp/u' --fix fixes/rename-back.sql 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"scenario.drill:$line: 'docs.rev' is '-- @untracked'\" '$tmp/e'"
 
+# 7. Computed values in '\set': an e-mail from a name and a key, a code from a key.
+C=tests/fixtures/computed
+check "computed: values built with concat, lower, upper and substr are kept as written (exit 0)" \
+	sh -c "'$M' run $C --fix fixes/rename-back.sql --csv '$tmp' >/dev/null && grep -q '\"email\",\"[a-z]*\.[a-z]*\.[0-9]*@example\.com\"' '$tmp/facts.csv' && grep -q '\"code\",\"U-[A-Z][A-Z][A-Z]-[0-9]*\"' '$tmp/facts.csv'"
+
 echo "# $n fidelity checks"

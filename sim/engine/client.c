@@ -16,6 +16,7 @@
 #include "../base/alloc.h"
 #include "gen.h"
 #include "../input/pgbench.h"
+#include "../input/strexpr.h"
 #include "../base/sqltext.h"
 
 #define MAX_SLEEP_US 1000000000000000LL   /* a '\sleep' of more is taken as this */
@@ -331,6 +332,8 @@ static int eval_vars(struct client *c, struct client_env *env, const struct txde
 		} else if (gen->kind == GEN_EXPR) {
 			if (eval_expr(c, tx, i, v, why))
 				goto broken;
+		} else if (gen->kind == GEN_STR) {
+			c->isnull[i] = (char)strexpr_eval(gen->sexpr, c->vals, c->isnull, v);
 		} else {
 			c->isnull[i] = (char)gen_value(gen, &g, v);
 		}

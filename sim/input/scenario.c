@@ -17,6 +17,7 @@
 
 #include "../base/alloc.h"
 #include "pgbench.h"
+#include "strexpr.h"
 #include "../base/sqltext.h"
 
 enum section {
@@ -183,6 +184,7 @@ void gen_release(struct gen *g)
 	free(g->choices);
 	free(g->table);
 	pgbench_expr_free(g->expr);
+	strexpr_free(g->sexpr);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -722,7 +724,23 @@ static int parse_set(struct parser *p, char *rest)
 		return perr(p, "'\\set' belongs in a '-- @tx' block");
 	if (!name || !valid_ident(name) || !*skip_ws(rest))
 		return perr(p, "expected '\\set NAME EXPRESSION'");
-	if (gen_parse(skip_ws(rest), p->sc, 1, &g, &why)) {
+	if (strexpr_is_call(rest)) {
+		/* A value computed from the variables set above this line. */
+		const char **names = xcalloc(tx->nvars + 1, sizeof(*names));
+		size_t i;
+		int rc;
+		for (i = 0; i < tx->nvars; i++)
+			names[i] = tx->vars[i].name;
+		memset(&g, 0, sizeof(g));
+		g.kind = GEN_STR;
+		rc = strexpr_parse(skip_ws(rest), names, tx->nvars, &g.sexpr, &why);
+		free(names);
+		if (rc) {
+			perr(p, "%s", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+	} else if (gen_parse(skip_ws(rest), p->sc, 1, &g, &why)) {
 		perr(p, "%s", why.buf);
 		strbuf_release(&why);
 		return -1;

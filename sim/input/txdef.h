@@ -23,9 +23,11 @@ enum gen_kind {
 	GEN_EXISTING,  /* tx only: a live key of a table */
 	GEN_NULL,
 	GEN_EXPR,      /* a pgbench script's '\set': an expression (see pgbench.h) */
+	GEN_STR,       /* tx only: concat, lower, upper, substr, replace (see strexpr.h) */
 };
 
 struct pgbench_expr;
+struct strexpr;
 
 /** A value generator, as written after '@gen T.C' or '\set var'. */
 struct gen {
@@ -35,6 +37,7 @@ struct gen {
 	size_t nchoices;
 	char *table;         /* nextid(T), existing(T) */
 	struct pgbench_expr *expr;   /* GEN_EXPR */
+	struct strexpr *sexpr;       /* GEN_STR */
 };
 
 struct setvar {
