@@ -398,6 +398,51 @@ static void test_phantom_failed_value(void **state)
 }
 
 /*
+** Seed ann <a@x>; an acknowledged change to b@x ([5,6]); a failed one back to
+** a@x ([7,8]); the probe finds a@x.  a@x is the seed's acknowledged value,
+** older than b@x: stale, so corrupted ("an older acknowledged value"), not
+** phantom, though the failed transaction wrote it too.  Control: a value
+** no acknowledged write held (c@x, written only by a failed transaction)
+** is still a phantom.
+*/
+static void test_stale_before_phantom(void **state)
+{
+	struct ledger l;
+	struct probe_fx p;
+	struct oracle_result r;
+	const struct oracle_finding *f;
+	const char *const stale[] = { "1", "ann", "a@x" };
+	const char *const phantom[] = { "1", "ann", "c@x" };
+
+	(void)state;
+	ledger_init(&l);
+	seed_ann(&l);
+	put(&l, "users", "1", "email", "b@x");
+	end_tx(&l, 5, 6, TX_OK);
+	put(&l, "users", "1", "email", "a@x");
+	end_tx(&l, 7, 8, TX_FAILED);
+	put(&l, "users", "1", "email", "c@x");
+	end_tx(&l, 9, 10, TX_FAILED);
+	users_probe(&p, stale, 1);
+	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = assert_finding(&r, &l, "users", "1", "email", OC_CORRUPTED, OW_BEFORE,
+			   "an older acknowledged value: a later write was lost");
+	assert_string_equal(f->found, "a@x");
+	assert_int_equal(f->expected, ledger_lookup(&l, "b@x"));
+	assert_int_equal(r.total.n[OC_PHANTOM], 0);
+	oracle_result_release(&r);
+
+	users_probe(&p, phantom, 1);
+	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_finding(&r, &l, "users", "1", "email", OC_PHANTOM, OW_BEFORE,
+		       "a failed transaction's value replaced an acknowledged one");
+	oracle_result_release(&r);
+	ledger_release(&l);
+}
+
+/*
 ** Seed 1 and 2; both deleted by acknowledged transactions ([5,6], [7,8]);
 ** row 1 is still there, row 2 is gone.  A deleted key is one item, its row:
 ** 2 expected (before), row 2 preserved, row 1 one phantom; ratio 1/2.
@@ -1055,6 +1100,7 @@ int main(void)
 		cmocka_unit_test(test_lost_field),
 		cmocka_unit_test(test_corrupted),
 		cmocka_unit_test(test_phantom_failed_value),
+		cmocka_unit_test(test_stale_before_phantom),
 		cmocka_unit_test(test_phantom_deleted_row),
 		cmocka_unit_test(test_phantom_unknown_row),
 		cmocka_unit_test(test_phantom_duplicate_key),
