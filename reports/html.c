@@ -274,6 +274,7 @@ static void head(struct strbuf *out, const char *title)
 		      "body{font-family:sans-serif;font-size:20px;margin:2em;max-width:1100px;color:#111}\n"
 		      "h1{font-size:34px}h2{font-size:26px;margin-top:1.5em}\n"
 		      ".pass{color:#009E73}.fail,.bad{color:#D55E00;font-weight:bold}.dim{color:#666}\n"
+		      ".notice{border-left:6px solid #D55E00;padding:.3em .8em;background:#fff4ec}\n"
 		      "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 10px;text-align:right}\n"
 		      "tr.total td{font-weight:bold}code{font-size:18px}svg{width:100%;height:auto}\n"
 		      ".axis{stroke:#333;stroke-width:2}.tick{font-size:14px;fill:#333}\n"
@@ -293,6 +294,11 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	xml_add_escaped(out, s->scenario);
 	strbuf_addf(out, ": <span class=\"%s\" id=\"verdict\">%s</span>, score %d/100</h1>\n",
 		    s->pass ? "pass" : "fail", s->pass ? "PASS" : "FAIL", s->score);
+	if (s->notice) {
+		strbuf_addstr(out, "<p class=\"notice\" id=\"notice\"><strong>Note:</strong> ");
+		xml_add_escaped(out, s->notice);
+		strbuf_addstr(out, "</p>\n");
+	}
 	strbuf_addstr(out, "<p>");
 	xml_add_escaped(out, s->title);
 	strbuf_addf(out, "<br/>engine %s%s, seed %llu; %s", s->engine, s->concurrent ? " (concurrent)" : "",

@@ -176,6 +176,7 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	kv_str(out, &f, "engine", s->engine);
 	kv_str(out, &f, "mode", s->concurrent ? "concurrent" : "deterministic");
 	kv_int(out, &f, "seed", (long long)s->seed);
+	kv_str(out, &f, "notice", s->notice);
 	key(out, &f, "params");
 	strbuf_addch(out, '{');
 	for (g = 1, i = 0; i < s->nparams; i++)

@@ -51,6 +51,8 @@ void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsig
 	strbuf_addf(out, "# mdrill: %s on %s%s, seed %llu: %s, score %d/100\n\n", s->scenario,
 		    s->engine, s->concurrent ? " (concurrent)" : "", (unsigned long long)s->seed,
 		    s->pass ? "PASS" : "FAIL", s->score);
+	if (s->notice)
+		strbuf_addf(out, "> **Note:** %s\n\n", s->notice);
 	if (s->title)
 		strbuf_addf(out, "%s%s%s%s\n\n", s->title, s->essay ? " (essay: " : "",
 			    s->essay ? s->essay : "", s->essay ? ")" : "");

@@ -215,6 +215,8 @@ void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsig
 	const struct style *st = (flags & REPORT_COLOR) ? &color : &plain;
 	size_t i;
 
+	if (s->notice)
+		strbuf_addf(out, "%sNote: %s%s\n", st->red, s->notice, st->off);
 	strbuf_addf(out, "%smdrill%s %s on %s%s, seed %llu\n", st->bold, st->off, s->scenario,
 		    s->engine, s->concurrent ? " (concurrent)" : "", (unsigned long long)s->seed);
 	if (s->title)

@@ -395,6 +395,18 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	}
 	copy_mig(&s->bad, d, d->bad);
 	copy_mig(&s->fix, d, d->fix);
+	if (s->bad.ran && s->bad.error) {
+		struct strbuf n = STRBUF_INIT;
+		strbuf_addf(&n, "the bad migration failed on %s", s->engine);
+		if (s->bad.failed_statement)
+			strbuf_addf(&n, " at statement %d", s->bad.failed_statement);
+		if (s->bad.failed_line)
+			strbuf_addf(&n, " (line %d)", s->bad.failed_line);
+		if (s->bad.failed_sql)
+			strbuf_addf(&n, ", %s", s->bad.failed_sql);
+		strbuf_addf(&n, ": %s; the drill goes on from the state it left", s->bad.error);
+		s->notice = strbuf_detach(&n);
+	}
 	s->fix_is_down = d->fix_is_down;
 	s->end_tick = d->end_tick;
 	s->last_tick = d->last_tick;
@@ -525,6 +537,7 @@ void scorecard_release(struct scorecard *s)
 		free(s->markers[i].label);
 	free(s->markers);
 	mig_release(&s->bad);
+	free(s->notice);
 	mig_release(&s->fix);
 	for (i = 0; i < s->nexamples; i++) {
 		free(s->examples[i].table);

@@ -78,6 +78,12 @@ struct sc_failure {                /* the most common failure after the fix */
 
 struct scorecard {
 	char *scenario, *title, *engine, *essay;
+	/*
+	** Said before anything else: the scenario's own bad migration failed on
+	** this engine (on purpose, halfway, or by a mistake in the scenario),
+	** with its statement and the engine's message.  NULL when it did not.
+	*/
+	char *notice;
 	int concurrent;                    /* statements of clients overlapped */
 	uint64_t seed;
 	char **param_names, **param_values;

@@ -120,4 +120,16 @@ C=tests/fixtures/computed
 check "computed: values built with concat, lower, upper and substr are kept as written (exit 0)" \
 	sh -c "'$M' run $C --fix fixes/rename-back.sql --csv '$tmp' >/dev/null && grep -q '\"email\",\"[a-z]*\.[a-z]*\.[0-9]*@example\.com\"' '$tmp/facts.csv' && grep -q '\"code\",\"U-[A-Z][A-Z][A-Z]-[0-9]*\"' '$tmp/facts.csv'"
 
+# 9. A scenario's own bad migration that fails is said before anything else.
+mkdir -p "$tmp/nb"
+cp -r tests/fixtures/tiny/fixes "$tmp/nb/"
+sed 's/^ALTER TABLE kv RENAME COLUMN v TO val;$/ALTER TABLE kv RENAME COLUMN v TO val;\
+ALTER TABLE nosuch ADD COLUMN x TEXT;/' tests/fixtures/tiny/scenario.drill >"$tmp/nb/scenario.drill"
+check "notice: a failing bad migration is the scorecard's first line, with statement, line and message" \
+	sh -c "'$M' run '$tmp/nb' --fix fixes/rename-back.sql | head -1 | grep -qx 'Note: the bad migration failed on sqlite at statement 2 (line 30), ALTER TABLE nosuch ADD COLUMN x TEXT: no such table: nosuch; the drill goes on from the state it left'"
+check "  and the JSON's notice" sh -c "'$M' run '$tmp/nb' --fix fixes/rename-back.sql --json | grep -q '\"notice\":\"the bad migration failed on sqlite at statement 2 (line 30)'"
+pgcheck "  on PostgreSQL too, with its message" sh -c "'$M' run '$tmp/nb' --db '$pg' --fix fixes/rename-back.sql | head -1 | grep -q '^Note: the bad migration failed on postgres at statement 2 (line 30), .*relation \"nosuch\" does not exist'"
+check "  and the reports' first lines" sh -c "'$M' run '$tmp/nb' --fix fixes/rename-back.sql --report '$tmp/nb.md' >/dev/null; '$M' run '$tmp/nb' --fix fixes/rename-back.sql --report '$tmp/nb.html' >/dev/null; sed -n 3p '$tmp/nb.md' | grep -q '^> \*\*Note:\*\* the bad migration failed on sqlite at statement 2' && grep -q '<p class=\"notice\" id=\"notice\"><strong>Note:</strong> the bad migration failed' '$tmp/nb.html'"
+check "  and a drill whose bad migration ran says nothing" sh -c "'$M' run tests/fixtures/tiny --fix fixes/rename-back.sql --json | grep -q '\"notice\":null' && '$M' run tests/fixtures/tiny --fix fixes/rename-back.sql | head -1 | grep -q '^mdrill tiny'"
+
 echo "# $n fidelity checks"
