@@ -78,9 +78,6 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 {
 	struct sql_script fix = { 0 };
 	struct drill_opts dopts;
-	struct probe_table *probes = NULL;
-	size_t nprobes = 0;
-	struct oracle_input oin;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -107,13 +104,32 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 		out->keep = 0;
 	if (rc)
 		goto out;
-	if (req->schema && db_schema(drv, out->drill.admin, req->schema, err)) {
-		rc = strbuf_error(err, DRILL_EENGINE, "cannot read the final schema: %s", err->buf);
-		goto out;
+	if (req->schema) {
+		struct strbuf why = STRBUF_INIT;
+		if (db_schema(drv, out->drill.admin, req->schema, &why))
+			rc = strbuf_error(err, DRILL_EENGINE, "cannot read the final schema: %s", why.buf);
+		strbuf_release(&why);
+		if (rc)
+			goto out;
 	}
-	probe_run(sc, drv, out->drill.admin, &probes, &nprobes);
+	pipeline_judge(sc, out);
 	if (req->progress)
 		req->progress(req->progress_ctx, DRILL_SCORED, out->drill.last_tick);
+out:
+	/* Without hold, or after a failure, the drill goes now. */
+	if (!req->hold || rc)
+		pipeline_result_close(out);
+	sql_script_release(&fix);
+	return rc;
+}
+
+void pipeline_judge(const struct scenario *sc, struct pipeline_result *out)
+{
+	struct probe_table *probes = NULL;
+	size_t nprobes = 0;
+	struct oracle_input oin;
+
+	probe_run(sc, out->drill.drv, out->drill.admin, &probes, &nprobes);
 	memset(&oin, 0, sizeof(oin));
 	oin.ledger = &out->drill.ledger;
 	oin.probes = probes;
@@ -124,13 +140,7 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 	oracle_check(&oin, &out->oracle);
 	scorecard_build(&out->card, &out->drill, &out->oracle, probes, nprobes);
 	out->scored = 1;
-out:
-	/* Without hold, or after a failure, the drill goes now. */
-	if (!req->hold || rc)
-		pipeline_result_close(out);
 	probe_tables_free(probes, nprobes);
-	sql_script_release(&fix);
-	return rc;
 }
 
 void pipeline_result_close(struct pipeline_result *out)

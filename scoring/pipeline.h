@@ -99,6 +99,15 @@ int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
 		   const struct pipeline_request *req, struct pipeline_result *out, struct strbuf *err);
 
 /**
+ * Judge the drill out->drill holds, finished (drill_finish) and its database
+ * open: the probes read it, the oracle judges, the scorecard is built into
+ * out->card.  A live drill, which the caller ran step by step in
+ * out->drill, is scored with this; pipeline_score calls it too.  Release
+ * out with pipeline_result_release.
+ */
+void pipeline_judge(const struct scenario *sc, struct pipeline_result *out);
+
+/**
  * Close a held drill: its database is removed, or kept with the request's
  * keep (its place appended to out->kept), and the oracle's result freed.
  * The card stays.  Nothing happens when no drill is held.

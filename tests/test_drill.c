@@ -751,6 +751,65 @@ static void crash_points_converge_before_commit_only(void **state)
 	scenario_free(sc);
 }
 
+/*
+** A drill driven step by step, as the live drill drives it: advanced in
+** uneven pieces, the fix applied and the traffic ended at the ticks the
+** timeline names, it is the batch drill, byte for byte.  This is what
+** makes a live drill's record replay to the same verdict.
+*/
+static void steps_in_pieces_are_the_batch_drill(void **state)
+{
+	static const int64_t pieces[] = { 7, 13, 29, 60 };
+	const struct db_driver *drv = db_driver_find(DIALECT_SQLITE);
+	struct strbuf err = STRBUF_INIT, batch = STRBUF_INIT, live = STRBUF_INIT;
+	struct sql_script fix = { 0 };
+	struct pipeline_request req;
+	struct pipeline_result a, b;
+	struct drill_opts o;
+	struct scenario *sc;
+	size_t i;
+	int rc;
+	(void)state;
+
+	assert_int_equal(scenario_load(TINY, NULL, 0, &sc, &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.fixarg = "fixes/rename-back.sql";
+	req.seed = 3;
+	assert_int_equal(pipeline_score(sc, drv, &req, &a, &err), 0);
+	report_json_render(&a.card, &batch, 0);
+
+	assert_int_equal(pipeline_load_fix(sc, drv, req.fixarg, 0, &fix, &err), 0);
+	memset(&o, 0, sizeof(o));
+	memset(&b, 0, sizeof(b));
+	strbuf_init(&b.kept);
+	b.held = 1;
+	o.drv = drv;
+	o.seed = 3;
+	o.live = 1;
+	assert_int_equal(drill_start(&b.drill, sc, &o, &err), 0);
+	for (i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
+		assert_int_equal(drill_advance(&b.drill, pieces[i], &err), 0);
+	assert_int_equal(b.drill.env.tick, 60);
+	drill_apply(&b.drill, "fix", req.fixarg, &fix);
+	assert_int_equal(drill_advance(&b.drill, 91, &err), 0);
+	assert_int_equal(drill_advance(&b.drill, 120, &err), 0);
+	drill_stop_traffic(&b.drill);
+	rc = drill_advance(&b.drill, INT64_MAX, &err);
+	assert_int_equal(rc, DRILL_DRAINED);
+	assert_int_equal(drill_finish(&b.drill, &err), 0);
+	pipeline_judge(sc, &b);
+	report_json_render(&b.card, &live, 0);
+	assert_string_equal(live.buf, batch.buf);
+
+	pipeline_result_release(&a);
+	pipeline_result_release(&b);
+	sql_script_release(&fix);
+	strbuf_release(&batch);
+	strbuf_release(&live);
+	strbuf_release(&err);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -775,6 +834,7 @@ int main(void)
 		cmocka_unit_test(repeat_runs_until_nothing_changes),
 		cmocka_unit_test(repeat_stops_at_max_and_fails_the_fix),
 		cmocka_unit_test(crash_points_converge_before_commit_only),
+		cmocka_unit_test(steps_in_pieces_are_the_batch_drill),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,7 @@ struct sched {
 	int next_version;            /* schema_migrations version for the next record */
 	int *cand;                   /* participants: client index or WHO_MIGRATOR */
 	size_t ncand, cand_alloc;
+	size_t next_event;           /* the timeline's events fired so far */
 	int ended;
 	struct prng frng;            /* the faults' own choices, apart from the schedule's */
 	size_t next_fault;           /* command-line faults applied so far, in tick order */
@@ -514,6 +515,31 @@ static void kill_clients(struct sched *s)
 	}
 }
 
+/* A feature flag turns on or off now. */
+static void flip(struct drill *d, int flag, int on)
+{
+	d->env.flags_on[flag] = (char)on;
+	ALLOC_GROW(d->flips, d->nflips + 1, d->flips_alloc);
+	d->flips[d->nflips].tick = d->env.tick;
+	d->flips[d->nflips].flag = flag;
+	d->flips[d->nflips++].on = on;
+}
+
+/* 'end': no transaction starts from now; those in flight and the migrations finish. */
+static void stop_traffic(struct sched *s)
+{
+	struct drill *d = s->d;
+	size_t i;
+
+	s->ended = 1;
+	d->end_tick = d->env.tick;
+	for (i = 0; i < d->nclients; i++) {
+		d->clients[i].stopping = 1;
+		if (d->clients[i].state == CS_IDLE)
+			d->clients[i].state = CS_DONE;
+	}
+}
+
 static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 {
 	struct drill *d = s->d;
@@ -548,29 +574,25 @@ static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 	case TL_FAULT:
 		return apply_fault(s, &ev->fault, err);
 	case TL_FIX:
+		/* A live drill has no scripted fix: its team applies one. */
+		if (s->o->live)
+			break;
 		/* Faults with no tick of their own strike as the fix starts. */
 		for (i = 0; s->o->faults && i < (int)s->o->faults->nr; i++)
 			if (s->o->faults->v[i].tick == FAULT_AT_FIX &&
 			    (rc = apply_fault(s, &s->o->faults->v[i], err)) != 0)
 				return rc;
-		d->fix = add_report(d, s->o->fix_is_down ? "down" : "fix", s->o->fix_label, s->o->fix->nr);
+		d->fix = d->fix_first = add_report(d, s->o->fix_is_down ? "down" : "fix", s->o->fix_label,
+						   s->o->fix->nr);
 		enqueue(s, d->fix, s->o->fix, 0);
 		break;
 	case TL_FLAG:
-		d->env.flags_on[ev->flag] = (char)ev->flag_on;
-		ALLOC_GROW(d->flips, d->nflips + 1, d->flips_alloc);
-		d->flips[d->nflips].tick = d->env.tick;
-		d->flips[d->nflips].flag = ev->flag;
-		d->flips[d->nflips++].on = ev->flag_on;
+		flip(d, ev->flag, ev->flag_on);
 		break;
 	case TL_END:
-		s->ended = 1;
-		d->end_tick = d->env.tick;
-		for (i = 0; i < (int)d->nclients; i++) {
-			d->clients[i].stopping = 1;
-			if (d->clients[i].state == CS_IDLE)
-				d->clients[i].state = CS_DONE;
-		}
+		/* ... nor a scripted end: its team ends it. */
+		if (!s->o->live)
+			stop_traffic(s);
 		break;
 	}
 	return 0;
@@ -822,19 +844,36 @@ static int setup(struct sched *s, struct strbuf *err)
 	return 0;
 }
 
-int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opts *o,
-	      struct strbuf *err)
+/* Free what the schedule holds; the drill's results stay. */
+static void sched_free(struct drill *d)
 {
-	struct sched s;
-	size_t ev = 0;
+	struct sched *s = d->sched;
+	if (!s)
+		return;
+	while (s->nqueue)
+		dequeue(s);
+	free(s->queue);
+	free(s->cand);
+	free(s->pfds);
+	free(s->pfd_client);
+	free(s->timed);
+	io_fault_end(s);
+	free(s);
+	d->sched = NULL;
+}
+
+int drill_start(struct drill *d, const struct scenario *sc, const struct drill_opts *o,
+		struct strbuf *err)
+{
+	struct sched *s;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	memset(&s, 0, sizeof(s));
+	s = d->sched = xcalloc(1, sizeof(*s));
 	d->sc = sc;
 	d->drv = o->drv;
 	d->seed = o->seed;
-	d->bad = d->fix = -1;
+	d->bad = d->fix = d->fix_first = -1;
 	d->fix_is_down = o->fix_is_down;
 	d->end_tick = d->last_tick = -1;
 	d->hold_from = -1;
@@ -851,83 +890,88 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	d->env.flags_on = xmalloc(sc->nflags ? sc->nflags : 1);
 	memset(d->env.flags_on, 1, sc->nflags ? sc->nflags : 1);
 	d->env.concurrent = o->concurrent;
-	s.d = d;
-	s.o = o;
-	s.next_version = 2;
-	prng_seed(&s.rng, o->seed, 0);
-	prng_seed(&s.frng, o->seed, 7);
+	s->d = d;
+	s->o = o;
+	s->next_version = 2;
+	prng_seed(&s->rng, o->seed, 0);
+	prng_seed(&s->frng, o->seed, 7);
 	if (o->faults) {
 		/* The timed ones in tick order; the rest wait for the fix. */
 		size_t i, k;
-		s.timed = xcalloc(o->faults->nr + 1, sizeof(*s.timed));
+		s->timed = xcalloc(o->faults->nr + 1, sizeof(*s->timed));
 		for (i = 0; i < o->faults->nr; i++) {
 			if (o->faults->v[i].tick == FAULT_AT_FIX)
 				continue;
-			for (k = s.ntimed; k > 0 && s.timed[k - 1].tick > o->faults->v[i].tick; k--)
-				s.timed[k] = s.timed[k - 1];
-			s.timed[k] = o->faults->v[i];
-			s.ntimed++;
+			for (k = s->ntimed; k > 0 && s->timed[k - 1].tick > o->faults->v[i].tick; k--)
+				s->timed[k] = s->timed[k - 1];
+			s->timed[k] = o->faults->v[i];
+			s->ntimed++;
 		}
 	}
 
 	if (o->progress)
 		o->progress(o->progress_ctx, DRILL_SEEDING, 0);
-	if ((rc = setup(&s, err)) != 0)
-		goto out;
+	if ((rc = setup(s, err)) != 0)
+		return rc;
 	plan_bind(&d->plan, sc, &d->ledger);
 	/* A migration statement that works for long lets the traffic go on meanwhile. */
 	db_set_nowait(d->drv, d->admin, DB_WAIT_WORK);
 	if (o->progress)
 		o->progress(o->progress_ctx, DRILL_TRAFFIC, 0);
+	return 0;
+}
 
-	for (;;) {
-		struct client_env *env = &d->env;
+int drill_advance(struct drill *d, int64_t until, struct strbuf *err)
+{
+	struct sched *s = d->sched;
+	const struct scenario *sc = d->sc;
+	const struct drill_opts *o = s->o;
+	struct client_env *env = &d->env;
+	int rc;
+
+	while (env->tick < until) {
 		int64_t wake;
 		size_t active;
 
 		/* A statement's work is over: the write lock it held in the model goes. */
 		if (env->hold_until >= 0 && env->tick >= env->hold_until)
 			env_hold(env, 0, -1);
-		while (ev < sc->ntimeline && sc->timeline[ev].tick <= env->tick)
-			if ((rc = fire(&s, &sc->timeline[ev++], err)) != 0)
-				goto out;
-		while (s.next_fault < s.ntimed && s.timed[s.next_fault].tick <= env->tick)
-			if ((rc = apply_fault(&s, &s.timed[s.next_fault++], err)) != 0)
-				goto out;
-		if (s.kills)
-			kill_clients(&s);
+		while (s->next_event < sc->ntimeline && sc->timeline[s->next_event].tick <= env->tick)
+			if ((rc = fire(s, &sc->timeline[s->next_event++], err)) != 0)
+				return rc;
+		while (s->next_fault < s->ntimed && s->timed[s->next_fault].tick <= env->tick)
+			if ((rc = apply_fault(s, &s->timed[s->next_fault++], err)) != 0)
+				return rc;
+		if (s->kills)
+			kill_clients(s);
 		/* The disk is freed once the fix is done with, whichever way it ended. */
-		if (s.io_armed && d->fix >= 0 && (d->migs[d->fix].completed || d->migs[d->fix].error))
-			io_fault_end(&s);
-		if (o->stop && *o->stop) {
-			rc = strbuf_error(err, DRILL_EINTR, "interrupted at tick %lld",
-					  (long long)env->tick);
-			goto out;
-		}
-		if (d->ledger.full) {
-			rc = strbuf_error(err, DRILL_EENGINE, "the ledger holds %zu distinct strings, "
-					  "its limit: use fewer rows or shorter values", d->ledger.nstr);
-			goto out;
-		}
-		active = gather(&s, &wake);
-		if (!s.ncand) {
+		if (s->io_armed && d->fix >= 0 && (d->migs[d->fix].completed || d->migs[d->fix].error))
+			io_fault_end(s);
+		if (o->stop && *o->stop)
+			return strbuf_error(err, DRILL_EINTR, "interrupted at tick %lld", (long long)env->tick);
+		if (d->ledger.full)
+			return strbuf_error(err, DRILL_EENGINE, "the ledger holds %zu distinct strings, "
+					    "its limit: use fewer rows or shorter values", d->ledger.nstr);
+		active = gather(s, &wake);
+		if (!s->ncand) {
 			/* Everyone waits or nothing runs: time passes to the next event. */
-			int64_t next = ev < sc->ntimeline ? sc->timeline[ev].tick : INT64_MAX;
-			if (s.next_fault < s.ntimed && s.timed[s.next_fault].tick < next)
-				next = s.timed[s.next_fault].tick;
+			int64_t next = s->next_event < sc->ntimeline ? sc->timeline[s->next_event].tick : INT64_MAX;
+			if (s->next_fault < s->ntimed && s->timed[s->next_fault].tick < next)
+				next = s->timed[s->next_fault].tick;
 			if (env->hold_until >= 0 && env->hold_until < next)
 				next = env->hold_until;
 			if (active && wake < next)
 				next = wake;
-			if (next == INT64_MAX)
-				break;
-			env->tick = next;
+			if (next == INT64_MAX && (!o->live || s->ended))
+				return DRILL_DRAINED;
+			/* A live drill waits for its team: time still passes, to where it is asked. */
+			env->tick = next < until ? next : until;
 			continue;
 		}
 		{
-			int who = s.cand[prng_below(&s.rng, s.ncand)];
+			int who = s->cand[prng_below(&s->rng, s->ncand)];
 			if (who == WHO_MIGRATOR)
-				migrator_step(&s);
+				migrator_step(s);
 			else
 				client_step(&d->clients[who], env);
 		}
@@ -938,13 +982,21 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 		if (!(++env->tick & (DRILL_PROGRESS_TICKS - 1)) && o->progress)
 			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick);
 	}
+	return 0;
+}
+
+int drill_finish(struct drill *d, struct strbuf *err)
+{
+	struct sched *s = d->sched;
+	const struct drill_opts *o = s->o;
+
 	d->last_tick = d->env.tick;
 	/* The probes read what the drill left; nothing fails under them. */
-	io_fault_end(&s);
+	io_fault_end(s);
 	ledger_shrink(&d->ledger);
-	if (s.kills > 0)
-		note_fault(d, FAULT_KILL_CLIENT, s.kills, -1); /* kills that found nobody in a transaction */
-	if (s.fix_timeout) {
+	if (s->kills > 0)
+		note_fault(d, FAULT_KILL_CLIENT, s->kills, -1); /* kills that found nobody in a transaction */
+	if (s->fix_timeout) {
 		/* The probes that follow run on the same connection. */
 		int cls;
 		db_exec_now(d->drv, d->admin, "RESET statement_timeout", 0, NULL, NULL, NULL, &cls, err);
@@ -964,22 +1016,51 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 			r->errclass = DBE_OTHER;
 		}
 	}
-	rc = 0;
-out:
-	while (s.nqueue)
-		dequeue(&s);
-	free(s.queue);
-	free(s.cand);
-	free(s.pfds);
-	free(s.pfd_client);
-	free(s.timed);
-	io_fault_end(&s);
+	sched_free(d);
+	return 0;
+}
+
+int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opts *o,
+	      struct strbuf *err)
+{
+	int rc = drill_start(d, sc, o, err);
+	if (!rc)
+		rc = drill_advance(d, INT64_MAX, err);
+	if (rc == DRILL_DRAINED)
+		return drill_finish(d, err);
+	sched_free(d);
 	return rc;
+}
+
+int drill_apply(struct drill *d, const char *name, const char *label, const struct sql_script *script)
+{
+	int rep = add_report(d, name, label, script->nr);
+	d->fix = rep;
+	if (d->fix_first < 0)
+		d->fix_first = rep;
+	enqueue(d->sched, rep, script, 0);
+	return rep;
+}
+
+void drill_flip(struct drill *d, int flag, int on)
+{
+	flip(d, flag, on);
+}
+
+void drill_stop_traffic(struct drill *d)
+{
+	stop_traffic(d->sched);
+}
+
+int drill_migrating(const struct drill *d)
+{
+	return d->sched && (d->sched->nqueue || db_in_tx(d->drv, d->admin));
 }
 
 void drill_release(struct drill *d, int keep, struct strbuf *kept)
 {
 	size_t i;
+	sched_free(d);
 	for (i = 0; i < d->nclients; i++)
 		client_release(&d->clients[i], &d->env);
 	free(d->clients);

@@ -25,6 +25,7 @@
 #define DRILL_EENGINE  -1   /* the database or the machine failed us */
 #define DRILL_EINPUT   -2   /* the scenario's own SQL or data is broken */
 #define DRILL_EINTR    -3   /* interrupted */
+#define DRILL_DRAINED   1   /* drill_advance: the traffic ended and drained; drill_finish next */
 
 /* Phases reported to drill_opts.progress. */
 enum drill_phase {
@@ -45,6 +46,11 @@ struct drill_opts {
 	const struct sql_script *fix;  /* the statements applied at 'fix' */
 	int fix_is_down;               /* the fix slot holds the down migration */
 	int concurrent;                /* async engines: clients' statements overlap */
+	/*
+	** A live drill: the timeline's 'fix' and 'end' are the team's to give
+	** (drill_apply, drill_stop_traffic), and time passes while it thinks.
+	*/
+	int live;
 	const struct fault_list *faults; /* from the command line; NULL for none */
 	volatile sig_atomic_t *stop;   /* set by a signal handler: stop soon */
 	/* Optional: told of each phase and of the tick as traffic goes on. */
@@ -89,8 +95,11 @@ struct mig_report {
 	struct repeat_log repeats;
 };
 
+struct sched;
+
 struct drill {
 	const struct scenario *sc;
+	struct sched *sched;          /* the schedule while the drill runs; NULL after */
 	const struct db_driver *drv;
 	struct db *db;
 	struct db_conn *admin;        /* the migration connection; probes use it too */
@@ -102,7 +111,8 @@ struct drill {
 	struct mig_report *migs;      /* every migration run, in order */
 	size_t nmigs, migs_alloc;
 	int bad;                      /* index in migs of the bad migration, -1 */
-	int fix;                      /* index in migs of the fix, -1 */
+	int fix;                      /* index in migs of the (last) fix, -1 */
+	int fix_first;                /* ... of the first fix a live drill's team applied, -1 */
 	int fix_is_down;
 	uint64_t seed;
 	struct flag_flip { int64_t tick; int flag; int on; } *flips;  /* as they happened */
@@ -127,6 +137,40 @@ struct drill {
  */
 int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opts *opts,
 	      struct strbuf *err);
+
+/*
+** The same drill step by step, for a drill driven from outside in real
+** time (the live drill) and its replay in simulated time.  drill_run is
+** drill_start, drill_advance to the end, then drill_finish.  Given the same
+** seed and the same calls at the same ticks, the drill is the same.
+*/
+
+/** Set up: the disposable database, the schema and the seed.  0 or DRILL_E*; release d after either. */
+int drill_start(struct drill *d, const struct scenario *sc, const struct drill_opts *opts,
+		struct strbuf *err);
+
+/**
+ * Run the drill until tick until.  Returns 0 when it got there,
+ * DRILL_DRAINED when the traffic has ended and drained (then call
+ * drill_finish), or DRILL_E* with the reason in err.
+ */
+int drill_advance(struct drill *d, int64_t until, struct strbuf *err);
+
+/** After DRILL_DRAINED: what the migration connection left open is rolled back; probes come next. */
+int drill_finish(struct drill *d, struct strbuf *err);
+
+/**
+ * Put a migration in the migrator slot now, behind any still running:
+ * name is "fix" or "down", label how reports name it; script is copied.
+ * It becomes the drill's (last) fix.  Returns its index in d->migs.
+ */
+int drill_apply(struct drill *d, const char *name, const char *label, const struct sql_script *script);
+/** Turn feature flag flag (an index of the scenario's flags) on or off now. */
+void drill_flip(struct drill *d, int flag, int on);
+/** 'end' now: no transaction starts; those in flight and the migrations finish. */
+void drill_stop_traffic(struct drill *d);
+/** Is a migration queued or running, or its transaction open? */
+int drill_migrating(const struct drill *d);
 
 /**
  * Close every connection and remove the disposable database; with keep,
