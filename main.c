@@ -9,7 +9,8 @@
 
 #include "cmd/cli.h"
 
-extern const struct cli_command cmd_list, cmd_show, cmd_run, cmd_compare, cmd_check, cmd_help;
+extern const struct cli_command cmd_list, cmd_show, cmd_run, cmd_compare, cmd_check, cmd_drill, cmd_replay,
+	cmd_leaderboard, cmd_help;
 
 const struct cli_command *const cli_commands[] = {
 	&cmd_list,
@@ -17,6 +18,9 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_run,
 	&cmd_compare,
 	&cmd_check,
+	&cmd_drill,
+	&cmd_replay,
+	&cmd_leaderboard,
 	&cmd_help,
 	NULL,
 };

@@ -15,6 +15,7 @@
 #include "../scoring/pipeline.h"
 #include "../sim/base/alloc.h"
 #include "cli.h"
+#include "live.h"
 
 static int check_run(int argc, char **argv);
 
@@ -33,8 +34,9 @@ const struct cli_command cmd_check = {
 	.name = "check",
 	.synopsis = "[PATH...] [--engines sqlite,postgres] [--db TARGET] [--seed N] [--junit FILE]",
 	.summary = "Every fix template against its '-- @expect' lines (verdict=pass|fail, lost, "
-		   "blocked_max, score): the templates under each scenario's fixes/, or the templates "
-		   "and scenario directories given. Exit 1 on any mismatch.",
+		   "blocked_max, score): the templates under each scenario's fixes/, or the templates, "
+		   "scenario directories and live drill records (RECORD.json, replayed) given. Exit 1 on "
+		   "any mismatch.",
 	.options = check_options,
 	.run = check_run,
 };
@@ -92,7 +94,8 @@ static int gather(const char *item, int given, char ***all, size_t *n, size_t *a
 	size_t len = strlen(item);
 	DIR *dd;
 
-	if ((len > 4 && !strcmp(item + len - 4, ".sql")) || strstr(item, "/fixes/")) {
+	if ((len > 4 && !strcmp(item + len - 4, ".sql")) || (len > 5 && !strcmp(item + len - 5, ".json")) ||
+	    strstr(item, "/fixes/")) {
 		ALLOC_GROW(*all, *n + 1, *alloc);
 		(*all)[(*n)++] = xstrdup(item);
 		return 0;
@@ -222,6 +225,52 @@ report:
 	return rc;
 }
 
+/*
+** A live drill's record as a regression case: replayed, its scorecard must
+** be the record's (byte for byte on SQLite).  Returns 0 (ok or not, in
+** *ok), or an exit status that stops the check.
+*/
+static int check_record(const struct check_opts *o, const char *file, struct junit *junit, int *ok)
+{
+	struct live_record rec;
+	struct strbuf err = STRBUF_INIT, name = STRBUF_INIT, why = STRBUF_INIT;
+	struct live l;
+	int rc, same = 0;
+
+	*ok = 0;
+	if (record_read(file, &rec, &err)) {
+		rc = cli_error(EXIT_USAGE, "%s", err.buf);
+		goto out;
+	}
+	strbuf_addf(&name, "%s on %s (replayed)", file, rec.engine);
+	rc = replay_record(&rec, o->db, &l, &same);
+	if (rc == EXIT_USAGE)
+		goto out;
+	if (rc) {
+		strbuf_addf(&why, "the replay could not run (exit %d)", rc);
+		rc = 0;
+	} else {
+		const struct scenario *sc = l.sc;
+		*ok = same;
+		if (!same)
+			strbuf_addf(&why, "the scorecard differs from the record's (%s, lost %llu; recorded %s, lost %llu)",
+				    l.res.card.pass ? "pass" : "fail", (unsigned long long)scorecard_lost(&l.res.card),
+				    rec.pass ? "pass" : "fail", (unsigned long long)rec.lost);
+		live_release(&l, 0, NULL);
+		scenario_free((struct scenario *)sc);
+	}
+	printf("%-4s %s: verdict=%s lost=%llu%s%s\n", *ok ? "ok" : "FAIL", name.buf, rec.pass ? "pass" : "fail",
+	       (unsigned long long)rec.lost, *ok ? ", the same scorecard" : "; ", *ok ? "" : why.buf);
+	fflush(stdout);
+	report_junit_add(junit, rec.scenario, name.buf, *ok ? NULL : why.buf);
+out:
+	record_release(&rec);
+	strbuf_release(&err);
+	strbuf_release(&name);
+	strbuf_release(&why);
+	return rc;
+}
+
 /* The drivers of a comma-separated list of engine names into drvs; 0 or EXIT_USAGE. */
 static int engines(const char *list, const struct db_driver **drvs, size_t *n, size_t max)
 {
@@ -278,6 +327,15 @@ static int check_run(int argc, char **argv)
 		struct expect_list expects = { 0 };
 		const char *slash = strstr(files[i], "/fixes/");
 		struct scenario *sc = NULL;
+		size_t len = strlen(files[i]);
+
+		if (len > 5 && !strcmp(files[i] + len - 5, ".json")) {
+			int ok;
+			rc = check_record(&o, files[i], &junit, &ok);
+			passed += !rc && ok;
+			failed += !rc && !ok;
+			continue;
+		}
 
 		strbuf_addf(&scen, "%.*s/scenario.drill", slash ? (int)(slash - files[i]) : 0, files[i]);
 		if (expect_read(files[i], &expects, &err)) {

@@ -383,3 +383,130 @@ void report_swarm_json_render(const struct swarm_report *r, struct strbuf *out, 
 	json_add_string(out, r->reproduce);
 	strbuf_addstr(out, "}\n");
 }
+
+static void kv_real(struct strbuf *out, int *first, const char *k, double v)
+{
+	key(out, first, k);
+	if (v < 0)
+		strbuf_addstr(out, "null");
+	else
+		strbuf_addf(out, "%.1f", v);
+}
+
+/* ticks as seconds of the paced drill, null for -1. */
+static void kv_seconds(struct strbuf *out, int *first, const char *k, int64_t ticks, double tps)
+{
+	kv_real(out, first, k, ticks < 0 || tps <= 0 ? -1 : (double)ticks / tps);
+}
+
+static void live_action_json(struct strbuf *out, const struct live *l, size_t i)
+{
+	const struct live_action *a = &l->actions[i];
+	const struct mig_report *r;
+	enum live_outcome o = live_outcome(l, i, &r);
+	size_t k;
+	int f = 1;
+
+	strbuf_addch(out, '{');
+	kv_str(out, &f, "kind", live_kind_name(a->kind));
+	kv_int(out, &f, "tick", (long long)a->tick);
+	kv_real(out, &f, "wall_s", a->wall);
+	kv_str(out, &f, "what", a->what);
+	if (a->kind == LIVE_FLAG)
+		kv_bool(out, &f, "on", a->on);
+	if (a->kind == LIVE_APPLY || a->kind == LIVE_DOWN) {
+		kv_str(out, &f, "outcome", o == LIVE_APPLIED ? "applied" : o == LIVE_FAILED ? "failed" : "running");
+		kv_tick(out, &f, "start_tick", r ? r->start : -1);
+		kv_tick(out, &f, "end_tick", r ? r->end : -1);
+		kv_tick(out, &f, "failed_statement", r && r->failed ? r->failed : -1);
+		kv_str(out, &f, "error", r ? r->error : NULL);
+		if (a->kind == LIVE_APPLY)
+			kv_str(out, &f, "text", a->text);
+		key(out, &f, "statements");
+		strbuf_addch(out, '[');
+		for (k = 0; k < a->script.nr; k++) {
+			int g = 1;
+			const struct sql_stmt *st = &a->script.v[k];
+			strbuf_addstr(out, k ? ",{" : "{");
+			kv_str(out, &g, "sql", st->sql);
+			kv_int(out, &g, "line", st->line);
+			kv_str(out, &g, "file", st->file);
+			kv_int(out, &g, "repeat", st->repeat);
+			strbuf_addch(out, '}');
+		}
+		strbuf_addch(out, ']');
+	}
+	strbuf_addch(out, '}');
+}
+
+void report_live_record_render(const struct live *l, const struct live_meta *m, struct strbuf *out)
+{
+	const struct live_figures *fg = &l->figures;
+	double tps = l->ticks_per_second;
+	size_t i;
+	int f = 1, g = 1;
+
+	strbuf_addch(out, '{');
+	kv_int(out, &f, "format_version", FORMAT_VERSION);
+	kv_str(out, &f, "record", "mdrill live drill");
+	kv_str(out, &f, "scenario", m->scenario);
+	kv_str(out, &f, "scenario_path", m->scenario_path);
+	kv_bool(out, &f, "surprise", m->surprise);
+	kv_str(out, &f, "team", m->team);
+	kv_str(out, &f, "engine", db_name(l->drv));
+	kv_int(out, &f, "seed", (long long)l->opts.seed);
+	key(out, &f, "sets");
+	strbuf_addch(out, '[');
+	for (i = 0; i < m->nsets; i++) {
+		strbuf_addstr(out, i ? ",[" : "[");
+		json_add_string(out, m->sets[i].name);
+		strbuf_addch(out, ',');
+		json_add_string(out, m->sets[i].value);
+		strbuf_addch(out, ']');
+	}
+	strbuf_addch(out, ']');
+	kv_real(out, &f, "speed", tps);
+	kv_int(out, &f, "cooldown_ticks", (long long)l->cooldown);
+	kv_str(out, &f, "started", m->started);
+	kv_bool(out, &f, "interrupted", fg->interrupted);
+	key(out, &f, "figures");
+	strbuf_addch(out, '{');
+	kv_tick(out, &g, "incident_tick", fg->incident_tick);
+	kv_tick(out, &g, "first_action_tick", fg->first_action_tick);
+	kv_tick(out, &g, "first_fix_tick", fg->first_fix_tick);
+	kv_tick(out, &g, "recovery_tick", fg->recovery_tick);
+	kv_seconds(out, &g, "to_first_action_s",
+		   fg->first_action_tick >= 0 ? fg->first_action_tick - fg->incident_tick : -1, tps);
+	kv_seconds(out, &g, "to_first_fix_s",
+		   fg->first_fix_tick >= 0 ? fg->first_fix_tick - fg->incident_tick : -1, tps);
+	kv_seconds(out, &g, "to_recovery_s",
+		   fg->recovery_tick >= 0 ? fg->recovery_tick - fg->incident_tick : -1, tps);
+	kv_real(out, &g, "first_action_wall_s", fg->first_action_wall);
+	kv_real(out, &g, "first_fix_wall_s", fg->first_fix_wall);
+	kv_int(out, &g, "fixes_applied", fg->fixes_applied);
+	kv_int(out, &g, "fixes_failed", fg->fixes_failed);
+	kv_int(out, &g, "down_migrations", fg->downs);
+	kv_int(out, &g, "flag_flips", fg->flags);
+	kv_int(out, &g, "outside_changes", fg->outside_changes);
+	kv_int(out, &g, "stranded_max", (long long)fg->stranded_max);
+	key(out, &g, "base_failure_rate");
+	strbuf_addf(out, "%.4f", fg->base_failure_rate);
+	strbuf_addch(out, '}');
+	key(out, &f, "actions");
+	strbuf_addch(out, '[');
+	for (i = 0; i < l->nactions; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		live_action_json(out, l, i);
+	}
+	strbuf_addch(out, ']');
+	key(out, &f, "scorecard");
+	{
+		struct strbuf card = STRBUF_INIT;
+		report_json_render(&l->res.card, &card, 0);
+		strbuf_rtrim(&card);
+		strbuf_add(out, card.buf, card.len);
+		strbuf_release(&card);
+	}
+	strbuf_addstr(out, "}\n");
+}

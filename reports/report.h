@@ -6,6 +6,8 @@
 #ifndef MDRILL_REPORT_H
 #define MDRILL_REPORT_H
 
+#include "../scoring/live.h"
+#include "../scoring/record.h"
 #include "../scoring/scorecard.h"
 #include "../sim/base/strbuf.h"
 #include "../sim/engine/swarm.h"
@@ -53,6 +55,53 @@ struct swarm_report {
 void report_swarm_render(const struct swarm_report *r, struct strbuf *out, unsigned flags);
 /** The same as JSON, with every seed's result. */
 void report_swarm_json_render(const struct swarm_report *r, struct strbuf *out, unsigned flags);
+
+/* What a live drill's record says beside the drill itself. */
+struct live_meta {
+	const char *scenario, *scenario_path;   /* as the drill found it */
+	const char *team;                       /* NULL when unnamed */
+	const char *started;                    /* UTC, ISO 8601 */
+	int surprise;
+	const struct param_set *sets;           /* --set overrides */
+	size_t nsets;
+};
+
+/**
+ * A live drill's record, JSON: what ran, the drill's figures, every action
+ * with its tick, wall time and the statements it applied, and the
+ * scorecard exactly as report_json_render writes it (what replay compares).
+ */
+void report_live_record_render(const struct live *l, const struct live_meta *m, struct strbuf *out);
+
+/* The dashboard of a live drill: what the team sees while it runs. */
+struct dashboard {
+	const struct live *live;
+	const char *scenario;        /* "(a surprise)" until the end */
+	const char *team;
+	const char *database;        /* how to reach it: a file for sqlite3, a conninfo for psql */
+	const char *control;         /* the control socket */
+	double wall;                 /* seconds since the drill began */
+	double speed;                /* ticks per second */
+	const char *footer;          /* a last line, or NULL */
+};
+
+#define REPORT_PLAIN (1u << 1)   /* dashboard: one plain line */
+#define REPORT_SCREEN (1u << 2)  /* dashboard: clear the terminal and draw from its top */
+
+/**
+ * The dashboard as a screen (sparklines of committed and failed
+ * transactions per app version, the most frequent errors, writers waiting,
+ * time since the incident, facts at risk, the actions), or with
+ * REPORT_PLAIN one line.  REPORT_SCREEN redraws a terminal from its top;
+ * REPORT_COLOR adds colours.
+ */
+void report_dashboard_render(const struct dashboard *db, struct strbuf *out, unsigned flags);
+/** The same as a self-contained page that reloads itself every second. */
+void report_dashboard_html_render(const struct dashboard *db, struct strbuf *out, unsigned flags);
+
+/** Teams' records ranked: verdict, preservation, time to recovery, blocking (terminal, md or html). */
+void report_leaderboard_render(const struct live_record *const *recs, size_t n, const char *format,
+			       struct strbuf *out);
 
 /* JUnit XML, built a test case at a time (mdrill check --junit). */
 struct junit {

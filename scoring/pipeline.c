@@ -56,6 +56,32 @@ int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, co
 	return rc;
 }
 
+int pipeline_fix_text(const struct scenario *sc, const char *fixarg, int is_down, struct strbuf *out,
+		      struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct layout l;
+	size_t i;
+	int rc;
+
+	if ((rc = find_fix(fixarg, sc, &path, err)) != 0)
+		goto out;
+	if (layout_open(path.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, &l, err)) {
+		rc = DRILL_EINPUT;
+		goto out;
+	}
+	for (i = 0; i < l.nr && !rc; i++) {
+		if (l.nr > 1)
+			strbuf_addf(out, "-- file: %s\n", l.v[i].shown);
+		if (strbuf_read_file(out, l.v[i].path))
+			rc = strbuf_error(err, DRILL_EINPUT, "cannot read '%s'", l.v[i].shown);
+	}
+	layout_release(&l);
+out:
+	strbuf_release(&path);
+	return rc;
+}
+
 int pipeline_check_faults(const struct scenario *sc, const struct db_driver *drv,
 			  const struct fault_list *faults, struct strbuf *err)
 {

@@ -66,6 +66,14 @@ int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, co
 		      int is_down, struct sql_script *script, struct strbuf *err);
 
 /**
+ * The text of the migration at fixarg (found as pipeline_load_fix finds
+ * it), each file of a tool's directory under a '-- file: NAME' line, onto
+ * out: what a record keeps of what a team applied.  0 or DRILL_EINPUT.
+ */
+int pipeline_fix_text(const struct scenario *sc, const char *fixarg, int is_down, struct strbuf *out,
+		      struct strbuf *err);
+
+/**
  * Can every fault strike on drv: those of faults (the command line) and
  * those of sc's timeline?  Returns 0, or DRILL_EINPUT with the reason in
  * err ("--faults ..." or "FILE:LINE: ...").

@@ -234,6 +234,11 @@ static void add_marker(struct scorecard *s, int64_t tick, const char *fmt, ...)
 	s->markers[s->nmarkers++].tick = tick;
 }
 
+void scorecard_add_marker(struct scorecard *s, int64_t tick, const char *label)
+{
+	add_marker(s, tick, "%s", label);
+}
+
 /* Transactions and blocked ticks over time, and the events to mark on a plot. */
 static void series(struct scorecard *s, const struct drill *d)
 {

@@ -164,6 +164,9 @@ uint64_t scorecard_lost(const struct scorecard *s);
  */
 void scorecard_add_crashes(struct scorecard *s, struct sc_crash *v, size_t n);
 
+/** Mark an event at tick on s's timeline plots (a live drill's actions); tick < 0 marks nothing. */
+void scorecard_add_marker(struct scorecard *s, int64_t tick, const char *label);
+
 /** Incident window bounds of d for the oracle: [*start, *end]. */
 void scorecard_window(const struct drill *d, int64_t *start, int64_t *end);
 

@@ -62,7 +62,7 @@ else
 	passed=$((passed + 1))
 fi
 cli=""
-for script in cli catalogue fidelity browser pgbench; do
+for script in cli catalogue fidelity live browser pgbench; do
 	got=$(sh tests/$script.sh 2>&1)
 	cli="$cli
 $got"

@@ -130,6 +130,12 @@ void db_destroy(const struct db_driver *drv, struct db *db, int keep, struct str
 		drv->destroy(db, keep, kept);
 }
 
+void db_where(const struct db_driver *drv, struct db *db, struct strbuf *out)
+{
+	if (drv->where && db)
+		drv->where(db, out);
+}
+
 int db_connect(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err)
 {
 	return drv->connect(db, out, err);

@@ -78,6 +78,11 @@ struct db_driver {
 	int (*create)(const char *target, struct db **out, struct strbuf *err);
 	/* Remove it, or keep it and describe where in kept.  Frees db. */
 	void (*destroy)(struct db *db, int keep, struct strbuf *kept);
+	/*
+	** Optional: how a person reaches the database: the command that opens
+	** it (sqlite3 FILE, psql 'URL' without a password), onto out.
+	*/
+	void (*where)(struct db *db, struct strbuf *out);
 	int (*connect)(struct db *db, struct db_conn **out, struct strbuf *err);
 	void (*disconnect)(struct db_conn *c);
 
@@ -193,6 +198,8 @@ void db_driver_names(unsigned caps, int targets, struct strbuf *out);
 int db_create(const struct db_driver *drv, const char *target, struct db **out, struct strbuf *err);
 void db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept);
 int db_connect(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err);
+/** The command that opens db for a person (see the driver's where); "" when the driver cannot say. */
+void db_where(const struct db_driver *drv, struct db *db, struct strbuf *out);
 void db_disconnect(const struct db_driver *drv, struct db_conn *c);
 int db_prepare(const struct db_driver *drv, struct db_conn *c, const char *sql, struct db_stmt **out);
 void db_finalize(const struct db_driver *drv, struct db_stmt *st);

@@ -213,6 +213,37 @@ static void pg_destroy(struct db *db, int keep, struct strbuf *kept)
 	free(db);
 }
 
+/* psql and the target with the disposable database's name in place of the maintenance one. */
+static void pg_where(struct db *db, struct strbuf *out)
+{
+	struct strbuf shown = STRBUF_INIT;
+	const char *host, *path, *q;
+
+	db_target_display(db->target, &shown);
+	host = strstr(shown.buf, "://");
+	if (!host) {
+		strbuf_addf(out, "psql -d %s", db->name); /* the PG* variables name the rest */
+		strbuf_release(&shown);
+		return;
+	}
+	path = strchr(host + 3, '/');
+	q = strchr(host + 3, '?');
+	if (path && q && q < path)
+		path = NULL;
+	strbuf_addstr(out, "psql '");
+	if (path) {
+		strbuf_add(out, shown.buf, (size_t)(path - shown.buf) + 1);
+		strbuf_addstr(out, db->name);
+		if (q)
+			strbuf_addstr(out, q);
+	} else {
+		strbuf_add(out, shown.buf, q ? (size_t)(q - shown.buf) : shown.len);
+		strbuf_addf(out, "/%s%s", db->name, q ? q : "");
+	}
+	strbuf_addch(out, '\'');
+	strbuf_release(&shown);
+}
+
 /* Run sql on c synchronously; returns the first value of its last result, or NULL. */
 static char *exec_value(PGconn *pg, const char *sql)
 {
@@ -649,6 +680,7 @@ const struct db_driver db_pg_driver = {
 	.param_prefix = '$',
 	.create = pg_create,
 	.destroy = pg_destroy,
+	.where = pg_where,
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.prepare = pg_prepare,

@@ -174,6 +174,11 @@ static void sqlite_destroy(struct db *db, int keep, struct strbuf *kept)
 	free(db);
 }
 
+static void sqlite_where(struct db *db, struct strbuf *out)
+{
+	strbuf_addf(out, "sqlite3 %s", db->path);
+}
+
 static void sqlite_disconnect(struct db_conn *c)
 {
 	sqlite3_finalize(c->begin);
@@ -543,6 +548,7 @@ const struct db_driver db_sqlite_driver = {
 	.param_prefix = '?',
 	.create = sqlite_create,
 	.destroy = sqlite_destroy,
+	.where = sqlite_where,
 	.connect = sqlite_connect,
 	.disconnect = sqlite_disconnect,
 	.prepare = sqlite_prepare,

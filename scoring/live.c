@@ -1,0 +1,438 @@
+/*
+** The live session: the engine driven tick by tick, the team's actions,
+** the schema watch, the dashboard's samples, the end and the figures.
+*/
+#include "live.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/base/alloc.h"
+#include "record.h"
+
+static const char *const kind_names[] = {
+	[LIVE_APPLY] = "apply",
+	[LIVE_DOWN] = "down",
+	[LIVE_FLAG] = "flag",
+	[LIVE_OUTSIDE] = "outside",
+	[LIVE_END] = "end",
+};
+
+_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == LIVE_END + 1, "a live action without its name");
+
+const char *live_kind_name(enum live_kind kind)
+{
+	return (unsigned)kind <= LIVE_END ? kind_names[kind] : "?";
+}
+
+int live_start(struct live *l, const struct scenario *sc, const struct db_driver *drv,
+	       const char *target, uint64_t seed, int64_t cooldown, double ticks_per_second,
+	       volatile sig_atomic_t *stop, struct strbuf *err)
+{
+	memset(l, 0, sizeof(*l));
+	strbuf_init(&l->res.kept);
+	l->sc = sc;
+	l->drv = drv;
+	l->cooldown = cooldown;
+	l->ticks_per_second = ticks_per_second;
+	l->opts.drv = drv;
+	l->opts.target = db_takes(drv, target) ? target : NULL;
+	l->opts.seed = seed;
+	l->opts.live = 1;
+	l->opts.stop = stop;
+	l->res.held = 1;
+	l->sample.incident_tick = -1;
+	return drill_start(&l->res.drill, sc, &l->opts, err);
+}
+
+int live_advance(struct live *l, int64_t until, struct strbuf *err)
+{
+	int rc = drill_advance(&l->res.drill, until, err);
+	return rc == DRILL_DRAINED ? 0 : rc;
+}
+
+int64_t live_tick(const struct live *l)
+{
+	return l->res.drill.env.tick;
+}
+
+static struct live_action *add_action(struct live *l, enum live_kind kind, const char *what, double wall)
+{
+	struct live_action *a;
+	ALLOC_GROW(l->actions, l->nactions + 1, l->actions_alloc);
+	a = &l->actions[l->nactions++];
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->tick = live_tick(l);
+	a->wall = wall;
+	a->what = xstrdup(what);
+	a->mig = -1;
+	return a;
+}
+
+static void copy_script(struct sql_script *dst, const struct sql_script *src)
+{
+	size_t i;
+	for (i = 0; i < src->nr; i++) {
+		ALLOC_GROW(dst->v, dst->nr + 1, dst->alloc);
+		dst->v[dst->nr] = src->v[i];
+		dst->v[dst->nr].sql = xstrdup(src->v[i].sql);
+		dst->v[dst->nr++].file = src->v[i].file ? xstrdup(src->v[i].file) : NULL;
+	}
+}
+
+size_t live_apply(struct live *l, const char *what, const char *text, const struct sql_script *script,
+		  double wall)
+{
+	struct live_action *a = add_action(l, LIVE_APPLY, what, wall);
+	a->text = xstrdup(text ? text : "");
+	copy_script(&a->script, script);
+	a->mig = drill_apply(&l->res.drill, "fix", what, script);
+	return l->nactions - 1;
+}
+
+long live_down(struct live *l, double wall, struct strbuf *err)
+{
+	struct sql_script script = { 0 };
+	struct live_action *a;
+
+	if (pipeline_load_fix(l->sc, l->drv, NULL, 1, &script, err))
+		return -1;
+	a = add_action(l, LIVE_DOWN, "down migration", wall);
+	a->script = script;
+	a->mig = drill_apply(&l->res.drill, "down", "down migration", &script);
+	return (long)(l->nactions - 1);
+}
+
+int live_flag(struct live *l, const char *name, int on, double wall, struct strbuf *err)
+{
+	int f = scenario_flag(l->sc, name);
+	if (f < 0)
+		return strbuf_error(err, -1, "no feature flag '%s' in this scenario", name);
+	drill_flip(&l->res.drill, f, on);
+	add_action(l, LIVE_FLAG, name, wall)->on = on;
+	return 0;
+}
+
+enum live_outcome live_outcome(const struct live *l, size_t i, const struct mig_report **mig)
+{
+	const struct live_action *a = &l->actions[i];
+	const struct mig_report *r;
+
+	*mig = NULL;
+	if (a->mig < 0)
+		return LIVE_APPLIED;
+	r = &l->res.drill.migs[a->mig];
+	*mig = r;
+	if (r->completed)
+		return LIVE_APPLIED;
+	return r->error ? LIVE_FAILED : LIVE_RUNNING;
+}
+
+/* Did a migration of mdrill's run at or after tick since, or does one run now? */
+static int migrated_since(const struct drill *d, int64_t since)
+{
+	size_t i;
+	if (drill_migrating(d))
+		return 1;
+	for (i = 0; i < d->nmigs; i++)
+		if (d->migs[i].start >= since || d->migs[i].end >= since)
+			return 1;
+	return 0;
+}
+
+int live_watch_schema(struct live *l, double wall)
+{
+	struct drill *d = &l->res.drill;
+	struct strbuf now = STRBUF_INIT, err = STRBUF_INIT;
+	int changed = 0, ours = migrated_since(d, l->schema_tick);
+
+	/* While a migration runs the schema is its own: look again when it is done. */
+	if (drill_migrating(d) || db_schema(d->drv, d->admin, &now, &err)) {
+		strbuf_release(&now);
+		strbuf_release(&err);
+		return 0;
+	}
+	if (l->schema && strcmp(l->schema, now.buf) && !ours) {
+		add_action(l, LIVE_OUTSIDE, "a schema change mdrill did not make", wall);
+		changed = 1;
+	}
+	free(l->schema);
+	l->schema = strbuf_detach(&now);
+	l->schema_tick = live_tick(l);
+	strbuf_release(&err);
+	return changed;
+}
+
+/* The error line of transaction t, as the application would log it. */
+static void error_line(const struct drill *d, const struct ledger_tx *t, struct strbuf *out)
+{
+	const struct scenario *sc = d->sc;
+	strbuf_addf(out, "%s %s: %s (%s)", sc->apps[t->version].name, sc->apps[t->version].tx[t->txdef].name,
+		    ledger_str(&d->ledger, t->msg) ? ledger_str(&d->ledger, t->msg) : "",
+		    db_errclass_name(t->errclass));
+}
+
+void live_sample(struct live *l)
+{
+	struct drill *d = &l->res.drill;
+	struct live_sample *s = &l->sample;
+	const struct ledger *lg = &d->ledger;
+	struct strbuf line = STRBUF_INIT;
+	size_t i, k, v;
+
+	s->tick = live_tick(l);
+	s->nversions = d->sc->napps < 8 ? d->sc->napps : 8;
+	s->incident_tick = d->bad >= 0 ? d->migs[d->bad].start : -1;
+	memset(s->committed, 0, sizeof(s->committed));
+	memset(s->failed, 0, sizeof(s->failed));
+	for (k = 0; k < s->nerrors; k++)
+		s->errors[k].weight *= 0.8;   /* what failed lately weighs most */
+	for (i = l->seen_tx ? l->seen_tx : 1; i < lg->ntx; i++) {
+		const struct ledger_tx *t = &lg->tx[i];
+		v = t->version < 8 ? t->version : 7;
+		if (t->outcome == TX_OK) {
+			s->committed[v]++;
+			if (s->incident_tick >= 0 && t->invoke >= s->incident_tick)
+				s->stranded += ledger_tx_nfacts(lg, i);
+			continue;
+		}
+		s->failed[v]++;
+		strbuf_reset(&line);
+		error_line(d, t, &line);
+		for (k = 0; k < s->nerrors && strcmp(s->errors[k].line, line.buf); k++)
+			;
+		if (k == s->nerrors) {
+			ALLOC_GROW(s->errors, s->nerrors + 1, s->errors_alloc);
+			s->errors[k].line = xstrdup(line.buf);
+			s->errors[k].weight = 0;
+			s->errors[k].total = 0;
+			s->nerrors++;
+		}
+		s->errors[k].weight += 1;
+		s->errors[k].total++;
+	}
+	l->seen_tx = lg->ntx;
+	/* The most frequent lately first. */
+	for (i = 1; i < s->nerrors; i++)
+		for (k = i; k > 0 && s->errors[k].weight > s->errors[k - 1].weight; k--) {
+			struct live_error e = s->errors[k];
+			s->errors[k] = s->errors[k - 1];
+			s->errors[k - 1] = e;
+		}
+	for (v = 0; v < s->nversions; v++) {
+		if (s->nhistory == LIVE_HISTORY) {
+			memmove(s->history_ok[v], s->history_ok[v] + 1, (LIVE_HISTORY - 1) * sizeof(uint64_t));
+			memmove(s->history_failed[v], s->history_failed[v] + 1, (LIVE_HISTORY - 1) * sizeof(uint64_t));
+		}
+		s->history_ok[v][s->nhistory < LIVE_HISTORY ? s->nhistory : LIVE_HISTORY - 1] = s->committed[v];
+		s->history_failed[v][s->nhistory < LIVE_HISTORY ? s->nhistory : LIVE_HISTORY - 1] = s->failed[v];
+	}
+	if (s->nhistory < LIVE_HISTORY)
+		s->nhistory++;
+	s->writers_waiting = 0;
+	for (i = 0; i < d->nclients; i++)
+		s->writers_waiting += d->clients[i].blocked_since >= 0;
+	strbuf_release(&line);
+}
+
+/*
+** Recovery: the first tick from which the application fails no more than
+** it did before the incident, and keeps so to the end: windows of a tenth
+** of a second of the paced drill (at least 50 ticks), each with a failed
+** share at most the one before the incident plus two points.
+*/
+static int64_t recovery_tick(const struct drill *d, int64_t incident, double base, int64_t end,
+			     double ticks_per_second)
+{
+	const struct ledger *lg = &d->ledger;
+	int64_t w = ticks_per_second > 500 ? (int64_t)(ticks_per_second / 10) : 50, nwin, k, first = -1;
+	uint64_t *ok, *bad;
+	size_t i;
+
+	if (incident < 0 || end <= incident)
+		return -1;
+	nwin = (end - incident) / w + 1;
+	ok = xcalloc((size_t)nwin, sizeof(*ok));
+	bad = xcalloc((size_t)nwin, sizeof(*bad));
+	for (i = 1; i < lg->ntx; i++) {
+		const struct ledger_tx *t = &lg->tx[i];
+		if (t->invoke < incident || t->invoke > end || t->errclass == DBE_CONNECTION)
+			continue;
+		k = (t->invoke - incident) / w;
+		if (t->outcome == TX_OK)
+			ok[k]++;
+		else
+			bad[k]++;
+	}
+	for (k = nwin - 1; k >= 0; k--) {
+		uint64_t n = ok[k] + bad[k];
+		if (n && (double)bad[k] / (double)n > base + 0.02)
+			break;
+		first = incident + k * w;
+	}
+	free(ok);
+	free(bad);
+	return first;
+}
+
+/* The drill's own figures, from its actions and its ledger. */
+static void figures(struct live *l, int interrupted)
+{
+	struct live_figures *f = &l->figures;
+	const struct drill *d = &l->res.drill;
+	const struct ledger *lg = &d->ledger;
+	int64_t incident = d->bad >= 0 ? d->migs[d->bad].start : -1;
+	int64_t fix_landed = -1;
+	uint64_t ok0 = 0, bad0 = 0;
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	f->incident_tick = incident;
+	f->first_action_tick = f->first_fix_tick = f->recovery_tick = -1;
+	f->first_action_wall = f->first_fix_wall = -1;
+	f->ticks_per_second = l->ticks_per_second;
+	f->interrupted = interrupted;
+	for (i = 0; i < l->nactions; i++) {
+		const struct live_action *a = &l->actions[i];
+		const struct mig_report *r;
+		enum live_outcome o = live_outcome(l, i, &r);
+		if (a->kind == LIVE_OUTSIDE) {
+			f->outside_changes++;
+			continue;
+		}
+		if (a->kind == LIVE_END)
+			continue;
+		if (f->first_action_tick < 0 && a->tick >= incident) {
+			f->first_action_tick = a->tick;
+			f->first_action_wall = a->wall;
+		}
+		if (a->kind == LIVE_APPLY) {
+			if (f->first_fix_tick < 0) {
+				f->first_fix_tick = a->tick;
+				f->first_fix_wall = a->wall;
+			}
+			f->fixes_applied += o == LIVE_APPLIED;
+			f->fixes_failed += o == LIVE_FAILED;
+			if (o == LIVE_APPLIED && fix_landed < 0)
+				fix_landed = r->end;
+		} else if (a->kind == LIVE_DOWN) {
+			f->downs++;
+		} else if (a->kind == LIVE_FLAG) {
+			f->flags++;
+		}
+	}
+	for (i = 1; i < lg->ntx; i++) {
+		const struct ledger_tx *t = &lg->tx[i];
+		if (incident >= 0 && t->invoke < incident && t->errclass != DBE_CONNECTION) {
+			ok0 += t->outcome == TX_OK;
+			bad0 += t->outcome != TX_OK;
+		}
+		/* At risk: what was acknowledged since the incident, until a fix landed. */
+		if (incident >= 0 && t->outcome == TX_OK && t->invoke >= incident &&
+		    (fix_landed < 0 || t->invoke <= fix_landed))
+			f->stranded_max += ledger_tx_nfacts(lg, i);
+	}
+	f->base_failure_rate = ok0 + bad0 ? (double)bad0 / (double)(ok0 + bad0) : 0;
+	f->recovery_tick = recovery_tick(d, incident, f->base_failure_rate,
+					 d->end_tick >= 0 ? d->end_tick : d->last_tick, l->ticks_per_second);
+}
+
+int live_end(struct live *l, double wall, int interrupted, struct strbuf *err)
+{
+	struct drill *d = &l->res.drill;
+	struct strbuf label = STRBUF_INIT;
+	int64_t stop = live_tick(l) + l->cooldown;
+	size_t i;
+	int rc;
+
+	add_action(l, LIVE_END, interrupted ? "interrupted" : "the team ended the drill", wall);
+	l->ended = 1;
+	/* The cool-down: failures after the last fix have time to show. */
+	if ((rc = live_advance(l, stop, err)) != 0)
+		return rc;
+	drill_stop_traffic(d);
+	rc = drill_advance(d, INT64_MAX, err);
+	if (rc != DRILL_DRAINED)
+		return rc ? rc : strbuf_error(err, DRILL_EENGINE, "the drill did not drain");
+	if ((rc = drill_finish(d, err)) != 0)
+		return rc;
+	pipeline_judge(l->sc, &l->res);
+	l->judged = 1;
+	figures(l, interrupted);
+	for (i = 0; i < l->nactions; i++) {
+		const struct live_action *a = &l->actions[i];
+		strbuf_reset(&label);
+		switch (a->kind) {
+		case LIVE_APPLY: strbuf_addf(&label, "apply %s", a->what); break;
+		case LIVE_DOWN: strbuf_addstr(&label, "down migration"); break;
+		case LIVE_FLAG: strbuf_addf(&label, "flag %s %s", a->what, a->on ? "on" : "off"); break;
+		case LIVE_OUTSIDE: strbuf_addstr(&label, "outside change"); break;
+		case LIVE_END: strbuf_addstr(&label, interrupted ? "interrupted" : "end"); break;
+		}
+		scorecard_add_marker(&l->res.card, a->tick, label.buf);
+	}
+	if (l->figures.recovery_tick >= 0)
+		scorecard_add_marker(&l->res.card, l->figures.recovery_tick, "recovered");
+	strbuf_release(&label);
+	return 0;
+}
+
+void live_release(struct live *l, int keep, struct strbuf *kept)
+{
+	size_t i;
+	l->res.keep = keep;
+	pipeline_result_close(&l->res);
+	if (kept)
+		strbuf_add(kept, l->res.kept.buf, l->res.kept.len);
+	pipeline_result_release(&l->res);
+	for (i = 0; i < l->nactions; i++) {
+		free(l->actions[i].what);
+		free(l->actions[i].text);
+		sql_script_release(&l->actions[i].script);
+	}
+	free(l->actions);
+	for (i = 0; i < l->sample.nerrors; i++)
+		free(l->sample.errors[i].line);
+	free(l->sample.errors);
+	free(l->schema);
+	memset(l, 0, sizeof(*l));
+}
+
+int live_replay(struct live *l, const struct scenario *sc, const struct db_driver *drv,
+		const struct live_record *rec, struct strbuf *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < rec->nactions; i++)
+		if (rec->actions[i].kind == LIVE_OUTSIDE)
+			return strbuf_error(err, DRILL_EINPUT, "the drill had an outside change at tick %lld: "
+					    "what was done by hand cannot be replayed",
+					    (long long)rec->actions[i].tick);
+	if ((rc = live_start(l, sc, drv, NULL, rec->seed, rec->cooldown, rec->ticks_per_second, NULL, err)) != 0)
+		return rc;
+	for (i = 0; i < rec->nactions; i++) {
+		const struct live_action *a = &rec->actions[i];
+		if ((rc = live_advance(l, a->tick, err)) != 0)
+			return rc;
+		switch (a->kind) {
+		case LIVE_APPLY:
+			live_apply(l, a->what, a->text, &a->script, a->wall);
+			break;
+		case LIVE_DOWN:
+			if (live_down(l, a->wall, err) < 0)
+				return DRILL_EINPUT;
+			break;
+		case LIVE_FLAG:
+			if (live_flag(l, a->what, a->on, a->wall, err))
+				return DRILL_EINPUT;
+			break;
+		case LIVE_END:
+			return live_end(l, a->wall, rec->interrupted, err);
+		case LIVE_OUTSIDE:
+			break;
+		}
+	}
+	return strbuf_error(err, DRILL_EINPUT, "the record has no end");
+}

@@ -1,0 +1,194 @@
+#!/bin/sh
+# The live drill, driven the way a team drives it: the drill runs in the
+# background, paced to the clock; scripted teams watch its log and talk to
+# it from another process with 'mdrill drill apply|flag|down|status|end'.
+# Prints "ok N - what" or "not ok N - what" per check, then the count.
+set -u
+M=${MDRILL:-./mdrill}
+n=0
+tmp=$(mktemp -d /tmp/mdrill-live-tests-XXXXXX)
+export TMPDIR="$tmp/t"
+mkdir -p "$TMPDIR"
+cleanup() {
+	for p in $(cat "$tmp"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+check() { # check WHAT COMMAND...: passes when the command succeeds
+	n=$((n + 1))
+	what=$1
+	shift
+	if "$@" >/dev/null 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
+}
+pgcheck() { # like check, but SKIPPED without a server
+	if [ -z "${MDRILL_PG_URL:-}" ]; then n=$((n + 1)); echo "SKIPPED $n - $1 (no PostgreSQL server)"; return; fi
+	check "$@"
+}
+skipcheck() { # skipcheck WHY WHAT: counted, not passed
+	n=$((n + 1))
+	echo "SKIPPED $n - $2 ($1)"
+}
+
+# start NAME ARGS...: a drill in the background, its output in $tmp/NAME.*
+start() {
+	name=$1
+	shift
+	"$M" drill "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	echo $! >"$tmp/$name.pid"
+}
+# wait_for FILE PATTERN [SECONDS]: until FILE holds PATTERN
+wait_for() {
+	i=0
+	while [ $i -lt $((${3:-20} * 10)) ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# socket NAME: the control socket the drill printed
+socket() { sed -n 's/^mdrill: the control socket: //p' "$tmp/$1.err"; }
+# finished NAME: the drill's process has exited
+finished() {
+	i=0
+	while kill -0 "$(cat "$tmp/$1.pid")" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	! kill -0 "$(cat "$tmp/$1.pid")" 2>/dev/null
+}
+# json FILE EXPR: a Python expression over the record d holds
+json() { python3 -c "import json, sys; d = json.load(open('$1')); sys.exit(0 if ($2) else 1)"; }
+
+# Team blue: waits for the NOT NULL failures, applies the essay's fix, ends.
+start blue phone-not-null --speed 4000 --team blue --out "$tmp/blue" --log "$tmp/blue.log"
+check "the drill starts and prints its control socket" wait_for "$tmp/blue.err" "the control socket: "
+check "  the log shows v1's NOT NULL failures" wait_for "$tmp/blue.log" "app=v1 tx=register error=not-null: NOT NULL constraint failed: users.phone_number"
+check "status prints the dashboard's figures (exit 0)" sh -c "'$M' drill status >'$tmp/o' && grep -q 'incident:' '$tmp/o' && grep -q 'NOT NULL constraint failed' '$tmp/o'"
+check "apply fixes/make-nullable.sql, found under the scenario (exit 0)" sh -c "'$M' drill apply fixes/make-nullable.sql >'$tmp/o' && grep -q '^applied: 6 statements' '$tmp/o'"
+sleep 0.5
+check "end ends the drill (exit 0)" sh -c "'$M' drill end >'$tmp/o' && grep -q 'the drill ended: PASS' '$tmp/o'"
+check "  and the drill's process exits" finished blue
+R=$tmp/blue/record.json
+check "the record: verdict pass, team blue" json "$R" "d['scorecard']['verdict'] == 'pass' and d['team'] == 'blue'"
+check "  the apply, its text and statements" json "$R" "[a['kind'] for a in d['actions']] == ['apply', 'end'] and d['actions'][0]['outcome'] == 'applied' and 'phone_number' in d['actions'][0]['text'] and len(d['actions'][0]['statements']) == 6"
+check "  recovery, after the apply" json "$R" "d['figures']['recovery_tick'] is not None and d['figures']['recovery_tick'] >= d['actions'][0]['tick'] and d['figures']['to_recovery_s'] > 0"
+check "  the HTML report marks the apply on the timeline" grep -q "apply fixes/make-nullable.sql" "$tmp/blue/report.html"
+"$M" replay "$R" --json >"$tmp/replay.json" 2>"$tmp/replay.err"
+check "replay: the same scorecard (exit 0)" grep -q "the same scorecard as the record" "$tmp/replay.err"
+check "  byte for byte" python3 -c "
+t = open('$R').read()
+s = t[t.index('\"scorecard\":') + len('\"scorecard\":'):t.rindex('}')]
+assert s == open('$tmp/replay.json').read().strip()
+"
+check "check takes the record as a regression case (exit 0)" sh -c "'$M' check '$R' | grep -q '^ok   .*record.json on sqlite (replayed): verdict=pass lost=0, the same scorecard'"
+sed 's/"tick":[0-9]*,"wall_s":\([0-9.]*\),"what":"fixes/"tick":4300,"wall_s":\1,"what":"fixes/' "$R" >"$tmp/late.json"
+check "  a record whose fix came later replays to another scorecard (exit 1)" sh -c "'$M' check '$tmp/late.json' >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'differs from the record' '$tmp/o'"
+
+# Team red: tempted by the down migration first, then the right fix.
+start red phone-not-null --speed 4000 --team red --out "$tmp/red" --log "$tmp/red.log"
+wait_for "$tmp/red.log" "not-null" >/dev/null
+sock=$(socket red)
+check "down runs the scenario's down migration (exit 0)" sh -c "'$M' drill down --drill '$sock' | grep -q '^applied'"
+sleep 0.3
+check "  v2 fails without its column" wait_for "$tmp/red.log" "app=v2 tx=.* error=missing-object"
+check "a fix failing at its second statement: apply exits 1, naming it" sh -c "printf 'ALTER TABLE users ADD COLUMN note TEXT;\nALTER TABLE nosuch ADD COLUMN x TEXT;\n' >'$tmp/broken.sql'; '$M' drill apply '$tmp/broken.sql' --drill '$sock' >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'failed at statement 2 (line 2): no such table: nosuch' '$tmp/o'"
+check "  the drill goes on: status answers" "$M" drill status --drill "$sock"
+printf 'ALTER TABLE users ADD COLUMN phone_number TEXT;\n' >"$tmp/readd.sql"
+check "the column back (exit 0)" "$M" drill apply "$tmp/readd.sql" --drill "$sock"
+check "end (exit 0)" "$M" drill end --drill "$sock"
+finished red
+R2=$tmp/red/record.json
+check "the record holds the down, both fixes and the end" json "$R2" "[(a['kind'], a.get('outcome')) for a in d['actions']] == [('down', 'applied'), ('apply', 'failed'), ('apply', 'applied'), ('end', None)]"
+check "  and the phone numbers the down migration lost" json "$R2" "d['scorecard']['preservation']['lost_fields'] > 0 and d['scorecard']['verdict'] == 'fail' and d['figures']['down_migrations'] == 1 and d['figures']['fixes_failed'] == 1"
+check "  replays to the same scorecard (exit 0)" "$M" replay "$R2"
+
+# Team green: a flag flip alone (orders-status has the shipping flag), then Ctrl-C.
+start green orders-status --speed 4000 --team green --out "$tmp/green"
+wait_for "$tmp/green.err" "the control socket: " >/dev/null
+sleep 0.6
+check "flag shipping off (exit 0)" sh -c "'$M' drill flag shipping off --drill '$(socket green)' | grep -q '^flag shipping off at tick'"
+check "  an unknown flag is exit 2" sh -c "'$M' drill flag nosuch off --drill '$(socket green)'; [ \$? -eq 2 ]"
+kill -INT "$(cat "$tmp/green.pid")"
+finished green
+check "Ctrl-C ends the drill as interrupted, with its record" json "$tmp/green/record.json" "d['interrupted'] and d['actions'][-1]['kind'] == 'end' and d['actions'][0]['kind'] == 'flag'"
+check "  and removes the disposable database" sh -c "! ls '$TMPDIR' | grep -q '^mdrill-[A-Za-z0-9]\{6\}\$'"
+
+check "the leaderboard ranks three teams: the pass first (exit 0)" sh -c "'$M' leaderboard '$tmp/red/record.json' '$tmp/green/record.json' '$R' --report '$tmp/board.html' >'$tmp/o' && sed -n 2p '$tmp/o' | grep -q '^1 *blue .*PASS' && [ \$(grep -c 'FAIL' '$tmp/o') -eq 2 ] && grep -q '<table id=\"leaderboard\">' '$tmp/board.html'"
+check "no drill left running: the team's commands say so (exit 2)" sh -c "'$M' drill status 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'no drill is running' '$tmp/e'"
+
+# A surprise: the seed draws the scenario, whose name stays hidden until the end.
+mkdir -p "$tmp/pool"
+cp -r tests/fixtures/tiny tests/fixtures/rows "$tmp/pool/"
+start surprise --surprise "$tmp/pool" --seed 3 --speed 2000 --out "$tmp/surprise"
+wait_for "$tmp/surprise.err" "the control socket: " >/dev/null
+check "surprise: the dashboard hides the scenario's name" sh -c "'$M' drill status --drill '$(socket surprise)' >'$tmp/o' && grep -q 'a surprise: revealed at the end' '$tmp/o' && ! grep -q 'rows\|tiny' '$tmp/o'"
+"$M" drill end --drill "$(socket surprise)" >/dev/null 2>&1
+finished surprise
+check "  and the end reveals it (seed 3 of two: the second by name, tiny)" grep -q "^The scenario was tiny: " "$tmp/surprise.out"
+
+# The dashboard under a terminal, with and without NO_COLOR, and without one.
+if command -v script >/dev/null 2>&1; then
+	for mode in color nocolor; do
+		env=; [ $mode = nocolor ] && env="NO_COLOR=1"
+		script -qfec "env $env '$M' drill tests/fixtures/tiny --speed 200 --out '$tmp/pty-$mode' --minutes 0.05" "$tmp/pty-$mode.txt" >/dev/null 2>&1
+		check "dashboard ($mode): redrawn screens with sparklines" sh -c "[ \$(grep -c 'mdrill drill' '$tmp/pty-$mode.txt') -ge 2 ] && grep -q 'committed per second' '$tmp/pty-$mode.txt' && grep -q \"\$(printf '\\033\\[H\\033\\[2J')\" '$tmp/pty-$mode.txt'"
+	done
+	check "  colours with a terminal" grep -q "$(printf '\033\\[31m')" "$tmp/pty-color.txt"
+	check "  none with NO_COLOR" sh -c "! grep -q \"\$(printf '\\033\\[3[12]m')\" '$tmp/pty-nocolor.txt' && [ -s '$tmp/pty-nocolor.txt' ]"
+else
+	skipcheck "no script(1) here" "dashboard under a terminal"
+fi
+"$M" drill tests/fixtures/tiny --speed 200 --out "$tmp/plain" --minutes 0.05 >"$tmp/plain.txt" 2>/dev/null
+check "without a terminal: one plain line a second" sh -c "[ -s '$tmp/plain.txt' ] && grep -q '^t=1s tick=[0-9]* v1 ok=' '$tmp/plain.txt' && ! grep -q \"\$(printf '\\033')\" '$tmp/plain.txt'"
+
+# The projector's page, rewritten every second while the drill runs, in real Chromium.
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$chromium" ]; then
+	out=${BROWSER_OUT:-build/browser}
+	mkdir -p "$out"
+	profile=$(mktemp -d "$tmp/chromium-XXXXXX")
+	start proj phone-not-null --speed 2000 --team projector --out "$tmp/proj" --live "$tmp/live.html"
+	wait_for "$tmp/proj.err" "the control socket: " >/dev/null
+	sleep 2.5
+	set -- --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$profile"
+	timeout 120 "$chromium" "$@" --dump-dom "file://$tmp/live.html" >"$tmp/live-dom.html" 2>/dev/null
+	check "the live page renders in headless Chromium while the drill runs" sh -c "grep -q 'id=\"incident\"' '$tmp/live-dom.html' && grep -q '<polyline class=\"failed\"' '$tmp/live-dom.html' && grep -q 'http-equiv=\"refresh\"' '$tmp/live-dom.html'"
+	check "  and shows the errors the application logs" grep -q "NOT NULL constraint failed" "$tmp/live-dom.html"
+	timeout 120 "$chromium" "$@" --window-size=1024,900 --screenshot="$out/live.png" "file://$tmp/live.html" >/dev/null 2>&1
+	check "  a screenshot ($out/live.png)" sh -c "[ \$(wc -c <'$out/live.png') -gt 10000 ]"
+	"$M" drill end --drill "$(socket proj)" >/dev/null 2>&1
+	finished proj
+elif [ "${CI:-}" = true ]; then
+	n=$((n + 1))
+	echo "not ok $n - chromium is required under CI=true for the live page"
+else
+	skipcheck "no chromium: apt-get install chromium" "the live page in headless Chromium"
+fi
+
+# PostgreSQL: the same team, an outside change made with psql, nothing left behind.
+pg=${MDRILL_PG_URL:-}
+pg_dbs() { psql "$pg" -Atc "SELECT count(*) FROM pg_database WHERE datname LIKE 'mdrill\_%'"; }
+if [ -n "$pg" ]; then
+	start pgteam phone-not-null --db "$pg" --speed 1000 --team pg --out "$tmp/pg" --log "$tmp/pg.log"
+	wait_for "$tmp/pg.log" "not-null" 30 >/dev/null
+	conn=$(sed -n "s/^mdrill: the database: psql '\(.*\)'\$/\1/p" "$tmp/pgteam.err")
+	psql "$conn" -qc "CREATE TABLE by_hand (x int)" >/dev/null 2>&1
+	sleep 1.5
+	check "postgres: status shows the outside change" sh -c "'$M' drill status --drill '$(socket pgteam)' | grep -q 'outside change'"
+	check "postgres: apply the fix (exit 0)" "$M" drill apply fixes/make-nullable.sql --drill "$(socket pgteam)"
+	check "postgres: end (exit 0)" "$M" drill end --drill "$(socket pgteam)"
+	finished pgteam
+	check "postgres: the record holds the outside change and passes" json "$tmp/pg/record.json" "d['figures']['outside_changes'] == 1 and 'outside' in [a['kind'] for a in d['actions']] and d['scorecard']['verdict'] == 'pass'"
+	check "postgres: and no mdrill_ database is left" test "$(pg_dbs)" = 0
+	start pgint tests/fixtures/tiny --db "$pg" --speed 500 --out "$tmp/pgint"
+	wait_for "$tmp/pgint.err" "the control socket: " 30 >/dev/null
+	kill -INT "$(cat "$tmp/pgint.pid")"
+	finished pgint
+	check "postgres: Ctrl-C leaves no mdrill_ database" test "$(pg_dbs)" = 0
+else
+	for w in "status shows the outside change" "apply the fix" "end" "the record" "no database left" "Ctrl-C"; do
+		pgcheck "postgres: $w" false
+	done
+fi
+echo "# $n live checks"
