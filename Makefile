@@ -73,17 +73,21 @@ $(B)/bench: tests/bench.c $(LIB_OBJ) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
 
 test: $(B)/mdrill $(TEST_BIN)
-	@MDRILL=$(B)/mdrill sh tests/run.sh $(TEST_BIN)
+	@MDRILL=$(B)/mdrill TEST_LOGS=$(B)/test-logs sh tests/run.sh $(TEST_BIN)
 
+# The down migration is meant to fail its drill (exit 1): say so, and stop on anything else.
 demo: mdrill
 	@echo "== phone-not-null, rolled back with the scenario's down migration =="
-	-@./mdrill run phone-not-null --down
+	@./mdrill run phone-not-null --down; rc=$$?; echo; \
+	if [ $$rc -eq 1 ]; then echo "(exit 1, as expected: the down migration lost the phone numbers" \
+		"stored during the incident, and app v2 fails without its column)"; \
+	else echo "(exit $$rc: the down migration was expected to fail its drill with exit 1)"; exit 1; fi
 	@echo
 	@echo "== phone-not-null, rolled forward with fixes/make-nullable.sql =="
 	@./mdrill run phone-not-null --fix fixes/make-nullable.sql
 
 asan:
-	$(MAKE) B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
 bench: $(B)/bench
