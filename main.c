@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 	static char help[] = "help";
 	char *only_help[] = { help, NULL };
 
+	cli_program = argv[0];
 	if (argc < 2) {
 		cmd_help.run(1, only_help);
 		return EXIT_USAGE;

@@ -54,10 +54,22 @@ check "the README's command reference is 'mdrill help --markdown'" sh -c "[ -s '
 check "list shows phone-not-null" sh -c "'$M' list | grep -q '^phone-not-null '"
 check "show prints the story and timeline" sh -c "'$M' show phone-not-null | grep -q 'migrate bad'"
 check "unknown scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" run nope --down
-check "  and names it" grep -q "no scenario 'nope'" "$tmp/e"
+check "  and names it, and where mdrill looked" grep -q "no scenario 'nope' (looked in '$(pwd)/scenarios'" "$tmp/e"
+check "a misspelled scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" show phone-not-nul
+check "  and asks: did you mean" grep -qx "mdrill: no scenario 'phone-not-nul'; did you mean 'phone-not-null'? (looked in '$(pwd)/scenarios')" "$tmp/e"
 check "run without a fix is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null
 check "missing fix file is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --fix nope.sql
-check "  and names it" grep -q "no migration file or directory 'nope.sql'" "$tmp/e"
+check "  and names it, and where mdrill looked" grep -q "no migration file or directory 'nope.sql' (looked in the current directory and in 'scenarios/phone-not-null/')\$" "$tmp/e"
+check "a fix named without its fixes/ is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --fix make-nullable.sql
+check "  naming the scenario's file of that name" grep -q "the scenario has 'fixes/make-nullable.sql': give that\$" "$tmp/e"
+check "--down FILE before the scenario's name is exit 2" status_is 2 "$tmp/o" "$tmp/e" run --down downs/flyway phone-not-null
+check "  saying where the file goes" grep -q "'downs/flyway' after --down was read as the scenario: the down migration's file goes after the scenario's name (mdrill run phone-not-null --down downs/flyway) or as --down=downs/flyway" "$tmp/e"
+check "--down SCENARIO alone still runs the scenario's down migration" status_is 0 "$tmp/o" "$tmp/e" run --down tests/fixtures/tiny --seed 3
+check "--set clients=abc is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --set clients=abc
+check "  blaming the command line, not the scenario's line" grep -qx "mdrill: --set clients=abc: 'clients' is a number (8 by default), not 'abc'" "$tmp/e"
+check "a repeated --seed is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --seed 1 --seed 2
+check "  saying so" grep -q "^mdrill: '--seed' given twice: it takes one N" "$tmp/e"
+check "--seed with --seeds is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --down --seed 1 --seeds 1..3
 check "unknown --set is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --set nope=1
 check "--concurrent on sqlite is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --concurrent
 check "bad --seed is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --seed x
@@ -137,7 +149,16 @@ ticks = lambda p: [t.text for t in p.iter(svg + 'text') if t.get('class') == 'ti
 assert set(plots) == {'timeline-down', 'timeline-fix'}, plots
 assert ticks(plots['timeline-down']) == ticks(plots['timeline-fix'])
 "
-check "compare --report with another extension is exit 2" status_is 2 "$tmp/o" "$tmp/e" compare phone-not-null --fix fixes/make-nullable.sql --report "$tmp/cmp.md"
+check "compare --report FILE.md writes a Markdown table" status_is 0 "$tmp/o" "$tmp/e" compare phone-not-null --fix fixes/make-nullable.sql --set rows=200 --report "$tmp/cmp.md"
+check "  with both verdicts, and says so" sh -c "grep -q '^| verdict | \*\*FAIL\*\* | \*\*PASS\*\* |\$' '$tmp/cmp.md' && grep -qx 'mdrill: wrote the comparison to $tmp/cmp.md' '$tmp/e'"
+check "compare --report FILE.json is --json's" sh -c "'$M' compare phone-not-null --fix fixes/make-nullable.sql --set rows=200 --report '$tmp/cmp.json' >/dev/null 2>&1 && '$M' compare phone-not-null --fix fixes/make-nullable.sql --set rows=200 --json | cmp -s - '$tmp/cmp.json'"
+check "compare --report with another extension is exit 2" status_is 2 "$tmp/o" "$tmp/e" compare phone-not-null --fix fixes/make-nullable.sql --report "$tmp/cmp.txt"
+check "compare --csv DIR --keep writes both runs, and says which is which" sh -c "'$M' compare tests/fixtures/tiny --fix fixes/rename-back.sql --csv '$tmp/cmpcsv/new' --keep >/dev/null 2>'$tmp/e' &&
+	for r in down fix; do for f in transactions facts findings timeline; do test -s '$tmp/cmpcsv/new/'\$r/\$f.csv || exit 1; done; done &&
+	grep -qx \"mdrill: wrote transactions.csv, facts.csv, findings.csv and timeline.csv into $tmp/cmpcsv/new/down for the down migration's run\" '$tmp/e' &&
+	grep -q \"^mdrill: kept the down migration's drill database at $TMPDIR/mdrill-.*/drill.db\\$\" '$tmp/e' &&
+	grep -q \"^mdrill: kept the fix's drill database at $TMPDIR/mdrill-.*/drill.db\\$\" '$tmp/e'"
+for kept in $(sed -n "s/^mdrill: kept the .* drill database at //p" "$tmp/e"); do rm -rf "$(dirname "$kept")"; done
 check "compare without --fix is exit 2" status_is 2 "$tmp/o" "$tmp/e" compare phone-not-null --down
 
 # Feature flags, from the command line and from the timeline.
@@ -164,6 +185,7 @@ assert b < a, (a, b)
 
 # Reports to files, by extension.
 check "--report FILE.md writes the Markdown summary" status_is 1 "$tmp/o" "$tmp/e" run phone-not-null --down --report "$tmp/r.md"
+check "  and says where" grep -qx "mdrill: wrote the report to $tmp/r.md" "$tmp/e"
 check "  naming the verdict and the lost phone numbers" sh -c "grep -q '^# mdrill: phone-not-null on sqlite, seed 1: FAIL' '$tmp/r.md' && grep -q '^| incident | .* | 0 | [1-9][0-9]* | 0 | 0 |' '$tmp/r.md'"
 check "--report FILE.json writes the JSON, the same as --json" sh -c "'$M' run phone-not-null --down --report '$tmp/r.json' >/dev/null; '$M' run phone-not-null --down --json >'$tmp/r2.json'; cmp '$tmp/r.json' '$tmp/r2.json'"
 check "--report with another extension is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --report "$tmp/r.txt"
@@ -183,11 +205,16 @@ assert not any(e.tag.endswith('script') for e in root.iter())
 if [ -n "$have_script" ]; then
 	script -qec "'$M' run phone-not-null --down --set end_at=70000" /dev/null >"$tmp/tty.out" 2>&1
 	check "on a terminal, progress shows on stderr" grep -q "mdrill: traffic, tick 65536" "$tmp/tty.out"
+	script -qec "'$M' run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 1..6" /dev/null >"$tmp/tty.out" 2>&1
+	check "  and a swarm's, seed by seed with the passes so far" sh -c "grep -q 'mdrill: seed 3 of 6, 3 passed so far' '$tmp/tty.out' && grep -q 'mdrill: seed 6 of 6, 6 passed so far' '$tmp/tty.out' && grep -q 'seeds 1..6: 6 runs, 6 pass, 0 fail' '$tmp/tty.out'"
 else
 	skip "on a terminal, progress shows on stderr" "no script(1) to make a terminal: apt-get install bsdutils"
+	skip "  and a swarm's, seed by seed with the passes so far" "no script(1) to make a terminal: apt-get install bsdutils"
 fi
 "$M" run phone-not-null --down >"$tmp/o" 2>"$tmp/e"
 check "  and not when stderr is no terminal (the scorecard on stdout, no progress on stderr)" sh -c "grep -q '^Verdict: FAIL' '$tmp/o' && ! grep -q 'mdrill: seeding' '$tmp/e'"
+"$M" run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 1..6 >"$tmp/o" 2>"$tmp/e"
+check "  nor a swarm's" sh -c "grep -q 'seeds 1..6: 6 runs, 6 pass' '$tmp/o' && ! grep -q 'mdrill: seed' '$tmp/e'"
 
 # docs/json.md documents every field; a real run must carry each of them.
 "$M" run tests/fixtures/flags --fix fixes/readd-from-backup.sql --flag-off new_ui@300 --json >"$tmp/doc.json"
@@ -229,7 +256,10 @@ check "  from which docs/recompute.py gets mdrill's figures again" sh -c "
 	want=\$(python3 -c \"import json; p=json.load(open('$tmp/r.json'))['preservation']; print('expected', p['expected'], 'preserved', p['preserved'])\")
 	[ \"\$got\" = \"\$want\" ]"
 [ -n "$kept" ] && rm -rf "$(dirname "$kept")"
-check "--csv needs an existing directory" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --csv "$tmp/nope"
+check "--csv makes its directory, as mkdir -p" status_is 0 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --down --csv "$tmp/made/csv"
+check "  writes there and says so" sh -c "test -s '$tmp/made/csv/facts.csv' && grep -qx 'mdrill: wrote transactions.csv, facts.csv, findings.csv and timeline.csv into $tmp/made/csv' '$tmp/e'"
+check "--csv on a file is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --down --csv "$tmp/made/csv/facts.csv"
+check "docs/recompute.py without arguments prints its usage (exit 2)" sh -c "python3 docs/recompute.py 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q '^usage: recompute.py CSV_DIR KEPT.db' '$tmp/e' && ! grep -q Traceback '$tmp/e'"
 
 # mdrill check: every template against its @expect lines, and JUnit for CI.
 check "check passes every shipped template on sqlite" sh -c "'$M' check --junit '$tmp/j.xml' >'$tmp/check.out'"
@@ -346,8 +376,8 @@ check "  and named" sh -c "grep -q '^Connections lost in 30 transactions' '$tmp/
 
 # Swarm: the racy template loses writes on some seed; the right one on none.
 check "swarm: backfill-then-dual-write fails over seeds 1..200 (exit 1)" status_is 1 "$tmp/sw" "$tmp/e" run rename-email --fix fixes/backfill-then-dual-write.sql --seeds 1..200
-check "  with the distribution, the worst seed and a command" sh -c "head -1 '$tmp/sw' | grep -q 'seeds 1..200: 200 runs, [0-9]* pass, [1-9][0-9]* fail' && grep -q '^  worst: seed [0-9]*, score [0-9]* (fail)' '$tmp/sw' && grep -q '^  reproduce: mdrill run rename-email --fix fixes/backfill-then-dual-write.sql --seed [0-9]*\$' '$tmp/sw'"
-repro=$(sed -n 's/^  reproduce: mdrill //p' "$tmp/sw")
+check "  with the distribution, the worst seed and a command" sh -c "head -1 '$tmp/sw' | grep -q 'seeds 1..200: 200 runs, [0-9]* pass, [1-9][0-9]* fail' && grep -q '^  worst: seed [0-9]*, score [0-9]* (fail)' '$tmp/sw' && grep -q '^  reproduce: $M run rename-email --fix fixes/backfill-then-dual-write.sql --seed [0-9]*\$' '$tmp/sw'"
+repro=$(sed -n "s|^  reproduce: $M ||p" "$tmp/sw")
 # shellcheck disable=SC2086 # the command's words are meant to split
 check "  which reproduces the failure (exit 1)" status_is 1 "$tmp/o" "$tmp/e" $repro --json
 check "  and the loss" python3 -c "
@@ -379,7 +409,7 @@ check "compare with --seeds is exit 2" status_is 2 "$tmp/o" "$tmp/e" compare tes
 check "--seeds 0..0 is a swarm of one" sh -c "'$M' run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 0..0 | head -1 | grep -q 'seeds 0..0: 1 runs, 1 pass, 0 fail'"
 check "a range ending at the largest seed ends" sh -c "'$M' run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 18446744073709551614..18446744073709551615 | head -1 | grep -q ': 2 runs, 2 pass'"
 cp -r tests/fixtures/tiny "$tmp/my tiny"
-check "the reproducing command quotes what needs quoting" sh -c "'$M' run '$tmp/my tiny' --fix fixes/fails-halfway.sql --seeds 1..2 | grep -q \"^  reproduce: mdrill run '$tmp/my tiny' --fix fixes/fails-halfway.sql --seed [12]\\$\""
+check "the reproducing command quotes what needs quoting" sh -c "'$M' run '$tmp/my tiny' --fix fixes/fails-halfway.sql --seeds 1..2 | grep -q \"^  reproduce: $M run '$tmp/my tiny' --fix fixes/fails-halfway.sql --seed [12]\\$\""
 "$M" run rename-email --fix fixes/expand-dual-write.sql --seeds 1..400 >"$tmp/o" 2>"$tmp/e" &
 pid=$!
 sleep 2
