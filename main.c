@@ -9,11 +9,12 @@
 
 #include "cmd/cli.h"
 
-extern const struct cli_command cmd_list, cmd_show, cmd_run, cmd_compare, cmd_check, cmd_help;
+extern const struct cli_command cmd_list, cmd_show, cmd_lint, cmd_run, cmd_compare, cmd_check, cmd_help;
 
 const struct cli_command *const cli_commands[] = {
 	&cmd_list,
 	&cmd_show,
+	&cmd_lint,
 	&cmd_run,
 	&cmd_compare,
 	&cmd_check,

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "../reports/report.h"
+#include "../sim/base/dialect.h"
+#include "../sim/db/db.h"
 
 volatile sig_atomic_t cli_stop;
 const char *cli_program = "mdrill";
@@ -225,6 +227,36 @@ int cli_write_file(const char *path, const struct strbuf *data)
 	if (f && fclose(f))
 		ok = 0;
 	return ok ? 0 : cli_error(EXIT_ENGINE, "cannot write '%s': %s", path, strerror(errno));
+}
+
+int cli_engines(const char *list, const char *db, const struct db_driver **drvs, size_t *n, size_t max)
+{
+	const char *e = list;
+	size_t k;
+
+	/* Without --engines, the default engine's alone. */
+	*n = 0;
+	if (!list)
+		drvs[(*n)++] = db_driver_for(NULL);
+	while (e && *e && *n < max) {
+		size_t el = strcspn(e, ",");
+		int d = dialect_find(e, el);
+		if (d < 0 || !(drvs[*n] = db_driver_find(d))) {
+			struct strbuf names = STRBUF_INIT;
+			dialect_names(&names, "", ", ", " or ");
+			cli_error(EXIT_USAGE, "unknown engine '%.*s' (expected %s)", (int)el, e, names.buf);
+			strbuf_release(&names);
+			return EXIT_USAGE;
+		}
+		(*n)++;
+		e += el + (e[el] == ',');
+	}
+	/* An engine that needs a server needs --db to name one. */
+	for (k = 0; k < *n; k++)
+		if (!db_takes(drvs[k], db) && db_driver_for(NULL) != drvs[k])
+			return cli_error(EXIT_USAGE, "--engines %s needs --db %s", db_name(drvs[k]),
+					 db_target_need(drvs[k]));
+	return 0;
 }
 
 int cli_mkdirs(const char *path)

@@ -103,6 +103,15 @@ unsigned cli_color(void);
 /** Write data to path; 0, or EXIT_ENGINE after saying why. */
 int cli_write_file(const char *path, const struct strbuf *data);
 
+struct db_driver;
+/**
+ * The drivers of --engines list (comma-separated engine names; NULL for
+ * the default engine alone) into drvs, at most max, their number in *n;
+ * each engine that needs a server must be named by db (--db).  Returns 0,
+ * or EXIT_USAGE after saying why.
+ */
+int cli_engines(const char *list, const char *db, const struct db_driver **drvs, size_t *n, size_t max);
+
 /** Make the directory path and its parents, as mkdir -p; 0, or EXIT_ENGINE after saying why. */
 int cli_mkdirs(const char *path);
 

@@ -40,8 +40,8 @@ no_drill_dirs() { [ -z "$(ls -A "$TMPDIR")" ]; }
 
 check "no arguments is a usage error" status_is 2 "$tmp/o" "$tmp/e"
 check "help exits 0" status_is 0 "$tmp/o" "$tmp/e" help
-check "  and lists every command" sh -c "for c in list show run compare check help; do grep -q \"^  mdrill \$c\" '$tmp/o' || exit 1; done"
-for c in list show run compare check help; do
+check "  and lists every command" sh -c "for c in list show lint run compare check help; do grep -q \"^  mdrill \$c\" '$tmp/o' || exit 1; done"
+for c in list show lint run compare check help; do
 	check "mdrill $c --help lists its usage (exit 0)" sh -c "'$M' $c --help >'$tmp/o' && grep -q '^usage: mdrill $c' '$tmp/o'"
 	check "  the same as mdrill help $c" sh -c "'$M' help $c | cmp -s - '$tmp/o'"
 done
@@ -73,6 +73,19 @@ check "--seed with --seeds is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fi
 check "unknown --set is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --set nope=1
 check "--concurrent on sqlite is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --concurrent
 check "bad --seed is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --seed x
+
+# lint: a scenario's own SQL on each engine, without traffic.
+check "lint: a shipped scenario is clean (exit 0)" status_is 0 "$tmp/o" "$tmp/e" lint phone-not-null
+check "  step by step, in the drill's order" sh -c "grep -q '^phone-not-null on sqlite:\$' '$tmp/o' && [ \"\$(sed -n 's/^  ok    \([^:(]*[^ :(]\).*/\1/p' '$tmp/o' | tr '\n' ,)\" = 'schema,seed,migration bad,probe users,down migration,' ] && tail -1 '$tmp/o' | grep -qx 'no problems on sqlite'"
+mkdir -p "$tmp/lint"
+sed 's/^ALTER TABLE kv RENAME COLUMN v TO val;$/ALTER TABLE kv RENAME COLUMN nope TO val;/' tests/fixtures/tiny/scenario.drill >"$tmp/lint/scenario.drill"
+check "lint: a bad migration SQLite refuses is exit 1" status_is 1 "$tmp/o" "$tmp/e" lint "$tmp/lint"
+check "  named with FILE:LINE and SQLite's message" grep -qx "  FAIL  migration bad: $tmp/lint/scenario.drill:29: statement 1 of 1: no such column: \"nope\"" "$tmp/o"
+check "  and counted" sh -c "tail -1 '$tmp/o' | grep -qx '2 problems'"
+check "lint without a scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" lint
+check "lint --engines postgres without --db is exit 2" status_is 2 "$tmp/o" "$tmp/e" lint phone-not-null --engines postgres
+check "  saying what it needs" grep -q "^mdrill: --engines postgres needs --db postgres:" "$tmp/e"
+check "every disposable database is gone after lint" no_drill_dirs
 
 # A malformed scenario: FILE:LINE and what was expected, exit 2, nothing runs.
 mkdir -p "$tmp/bad"
@@ -270,6 +283,9 @@ import xml.etree.ElementTree as ET
 s = ET.parse('$tmp/j.xml').getroot()[0]
 assert s.get('failures') == '0' and int(s.get('tests')) == len(list(s)) >= 20
 "
+check "check takes a scenario's name, as run and show do" sh -c "'$M' check phone-not-null >'$tmp/o' && grep -q '^ok   scenarios/phone-not-null/fixes/make-nullable.sql on sqlite: verdict=pass' '$tmp/o' && tail -1 '$tmp/o' | grep -qx '5 passed, 0 failed'"
+check "  and its .drill file" sh -c "'$M' check scenarios/safe-additive/scenario.drill | tail -1 | grep -qx '3 passed, 0 failed'"
+check "  and a misspelled one is exit 2 with 'did you mean'" sh -c "'$M' check phone-not-nul 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"did you mean 'phone-not-null'\" '$tmp/e'"
 mkdir -p "$tmp/chk/fixes"
 cp tests/fixtures/tiny/scenario.drill "$tmp/chk/"
 printf -- '-- @expect verdict=pass lost=0\nALTER TABLE kv RENAME COLUMN val TO v;\n' >"$tmp/chk/fixes/good.sql"
@@ -482,6 +498,15 @@ pgcheck "  which is there, with the drill in it" sh -c "psql '$(printf '%s' "$pg
 [ -n "$kept" ] && psql "$pg" -qc "DROP DATABASE IF EXISTS $kept" >/dev/null 2>&1
 pgcheck "an unreachable server is exit 3" status_is 3 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --db "postgres://postgres:s3cretpw@/postgres?host=/nonexistent" --fix fixes/rename-back.sql
 pgcheck "  and its message shows no password" sh -c "grep -q 'cannot connect' '$tmp/e' && ! grep -q s3cretpw '$tmp/e'"
+
+# lint on both engines: a bad migration only PostgreSQL's block has wrong.
+mkdir -p "$tmp/lintpg"
+sed 's/^ALTER TABLE users ALTER COLUMN phone_number SET NOT NULL;$/ALTER TABLE users ALTER phone_number SET NOTNULL;/' scenarios/phone-not-null/scenario.drill >"$tmp/lintpg/scenario.drill"
+check "lint: PostgreSQL's bad migration is not SQLite's: clean there (exit 0)" status_is 0 "$tmp/o" "$tmp/e" lint "$tmp/lintpg"
+pgcheck "lint --engines sqlite,postgres: exit 1" status_is 1 "$tmp/o" "$tmp/e" lint "$tmp/lintpg" --engines sqlite,postgres --db "$pg"
+pgcheck "  the refusal named with FILE:LINE and PostgreSQL's message" grep -qx "  FAIL  migration bad: $tmp/lintpg/scenario.drill:80: statement 4 of 5: syntax error at or near \"NOTNULL\"" "$tmp/o"
+pgcheck "  and the down migration failing after it, as the scenario allows" grep -q "^  fails down migration: .*(as '-- @expect down=fail' allows)" "$tmp/o"
+pgcheck "  one problem, and its databases dropped" sh -c "tail -1 '$tmp/o' | grep -qx '1 problem' && [ \"\$(psql '$pg' -Atc \"SELECT count(*) FROM pg_database WHERE datname LIKE 'mdrill\\_%'\")\" = 0 ]"
 
 # Ctrl-C drops the database.
 if [ -n "$pg" ]; then
