@@ -4,6 +4,7 @@
 #   make test     every test; prints "N passed, N failed"
 #   make asan     the same tests built with AddressSanitizer and UBSan
 #   make bench    measured figures and ratios against the named baselines
+#   make docs     docs/mdrill.1 and the README's command reference, from the help tables
 
 CC ?= cc
 OPT ?= -O2 -g
@@ -87,6 +88,14 @@ demo: mdrill
 	@echo "== phone-not-null, rolled forward with fixes/make-nullable.sql =="
 	@./mdrill run phone-not-null --fix fixes/make-nullable.sql
 
+# The manual page and the README's command reference, from the help tables.
+docs: mdrill
+	./mdrill help --man >docs/mdrill.1
+	./mdrill help --markdown >$(B)/help.md
+	awk -v ref=$(B)/help.md '/^<!-- END mdrill help --markdown -->$$/ { skip = 0 } !skip { print } \
+		/^<!-- BEGIN mdrill help --markdown -->$$/ { while ((getline l < ref) > 0) print l; skip = 1 }' \
+		README.md >$(B)/README.md && mv $(B)/README.md README.md
+
 asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
@@ -97,7 +106,7 @@ bench: $(B)/bench
 clean:
 	rm -rf build build-asan mdrill
 
-.PHONY: all test demo asan bench clean
+.PHONY: all test demo docs asan bench clean
 # The test objects are not intermediates: keep them, so nothing is rebuilt or removed.
 .SECONDARY:
 

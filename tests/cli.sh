@@ -51,6 +51,15 @@ check "help for an unknown command is exit 2" status_is 2 "$tmp/o" "$tmp/e" help
 # The README's command reference is the help tables' own Markdown.
 sed -n '/^<!-- BEGIN mdrill help --markdown -->$/,/^<!-- END mdrill help --markdown -->$/p' README.md | sed '1d;$d' >"$tmp/readme-ref"
 check "the README's command reference is 'mdrill help --markdown'" sh -c "[ -s '$tmp/readme-ref' ] && '$M' help --markdown | cmp -s - '$tmp/readme-ref'"
+# The manual page is the help tables' own mdoc, and mandoc finds nothing to say about it.
+check "docs/mdrill.1 is 'mdrill help --man'" sh -c "[ -s docs/mdrill.1 ] && '$M' help --man | cmp -s - docs/mdrill.1"
+if command -v mandoc >/dev/null 2>&1; then
+	check "  and 'mandoc -Tlint' finds nothing in it" sh -c "mandoc -Tlint docs/mdrill.1 >'$tmp/lint.out' 2>&1; [ \$? -eq 0 ] && [ ! -s '$tmp/lint.out' ]"
+	check "  and it renders every command's options" sh -c "mandoc -Tascii docs/mdrill.1 | col -b >'$tmp/man.txt' && for o in --fix --down --seeds --engines --junit --markdown; do grep -q \"^ *\$o\" '$tmp/man.txt' || exit 1; done"
+else
+	skip "  and 'mandoc -Tlint' finds nothing in it" "no mandoc: apt-get install mandoc"
+	skip "  and it renders every command's options" "no mandoc: apt-get install mandoc"
+fi
 check "list shows phone-not-null" sh -c "'$M' list | grep -q '^phone-not-null '"
 check "show prints the story and timeline" sh -c "'$M' show phone-not-null | grep -q 'migrate bad'"
 check "unknown scenario is exit 2" status_is 2 "$tmp/o" "$tmp/e" run nope --down
