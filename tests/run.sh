@@ -2,7 +2,7 @@
 # Run every test binary given and the test scripts, then print one closing
 # line "N passed, N failed, N skipped" (tests, not binaries).  Two lanes run
 # side by side, so both cores work: the binaries then catalogue.sh, and
-# cli.sh then pgbench.sh and browser.sh.  Each script's lines stream as
+# cli.sh then readme.sh, pgbench.sh and browser.sh.  Each script's lines stream as
 # they come, prefixed with its name, and each ends with a line of counts;
 # the full logs stay in $TEST_LOGS.  Each lane has a throwaway PostgreSQL
 # server of its own (cli.sh and test_pg count the server's databases, so
@@ -114,6 +114,7 @@ lanes="$!"
 	export MDRILL_PG_URL="$url_a"
 	[ -n "$url_a" ] || unset MDRILL_PG_URL
 	script cli
+	script readme
 	script pgbench
 	script browser
 ) &
@@ -131,7 +132,7 @@ cat "$logs/setup.log"
 
 passed=0 failed=0 skipped=0
 for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/cli.log" \
-	"$logs/pgbench.log" "$logs/browser.log"; do
+	"$logs/readme.log" "$logs/pgbench.log" "$logs/browser.log"; do
 	[ -f "$log" ] || { echo "not ok - $log is missing"; failed=$((failed + 1)); continue; }
 	passed=$((passed + $(grep -c '^ok ' "$log")))
 	failed=$((failed + $(grep -c '^not ok ' "$log")))
