@@ -138,9 +138,11 @@ svg = '{http://www.w3.org/2000/svg}'
 root = ET.parse('$tmp/bf.html').getroot()
 chart = [e for e in root.iter(svg + 'svg') if e.get('id') == 'backfill'][0]
 line = [p for p in chart.iter(svg + 'polyline') if p.get('class') == 'backfill'][0]
+area = [r for r in chart.iter(svg + 'rect') if r.get('class') == 'plotarea'][0]
+bottom = float(area.get('y')) + float(area.get('height'))
 ys = [float(pt.split(',')[1]) for pt in line.get('points').split()]
-assert ys[0] == 300.0 and ys[-1] == 30.0 and ys == sorted(ys, reverse=True), ys
-assert '1200' in [t.text for t in chart.iter(svg + 'text')]
+assert ys[0] == bottom and ys[-1] < bottom and ys == sorted(ys, reverse=True), ys
+assert '1200 rows' in [t.text for t in chart.iter(svg + 'text')]
 assert not any(e.tag.endswith('script') for e in root.iter())
 "
 check "JSON parses with the documented fields" python3 -c "
@@ -166,7 +168,7 @@ check "compare --report FILE.html draws both runs" status_is 0 "$tmp/o" "$tmp/e"
 check "  on the same axes" python3 -c "
 import xml.etree.ElementTree as ET
 svg = '{http://www.w3.org/2000/svg}'
-plots = {e.get('id'): e for e in ET.parse('$tmp/cmp.html').getroot().iter(svg + 'svg')}
+plots = {e.get('id'): e for e in ET.parse('$tmp/cmp.html').getroot().iter(svg + 'svg') if e.get('id')}
 ticks = lambda p: [t.text for t in p.iter(svg + 'text') if t.get('class') == 'tick']
 assert set(plots) == {'timeline-down', 'timeline-fix'}, plots
 assert ticks(plots['timeline-down']) == ticks(plots['timeline-fix'])
@@ -223,6 +225,24 @@ for want in ('bad migration', 'flag new_ui off', 'fix starts', 'fix ends'):
 lines = [p.get('class') for p in timeline.iter(svg + 'polyline')]
 assert lines.count('committed') == 1 and lines.count('failed') == 1, lines
 assert not any(e.tag.endswith('script') for e in root.iter())
+# Round ticks on both axes, inside the drill's span; the incident shaded from the bad migration.
+xs = [int(t.text) for t in timeline.iter(svg + 'text') if t.get('class') == 'tick' and t.get('text-anchor') == 'middle']
+assert xs[0] == 0 and len(xs) >= 4 and all(b - a == xs[1] for a, b in zip(xs, xs[1:])), xs
+assert str(xs[1]).rstrip('0') in ('1', '2', '5'), xs
+shade = [r for r in timeline.iter(svg + 'rect') if r.get('class') == 'incident']
+assert len(shade) == 1 and float(shade[0].get('width')) > 0, shade
+"
+"$M" run phone-not-null --down --report "$tmp/blk.html" >/dev/null 2>&1
+check "  the blocked-writers chart draws the fix's waits, all waits apart" python3 -c "
+import json, subprocess, xml.etree.ElementTree as ET
+svg = '{http://www.w3.org/2000/svg}'
+root = ET.parse('$tmp/blk.html').getroot()
+charts = {e.get('id'): e for e in root.iter(svg + 'svg') if e.get('id')}
+fix = sum(float(r.get('height')) > 0 for r in charts['blocked'].iter(svg + 'rect') if r.get('class') == 'bar fix')
+everyone = sum(1 for r in charts['blocked-all'].iter(svg + 'rect') if r.get('class') == 'bar all')
+assert 0 < fix < everyone, (fix, everyone)
+text = ET.tostring(root, encoding='unicode')
+assert 'Writers waited at most 1 tick because of the fix' in text
 "
 if [ -n "$have_script" ]; then
 	script -qec "'$M' run phone-not-null --down --set end_at=70000" /dev/null >"$tmp/tty.out" 2>&1
