@@ -383,20 +383,20 @@ static int no_scenario(const char *arg, char dirs[][PATH_MAX], size_t n)
 {
 	struct strbuf where = STRBUF_INIT, near = STRBUF_INIT;
 	char real[8][PATH_MAX];
+	const char *shown[8];
 	size_t i, best = 99, k;
 
 	for (i = 0; i < n && i < 8; i++) {
 		DIR *d;
 		struct dirent *e;
-		if (!realpath(dirs[i], real[i]))
-			snprintf(real[i], PATH_MAX, "%s", dirs[i]);
+		shown[i] = realpath(dirs[i], real[i]) ? real[i] : dirs[i];
 		/* The same directory reached twice (./scenarios, beside the binary) is named once. */
 		for (k = 0; k < i; k++)
-			if (!strcmp(real[k], real[i]))
+			if (!strcmp(shown[k], shown[i]))
 				break;
 		if (k < i)
 			continue;
-		strbuf_addf(&where, "%s'%s'", where.len ? ", " : "", real[i]);
+		strbuf_addf(&where, "%s'%s'", where.len ? ", " : "", shown[i]);
 		if (!(d = opendir(dirs[i])))
 			continue;
 		while ((e = readdir(d)) != NULL) {
