@@ -829,7 +829,7 @@ static const struct bad_case bad_cases[] = {
 	  4, "expected '-- @param NAME VALUE'" },
 	{ "parameter that is not a number",
 	  M_HEAD "-- @param at soon\n" M_APP M_BAD M_TL_START "-- at :at migrate bad\n" M_PROBE,
-	  NULL, NULL, 14, "parameter 'at' is 'soon', expected a number" },
+	  NULL, NULL, 14, "parameter 'at' is 'soon', expected a number (its '-- @param' is on line 4)" },
 	{ "--set value that is not a whole number",
 	  M_HEAD "-- @param clients 2\n" M_APP M_BAD
 	  "-- @timeline\n-- at 0 start v1 clients=:clients\n-- at 5 migrate bad\n-- at 6 fix\n"

@@ -163,6 +163,12 @@ static int resolve_num(const struct scenario *sc, const char *tok, double *out,
 	errno = 0;
 	*out = strtod(v, &end);
 	if (!*v || *end || errno || !isfinite(*out)) {
+		size_t i;
+		/* A value with a note after it is read whole: say where it was declared. */
+		for (i = 0; v != tok && i < sc->nparams; i++)
+			if (!strcmp(sc->params[i].name, tok + 1) && sc->params[i].line > 0)
+				return strbuf_error(err, -1, "parameter '%s' is '%s', expected a number "
+						    "(its '-- @param' is on line %d)", tok + 1, v, sc->params[i].line);
 		if (v != tok)
 			return strbuf_error(err, -1, "parameter '%s' is '%s', expected a number", tok + 1, v);
 		return strbuf_error(err, -1, "expected a number or ':param', found '%s'", tok);
