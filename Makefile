@@ -4,6 +4,7 @@
 #   make test     every test; prints "N passed, N failed"
 #   make asan     the same tests built with AddressSanitizer and UBSan
 #   make bench    measured figures and ratios against the named baselines
+#   make docs     docs/mdrill.1 and the README's command reference, from the help tables
 
 CC ?= cc
 OPT ?= -O2 -g
@@ -29,20 +30,21 @@ DB_SRC = sim/db/db.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c
 ENGINE_SRC = sim/engine/gen.c sim/engine/ledger.c sim/engine/seeder.c sim/engine/client.c \
              sim/engine/scheduler.c sim/engine/swarm.c
 SCORING_SRC = scoring/probe.c scoring/oracle.c scoring/scorecard.c scoring/expect.c scoring/pipeline.c \
-              scoring/live.c scoring/record.c
+              scoring/lint.c scoring/live.c scoring/record.c
 REPORTS_SRC = reports/json.c reports/terminal.c reports/compare.c reports/markdown.c \
               reports/formats.c reports/html.c reports/csv.c reports/junit.c reports/dashboard.c \
               reports/leaderboard.c
 LIB_SRC = $(BASE_SRC) $(INPUT_SRC) $(DB_SRC) $(ENGINE_SRC) $(SCORING_SRC) $(REPORTS_SRC)
 # The command line: main.c's table of commands, a file per command.
-CLI_SRC = main.c cmd/cli.c cmd/drillopts.c cmd/list.c cmd/show.c cmd/run.c cmd/compare.c \
+CLI_SRC = main.c cmd/cli.c cmd/drillopts.c cmd/list.c cmd/show.c cmd/lint.c cmd/run.c cmd/compare.c \
           cmd/check.c cmd/drill.c cmd/drillctl.c cmd/replay.c cmd/leaderboard.c cmd/help.c
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)
 
-TESTS = test_faults test_strexpr test_sqltext test_layout test_scenario test_prng test_ledger test_oracle test_drill test_report test_pg test_faultvfs test_pgbench
+TESTS = test_faults test_strexpr test_lint test_sqltext test_layout test_scenario test_prng test_ledger test_oracle \
+        test_drill test_report test_pg test_faultvfs test_pgbench
 TEST_BIN = $(TESTS:%=$(B)/tests/%)
 
 all: mdrill
@@ -75,17 +77,29 @@ $(B)/bench: tests/bench.c $(LIB_OBJ) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
 
 test: $(B)/mdrill $(TEST_BIN)
-	@MDRILL=$(B)/mdrill sh tests/run.sh $(TEST_BIN)
+	@MDRILL=$(B)/mdrill TEST_LOGS=$(B)/test-logs sh tests/run.sh $(TEST_BIN)
 
+# The down migration is meant to fail its drill (exit 1): say so, and stop on anything else.
 demo: mdrill
 	@echo "== phone-not-null, rolled back with the scenario's down migration =="
-	-@./mdrill run phone-not-null --down
+	@./mdrill run phone-not-null --down; rc=$$?; echo; \
+	if [ $$rc -eq 1 ]; then echo "(exit 1, as expected: the down migration lost the phone numbers" \
+		"stored during the incident, and app v2 fails without its column)"; \
+	else echo "(exit $$rc: the down migration was expected to fail its drill with exit 1)"; exit 1; fi
 	@echo
 	@echo "== phone-not-null, rolled forward with fixes/make-nullable.sql =="
 	@./mdrill run phone-not-null --fix fixes/make-nullable.sql
 
+# The manual page and the README's command reference, from the help tables.
+docs: mdrill
+	./mdrill help --man >docs/mdrill.1
+	./mdrill help --markdown >$(B)/help.md
+	awk -v ref=$(B)/help.md '/^<!-- END mdrill help --markdown -->$$/ { skip = 0 } !skip { print } \
+		/^<!-- BEGIN mdrill help --markdown -->$$/ { while ((getline l < ref) > 0) print l; skip = 1 }' \
+		README.md >$(B)/README.md && mv $(B)/README.md README.md
+
 asan:
-	$(MAKE) B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
 bench: $(B)/bench
@@ -94,7 +108,7 @@ bench: $(B)/bench
 clean:
 	rm -rf build build-asan mdrill
 
-.PHONY: all test demo asan bench clean
+.PHONY: all test demo docs asan bench clean
 # The test objects are not intermediates: keep them, so nothing is rebuilt or removed.
 .SECONDARY:
 

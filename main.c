@@ -9,12 +9,13 @@
 
 #include "cmd/cli.h"
 
-extern const struct cli_command cmd_list, cmd_show, cmd_run, cmd_compare, cmd_check, cmd_drill, cmd_replay,
-	cmd_leaderboard, cmd_help;
+extern const struct cli_command cmd_list, cmd_show, cmd_lint, cmd_run, cmd_compare, cmd_check, cmd_drill,
+	cmd_replay, cmd_leaderboard, cmd_help;
 
 const struct cli_command *const cli_commands[] = {
 	&cmd_list,
 	&cmd_show,
+	&cmd_lint,
 	&cmd_run,
 	&cmd_compare,
 	&cmd_check,
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
 	static char help[] = "help";
 	char *only_help[] = { help, NULL };
 
+	cli_program = argv[0];
 	if (argc < 2) {
 		cmd_help.run(1, only_help);
 		return EXIT_USAGE;

@@ -32,11 +32,12 @@ static const struct cli_option check_options[] = {
 
 const struct cli_command cmd_check = {
 	.name = "check",
-	.synopsis = "[PATH...] [--engines sqlite,postgres] [--db TARGET] [--seed N] [--junit FILE]",
+	.synopsis = "[SCENARIO|TEMPLATE|RECORD.json...] [--engines sqlite,postgres] [--db TARGET] "
+		    "[--seed N] [--junit FILE]",
 	.summary = "Every fix template against its '-- @expect' lines (verdict=pass|fail, lost, "
-		   "blocked_max, score): the templates under each scenario's fixes/, or the templates, "
-		   "scenario directories and live drill records (RECORD.json, replayed) given. Exit 1 on "
-		   "any mismatch.",
+		   "blocked_max, score): the templates under each scenario's fixes/, or those of the "
+		   "scenarios (names or paths), the templates and the live drill records (RECORD.json, "
+		   "replayed) given. Exit 1 on any mismatch.",
 	.options = check_options,
 	.run = check_run,
 };
@@ -86,10 +87,14 @@ static int is_template(const char *dir, const char *name)
 	return yes;
 }
 
-/* The templates under item, a template or a scenario directory, onto *all. */
+/*
+** The templates under item, onto *all: a template, a scenario directory
+** or .drill file, or (given on the command line) a scenario's name, as
+** run, show and compare take it.
+*/
 static int gather(const char *item, int given, char ***all, size_t *n, size_t *alloc)
 {
-	struct strbuf fx = STRBUF_INIT;
+	struct strbuf fx = STRBUF_INIT, drill = STRBUF_INIT;
 	struct dirent *e;
 	size_t len = strlen(item);
 	DIR *dd;
@@ -100,13 +105,22 @@ static int gather(const char *item, int given, char ***all, size_t *n, size_t *a
 		(*all)[(*n)++] = xstrdup(item);
 		return 0;
 	}
+	if (given && !cli_is_dir(item)) {
+		/* A name or a .drill file: the scenario's directory holds its fixes/. */
+		if (cli_find_scenario(item, &drill)) {
+			strbuf_release(&drill);
+			return EXIT_USAGE;
+		}
+		strbuf_setlen(&drill, strrchr(drill.buf, '/') ? (size_t)(strrchr(drill.buf, '/') - drill.buf) : 0);
+		item = drill.len ? drill.buf : ".";
+	}
 	strbuf_addf(&fx, "%s/fixes", item);
 	if (!(dd = opendir(fx.buf))) {
+		int rc = given ? cli_error(EXIT_USAGE, "'%s' is neither a fix template (.sql) nor a scenario "
+					   "with fixes/", item) : 0;
 		strbuf_release(&fx);
-		if (!given)
-			return 0;
-		return cli_error(EXIT_USAGE, "'%s' is neither a fix template (.sql) nor a scenario "
-				 "directory with fixes/", item);
+		strbuf_release(&drill);
+		return rc;
 	}
 	while ((e = readdir(dd)) != NULL) {
 		if (!is_template(fx.buf, e->d_name))
@@ -117,6 +131,7 @@ static int gather(const char *item, int given, char ***all, size_t *n, size_t *a
 	}
 	closedir(dd);
 	strbuf_release(&fx);
+	strbuf_release(&drill);
 	return 0;
 }
 
@@ -271,27 +286,6 @@ out:
 	return rc;
 }
 
-/* The drivers of a comma-separated list of engine names into drvs; 0 or EXIT_USAGE. */
-static int engines(const char *list, const struct db_driver **drvs, size_t *n, size_t max)
-{
-	const char *e = list;
-	*n = 0;
-	while (*e && *n < max) {
-		size_t el = strcspn(e, ",");
-		int d = dialect_find(e, el);
-		if (d < 0 || !(drvs[*n] = db_driver_find(d))) {
-			struct strbuf names = STRBUF_INIT;
-			dialect_names(&names, "", ", ", " or ");
-			cli_error(EXIT_USAGE, "unknown engine '%.*s' (expected %s)", (int)el, e, names.buf);
-			strbuf_release(&names);
-			return EXIT_USAGE;
-		}
-		(*n)++;
-		e += el + (e[el] == ',');
-	}
-	return 0;
-}
-
 static int check_run(int argc, char **argv)
 {
 	struct check_opts o;
@@ -307,18 +301,8 @@ static int check_run(int argc, char **argv)
 		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
 		goto out;
 	}
-	/* Without --engines, the default engine's alone. */
-	drvs[0] = db_driver_for(NULL);
-	ndrvs = 1;
-	if (o.engines && (rc = engines(o.engines, drvs, &ndrvs, 8)) != 0)
+	if ((rc = cli_engines(o.engines, o.db, drvs, &ndrvs, 8)) != 0)
 		goto out;
-	/* An engine that needs a server needs --db to name one. */
-	for (k = 0; k < ndrvs; k++)
-		if (!db_takes(drvs[k], o.db) && db_driver_for(NULL) != drvs[k]) {
-			rc = cli_error(EXIT_USAGE, "--engines %s needs --db %s", db_name(drvs[k]),
-				       db_target_need(drvs[k]));
-			goto out;
-		}
 	if ((rc = templates(&o, &files, &nfiles)) != 0)
 		goto out;
 	cli_catch_signals();

@@ -4,6 +4,7 @@
 */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,8 +14,11 @@
 #include <unistd.h>
 
 #include "../reports/report.h"
+#include "../sim/base/dialect.h"
+#include "../sim/db/db.h"
 
 volatile sig_atomic_t cli_stop;
+const char *cli_program = "mdrill";
 
 static void on_signal(int sig)
 {
@@ -75,6 +79,7 @@ static const struct cli_option *find_option(const struct cli_command *cmd, const
 
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, cli_take_fn take, void *ctx)
 {
+	uint64_t seen = 0;   /* the options given so far, by their place in the table */
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -98,6 +103,13 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, cli_take_fn 
 		o = find_option(cmd, a, eq ? (size_t)(eq - a) : strlen(a));
 		if (!o || (eq && !o->arg))
 			return cli_usage(cmd, "unknown option '%s'", a);
+		/* A second value would silently replace the first: say so instead. */
+		if (o->arg && !(o->flags & CLI_REPEAT) && o - cmd->options < 64) {
+			uint64_t bit = (uint64_t)1 << (o - cmd->options);
+			if (seen & bit)
+				return cli_usage(cmd, "'%s' given twice: it takes one %s", o->name, o->arg);
+			seen |= bit;
+		}
 		if (eq) {
 			val = eq + 1;
 			if (!*val)
@@ -217,6 +229,59 @@ int cli_write_file(const char *path, const struct strbuf *data)
 	return ok ? 0 : cli_error(EXIT_ENGINE, "cannot write '%s': %s", path, strerror(errno));
 }
 
+int cli_engines(const char *list, const char *db, const struct db_driver **drvs, size_t *n, size_t max)
+{
+	const char *e = list;
+	size_t k;
+
+	/* Without --engines, the default engine's alone. */
+	*n = 0;
+	if (!list)
+		drvs[(*n)++] = db_driver_for(NULL);
+	while (e && *e && *n < max) {
+		size_t el = strcspn(e, ",");
+		int d = dialect_find(e, el);
+		if (d < 0 || !(drvs[*n] = db_driver_find(d))) {
+			struct strbuf names = STRBUF_INIT;
+			dialect_names(&names, "", ", ", " or ");
+			cli_error(EXIT_USAGE, "unknown engine '%.*s' (expected %s)", (int)el, e, names.buf);
+			strbuf_release(&names);
+			return EXIT_USAGE;
+		}
+		(*n)++;
+		e += el + (e[el] == ',');
+	}
+	/* An engine that needs a server needs --db to name one. */
+	for (k = 0; k < *n; k++)
+		if (!db_takes(drvs[k], db) && db_driver_for(NULL) != drvs[k])
+			return cli_error(EXIT_USAGE, "--engines %s needs --db %s", db_name(drvs[k]),
+					 db_target_need(drvs[k]));
+	return 0;
+}
+
+int cli_mkdirs(const char *path)
+{
+	struct strbuf p = STRBUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	strbuf_addstr(&p, path);
+	/* Each parent in turn, then the directory itself, as mkdir -p does. */
+	for (i = 1; i <= p.len && !rc; i++) {
+		char c = p.buf[i];
+		if (c != '/' && c != '\0')
+			continue;
+		p.buf[i] = '\0';
+		if (mkdir(p.buf, 0777) && errno != EEXIST)
+			rc = cli_error(EXIT_ENGINE, "cannot make the directory '%s': %s", p.buf, strerror(errno));
+		else if (!cli_is_dir(p.buf))
+			rc = cli_error(EXIT_ENGINE, "cannot make the directory '%s': a file is in its place", p.buf);
+		p.buf[i] = c;
+	}
+	strbuf_release(&p);
+	return rc;
+}
+
 int cli_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
@@ -285,27 +350,130 @@ size_t cli_scenario_dirs(char dirs[][PATH_MAX], size_t max)
 	return n;
 }
 
-int cli_find_scenario(const char *arg, struct strbuf *out)
+/* The edit distance between a and b (insertions, deletions, substitutions), capped at 99. */
+static size_t edit_distance(const char *a, const char *b)
 {
-	char dirs[8][PATH_MAX];
-	size_t n, i, len = strlen(arg);
+	size_t la = strlen(a), lb = strlen(b), i, j, row[64];
+
+	if (la >= 64 || lb >= 64)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/*
+** "no scenario 'NAME'", where mdrill looked, and the nearest name there
+** when one is close: a typo should cost one look, not a trip to 'list'.
+*/
+static int no_scenario(const char *arg, char dirs[][PATH_MAX], size_t n)
+{
+	struct strbuf where = STRBUF_INIT, near = STRBUF_INIT;
+	char real[8][PATH_MAX];
+	const char *shown[8];
+	size_t i, best = 99, k;
+
+	for (i = 0; i < n && i < 8; i++) {
+		DIR *d;
+		struct dirent *e;
+		shown[i] = realpath(dirs[i], real[i]) ? real[i] : dirs[i];
+		/* The same directory reached twice (./scenarios, beside the binary) is named once. */
+		for (k = 0; k < i; k++)
+			if (!strcmp(shown[k], shown[i]))
+				break;
+		if (k < i)
+			continue;
+		strbuf_addf(&where, "%s'%s'", where.len ? ", " : "", shown[i]);
+		if (!(d = opendir(dirs[i])))
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			struct strbuf p = STRBUF_INIT;
+			size_t dist;
+			if (e->d_name[0] == '.')
+				continue;
+			strbuf_addf(&p, "%s/%s/scenario.drill", dirs[i], e->d_name);
+			dist = cli_is_file(p.buf) ? edit_distance(arg, e->d_name) : 99;
+			strbuf_release(&p);
+			/* Close enough to be a typo: a third of the name, at least 2. */
+			if (dist < best && dist <= (strlen(e->d_name) / 3 > 2 ? strlen(e->d_name) / 3 : 2)) {
+				best = dist;
+				strbuf_reset(&near);
+				strbuf_addstr(&near, e->d_name);
+			}
+		}
+		closedir(d);
+	}
+	if (near.len)
+		cli_error(EXIT_USAGE, "no scenario '%s'; did you mean '%s'? (looked in %s)", arg, near.buf,
+			  where.len ? where.buf : "no scenario directory");
+	else
+		cli_error(EXIT_USAGE, "no scenario '%s' (looked in %s; see 'mdrill list', or give a path to "
+			  "a scenario directory or .drill file)", arg, where.len ? where.buf : "no scenario directory");
+	strbuf_release(&where);
+	strbuf_release(&near);
+	return EXIT_USAGE;
+}
+
+/* Is arg a path (to a scenario directory or a .drill file) rather than a name? */
+static int is_path(const char *arg)
+{
+	size_t len = strlen(arg);
+	return strchr(arg, '/') || (len > 6 && !strcmp(arg + len - 6, ".drill"));
+}
+
+/* arg's .drill file into out; 0, or -1 when there is none. */
+static int resolve(const char *arg, char dirs[][PATH_MAX], size_t n, struct strbuf *out)
+{
+	size_t i;
 
 	strbuf_reset(out);
-	if (strchr(arg, '/') || (len > 6 && !strcmp(arg + len - 6, ".drill"))) {
+	if (is_path(arg)) {
 		if (cli_is_dir(arg))
 			strbuf_addf(out, "%s/scenario.drill", arg);
 		else
 			strbuf_addstr(out, arg);
-		if (!cli_is_file(out->buf))
-			return cli_error(EXIT_USAGE, "no scenario file at '%s'", out->buf);
-		return 0;
+		return cli_is_file(out->buf) ? 0 : -1;
 	}
-	n = cli_scenario_dirs(dirs, 8);
 	for (i = 0; i < n; i++) {
 		strbuf_reset(out);
 		strbuf_addf(out, "%s/%s/scenario.drill", dirs[i], arg);
 		if (cli_is_file(out->buf))
 			return 0;
 	}
-	return cli_error(EXIT_USAGE, "no scenario '%s' (see 'mdrill list', or give a path to a .drill file)", arg);
+	return -1;
+}
+
+int cli_find_scenario(const char *arg, struct strbuf *out)
+{
+	char dirs[8][PATH_MAX];
+	size_t n = cli_scenario_dirs(dirs, 8);
+
+	if (!resolve(arg, dirs, n, out))
+		return 0;
+	if (is_path(arg))
+		return cli_error(EXIT_USAGE, "no scenario file at '%s'", out->buf);
+	return no_scenario(arg, dirs, n);
+}
+
+int cli_is_scenario(const char *arg)
+{
+	char dirs[8][PATH_MAX];
+	struct strbuf p = STRBUF_INIT;
+	int yes = !resolve(arg, dirs, cli_scenario_dirs(dirs, 8), &p);
+
+	strbuf_release(&p);
+	return yes;
 }

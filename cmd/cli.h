@@ -43,6 +43,9 @@ struct cli_command {
 /* The commands, in the order 'mdrill help' lists them (main.c). */
 extern const struct cli_command *const cli_commands[];
 
+/** The program as it was invoked (argv[0]: "./mdrill", "mdrill"), for commands to show. */
+extern const char *cli_program;
+
 /** The command called name, or NULL. */
 const struct cli_command *cli_command_find(const char *name);
 
@@ -73,7 +76,8 @@ typedef int (*cli_take_fn)(void *ctx, const struct cli_option *opt, const char *
 /**
  * Walk argv (argv[0] the command's name) against cmd's options: '--name
  * VALUE', '--name=VALUE', switches, operands.  Returns 0, CLI_HELPED, or
- * an exit status after saying why (an unknown option, a missing value).
+ * an exit status after saying why (an unknown option, a missing value, an
+ * option with a value given twice without CLI_REPEAT).
  */
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, cli_take_fn take, void *ctx);
 
@@ -99,6 +103,18 @@ unsigned cli_color(void);
 /** Write data to path; 0, or EXIT_ENGINE after saying why. */
 int cli_write_file(const char *path, const struct strbuf *data);
 
+struct db_driver;
+/**
+ * The drivers of --engines list (comma-separated engine names; NULL for
+ * the default engine alone) into drvs, at most max, their number in *n;
+ * each engine that needs a server must be named by db (--db).  Returns 0,
+ * or EXIT_USAGE after saying why.
+ */
+int cli_engines(const char *list, const char *db, const struct db_driver **drvs, size_t *n, size_t max);
+
+/** Make the directory path and its parents, as mkdir -p; 0, or EXIT_ENGINE after saying why. */
+int cli_mkdirs(const char *path);
+
 /** Parse a whole number (no sign) into *out; -1 when s is not one. */
 int cli_parse_u64(const char *s, uint64_t *out);
 
@@ -107,8 +123,15 @@ int cli_parse_u64(const char *s, uint64_t *out);
 /** The directories scenarios are looked up in, in order: $MDRILL_SCENARIOS, ./scenarios, beside the binary. */
 size_t cli_scenario_dirs(char dirs[][PATH_MAX], size_t max);
 
-/** Resolve SCENARIO (a name or a path) to its .drill file in out; 0 or EXIT_USAGE after saying why. */
+/**
+ * Resolve SCENARIO (a name or a path) to its .drill file in out; 0, or
+ * EXIT_USAGE after saying why: where it looked, and for a name, the
+ * nearest scenario's when one is close.
+ */
 int cli_find_scenario(const char *arg, struct strbuf *out);
+
+/** Does arg name a scenario (quietly: for telling scenarios from other operands)? */
+int cli_is_scenario(const char *arg);
 
 int cli_is_file(const char *p);
 int cli_is_dir(const char *p);

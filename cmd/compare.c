@@ -14,16 +14,24 @@ static int compare_run(int argc, char **argv);
 static const struct cli_option compare_options[] = {
 	OPTION_FIX, OPTION_DOWN_FILE, OPTION_DB, OPTION_CONCURRENT, OPTION_SEED, OPTION_FAULTS,
 	OPTION_SET, OPTION_FLAG_OFF, OPTION_JSON,
-	{ OPT_REPORT, "--report", "FILE.html", 0,
-	  "also write a page with both runs' timelines side by side on the same axes, the figures below" },
-	OPTION_CSV, OPTION_KEEP,
+	{ OPT_REPORT, "--report", "FILE", 0,
+	  "also write the comparison, its format from the extension: FILE.html a page with both runs' "
+	  "timelines on the same axes and the figures as a table, FILE.md a Markdown table, FILE.json "
+	  "the same as --json" },
+	{ OPT_CSV, "--csv", "DIR", 0,
+	  "also write each run's transactions.csv, facts.csv, findings.csv and timeline.csv, the down "
+	  "migration's into DIR/down and the fix's into DIR/fix" },
+	{ OPT_KEEP, "--keep", NULL, 0,
+	  "keep both disposable databases and print on stderr which is the down migration's and which "
+	  "the fix's" },
 	{ 0, NULL, NULL, 0, NULL },
 };
 
 const struct cli_command cmd_compare = {
 	.name = "compare",
 	.synopsis = "SCENARIO --fix FILE [--down FILE] [--db TARGET] [--concurrent] "
-		    "[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html]",
+		    "[--seed N] [--faults LIST] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] "
+		    "[--report FILE.html|.md|.json] [--csv DIR] [--keep]",
 	.summary = "The down migration and the fix from the same seed, side by side: facts kept and lost "
 		   "by window, failures after, blocking, verdicts and scores. Exit 0 when the fix passes.",
 	.options = compare_options,
@@ -47,8 +55,8 @@ static int compare_run(int argc, char **argv)
 		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
 		goto out;
 	}
-	if (o.report && (!strrchr(o.report, '.') || strcmp(strrchr(o.report, '.'), ".html"))) {
-		rc = cli_error(EXIT_USAGE, "compare writes its page as FILE.html, not '%s'", o.report);
+	if (o.report && (!strrchr(o.report, '.') || !report_compare_for_ext(strrchr(o.report, '.') + 1))) {
+		rc = cli_error(EXIT_USAGE, "--report needs FILE.html, FILE.md or FILE.json, not '%s'", o.report);
 		goto out;
 	}
 	if (!o.fix) {
@@ -63,31 +71,26 @@ static int compare_run(int argc, char **argv)
 	req.fixarg = o.down_file;
 	req.is_down = 1;
 	req.faults = &no_crash;
-	if ((rc = drillopts_score(&o, sc, drv, &req, &down)) != 0)
+	if ((rc = drillopts_score(&o, sc, drv, &req, "down", &down)) != 0)
 		goto out;
 	req.fixarg = o.fix;
 	req.is_down = 0;
 	req.faults = &o.faults;
-	if ((rc = drillopts_score(&o, sc, drv, &req, &fix)) != 0)
+	if ((rc = drillopts_score(&o, sc, drv, &req, "fix", &fix)) != 0)
 		goto out;
-	if (o.json) {
-		strbuf_addstr(&out, "{\"down\":");
-		report_json_render(&down.card, &out, 0);
-		strbuf_rtrim(&out);
-		strbuf_addstr(&out, ",\"fix\":");
-		report_json_render(&fix.card, &out, 0);
-		strbuf_rtrim(&out);
-		strbuf_addstr(&out, "}\n");
-	} else {
+	if (o.json)
+		report_compare_json_render(&down.card, &fix.card, &out, 0);
+	else
 		report_compare_render(&down.card, &fix.card, &out, cli_color());
-	}
 	cli_print(&out);
 	rc = fix.card.pass ? EXIT_PASS : EXIT_FAIL;
 	if (o.report) {
 		struct strbuf page = STRBUF_INIT;
-		report_compare_html_render(&down.card, &fix.card, &page, 0);
+		report_compare_for_ext(strrchr(o.report, '.') + 1)->render(&down.card, &fix.card, &page, 0);
 		if (cli_write_file(o.report, &page))
 			rc = EXIT_ENGINE;
+		else
+			fprintf(stderr, "mdrill: wrote the comparison to %s\n", o.report);
 		strbuf_release(&page);
 	}
 out:

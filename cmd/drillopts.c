@@ -35,11 +35,18 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 	uint64_t t;
 
 	if (!opt) {
+		/* 'run --down FILE SCENARIO': the file was read as the scenario. */
+		if (o->scenario && o->down_then_scenario && !cli_is_scenario(o->scenario) && cli_is_scenario(val))
+			return cli_usage(cmd, "'%s' after --down was read as the scenario: the down migration's "
+					 "file goes after the scenario's name (mdrill %s %s --down %s) or as "
+					 "--down=%s", o->scenario, cmd->name, val, o->scenario, o->scenario);
 		if (o->scenario)
 			return cli_usage(cmd, "unexpected argument '%s'", val);
 		o->scenario = val;
+		o->down_then_scenario = o->down && !o->down_file && o->last_was_down;
 		return 0;
 	}
+	o->last_was_down = opt->id == OPT_DOWN && !val;
 	switch (opt->id) {
 	case OPT_FIX:
 		o->fix = val;
@@ -75,6 +82,7 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 	case OPT_SEED:
 		if (cli_parse_u64(val, &o->seed))
 			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);
+		o->seed_given = 1;
 		break;
 	case OPT_SET:
 		if (!(eq = strchr(val, '=')) || eq == val)
@@ -97,9 +105,10 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 		o->concurrent = 1;
 		break;
 	case OPT_CSV: {
+		/* Made when the drill is done (as mkdir -p would); a file in its place is refused now. */
 		struct stat st;
-		if (stat(val, &st) || !S_ISDIR(st.st_mode))
-			return cli_error(EXIT_USAGE, "--csv needs an existing directory, not '%s'", val);
+		if (!stat(val, &st) && !S_ISDIR(st.st_mode))
+			return cli_error(EXIT_USAGE, "--csv needs a directory, and '%s' is a file", val);
 		o->csv = val;
 		break;
 	}
@@ -217,8 +226,30 @@ void drillopts_request(const struct drill_opts_cli *o, struct pipeline_request *
 		req->progress = show_progress;
 }
 
+/* Where --csv goes for this run: DIR, or DIR/which for one of compare's runs. */
+static int write_csv(const struct drill_opts_cli *o, const char *which, const struct pipeline_result *res)
+{
+	struct strbuf dir = STRBUF_INIT, err = STRBUF_INIT;
+	int rc;
+
+	strbuf_addstr(&dir, o->csv);
+	if (which)
+		strbuf_addf(&dir, "%s%s", dir.len && dir.buf[dir.len - 1] == '/' ? "" : "/", which);
+	if ((rc = cli_mkdirs(dir.buf)) == 0) {
+		if (report_csv_write(dir.buf, &res->drill, &res->oracle, &res->card, &err))
+			rc = cli_error(EXIT_ENGINE, "%s", err.buf);
+		else
+			fprintf(stderr, "mdrill: wrote transactions.csv, facts.csv, findings.csv and timeline.csv "
+				"into %s%s%s\n", dir.buf, which ? " for the " : "",
+				!which ? "" : !strcmp(which, "down") ? "down migration's run" : "fix's run");
+	}
+	strbuf_release(&dir);
+	strbuf_release(&err);
+	return rc;
+}
+
 int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, const struct db_driver *drv,
-		    const struct pipeline_request *req, struct pipeline_result *out)
+		    const struct pipeline_request *req, const char *which, struct pipeline_result *out)
 {
 	struct pipeline_request r = *req;
 	struct strbuf err = STRBUF_INIT;
@@ -234,11 +265,12 @@ int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, c
 		rc = cli_error(EXIT_INTR, "%s; the disposable database is removed", err.buf);
 	else if (rc)
 		rc = cli_error(EXIT_ENGINE, "%s", err.buf);
-	if (!rc && out->held && report_csv_write(o->csv, &out->drill, &out->oracle, &out->card, &err))
-		rc = cli_error(EXIT_ENGINE, "%s", err.buf);
+	if (!rc && out->held)
+		rc = write_csv(o, which, out);
 	pipeline_result_close(out);
 	for (line = out->kept.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
-		fprintf(stderr, "mdrill: kept the drill database at %.*s\n", (int)(nl - line), line);
+		fprintf(stderr, "mdrill: kept the %sdrill database at %.*s\n",
+			!which ? "" : !strcmp(which, "down") ? "down migration's " : "fix's ", (int)(nl - line), line);
 	strbuf_release(&err);
 	return rc;
 }

@@ -53,7 +53,7 @@ enum {
 	"also write a report, its format from the extension: FILE.html a self-contained page with " \
 	"the timeline drawn, FILE.md a Markdown summary, FILE.json the JSON" }
 #define OPTION_CSV { OPT_CSV, "--csv", "DIR", 0, \
-	"also write transactions.csv, facts.csv, findings.csv and timeline.csv into DIR" }
+	"also write transactions.csv, facts.csv, findings.csv and timeline.csv into DIR (made if missing)" }
 #define OPTION_KEEP { OPT_KEEP, "--keep", NULL, 0, \
 	"keep the disposable database and print where it is on stderr" }
 
@@ -63,11 +63,14 @@ struct drill_opts_cli {
 	const char *fix;
 	int down;
 	const char *down_file;   /* the team's own down migration, in a tool's layout */
+	int last_was_down;       /* the option just read was --down without a value */
+	int down_then_scenario;  /* the scenario's name came right after such a --down */
 	struct fault_list faults;
 	int random_faults;       /* --faults random: each seed picks its own (swarm) */
 	int swarm;               /* --seeds A..B given */
 	uint64_t seed_from, seed_to;
 	uint64_t seed;
+	int seed_given;
 	struct param_set *sets;
 	size_t nsets, sets_alloc;
 	int json;
@@ -99,11 +102,14 @@ int drillopts_prepare(struct drill_opts_cli *o, struct scenario **sc, const stru
 void drillopts_request(const struct drill_opts_cli *o, struct pipeline_request *req);
 
 /**
- * pipeline_chaos for req, then --csv (from the held drill) and "kept the
- * drill database at" for --keep.  Returns 0, or an exit status after
- * saying why; out is the caller's to release.
+ * pipeline_chaos for req, then --csv (from the held drill, into a
+ * directory made as mkdir -p would) and "kept the drill database at" for
+ * --keep, each said on stderr.  which is NULL for run's one drill, or
+ * "down" or "fix" for compare's two: the CSV files then go into DIR/down
+ * and DIR/fix, and the messages say which run is which.  Returns 0, or an
+ * exit status after saying why; out is the caller's to release.
  */
 int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, const struct db_driver *drv,
-		    const struct pipeline_request *req, struct pipeline_result *out);
+		    const struct pipeline_request *req, const char *which, struct pipeline_result *out);
 
 #endif

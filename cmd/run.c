@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../reports/report.h"
 #include "../sim/base/alloc.h"
@@ -60,7 +61,7 @@ static int swarm_one(void *ctx, uint64_t seed, struct swarm_row *row)
 	req.progress = NULL;
 	if (s->o->random_faults)
 		req.faults = &drawn;
-	rc = drillopts_score(s->o, s->sc, s->drv, &req, &res);
+	rc = drillopts_score(s->o, s->sc, s->drv, &req, NULL, &res);
 	for (i = 0; i < req.faults->nr; i++) {
 		strbuf_addstr(&spec, i ? "," : "");
 		fault_format(&req.faults->v[i], &spec);
@@ -109,7 +110,8 @@ static void reproduce(const struct drill_opts_cli *o, const struct swarm_row *r,
 	struct strbuf v = STRBUF_INIT;
 	size_t i;
 
-	strbuf_addstr(out, "mdrill run ");
+	add_shell_word(out, cli_program);
+	strbuf_addstr(out, " run ");
 	add_shell_word(out, o->scenario);
 	if (o->down && o->down_file) {
 		strbuf_addstr(out, " --down=");
@@ -139,6 +141,14 @@ static void reproduce(const struct drill_opts_cli *o, const struct swarm_row *r,
 	if (*r->faults)
 		add_option(out, "--faults", r->faults);
 	strbuf_release(&v);
+}
+
+/* On a terminal: how far the swarm is, and how many seeds passed so far. */
+static void swarm_progress(void *ctx, size_t done, size_t total, size_t passed)
+{
+	(void)ctx;
+	fprintf(stderr, "\rmdrill: seed %zu of %zu, %zu passed so far\033[K", done, total, passed);
+	fflush(stderr);
 }
 
 /*
@@ -174,7 +184,11 @@ static int swarm(const struct drill_opts_cli *o, const struct scenario *sc, cons
 	so.one = swarm_one;
 	so.ctx = &ctx;
 	so.stop = &cli_stop;
+	if (isatty(STDERR_FILENO))
+		so.progress = swarm_progress;
 	rc = swarm_run(&so, &res, &worker_rc, &err);
+	if (so.progress)
+		fputs("\r\033[K", stderr);   /* the line is the scorecard's, or an error's, now */
 	if (rc == SWARM_EINTR) {
 		rc = cli_error(EXIT_INTR, "%s", err.buf);
 	} else if (rc) {
@@ -211,6 +225,8 @@ static int check_combinations(const struct drill_opts_cli *o)
 
 	if (!o->fix == !o->down)
 		return cli_usage(o->cmd, "give exactly one of --fix FILE and --down [FILE]");
+	if (o->swarm && o->seed_given)
+		return cli_usage(o->cmd, "give --seed N for one drill or --seeds A..B for a swarm, not both");
 	if (o->random_faults && o->faults.nr)
 		return cli_error(EXIT_USAGE, "--faults random draws each seed's faults: it takes no others");
 	if (o->random_faults && !o->swarm)
@@ -233,7 +249,8 @@ static int write_report(const char *path, const struct scorecard *card)
 	int rc;
 
 	fmt->render(card, &out, 0);
-	rc = cli_write_file(path, &out);
+	if ((rc = cli_write_file(path, &out)) == 0)
+		fprintf(stderr, "mdrill: wrote the report to %s\n", path);
 	strbuf_release(&out);
 	return rc;
 }
@@ -262,7 +279,7 @@ static int run_run(int argc, char **argv)
 	drillopts_request(&o, &req);
 	req.fixarg = o.down ? o.down_file : o.fix;
 	req.is_down = o.down;
-	if ((rc = drillopts_score(&o, sc, drv, &req, &res)) != 0)
+	if ((rc = drillopts_score(&o, sc, drv, &req, NULL, &res)) != 0)
 		goto out;
 	if (o.json)
 		report_json_render(&res.card, &out, 0);

@@ -11,6 +11,16 @@ value, which this short version does not handle).
 """
 import csv, sqlite3, sys
 
+if len(sys.argv) != 5 or sys.argv[1] in ("-h", "--help"):
+    asked = len(sys.argv) == 2 and sys.argv[1] in ("-h", "--help")
+    (sys.stdout if asked else sys.stderr).write(
+        "usage: recompute.py CSV_DIR KEPT.db \"PROBE SELECT\" TABLE\n"
+        "  CSV_DIR  the directory 'mdrill run ... --csv CSV_DIR' wrote\n"
+        "  KEPT.db  the SQLite file 'mdrill run ... --keep' kept\n"
+        "  PROBE    the scenario's '-- @probe TABLE' SELECT, key first\n"
+        "  TABLE    the table it reads\n"
+        "prints 'expected N preserved N', as the scorecard's preservation figures\n")
+    sys.exit(0 if asked else 2)
 csv_dir, db, probe, table = sys.argv[1:5]
 tx = {r["id"]: r for r in csv.DictReader(open(f"{csv_dir}/transactions.csv"))}
 writes = {}  # (key, field) -> [(invoke, complete, value)]

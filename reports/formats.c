@@ -30,3 +30,8 @@ const struct report_format *report_for_ext(const char *ext)
 			return &formats[i];
 	return NULL;
 }
+
+const char *report_s(long long n)
+{
+	return n == 1 ? "" : "s";
+}

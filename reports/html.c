@@ -2,28 +2,37 @@
 ** The HTML page: one self-contained file (inline CSS and SVG, no script,
 ** no network) to open, project on a wall, or attach to an incident review.
 ** An SVG timeline shows committed and failed transactions per app version
-** with labelled markers for the bad migration, deploys, flag flips and the
-** fix; then the phases, the preservation table, a sample of what was lost
-** and the writers' blocked ticks over time.  Large type, the Okabe-Ito
-** palette (safe for colour blindness) and line styles that read in black
-** and white.  Written as XHTML, so any XML parser can check it.
+** over the drill's ticks, the incident (bad migration to the end of the
+** fix) shaded, and the events (bad migration, deploys, flag flips, faults,
+** the fix) as lines whose labels sit in a lane above the plot, row by row
+** so that none covers another or a line.  Then the phases, the preservation
+** table, a sample of what was lost, the writers' waits the fix caused (and
+** apart, all waits, queueing included), and a backfill's progress.  Axes
+** step in round numbers; commits and failures differ in hue and in stroke
+** (the Okabe-Ito palette, safe for colour blindness, and dashes that read
+** in black and white).  Written as XHTML, so any XML parser can check it.
 */
 #include "report.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../scoring/oracle.h"
+#include "../sim/base/alloc.h"
 
-#define W 1000
-#define H 340
-#define PAD_L 70
-#define PAD_R 20
-#define PAD_T 30
-#define PAD_B 40
+#define W 1000           /* the viewBox's width: the page scales it */
+#define PAD_L 72
+#define PAD_R 24
+#define PAD_B 50         /* the x axis's labels and its title */
+#define LANE_ROW 22      /* one row of event labels above the plot */
+#define LANE_ROWS 8      /* at most: a label with no room below shares the top row */
+#define LABEL_CH 8.0     /* a label character's width at 13px, generously */
 
-/* Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple, sky blue. */
-static const char *const palette[] = { "#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9" };
+/* Okabe-Ito: commits in blues and green, failures in vermillion, orange and reddish purple. */
+static const char *const commit_hue[] = { "#0072B2", "#009E73", "#56B4E9" };
+static const char *const fail_hue[] = { "#D55E00", "#E69F00", "#CC79A7" };
+#define HUE(v, i) ((v)[(i) % (sizeof(v) / sizeof((v)[0]))])
 
 void xml_add_escaped(struct strbuf *out, const char *s)
 {
@@ -42,67 +51,255 @@ void xml_add_escaped(struct strbuf *out, const char *s)
 	}
 }
 
-static double x_of(const struct scorecard *s, double tick)
+/*
+** A round step (1, 2 or 5 times a power of ten, at least 1: every series
+** counts whole things) that cuts span into about want pieces.
+*/
+static double nice_step(double span, int want)
 {
-	double span = (double)(s->bucket_ticks * SCORECARD_BUCKETS);
-	return PAD_L + (W - PAD_L - PAD_R) * tick / (span > 0 ? span : 1);
+	double raw = span > 0 ? span / want : 1, mag = pow(10, floor(log10(raw))), n = raw / mag;
+	double step = (n < 1.5 ? 1 : n < 3 ? 2 : n < 7 ? 5 : 10) * mag;
+	return step < 1 ? 1 : step;
 }
 
-static double y_of(double v, double max)
+/* An event label placed in the lane: its row (0 nearest the plot) and its extent. */
+struct placed {
+	double x, x0, x1;        /* the event's line, the label's left and right */
+	int row, anchor_end;
+};
+
+/* One chart's geometry: the ticks it spans, the lane of labels, the plot area, the y axis. */
+struct frame {
+	const struct scorecard *s;
+	double xmax;             /* the tick at the right edge */
+	double ymax, ystep;      /* the y axis, in round steps */
+	int rows;                /* rows of event labels */
+	int top, h, height;      /* the plot area's top and height; the whole chart's height */
+	struct placed *labels;   /* one per marker of s, in its order */
+};
+
+static double x_of(const struct frame *f, double tick)
 {
-	return H - PAD_B - (H - PAD_T - PAD_B) * v / (max > 0 ? max : 1);
+	return PAD_L + (W - PAD_L - PAD_R) * tick / (f->xmax > 0 ? f->xmax : 1);
 }
 
-static void axes(struct strbuf *out, const struct scorecard *s, double max, const char *what)
+static double y_of(const struct frame *f, double v)
 {
-	int i;
-	strbuf_addf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", PAD_L, H - PAD_B,
-		    W - PAD_R, H - PAD_B);
-	strbuf_addf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", PAD_L, PAD_T, PAD_L,
-		    H - PAD_B);
-	for (i = 0; i <= 4; i++) {
-		double v = max * i / 4;
+	return f->top + f->h - f->h * v / (f->ymax > 0 ? f->ymax : 1);
+}
+
+/* The label text of marker i: "bad migration (1500)". */
+static void marker_text(const struct scorecard *s, size_t i, struct strbuf *out)
+{
+	strbuf_addf(out, "%s (%lld)", s->markers[i].label, (long long)s->markers[i].tick);
+}
+
+/* May label me go in row, beside the n labels placed so far (1), or would it meet one (0)? */
+static int lane_clear(const struct placed *p, size_t n, const struct placed *me, int row)
+{
+	size_t k;
+	for (k = 0; k < n; k++) {
+		/* Labels of one row keep apart. */
+		if (p[k].row == row && me->x0 < p[k].x1 + 10 && p[k].x0 < me->x1 + 10)
+			return 0;
+		/* A higher label's line comes down through this row: not through the label. */
+		if (p[k].row > row && p[k].x > me->x0 - 4 && p[k].x < me->x1 + 4)
+			return 0;
+		/* This label's line goes down through lower rows: not through their labels. */
+		if (p[k].row < row && me->x > p[k].x0 - 4 && me->x < p[k].x1 + 4)
+			return 0;
+	}
+	return 1;
+}
+
+/* The extent of marker i's label: after its line, or before it where it would leave the chart. */
+static void label_extent(const struct frame *f, size_t i, struct placed *me)
+{
+	struct strbuf t = STRBUF_INIT;
+	double w;
+
+	marker_text(f->s, i, &t);
+	w = (double)t.len * LABEL_CH;
+	me->x = x_of(f, (double)f->s->markers[i].tick);
+	me->anchor_end = me->x + 6 + w > W - 4;
+	me->x0 = me->anchor_end ? me->x - 6 - w : me->x + 6;
+	me->x1 = me->anchor_end ? me->x - 6 : me->x + 6 + w;
+	strbuf_release(&t);
+}
+
+/*
+** Place every marker's label in the lane, in the lowest row where it
+** covers no other label and no line crosses it.  Labels after their line
+** go from the right edge leftwards, so that a line's label sits above the
+** labels to its right, a staircase; the few before their line (at the
+** right edge) come last, left to right, above whatever they span.
+*/
+static void place_labels(struct frame *f)
+{
+	const struct scorecard *s = f->s;
+	size_t n = s->nmarkers, *order = xcalloc(n + 1, sizeof(*order)), i, k, done;
+	struct placed *placed = xcalloc(n + 1, sizeof(*placed));
+
+	f->labels = xcalloc(n + 1, sizeof(*f->labels));
+	f->rows = 0;
+	for (i = 0; i < n; i++)
+		label_extent(f, i, &f->labels[i]);
+	/* The order: labels after their line by x from the right, then the others by x from the left. */
+	for (i = 0; i < n; i++) {
+		const struct placed *a = &f->labels[i];
+		for (k = i; k > 0; k--) {
+			const struct placed *b = &f->labels[order[k - 1]];
+			int before = a->anchor_end != b->anchor_end ? !a->anchor_end
+				     : a->anchor_end ? a->x < b->x : a->x > b->x;
+			if (!before)
+				break;
+			order[k] = order[k - 1];
+		}
+		order[k] = i;
+	}
+	for (done = 0; done < n; done++) {
+		struct placed *me = &f->labels[order[done]];
+		int row;
+		for (row = 0; row < LANE_ROWS - 1 && !lane_clear(placed, done, me, row); row++)
+			;
+		me->row = row;
+		placed[done] = *me;
+		if (row + 1 > f->rows)
+			f->rows = row + 1;
+	}
+	free(order);
+	free(placed);
+}
+
+/*
+** The frame of a chart of s over xmax ticks, plot_h high, its y axis to
+** ymax_data; with labels, the events' labels in a lane above it, else
+** their lines only (a chart under one that names them).
+*/
+static void frame_init(struct frame *f, const struct scorecard *s, double xmax, double ymax_data, int plot_h,
+		       int labels)
+{
+	memset(f, 0, sizeof(*f));
+	f->s = s;
+	f->xmax = xmax;
+	f->ystep = nice_step(ymax_data > 0 ? ymax_data : 1, 4);
+	f->ymax = ceil((ymax_data > 0 ? ymax_data : 1) / f->ystep - 1e-9) * f->ystep;
+	if (labels)
+		place_labels(f);
+	else
+		f->labels = NULL;
+	f->top = 14 + f->rows * LANE_ROW + 6;
+	f->h = plot_h;
+	f->height = f->top + f->h + PAD_B;
+}
+
+static void frame_release(struct frame *f)
+{
+	free(f->labels);
+}
+
+/* The svg element, the incident shaded, the grid, the axes with round ticks and their titles. */
+static void frame_open(struct strbuf *out, const struct frame *f, const char *id, const char *label)
+{
+	const struct scorecard *s = f->s;
+	double step = nice_step(f->xmax, 7), v;
+	int bottom = f->top + f->h;
+
+	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" viewBox=\"0 0 %d %d\" "
+			 "role=\"img\" aria-label=\"%s\">\n", id, W, f->height, label);
+	strbuf_addf(out, "<rect class=\"plotarea\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", PAD_L,
+		    f->top, W - PAD_L - PAD_R, f->h);
+	if (s->bad.ran) {
+		/* The incident: from the bad migration to the end of the fix (or of the drill). */
+		double x0 = x_of(f, (double)s->bad.start);
+		double x1 = x_of(f, (double)(s->fix.ran && s->fix.end >= 0 ? s->fix.end : s->last_tick));
+		strbuf_addf(out, "<rect class=\"incident\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n",
+			    x0, f->top, x1 - x0 > 1 ? x1 - x0 : 1, f->h);
+		if (x1 - x0 > 70 && f->labels)
+			strbuf_addf(out, "<text class=\"incident-label\" x=\"%.1f\" y=\"%d\">incident</text>\n",
+				    x0 + 6, f->top + 18);
+	}
+	for (v = 0; v <= f->ymax + f->ystep / 2; v += f->ystep) {
+		strbuf_addf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n", PAD_L,
+			    y_of(f, v), W - PAD_R, y_of(f, v));
 		strbuf_addf(out, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%.0f</text>\n",
-			    PAD_L - 8, y_of(v, max) + 5, v);
-		strbuf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%lld</text>\n",
-			    x_of(s, (double)(s->bucket_ticks * SCORECARD_BUCKETS) * i / 4), H - PAD_B + 22,
-			    (long long)(s->bucket_ticks * SCORECARD_BUCKETS * i / 4));
+			    PAD_L - 8, y_of(f, v) + 5, v);
 	}
-	strbuf_addf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\">%s per %lld ticks</text>\n", PAD_L + 6,
-		    PAD_T - 10, what, (long long)s->bucket_ticks);
+	for (v = 0; v <= f->xmax + 0.5; v += step) {
+		strbuf_addf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x_of(f, v),
+			    bottom, x_of(f, v), bottom + 6);
+		strbuf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%.0f</text>\n",
+			    x_of(f, v), bottom + 24, v);
+	}
+	strbuf_addf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", PAD_L, bottom, W - PAD_R,
+		    bottom);
+	strbuf_addf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", PAD_L, f->top, PAD_L,
+		    bottom);
+	strbuf_addf(out, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"end\">ticks</text>\n",
+		    W - PAD_R, bottom + 44);
 }
 
-static void markers(struct strbuf *out, const struct scorecard *s)
+/* What a chart's y axis counts, above it. */
+static void caption(struct strbuf *out, const char *text)
 {
-	double last = -1000;
+	strbuf_addstr(out, "<p class=\"caption\">");
+	xml_add_escaped(out, text);
+	strbuf_addstr(out, "</p>\n");
+}
+
+/* The events: a line through the plot each, its label in the lane above, joined by a leader. */
+static void frame_markers(struct strbuf *out, const struct frame *f)
+{
+	const struct scorecard *s = f->s;
 	size_t i;
+
 	for (i = 0; i < s->nmarkers; i++) {
-		double x = x_of(s, (double)s->markers[i].tick);
-		/* A label close to the one before goes on the other side of its line. */
-		double tx = x - last < 24 ? x - 4 : x + 14;
-		last = x;
-		strbuf_addf(out, "<g class=\"marker\" data-marker=\"");
+		const struct placed *p = f->labels ? &f->labels[i] : NULL;
+		double y = p ? f->top - 6 - p->row * LANE_ROW - 5 : 0;   /* the label's baseline */
+		double x = x_of(f, (double)s->markers[i].tick);
+		struct strbuf t = STRBUF_INIT;
+
+		if (!p) {
+			strbuf_addstr(out, "<g class=\"marker\" data-marker=\"");
+			xml_add_escaped(out, s->markers[i].label);
+			strbuf_addf(out, "\"><line class=\"event\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/></g>\n",
+				    x, f->top, x, f->top + f->h);
+			continue;
+		}
+		marker_text(s, i, &t);
+		strbuf_addstr(out, "<g class=\"marker\" data-marker=\"");
 		xml_add_escaped(out, s->markers[i].label);
-		strbuf_addf(out, "\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
-				 "<text x=\"%.1f\" y=\"%d\" transform=\"rotate(-90 %.1f %d)\">",
-			    x, PAD_T, x, H - PAD_B, tx, H - PAD_B - 6, tx, H - PAD_B - 6);
-		xml_add_escaped(out, s->markers[i].label);
-		strbuf_addf(out, " (%lld)</text></g>\n", (long long)s->markers[i].tick);
+		strbuf_addf(out, "\"><line class=\"leader\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%d\"/>"
+				 "<line class=\"event\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+				 "<text class=\"mlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
+			    p->x, y - 10, p->x, f->top, p->x, f->top, p->x, f->top + f->h,
+			    p->anchor_end ? p->x - 6 : p->x + 6, y, p->anchor_end ? "end" : "start");
+		xml_add_escaped(out, t.buf);
+		strbuf_addstr(out, "</text></g>\n");
+		strbuf_release(&t);
 	}
 }
 
-static void polyline(struct strbuf *out, const struct scorecard *s, const uint64_t *v, double max,
-		     const char *colour, const char *cls)
+/* Failures: one dash pattern per version, so that they read apart in black and white too. */
+static const char *const fail_dash[] = { "10 5", "3 4", "12 4 3 4" };
+
+/* A series of s, a point per bucket that began before the drill's last tick. */
+static void polyline(struct strbuf *out, const struct frame *f, const struct scorecard *s, const uint64_t *v,
+		     const char *colour, const char *dash, const char *cls)
 {
 	int b;
-	strbuf_addf(out, "<polyline class=\"%s\" stroke=\"%s\" points=\"", cls, colour);
-	for (b = 0; b < SCORECARD_BUCKETS; b++)
-		strbuf_addf(out, "%s%.1f,%.1f", b ? " " : "", x_of(s, (double)(b * s->bucket_ticks) + s->bucket_ticks / 2.0),
-			    y_of((double)v[b], max));
+	strbuf_addf(out, "<polyline class=\"%s\" stroke=\"%s\"", cls, colour);
+	if (dash)
+		strbuf_addf(out, " stroke-dasharray=\"%s\"", dash);
+	strbuf_addstr(out, " points=\"");
+	for (b = 0; b < SCORECARD_BUCKETS && (b == 0 || b * s->bucket_ticks <= s->last_tick); b++)
+		strbuf_addf(out, "%s%.1f,%.1f", b ? " " : "",
+			    x_of(f, (double)(b * s->bucket_ticks) + (double)s->bucket_ticks / 2.0),
+			    y_of(f, (double)v[b]));
 	strbuf_addstr(out, "\"/>\n");
 }
 
-/* The largest bucket of s's series: the plot's height. */
+/* The largest bucket of s's transactions, committed or failed: the timeline's height. */
 static double series_max(const struct scorecard *s)
 {
 	double max = 1;
@@ -118,65 +315,129 @@ static double series_max(const struct scorecard *s)
 	return max;
 }
 
-static void timeline_max(struct strbuf *out, const struct scorecard *s, double max, const char *id)
+/* The span of s's charts: its buckets, end to end. */
+static double span_of(const struct scorecard *s)
 {
+	return (double)(s->bucket_ticks * SCORECARD_BUCKETS);
+}
+
+/* A key for the legend: a short stretch of the stroke itself. */
+static void key(struct strbuf *out, const char *cls, const char *colour, const char *dash, const char *text,
+		const char *version)
+{
+	strbuf_addf(out, "<span class=\"key\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"14\" "
+			 "viewBox=\"0 0 40 14\"><line class=\"%s\" stroke=\"%s\"%s%s%s x1=\"2\" y1=\"7\" x2=\"38\" "
+			 "y2=\"7\"/></svg> ", cls, colour, dash ? " stroke-dasharray=\"" : "", dash ? dash : "",
+		    dash ? "\"" : "");
+	xml_add_escaped(out, version);
+	strbuf_addf(out, " %s</span>\n", text);
+}
+
+/* The timeline of s, on ymax and xmax shared with another run's when compared. */
+static void timeline_chart(struct strbuf *out, const struct scorecard *s, double xmax, double ymax, const char *id)
+{
+	struct frame f;
+	struct strbuf title = STRBUF_INIT;
 	size_t v;
 
-	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" viewBox=\"0 0 %d %d\" "
-			 "role=\"img\" aria-label=\"transactions over time\">\n", id, W, H);
-	axes(out, s, max, "transactions");
+	frame_init(&f, s, xmax, ymax, 300, 1);
+	strbuf_addf(&title, "Transactions committed and failed per %lld ticks, by app version.",
+		    (long long)s->bucket_ticks);
+	caption(out, title.buf);
+	frame_open(out, &f, id, "transactions over time");
 	for (v = 0; v < s->nversions; v++) {
-		const char *c = palette[v % (sizeof(palette) / sizeof(palette[0]))];
-		polyline(out, s, s->series_committed[v], max, c, "committed");
-		polyline(out, s, s->series_failed[v], max, c, "failed");
+		polyline(out, &f, s, s->series_committed[v], HUE(commit_hue, v), NULL, "committed");
+		polyline(out, &f, s, s->series_failed[v], HUE(fail_hue, v), HUE(fail_dash, v), "failed");
 	}
-	markers(out, s);
-	strbuf_addstr(out, "</svg>\n<p class=\"legend\">");
+	frame_markers(out, &f);
+	strbuf_addstr(out, "</svg>\n<p class=\"legend\">\n");
 	for (v = 0; v < s->nversions; v++) {
-		const char *c = palette[v % (sizeof(palette) / sizeof(palette[0]))];
-		strbuf_addf(out, "<span style=\"color:%s\">&#9472;&#9472; ", c);
-		xml_add_escaped(out, s->versions[v]);
-		strbuf_addf(out, " committed</span> <span style=\"color:%s\">- - ", c);
-		xml_add_escaped(out, s->versions[v]);
-		strbuf_addstr(out, " failed</span> ");
+		key(out, "committed", HUE(commit_hue, v), NULL, "committed", s->versions[v]);
+		key(out, "failed", HUE(fail_hue, v), HUE(fail_dash, v), "failed", s->versions[v]);
 	}
-	strbuf_addstr(out, "</p>\n");
+	strbuf_addstr(out, "<span class=\"key\"><span class=\"swatch\"></span> the incident: from the bad migration "
+		      "to the end of the fix</span>\n</p>\n");
+	frame_release(&f);
+	strbuf_release(&title);
 }
 
-static void timeline(struct strbuf *out, const struct scorecard *s)
+/* Bars of series, one per bucket. */
+static void bars(struct strbuf *out, const struct frame *f, const uint64_t *series, const char *cls)
 {
-	timeline_max(out, s, series_max(s), "timeline");
-}
-
-static void blocked_plot(struct strbuf *out, const struct scorecard *s)
-{
-	double max = 1, bw = (double)(W - PAD_L - PAD_R) / SCORECARD_BUCKETS;
+	double bw = (double)(W - PAD_L - PAD_R) / SCORECARD_BUCKETS * (span_of(f->s) / f->xmax);
 	int b;
 	for (b = 0; b < SCORECARD_BUCKETS; b++)
-		if (s->series_blocked[b] > max)
-			max = (double)s->series_blocked[b];
-	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"blocked\" viewBox=\"0 0 %d %d\" "
-			 "role=\"img\" aria-label=\"blocked ticks over time\">\n", W, H);
-	axes(out, s, max, "all writers' blocked ticks (on SQLite, mostly queueing for its one write lock)");
+		if (series[b])
+			strbuf_addf(out, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n",
+				    cls, x_of(f, (double)(b * f->s->bucket_ticks)), y_of(f, (double)series[b]),
+				    bw > 2 ? bw - 1 : bw, f->top + f->h - y_of(f, (double)series[b]));
+}
+
+static uint64_t bucket_max(const uint64_t *series)
+{
+	uint64_t max = 0;
+	int b;
 	for (b = 0; b < SCORECARD_BUCKETS; b++)
-		if (s->series_blocked[b])
-			strbuf_addf(out, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n",
-				    PAD_L + b * bw, y_of((double)s->series_blocked[b], max), bw - 1,
-				    H - PAD_B - y_of((double)s->series_blocked[b], max));
-	markers(out, s);
-	strbuf_addstr(out, "</svg>\n");
+		if (series[b] > max)
+			max = series[b];
+	return max;
+}
+
+/*
+** What the verdict counts: the ticks writers waited because of the fix,
+** over time.  All waits, writers queueing behind each other included (on
+** SQLite, for its one write lock), come apart and smaller below, so that
+** their height never passes for the fix's.
+*/
+static void blocked_charts(struct strbuf *out, const struct scorecard *s)
+{
+	struct frame f;
+	struct strbuf title = STRBUF_INIT;
+	uint64_t all = 0;
+	int b;
+
+	if (s->blocked_total) {
+		frame_init(&f, s, span_of(s), (double)bucket_max(s->series_blocked_fix), 200, 1);
+		strbuf_addf(&title, "Ticks writers waited because of the fix, per %lld ticks.",
+			    (long long)s->bucket_ticks);
+		caption(out, title.buf);
+		frame_open(out, &f, "blocked", "writers' ticks blocked by the fix over time");
+		bars(out, &f, s->series_blocked_fix, "bar fix");
+		frame_markers(out, &f);
+		strbuf_addstr(out, "</svg>\n");
+		frame_release(&f);
+	}
+	for (b = 0; b < SCORECARD_BUCKETS; b++)
+		all += s->series_blocked[b];
+	if (all > (uint64_t)s->blocked_total) {
+		strbuf_addf(out, "<p>All writers' waits, whatever they waited for: %llu ticks in all, the fix's %lld "
+				 "among them. The rest is writers queueing behind each other (on SQLite, for its one "
+				 "write lock), which the verdict does not count.</p>\n", (unsigned long long)all,
+			    (long long)s->blocked_total);
+		frame_init(&f, s, span_of(s), (double)bucket_max(s->series_blocked), 120, 0);
+		strbuf_reset(&title);
+		strbuf_addf(&title, "Ticks all writers waited, per %lld ticks.", (long long)s->bucket_ticks);
+		caption(out, title.buf);
+		frame_open(out, &f, "blocked-all", "all writers' blocked ticks over time");
+		bars(out, &f, s->series_blocked, "bar all");
+		frame_markers(out, &f);
+		strbuf_addstr(out, "</svg>\n");
+		frame_release(&f);
+	}
+	strbuf_release(&title);
 }
 
 /*
 ** The fix's repeated statements: rows backfilled so far over the drill's
-** ticks, one solid line that reads in black and white.  A backfill that
-** converges flattens out before the fix ends; one that does not climbs
-** until its limit of runs.
+** ticks, one solid line that reads in black and white, its last value at
+** its end.  A backfill that converges flattens out before the fix ends;
+** one that does not climbs until its limit of runs.
 */
 static void backfill_plot(struct strbuf *out, const struct scorecard *s)
 {
 	const struct sc_backfill *bf = &s->backfill;
-	double max = bf->rows > 0 ? (double)bf->rows : 1, cum = 0;
+	struct frame f;
+	double cum = 0;
 	int b;
 
 	strbuf_addf(out, "<h2>Backfill</h2>\n<p id=\"backfill-summary\">Statement %d of the fix ran %llu "
@@ -184,18 +445,20 @@ static void backfill_plot(struct strbuf *out, const struct scorecard *s)
 		    (unsigned long long)bf->runs, bf->max_runs, (unsigned long long)bf->rows,
 		    bf->converged ? "it converged, its last run changed no rows"
 				  : "it did not converge");
-	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"backfill\" viewBox=\"0 0 %d %d\" "
-			 "role=\"img\" aria-label=\"rows backfilled over time\">\n", W, H);
-	axes(out, s, max, "rows backfilled so far, one point");
-	strbuf_addf(out, "<polyline class=\"backfill\" stroke=\"%s\" points=\"%.1f,%.1f", palette[2],
-		    x_of(s, 0), y_of(0, max));
+	frame_init(&f, s, span_of(s), (double)bf->rows, 240, 1);
+	caption(out, "Rows backfilled so far.");
+	frame_open(out, &f, "backfill", "rows backfilled over time");
+	strbuf_addf(out, "<polyline class=\"backfill\" stroke=\"%s\" points=\"%.1f,%.1f", commit_hue[1],
+		    x_of(&f, 0), y_of(&f, 0));
 	for (b = 0; b < SCORECARD_BUCKETS; b++) {
 		cum += (double)bf->series[b];
-		strbuf_addf(out, " %.1f,%.1f", x_of(s, (double)((b + 1) * s->bucket_ticks)), y_of(cum, max));
+		strbuf_addf(out, " %.1f,%.1f", x_of(&f, (double)((b + 1) * s->bucket_ticks)), y_of(&f, cum));
 	}
-	strbuf_addstr(out, "\"/>\n");
-	markers(out, s);
+	strbuf_addf(out, "\"/>\n<text class=\"end-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%llu rows</text>\n",
+		    x_of(&f, span_of(s)) - 4, y_of(&f, cum) - 8, (unsigned long long)bf->rows);
+	frame_markers(out, &f);
 	strbuf_addstr(out, "</svg>\n");
+	frame_release(&f);
 }
 
 static void tables(struct strbuf *out, const struct scorecard *s)
@@ -265,23 +528,36 @@ static void tables(struct strbuf *out, const struct scorecard *s)
 	}
 }
 
+
 static void head(struct strbuf *out, const char *title)
 {
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
-		      "<meta charset=\"utf-8\"/>\n<title>mdrill: ");
+		      "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width\"/>\n"
+		      "<title>mdrill: ");
 	xml_add_escaped(out, title);
 	strbuf_addstr(out, "</title>\n<style>\n"
-		      "body{font-family:sans-serif;font-size:20px;margin:2em;max-width:1100px;color:#111}\n"
+		      "body{font-family:sans-serif;font-size:20px;margin:2em auto;padding:0 1.5em;max-width:1100px;"
+		      "color:#111}\n"
 		      "h1{font-size:34px}h2{font-size:26px;margin-top:1.5em}\n"
 		      ".pass{color:#009E73}.fail,.bad{color:#D55E00;font-weight:bold}.dim{color:#666}\n"
 		      ".notice{border-left:6px solid #D55E00;padding:.3em .8em;background:#fff4ec}\n"
 		      "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 10px;text-align:right}\n"
-		      "tr.total td{font-weight:bold}code{font-size:18px}svg{width:100%;height:auto}\n"
-		      ".axis{stroke:#333;stroke-width:2}.tick{font-size:14px;fill:#333}\n"
-		      "polyline{fill:none;stroke-width:3}polyline.failed{stroke-dasharray:8 6}\n"
-		      ".marker line{stroke:#000;stroke-width:2;stroke-dasharray:2 4}.marker text{font-size:15px}\n"
-		      ".bar{fill:#E69F00;stroke:#000;stroke-width:0.5}.note{font-style:italic}\n"
-		      ".pair{display:flex;gap:1em}.pair div{flex:1}\n"
+		      "th:first-child,td:first-child{text-align:left}td.sub{padding-left:2em}\n"
+		      "tr.total td{font-weight:bold}tr.differ td{background:#f3f3f3}code{font-size:18px}\n"
+		      "svg{width:100%;height:auto;display:block}.key svg{width:40px;display:inline}\n"
+		      ".plotarea{fill:#fff}.incident{fill:#D55E00;fill-opacity:0.09}\n"
+		      ".incident-label{font-size:14px;font-style:italic;fill:#A04000}\n"
+		      ".grid{stroke:#ddd;stroke-width:1}.axis{stroke:#333;stroke-width:2}\n"
+		      ".tick{font-size:14px;fill:#333}.axis-title{font-size:14px;fill:#555}\n"
+		      "polyline{fill:none;stroke-width:3;stroke-linejoin:round}\n"
+		      "line.committed{stroke-width:3}.failed{stroke-width:3.5}\n"
+		      ".marker .event{stroke:#222;stroke-width:1.5;stroke-dasharray:3 4}\n"
+		      ".marker .leader{stroke:#222;stroke-width:1}.mlabel{font-size:13px;fill:#111}\n"
+		      ".end-label{font-size:14px;fill:#333}.caption{font-size:17px;color:#444;margin-bottom:0}\n"
+		      ".bar.fix{fill:#E69F00;stroke:#7a5500;stroke-width:0.5}.bar.all{fill:#bbb}\n"
+		      ".legend{font-size:17px}.key{margin-right:1.2em;white-space:nowrap}\n"
+		      ".swatch{display:inline-block;width:28px;height:14px;background:rgba(213,94,0,0.15);"
+		      "vertical-align:middle}\n.note{font-style:italic}\n"
 		      "</style>\n</head>\n<body>\n");
 }
 
@@ -321,48 +597,97 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 	}
 	strbuf_addstr(out, "<h2>Timeline</h2>\n");
 	if (s->series_committed && s->bucket_ticks > 0)
-		timeline(out, s);
+		timeline_chart(out, s, span_of(s), series_max(s), "timeline");
 	else
 		strbuf_addstr(out, "<p class=\"note\">No traffic to plot.</p>\n");
 	tables(out, s);
-	strbuf_addf(out, "<h2>Blocked writers</h2>\n<p>Writers waited at most %lld ticks because of the fix "
-			 "(%lld in all); the fix waited %lld ticks.</p>\n", (long long)s->blocked_max,
-		    (long long)s->blocked_total, (long long)s->fix.waited);
+	strbuf_addf(out, "<h2>Blocked writers</h2>\n<p>Writers waited at most %lld tick%s because of the fix "
+			 "(%lld in all); the fix waited %lld tick%s.</p>\n", (long long)s->blocked_max,
+		    report_s(s->blocked_max), (long long)s->blocked_total, (long long)s->fix.waited,
+		    report_s(s->fix.waited));
 	if (s->bucket_ticks > 0)
-		blocked_plot(out, s);
+		blocked_charts(out, s);
 	if (s->backfill.present && s->bucket_ticks > 0)
 		backfill_plot(out, s);
 	strbuf_addstr(out, "</body>\n</html>\n");
 }
 
+/* A run's name in the compare page's headings. */
+static void run_name(struct strbuf *out, const char *what, const char *label)
+{
+	strbuf_addstr(out, what);
+	if (*label != '(') {
+		strbuf_addstr(out, " <code>");
+		xml_add_escaped(out, label);
+		strbuf_addstr(out, "</code>");
+	}
+}
+
 /*
-** mdrill compare as a page: the down migration's run and the fix's, side
-** by side on the same axes (one height for both), then the figures.
+** mdrill compare as a page: the down migration's run and the fix's, one
+** above the other, full size, on the same axes (one span and one height
+** for both), then the figures as a table.
 */
 void report_compare_html_render(const struct scorecard *down, const struct scorecard *fix,
 				struct strbuf *out, unsigned flags)
 {
-	struct strbuf table = STRBUF_INIT;
-	double max = series_max(down) > series_max(fix) ? series_max(down) : series_max(fix);
+	struct compare_row rows[REPORT_COMPARE_ROWS];
+	size_t n = report_compare_rows(down, fix, rows), i;
+	double ymax = series_max(down) > series_max(fix) ? series_max(down) : series_max(fix);
+	double xmax = span_of(down) > span_of(fix) ? span_of(down) : span_of(fix);
+	const char *dlabel, *flabel;
 
 	(void)flags;
+	report_compare_labels(down, fix, &dlabel, &flabel, 0);
 	head(out, fix->scenario);
 	strbuf_addstr(out, "<h1>");
 	xml_add_escaped(out, fix->scenario);
 	strbuf_addf(out, ": the rollback <span class=\"%s\">%s</span>, the fix <span class=\"%s\" id=\"verdict\">"
 			 "%s</span></h1>\n", down->pass ? "pass" : "fail", down->pass ? "PASS" : "FAIL",
 		    fix->pass ? "pass" : "fail", fix->pass ? "PASS" : "FAIL");
-	strbuf_addf(out, "<p>engine %s, seed %llu; the same seed for both runs.</p>\n", fix->engine,
-		    (unsigned long long)fix->seed);
-	strbuf_addstr(out, "<div class=\"pair\"><div><h2>Down migration</h2>\n");
-	timeline_max(out, down, max, "timeline-down");
-	strbuf_addstr(out, "</div><div><h2>Fix <code>");
-	xml_add_escaped(out, fix->fix.label);
-	strbuf_addstr(out, "</code></h2>\n");
-	timeline_max(out, fix, max, "timeline-fix");
-	strbuf_addstr(out, "</div></div>\n<h2>Side by side</h2>\n<pre>");
-	report_compare_render(down, fix, &table, 0);
-	xml_add_escaped(out, table.buf);
-	strbuf_addstr(out, "</pre>\n</body>\n</html>\n");
-	strbuf_release(&table);
+	strbuf_addstr(out, "<p>");
+	xml_add_escaped(out, fix->title);
+	strbuf_addf(out, "<br/>engine %s, seed %llu; the same seed for both runs, drawn on the same axes.</p>\n",
+		    fix->engine, (unsigned long long)fix->seed);
+	strbuf_addstr(out, "<h2>");
+	run_name(out, "The down migration", dlabel);
+	strbuf_addf(out, ": <span class=\"%s\">%s</span>, score %d/100</h2>\n", down->pass ? "pass" : "fail",
+		    down->pass ? "PASS" : "FAIL", down->score);
+	timeline_chart(out, down, xmax, ymax, "timeline-down");
+	strbuf_addstr(out, "<h2>");
+	run_name(out, "The fix", flabel);
+	strbuf_addf(out, ": <span class=\"%s\">%s</span>, score %d/100</h2>\n", fix->pass ? "pass" : "fail",
+		    fix->pass ? "PASS" : "FAIL", fix->score);
+	timeline_chart(out, fix, xmax, ymax, "timeline-fix");
+	strbuf_addstr(out, "<h2>Side by side</h2>\n<table id=\"compare\"><tr><th></th><th>");
+	run_name(out, "down migration", dlabel);
+	strbuf_addstr(out, "</th><th>");
+	run_name(out, "fix", flabel);
+	strbuf_addstr(out, "</th></tr>\n");
+	for (i = 0; i < n; i++) {
+		const struct compare_row *r = &rows[i];
+		strbuf_addf(out, "<tr%s><td%s>%s</td>", r->differ ? " class=\"differ\"" : "",
+			    r->sub ? " class=\"sub\"" : "", r->what);
+		if (r->verdict)
+			strbuf_addf(out, "<td class=\"%s\">%s</td><td class=\"%s\">%s</td></tr>\n",
+				    down->pass ? "pass" : "fail", r->down, fix->pass ? "pass" : "fail", r->fix);
+		else
+			strbuf_addf(out, "<td>%s</td><td>%s</td></tr>\n", r->down, r->fix);
+	}
+	strbuf_addstr(out, "</table>\n<p class=\"note\">Shaded rows: the two runs differ.</p>\n");
+	if (down->nreasons || fix->nreasons) {
+		strbuf_addstr(out, "<ul id=\"reasons\">\n");
+		if (down->nreasons) {
+			strbuf_addstr(out, "<li>the down migration: ");
+			xml_add_escaped(out, down->reasons[0]);
+			strbuf_addstr(out, "</li>\n");
+		}
+		if (fix->nreasons) {
+			strbuf_addstr(out, "<li>the fix: ");
+			xml_add_escaped(out, fix->reasons[0]);
+			strbuf_addstr(out, "</li>\n");
+		}
+		strbuf_addstr(out, "</ul>\n");
+	}
+	strbuf_addstr(out, "</body>\n</html>\n");
 }

@@ -112,10 +112,10 @@ void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsig
 	for (i = 0; i < s->nnotes; i++)
 		strbuf_addf(out, "\n> %s\n", s->notes[i]);
 
-	strbuf_addf(out, "\n## Blocking\n\nWriters waited at most %lld ticks because of the fix (%lld in all); "
-		    "the fix itself waited %lld ticks. Busy timeout %ld, stall limit %ld.\n",
-		    (long long)s->blocked_max, (long long)s->blocked_total, (long long)s->fix.waited,
-		    s->busy, s->stall);
+	strbuf_addf(out, "\n## Blocking\n\nWriters waited at most %lld tick%s because of the fix (%lld in all); "
+		    "the fix itself waited %lld tick%s. Busy timeout %ld, stall limit %ld.\n",
+		    (long long)s->blocked_max, report_s(s->blocked_max), (long long)s->blocked_total,
+		    (long long)s->fix.waited, report_s(s->fix.waited), s->busy, s->stall);
 	if (s->conn_lost)
 		strbuf_addf(out, "\n%llu transactions lost their connection: %llu committed, %llu aborted, "
 			    "%llu indeterminate.\n", (unsigned long long)s->conn_lost,

@@ -24,15 +24,52 @@ void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsig
 void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
 void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
 void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned flags);
-/** The compare page: both runs' timelines side by side on the same axes. */
+/** The compare page: both runs' timelines on the same axes, and the figures as a table. */
 void report_compare_html_render(const struct scorecard *down, const struct scorecard *fix,
 				struct strbuf *out, unsigned flags);
 
 /** The format whose file extension ext is ("md", "json", ...), or NULL. */
 const struct report_format *report_for_ext(const char *ext);
-/** The down migration's and the fix's scorecards side by side (mdrill compare). */
+
+/* mdrill compare: the down migration's and the fix's scorecards side by side. */
+
+/* One figure of the comparison, as text for each run. */
+struct compare_row {
+	char what[64];
+	int sub;                 /* a part of the figure above it */
+	char down[32], fix[32];
+	int differ;              /* the two runs differ on it */
+	int verdict;             /* the verdict's row */
+};
+#define REPORT_COMPARE_ROWS 24
+
+/** The figures of the comparison, in order, into rows (REPORT_COMPARE_ROWS of room); how many. */
+size_t report_compare_rows(const struct scorecard *down, const struct scorecard *fix, struct compare_row *rows);
+/**
+ * How the two runs are named: the team's down file or "(the rollback)",
+ * and the fix's label; with short_names, the last part of a path only.
+ */
+void report_compare_labels(const struct scorecard *down, const struct scorecard *fix, const char **dlabel,
+			   const char **flabel, int short_names);
+/** The terminal's side-by-side. */
 void report_compare_render(const struct scorecard *down, const struct scorecard *fix,
 			   struct strbuf *out, unsigned flags);
+/** A Markdown table of the same figures, for a review or a pull request. */
+void report_compare_markdown_render(const struct scorecard *down, const struct scorecard *fix,
+				    struct strbuf *out, unsigned flags);
+/** {"down": {...}, "fix": {...}}, each a full scorecard. */
+void report_compare_json_render(const struct scorecard *down, const struct scorecard *fix,
+				struct strbuf *out, unsigned flags);
+
+struct report_compare_format {
+	const char *name;
+	const char *ext;
+	void (*render)(const struct scorecard *down, const struct scorecard *fix, struct strbuf *out,
+		       unsigned flags);
+};
+
+/** The comparison's format whose file extension ext is ("html", "md", "json"), or NULL. */
+const struct report_compare_format *report_compare_for_ext(const char *ext);
 
 struct drill;
 struct oracle_result;
@@ -116,6 +153,9 @@ void report_junit_add(struct junit *j, const char *suite, const char *name, cons
 /** The whole document, one test suite called suite_name, onto out. */
 void report_junit_render(const struct junit *j, const char *suite_name, struct strbuf *out);
 void report_junit_release(struct junit *j);
+
+/** "s" unless n is 1, for "%lld tick%s". */
+const char *report_s(long long n);
 
 /** The format called name ("terminal", "json"), or NULL. */
 const struct report_format *report_find(const char *name);

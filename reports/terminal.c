@@ -202,10 +202,10 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 			strbuf_addch(out, '\n');
 		}
 	}
-	strbuf_addf(out, "%sBlocking%s during the fix: writers waited at most %lld ticks (%lld in all); "
-		    "the fix waited %lld ticks; busy timeout %ld\n\n", st->bold, st->off,
-		    (long long)s->blocked_max, (long long)s->blocked_total, (long long)s->fix.waited,
-		    s->busy);
+	strbuf_addf(out, "%sBlocking%s during the fix: writers waited at most %lld tick%s (%lld in all); "
+		    "the fix waited %lld tick%s; busy timeout %ld\n\n", st->bold, st->off,
+		    (long long)s->blocked_max, report_s(s->blocked_max), (long long)s->blocked_total,
+		    (long long)s->fix.waited, report_s(s->fix.waited), s->busy);
 }
 
 void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsigned flags)

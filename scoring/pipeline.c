@@ -17,8 +17,41 @@ static int exists(const char *p)
 	return !stat(p, &st) && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
 }
 
+/*
+** "no migration file or directory", where it was looked for, and the
+** file of that name under the scenario's fixes/ or downs/ when there is
+** one: '--fix make-nullable.sql' means fixes/make-nullable.sql.
+*/
+static int not_found(const char *fix, int is_down, const struct scenario *sc, struct strbuf *err)
+{
+	const char *const subdirs[] = { is_down ? "downs" : "fixes", is_down ? "fixes" : "downs" };
+	const char *base = strrchr(fix, '/') ? strrchr(fix, '/') + 1 : fix;
+	struct strbuf p = STRBUF_INIT;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]) && *base; i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s/%s", sc->dir, subdirs[i], base);
+		if (exists(p.buf))
+			break;
+	}
+	if (fix[0] == '/')
+		rc = strbuf_error(err, DRILL_EINPUT, "no migration file or directory '%s'", fix);
+	else if (i < sizeof(subdirs) / sizeof(subdirs[0]) && *base)
+		rc = strbuf_error(err, DRILL_EINPUT, "no migration file or directory '%s' (looked in the current "
+				  "directory and in '%s/'); the scenario has '%s/%s': give that", fix, sc->dir,
+				  subdirs[i], base);
+	else
+		rc = strbuf_error(err, DRILL_EINPUT, "no migration file or directory '%s' (looked in the current "
+				  "directory and in '%s/')", fix, sc->dir);
+	strbuf_release(&p);
+	return rc;
+}
+
 /* A fix or down migration, a file or a tool's directory: as given, else under sc's directory. */
-static int find_fix(const char *fix, const struct scenario *sc, struct strbuf *out, struct strbuf *err)
+static int find_fix(const char *fix, int is_down, const struct scenario *sc, struct strbuf *out,
+		    struct strbuf *err)
 {
 	strbuf_reset(out);
 	strbuf_addstr(out, fix);
@@ -30,7 +63,7 @@ static int find_fix(const char *fix, const struct scenario *sc, struct strbuf *o
 		if (exists(out->buf))
 			return 0;
 	}
-	return strbuf_error(err, DRILL_EINPUT, "no migration file or directory '%s'", fix);
+	return not_found(fix, is_down, sc, err);
 }
 
 int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, const char *fixarg,
@@ -48,7 +81,7 @@ int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, co
 					  sc->path, db_name(drv));
 		else
 			sql_split(v->text, v->line, script);
-	} else if ((rc = find_fix(fixarg, sc, &path, err)) == 0 &&
+	} else if ((rc = find_fix(fixarg, is_down, sc, &path, err)) == 0 &&
 		   layout_load(path.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, db_dialect(drv), script, err)) {
 		rc = DRILL_EINPUT;
 	}
@@ -64,7 +97,7 @@ int pipeline_fix_text(const struct scenario *sc, const char *fixarg, int is_down
 	size_t i;
 	int rc;
 
-	if ((rc = find_fix(fixarg, sc, &path, err)) != 0)
+	if ((rc = find_fix(fixarg, is_down, sc, &path, err)) != 0)
 		goto out;
 	if (layout_open(path.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, &l, err)) {
 		rc = DRILL_EINPUT;

@@ -154,35 +154,62 @@ static int64_t overlap(int64_t from, int64_t to, int64_t a, int64_t b)
 	return to > from ? to - from : 0;
 }
 
+/* Count the ticks [from, to) into the buckets of series. */
+static void add_to_buckets(const struct scorecard *s, uint64_t *series, int64_t from, int64_t to)
+{
+	int64_t t;
+	for (t = from; t < to; t++)
+		series[t / s->bucket_ticks < SCORECARD_BUCKETS ? t / s->bucket_ticks : SCORECARD_BUCKETS - 1]++;
+}
+
 /*
-** How long writers waited because of the fix.  On an engine with one write
-** lock writers also queue behind each other, so only the ticks in which the
-** fix's connection held the lock count; elsewhere (row locks, where writers
-** never touch the same row) a writer waiting during the fix waits for it.
+** The ticks of writer wait b that were the fix's doing, in pieces: their
+** total, and with series (once bucket_ticks is known) their place in time.
+** On an engine with one write lock writers also queue behind each other,
+** so only the ticks in which the fix's connection held the lock count;
+** elsewhere (row locks, where writers never touch the same row) a writer
+** waiting during the fix waits for it.
 */
+static int64_t fix_wait(const struct scorecard *s, const struct drill *d, const struct blocked_span *b,
+			uint64_t *series)
+{
+	int64_t waited = 0, from, to;
+	size_t h;
+
+	if (!s->fix.ran)
+		return 0;
+	if (!db_can(d->drv, DB_CAP_ONE_WRITER)) {
+		from = b->from > s->fix.start ? b->from : s->fix.start;
+		to = b->to < s->fix.end ? b->to : s->fix.end;
+		if (series && to > from)
+			add_to_buckets(s, series, from, to);
+		return overlap(b->from, b->to, s->fix.start, s->fix.end);
+	}
+	for (h = 0; h < d->nholds; h++) {
+		const struct lock_hold *hd = &d->holds[h];
+		int64_t a = hd->from > s->fix.start ? hd->from : s->fix.start;
+		int64_t z = hd->to < s->fix.end + 1 ? hd->to : s->fix.end + 1;
+		waited += overlap(b->from, b->to, a, z);
+		from = b->from > a ? b->from : a;
+		to = b->to < z ? b->to : z;
+		if (series && to > from)
+			add_to_buckets(s, series, from, to);
+	}
+	return waited;
+}
+
+/* How long writers waited because of the fix (see fix_wait), and in the whole drill. */
 static void blocking(struct scorecard *s, const struct drill *d)
 {
-	int one_writer = db_can(d->drv, DB_CAP_ONE_WRITER);
-	size_t i, h;
+	size_t i;
 	for (i = 0; i < d->env.nspans; i++) {
 		const struct blocked_span *b = &d->env.spans[i];
-		int64_t waited = 0;
+		int64_t waited;
 		if (b->who < 0)
 			continue; /* the migration's own waits are in fix.waited */
 		if (b->to - b->from > s->drill_blocked_max)
 			s->drill_blocked_max = b->to - b->from;
-		if (!s->fix.ran)
-			continue;
-		if (!one_writer) {
-			waited = overlap(b->from, b->to, s->fix.start, s->fix.end);
-		} else {
-			for (h = 0; h < d->nholds; h++) {
-				const struct lock_hold *hd = &d->holds[h];
-				waited += overlap(b->from, b->to,
-						  hd->from > s->fix.start ? hd->from : s->fix.start,
-						  hd->to < s->fix.end + 1 ? hd->to : s->fix.end + 1);
-			}
-		}
+		waited = fix_wait(s, d, b, NULL);
 		s->blocked_total += waited;
 		if (waited > s->blocked_max)
 			s->blocked_max = waited;
@@ -267,9 +294,8 @@ static void series(struct scorecard *s, const struct drill *d)
 		const struct blocked_span *b = &d->env.spans[i];
 		if (b->who < 0)
 			continue;
-		for (t = b->from; t < b->to; t++)
-			s->series_blocked[t / s->bucket_ticks < SCORECARD_BUCKETS ? t / s->bucket_ticks
-										   : SCORECARD_BUCKETS - 1]++;
+		add_to_buckets(s, s->series_blocked, b->from, b->to);
+		fix_wait(s, d, b, s->series_blocked_fix);
 	}
 	for (i = 0; i < sc->ntimeline; i++) {
 		const struct tl_event *ev = &sc->timeline[i];

@@ -102,7 +102,9 @@ struct scorecard {
 	int64_t bucket_ticks;
 	uint64_t (*series_committed)[SCORECARD_BUCKETS];  /* [version][bucket], by complete tick */
 	uint64_t (*series_failed)[SCORECARD_BUCKETS];
-	uint64_t series_blocked[SCORECARD_BUCKETS];       /* writers' blocked ticks */
+	uint64_t series_blocked[SCORECARD_BUCKETS];       /* writers' blocked ticks, whatever held them */
+	/* Of those, the ticks blocking counts as the fix's (blocked_total is their sum). */
+	uint64_t series_blocked_fix[SCORECARD_BUCKETS];
 	struct sc_marker { char *label; int64_t tick; } *markers;  /* timeline events */
 	size_t nmarkers;
 	struct sc_migration bad, fix;

@@ -1,82 +1,151 @@
 #!/bin/sh
-# Run every test binary given and the command-line tests, then print one
-# closing line "N passed, N failed, N skipped" (tests, not binaries).
-# Starts a throwaway PostgreSQL server for the tests that need one and
-# stops it at the end, also when a test fails.  Without server binaries
-# those tests are SKIPPED (counted); under CI=true that is a failure.
-# Exit 1 if any test failed or a binary crashed.
+# Run every test binary given and the test scripts, then print one closing
+# line "N passed, N failed, N skipped" (tests, not binaries).  Two lanes run
+# side by side, so both cores work: the binaries then catalogue.sh, and
+# cli.sh then readme.sh, pgbench.sh and browser.sh.  Each script's lines stream as
+# they come, prefixed with its name, and each ends with a line of counts;
+# the full logs stay in $TEST_LOGS.  Each lane has a throwaway PostgreSQL
+# server of its own (cli.sh and test_pg count the server's databases, so
+# they share it with nobody), stopped at the end, also when a test fails.
+# Without server binaries those tests are SKIPPED (counted); under CI=true
+# that is a failure.  Exit 1 if any test failed or a binary crashed.
 set -u
-passed=0
-failed=0
-skipped=0
+logs=${TEST_LOGS:-build/test-logs}
 
 # Under CI the browser check of the HTML report is required: install Chromium.
 if [ "${CI:-}" = true ] && ! command -v chromium >/dev/null 2>&1; then
 	echo "mdrill: CI=true needs chromium for the HTML report's browser check; installing it with apt-get"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 ||
+	export DEBIAN_FRONTEND=noninteractive
+	{ apt-get update -qq && apt-get install -y -qq chromium; } >/dev/null 2>&1 ||
 		echo "mdrill: apt-get could not install chromium"
 fi
 
+rm -rf "$logs"
+mkdir -p "$logs"
 # Every disposable database the tests make goes here, so none can hide.
 scratch=$(mktemp -d /tmp/mdrill-tests-XXXXXX)
 export TMPDIR="$scratch"
 pgdir=$(mktemp -d /tmp/mdrill-pg-XXXXXX)
 chmod 755 "$pgdir"
-stop_pg() { sh tests/pgserver.sh stop "$pgdir/s"; rm -rf "$pgdir" "$scratch"; }
-trap stop_pg EXIT
+lanes=""
+# Each lane in a process group of its own (set -m), so a stop ends the whole lane.
+set -m
+stop_all() {
+	for p in $lanes; do kill -TERM -- "-$p" 2>/dev/null; done
+	sh tests/pgserver.sh stop "$pgdir/a"
+	sh tests/pgserver.sh stop "$pgdir/b"
+	rm -rf "$pgdir" "$scratch"
+}
+trap stop_all EXIT
 trap 'exit 130' INT TERM
-url=$(sh tests/pgserver.sh start "$pgdir/s" 2>"$pgdir/err")
-rc=$?
-if [ $rc -eq 0 ]; then
-	export MDRILL_PG_URL="$url"
-	echo "PostgreSQL: a throwaway server on a Unix socket in $pgdir/s"
-elif [ $rc -eq 3 ] && [ "${CI:-}" != true ]; then
-	echo "SKIPPED: the PostgreSQL tests (no server binaries here: apt-get install postgresql)"
-else
-	echo "PostgreSQL: the throwaway server did not start${CI:+ (CI=true requires it)}:"
-	cat "$pgdir/err"
-	failed=$((failed + 1))
-fi
 
-for t in "$@"; do
-	out=$("$t" 2>&1)
+# One server per lane; the setup's own failures are counted in setup.log.
+: >"$logs/setup.log"
+url_a="" url_b=""
+for lane in a b; do
+	url=$(sh tests/pgserver.sh start "$pgdir/$lane" 2>"$pgdir/err.$lane")
 	rc=$?
-	printf '%s\n' "$out"
-	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-	s=$(printf '%s\n' "$out" | sed -n 's/^ \([0-9]*\) SKIPPED TEST.*/\1/p' | tail -1)
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0}))
-	skipped=$((skipped + ${s:-0}))
-	if [ "$rc" -ne 0 ] && [ -z "$f" ]; then
-		echo "$t: exited with status $rc"
-		failed=$((failed + 1))
+	if [ $rc -eq 0 ]; then
+		eval "url_$lane=\$url"
+	elif [ $rc -eq 3 ] && [ "${CI:-}" != true ]; then
+		[ $lane = a ] && echo "SKIPPED: the PostgreSQL tests (no server binaries here: apt-get install postgresql)"
+		break
+	else
+		echo "not ok - throwaway PostgreSQL server $lane did not start${CI:+ (CI=true requires it)}:" |
+			tee -a "$logs/setup.log"
+		cat "$pgdir/err.$lane"
 	fi
 done
+[ -n "$url_a" ] && echo "PostgreSQL: two throwaway servers on Unix sockets in $pgdir"
+
+# counts LOG: "N ok, N not ok, N skipped" of a script's log
+counts() {
+	echo "$(grep -c '^ok ' "$1") ok, $(grep -c '^not ok ' "$1") not ok, $(grep -c '^SKIPPED ' "$1") skipped"
+}
+
+# script NAME: run tests/NAME.sh, its lines streamed with a prefix and kept in the log.
+script() {
+	start=$(date +%s)
+	sh "tests/$1.sh" 2>&1 | tee "$logs/$1.log" | sed -u "s/^/[$1] /"
+	# A script that stops early must not pass for fewer checks: it owes its closing count.
+	if ! grep -q "^# [0-9]* .*checks$" "$logs/$1.log"; then
+		echo "not ok - tests/$1.sh stopped before its end" >>"$logs/$1.log"
+		echo "[$1] not ok - tests/$1.sh stopped before its end"
+	fi
+	echo "[$1] done in $(($(date +%s) - start)) s: $(counts "$logs/$1.log")"
+}
+
+# binaries BIN...: each cmocka binary, a line of counts each (its whole output when it fails).
+binaries() {
+	for t in "$@"; do
+		name=$(basename "$t")
+		"$t" >"$logs/$name.out" 2>&1
+		rc=$?
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$logs/$name.out" | tail -1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$logs/$name.out" | tail -1)
+		s=$(sed -n 's/^ \([0-9]*\) SKIPPED TEST.*/\1/p' "$logs/$name.out" | tail -1)
+		# The lanes' counts go through the log, as a script's do.
+		i=0
+		while [ $i -lt "${p:-0}" ]; do echo "ok - $name"; i=$((i + 1)); done >>"$logs/binaries.log"
+		i=0
+		while [ $i -lt "${f:-0}" ]; do echo "not ok - $name"; i=$((i + 1)); done >>"$logs/binaries.log"
+		i=0
+		while [ $i -lt "${s:-0}" ]; do echo "SKIPPED - $name"; i=$((i + 1)); done >>"$logs/binaries.log"
+		if [ "$rc" -ne 0 ] && [ -z "$f" ]; then
+			echo "not ok - $name exited with status $rc" >>"$logs/binaries.log"
+			f=1
+		fi
+		if [ -n "$f" ]; then
+			sed "s/^/[$name] /" "$logs/$name.out"
+		fi
+		echo "[$name] ${p:-0} passed, ${f:-0} failed${s:+, $s skipped}"
+	done
+}
+
+: >"$logs/binaries.log"
+(
+	export MDRILL_PG_URL="$url_b"
+	[ -n "$url_b" ] || unset MDRILL_PG_URL
+	binaries "$@"
+	script catalogue
+	script fidelity
+) &
+lanes="$!"
+(
+	export MDRILL_PG_URL="$url_a"
+	[ -n "$url_a" ] || unset MDRILL_PG_URL
+	script cli
+	script readme
+	script live
+	script pgbench
+	script browser
+) &
+lanes="$lanes $!"
+wait
+lanes=""
+
 left=$(ls "$scratch" | grep '^mdrill-' | tr '\n' ' ')
 if [ -n "$left" ]; then
-	echo "not ok - disposable databases left behind in $scratch: $left"
-	failed=$((failed + 1))
+	echo "not ok - disposable databases left behind in $scratch: $left" >>"$logs/setup.log"
 else
-	echo "ok - no disposable database left behind"
-	passed=$((passed + 1))
+	echo "ok - no disposable database left behind" >>"$logs/setup.log"
 fi
-cli=""
-for script in cli catalogue fidelity live browser pgbench; do
-	got=$(sh tests/$script.sh 2>&1)
-	cli="$cli
-$got"
-	# A script that stops early must not pass for fewer checks: it owes its closing count.
-	if ! printf '%s\n' "$got" | grep -q "^# [0-9]* .*checks$"; then
-		cli="$cli
-not ok - tests/$script.sh stopped before its end"
-	fi
+cat "$logs/setup.log"
+
+passed=0 failed=0 skipped=0
+for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/fidelity.log" \
+	"$logs/cli.log" "$logs/readme.log" "$logs/live.log" "$logs/pgbench.log" "$logs/browser.log"; do
+	[ -f "$log" ] || { echo "not ok - $log is missing"; failed=$((failed + 1)); continue; }
+	passed=$((passed + $(grep -c '^ok ' "$log")))
+	failed=$((failed + $(grep -c '^not ok ' "$log")))
+	skipped=$((skipped + $(grep -c '^SKIPPED ' "$log")))
 done
-printf '%s\n' "$cli"
-passed=$((passed + $(printf '%s\n' "$cli" | grep -c '^ok ')))
-failed=$((failed + $(printf '%s\n' "$cli" | grep -c '^not ok ')))
-skipped=$((skipped + $(printf '%s\n' "$cli" | grep -c '^SKIPPED ')))
 echo
+echo "logs: $logs"
+if [ "$failed" -gt 0 ]; then
+	echo "failed:"
+	grep -h '^not ok ' "$logs"/*.log | sed 's/^/  /'
+fi
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

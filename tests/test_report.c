@@ -103,7 +103,12 @@ static void build(struct scorecard *s)
 		s->series_committed[1][i] = i > 30 ? 2 : 0;
 		s->series_failed[1][i] = i > 50 ? 2 : 0;
 	}
-	s->series_blocked[49] = 35;
+	/* All writers' waits, and of them the fix's: blocked_total in all. */
+	s->series_blocked[48] = 380;
+	s->series_blocked[49] = 300;
+	s->series_blocked[50] = 200;
+	s->series_blocked_fix[49] = 250;
+	s->series_blocked_fix[50] = 150;
 	s->nmarkers = 3;
 	s->markers = xcalloc(3, sizeof(*s->markers));
 	s->markers[0].label = xstrdup("bad migration");

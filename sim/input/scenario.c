@@ -139,6 +139,16 @@ double scenario_param_num(const struct scenario *sc, const char *name, double de
 	return (*v && !*end) ? d : def;
 }
 
+/* Is v a whole literal number, as resolve_num reads one? */
+static int is_number(const char *v)
+{
+	char *end;
+	double d;
+	errno = 0;
+	d = strtod(v, &end);
+	return *v && !*end && !errno && isfinite(d);
+}
+
 /*
 ** Resolve a number written literally or as ":param".  Returns 0, or -1
 ** with the reason in err (no location: the caller adds it).
@@ -157,6 +167,12 @@ static int resolve_num(const struct scenario *sc, const char *tok, double *out,
 	errno = 0;
 	*out = strtod(v, &end);
 	if (!*v || *end || errno || !isfinite(*out)) {
+		size_t i;
+		/* A value with a note after it is read whole: say where it was declared. */
+		for (i = 0; v != tok && i < sc->nparams; i++)
+			if (!strcmp(sc->params[i].name, tok + 1) && sc->params[i].line > 0)
+				return strbuf_error(err, -1, "parameter '%s' is '%s', expected a number "
+						    "(its '-- @param' is on line %d)", tok + 1, v, sc->params[i].line);
 		if (v != tok)
 			return strbuf_error(err, -1, "parameter '%s' is '%s', expected a number", tok + 1, v);
 		return strbuf_error(err, -1, "expected a number or ':param', found '%s'", tok);
@@ -1510,6 +1526,41 @@ static int collect_param(struct parser *p, char *line)
 	return add_param(p, pn, skip_ws(rest), p->line);
 }
 
+/*
+** After "PATH:LINE: ..." in err: when that line uses a parameter that
+** --set gave, say so, since the value to mend is on the command line.
+*/
+static void blame_sets(const char *path, const char *text, const struct param_set *sets, size_t nsets,
+		       struct strbuf *err)
+{
+	size_t plen = strlen(path), i;
+	const char *line = text, *end;
+	long n;
+	char *after;
+
+	if (!nsets || strncmp(err->buf, path, plen) || err->buf[plen] != ':')
+		return;
+	n = strtol(err->buf + plen + 1, &after, 10);
+	if (after == err->buf + plen + 1 || *after != ':' || n < 1)
+		return;
+	while (--n > 0 && (line = strchr(line, '\n')) != NULL)
+		line++;
+	if (!line)
+		return;
+	end = strchr(line, '\n') ? strchr(line, '\n') : line + strlen(line);
+	for (i = 0; i < nsets; i++) {
+		size_t nl = strlen(sets[i].name);
+		const char *u;
+		for (u = line; (u = strchr(u, ':')) != NULL && u < end; u++)
+			if (!strncmp(u + 1, sets[i].name, nl) && !isalnum((unsigned char)u[1 + nl]) &&
+			    u[1 + nl] != '_') {
+				strbuf_addf(err, " (':%s' is '%s' from --set %s=%s)", sets[i].name, sets[i].value,
+					    sets[i].name, sets[i].value);
+				return;
+			}
+	}
+}
+
 int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 		  struct scenario **out, struct strbuf *err)
 {
@@ -1550,19 +1601,27 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 				     sets[i].name, path);
 			goto fail;
 		}
+		/* A number by default takes a number: the command line is at fault, not a line that uses it. */
+		if (is_number(sc->params[j].value) && !is_number(sets[i].value)) {
+			strbuf_error(err, -1, "--set %s=%s: '%s' is a number (%s by default), not '%s'",
+				     sets[i].name, sets[i].value, sets[i].name, sc->params[j].value, sets[i].value);
+			goto fail;
+		}
 		free(sc->params[j].value);
 		sc->params[j].value = xstrdup(sets[i].value);
 	}
 	if (each_line(&p, text.buf, parse_line))
-		goto fail;
+		goto blame;
 	p.line++;
 	if (close_section(&p) || validate(&p))
-		goto fail;
+		goto blame;
 	strbuf_release(&text);
 	strbuf_release(&p.text);
 	free(p.rows);
 	*out = sc;
 	return 0;
+blame:
+	blame_sets(path, text.buf, sets, nsets, err);
 fail:
 	strbuf_release(&text);
 	strbuf_release(&p.text);

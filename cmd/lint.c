@@ -1,0 +1,133 @@
+/*
+** mdrill lint: a scenario's own SQL (schema, seed, migrations, probes, the
+** down migration) run on each engine without traffic, every refusal named
+** with FILE:LINE and the engine's message.  Exit 0 when every engine took
+** all of it, 1 when one refused something.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "../scoring/lint.h"
+#include "../scoring/pipeline.h"
+#include "cli.h"
+
+static int lint_cmd_run(int argc, char **argv);
+
+enum { LINT_ENGINES, LINT_DB };
+
+static const struct cli_option lint_options[] = {
+	{ LINT_ENGINES, "--engines", "LIST", 0,
+	  "the engines to check on, comma-separated: sqlite (the default), postgres" },
+	{ LINT_DB, "--db", "TARGET", 0,
+	  "the PostgreSQL server for --engines postgres (postgres://... or postgres:), where mdrill "
+	  "creates and drops its own database" },
+	{ 0, NULL, NULL, 0, NULL },
+};
+
+const struct cli_command cmd_lint = {
+	.name = "lint",
+	.synopsis = "SCENARIO [--engines sqlite,postgres] [--db TARGET]",
+	.summary = "Check the scenario's own SQL without traffic, on each engine: the schema, the seed "
+		   "rows, the timeline's migrations in order, the probes where the fix would go and the "
+		   "down migration; each refusal named with FILE:LINE and the engine's message. Exit 0 "
+		   "when every engine took all of it, 1 when one refused something.",
+	.options = lint_options,
+	.run = lint_cmd_run,
+};
+
+struct lint_opts {
+	const char *scenario, *engines, *db;
+};
+
+static int take(void *ctx, const struct cli_option *opt, const char *val, const char *next)
+{
+	struct lint_opts *o = ctx;
+	(void)next;
+	if (!opt) {
+		if (o->scenario)
+			return cli_usage(&cmd_lint, "unexpected argument '%s' (lint takes one scenario)", val);
+		o->scenario = val;
+		return 0;
+	}
+	if (opt->id == LINT_ENGINES)
+		o->engines = val;
+	else
+		o->db = val;
+	return 0;
+}
+
+static const char *const status_word[] = { "ok", "FAIL", "fails", "--" };
+
+/* One step's line: its word, what it is, where, and what the engine said. */
+static void print_step(const struct scenario *sc, const struct lint_step *st)
+{
+	printf("  %-5s %s", status_word[st->status], st->what);
+	if (st->statements && st->status == LINT_OK)
+		printf(" (%zu statement%s)", st->statements, st->statements == 1 ? "" : "s");
+	if (st->error) {
+		printf(": ");
+		/* The seeder names its own file and line (a CSV file's row). */
+		if (st->line && strncmp(st->error, sc->path, strlen(sc->path)))
+			printf("%s:%d: ", sc->path, st->line);
+		if (st->failed)
+			printf("statement %zu of %zu: ", st->failed, st->statements);
+		printf("%s", st->error);
+		if (st->status == LINT_EXPECTED)
+			printf(" (as '-- @expect down=fail' allows)");
+	}
+	if (st->note)
+		printf("%s%s", st->error ? "; " : ": ", st->note);
+	printf("\n");
+}
+
+static int lint_cmd_run(int argc, char **argv)
+{
+	struct lint_opts o = { NULL, NULL, NULL };
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, names = STRBUF_INIT;
+	struct scenario *sc = NULL;
+	const struct db_driver *drvs[8];
+	size_t ndrvs = 0, k, problems = 0;
+	int rc;
+
+	if ((rc = cli_parse(&cmd_lint, argc, argv, take, &o)) != 0)
+		return rc == CLI_HELPED ? EXIT_PASS : rc;
+	if (!o.scenario)
+		return cli_usage(&cmd_lint, "which scenario? (see 'mdrill list')");
+	if ((rc = cli_engines(o.engines, o.db, drvs, &ndrvs, 8)) != 0)
+		goto out;
+	if ((rc = cli_find_scenario(o.scenario, &path)) != 0)
+		goto out;
+	if (scenario_load(path.buf, NULL, 0, &sc, &err)) {
+		rc = cli_error(EXIT_USAGE, "%s", err.buf);
+		goto out;
+	}
+	cli_catch_signals();
+	for (k = 0; k < ndrvs; k++) {
+		struct lint_result res;
+		size_t i;
+		int r = lint_run(sc, drvs[k], db_takes(drvs[k], o.db) ? o.db : NULL, 1, &cli_stop, &res, &err);
+
+		printf("%s on %s:\n", sc->name, db_name(drvs[k]));
+		for (i = 0; i < res.nr; i++)
+			print_step(sc, &res.v[i]);
+		fflush(stdout);
+		problems += res.problems;
+		lint_result_release(&res);
+		if (r) {
+			rc = cli_error(r == DRILL_EINTR ? EXIT_INTR : EXIT_ENGINE, "%s", err.buf);
+			goto out;
+		}
+		strbuf_addf(&names, "%s%s", k ? (k + 1 == ndrvs ? " and " : ", ") : "", db_name(drvs[k]));
+	}
+	if (problems)
+		printf("%zu problem%s\n", problems, problems == 1 ? "" : "s");
+	else
+		printf("no problems on %s\n", names.buf);
+	rc = problems ? EXIT_FAIL : EXIT_PASS;
+out:
+	scenario_free(sc);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	strbuf_release(&names);
+	return rc;
+}
