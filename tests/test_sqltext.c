@@ -293,6 +293,25 @@ static void test_sql_number_params_appends(void **state)
 	strbuf_release(&out);
 }
 
+/* The statements before which a bad migration's backup waits: they take no lock. */
+static void test_sql_is_session_only(void **state)
+{
+	static const struct { const char *sql; int yes; } cases[] = {
+		{ "BEGIN", 1 }, { "begin transaction", 1 }, { "BEGIN DEFERRED", 1 },
+		{ "BEGIN ISOLATION LEVEL SERIALIZABLE", 1 }, { "START TRANSACTION", 1 },
+		{ "  -- a note\nBEGIN", 1 }, { "/* x */ SET lock_timeout = '1s'", 1 },
+		{ "SAVEPOINT a", 1 }, { "RELEASE SAVEPOINT a", 1 }, { "RESET ALL", 1 }, { "SHOW search_path", 1 },
+		{ "BEGIN IMMEDIATE", 0 }, { "BEGIN EXCLUSIVE", 0 }, { "DELETE FROM t", 0 },
+		{ "SELECT 1", 0 }, { "UPDATE t SET begin = 1", 0 }, { "ALTER TABLE t ADD x INT", 0 },
+		{ "begins", 0 }, { "", 0 },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (sql_is_session_only(cases[i].sql) != cases[i].yes)
+			fail_msg("'%s': expected %d", cases[i].sql, cases[i].yes);
+}
+
 /* fixfile_parse */
 
 static const char fix_blocks[] =
@@ -550,6 +569,7 @@ static void test_fixfile_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sql_is_session_only),
 		cmocka_unit_test(test_sql_split),
 		cmocka_unit_test(test_sql_split_appends),
 		cmocka_unit_test(test_sql_skip_quoted),

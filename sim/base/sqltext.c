@@ -81,11 +81,15 @@ static int word_is(const char *s, size_t i, const char *kw)
 	return !is_ident((unsigned char)s[i + n]);
 }
 
-/* Does the statement starting at s open a trigger (CREATE [TEMP] TRIGGER)? */
-static int starts_trigger(const char *s)
+/*
+** Offset of the n-th word of s (0-based), past white space, comments and
+** quoted tokens; -1 when s ends first or something else comes.
+*/
+static long nth_word(const char *s, int n)
 {
-	size_t i = 0, words = 0;
-	while (s[i] && words < 4) {
+	size_t i = 0;
+	int words = 0;
+	while (s[i]) {
 		size_t j = sql_skip_quoted(s, i);
 		if (j != i) {
 			i = j;
@@ -96,15 +100,26 @@ static int starts_trigger(const char *s)
 			continue;
 		}
 		if (!is_ident((unsigned char)s[i]))
-			return 0;
-		if (words == 0 && !word_is(s, i, "create"))
-			return 0;
-		if (words > 0 && word_is(s, i, "trigger"))
-			return 1;
+			return -1;
+		if (words++ == n)
+			return (long)i;
 		while (is_ident((unsigned char)s[i]))
 			i++;
-		words++;
 	}
+	return -1;
+}
+
+/* Does the statement starting at s open a trigger (CREATE [TEMP] TRIGGER)? */
+static int starts_trigger(const char *s)
+{
+	long w = nth_word(s, 0);
+	int k;
+
+	if (w < 0 || !word_is(s, (size_t)w, "create"))
+		return 0;
+	for (k = 1; k < 4 && (w = nth_word(s, k)) >= 0; k++)
+		if (word_is(s, (size_t)w, "trigger"))
+			return 1;
 	return 0;
 }
 
@@ -264,31 +279,6 @@ void sql_names_free(char **names, size_t n)
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-}
-
-/* Offset of the n-th word of sql (0-based), past white space and comments; -1 if none. */
-static long nth_word(const char *s, int n)
-{
-	size_t i = 0;
-	int words = 0;
-	while (s[i]) {
-		size_t j = s[i] == '-' || s[i] == '/' ? sql_skip_quoted(s, i) : i;
-		if (j != i) {
-			i = j;
-			continue;
-		}
-		if (isspace((unsigned char)s[i])) {
-			i++;
-			continue;
-		}
-		if (!is_ident((unsigned char)s[i]))
-			return -1;
-		if (words++ == n)
-			return (long)i;
-		while (is_ident((unsigned char)s[i]))
-			i++;
-	}
-	return -1;
 }
 
 int sql_is_session_only(const char *sql)
