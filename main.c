@@ -9,7 +9,7 @@
 
 #include "cmd/cli.h"
 
-extern const struct cli_command cmd_list, cmd_show, cmd_run, cmd_compare, cmd_check, cmd_help;
+extern const struct cli_command cmd_list, cmd_show, cmd_run, cmd_compare, cmd_check, cmd_gc, cmd_help;
 
 const struct cli_command *const cli_commands[] = {
 	&cmd_list,
@@ -17,6 +17,7 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_run,
 	&cmd_compare,
 	&cmd_check,
+	&cmd_gc,
 	&cmd_help,
 	NULL,
 };
@@ -26,7 +27,10 @@ int main(int argc, char **argv)
 	const struct cli_command *c;
 	static char help[] = "help";
 	char *only_help[] = { help, NULL };
+	int rc;
 
+	if ((rc = cli_init()) != 0)
+		return rc;
 	if (argc < 2) {
 		cmd_help.run(1, only_help);
 		return EXIT_USAGE;

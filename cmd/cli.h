@@ -102,6 +102,19 @@ int cli_write_file(const char *path, const struct strbuf *data);
 /** Parse a whole number (no sign) into *out; -1 when s is not one. */
 int cli_parse_u64(const char *s, uint64_t *out);
 
+/**
+ * Parse a size in bytes: a whole number, optionally followed by K, M, G or
+ * T (powers of 1024; "KiB", "MB" and the like are read the same), into
+ * *out; -1 when s is not one.
+ */
+int cli_parse_size(const char *s, uint64_t *out);
+
+/**
+ * What every command shares before it starts: the file size limit from
+ * MDRILL_MAX_FILE_SIZE.  Returns 0, or EXIT_USAGE after saying why.
+ */
+int cli_init(void);
+
 /* Scenarios */
 
 /** The directories scenarios are looked up in, in order: $MDRILL_SCENARIOS, ./scenarios, beside the binary. */

@@ -16,14 +16,15 @@ static const struct cli_option compare_options[] = {
 	OPTION_SET, OPTION_FLAG_OFF, OPTION_JSON,
 	{ OPT_REPORT, "--report", "FILE.html", 0,
 	  "also write a page with both runs' timelines side by side on the same axes, the figures below" },
-	OPTION_CSV, OPTION_KEEP,
+	OPTION_CSV, OPTION_KEEP, OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER, OPTION_MAX_MEMORY,
 	{ 0, NULL, NULL, 0, NULL },
 };
 
 const struct cli_command cmd_compare = {
 	.name = "compare",
 	.synopsis = "SCENARIO --fix FILE [--down FILE] [--db TARGET] [--concurrent] "
-		    "[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html]",
+		    "[--seed N] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] [--report FILE.html] "
+		    "[--statement-timeout DURATION] [--allow-superuser] [--max-memory SIZE]",
 	.summary = "The down migration and the fix from the same seed, side by side: facts kept and lost "
 		   "by window, failures after, blocking, verdicts and scores. Exit 0 when the fix passes.",
 	.options = compare_options,

@@ -25,10 +25,11 @@ void report_compare_render(const struct scorecard *down, const struct scorecard 
 {
 	const char *bold = (flags & REPORT_COLOR) ? "\033[1m" : "";
 	const char *off = (flags & REPORT_COLOR) ? "\033[0m" : "";
+	struct report_esc esc = REPORT_ESC_INIT;
 	const char *label, *dlabel;
 	int w;
 
-	strbuf_addf(out, "%smdrill compare%s %s on %s, seed %llu\n", bold, off, fix->scenario,
+	strbuf_addf(out, "%smdrill compare%s %s on %s, seed %llu\n", bold, off, report_esc(&esc, fix->scenario),
 		    fix->engine, (unsigned long long)fix->seed);
 	strbuf_addf(out, "  %-34s %24s %24s\n", "", "down migration", "fix");
 	label = fix->fix.label ? fix->fix.label : "";
@@ -39,7 +40,7 @@ void report_compare_render(const struct scorecard *down, const struct scorecard 
 									       : "(the rollback)";
 	if (strrchr(dlabel, '/') && dlabel[strlen(dlabel) - 1] != '/')
 		dlabel = strrchr(dlabel, '/') + 1;
-	strbuf_addf(out, "  %-34s %24.24s %24.24s\n", "", dlabel, label);
+	strbuf_addf(out, "  %-34s %24.24s %24.24s\n", "", report_esc(&esc, dlabel), report_esc(&esc, label));
 	row(out, "facts expected", down->total.expected, fix->total.expected);
 	row(out, "facts preserved", down->total.n[OC_PRESERVED], fix->total.n[OC_PRESERVED]);
 	for (w = 0; w < OW_COUNT; w++) {
@@ -61,7 +62,8 @@ void report_compare_render(const struct scorecard *down, const struct scorecard 
 		    fix->pass ? "PASS" : "FAIL");
 	row(out, "score", (unsigned long long)down->score, (unsigned long long)fix->score);
 	if (down->nreasons)
-		strbuf_addf(out, "\n  the down migration: %s\n", down->reasons[0]);
+		strbuf_addf(out, "\n  the down migration: %s\n", report_esc(&esc, down->reasons[0]));
 	if (fix->nreasons)
-		strbuf_addf(out, "  the fix: %s\n", fix->reasons[0]);
+		strbuf_addf(out, "  the fix: %s\n", report_esc(&esc, fix->reasons[0]));
+	report_esc_release(&esc);
 }

@@ -36,9 +36,10 @@ struct timing {
 	int64_t migration_tick;
 };
 
-static void progress(void *ctx, int phase, int64_t tick)
+static void progress(void *ctx, int phase, int64_t tick, int64_t total)
 {
 	struct timing *t = ctx;
+	(void)total;
 	if (phase == DRILL_TRAFFIC && tick == 0)
 		t->traffic_start = now();
 	else if (phase == DRILL_MIGRATION && !t->migration) {
