@@ -166,7 +166,9 @@ assert not any(e.tag.endswith('script') for e in root.iter())
 "
 if command -v script >/dev/null 2>&1; then
 	script -qec "'$M' run phone-not-null --down --set end_at=70000" /dev/null >"$tmp/tty.out" 2>&1
-	check "on a terminal, progress shows on stderr" grep -q "mdrill: traffic, tick 65536" "$tmp/tty.out"
+	check "on a terminal, progress shows on stderr" grep -q "mdrill: traffic, tick 65536 of 70000 (93%)" "$tmp/tty.out"
+	script -qec "'$M' run phone-not-null --down --set rows=200000 --set end_at=1600 --set fix_at=1550 --set deploy_at=1540" /dev/null >"$tmp/tty.out" 2>&1
+	check "  and the rows seeded, of all, in per cent" grep -q "mdrill: seeding, 100000 of 200000 rows (50%)" "$tmp/tty.out"
 fi
 "$M" run phone-not-null --down >/dev/null 2>"$tmp/e"
 check "  and not when stderr is no terminal" sh -c "! grep -q 'mdrill: seeding' '$tmp/e'"
@@ -446,6 +448,11 @@ wait $pid
 rc=$?
 took=$(($(date +%s) - start))
 check "a TERM stops a statement that never ends: exit 130 within seconds ($took s)" sh -c "[ $rc -eq 130 ] && [ $took -le 3 ]"
+check "  and removes the database" no_drill_dirs
+mkdir -p "$tmp/slowsetup"
+sed 's/^CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT);$/CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT);\nCREATE TABLE spin AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r;/' tests/fixtures/tiny/scenario.drill >"$tmp/slowsetup/scenario.drill"
+line=$(grep -n 'CREATE TABLE spin' "$tmp/slowsetup/scenario.drill" | cut -d: -f1)
+check "a set-up statement past --statement-timeout is exit 2 with FILE:LINE" sh -c "timeout 20 '$M' run '$tmp/slowsetup' --down --statement-timeout 500ms >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q '$tmp/slowsetup/scenario.drill:$line: schema statement failed on sqlite: statement timeout' '$tmp/e'"
 check "  and removes the database" no_drill_dirs
 # Killed at random moments, drills leave what a SIGKILL leaves; one gc removes it all.
 sqlite_kills=0
