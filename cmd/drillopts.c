@@ -246,8 +246,12 @@ void drillopts_gc(const struct db_driver *drv, const char *target)
 
 	/* Quietly: a server that cannot be reached is the drill's own error to report. */
 	db_gc(drv, db_takes(drv, target) ? target : NULL, NULL, &removed, &err);
-	for (line = removed.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
-		fprintf(stderr, "mdrill: removed what a dead run left: %.*s\n", (int)(nl - line), line);
+	for (line = removed.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		if (!strncmp(line, "! ", 2))
+			cli_error(0, "warning: %.*s", (int)(nl - line - 2), line + 2);
+		else
+			cli_error(0, "removed what a dead run left: %.*s", (int)(nl - line), line);
+	}
 	strbuf_release(&removed);
 	strbuf_release(&err);
 }

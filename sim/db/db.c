@@ -446,7 +446,7 @@ static int hexval(int c)
 void db_redact(const char *target, const char *msg, struct strbuf *out)
 {
 	struct strbuf secrets[8], shown = STRBUF_INIT, tmp = STRBUF_INIT;
-	size_t n, i, k, start = out->len;
+	size_t n, i, k;
 
 	for (i = 0; i < 8; i++)
 		strbuf_init(&secrets[i]);
@@ -487,7 +487,6 @@ void db_redact(const char *target, const char *msg, struct strbuf *out)
 		}
 		strbuf_addch(out, *msg++);
 	}
-	(void)start;
 	for (i = 0; i < 8; i++)
 		strbuf_release(&secrets[i]);
 	strbuf_release(&shown);

@@ -103,9 +103,9 @@ struct db_driver {
 	int (*destroy)(struct db *db, int keep, struct strbuf *kept, struct strbuf *err);
 	/*
 	** Optional: remove what runs of this host that are gone left at
-	** target, a line each onto removed; with all, also what mdrill
-	** cannot tell the owner of but nobody uses.  Returns 0, or -1 with
-	** err (the server cannot be reached).
+	** target (their ownership marks tell), a line each onto removed; a
+	** line starting "! " is one found and not removed, and why.  Returns
+	** 0, or -1 with err (the server cannot be reached).
 	*/
 	int (*gc)(const char *target, const struct db_options *o, struct strbuf *removed,
 		  struct strbuf *err);

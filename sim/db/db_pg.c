@@ -657,7 +657,7 @@ static int guard(const char *sql, struct strbuf *why)
 		"plperlu", "pltclu",
 	};
 	struct guard_word *v = xcalloc(GUARD_WORDS, sizeof(*v));
-	size_t n = guard_words(sql, v, GUARD_WORDS), i, k;
+	size_t n = guard_words(sql, v, GUARD_WORDS), i, k, x;
 	int rc = 0;
 
 	for (i = 0; i < n && !rc; i++) {
@@ -697,8 +697,8 @@ static int guard(const char *sql, struct strbuf *why)
 			k = i + 2;
 			if (is_word(v, n, k, "if") && is_word(v, n, k + 1, "not") && is_word(v, n, k + 2, "exists"))
 				k += 3;
-			for (size_t e = 0; k < n && e < sizeof(extensions) / sizeof(extensions[0]); e++)
-				if (!strcmp(v[k].w, extensions[e]))
+			for (x = 0; k < n && x < sizeof(extensions) / sizeof(extensions[0]); x++)
+				if (!strcmp(v[k].w, extensions[x]))
 					rc = strbuf_error(why, -1, "CREATE EXTENSION %s reaches beyond the drill's "
 							  "database", v[k].w);
 		} else if (is_word(v, n, i + 1, "(")) {
