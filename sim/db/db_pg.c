@@ -592,60 +592,46 @@ static int pg_last_tx_outcome(struct db_conn *c)
 ** them, with the reason.  The defence is the role's privileges (a
 ** CREATEDB role cannot run any of these); this only says so early and
 ** plainly.  Words are read outside strings, quoted names and comments,
-** so SQL inside a DO block's string is the server's to refuse.
+** so SQL inside a DO block's string is the server's to refuse.  One pass,
+** a few words of memory, however long the statement.
 */
-#define GUARD_WORDS 4096
 
-struct guard_word {
-	char w[64];        /* lower case; "'" for a string literal, "\"" for a quoted name */
+/*
+** One word of a statement as the guard reads it: lower case, cut at
+** GUARD_WORD bytes (every keyword it looks for is shorter); "'" for a
+** string literal, "\"" for a quoted name, a symbol as itself.
+*/
+#define GUARD_WORD 32
+#define GUARD_HEAD 6     /* the words a statement starts with, kept for its checks */
+
+struct guard {
+	char head[GUARD_HEAD][GUARD_WORD];   /* the statement's first words */
+	char prev[GUARD_WORD];               /* the word before this one */
+	size_t n;                            /* words of this statement so far */
+	struct strbuf *why;
 };
 
-/* The words and symbols of sql, up to max. */
-static size_t guard_words(const char *sql, struct guard_word *v, size_t max)
+static int head_is(const struct guard *g, size_t i, const char *w)
 {
-	size_t i = 0, n = 0;
-
-	while (sql[i] && n < max) {
-		size_t j = sql_skip_quoted(sql, i), k;
-		if (j != i) {
-			if (sql[i] == '\'' || sql[i] == '$' || sql[i] == '"' ||
-			    ((sql[i] == 'E' || sql[i] == 'e') && sql[i + 1] == '\''))
-				snprintf(v[n++].w, sizeof(v->w), "%c", sql[i] == '"' ? '"' : '\'');
-			i = j;
-			continue;
-		}
-		if (isalpha((unsigned char)sql[i]) || sql[i] == '_') {
-			for (k = 0; (isalnum((unsigned char)sql[i]) || sql[i] == '_' || sql[i] == '$'); i++)
-				if (k + 1 < sizeof(v->w))
-					v[n].w[k++] = (char)tolower((unsigned char)sql[i]);
-			v[n++].w[k] = '\0';
-			continue;
-		}
-		if (!isspace((unsigned char)sql[i])) {
-			v[n].w[0] = sql[i];
-			v[n++].w[1] = '\0';
-		}
-		i++;
-	}
-	return n;
-}
-
-static int is_word(const struct guard_word *v, size_t n, size_t i, const char *w)
-{
-	return i < n && !strcmp(v[i].w, w);
+	return i < g->n && i < GUARD_HEAD && !strcmp(g->head[i], w);
 }
 
 /* w in capitals, for a message that names a keyword. */
-static const char *upper(char *w)
+static const char *upper(const char *w, char *buf, size_t size)
 {
-	char *p;
-	for (p = w; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-	return w;
+	size_t i;
+	for (i = 0; w[i] && i + 1 < size; i++)
+		buf[i] = (char)toupper((unsigned char)w[i]);
+	buf[i] = '\0';
+	return buf;
 }
 
-/* Why sql is refused, onto why; 0 when it may go to the server. */
-static int guard(const char *sql, struct strbuf *why)
+/*
+** Take the next word w; 0, or -1 with why.  Commands are recognised at
+** the start of a statement ("UPDATE t SET role = 1" sets no role), a
+** function wherever it is called.
+*/
+static int guard_word(struct guard *g, const char *w)
 {
 	static const char *const functions[] = {
 		"pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "pg_ls_logdir",
@@ -656,59 +642,91 @@ static int guard(const char *sql, struct strbuf *why)
 		"dblink", "postgres_fdw", "file_fdw", "adminpack", "plpython3u", "plpythonu",
 		"plperlu", "pltclu",
 	};
-	struct guard_word *v = xcalloc(GUARD_WORDS, sizeof(*v));
-	size_t n = guard_words(sql, v, GUARD_WORDS), i, k, x;
-	int rc = 0;
+	char a[GUARD_WORD], b[GUARD_WORD];
+	size_t k;
+	int verb;
 
-	for (i = 0; i < n && !rc; i++) {
-		/* Commands are read where a statement starts: "UPDATE t SET role = 1" sets no role. */
-		int start = i == 0 || is_word(v, n, i - 1, ";");
-		int verb = start && (is_word(v, n, i, "create") || is_word(v, n, i, "drop") ||
-				     is_word(v, n, i, "alter"));
-		if (start && is_word(v, n, i, "copy")) {
-			for (k = i + 1; k < n && strcmp(v[k].w, ";"); k++) {
-				if (is_word(v, n, k, "program")) {
-					rc = strbuf_error(why, -1, "COPY ... PROGRAM would run a shell command on the "
-							  "database server");
-					break;
-				}
-				if ((is_word(v, n, k, "to") || is_word(v, n, k, "from")) && is_word(v, n, k + 1, "'")) {
-					rc = strbuf_error(why, -1, "COPY %s a file would read or write the database "
-							  "server's files", upper(v[k].w));
-					break;
-				}
-			}
-		} else if (verb && is_word(v, n, i + 1, "database")) {
-			rc = strbuf_error(why, -1, "%s DATABASE reaches beyond the drill's own database", upper(v[i].w));
-		} else if (verb && (is_word(v, n, i + 1, "role") || is_word(v, n, i + 1, "user") ||
-				    is_word(v, n, i + 1, "group"))) {
-			rc = strbuf_error(why, -1, "%s %s changes the server's roles, not the drill's database",
-					  upper(v[i].w), upper(v[i + 1].w));
-		} else if (verb && is_word(v, n, i, "alter") && is_word(v, n, i + 1, "system")) {
-			rc = strbuf_error(why, -1, "ALTER SYSTEM changes the whole server's configuration");
-		} else if (start && is_word(v, n, i, "set") &&
-			   (is_word(v, n, i + 1, "role") || is_word(v, n, i + 2, "role") ||
-			    is_word(v, n, i + 2, "authorization"))) {
-			rc = strbuf_error(why, -1, "SET ROLE or SESSION AUTHORIZATION changes who the drill's "
-					  "SQL runs as");
-		} else if (start && is_word(v, n, i, "load")) {
-			rc = strbuf_error(why, -1, "LOAD puts a library into the server");
-		} else if (verb && is_word(v, n, i, "create") && is_word(v, n, i + 1, "extension")) {
-			k = i + 2;
-			if (is_word(v, n, k, "if") && is_word(v, n, k + 1, "not") && is_word(v, n, k + 2, "exists"))
-				k += 3;
-			for (x = 0; k < n && x < sizeof(extensions) / sizeof(extensions[0]); x++)
-				if (!strcmp(v[k].w, extensions[x]))
-					rc = strbuf_error(why, -1, "CREATE EXTENSION %s reaches beyond the drill's "
-							  "database", v[k].w);
-		} else if (is_word(v, n, i + 1, "(")) {
-			for (k = 0; k < sizeof(functions) / sizeof(functions[0]); k++)
-				if (!strcmp(v[i].w, functions[k]))
-					rc = strbuf_error(why, -1, "%s() reaches the server's files, configuration or "
-							  "other databases", v[i].w);
-		}
+	if (!strcmp(w, ";")) {
+		g->n = 0;
+		g->prev[0] = '\0';
+		return 0;
 	}
-	free(v);
+	if (g->n < GUARD_HEAD)
+		snprintf(g->head[g->n], GUARD_WORD, "%s", w);
+	g->n++;
+	verb = head_is(g, 0, "create") || head_is(g, 0, "drop") || head_is(g, 0, "alter");
+	if (!strcmp(w, "("))
+		for (k = 0; k < sizeof(functions) / sizeof(functions[0]); k++)
+			if (!strcmp(g->prev, functions[k]))
+				return strbuf_error(g->why, -1, "%s() reaches the server's files, configuration "
+						    "or other databases", g->prev);
+	snprintf(g->prev, sizeof(g->prev), "%s", w);
+	if (head_is(g, 0, "copy") && !strcmp(w, "program"))
+		return strbuf_error(g->why, -1, "COPY ... PROGRAM would run a shell command on the database server");
+	if (g->n == 2 && verb) {
+		if (!strcmp(w, "database"))
+			return strbuf_error(g->why, -1, "%s DATABASE reaches beyond the drill's own database",
+					    upper(g->head[0], a, sizeof(a)));
+		if (!strcmp(w, "role") || !strcmp(w, "user") || !strcmp(w, "group"))
+			return strbuf_error(g->why, -1, "%s %s changes the server's roles, not the drill's database",
+					    upper(g->head[0], a, sizeof(a)), upper(w, b, sizeof(b)));
+		if (head_is(g, 0, "alter") && !strcmp(w, "system"))
+			return strbuf_error(g->why, -1, "ALTER SYSTEM changes the whole server's configuration");
+	}
+	if (head_is(g, 0, "set") && g->n <= 3 && (!strcmp(w, "role") || !strcmp(w, "authorization")))
+		return strbuf_error(g->why, -1, "SET ROLE or SESSION AUTHORIZATION changes who the drill's SQL runs as");
+	if (g->n == 1 && !strcmp(w, "load"))
+		return strbuf_error(g->why, -1, "LOAD puts a library into the server");
+	if (head_is(g, 0, "create") && head_is(g, 1, "extension") &&
+	    (g->n == 3 || (g->n == 6 && head_is(g, 2, "if"))))
+		for (k = 0; k < sizeof(extensions) / sizeof(extensions[0]); k++)
+			if (!strcmp(w, extensions[k]))
+				return strbuf_error(g->why, -1, "CREATE EXTENSION %s reaches beyond the drill's "
+						    "database", w);
+	return 0;
+}
+
+/* Why sql is refused, onto why; 0 when it may go to the server. */
+static int guard(const char *sql, struct strbuf *why)
+{
+	struct guard g;
+	char w[GUARD_WORD], last[GUARD_WORD] = "";
+	size_t i = 0, k;
+	int in_copy = 0, rc = 0;
+
+	memset(&g, 0, sizeof(g));
+	g.why = why;
+	while (sql[i] && !rc) {
+		size_t j = sql_skip_quoted(sql, i);
+		if (j != i) {
+			if (sql[i] == '\'' || sql[i] == '$' || ((sql[i] == 'E' || sql[i] == 'e') && sql[i + 1] == '\''))
+				snprintf(w, sizeof(w), "'");
+			else if (sql[i] == '"')
+				snprintf(w, sizeof(w), "\"");
+			else
+				w[0] = '\0';   /* a comment */
+			i = j;
+		} else if (isalpha((unsigned char)sql[i]) || sql[i] == '_') {
+			for (k = 0; isalnum((unsigned char)sql[i]) || sql[i] == '_' || sql[i] == '$'; i++)
+				if (k + 1 < sizeof(w))
+					w[k++] = (char)tolower((unsigned char)sql[i]);
+			w[k] = '\0';
+		} else {
+			w[0] = isspace((unsigned char)sql[i]) ? '\0' : sql[i];
+			w[1] = '\0';
+			i++;
+		}
+		if (!w[0])
+			continue;
+		in_copy = (g.n == 0 && !strcmp(w, "copy")) || (in_copy && strcmp(w, ";"));
+		/* COPY ... TO 'file' or FROM 'file': the server's files, whatever comes between. */
+		if (in_copy && !strcmp(w, "'") && (!strcmp(last, "to") || !strcmp(last, "from")))
+			rc = strbuf_error(why, -1, "COPY %s a file would read or write the database server's files",
+					  !strcmp(last, "to") ? "TO" : "FROM");
+		else
+			rc = guard_word(&g, w);
+		snprintf(last, sizeof(last), "%s", w);
+	}
 	return rc;
 }
 

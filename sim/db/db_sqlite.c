@@ -378,7 +378,8 @@ static int sqlite_gc(const char *target, const struct db_options *o, struct strb
 			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", tmp, e->d_name);
-		if (lstat(path.buf, &st) || !S_ISDIR(st.st_mode))
+		/* A directory of this user's, not a link: another's is theirs to remove. */
+		if (lstat(path.buf, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		strbuf_reset(&mark);
 		strbuf_addf(&mark, "%s/" OWNER_FILE, path.buf);
