@@ -14,7 +14,7 @@ seeds() {
 	scenario) find scenarios tests/fixtures -name '*.drill' ;;
 	pgbench) find tests/fixtures/pgbench scenarios -name '*.sql' -path '*pgbench*' ; ls tests/fixtures/pgbench/*.sql ;;
 	layout) find scenarios tests/fixtures -name '*.sql' ;;
-	csv) find scenarios tests/fixtures -name '*.csv' ;;
+	csv) find scenarios tests/fixtures tests/fuzz/regress -name '*.csv' ;;
 	esac
 }
 for t in "$@"; do
