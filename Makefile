@@ -3,6 +3,7 @@
 #   make demo     phone-not-null rolled back, then rolled forward
 #   make test     every test; prints "N passed, N failed"
 #   make asan     the same tests built with AddressSanitizer and UBSan
+#   make fuzz     each fuzz target for FUZZ_SECONDS (libFuzzer, clang)
 #   make bench    measured figures and ratios against the named baselines
 #   make docs     docs/mdrill.1 and the README's command reference, from the help tables
 
@@ -26,25 +27,25 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 BASE_SRC = sim/base/alloc.c sim/base/strbuf.c sim/base/prng.c sim/base/sqltext.c sim/base/dialect.c
 INPUT_SRC = sim/input/scenario.c sim/input/pgbench.c sim/input/strexpr.c sim/input/fixfile.c \
             sim/input/layout.c sim/input/faults.c
-DB_SRC = sim/db/db.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c
+DB_SRC = sim/db/db.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c sim/db/owner.c
 ENGINE_SRC = sim/engine/gen.c sim/engine/ledger.c sim/engine/seeder.c sim/engine/client.c \
              sim/engine/scheduler.c sim/engine/swarm.c
 SCORING_SRC = scoring/probe.c scoring/oracle.c scoring/scorecard.c scoring/expect.c scoring/pipeline.c \
               scoring/lint.c scoring/live.c scoring/record.c
 REPORTS_SRC = reports/json.c reports/terminal.c reports/compare.c reports/markdown.c \
-              reports/formats.c reports/html.c reports/csv.c reports/junit.c reports/dashboard.c \
-              reports/leaderboard.c
+              reports/formats.c reports/html.c reports/csv.c reports/junit.c reports/esc.c \
+              reports/dashboard.c reports/leaderboard.c
 LIB_SRC = $(BASE_SRC) $(INPUT_SRC) $(DB_SRC) $(ENGINE_SRC) $(SCORING_SRC) $(REPORTS_SRC)
 # The command line: main.c's table of commands, a file per command.
 CLI_SRC = main.c cmd/cli.c cmd/drillopts.c cmd/list.c cmd/show.c cmd/lint.c cmd/run.c cmd/compare.c \
-          cmd/check.c cmd/drill.c cmd/drillctl.c cmd/replay.c cmd/leaderboard.c cmd/help.c
+          cmd/check.c cmd/drill.c cmd/drillctl.c cmd/replay.c cmd/leaderboard.c cmd/gc.c cmd/help.c
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)
 
 TESTS = test_faults test_strexpr test_lint test_sqltext test_layout test_scenario test_prng test_ledger test_oracle \
-        test_drill test_report test_pg test_faultvfs test_pgbench
+        test_drill test_report test_pg test_faultvfs test_pgbench test_sandbox
 TEST_BIN = $(TESTS:%=$(B)/tests/%)
 
 all: mdrill
@@ -76,8 +77,10 @@ $(B)/tests/%: tests/%.c $(TLIB_OBJ) | $(B)/.deps
 $(B)/bench: tests/bench.c $(LIB_OBJ) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
 
+# MDRILL_SAN tells tests/run.sh it runs under the sanitizers (under CI=true the
+# plain run also runs make asan and the fuzz targets: not again from within them).
 test: $(B)/mdrill $(TEST_BIN)
-	@MDRILL=$(B)/mdrill TEST_LOGS=$(B)/test-logs sh tests/run.sh $(TEST_BIN)
+	@MDRILL=$(B)/mdrill MDRILL_SAN="$(SAN)" TEST_LOGS=$(B)/test-logs sh tests/run.sh $(TEST_BIN)
 
 # The down migration is meant to fail its drill (exit 1): say so, and stop on anything else.
 demo: mdrill
@@ -105,10 +108,28 @@ asan:
 bench: $(B)/bench
 	@$(B)/bench
 
-clean:
-	rm -rf build build-asan mdrill
+# The fuzz targets (tests/fuzz), built with clang's libFuzzer over the
+# library built with the same sanitizers, each run for FUZZ_SECONDS.
+FUZZ_CC ?= $(shell command -v clang-14 || command -v clang)
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = scenario pgbench layout csv
+FUZZ_B = build-fuzz
 
-.PHONY: all test demo docs asan bench clean
+fuzz:
+	@[ -n "$(FUZZ_CC)" ] || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" \
+		$(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
+	@sh tests/fuzz.sh $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_OBJ) | $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+clean:
+	rm -rf build build-asan build-fuzz mdrill
+
+.PHONY: all test demo docs asan bench fuzz clean
 # The test objects are not intermediates: keep them, so nothing is rebuilt or removed.
 .SECONDARY:
 

@@ -10,7 +10,7 @@
 #include "cmd/cli.h"
 
 extern const struct cli_command cmd_list, cmd_show, cmd_lint, cmd_run, cmd_compare, cmd_check, cmd_drill,
-	cmd_replay, cmd_leaderboard, cmd_help;
+	cmd_replay, cmd_leaderboard, cmd_gc, cmd_help;
 
 const struct cli_command *const cli_commands[] = {
 	&cmd_list,
@@ -22,6 +22,7 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_drill,
 	&cmd_replay,
 	&cmd_leaderboard,
+	&cmd_gc,
 	&cmd_help,
 	NULL,
 };
@@ -31,8 +32,11 @@ int main(int argc, char **argv)
 	const struct cli_command *c;
 	static char help[] = "help";
 	char *only_help[] = { help, NULL };
+	int rc;
 
 	cli_program = argv[0];
+	if ((rc = cli_init()) != 0)
+		return rc;
 	if (argc < 2) {
 		cmd_help.run(1, only_help);
 		return EXIT_USAGE;

@@ -15,11 +15,12 @@
 #include "../scoring/pipeline.h"
 #include "../sim/base/alloc.h"
 #include "cli.h"
+#include "drillopts.h"
 #include "live.h"
 
 static int check_run(int argc, char **argv);
 
-enum { CHK_ENGINES, CHK_DB, CHK_SEED, CHK_JUNIT };
+enum { CHK_ENGINES, CHK_DB, CHK_SEED, CHK_JUNIT, CHK_STATEMENT_TIMEOUT, CHK_ALLOW_SUPERUSER };
 
 static const struct cli_option check_options[] = {
 	{ CHK_ENGINES, "--engines", "LIST", 0,
@@ -27,13 +28,17 @@ static const struct cli_option check_options[] = {
 	{ CHK_DB, "--db", "TARGET", 0, "the PostgreSQL server for --engines postgres (postgres://... or postgres:)" },
 	{ CHK_SEED, "--seed", "N", 0, "the seed of every drill (default 1)" },
 	{ CHK_JUNIT, "--junit", "FILE", 0, "also write the results as JUnit XML, for CI systems" },
+	{ CHK_STATEMENT_TIMEOUT, "--statement-timeout", "DURATION", 0,
+	  "stop any statement still running after DURATION (default 60s, 0 for none): a failed fix" },
+	{ CHK_ALLOW_SUPERUSER, "--allow-superuser", NULL, 0,
+	  "PostgreSQL: run even when --db connects as a superuser (a throwaway server only)" },
 	{ 0, NULL, NULL, 0, NULL },
 };
 
 const struct cli_command cmd_check = {
 	.name = "check",
 	.synopsis = "[SCENARIO|TEMPLATE|RECORD.json...] [--engines sqlite,postgres] [--db TARGET] "
-		    "[--seed N] [--junit FILE]",
+		    "[--seed N] [--junit FILE] [--statement-timeout DURATION] [--allow-superuser]",
 	.summary = "Every fix template against its '-- @expect' lines (verdict=pass|fail, lost, "
 		   "blocked_max, score): the templates under each scenario's fixes/, or those of the "
 		   "scenarios (names or paths), the templates and the live drill records (RECORD.json, "
@@ -45,6 +50,8 @@ const struct cli_command cmd_check = {
 struct check_opts {
 	const char *engines, *db, *junit;
 	uint64_t seed;
+	long statement_timeout_ms;   /* -1: the default */
+	int allow_superuser;
 	char **paths;
 	size_t npaths, paths_alloc;
 };
@@ -65,6 +72,14 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 	case CHK_SEED:
 		if (cli_parse_u64(val, &o->seed))
 			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);
+		break;
+	case CHK_STATEMENT_TIMEOUT:
+		if (drillopts_parse_duration(val, &o->statement_timeout_ms))
+			return cli_error(EXIT_USAGE, "--statement-timeout needs a duration such as 500ms, 30s or "
+					 "5m (0 for none), not '%s'", val);
+		break;
+	case CHK_ALLOW_SUPERUSER:
+		o->allow_superuser = 1;
 		break;
 	}
 	return 0;
@@ -165,7 +180,7 @@ static int templates(const struct check_opts *o, char ***all, size_t *n)
 				closedir(dd);
 		}
 	}
-	if (*n)
+	if (*n > 1)
 		qsort(*all, *n, sizeof(**all), cli_cmp_str);
 	return rc;
 }
@@ -198,6 +213,9 @@ static int check_one(const struct check_opts *o, const char *file, const struct 
 	req.seed = o->seed;
 	req.target = o->db;
 	req.stop = &cli_stop;
+	req.statement_timeout_ms = o->statement_timeout_ms;
+	req.allow_superuser = o->allow_superuser;
+	req.max_memory = drillopts_default_memory();
 	r = pipeline_score(sc, drv, &req, &res, &err);
 	if (r) {
 		int status = r == DRILL_EINPUT ? EXIT_USAGE : r == DRILL_EINTR ? EXIT_INTR : EXIT_ENGINE;
@@ -227,8 +245,13 @@ static int check_one(const struct check_opts *o, const char *file, const struct 
 		strbuf_addf(&why, " (%s)", res.card.reasons[0]);
 report:
 	if (!rc) {
-		printf("%-4s %s: %s%s%s\n", *ok ? "ok" : "FAIL", name.buf, got.buf,
-		       *ok || !got.len ? "" : "; ", *ok ? "" : why.buf);
+		struct strbuf line = STRBUF_INIT, shown = STRBUF_INIT;
+		strbuf_addf(&line, "%-4s %s: %s%s%s", *ok ? "ok" : "FAIL", name.buf, got.buf,
+			    *ok || !got.len ? "" : "; ", *ok ? "" : why.buf);
+		report_add_text(&shown, line.buf);   /* reasons quote the database */
+		printf("%s\n", shown.buf);
+		strbuf_release(&line);
+		strbuf_release(&shown);
 		fflush(stdout);
 		report_junit_add(junit, sc->name, name.buf, *ok ? NULL : why.buf);
 	}
@@ -271,7 +294,7 @@ static int check_record(const struct check_opts *o, const char *file, struct jun
 			strbuf_addf(&why, "the scorecard differs from the record's (%s, lost %llu; recorded %s, lost %llu)",
 				    l.res.card.pass ? "pass" : "fail", (unsigned long long)scorecard_lost(&l.res.card),
 				    rec.pass ? "pass" : "fail", (unsigned long long)rec.lost);
-		live_release(&l, 0, NULL);
+		replay_release(&l);
 		scenario_free((struct scenario *)sc);
 	}
 	printf("%-4s %s: verdict=%s lost=%llu%s%s\n", *ok ? "ok" : "FAIL", name.buf, rec.pass ? "pass" : "fail",
@@ -297,6 +320,7 @@ static int check_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.seed = 1;
+	o.statement_timeout_ms = -1;
 	if ((rc = cli_parse(&cmd_check, argc, argv, take, &o)) != 0) {
 		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
 		goto out;
@@ -306,6 +330,8 @@ static int check_run(int argc, char **argv)
 	if ((rc = templates(&o, &files, &nfiles)) != 0)
 		goto out;
 	cli_catch_signals();
+	for (k = 0; k < ndrvs; k++)
+		drillopts_gc(drvs[k], o.db);
 	for (i = 0; i < nfiles && !rc; i++) {
 		struct strbuf scen = STRBUF_INIT, err = STRBUF_INIT;
 		struct expect_list expects = { 0 };

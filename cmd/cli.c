@@ -4,12 +4,14 @@
 */
 #include "cli.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,23 +34,53 @@ void cli_catch_signals(void)
 	signal(SIGTERM, on_signal);
 }
 
+/*
+** A message on stderr, its control characters escaped: messages quote
+** files and the database, and neither may drive the terminal.  A message
+** of several lines has each prefixed, so none can pass for other output.
+*/
+static void say(const char *fmt, va_list ap)
+{
+	struct strbuf m = STRBUF_INIT, shown = STRBUF_INIT;
+	const char *line, *nl;
+
+	strbuf_vaddf(&m, fmt, ap);
+	for (line = m.buf;; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*(char *)nl = '\0';
+		strbuf_reset(&shown);
+		report_add_text(&shown, line);
+		fprintf(stderr, "%smdrill: %s", line == m.buf ? "" : "\n", shown.buf);
+		if (!nl)
+			break;
+	}
+	strbuf_release(&m);
+	strbuf_release(&shown);
+}
+
 int cli_error(int code, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("mdrill: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
 }
 
+void cli_warn_lines(const char *lines)
+{
+	const char *nl;
+	for (; (nl = strchr(lines, '\n')) != NULL; lines = nl + 1)
+		cli_error(0, "warning: %.*s", (int)(nl - lines), lines);
+}
+
 int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("mdrill: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
 	{
 		struct strbuf u = STRBUF_INIT;
@@ -293,6 +325,47 @@ int cli_parse_u64(const char *s, uint64_t *out)
 	if (errno || *end)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (*end && (u = strchr(units, toupper((unsigned char)*end))) != NULL) {
+		shift = 10 * (int)(u - units + 1);
+		end++;
+		if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
+			end += strlen(end);
+	} else if (!strcasecmp(end, "B")) {
+		end++;
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+int cli_init(void)
+{
+	const char *v = getenv("MDRILL_MAX_FILE_SIZE");
+	uint64_t n;
+
+	if (!v || !*v)
+		return 0;
+	if (cli_parse_size(v, &n) || !n || n > SIZE_MAX / 2)
+		return cli_error(EXIT_USAGE, "MDRILL_MAX_FILE_SIZE needs a size such as 64M or 1G, not '%s'", v);
+	strbuf_read_limit = (size_t)n;
 	return 0;
 }
 

@@ -57,6 +57,8 @@ void cli_catch_signals(void);
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /** cli_error with the command's usage line after the message: EXIT_USAGE. */
+/** Each line of lines (each ending in a newline) as "mdrill: warning: LINE" on stderr. */
+void cli_warn_lines(const char *lines);
 int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -117,6 +119,19 @@ int cli_mkdirs(const char *path);
 
 /** Parse a whole number (no sign) into *out; -1 when s is not one. */
 int cli_parse_u64(const char *s, uint64_t *out);
+
+/**
+ * Parse a size in bytes: a whole number, optionally followed by K, M, G or
+ * T (powers of 1024; "KiB", "MB" and the like are read the same), into
+ * *out; -1 when s is not one.
+ */
+int cli_parse_size(const char *s, uint64_t *out);
+
+/**
+ * What every command shares before it starts: the file size limit from
+ * MDRILL_MAX_FILE_SIZE.  Returns 0, or EXIT_USAGE after saying why.
+ */
+int cli_init(void);
 
 /* Scenarios */
 

@@ -24,6 +24,7 @@ static const struct cli_option compare_options[] = {
 	{ OPT_KEEP, "--keep", NULL, 0,
 	  "keep both disposable databases and print on stderr which is the down migration's and which "
 	  "the fix's" },
+	OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER, OPTION_MAX_MEMORY,
 	{ 0, NULL, NULL, 0, NULL },
 };
 
@@ -31,7 +32,8 @@ const struct cli_command cmd_compare = {
 	.name = "compare",
 	.synopsis = "SCENARIO --fix FILE [--down FILE] [--db TARGET] [--concurrent] "
 		    "[--seed N] [--faults LIST] [--set NAME=VALUE]... [--flag-off NAME@TICK]... [--json] "
-		    "[--report FILE.html|.md|.json] [--csv DIR] [--keep]",
+		    "[--report FILE.html|.md|.json] [--csv DIR] [--keep] [--statement-timeout DURATION] "
+		    "[--allow-superuser] [--max-memory SIZE]",
 	.summary = "The down migration and the fix from the same seed, side by side: facts kept and lost "
 		   "by window, failures after, blocking, verdicts and scores. Exit 0 when the fix passes.",
 	.options = compare_options,

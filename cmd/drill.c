@@ -23,13 +23,16 @@
 #include "../reports/report.h"
 #include "../scoring/live.h"
 #include "../sim/base/alloc.h"
+#include "../sim/db/owner.h"
 #include "cli.h"
+#include "drillopts.h"
 #include "live.h"
 
 static int drill_run_cmd(int argc, char **argv);
 
+/* After the shared options' ids, which share the table. */
 enum {
-	DR_DB, DR_SPEED, DR_MINUTES, DR_TEAM, DR_OUT, DR_KEEP, DR_LOG, DR_LIVE, DR_SURPRISE, DR_SEED, DR_SET,
+	DR_DB = OPT_MAX_MEMORY + 1, DR_SPEED, DR_MINUTES, DR_TEAM, DR_OUT, DR_KEEP, DR_LOG, DR_LIVE, DR_SURPRISE, DR_SEED, DR_SET,
 	DR_COOLDOWN, DR_DRILL,
 };
 
@@ -55,6 +58,7 @@ static const struct cli_option drill_options[] = {
 	{ DR_COOLDOWN, "--cooldown", "TICKS", 0,
 	  "after 'end', the traffic runs this many more ticks before the probes (default 1000), so that "
 	  "failures after the last fix show" },
+	OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER,
 	{ DR_DRILL, "--drill", "PATH", 0,
 	  "the team's commands: which drill, when several run (its directory or control socket)" },
 	{ 0, NULL, NULL, 0, NULL },
@@ -64,7 +68,7 @@ const struct cli_command cmd_drill = {
 	.name = "drill",
 	.synopsis = "SCENARIO [--db TARGET] [--speed TICKS_PER_S] [--minutes N] [--team NAME] [--out DIR] "
 		    "[--log FILE] [--live FILE.html] [--surprise DIR] [--seed N] [--set NAME=VALUE]... "
-		    "[--cooldown TICKS] [--keep] | apply FILE|DIR | flag NAME off|on | down | status | end "
+		    "[--cooldown TICKS] [--keep] [--statement-timeout DURATION] [--allow-superuser] | apply FILE|DIR | flag NAME off|on | down | status | end "
 		    "[--drill PATH]",
 	.summary = "The quarterly drill: the scenario runs in real time and the bad migration lands; the "
 		   "team watches the dashboard, reads the log, looks at the database, and from another "
@@ -81,6 +85,8 @@ struct drill_args {
 	int64_t cooldown;
 	uint64_t seed;
 	int keep;
+	long statement_timeout_ms;   /* -1: the default */
+	int allow_superuser;
 	struct param_set *sets;
 	size_t nsets, sets_alloc;
 };
@@ -139,6 +145,12 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 	case DR_LIVE: a->live = val; break;
 	case DR_SURPRISE: a->surprise = val; break;
 	case DR_KEEP: a->keep = 1; break;
+	case OPT_ALLOW_SUPERUSER: a->allow_superuser = 1; break;
+	case OPT_STATEMENT_TIMEOUT:
+		if (drillopts_parse_duration(val, &a->statement_timeout_ms))
+			return cli_error(EXIT_USAGE, "--statement-timeout needs a duration such as 500ms, 30s or "
+					 "5m (0 for none), not '%s'", val);
+		break;
 	case DR_DRILL:
 		return cli_usage(&cmd_drill, "--drill goes with the team's commands (apply, flag, down, status, end)");
 	case DR_SPEED:
@@ -234,17 +246,70 @@ static int open_control(struct session *s)
 	/* Who runs here, for the team's commands and for anyone who finds the directory. */
 	strbuf_addf(&dir, "%s/drill.info", s->dir);
 	if ((f = fopen(dir.buf, "w")) != NULL) {
-		fprintf(f, "pid=%ld\nscenario=%s\nteam=%s\nstarted=%s\n", (long)getpid(), s->name_shown,
-			s->a->team ? s->a->team : "", s->started_at);
+		struct owner me;
+		owner_self(&me);
+		strbuf_reset(&dir);
+		owner_format(&me, &dir);
+		/* The owner's line is what live_gc goes by when the drill is killed. */
+		fprintf(f, "pid=%ld\nscenario=%s\nteam=%s\nstarted=%s\n%s\n", (long)getpid(), s->name_shown,
+			s->a->team ? s->a->team : "", s->started_at, dir.buf);
 		fclose(f);
 	}
 	strbuf_release(&dir);
 	return 0;
 }
 
-static void close_control(struct session *s)
+/* A live drill's directory: its socket, its drill.info, itself. */
+static void remove_control(const char *dir)
 {
 	struct strbuf p = STRBUF_INIT;
+	strbuf_addf(&p, "%s/" LIVE_SOCKET, dir);
+	unlink(p.buf);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/drill.info", dir);
+	unlink(p.buf);
+	rmdir(dir);
+	strbuf_release(&p);
+}
+
+void live_gc(struct strbuf *removed)
+{
+	struct strbuf path = STRBUF_INIT, info = STRBUF_INIT, text = STRBUF_INIT, why = STRBUF_INIT;
+	struct dirent *e;
+	struct owner o;
+	struct stat st;
+	DIR *d;
+
+	if (!(d = opendir(live_tmpdir())))
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, LIVE_DIR_PREFIX, strlen(LIVE_DIR_PREFIX)))
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", live_tmpdir(), e->d_name);
+		if (lstat(path.buf, &st) || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
+			continue;
+		strbuf_reset(&info);
+		strbuf_addf(&info, "%s/drill.info", path.buf);
+		/* No mark yet is a drill still starting: leave it. */
+		strbuf_reset(&text);
+		if (strbuf_read_file(&text, info.buf, &why) || owner_parse(text.buf, &o) || owner_gone(&o) != 1)
+			continue;
+		remove_control(path.buf);
+		if (lstat(path.buf, &st))
+			strbuf_addf(removed, "%s (a killed live drill's control directory)\n", path.buf);
+		else
+			strbuf_addf(removed, "! %s: a killed live drill's directory could not be removed\n", path.buf);
+	}
+	closedir(d);
+	strbuf_release(&path);
+	strbuf_release(&info);
+	strbuf_release(&text);
+	strbuf_release(&why);
+}
+
+static void close_control(struct session *s)
+{
 	size_t i;
 	for (i = 0; i < s->nwaiters; i++)
 		close(s->waiters[i].fd);
@@ -252,13 +317,8 @@ static void close_control(struct session *s)
 	if (s->listen_fd > 0)
 		close(s->listen_fd);
 	s->listen_fd = -1;
-	if (s->dir) {
-		unlink(s->socket_path);
-		strbuf_addf(&p, "%s/drill.info", s->dir);
-		unlink(p.buf);
-		rmdir(s->dir);
-	}
-	strbuf_release(&p);
+	if (s->dir)
+		remove_control(s->dir);
 }
 
 /* Write the answer and its exit status to a team's command, and hang up. */
@@ -610,7 +670,8 @@ static int run_paced(struct session *s)
 static int drill_serve(struct drill_args *a)
 {
 	struct session s;
-	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, kept = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, kept = STRBUF_INIT, left = STRBUF_INIT;
+	struct db_options dbo;
 	time_t t = time(NULL);
 	struct tm tm;
 	size_t i;
@@ -635,6 +696,7 @@ static int drill_serve(struct drill_args *a)
 		strbuf_release(&forms);
 		goto out;
 	}
+	drillopts_gc(s.drv, a->db);
 	s.name_shown = xstrdup(a->surprise ? "(a surprise: revealed at the end)" : s.sc->name);
 	s.tty = isatty(STDOUT_FILENO);
 	s.color = cli_color();
@@ -647,7 +709,10 @@ static int drill_serve(struct drill_args *a)
 	cli_catch_signals();
 	fprintf(stderr, "mdrill: seeding %s...\n", s.name_shown);
 	s.started = 1;
-	if ((rc = live_start(&s.live, s.sc, s.drv, a->db, a->seed, a->cooldown, a->speed, NULL, &err)) != 0) {
+	dbo.allow_superuser = a->allow_superuser;
+	dbo.statement_timeout_ms = a->statement_timeout_ms < 0 ? DB_STATEMENT_TIMEOUT_DEFAULT : a->statement_timeout_ms;
+	dbo.stop = NULL;
+	if ((rc = live_start(&s.live, s.sc, s.drv, a->db, a->seed, a->cooldown, a->speed, &dbo, &err)) != 0) {
 		rc = cli_error(rc == DRILL_EINPUT ? EXIT_USAGE : EXIT_ENGINE, "%s", err.buf);
 		goto out;
 	}
@@ -669,9 +734,10 @@ out:
 	s.nwaiters = 0;
 	close_control(&s);
 	if (s.started) {
-		live_release(&s.live, a->keep && rc != EXIT_INTR, &kept);
+		live_release(&s.live, a->keep && rc != EXIT_INTR, &kept, &left);
 		if (kept.len)
 			fprintf(stderr, "mdrill: kept the drill database at %s", kept.buf);
+		cli_warn_lines(left.buf);
 	}
 	if (s.log)
 		fclose(s.log);
@@ -684,6 +750,7 @@ out:
 	strbuf_release(&path);
 	strbuf_release(&err);
 	strbuf_release(&kept);
+	strbuf_release(&left);
 	return rc;
 }
 
@@ -699,6 +766,7 @@ static int drill_run_cmd(int argc, char **argv)
 	a.minutes = 30;
 	a.cooldown = 1000;
 	a.seed = 1;
+	a.statement_timeout_ms = -1;
 	if ((rc = cli_parse(&cmd_drill, argc, argv, take, &a)) != 0) {
 		free(a.sets);
 		return rc == CLI_HELPED ? EXIT_PASS : rc;

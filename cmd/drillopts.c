@@ -3,7 +3,10 @@
 ** drill through the pipeline with the command line's exports.
 */
 #include "drillopts.h"
+#include "live.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +120,18 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 			return cli_error(EXIT_USAGE, "--report needs FILE.html, FILE.md or FILE.json, not '%s'", val);
 		o->report = val;
 		break;
+	case OPT_STATEMENT_TIMEOUT:
+		if (drillopts_parse_duration(val, &o->statement_timeout_ms))
+			return cli_error(EXIT_USAGE, "--statement-timeout needs a duration such as 500ms, 30s or "
+					 "5m (0 for none), not '%s'", val);
+		break;
+	case OPT_ALLOW_SUPERUSER:
+		o->allow_superuser = 1;
+		break;
+	case OPT_MAX_MEMORY:
+		if (cli_parse_size(val, &o->max_memory) || !o->max_memory)
+			return cli_error(EXIT_USAGE, "--max-memory needs a size such as 512M or 4G, not '%s'", val);
+		break;
 	case OPT_FLAG_OFF:
 		at = strrchr(val, '@');
 		if (!at || at == val || cli_parse_u64(at + 1, &t) || t > 1000000000)
@@ -137,6 +152,7 @@ int drillopts_parse(const struct cli_command *cmd, int argc, char **argv, struct
 	memset(o, 0, sizeof(*o));
 	o->cmd = cmd;
 	o->seed = 1;
+	o->statement_timeout_ms = -1;
 	if ((rc = cli_parse(cmd, argc, argv, take, o)) != 0)
 		return rc;
 	if (!o->scenario)
@@ -192,24 +208,96 @@ int drillopts_prepare(struct drill_opts_cli *o, struct scenario **sc, const stru
 		goto out;
 	}
 	cli_catch_signals();
+	drillopts_gc(*drv, o->db);
 out:
 	strbuf_release(&path);
 	strbuf_release(&err);
 	return rc;
 }
 
-/* Long drills show where they are, on a terminal only: seeding, ticks, scoring. */
-static void show_progress(void *ctx, int phase, int64_t tick)
+int drillopts_parse_duration(const char *s, long *ms)
 {
+	static const struct { const char *unit; long ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "min", 60000 }, { "", 1 },
+	};
+	char *end;
+	unsigned long long v;
+	size_t i;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].unit)) {
+			if (v > (unsigned long long)(LONG_MAX / 2) / (unsigned long long)units[i].ms ||
+			    v * (unsigned long long)units[i].ms > 24ULL * 3600 * 1000)
+				return -1;   /* a day is the longest a statement may be given */
+			*ms = (long)(v * (unsigned long long)units[i].ms);
+			return 0;
+		}
+	return -1;
+}
+
+uint64_t drillopts_default_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+	if (pages <= 0 || size <= 0)
+		return (uint64_t)4 << 30;
+	return (uint64_t)pages * (uint64_t)size / 2;
+}
+
+void drillopts_gc(const struct db_driver *drv, const char *target)
+{
+	struct strbuf removed = STRBUF_INIT, err = STRBUF_INIT;
+	const char *line, *nl;
+
+	/* Quietly: a server that cannot be reached is the drill's own error to report. */
+	db_gc(drv, db_takes(drv, target) ? target : NULL, NULL, &removed, &err);
+	live_gc(&removed);
+	for (line = removed.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		if (!strncmp(line, "! ", 2))
+			cli_error(0, "warning: %.*s", (int)(nl - line - 2), line + 2);
+		else
+			cli_error(0, "removed what a dead run left: %.*s", (int)(nl - line), line);
+	}
+	strbuf_release(&removed);
+	strbuf_release(&err);
+}
+
+/*
+** Long drills show where they are, on a terminal only: rows seeded and
+** ticks run, in per cent of all, then scoring.  A line is written only
+** when its figure changes.
+*/
+static void show_progress(void *ctx, int phase, int64_t done, int64_t total)
+{
+	static int last_phase = -1, last_pct = -1;
+	int pct = total > 0 ? (int)(done * 100 / total) : -1;
+
 	(void)ctx;
-	if (phase == DRILL_SEEDING)
-		fprintf(stderr, "\rmdrill: seeding...\033[K");
+	if (pct > 100)
+		pct = 100;
+	if (phase == last_phase && pct == last_pct && (phase == DRILL_SEEDING || phase == DRILL_TRAFFIC))
+		return;
+	last_phase = phase;
+	last_pct = pct;
+	if (phase == DRILL_SEEDING && total > 0)
+		fprintf(stderr, "\rmdrill: seeding, %lld of %lld rows (%d%%)\033[K", (long long)done,
+			(long long)total, pct);
+	else if (phase == DRILL_SEEDING)
+		fprintf(stderr, "\rmdrill: seeding, %lld rows\033[K", (long long)done);
 	else if (phase == DRILL_TRAFFIC)
-		fprintf(stderr, "\rmdrill: traffic, tick %lld\033[K", (long long)tick);
+		fprintf(stderr, "\rmdrill: traffic, tick %lld of %lld (%d%%)\033[K", (long long)done,
+			(long long)total, pct < 0 ? 0 : pct);
 	else if (phase == DRILL_DONE)
 		fprintf(stderr, "\rmdrill: scoring...\033[K");
 	else if (phase == DRILL_SCORED)
 		fprintf(stderr, "\r\033[K");
+	else
+		return;
 	fflush(stderr);
 }
 
@@ -222,6 +310,9 @@ void drillopts_request(const struct drill_opts_cli *o, struct pipeline_request *
 	req->concurrent = o->concurrent;
 	req->keep = o->keep;
 	req->stop = &cli_stop;
+	req->allow_superuser = o->allow_superuser;
+	req->statement_timeout_ms = o->statement_timeout_ms;
+	req->max_memory = o->max_memory ? o->max_memory : drillopts_default_memory();
 	if (isatty(STDERR_FILENO))
 		req->progress = show_progress;
 }
@@ -271,6 +362,7 @@ int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, c
 	for (line = out->kept.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
 		fprintf(stderr, "mdrill: kept the %sdrill database at %.*s\n",
 			!which ? "" : !strcmp(which, "down") ? "down migration's " : "fix's ", (int)(nl - line), line);
+	cli_warn_lines(out->left.buf);
 	strbuf_release(&err);
 	return rc;
 }

@@ -15,7 +15,8 @@
 /* Option ids of run and compare. */
 enum {
 	OPT_FIX, OPT_DOWN, OPT_DB, OPT_CONCURRENT, OPT_SEED, OPT_SEEDS, OPT_FAULTS, OPT_SET,
-	OPT_FLAG_OFF, OPT_JSON, OPT_REPORT, OPT_CSV, OPT_KEEP,
+	OPT_FLAG_OFF, OPT_JSON, OPT_REPORT, OPT_CSV, OPT_KEEP, OPT_STATEMENT_TIMEOUT, OPT_ALLOW_SUPERUSER,
+	OPT_MAX_MEMORY,
 };
 
 /* The rows of their option tables, one spelling for both. */
@@ -56,6 +57,15 @@ enum {
 	"also write transactions.csv, facts.csv, findings.csv and timeline.csv into DIR (made if missing)" }
 #define OPTION_KEEP { OPT_KEEP, "--keep", NULL, 0, \
 	"keep the disposable database and print where it is on stderr" }
+#define OPTION_STATEMENT_TIMEOUT { OPT_STATEMENT_TIMEOUT, "--statement-timeout", "DURATION", 0, \
+	"stop any statement still running after DURATION (500ms, 30s, 5m; default 60s, 0 for none): " \
+	"in the fix a failed fix, in the scenario's set-up an error" }
+#define OPTION_ALLOW_SUPERUSER { OPT_ALLOW_SUPERUSER, "--allow-superuser", NULL, 0, \
+	"PostgreSQL: run even when --db connects as a superuser (a throwaway server only: the " \
+	"drill's SQL then runs with a superuser's powers)" }
+#define OPTION_MAX_MEMORY { OPT_MAX_MEMORY, "--max-memory", "SIZE", 0, \
+	"refuse a drill whose seed rows would take more memory than SIZE (512M, 4G; default half " \
+	"of this machine's memory, shared by swarm mode's workers)" }
 
 struct drill_opts_cli {
 	const struct cli_command *cmd;
@@ -81,6 +91,9 @@ struct drill_opts_cli {
 	const char *csv;
 	struct flip { const char *name; long tick; } *flips;
 	size_t nflips, flips_alloc;
+	long statement_timeout_ms;   /* -1: the default */
+	int allow_superuser;
+	uint64_t max_memory;         /* 0: half of the machine's memory */
 };
 
 /**
@@ -97,6 +110,21 @@ void drillopts_release(struct drill_opts_cli *o);
  * status after saying why; *sc is the caller's to free, also then.
  */
 int drillopts_prepare(struct drill_opts_cli *o, struct scenario **sc, const struct db_driver **drv);
+
+/**
+ * "500ms", "30s", "5m" or a number of milliseconds into *ms; 0 is none.
+ * Returns -1 when s is none of them.
+ */
+int drillopts_parse_duration(const char *s, long *ms);
+
+/** The memory limit when none is given: half of this machine's memory. */
+uint64_t drillopts_default_memory(void);
+
+/**
+ * Remove what dead runs of this host left for drv at target (the start of
+ * every drill command), saying on stderr what went.
+ */
+void drillopts_gc(const struct db_driver *drv, const char *target);
 
 /** A pipeline request for o: seed, faults, --db, --concurrent, --keep, the stop flag, progress. */
 void drillopts_request(const struct drill_opts_cli *o, struct pipeline_request *req);

@@ -10,10 +10,12 @@
 #include "../scoring/lint.h"
 #include "../scoring/pipeline.h"
 #include "cli.h"
+#include "drillopts.h"
 
 static int lint_cmd_run(int argc, char **argv);
 
-enum { LINT_ENGINES, LINT_DB };
+/* After the shared options' ids, which share the table. */
+enum { LINT_ENGINES = OPT_MAX_MEMORY + 1, LINT_DB };
 
 static const struct cli_option lint_options[] = {
 	{ LINT_ENGINES, "--engines", "LIST", 0,
@@ -21,12 +23,14 @@ static const struct cli_option lint_options[] = {
 	{ LINT_DB, "--db", "TARGET", 0,
 	  "the PostgreSQL server for --engines postgres (postgres://... or postgres:), where mdrill "
 	  "creates and drops its own database" },
+	OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER,
 	{ 0, NULL, NULL, 0, NULL },
 };
 
 const struct cli_command cmd_lint = {
 	.name = "lint",
-	.synopsis = "SCENARIO [--engines sqlite,postgres] [--db TARGET]",
+	.synopsis = "SCENARIO [--engines sqlite,postgres] [--db TARGET] [--statement-timeout DURATION] "
+		    "[--allow-superuser]",
 	.summary = "Check the scenario's own SQL without traffic, on each engine: the schema, the seed "
 		   "rows, the timeline's migrations in order, the probes where the fix would go and the "
 		   "down migration; each refusal named with FILE:LINE and the engine's message. Exit 0 "
@@ -37,6 +41,8 @@ const struct cli_command cmd_lint = {
 
 struct lint_opts {
 	const char *scenario, *engines, *db;
+	long statement_timeout_ms;   /* -1: the default */
+	int allow_superuser;
 };
 
 static int take(void *ctx, const struct cli_option *opt, const char *val, const char *next)
@@ -49,10 +55,22 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 		o->scenario = val;
 		return 0;
 	}
-	if (opt->id == LINT_ENGINES)
+	switch (opt->id) {
+	case LINT_ENGINES:
 		o->engines = val;
-	else
+		break;
+	case LINT_DB:
 		o->db = val;
+		break;
+	case OPT_STATEMENT_TIMEOUT:
+		if (drillopts_parse_duration(val, &o->statement_timeout_ms))
+			return cli_error(EXIT_USAGE, "--statement-timeout needs a duration (500ms, 30s, 5m; 0 for "
+					 "none), not '%s'", val);
+		break;
+	case OPT_ALLOW_SUPERUSER:
+		o->allow_superuser = 1;
+		break;
+	}
 	return 0;
 }
 
@@ -82,7 +100,7 @@ static void print_step(const struct scenario *sc, const struct lint_step *st)
 
 static int lint_cmd_run(int argc, char **argv)
 {
-	struct lint_opts o = { NULL, NULL, NULL };
+	struct lint_opts o = { NULL, NULL, NULL, -1, 0 };
 	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT, names = STRBUF_INIT;
 	struct scenario *sc = NULL;
 	const struct db_driver *drvs[8];
@@ -105,7 +123,14 @@ static int lint_cmd_run(int argc, char **argv)
 	for (k = 0; k < ndrvs; k++) {
 		struct lint_result res;
 		size_t i;
-		int r = lint_run(sc, drvs[k], db_takes(drvs[k], o.db) ? o.db : NULL, 1, &cli_stop, &res, &err);
+		struct db_options dbo;
+		int r;
+
+		dbo.allow_superuser = o.allow_superuser;
+		dbo.statement_timeout_ms = o.statement_timeout_ms < 0 ? DB_STATEMENT_TIMEOUT_DEFAULT
+								      : o.statement_timeout_ms;
+		dbo.stop = &cli_stop;
+		r = lint_run(sc, drvs[k], db_takes(drvs[k], o.db) ? o.db : NULL, 1, &dbo, &res, &err);
 
 		printf("%s on %s:\n", sc->name, db_name(drvs[k]));
 		for (i = 0; i < res.nr; i++)

@@ -63,7 +63,8 @@ static int list_run(int argc, char **argv)
 		}
 		closedir(d);
 	}
-	qsort(names, nnames, sizeof(*names), cli_cmp_str);
+	if (nnames > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(names, nnames, sizeof(*names), cli_cmp_str);
 	for (i = 0; i < nnames; i++) {
 		struct scenario *sc;
 		const char *dir = names[i] + strlen(names[i]) + 1;

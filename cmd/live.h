@@ -20,6 +20,12 @@
 const char *live_tmpdir(void);
 
 /**
+ * Remove the private directories of this user's live drills that were
+ * killed, a line each onto removed (one starting "! " could not be).
+ */
+void live_gc(struct strbuf *removed);
+
+/**
  * A team's command: argv[0] is apply, flag, down, status or end.  Finds
  * the drill (one running for this user, or --drill PATH), sends the
  * request, prints the answer and returns the drill's exit status for it.
@@ -36,5 +42,8 @@ int drillctl_is_command(const char *word);
  * status after saying why.
  */
 int replay_record(const struct live_record *rec, const char *db, struct live *l, int *same);
+
+/** live_release for a replay: its database goes, and what could not be removed is warned of. */
+void replay_release(struct live *l);
 
 #endif

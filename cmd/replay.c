@@ -80,7 +80,7 @@ int replay_record(const struct live_record *rec, const char *db, struct live *l,
 	}
 	if ((rc = live_replay(l, sc, drv, rec, &err)) != 0) {
 		rc = cli_error(rc == DRILL_EINPUT ? EXIT_USAGE : EXIT_ENGINE, "%s: %s", rec->path, err.buf);
-		live_release(l, 0, NULL);
+		replay_release(l);
 		goto out;
 	}
 	report_json_render(&l->res.card, &json, 0);
@@ -98,6 +98,14 @@ out:
 	strbuf_release(&path);
 	strbuf_release(&json);
 	return rc;
+}
+
+void replay_release(struct live *l)
+{
+	struct strbuf left = STRBUF_INIT;
+	live_release(l, 0, NULL, &left);
+	cli_warn_lines(left.buf);
+	strbuf_release(&left);
 }
 
 static int replay_run(int argc, char **argv)
@@ -126,7 +134,7 @@ static int replay_run(int argc, char **argv)
 		fprintf(stderr, "mdrill: replay: %s\n", same ? "the same scorecard as the record"
 							    : "the scorecard differs from the record's");
 		rc = same ? EXIT_PASS : EXIT_FAIL;
-		live_release(&l, 0, NULL);
+		replay_release(&l);
 		scenario_free((struct scenario *)sc);
 	}
 out:

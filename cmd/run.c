@@ -18,6 +18,7 @@ static int run_run(int argc, char **argv);
 static const struct cli_option run_options[] = {
 	OPTION_FIX, OPTION_DOWN, OPTION_DB, OPTION_CONCURRENT, OPTION_SEED, OPTION_SEEDS, OPTION_FAULTS,
 	OPTION_SET, OPTION_FLAG_OFF, OPTION_JSON, OPTION_REPORT, OPTION_CSV, OPTION_KEEP,
+	OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER, OPTION_MAX_MEMORY,
 	{ 0, NULL, NULL, 0, NULL },
 };
 
@@ -25,7 +26,8 @@ const struct cli_command cmd_run = {
 	.name = "run",
 	.synopsis = "SCENARIO (--fix FILE | --down [FILE]) [--db TARGET] [--concurrent] "
 		    "[--seed N | --seeds A..B] [--faults LIST] [--set NAME=VALUE]... [--flag-off NAME@TICK]... "
-		    "[--json] [--report FILE.html|.md|.json] [--csv DIR] [--keep]",
+		    "[--json] [--report FILE.html|.md|.json] [--csv DIR] [--keep] [--statement-timeout DURATION] "
+		    "[--allow-superuser] [--max-memory SIZE]",
 	.summary = "Run the scenario's drill with a fix migration (or a down migration) in the fix "
 		   "slot and score it: data preserved, failures after the fix, writers blocked. "
 		   "Exit 0 when the fix passes, 1 when it fails.",
@@ -186,6 +188,22 @@ static int swarm(const struct drill_opts_cli *o, const struct scenario *sc, cons
 	so.stop = &cli_stop;
 	if (isatty(STDERR_FILENO))
 		so.progress = swarm_progress;
+	{
+		/* The workers run at once: their memory adds up. */
+		uint64_t each = pipeline_memory(sc), limit = o->max_memory ? o->max_memory : drillopts_default_memory();
+		int nw = swarm_workers(&so);
+		if (each * (uint64_t)nw > limit) {
+			struct strbuf need = STRBUF_INIT, lim = STRBUF_INIT;
+			strbuf_addsize(&need, each * (uint64_t)nw);
+			strbuf_addsize(&lim, limit);
+			rc = cli_error(EXIT_USAGE, "%s: %d workers at once would take about %s of memory for "
+				       "their seed rows, more than the limit of %s (--max-memory sets another)",
+				       sc->path, nw, need.buf, lim.buf);
+			strbuf_release(&need);
+			strbuf_release(&lim);
+			goto out;
+		}
+	}
 	rc = swarm_run(&so, &res, &worker_rc, &err);
 	if (so.progress)
 		fputs("\r\033[K", stderr);   /* the line is the scorecard's, or an error's, now */

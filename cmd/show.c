@@ -49,7 +49,7 @@ static void show_dir(const struct scenario *sc, const char *sub, const char *hea
 				names[n++] = xstrdup(e->d_name);
 			}
 		closedir(d);
-		if (n)
+		if (n > 1) /* qsort(NULL, 0, ...) is undefined */
 			qsort(names, n, sizeof(*names), cli_cmp_str);
 		printf("\n%s:\n", heading);
 		for (i = 0; i < n; i++) {

@@ -90,22 +90,25 @@ void report_compare_render(const struct scorecard *down, const struct scorecard 
 {
 	const char *bold = (flags & REPORT_COLOR) ? "\033[1m" : "";
 	const char *off = (flags & REPORT_COLOR) ? "\033[0m" : "";
+	struct report_esc esc = REPORT_ESC_INIT;
 	const char *label, *dlabel;
 	struct compare_row rows[REPORT_COMPARE_ROWS];
 	size_t n = report_compare_rows(down, fix, rows), i;
 
-	strbuf_addf(out, "%smdrill compare%s %s on %s, seed %llu\n", bold, off, fix->scenario,
+	strbuf_addf(out, "%smdrill compare%s %s on %s, seed %llu\n", bold, off, report_esc(&esc, fix->scenario),
 		    fix->engine, (unsigned long long)fix->seed);
 	strbuf_addf(out, "  %-34s %24s %24s\n", "", "down migration", "fix");
 	report_compare_labels(down, fix, &dlabel, &label, 1);
-	strbuf_addf(out, "  %-34s %24.24s %24.24s\n", "", dlabel, label);
+	strbuf_addf(out, "  %-34s %24.24s", "", report_esc(&esc, dlabel));
+	strbuf_addf(out, " %24.24s\n", report_esc(&esc, label));
 	for (i = 0; i < n; i++)
 		strbuf_addf(out, "  %s%-*s %24s %24s\n", rows[i].sub ? "  " : "", rows[i].sub ? 32 : 34,
 			    rows[i].what, rows[i].down, rows[i].fix);
 	if (down->nreasons)
-		strbuf_addf(out, "\n  the down migration: %s\n", down->reasons[0]);
+		strbuf_addf(out, "\n  the down migration: %s\n", report_esc(&esc, down->reasons[0]));
 	if (fix->nreasons)
-		strbuf_addf(out, "  the fix: %s\n", fix->reasons[0]);
+		strbuf_addf(out, "  the fix: %s\n", report_esc(&esc, fix->reasons[0]));
+	report_esc_release(&esc);
 }
 
 /* text for a Markdown table cell: '|' escaped, newlines as spaces. */

@@ -46,7 +46,13 @@ void xml_add_escaped(struct strbuf *out, const char *s)
 		case '<': strbuf_addstr(out, "&lt;"); break;
 		case '>': strbuf_addstr(out, "&gt;"); break;
 		case '"': strbuf_addstr(out, "&quot;"); break;
-		default: strbuf_addch(out, *s);
+		case '\t': case '\n': case '\r': strbuf_addch(out, *s); break;
+		default:
+			/* XML 1.0 allows no other control character, not even as a reference. */
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				strbuf_addf(out, "\\x%02x", (unsigned char)*s);
+			else
+				strbuf_addch(out, *s);
 		}
 	}
 }

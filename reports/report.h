@@ -160,6 +160,26 @@ const char *report_s(long long n);
 /** The format called name ("terminal", "json"), or NULL. */
 const struct report_format *report_find(const char *name);
 
+/*
+** Text from the drill (SQL, messages, values) for a terminal or Markdown:
+** control characters (C0, DEL, C1) shown as \n, \t, \x1b, \u009b.
+*/
+struct report_esc {
+	char **v;
+	size_t nr, alloc;
+};
+
+#define REPORT_ESC_INIT { NULL, 0, 0 }
+
+/** s escaped onto out. */
+void report_add_text(struct strbuf *out, const char *s);
+/**
+ * s escaped: s itself when it needs nothing (NULL stays NULL), else a
+ * copy the pool owns until report_esc_release.
+ */
+const char *report_esc(struct report_esc *pool, const char *s);
+void report_esc_release(struct report_esc *pool);
+
 /** Append s to out escaped for XML text and attributes; NULL becomes "NULL". */
 void xml_add_escaped(struct strbuf *out, const char *s);
 

@@ -13,6 +13,10 @@ struct style {
 	const char *bold, *red, *green, *dim, *off;
 };
 
+/* The drill's own text, escaped for the terminal while one render runs. */
+static struct report_esc esc;
+#define T(s) report_esc(&esc, (s))
+
 static void add_value(struct strbuf *out, const char *v, int absent)
 {
 	if (absent)
@@ -20,7 +24,7 @@ static void add_value(struct strbuf *out, const char *v, int absent)
 	else if (!v)
 		strbuf_addstr(out, "NULL");
 	else
-		strbuf_addf(out, "'%s'", v);
+		strbuf_addf(out, "'%s'", T(v));
 }
 
 static void phases(const struct scorecard *s, struct strbuf *out, const struct style *st)
@@ -34,12 +38,12 @@ static void phases(const struct scorecard *s, struct strbuf *out, const struct s
 	strbuf_addch(out, '\n');
 	for (i = 0; i < s->nversions; i++) {
 		char label[64];
-		snprintf(label, sizeof(label), "%s committed", s->versions[i]);
+		snprintf(label, sizeof(label), "%s committed", T(s->versions[i]));
 		strbuf_addf(out, "  %-22s", label);
 		for (ph = 0; ph < PH_COUNT; ph++)
 			strbuf_addf(out, "%10llu", (unsigned long long)s->committed[i][ph]);
 		strbuf_addch(out, '\n');
-		snprintf(label, sizeof(label), "%s failed", s->versions[i]);
+		snprintf(label, sizeof(label), "%s failed", T(s->versions[i]));
 		strbuf_addf(out, "  %-22s", label);
 		for (ph = 0; ph < PH_COUNT; ph++) {
 			unsigned long long n = s->failed[i][ph];
@@ -54,7 +58,7 @@ static void phases(const struct scorecard *s, struct strbuf *out, const struct s
 		    (long long)s->bad.start, (long long)s->fix.start, (long long)s->fix.end,
 		    (long long)s->end_tick);
 	for (i = 0; i < s->nflips; i++)
-		strbuf_addf(out, "; flag %s %s at %lld", s->flips[i].name, s->flips[i].on ? "on" : "off",
+		strbuf_addf(out, "; flag %s %s at %lld", T(s->flips[i].name), s->flips[i].on ? "on" : "off",
 			    (long long)s->flips[i].tick);
 	strbuf_addf(out, "%s\n\n", st->off);
 }
@@ -91,16 +95,16 @@ static void preservation(const struct scorecard *s, struct strbuf *out, const st
 		for (i = 0; i < n; i++) {
 			const struct sc_example *e = &s->examples[i];
 			strbuf_addf(out, "    %s%-10s%s %s[%s].%s (%s): expected ", st->red,
-				    oracle_class_name(e->cls), st->off, e->table, e->key ? e->key : "NULL",
-				    e->field, oracle_window_name(e->window));
+				    oracle_class_name(e->cls), st->off, T(e->table), e->key ? T(e->key) : "NULL",
+				    T(e->field), oracle_window_name(e->window));
 			add_value(out, e->expected, 0);
 			strbuf_addstr(out, ", found ");
 			add_value(out, e->found, e->found_absent);
-			strbuf_addf(out, "%s  %s%s\n", st->dim, e->why, st->off);
+			strbuf_addf(out, "%s  %s%s\n", st->dim, T(e->why), st->off);
 		}
 	}
 	for (i = 0; i < s->nnotes; i++)
-		strbuf_addf(out, "  note: %s\n", s->notes[i]);
+		strbuf_addf(out, "  note: %s\n", T(s->notes[i]));
 	strbuf_addch(out, '\n');
 }
 
@@ -129,7 +133,7 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 	if (scorecard_own_down(s))
 		strbuf_addf(out, "%s%s%s (the scenario's own): ", st->bold, what, st->off);
 	else
-		strbuf_addf(out, "%s%s%s %s: ", st->bold, what, st->off, m->label ? m->label : "(none)");
+		strbuf_addf(out, "%s%s%s %s: ", st->bold, what, st->off, m->label ? T(m->label) : "(none)");
 	if (!m->ran)
 		strbuf_addstr(out, "never ran\n");
 	else
@@ -139,17 +143,17 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 		strbuf_addf(out, "  %s", st->red);
 		if (m->failed_statement && m->failed_file)
 			strbuf_addf(out, "failed at statement %d (%s:%d): ", m->failed_statement,
-				    m->failed_file, m->failed_line);
+				    T(m->failed_file), m->failed_line);
 		else if (m->failed_statement)
 			strbuf_addf(out, "failed at statement %d (line %d): ", m->failed_statement,
 				    m->failed_line);
-		strbuf_addf(out, "%s [%s]%s\n", m->error, m->error_class, st->off);
+		strbuf_addf(out, "%s [%s]%s\n", T(m->error), m->error_class, st->off);
 		if (m->failed_sql)
-			strbuf_addf(out, "  %s%.200s%s\n", st->dim, m->failed_sql, st->off);
+			strbuf_addf(out, "  %s%.200s%s\n", st->dim, T(m->failed_sql), st->off);
 	}
 	if (s->bad.error)
 		strbuf_addf(out, "  the bad migration itself failed at statement %d: %s\n",
-			    s->bad.failed_statement, s->bad.error);
+			    s->bad.failed_statement, T(s->bad.error));
 	if (s->backfill.present)
 		backfill_line(s, out, st);
 	if (s->conn_lost)
@@ -191,9 +195,9 @@ static void fix(const struct scorecard *s, struct strbuf *out, const struct styl
 				    c->converged ? "converged" : c->reached ? "did not converge" : "not tried", st->off);
 			if (!c->reached)
 				strbuf_addf(out, ": the fix failed first%s%s",
-					    c->error ? ": " : "", c->error ? c->error : "");
+					    c->error ? ": " : "", c->error ? T(c->error) : "");
 			else if (!c->completed)
-				strbuf_addf(out, ": the re-run failed: %s", c->error ? c->error : "it never completed");
+				strbuf_addf(out, ": the re-run failed: %s", c->error ? T(c->error) : "it never completed");
 			else if (!c->same_schema)
 				strbuf_addstr(out, ": another schema than without the crash");
 			else if (!c->converged)
@@ -216,13 +220,13 @@ void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsig
 	size_t i;
 
 	if (s->notice)
-		strbuf_addf(out, "%sNote: %s%s\n", st->red, s->notice, st->off);
-	strbuf_addf(out, "%smdrill%s %s on %s%s, seed %llu\n", st->bold, st->off, s->scenario,
+		strbuf_addf(out, "%sNote: %s%s\n", st->red, T(s->notice), st->off);
+	strbuf_addf(out, "%smdrill%s %s on %s%s, seed %llu\n", st->bold, st->off, T(s->scenario),
 		    s->engine, s->concurrent ? " (concurrent)" : "", (unsigned long long)s->seed);
 	if (s->title)
-		strbuf_addf(out, "  %s", s->title);
+		strbuf_addf(out, "  %s", T(s->title));
 	if (s->essay)
-		strbuf_addf(out, "  %s(essay: %s)%s", st->dim, s->essay, st->off);
+		strbuf_addf(out, "  %s(essay: %s)%s", st->dim, T(s->essay), st->off);
 	strbuf_addstr(out, "\n\n");
 	phases(s, out, st);
 	preservation(s, out, st);
@@ -230,7 +234,8 @@ void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsig
 	strbuf_addf(out, "%sVerdict: %s%s%s   score %d/100\n", st->bold,
 		    s->pass ? st->green : st->red, s->pass ? "PASS" : "FAIL", st->off, s->score);
 	for (i = 0; i < s->nreasons; i++)
-		strbuf_addf(out, "  - %s\n", s->reasons[i]);
+		strbuf_addf(out, "  - %s\n", T(s->reasons[i]));
+	report_esc_release(&esc);
 }
 
 void report_swarm_render(const struct swarm_report *r, struct strbuf *out, unsigned flags)

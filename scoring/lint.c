@@ -126,8 +126,10 @@ static void run_down(const struct scenario *sc, const struct db_driver *drv, str
 }
 
 int lint_run(const struct scenario *sc, const struct db_driver *drv, const char *target, uint64_t seed,
-	     volatile sig_atomic_t *stop, struct lint_result *out, struct strbuf *err)
+	     const struct db_options *opts, struct lint_result *out, struct strbuf *err)
 {
+	volatile sig_atomic_t *stop = opts ? opts->stop : NULL;
+	struct strbuf why = STRBUF_INIT;
 	const struct sql_variant *schema = sql_section_pick(&sc->schema, db_dialect(drv));
 	struct db *db = NULL;
 	struct db_conn *c = NULL;
@@ -139,7 +141,7 @@ int lint_run(const struct scenario *sc, const struct db_driver *drv, const char 
 	memset(out, 0, sizeof(*out));
 	out->engine = db_name(drv);
 	ledger_init(&ledger);
-	if (db_create(drv, target, &db, err) || db_connect(drv, db, &c, err)) {
+	if (db_create(drv, target, opts, &db, err) || db_connect(drv, db, &c, err)) {
 		rc = DRILL_EENGINE;
 		goto out;
 	}
@@ -155,7 +157,7 @@ int lint_run(const struct scenario *sc, const struct db_driver *drv, const char 
 		goto out;
 	}
 	st = add_step(out, "seed", sc->nseeds ? sc->seeds[0].line : 0);
-	if (seeder_run(sc, drv, c, &ledger, seed, err)) {
+	if (seeder_run(sc, drv, c, &ledger, seed, NULL, NULL, err)) {
 		step_fail(out, st, err->buf);
 		strbuf_reset(err);
 		if (db_in_tx(drv, c))
@@ -205,7 +207,8 @@ out:
 		db_disconnect(drv, c);
 	}
 	if (db)
-		db_destroy(drv, db, 0, NULL);
+		db_destroy(drv, db, 0, NULL, &why);
+	strbuf_release(&why);
 	return rc;
 }
 

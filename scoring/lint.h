@@ -44,16 +44,17 @@ struct lint_result {
 
 /**
  * Check sc's SQL on drv, in a disposable database at target (NULL for
- * the default engine), seeded with seed, into out: a step each, as
+ * the default engine, opts NULL for its defaults: the superuser rule, the
+ * statement timeout, the stop flag), seeded with seed, into out: a step each, as
  * described above.  A step that fails leaves the database as the engine
  * left it (an open transaction rolled back) and the next steps run on;
  * after a failed schema nothing else can.  Returns 0 (problems or not:
  * see out->problems), or DRILL_EENGINE when no database could be made,
- * or DRILL_EINTR when stop was set, with the reason in err.  Release out
+ * or DRILL_EINTR when opts->stop was set, with the reason in err.  Release out
  * with lint_result_release, also after a failure.
  */
 int lint_run(const struct scenario *sc, const struct db_driver *drv, const char *target, uint64_t seed,
-	     volatile sig_atomic_t *stop, struct lint_result *out, struct strbuf *err);
+	     const struct db_options *opts, struct lint_result *out, struct strbuf *err);
 
 void lint_result_release(struct lint_result *r);
 

@@ -27,10 +27,11 @@ const char *live_kind_name(enum live_kind kind)
 
 int live_start(struct live *l, const struct scenario *sc, const struct db_driver *drv,
 	       const char *target, uint64_t seed, int64_t cooldown, double ticks_per_second,
-	       volatile sig_atomic_t *stop, struct strbuf *err)
+	       const struct db_options *dbo, struct strbuf *err)
 {
 	memset(l, 0, sizeof(*l));
 	strbuf_init(&l->res.kept);
+	strbuf_init(&l->res.left);
 	l->sc = sc;
 	l->drv = drv;
 	l->cooldown = cooldown;
@@ -39,7 +40,12 @@ int live_start(struct live *l, const struct scenario *sc, const struct db_driver
 	l->opts.target = db_takes(drv, target) ? target : NULL;
 	l->opts.seed = seed;
 	l->opts.live = 1;
-	l->opts.stop = stop;
+	l->opts.statement_timeout_ms = DB_STATEMENT_TIMEOUT_DEFAULT;
+	if (dbo) {
+		l->opts.stop = dbo->stop;
+		l->opts.allow_superuser = dbo->allow_superuser;
+		l->opts.statement_timeout_ms = dbo->statement_timeout_ms;
+	}
 	l->res.held = 1;
 	l->sample.incident_tick = -1;
 	return drill_start(&l->res.drill, sc, &l->opts, err);
@@ -378,13 +384,15 @@ int live_end(struct live *l, double wall, int interrupted, struct strbuf *err)
 	return 0;
 }
 
-void live_release(struct live *l, int keep, struct strbuf *kept)
+void live_release(struct live *l, int keep, struct strbuf *kept, struct strbuf *left)
 {
 	size_t i;
 	l->res.keep = keep;
 	pipeline_result_close(&l->res);
 	if (kept)
 		strbuf_add(kept, l->res.kept.buf, l->res.kept.len);
+	if (left)
+		strbuf_add(left, l->res.left.buf, l->res.left.len);
 	pipeline_result_release(&l->res);
 	for (i = 0; i < l->nactions; i++) {
 		free(l->actions[i].what);

@@ -94,13 +94,14 @@ struct live {
 
 /**
  * Start a live drill of sc on drv: the database, schema and seed; the
- * timeline runs as written but for its 'fix' and 'end'.  target is --db.
+ * timeline runs as written but for its 'fix' and 'end'.  target is --db;
+ * dbo the superuser, statement timeout and stop settings (NULL: defaults).
  * Returns 0 or DRILL_E* with the reason in err; release l with
  * live_release either way.
  */
 int live_start(struct live *l, const struct scenario *sc, const struct db_driver *drv,
 	       const char *target, uint64_t seed, int64_t cooldown, double ticks_per_second,
-	       volatile sig_atomic_t *stop, struct strbuf *err);
+	       const struct db_options *dbo, struct strbuf *err);
 
 /** Run the drill to tick until (see drill_advance).  0, or DRILL_E* with the reason in err. */
 int live_advance(struct live *l, int64_t until, struct strbuf *err);
@@ -145,8 +146,12 @@ void live_sample(struct live *l);
  */
 int live_end(struct live *l, double wall, int interrupted, struct strbuf *err);
 
-/** Free everything; the disposable database is removed, or kept with keep (its place into kept). */
-void live_release(struct live *l, int keep, struct strbuf *kept);
+/**
+ * Free everything; the disposable database is removed, or kept with keep
+ * (its place into kept).  What could not be removed, and why, goes onto
+ * left, a line each.  kept and left may be NULL.
+ */
+void live_release(struct live *l, int keep, struct strbuf *kept, struct strbuf *left);
 
 /* A record, as read back (see record.h). */
 struct live_record;

@@ -488,7 +488,8 @@ void oracle_check(const struct oracle_input *in, struct oracle_result *out)
 		for (i = l->tx[p].first_fact; i < (size_t)l->tx[p].first_fact + ledger_tx_nfacts(l, p); i++)
 			c.fact_tx[i] = (uint32_t)p;
 	sort_ledger = l;
-	qsort(c.order, l->nfacts, sizeof(*c.order), cmp_fact);
+	if (l->nfacts > 1)
+		qsort(c.order, l->nfacts, sizeof(*c.order), cmp_fact);
 
 	for (lo = 0; lo < l->nfacts;) {
 		const struct ledger_fact *f = &l->facts[c.order[lo]];

@@ -11,10 +11,13 @@
 #include "../sim/input/layout.h"
 #include "probe.h"
 
+/* 1 for a file or directory, -1 for anything else there (a FIFO, a device), 0 for nothing. */
 static int exists(const char *p)
 {
 	struct stat st;
-	return !stat(p, &st) && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
+	if (stat(p, &st))
+		return 0;
+	return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? 1 : -1;
 }
 
 /*
@@ -53,16 +56,19 @@ static int not_found(const char *fix, int is_down, const struct scenario *sc, st
 static int find_fix(const char *fix, int is_down, const struct scenario *sc, struct strbuf *out,
 		    struct strbuf *err)
 {
+	int there;
+
 	strbuf_reset(out);
 	strbuf_addstr(out, fix);
-	if (exists(out->buf))
-		return 0;
-	if (fix[0] != '/') {
+	if ((there = exists(out->buf)) == 0 && fix[0] != '/') {
 		strbuf_reset(out);
 		strbuf_addf(out, "%s/%s", sc->dir, fix);
-		if (exists(out->buf))
-			return 0;
+		there = exists(out->buf);
 	}
+	if (there > 0)
+		return 0;
+	if (there < 0)
+		return strbuf_error(err, DRILL_EINPUT, "cannot open '%s': not a regular file or directory", fix);
 	return not_found(fix, is_down, sc, err);
 }
 
@@ -104,10 +110,12 @@ int pipeline_fix_text(const struct scenario *sc, const char *fixarg, int is_down
 		goto out;
 	}
 	for (i = 0; i < l.nr && !rc; i++) {
+		struct strbuf why = STRBUF_INIT;
 		if (l.nr > 1)
 			strbuf_addf(out, "-- file: %s\n", l.v[i].shown);
-		if (strbuf_read_file(out, l.v[i].path))
-			rc = strbuf_error(err, DRILL_EINPUT, "cannot read '%s'", l.v[i].shown);
+		if (strbuf_read_file(out, l.v[i].path, &why))
+			rc = strbuf_error(err, DRILL_EINPUT, "cannot read '%s': %s", l.v[i].shown, why.buf);
+		strbuf_release(&why);
 	}
 	layout_release(&l);
 out:
@@ -141,9 +149,21 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 
 	memset(out, 0, sizeof(*out));
 	strbuf_init(&out->kept);
+	strbuf_init(&out->left);
 	out->keep = req->keep;
 	if ((rc = pipeline_load_fix(sc, drv, req->fixarg, req->is_down, &fix, err)) != 0)
 		goto out;
+	if (req->max_memory && pipeline_memory(sc) > req->max_memory) {
+		struct strbuf need = STRBUF_INIT, limit = STRBUF_INIT;
+		strbuf_addsize(&need, pipeline_memory(sc));
+		strbuf_addsize(&limit, req->max_memory);
+		rc = strbuf_error(err, DRILL_EINPUT, "%s: the drill would take about %s of memory for its "
+				  "seed rows (about %d bytes a row), more than the limit of %s (--max-memory "
+				  "sets another)", sc->path, need.buf, PIPELINE_BYTES_PER_ROW, limit.buf);
+		strbuf_release(&need);
+		strbuf_release(&limit);
+		goto out;
+	}
 
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.drv = drv;
@@ -155,6 +175,9 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 	dopts.fix_is_down = req->is_down;
 	dopts.concurrent = req->concurrent;
 	dopts.stop = req->stop;
+	dopts.allow_superuser = req->allow_superuser;
+	dopts.statement_timeout_ms = req->statement_timeout_ms < 0 ? DB_STATEMENT_TIMEOUT_DEFAULT
+								    : req->statement_timeout_ms;
 	dopts.progress = req->progress;
 	dopts.progress_ctx = req->progress_ctx;
 	out->held = 1;
@@ -172,8 +195,13 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 			goto out;
 	}
 	pipeline_judge(sc, out);
+	if (req->stop && *req->stop) {
+		out->keep = 0;
+		rc = strbuf_error(err, DRILL_EINTR, "interrupted while probing");
+		goto out;
+	}
 	if (req->progress)
-		req->progress(req->progress_ctx, DRILL_SCORED, out->drill.last_tick);
+		req->progress(req->progress_ctx, DRILL_SCORED, out->drill.last_tick, out->drill.last_tick);
 out:
 	/* Without hold, or after a failure, the drill goes now. */
 	if (!req->hold || rc)
@@ -208,7 +236,7 @@ void pipeline_result_close(struct pipeline_result *out)
 
 	if (!out->held)
 		return;
-	drill_release(&out->drill, out->keep, &kept);
+	drill_release(&out->drill, out->keep, &kept, &out->left);
 	if (kept.len)
 		strbuf_addf(&out->kept, "%s\n", kept.buf);
 	oracle_result_release(&out->oracle);
@@ -223,6 +251,23 @@ void pipeline_result_release(struct pipeline_result *out)
 		scorecard_release(&out->card);
 	out->scored = 0;
 	strbuf_release(&out->kept);
+	strbuf_release(&out->left);
+}
+
+uint64_t pipeline_memory(const struct scenario *sc)
+{
+	uint64_t bytes = 0;
+	size_t i;
+
+	for (i = 0; i < sc->nseeds; i++) {
+		struct stat st;
+		if (!sc->seeds[i].csv)
+			bytes += (uint64_t)sc->seeds[i].rows * PIPELINE_BYTES_PER_ROW;
+		else if (!stat(sc->seeds[i].csv, &st) && st.st_size > 0)
+			/* A CSV row of a few dozen bytes becomes about a generated row's worth. */
+			bytes += (uint64_t)st.st_size * 8;
+	}
+	return bytes;
 }
 
 int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
@@ -230,7 +275,7 @@ int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
 {
 	const struct fault *crash = fault_find(req->faults, FAULT_FIX_CRASH);
 	struct fault_list rest = { 0 };
-	struct strbuf base_schema = STRBUF_INIT, schema = STRBUF_INIT, kept = STRBUF_INIT;
+	struct strbuf base_schema = STRBUF_INIT, schema = STRBUF_INIT, kept = STRBUF_INIT, left = STRBUF_INIT;
 	struct pipeline_request sub = *req;
 	struct pipeline_result base, run;
 	struct sc_crash *points = NULL;
@@ -242,6 +287,7 @@ int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
 	memset(out, 0, sizeof(*out));
 	memset(&base, 0, sizeof(base));
 	strbuf_init(&out->kept);
+	strbuf_init(&out->left);
 	/* Before any drill runs: a K past the end is bad input, not a finding. */
 	{
 		struct sql_script script = { 0 };
@@ -263,6 +309,7 @@ int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
 		sub.keep = 0;
 	rc = pipeline_score(sc, drv, &sub, &base, err);
 	strbuf_add(&kept, base.kept.buf, base.kept.len);
+	strbuf_add(&left, base.left.buf, base.left.len);
 	if (rc)
 		goto out;
 	from = all ? 1 : (size_t)crash->arg;
@@ -281,6 +328,8 @@ int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
 		rc = pipeline_score(sc, drv, &sub, r, err);
 		strbuf_add(&kept, r->kept.buf, r->kept.len);
 		strbuf_reset(&r->kept);
+		strbuf_add(&left, r->left.buf, r->left.len);
+		strbuf_reset(&r->left);
 		if (rc) {
 			if (all)
 				pipeline_result_release(&run);
@@ -311,6 +360,7 @@ int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
 out:
 	pipeline_result_release(&base);
 	strbuf_add(&out->kept, kept.buf, kept.len);
+	strbuf_add(&out->left, left.buf, left.len);
 	for (i = 0; points && i < n; i++)
 		free(points[i].error);
 	free(points);
@@ -318,5 +368,6 @@ out:
 	strbuf_release(&base_schema);
 	strbuf_release(&schema);
 	strbuf_release(&kept);
+	strbuf_release(&left);
 	return rc;
 }

@@ -41,8 +41,16 @@ struct pipeline_request {
 	int hold;
 	struct strbuf *schema;           /* receives the final schema when set */
 	volatile sig_atomic_t *stop;     /* set by a signal handler: stop soon */
-	/* Optional: told of each phase (enum drill_phase) and the tick. */
-	void (*progress)(void *ctx, int phase, int64_t tick);
+	int allow_superuser;             /* PostgreSQL: run even when the target is a superuser */
+	long statement_timeout_ms;       /* every statement's limit: 0 for none, <0 the default */
+	/*
+	** The most memory the drill may be expected to take (bytes; 0 for no
+	** limit): a scenario whose estimate is past it is refused before it
+	** seeds (pipeline_memory).
+	*/
+	uint64_t max_memory;
+	/* Optional: told of each phase (enum drill_phase) and how far it is. */
+	void (*progress)(void *ctx, int phase, int64_t done, int64_t total);
 	void *progress_ctx;
 };
 
@@ -54,7 +62,17 @@ struct pipeline_result {
 	struct drill drill;
 	struct oracle_result oracle;
 	struct strbuf kept;            /* each database kept so far, a line each */
+	struct strbuf left;            /* each database that could not be removed, why, a line each */
 };
+
+/* Bytes a seeded row takes, measured: the ledger's facts and strings, the value copies. */
+#define PIPELINE_BYTES_PER_ROW 300
+
+/**
+ * What a drill of sc can be expected to take in memory, in bytes: its
+ * seeded rows (a CSV seed by its file's size), before a row is seeded.
+ */
+uint64_t pipeline_memory(const struct scenario *sc);
 
 /**
  * Append the statements of what sits in the fix slot on drv to script:

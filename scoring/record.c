@@ -117,15 +117,15 @@ static int take_action(struct reader *r, const char *elem, void *ctx)
 
 int record_read(const char *path, struct live_record *rec, struct strbuf *err)
 {
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT, why = STRBUF_INIT;
 	struct reader r = { NULL, NULL };
 	char *v;
 	int rc = -1;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->path = xstrdup(path);
-	if (strbuf_read_file(&text, path)) {
-		strbuf_error(err, -1, "%s: cannot read the record", path);
+	if (strbuf_read_file(&text, path, &why)) {
+		strbuf_error(err, -1, "%s: cannot read the record: %s", path, why.buf);
 		goto out;
 	}
 	if (sqlite3_open(":memory:", &r.h) != SQLITE_OK) {
@@ -187,6 +187,7 @@ int record_read(const char *path, struct live_record *rec, struct strbuf *err)
 out:
 	sqlite3_close(r.h);
 	strbuf_release(&text);
+	strbuf_release(&why);
 	return rc;
 }
 

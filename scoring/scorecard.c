@@ -495,6 +495,10 @@ void scorecard_build(struct scorecard *s, const struct drill *d, const struct or
 	if (s->fix.ran && !s->after_committed && !s->after_failed)
 		add_reason(s, "no transaction ran after the fix, so recovery is unproven "
 			      "(end the timeline later)");
+	/* The essay: never modify or delete migration records; roll forward with a new one. */
+	if (d->history_broken)
+		add_reason(s, "%s: the history is the audit trail, never to be modified or deleted "
+			      "(a fix is a new version in it)", d->history_broken);
 	finish_verdict(s);
 }
 

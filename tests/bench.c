@@ -36,9 +36,10 @@ struct timing {
 	int64_t migration_tick;
 };
 
-static void progress(void *ctx, int phase, int64_t tick)
+static void progress(void *ctx, int phase, int64_t tick, int64_t total)
 {
 	struct timing *t = ctx;
+	(void)total;
 	if (phase == DRILL_TRAFFIC && tick == 0)
 		t->traffic_start = now();
 	else if (phase == DRILL_MIGRATION && !t->migration) {
@@ -268,7 +269,7 @@ static double pgbench(const char *bindir, const char *url, const char *dir)
 	fclose(f);
 	for (run = 0; run < RUNS; run++) {
 		/* -c 8 as the issue names it; pgbench's default -j 1, one thread like mdrill. */
-		snprintf(cmd, sizeof(cmd), "'%s/pgbench' -n -h '%s' -U postgres -c %d -T 5 "
+		snprintf(cmd, sizeof(cmd), "'%s/pgbench' -n -h '%s' -U mdrill -c %d -T 5 "
 			 "-f '%s/register.sql@3' -f '%s/email.sql@2' pgbench_mdrill 2>&1",
 			 bindir, host, CLIENTS, dir, dir);
 		f = popen(cmd, "r");

@@ -246,11 +246,14 @@ assert 'Writers waited at most 1 tick because of the fix' in text
 "
 if [ -n "$have_script" ]; then
 	script -qec "'$M' run phone-not-null --down --set end_at=70000" /dev/null >"$tmp/tty.out" 2>&1
-	check "on a terminal, progress shows on stderr" grep -q "mdrill: traffic, tick 65536" "$tmp/tty.out"
+	check "on a terminal, progress shows on stderr" grep -q "mdrill: traffic, tick 65536 of 70000 (93%)" "$tmp/tty.out"
+	script -qec "'$M' run phone-not-null --down --set rows=200000 --set end_at=1600 --set fix_at=1550 --set deploy_at=1540" /dev/null >"$tmp/tty.out" 2>&1
+	check "  and the rows seeded, of all, in per cent" grep -q "mdrill: seeding, 100000 of 200000 rows (50%)" "$tmp/tty.out"
 	script -qec "'$M' run tests/fixtures/tiny --fix fixes/rename-back.sql --seeds 1..6" /dev/null >"$tmp/tty.out" 2>&1
 	check "  and a swarm's, seed by seed with the passes so far" sh -c "grep -q 'mdrill: seed 3 of 6, 3 passed so far' '$tmp/tty.out' && grep -q 'mdrill: seed 6 of 6, 6 passed so far' '$tmp/tty.out' && grep -q 'seeds 1..6: 6 runs, 6 pass, 0 fail' '$tmp/tty.out'"
 else
 	skip "on a terminal, progress shows on stderr" "no script(1) to make a terminal: apt-get install bsdutils"
+	skip "  and the rows seeded, of all, in per cent" "no script(1) to make a terminal: apt-get install bsdutils"
 	skip "  and a swarm's, seed by seed with the passes so far" "no script(1) to make a terminal: apt-get install bsdutils"
 fi
 "$M" run phone-not-null --down >"$tmp/o" 2>"$tmp/e"
@@ -496,6 +499,83 @@ wait $pid
 rc=$?
 check "Ctrl-C exits 130" test "$rc" -eq 130
 check "  and removes the database" no_drill_dirs
+# Hardening: files that are no text files, limits, escapes, interrupted statements.
+mkfifo "$tmp/fifo.sql"
+check "a FIFO as the fix is exit 2 at once, not a wait" sh -c "timeout 10 '$M' run tests/fixtures/tiny --fix '$tmp/fifo.sql' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'not a regular file' '$tmp/e'"
+ln -s /dev/zero "$tmp/zero.sql"
+check "a link to /dev/zero as the fix is exit 2 at once" sh -c "timeout 10 '$M' run tests/fixtures/tiny --fix '$tmp/zero.sql' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'not a regular file' '$tmp/e'"
+cp -r scenarios/varchar-to-int "$tmp/csvzero"
+rm "$tmp/csvzero/orders.csv" && ln -s /dev/zero "$tmp/csvzero/orders.csv"
+check "a seed CSV linked to /dev/zero is exit 2 at once" sh -c "timeout 10 '$M' run '$tmp/csvzero' --down >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'orders.csv.: not a regular file' '$tmp/e'"
+head -c 3000 /dev/zero | tr '\0' 'x' >"$tmp/big.sql"
+check "a file past MDRILL_MAX_FILE_SIZE is exit 2, naming the limit" sh -c "MDRILL_MAX_FILE_SIZE=2K '$M' run tests/fixtures/tiny --fix '$tmp/big.sql' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'big.sql.: larger than 2 KiB, the limit' '$tmp/e'"
+printf 'ALTER TABLE kv RENAME COLUMN val TO v;\nSELECT\0 1;\n' >"$tmp/nul.sql"
+check "a NUL byte is exit 2 with its line" sh -c "'$M' run tests/fixtures/tiny --fix '$tmp/nul.sql' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'NUL byte at line 2' '$tmp/e'"
+for set in busy=0 busy=-1 busy=9223372036854775807 stall=nan awkward=2 awkward=-1 awkward=nan rows=1.5; do
+	check "--set $set is exit 2, blaming the command line" sh -c "'$M' run tests/fixtures/tiny --fix fixes/rename-back.sql --set $set >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q -- '--set $set: ' '$tmp/e'"
+done
+cp -r tests/fixtures/pgbench "$tmp/deep"
+python3 -c "
+s = open('$tmp/deep/deposit.sql').read()
+open('$tmp/deep/deposit.sql', 'w').write('\\\\set deep ' + '-' * 200000 + '1\n' + s)"
+check "a pgbench \\set nested 200000 deep is exit 2 with FILE:LINE, no crash" sh -c "'$M' run '$tmp/deep' --down >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'deposit.sql:1: the expression nests deeper than 1000 levels' '$tmp/e'"
+cp -r scenarios/varchar-to-int "$tmp/csvhdr"
+sed -i '1s/.*/id,code);DROP TABLE orders;--,qty/' "$tmp/csvhdr/orders.csv"
+check "a CSV header that is no column is exit 2, naming the field" sh -c "'$M' run '$tmp/csvhdr' --down >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"field 2, 'code);DROP TABLE orders;--', is not a column of table 'orders'\" '$tmp/e'"
+printf 'ALTER TABLE kv RENAME COLUMN val TO v;\nSELECT * FROM "evil\033[2J\007\nVerdict: PASS";\n' >"$tmp/esc.sql"
+"$M" run tests/fixtures/tiny --fix "$tmp/esc.sql" --report "$tmp/esc.md" >"$tmp/o" 2>"$tmp/e"
+check "control characters from SQL reach neither the scorecard nor the Markdown report" sh -c "! grep -q \"\$(printf '\\033\\\\|\\007')\" '$tmp/o' '$tmp/esc.md' && grep -q 'evil\\\\x1b\\[2J\\\\x07\\\\nVerdict: PASS' '$tmp/o' && ! grep -q '^Verdict: PASS' '$tmp/o'"
+check "a key=value --db is shown without its password" sh -c "'$M' run tests/fixtures/tiny --down --db 'host=x password=s3cretpw user=u' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"unknown --db 'host=x user=u'\" '$tmp/e' && ! grep -q s3cretpw '$tmp/e'"
+check "a malformed URI's error shows no password" sh -c "'$M' run tests/fixtures/tiny --down --db 'postgres://u:s3cretpw@[::1/db' >/dev/null 2>'$tmp/e'; [ \$? -eq 3 ] && grep -q 'cannot connect' '$tmp/e' && ! grep -q s3cretpw '$tmp/e'"
+cp -r tests/fixtures/tiny "$tmp/emptyfix" && mkdir -p "$tmp/emptyfix/fixes/none"
+check "an empty fix directory is exit 2 (and no undefined qsort)" sh -c "'$M' run '$tmp/emptyfix' --fix fixes/none >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'no migration files in it' '$tmp/e' && ! grep -q 'runtime error' '$tmp/e'"
+rm -rf "$tmp/emptyfix/fixes"/* && check "show with an empty fixes/ works" sh -c "'$M' show '$tmp/emptyfix' >/dev/null 2>'$tmp/e' && ! grep -q 'runtime error' '$tmp/e'"
+check "a drill past --max-memory is refused before it seeds (exit 2)" sh -c "'$M' run phone-not-null --down --set rows=100000 --max-memory 1M >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'more than the limit of 1 MiB (--max-memory' '$tmp/e' && [ -z \"\$(ls -A '$TMPDIR')\" ]"
+printf 'ALTER TABLE kv RENAME COLUMN val TO v;\nWITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r;\n' >"$tmp/forever.sql"
+check "a statement that never ends fails the fix at --statement-timeout (exit 1)" sh -c "timeout 20 '$M' run tests/fixtures/tiny --fix '$tmp/forever.sql' --statement-timeout 500ms >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'failed at statement 2 (line 2): statement timeout: still running after 500 ms' '$tmp/o'"
+"$M" run tests/fixtures/tiny --fix "$tmp/forever.sql" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+start=$(date +%s)
+kill -TERM $pid
+wait $pid
+rc=$?
+took=$(($(date +%s) - start))
+check "a TERM stops a statement that never ends: exit 130 within seconds ($took s)" sh -c "[ $rc -eq 130 ] && [ $took -le 3 ]"
+check "  and removes the database" no_drill_dirs
+mkdir -p "$tmp/slowsetup"
+sed 's/^CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT);$/CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT);\nCREATE TABLE spin AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r;/' tests/fixtures/tiny/scenario.drill >"$tmp/slowsetup/scenario.drill"
+line=$(grep -n 'CREATE TABLE spin' "$tmp/slowsetup/scenario.drill" | cut -d: -f1)
+check "a set-up statement past --statement-timeout is exit 2 with FILE:LINE" sh -c "timeout 20 '$M' run '$tmp/slowsetup' --down --statement-timeout 500ms >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q '$tmp/slowsetup/scenario.drill:$line: schema statement failed on sqlite: statement timeout' '$tmp/e'"
+check "  and removes the database" no_drill_dirs
+# Killed at random moments, drills leave what a SIGKILL leaves; one gc removes it all.
+sqlite_kills=0
+for i in 1 2 3 4; do
+	for j in 1 2 3 4 5; do
+		"$M" run phone-not-null --fix fixes/make-nullable.sql --set rows=3000 --set end_at=400000 >/dev/null 2>&1 &
+		eval "p$j=\$!"
+	done
+	for j in 1 2 3 4 5; do
+		sleep "0.$(awk "BEGIN { srand($i * 10 + $j); printf \"%03d\", rand() * 400 }")"
+		eval "kill -KILL \$p$j" 2>/dev/null && sqlite_kills=$((sqlite_kills + 1))
+	done
+	wait
+done
+left=$(ls "$TMPDIR" | grep -c '^mdrill-')
+"$M" gc >"$tmp/gc.out" 2>"$tmp/e"
+check "SIGKILL at 20 random moments ($sqlite_kills hit a live drill): $left directories left, then one 'mdrill gc' leaves none" sh -c "[ $sqlite_kills -ge 15 ] && [ -z \"\$(ls -A '$TMPDIR')\" ] && tail -1 '$tmp/gc.out' | grep -qx '$left removed\|nothing to remove'"
+"$M" run tests/fixtures/tiny --fix fixes/rename-back.sql --keep >/dev/null 2>"$tmp/e"
+kept=$(sed -n 's/^mdrill: kept the drill database at //p' "$tmp/e")
+"$M" gc >/dev/null 2>&1
+check "gc leaves a database kept with --keep" test -f "$kept"
+[ -n "$kept" ] && rm -rf "$(dirname "$kept")"
+"$M" run phone-not-null --down --set rows=200000 --set end_at=100000000 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+"$M" gc >"$tmp/gc.out" 2>&1
+check "gc leaves a live drill's directory" sh -c "[ \$(ls '$TMPDIR' | grep -c '^mdrill-') -eq 1 ] && grep -qx 'nothing to remove' '$tmp/gc.out'"
+kill -INT $pid
+wait $pid
 # PostgreSQL: the same drills on the throwaway server, and nothing left behind.
 pg_dbs() { psql "$MDRILL_PG_URL" -Atc "SELECT count(*) FROM pg_database WHERE datname LIKE 'mdrill\_%'"; }
 no_pg_dbs() { [ "$(pg_dbs)" = 0 ]; }
@@ -606,4 +686,43 @@ pgcheck "postgres: fix-timeout cancels a fix that waits on its lock (exit 1)" st
 pgcheck "  naming the statement timeout" grep -q 'canceling statement due to statement timeout' "$tmp/o"
 pgcheck "postgres: disk-full is SQLite's VFS: exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --db "$pg" --fix fixes/make-nullable.sql --faults disk-full=100
 pgcheck "  and every chaos database is dropped" no_pg_dbs
+# Hardening on PostgreSQL: a superuser is refused, statements are bounded, kills are swept up.
+su_url=${MDRILL_PG_SUPER_URL:-}
+pgcheck "postgres: a superuser --db is refused (exit 2), with the CREATEDB role to make instead" sh -c "[ -n '$su_url' ] && '$M' run tests/fixtures/tiny --db '$su_url' --fix fixes/rename-back.sql >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'a superuser' '$tmp/e' && grep -q '^mdrill:     CREATE ROLE mdrill LOGIN CREATEDB' '$tmp/e' && grep -q '^mdrill:     GRANT CONNECT ON DATABASE postgres TO mdrill;' '$tmp/e'"
+pgcheck "  and runs with --allow-superuser (exit 0)" sh -c "[ -n '$su_url' ] && '$M' run tests/fixtures/tiny --db '$su_url' --allow-superuser --fix fixes/rename-back.sql >/dev/null 2>&1"
+printf 'ALTER TABLE kv RENAME COLUMN val TO v;\nSET statement_timeout = 0;\nSELECT pg_sleep(3600);\n' >"$tmp/sleep.sql"
+pgcheck "postgres: pg_sleep(3600) fails the fix at --statement-timeout, SET statement_timeout = 0 or not" sh -c "timeout 20 '$M' run tests/fixtures/tiny --db '$pg' --fix '$tmp/sleep.sql' --statement-timeout 1s >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'failed at statement 3 (line 3): statement timeout' '$tmp/o'"
+if [ -n "$pg" ]; then
+	"$M" run tests/fixtures/tiny --db "$pg" --fix "$tmp/sleep.sql" >/dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	start=$(date +%s)
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	took=$(($(date +%s) - start))
+fi
+pgcheck "postgres: a TERM cancels a statement that never ends: exit 130 within seconds (${took:-?} s)" sh -c "[ ${rc:-0} -eq 130 ] && [ ${took:-9} -le 3 ]"
+pgcheck "  and drops the database" no_pg_dbs
+printf 'ALTER TABLE kv RENAME COLUMN val TO v;\nSELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND usename = current_user;\n' >"$tmp/term.sql"
+[ -n "$pg" ] && "$M" run tests/fixtures/tiny --db "$pg" --fix "$tmp/term.sql" >/dev/null 2>&1
+pgcheck "postgres: a fix that terminates mdrill's maintenance connection leaves no database" no_pg_dbs
+if [ -n "$pg" ]; then
+	pg_kills=0
+	for i in 1 2 3 4; do
+		for j in 1 2 3 4 5; do
+			"$M" run phone-not-null --db "$pg" --fix fixes/make-nullable.sql --set rows=300 --set end_at=20000 >/dev/null 2>&1 &
+			eval "p$j=\$!"
+		done
+		for j in 1 2 3 4 5; do
+			sleep "0.$(awk "BEGIN { srand($i * 10 + $j + 100); printf \"%03d\", rand() * 500 }")"
+			eval "kill -KILL \$p$j" 2>/dev/null && pg_kills=$((pg_kills + 1))
+		done
+		wait
+	done
+	pleft=$(pg_dbs)
+	"$M" gc --db "$pg" >"$tmp/gc.out" 2>"$tmp/e"
+	pafter=$(pg_dbs)
+fi
+pgcheck "postgres: SIGKILL at 20 random moments (${pg_kills:-0} hit a live drill): ${pleft:-?} databases left, then one 'mdrill gc --db' leaves none" sh -c "[ ${pg_kills:-0} -ge 15 ] && [ '${pafter:-x}' = 0 ] && tail -1 '$tmp/gc.out' | grep -qx '${pleft:-x} removed\|nothing to remove'"
 echo "# $n checks"

@@ -22,6 +22,8 @@ static const char *run_flag_off;   /* --flag-off NAME@TICK for the next runs */
 static long run_flag_tick;
 static const char *run_csv_dir;    /* --csv DIR for the next runs */
 static const struct fault_list *run_faults;  /* --faults for the next runs */
+static long run_statement_timeout_ms;        /* --statement-timeout (0: none) */
+static int run_allow_superuser;              /* --allow-superuser */
 
 struct run {
 	struct scenario *sc;
@@ -31,6 +33,7 @@ struct run {
 	struct strbuf json;
 	size_t nfindings;
 	int rc;
+	char err[1024];                /* the pipeline's message when rc is not 0 */
 };
 
 /*
@@ -65,10 +68,13 @@ static inline int run_drill(struct run *r, const char *path, const char *fix, ui
 	req.faults = run_faults;
 	req.target = run_target;
 	req.concurrent = run_concurrent;
+	req.statement_timeout_ms = run_statement_timeout_ms;
+	req.allow_superuser = run_allow_superuser;
 	req.hold = 1;
 	r->rc = pipeline_score(r->sc, drv, &req, &r->res, &err);
 	if (r->rc) {
 		fprintf(stderr, "pipeline_score: %s\n", err.buf);
+		snprintf(r->err, sizeof(r->err), "%s", err.buf);
 		goto out;
 	}
 	r->d = r->res.drill;

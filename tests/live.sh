@@ -166,6 +166,26 @@ else
 	skipcheck "no chromium: apt-get install chromium" "the live page in headless Chromium"
 fi
 
+# A drill killed outright (SIGKILL: no handler runs) leaves its control
+# directory and its database; 'mdrill gc' takes both, and a team's command
+# no longer finds the dead drill.
+# Before it dies, a hostile team: its SQL reaches for a file outside the
+# drill, then never ends; the sandbox refuses one, the statement timeout
+# stops the other, and the drill goes on.
+start killed tests/fixtures/tiny --speed 200 --out "$tmp/killed" --statement-timeout 1s
+wait_for "$tmp/killed.err" "the control socket: " >/dev/null
+printf "ATTACH DATABASE '%s/evil.db' AS evil;\n" "$tmp" >"$tmp/attach.sql"
+check "a fix that ATTACHes a file outside is refused (exit 1)" sh -c "'$M' drill apply '$tmp/attach.sql' >'$tmp/o'; [ \$? -eq 1 ] && grep -q \"refused by mdrill's sandbox\" '$tmp/o' && [ ! -e '$tmp/evil.db' ]"
+printf 'WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r;\n' >"$tmp/forever.sql"
+check "a fix that never ends is stopped by --statement-timeout (exit 1)" sh -c "'$M' drill apply '$tmp/forever.sql' >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'statement timeout: still running after 1000 ms' '$tmp/o'"
+check "  the drill goes on: status answers" "$M" drill status
+kill -KILL "$(cat "$tmp/killed.pid")"
+finished killed
+check "SIGKILL leaves the drill's directory and its database" sh -c "ls '$TMPDIR' | grep -q '^mdrill-live-' && ls '$TMPDIR' | grep -q '^mdrill-[0-9]'"
+check "  a team's command finds no drill (exit 2)" sh -c "'$M' drill status >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'no drill is running' '$tmp/e'"
+"$M" gc >"$tmp/gc.out" 2>&1
+check "  one 'mdrill gc' removes both and says so" sh -c "[ -z \"\$(ls -A '$TMPDIR')\" ] && grep -q \"control directory\" '$tmp/gc.out' && tail -1 '$tmp/gc.out' | grep -qx '2 removed'"
+
 # PostgreSQL: the same team, an outside change made with psql, nothing left behind.
 pg=${MDRILL_PG_URL:-}
 pg_dbs() { psql "$pg" -Atc "SELECT count(*) FROM pg_database WHERE datname LIKE 'mdrill\_%'"; }
@@ -186,8 +206,15 @@ if [ -n "$pg" ]; then
 	kill -INT "$(cat "$tmp/pgint.pid")"
 	finished pgint
 	check "postgres: Ctrl-C leaves no mdrill_ database" test "$(pg_dbs)" = 0
+	start pgkill tests/fixtures/tiny --db "$pg" --speed 500 --out "$tmp/pgkill"
+	wait_for "$tmp/pgkill.err" "the control socket: " 30 >/dev/null
+	kill -KILL "$(cat "$tmp/pgkill.pid")"
+	finished pgkill
+	dbs_after_kill=$(pg_dbs)
+	"$M" gc --db "$pg" >"$tmp/gc.out" 2>&1
+	check "postgres: SIGKILL leaves its database, 'mdrill gc --db' drops it" sh -c "[ '$dbs_after_kill' = 1 ] && [ '$(pg_dbs)' = 0 ] && [ -z \"\$(ls -A '$TMPDIR')\" ]"
 else
-	for w in "status shows the outside change" "apply the fix" "end" "the record" "no database left" "Ctrl-C"; do
+	for w in "status shows the outside change" "apply the fix" "end" "the record" "no database left" "Ctrl-C" "SIGKILL"; do
 		pgcheck "postgres: $w" false
 	done
 fi

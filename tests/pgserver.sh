@@ -1,7 +1,11 @@
 #!/bin/sh
 # A throwaway PostgreSQL server for the tests and the benchmark:
 #   tests/pgserver.sh start DIR   initdb into DIR, start on a Unix socket in DIR
-#                                 (no TCP listener), print the server's URL
+#                                 (no TCP listener), make the role mdrill with
+#                                 CREATEDB and nothing more, and print its URL:
+#                                 the privileges mdrill needs (docs/security.md)
+#   tests/pgserver.sh super DIR   print the superuser's URL, for tests that
+#                                 check what a superuser is refused
 #   tests/pgserver.sh stop DIR    stop it and remove DIR
 # Run as root, the server runs as the postgres user.  Exit 3 when the
 # server binaries are not on this machine.
@@ -33,6 +37,12 @@ start)
 	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 		-o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c max_prepared_transactions=10" \
 		start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+	as_owner "$bin/psql" -q -X -v ON_ERROR_STOP=1 "postgres://postgres@/postgres?host=$dir" \
+		-c "CREATE ROLE mdrill LOGIN CREATEDB" >"$dir/role.log" 2>&1 ||
+		{ cat "$dir/role.log" >&2; exit 1; }
+	echo "postgres://mdrill@/postgres?host=$dir"
+	;;
+super)
 	echo "postgres://postgres@/postgres?host=$dir"
 	;;
 stop)

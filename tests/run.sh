@@ -1,14 +1,21 @@
 #!/bin/sh
 # Run every test binary given and the test scripts, then print one closing
 # line "N passed, N failed, N skipped" (tests, not binaries).  Two lanes run
-# side by side, so both cores work: the binaries then catalogue.sh, and
-# cli.sh then readme.sh, pgbench.sh and browser.sh.  Each script's lines stream as
-# they come, prefixed with its name, and each ends with a line of counts;
-# the full logs stay in $TEST_LOGS.  Each lane has a throwaway PostgreSQL
-# server of its own (cli.sh and test_pg count the server's databases, so
-# they share it with nobody), stopped at the end, also when a test fails.
-# Without server binaries those tests are SKIPPED (counted); under CI=true
-# that is a failure.  Exit 1 if any test failed or a binary crashed.
+# side by side, so both cores work: the binaries, catalogue.sh and
+# fidelity.sh; and cli.sh, readme.sh, live.sh, pgbench.sh and browser.sh.
+# Each script's lines stream as they come, prefixed with its name, and each
+# ends with a line of counts; the full logs stay in $TEST_LOGS.  Each lane
+# has a throwaway PostgreSQL server of its own (cli.sh and test_pg count the
+# server's databases, so they share it with nobody), stopped at the end,
+# also when a test fails; the tests run as a role with CREATEDB only, as a
+# drill should, and a few check what a superuser is refused through
+# MDRILL_PG_SUPER_URL.  Without server binaries those tests are SKIPPED
+# (counted); under CI=true that is a failure.  Exit 1 if any test failed or
+# a binary crashed.  Under CI=true the plain run (MDRILL_SAN empty) also
+# runs the whole suite again under AddressSanitizer and UBSan (make asan)
+# and each fuzz target briefly (make fuzz, FUZZ_SECONDS, default 15): CI
+# runs exactly 'make test', and this is how both are in it.  Each counts as
+# checks of this run.
 set -u
 logs=${TEST_LOGS:-build/test-logs}
 
@@ -41,12 +48,13 @@ trap 'exit 130' INT TERM
 
 # One server per lane; the setup's own failures are counted in setup.log.
 : >"$logs/setup.log"
-url_a="" url_b=""
+url_a="" url_b="" super_a="" super_b=""
 for lane in a b; do
 	url=$(sh tests/pgserver.sh start "$pgdir/$lane" 2>"$pgdir/err.$lane")
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		eval "url_$lane=\$url"
+		eval "super_$lane=\$(sh tests/pgserver.sh super \"\$pgdir/\$lane\")"
 	elif [ $rc -eq 3 ] && [ "${CI:-}" != true ]; then
 		[ $lane = a ] && echo "SKIPPED: the PostgreSQL tests (no server binaries here: apt-get install postgresql)"
 		break
@@ -104,16 +112,16 @@ binaries() {
 
 : >"$logs/binaries.log"
 (
-	export MDRILL_PG_URL="$url_b"
-	[ -n "$url_b" ] || unset MDRILL_PG_URL
+	export MDRILL_PG_URL="$url_b" MDRILL_PG_SUPER_URL="$super_b"
+	[ -n "$url_b" ] || unset MDRILL_PG_URL MDRILL_PG_SUPER_URL
 	binaries "$@"
 	script catalogue
 	script fidelity
 ) &
 lanes="$!"
 (
-	export MDRILL_PG_URL="$url_a"
-	[ -n "$url_a" ] || unset MDRILL_PG_URL
+	export MDRILL_PG_URL="$url_a" MDRILL_PG_SUPER_URL="$super_a"
+	[ -n "$url_a" ] || unset MDRILL_PG_URL MDRILL_PG_SUPER_URL
 	script cli
 	script readme
 	script live
@@ -132,9 +140,38 @@ else
 fi
 cat "$logs/setup.log"
 
+# Under CI the sanitizers' suite and the fuzz targets are checks of this run too.
+: >"$logs/ci.log"
+if [ "${CI:-}" = true ] && [ -z "${MDRILL_SAN:-}" ]; then
+	echo "[ci] make asan: the whole suite again under AddressSanitizer and UBSan"
+	${MAKE:-make} --no-print-directory asan >"$logs/asan.log" 2>&1
+	arc=$?
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/asan.log" | tail -1)
+	if [ $arc -eq 0 ] && printf '%s\n' "$last" | grep -q ' 0 failed'; then
+		echo "ok - make asan: $last" >>"$logs/ci.log"
+	else
+		echo "not ok - make asan: ${last:-it did not finish} (exit $arc; see $logs/asan.log)" >>"$logs/ci.log"
+		grep -E '^not ok|FAILED|runtime error|ERROR: AddressSanitizer' "$logs/asan.log" | head -20
+	fi
+	if ! command -v clang-14 >/dev/null 2>&1 && ! command -v clang >/dev/null 2>&1; then
+		echo "mdrill: CI=true needs clang for the fuzz targets; installing it with apt-get"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null 2>&1 ||
+			echo "mdrill: apt-get could not install clang"
+	fi
+	echo "[ci] make fuzz: each target for ${FUZZ_SECONDS:-15} s"
+	${MAKE:-make} --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}" >"$logs/fuzz.log" 2>&1
+	frc=$?
+	grep -E '^(not )?ok |^SKIPPED ' "$logs/fuzz.log" >>"$logs/ci.log"
+	if [ $frc -ne 0 ] || ! grep -q '^# [0-9]* fuzz checks' "$logs/fuzz.log"; then
+		echo "not ok - make fuzz stopped before its end (exit $frc)" >>"$logs/ci.log"
+	fi
+	sed 's/^/[ci] /' "$logs/ci.log"
+fi
+
 passed=0 failed=0 skipped=0
 for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/fidelity.log" \
-	"$logs/cli.log" "$logs/readme.log" "$logs/live.log" "$logs/pgbench.log" "$logs/browser.log"; do
+	"$logs/cli.log" "$logs/readme.log" "$logs/live.log" "$logs/pgbench.log" "$logs/browser.log" \
+	"$logs/ci.log"; do
 	[ -f "$log" ] || { echo "not ok - $log is missing"; failed=$((failed + 1)); continue; }
 	passed=$((passed + $(grep -c '^ok ' "$log")))
 	failed=$((failed + $(grep -c '^not ok ' "$log")))

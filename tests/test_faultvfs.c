@@ -366,7 +366,7 @@ static void driver_reports_io_and_recovers(void **state)
 	(void)state;
 
 	assert_string_equal(db_errclass_name(DBE_IO), "io");
-	assert_int_equal(db_create(drv, NULL, &db, &err), 0);
+	assert_int_equal(db_create(drv, NULL, NULL, &db, &err), 0);
 	assert_int_equal(db_connect(drv, db, &c, &err), 0);
 	assert_int_equal(db_prepare(drv, c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", &mk), DB_DONE);
 	assert_int_equal(db_run(drv, mk, 0, NULL, NULL, NULL), DB_DONE);
@@ -405,7 +405,7 @@ static void driver_reports_io_and_recovers(void **state)
 
 	db_finalize(drv, ins);
 	db_disconnect(drv, c);
-	db_destroy(drv, db, 0, NULL);
+	db_destroy(drv, db, 0, NULL, NULL);
 	strbuf_release(&err);
 }
 

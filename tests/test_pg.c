@@ -329,7 +329,7 @@ static void lost_transactions_resolve_both_ways(void **state)
 	struct db *db = NULL;
 	struct db_conn *c = NULL;
 	NEED_SERVER();
-	assert_int_equal(db_create(pg(), server(), &db, &err), 0);
+	assert_int_equal(db_create(pg(), server(), NULL, &db, &err), 0);
 	assert_int_equal(db_connect(pg(), db, &c, &err), 0);
 	run_now(c, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
 
@@ -352,7 +352,7 @@ static void lost_transactions_resolve_both_ways(void **state)
 	assert_int_equal(db_last_tx_outcome(pg(), c), DB_OUTCOME_COMMITTED);
 
 	db_disconnect(pg(), c);
-	db_destroy(pg(), db, 0, NULL);
+	db_destroy(pg(), db, 0, NULL, NULL);
 	strbuf_release(&err);
 }
 

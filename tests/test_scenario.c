@@ -281,6 +281,7 @@ static void test_phone_not_null_overrides(void **state)
 	static const struct param_set sets[] = { { "rows", "50" }, { "bad_at", "100" } };
 	static const struct param_set unknown[] = { { "rows", "50" }, { "nope", "1" } };
 	static const struct param_set not_number[] = { { "rows", "many" } };
+	static const struct param_set too_many[] = { { "rows", "1000000000000" } };
 	static const struct param_set no_clients[] = { { "clients", "0" } };
 	struct scenario *sc = NULL, dummy;
 	struct strbuf err = STRBUF_INIT;
@@ -300,8 +301,14 @@ static void test_phone_not_null_overrides(void **state)
 
 	assert_int_equal(scenario_load(PHONE, not_number, 1, &sc, &err), -1);
 	assert_null(sc);
-	/* The command line is at fault, not line 31 that uses it. */
+	/* A number by default takes a number: the command line is to blame. */
 	assert_string_equal(err.buf, "--set rows=many: 'rows' is a number (1000 by default), not 'many'");
+
+	/* A built-in parameter is checked as it is set, its range too. */
+	assert_int_equal(scenario_load(PHONE, too_many, 1, &sc, &err), -1);
+	assert_null(sc);
+	check_starts("rows=1e12", err.buf, "--set rows=1000000000000: ");
+	check_contains("rows=1e12", err.buf, "'rows' must be a whole number from 0 to 100000000");
 
 	assert_int_equal(scenario_load(PHONE, no_clients, 1, &sc, &err), -1);
 	check_starts("clients=0", err.buf, PHONE ":101: ");
@@ -872,6 +879,15 @@ static const struct bad_case bad_cases[] = {
 	{ "parameter that is not a number",
 	  M_HEAD "-- @param at soon\n" M_APP M_BAD M_TL_START "-- at :at migrate bad\n" M_PROBE,
 	  NULL, NULL, 14, "parameter 'at' is 'soon', expected a number (its '-- @param' is on line 4)" },
+	{ "--set value that is not a number",
+	  M_HEAD "-- @param n ten\n-- @seed t :n\n-- @gen t.id seq\n" M_APP M_BAD M_TL M_PROBE, "n", "many",
+	  5, "parameter 'n' is 'many', expected a number" },
+	{ "@param busy out of range",
+	  M_HEAD "-- @param busy 0\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  4, "'busy' must be a whole number from 1 to 1000000000" },
+	{ "@param awkward out of range",
+	  M_HEAD "-- @param awkward nan\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  4, "'awkward' must be a number from 0 to 1" },
 	{ "--set value that is not a whole number",
 	  M_HEAD "-- @param clients 2\n" M_APP M_BAD
 	  "-- @timeline\n-- at 0 start v1 clients=:clients\n-- at 5 migrate bad\n-- at 6 fix\n"

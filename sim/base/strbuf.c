@@ -6,9 +6,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 
@@ -120,20 +124,83 @@ int strbuf_error(struct strbuf *err, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int strbuf_read_file(struct strbuf *sb, const char *path)
-{
-	char buf[8192];
-	size_t n;
-	int saved;
-	FILE *f = fopen(path, "rb");
+size_t strbuf_read_limit = STRBUF_READ_LIMIT_DEFAULT;
 
-	if (!f)
-		return -1;
-	errno = 0;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(sb, buf, n);
-	saved = ferror(f) ? (errno ? errno : EIO) : 0;
-	fclose(f);
-	errno = saved;
-	return saved ? -1 : 0;
+void strbuf_addsize(struct strbuf *sb, uint64_t n)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (!u)
+		strbuf_addf(sb, "%llu bytes", (unsigned long long)n);
+	else if (v == (double)(long long)v)
+		strbuf_addf(sb, "%lld %s", (long long)v, units[u]);
+	else
+		strbuf_addf(sb, "%.1f %s", v, units[u]);
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path, struct strbuf *err)
+{
+	char buf[65536];
+	struct stat st;
+	size_t start = sb->len, total = 0;
+	ssize_t n;
+	const char *nul;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer that never comes. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return strbuf_error(err, -1, "%s", strerror(errno));
+	if (fstat(fd, &st)) {
+		strbuf_error(err, -1, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		strbuf_error(err, -1, "not a regular file");
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > strbuf_read_limit)
+		goto too_big;
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			strbuf_error(err, -1, "%s", strerror(errno));
+			goto fail;
+		}
+		if (!n)
+			break;
+		/* The file may grow while it is read: the limit holds all the same. */
+		total += (size_t)n;
+		if (total > strbuf_read_limit)
+			goto too_big;
+		strbuf_add(sb, buf, (size_t)n);
+	}
+	close(fd);
+	if ((nul = memchr(sb->buf + start, '\0', sb->len - start)) != NULL) {
+		size_t line = 1;
+		const char *p;
+		for (p = sb->buf + start; p < nul; p++)
+			line += *p == '\n';
+		strbuf_setlen(sb, start);
+		return strbuf_error(err, -1, "NUL byte at line %zu: not a text file", line);
+	}
+	return 0;
+too_big:
+	if (err) {
+		strbuf_reset(err);
+		strbuf_addstr(err, "larger than ");
+		strbuf_addsize(err, strbuf_read_limit);
+		strbuf_addstr(err, ", the limit (MDRILL_MAX_FILE_SIZE sets another)");
+	}
+fail:
+	close(fd);
+	strbuf_setlen(sb, start);
+	return -1;
 }

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
 	size_t len;
@@ -38,10 +39,19 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /**
- * Append the whole file at path to sb.  Returns 0, or -1 with errno set
- * (callers say what the file was to them).
+ * Append the whole text file at path to sb.  Only a regular file of at
+ * most strbuf_read_limit bytes with no NUL byte is read: a FIFO, a device
+ * or a link to one is refused without waiting on it.  Returns 0, or -1
+ * with the reason in err ("not a regular file", "NUL byte at line 3", the
+ * system's message), which callers place after what the file was to them.
  */
-int strbuf_read_file(struct strbuf *sb, const char *path);
+int strbuf_read_file(struct strbuf *sb, const char *path, struct strbuf *err);
+
+/* The largest file strbuf_read_file reads: 64 MiB unless the caller sets it. */
+extern size_t strbuf_read_limit;
+#define STRBUF_READ_LIMIT_DEFAULT ((size_t)64 << 20)
+/** A size for people: "64 MiB", "1.5 KiB", "100 bytes". */
+void strbuf_addsize(struct strbuf *sb, uint64_t n);
 /** Strip trailing white space. */
 void strbuf_rtrim(struct strbuf *sb);
 

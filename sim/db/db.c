@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "../base/alloc.h"
+
 /* In enum order: the table is checked against the enum when it compiles. */
 static const char *const errclass_names[] = {
 	"none",
@@ -20,6 +22,8 @@ static const char *const errclass_names[] = {
 	"connection",
 	"io",
 	"row-count",
+	"refused",
+	"timeout",
 	"other",
 };
 
@@ -119,15 +123,30 @@ void db_target_help(struct strbuf *out)
 		strbuf_addf(out, "%s%s", i ? ", " : "", drivers[i]->target_help);
 }
 
-int db_create(const struct db_driver *drv, const char *target, struct db **out, struct strbuf *err)
+int db_create(const struct db_driver *drv, const char *target, const struct db_options *o,
+	      struct db **out, struct strbuf *err)
 {
-	return drv->create(target, out, err);
+	static const struct db_options defaults = { 0, DB_STATEMENT_TIMEOUT_DEFAULT, NULL };
+	return drv->create(target, o ? o : &defaults, out, err);
 }
 
-void db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept)
+int db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept,
+	       struct strbuf *err)
 {
-	if (db)
-		drv->destroy(db, keep, kept);
+	return db ? drv->destroy(db, keep, kept, err) : 0;
+}
+
+int db_gc(const struct db_driver *drv, const char *target, const struct db_options *o,
+	  struct strbuf *removed, struct strbuf *err)
+{
+	static const struct db_options defaults = { 0, DB_STATEMENT_TIMEOUT_DEFAULT, NULL };
+	return drv->gc ? drv->gc(target, o ? o : &defaults, removed, err) : 0;
+}
+
+void db_own_sql(const struct db_driver *drv, struct db_conn *c, int own)
+{
+	if (drv->own_sql && c)
+		drv->own_sql(c, own);
 }
 
 void db_where(const struct db_driver *drv, struct db *db, struct strbuf *out)
@@ -274,22 +293,103 @@ int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out
 	return db_exec_now(drv, c, drv->schema_query, 0, NULL, schema_row, out, &cls, err);
 }
 
+struct name_list {
+	char **v;
+	size_t nr, alloc;
+};
+
+static int column_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	struct name_list *l = ctx;
+	(void)names;
+	if (ncol < 1 || !vals[0])
+		return 0;
+	ALLOC_GROW(l->v, l->nr + 1, l->alloc);
+	l->v[l->nr++] = xstrdup(vals[0]);
+	return 0;
+}
+
+int db_columns(const struct db_driver *drv, struct db_conn *c, const char *table,
+	       char ***names, size_t *n, struct strbuf *err)
+{
+	struct name_list l = { NULL, 0, 0 };
+	const char *vals[1] = { table };
+	int cls, rc;
+
+	*names = NULL;
+	*n = 0;
+	if (!drv->columns_query)
+		return strbuf_error(err, -1, "the %s driver cannot list a table's columns", db_name(drv));
+	rc = db_exec_now(drv, c, drv->columns_query, 1, vals, column_row, &l, &cls, err);
+	*names = l.v;
+	*n = l.nr;
+	return rc;
+}
+
 int db_last_tx_outcome(const struct db_driver *drv, struct db_conn *c)
 {
 	return drv->last_tx_outcome ? drv->last_tx_outcome(c) : DB_OUTCOME_UNKNOWN;
 }
 
+/* Is s at a key=value conninfo's "password" key (s at the key's start)? */
+static int password_key(const char *s, size_t *keylen)
+{
+	const char *p = s + 8;
+	if (strncmp(s, "password", 8))
+		return 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '=')
+		return 0;
+	*keylen = (size_t)(p + 1 - s);
+	return 1;
+}
+
+/* The end of a key=value conninfo value at s: quoted with '...' and \', or up to white space. */
+static const char *kv_value_end(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s != '\'') {
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		return s;
+	}
+	for (s++; *s && *s != '\''; s++)
+		if (*s == '\\' && s[1])
+			s++;
+	return *s ? s + 1 : s;
+}
+
 void db_target_display(const char *target, struct strbuf *out)
 {
-	const char *scheme = strstr(target, "://"), *at, *colon;
-	size_t i;
+	const char *scheme = strstr(target, "://"), *at, *colon, *slash;
+	size_t i, kl;
 
 	if (!scheme) {
-		strbuf_addstr(out, target);
+		/* "host=x password=secret user=y" -> "host=x user=y" */
+		const char *s = target;
+		size_t start = out->len;
+		while (*s) {
+			if ((s == target || s[-1] == ' ' || s[-1] == '\t') && password_key(s, &kl)) {
+				s = kv_value_end(s + kl);
+				while (*s == ' ' || *s == '\t')
+					s++;
+				continue;
+			}
+			strbuf_addch(out, *s++);
+		}
+		while (out->len > start && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
+			strbuf_setlen(out, out->len - 1);
 		return;
 	}
 	/* postgres://user:secret@host/db -> postgres://user@host/db */
-	at = strchr(scheme + 3, '@');
+	slash = strchr(scheme + 3, '/');
+	at = strrchr(scheme + 3, '@');
+	if (at && slash && at > slash) /* an '@' in the path or query is no user's */
+		for (at = NULL, i = 0; scheme + 3 + i < slash; i++)
+			if (scheme[3 + i] == '@')
+				at = scheme + 3 + i;
 	colon = strchr(scheme + 3, ':');
 	if (at && colon && colon < at) {
 		strbuf_add(out, target, (size_t)(colon - target));
@@ -310,6 +410,104 @@ void db_target_display(const char *target, struct strbuf *out)
 	}
 	if (out->len && (out->buf[out->len - 1] == '?' || out->buf[out->len - 1] == '&'))
 		strbuf_setlen(out, out->len - 1);
+}
+
+/* Each password target carries onto list: raw, and percent-decoded when it differs. */
+static void target_secrets(const char *target, struct strbuf *list, size_t *n, size_t max)
+{
+	const char *scheme = strstr(target, "://"), *s, *e;
+
+	*n = 0;
+	if (!scheme) {
+		for (s = target; *s && *n < max; s++) {
+			size_t kl;
+			if ((s == target || s[-1] == ' ' || s[-1] == '\t') && password_key(s, &kl)) {
+				const char *v = s + kl;
+				while (*v == ' ' || *v == '\t')
+					v++;
+				e = kv_value_end(v);
+				if (*v == '\'' && e > v + 1)
+					strbuf_add(&list[(*n)++], v + 1, (size_t)(e - v - 2));
+				else if (e > v)
+					strbuf_add(&list[(*n)++], v, (size_t)(e - v));
+				s = e > s ? e - 1 : s;
+			}
+		}
+		return;
+	}
+	s = scheme + 3;
+	e = s + strcspn(s, "/?");
+	{
+		const char *at = NULL, *p, *colon;
+		for (p = s; p < e; p++)
+			if (*p == '@')
+				at = p;
+		colon = at ? memchr(s, ':', (size_t)(at - s)) : NULL;
+		if (colon && at > colon + 1 && *n < max)
+			strbuf_add(&list[(*n)++], colon + 1, (size_t)(at - colon - 1));
+	}
+	for (s = strchr(target, '?'); s && *n < max; s = strchr(s + 1, '&'))
+		if (!strncmp(s + 1, "password=", 9) && s[10]) {
+			e = s + 10 + strcspn(s + 10, "&");
+			if (e > s + 10)
+				strbuf_add(&list[(*n)++], s + 10, (size_t)(e - s - 10));
+		}
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+void db_redact(const char *target, const char *msg, struct strbuf *out)
+{
+	struct strbuf secrets[8], shown = STRBUF_INIT, tmp = STRBUF_INIT;
+	size_t n, i, k;
+
+	for (i = 0; i < 8; i++)
+		strbuf_init(&secrets[i]);
+	target_secrets(target, secrets, &n, 4);
+	/* A URI's password may reach a message percent-decoded. */
+	for (i = 0, k = n; i < k && n < 8; i++) {
+		const char *p = secrets[i].buf;
+		int changed = 0;
+		strbuf_reset(&tmp);
+		for (; *p; p++) {
+			if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+				strbuf_addch(&tmp, hexval(p[1]) * 16 + hexval(p[2]));
+				p += 2;
+				changed = 1;
+			} else {
+				strbuf_addch(&tmp, *p);
+			}
+		}
+		if (changed && tmp.len)
+			strbuf_add(&secrets[n++], tmp.buf, tmp.len);
+	}
+	db_target_display(target, &shown);
+	/* The whole target first, as its display; then any password left. */
+	while (*msg) {
+		size_t tl = strlen(target), best = 0;
+		if (tl && !strncmp(msg, target, tl)) {
+			strbuf_addstr(out, shown.buf);
+			msg += tl;
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			if (secrets[i].len > best && !strncmp(msg, secrets[i].buf, secrets[i].len))
+				best = secrets[i].len;
+		if (best) {
+			strbuf_addstr(out, "***");
+			msg += best;
+			continue;
+		}
+		strbuf_addch(out, *msg++);
+	}
+	for (i = 0; i < 8; i++)
+		strbuf_release(&secrets[i]);
+	strbuf_release(&shown);
+	strbuf_release(&tmp);
 }
 
 int db_exec_now(const struct db_driver *drv, struct db_conn *c, const char *sql,

@@ -9,6 +9,7 @@
 #ifndef MDRILL_DB_H
 #define MDRILL_DB_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "../base/dialect.h"
@@ -35,12 +36,27 @@ enum db_errclass {
 	DBE_CONNECTION,
 	DBE_IO,           /* the disk is full or failing: not a lost connection */
 	DBE_ROW_COUNT,    /* a statement changed other rows than '-- @rows' demands: record not found */
+	DBE_REFUSED,      /* mdrill's sandbox refused the statement: it never ran */
+	DBE_TIMEOUT,      /* it ran past the statement timeout and was stopped */
 	DBE_OTHER,
 	DBE_COUNT
 };
 
 /** The class's name in reports: "not-null", "busy", ... */
 const char *db_errclass_name(int cls);
+
+/*
+** How a drill's database is made and its statements bounded: the command
+** line's choices, handed to create and kept for every connection.
+*/
+struct db_options {
+	int allow_superuser;              /* PostgreSQL: run even when --db is a superuser */
+	long statement_timeout_ms;        /* every statement's limit; 0 for none */
+	volatile sig_atomic_t *stop;      /* set by a signal handler: interrupt what runs */
+};
+
+/* A statement timeout no shipped scenario comes near: a minute. */
+#define DB_STATEMENT_TIMEOUT_DEFAULT 60000
 
 struct db;        /* a disposable database that the driver created */
 struct db_conn;   /* one connection to it */
@@ -74,10 +90,33 @@ struct db_driver {
 	const char *target_need;   /* the shortest form, for "needs --db ..." messages */
 	char param_prefix;   /* '?' gives ?1, '$' gives $1 */
 
-	/* Create a fresh database at target (one it takes, or NULL). */
-	int (*create)(const char *target, struct db **out, struct strbuf *err);
-	/* Remove it, or keep it and describe where in kept.  Frees db. */
-	void (*destroy)(struct db *db, int keep, struct strbuf *kept);
+	/*
+	** Create a fresh database at target (one it takes, or NULL), marked
+	** with its owner (this process, its host and start time) so that
+	** gc can tell what a dead run left.
+	*/
+	int (*create)(const char *target, const struct db_options *o, struct db **out,
+		      struct strbuf *err);
+	/*
+	** Remove it, or keep it and describe where in kept.  Frees db.
+	** Returns 0, or -1 with why it could not be removed in err.
+	*/
+	int (*destroy)(struct db *db, int keep, struct strbuf *kept, struct strbuf *err);
+	/*
+	** Optional: remove what runs of this host that are gone left at
+	** target (their ownership marks tell), a line each onto removed; a
+	** line starting "! " is one found and not removed, and why.  Returns
+	** 0, or -1 with err (the server cannot be reached).
+	*/
+	int (*gc)(const char *target, const struct db_options *o, struct strbuf *removed,
+		  struct strbuf *err);
+	/*
+	** Optional: c runs mdrill's own SQL (own set: the backup, the
+	** migration history) or the scenario's and the fix's (the default),
+	** which the sandbox guards: what would reach outside the drill's
+	** database is refused (DBE_REFUSED) and never runs.
+	*/
+	void (*own_sql)(struct db_conn *c, int own);
 	/*
 	** Optional: how a person reaches the database: the command that opens
 	** it (sqlite3 FILE, psql 'URL' without a password), onto out.
@@ -154,6 +193,11 @@ struct db_driver {
 	*/
 	const char *schema_query;
 	/*
+	** A query of one parameter, a table's name, whose rows name its
+	** columns in order (the seeder checks a CSV header against them).
+	*/
+	const char *columns_query;
+	/*
 	** Optional: from now on, writes to the database fail as on a full disk
 	** (DB_FAULT_FULL, after `after` more bytes) or a failing device
 	** (DB_FAULT_IOERR, after `after` more writes); DB_FAULT_NONE ends it.
@@ -195,8 +239,24 @@ char db_param_prefix(const struct db_driver *drv);
  */
 void db_driver_names(unsigned caps, int targets, struct strbuf *out);
 
-int db_create(const struct db_driver *drv, const char *target, struct db **out, struct strbuf *err);
-void db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept);
+/* create's refusal: the target is one mdrill will not run drills as (a superuser). */
+#define DB_EREFUSED -2
+
+/**
+ * Create a disposable database (see the driver's create); o may be NULL
+ * for the defaults.  Returns 0, -1 (the server or the machine failed), or
+ * DB_EREFUSED, each with err.
+ */
+int db_create(const struct db_driver *drv, const char *target, const struct db_options *o,
+	      struct db **out, struct strbuf *err);
+/** Remove db, or keep it (see the driver's destroy); -1 with err when it could not be removed. */
+int db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept,
+	       struct strbuf *err);
+/** Remove what dead runs of this host left at target (see the driver's gc). */
+int db_gc(const struct db_driver *drv, const char *target, const struct db_options *o,
+	  struct strbuf *removed, struct strbuf *err);
+/** Lift the sandbox's guard on c for mdrill's own SQL (own 1), or put it back (0). */
+void db_own_sql(const struct db_driver *drv, struct db_conn *c, int own);
 int db_connect(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err);
 /** The command that opens db for a person (see the driver's where); "" when the driver cannot say. */
 void db_where(const struct db_driver *drv, struct db *db, struct strbuf *out);
@@ -233,6 +293,13 @@ int db_last_tx_outcome(const struct db_driver *drv, struct db_conn *c);
 int db_kill(const struct db_driver *drv, struct db_conn *c, int send_commit, struct strbuf *err);
 /** Make writes fail (DB_FAULT_*); -1 when the driver cannot. */
 int db_fault_io(const struct db_driver *drv, int kind, long long after);
+/**
+ * The columns of table on c, in order, onto *names (*n of them; free each
+ * and the array).  Returns 0, or -1 with err; a table with no columns is
+ * one the database does not have.
+ */
+int db_columns(const struct db_driver *drv, struct db_conn *c, const char *table,
+	       char ***names, size_t *n, struct strbuf *err);
 /** The schema of c's database as text, one line per object; -1 with err. */
 int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out, struct strbuf *err);
 
@@ -253,6 +320,13 @@ void db_target_help(struct strbuf *out);
  * out.  Passwords never appear in mdrill's output.
  */
 void db_target_display(const char *target, struct strbuf *out);
+
+/**
+ * msg (a server's or libpq's message about target) onto out with every
+ * password target carries replaced by "***", and target itself, should
+ * the message quote it whole, by its db_target_display form.
+ */
+void db_redact(const char *target, const char *msg, struct strbuf *out);
 
 /**
  * Prepare and run one statement to completion, outside the scheduler (schema

@@ -6,30 +6,41 @@
 ** Statements go out asynchronously: a statement still running after a
 ** short grace is asked about in pg_stat_activity, and one that waits on a
 ** lock comes back DB_BLOCKED, so the scheduler steps the others while it
-** waits.  The only file that includes libpq-fe.h.
+** waits.  It refuses to run as a superuser unless told to (privileges are
+** the sandbox on a server: a CREATEDB role cannot reach beyond its own
+** databases), checks statements for what would reach beyond the drill's
+** database before the server sees them, and bounds every statement by the
+** statement timeout on both sides.  The only file that includes libpq-fe.h.
 */
 #include "db.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
 
 #include "../base/alloc.h"
+#include "../base/sqltext.h"
+#include "owner.h"
 
 #define GRACE_MS 10          /* how long a step waits before it asks why */
 #define LOCK_TIMEOUT "30s"   /* the server's backstop; the tick-based busy comes first */
+#define CONNECT_TIMEOUT "10" /* seconds, unless the target says otherwise */
+#define CANCEL_GRACE 5.0     /* seconds a cancelled statement has to answer before the connection goes */
 
 struct db {
 	char *target;        /* the user's conninfo or URL, "" for PG* variables */
 	char *name;          /* the disposable database */
 	PGconn *mon;         /* maintenance connection: create, drop, lock checks */
 	int nconns;          /* connections opened: the first is the migrator's */
+	struct db_options opts;
 };
 
 struct db_stmt {
@@ -52,6 +63,10 @@ struct db_conn {
 	char lost_xid[32];       /* ... of the one a lost connection left behind */
 	int lost_in_tx;
 	int64_t changes;         /* rows the pending or last statement changed */
+	int own;                 /* mdrill's own SQL runs: the text checks are lifted */
+	double sent_at;          /* when the pending statement went out (monotonic seconds) */
+	double cancelled_at;     /* when mdrill cancelled it, 0 if it did not */
+	int stopped;             /* why: 1 the statement timeout, 2 a signal */
 };
 
 static const char begin_sql[] = "BEGIN; SELECT pg_current_xact_id()";
@@ -116,70 +131,196 @@ static void set_msg(struct db_conn *c, const char *msg, const char *state)
 	c->cls = pg_classify(state, PQstatus(c->pg) == CONNECTION_BAD);
 }
 
-/* Connect to target with dbname overridden (NULL keeps the target's). */
+/*
+** Connect to target with dbname overridden (NULL keeps the target's).  A
+** connect timeout comes first, so the target's own, if it has one, wins:
+** a server that never answers must not hang mdrill.
+*/
 static PGconn *pg_open(const char *target, const char *dbname, const char *app)
 {
-	const char *keys[] = { "dbname", "dbname", "application_name", NULL };
-	const char *vals[] = { target, dbname, app, NULL };
+	const char *keys[] = { "connect_timeout", "dbname", "dbname", "application_name", NULL };
+	const char *vals[] = { CONNECT_TIMEOUT, target, dbname, app, NULL };
 	PGconn *pg;
 	if (!dbname) {
-		keys[1] = "application_name";
-		vals[1] = app;
-		keys[2] = NULL;
-		vals[2] = NULL;
+		keys[2] = "application_name";
+		vals[2] = app;
+		keys[3] = NULL;
+		vals[3] = NULL;
 	}
+	if (getenv("PGCONNECT_TIMEOUT"))
+		vals[0] = NULL;   /* NULL: the variable's */
 	pg = PQconnectdbParams(keys, vals, 1);
 	if (pg)
 		PQsetNoticeProcessor(pg, no_notices, NULL);
 	return pg;
 }
 
-static int pg_create(const char *target, struct db **out, struct strbuf *err)
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+** Has the statement out on c run past the statement timeout, or is mdrill
+** stopping?  Then ask the server to cancel it (once): its answer, an
+** error, follows.  A fix can SET statement_timeout = 0 for its session;
+** this clock is mdrill's own.
+*/
+static void overdue(struct db_conn *c)
+{
+	const struct db_options *o = &c->db->opts;
+	PGcancel *cn;
+	char buf[256];
+	int why = 0;
+
+	if (!c->pending || c->cancelled_at)
+		return;
+	if (o->stop && *o->stop)
+		why = 2;
+	else if (o->statement_timeout_ms > 0 && (now_s() - c->sent_at) * 1000 > (double)o->statement_timeout_ms)
+		why = 1;
+	if (!why)
+		return;
+	c->stopped = why;
+	c->cancelled_at = now_s();
+	if ((cn = PQgetCancel(c->pg)) != NULL) {
+		PQcancel(cn, buf, sizeof(buf));
+		PQfreeCancel(cn);
+	}
+}
+
+/* The maintenance connection, connected again if a fix terminated it. */
+static PGconn *mon_conn(struct db *db)
+{
+	if (!db->mon || PQstatus(db->mon) != CONNECTION_OK) {
+		PQfinish(db->mon);
+		db->mon = pg_open(db->target, NULL, "mdrill");
+	}
+	return db->mon;
+}
+
+/* "cannot ...: MESSAGE" with every password of the target redacted from libpq's message. */
+static void redacted(struct strbuf *out, const char *target, const char *msg)
+{
+	struct strbuf m = STRBUF_INIT;
+	db_redact(target, msg ? msg : "out of memory", &m);
+	strbuf_rtrim(&m);
+	strbuf_addstr(out, m.buf);
+	strbuf_release(&m);
+}
+
+/* "postgres:" alone means: everything from the PG* variables. */
+static const char *plain_target(const char *target)
+{
+	if (!target || !strcmp(target, "postgres:") || !strcmp(target, "postgresql:"))
+		return "";
+	return target;
+}
+
+/*
+** A superuser's SQL can run shell commands on the server (COPY ... TO
+** PROGRAM), read its files and drop other databases: participants' SQL
+** must not run with that.  A role with CREATEDB alone runs every drill.
+*/
+static int superuser_refused(PGconn *mon, const char *shown, struct strbuf *err)
+{
+	const char *su = PQparameterStatus(mon, "is_superuser");
+	const char *user = PQuser(mon), *dbname = PQdb(mon);
+
+	if (!su || strcmp(su, "on"))
+		return 0;
+	strbuf_reset(err);
+	strbuf_addf(err, "refusing to run as '%s' on '%s': a superuser; the drill's SQL (the "
+		    "participants' fixes) would run with it, and a superuser's SQL runs shell commands "
+		    "on the server (COPY ... TO PROGRAM), reads its files and drops other databases. "
+		    "Connect as a role with CREATEDB and nothing more, made once by a superuser:\n"
+		    "    CREATE ROLE mdrill LOGIN CREATEDB PASSWORD 'choose one';\n"
+		    "    GRANT CONNECT ON DATABASE %s TO mdrill;\n"
+		    "(or pass --allow-superuser on a throwaway server)", user ? user : "?", shown,
+		    dbname ? dbname : "postgres");
+	return -1;
+}
+
+/* The random suffix of a database's name, from /dev/urandom. */
+static int random_hex(char *out, size_t bytes, struct strbuf *err)
+{
+	unsigned char rnd[8];
+	size_t i;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (bytes > sizeof(rnd))
+		bytes = sizeof(rnd);
+	if (fd < 0 || read(fd, rnd, bytes) != (ssize_t)bytes) {
+		if (fd >= 0)
+			close(fd);
+		return strbuf_error(err, -1, "cannot read /dev/urandom: %s", strerror(errno));
+	}
+	close(fd);
+	for (i = 0; i < bytes; i++)
+		sprintf(out + 2 * i, "%02x", rnd[i]);
+	return 0;
+}
+
+/*
+** The database's name carries its owner from the moment it exists:
+** mdrill_HOSTHASH_PID_RANDOM.  The COMMENT that follows says it in full
+** (host, pid, start), but a run killed in between leaves no comment.
+*/
+static int pg_create(const char *target, const struct db_options *o, struct db **out,
+		     struct strbuf *err)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
-	struct strbuf sql = STRBUF_INIT, shown = STRBUF_INIT;
-	unsigned char rnd[6];
+	struct strbuf sql = STRBUF_INIT, shown = STRBUF_INIT, mark = STRBUF_INIT;
+	struct owner me;
+	char rnd[17];
 	PGresult *r;
-	int fd, i;
+	char *lit;
+	int rc = -1;
 
-	/* "postgres:" alone means: everything from the PG* variables. */
-	if (!target || !strcmp(target, "postgres:") || !strcmp(target, "postgresql:"))
-		target = "";
+	db->opts = *o;
+	target = plain_target(target);
 	db->target = xstrdup(target);
 	db_target_display(target, &shown);
 	db->mon = pg_open(db->target, NULL, "mdrill");
 	if (!db->mon || PQstatus(db->mon) != CONNECTION_OK) {
-		strbuf_error(err, -1, "cannot connect to '%s': %s", shown.buf,
-			     db->mon ? PQerrorMessage(db->mon) : "out of memory");
-		strbuf_rtrim(err);
+		strbuf_reset(err);
+		strbuf_addf(err, "cannot connect to '%s': ", shown.buf);
+		redacted(err, db->target, db->mon ? PQerrorMessage(db->mon) : NULL);
 		goto fail;
 	}
-	fd = open("/dev/urandom", O_RDONLY);
-	if (fd < 0 || read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd)) {
-		if (fd >= 0)
-			close(fd);
-		strbuf_error(err, -1, "cannot read /dev/urandom: %s", strerror(errno));
+	if (!o->allow_superuser && superuser_refused(db->mon, shown.buf, err)) {
+		rc = DB_EREFUSED;
 		goto fail;
 	}
-	close(fd);
-	strbuf_addstr(&sql, "mdrill_");
-	for (i = 0; i < (int)sizeof(rnd); i++)
-		strbuf_addf(&sql, "%02x", rnd[i]);
+	if (random_hex(rnd, 3, err))
+		goto fail;
+	strbuf_addf(&sql, "mdrill_%08x_%ld_%s", (unsigned)owner_host_hash(), (long)getpid(), rnd);
 	db->name = strbuf_detach(&sql);
 	strbuf_addf(&sql, "CREATE DATABASE %s", db->name);
 	r = PQexec(db->mon, sql.buf);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		strbuf_error(err, -1, "cannot create database '%s' on '%s': %s", db->name, shown.buf,
-			     PQresultErrorMessage(r));
-		strbuf_rtrim(err);
+		strbuf_reset(err);
+		strbuf_addf(err, "cannot create database '%s' on '%s': ", db->name, shown.buf);
+		redacted(err, db->target, PQresultErrorMessage(r));
 		PQclear(r);
 		free(db->name);
 		db->name = NULL;
 		goto fail;
 	}
 	PQclear(r);
+	owner_self(&me);
+	owner_format(&me, &mark);
+	lit = PQescapeLiteral(db->mon, mark.buf, mark.len);
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "COMMENT ON DATABASE %s IS %s", db->name, lit ? lit : "NULL");
+	PQfreemem(lit);
+	r = PQexec(db->mon, sql.buf);
+	PQclear(r);   /* the name marks it already: a comment that failed is no failure */
 	strbuf_release(&sql);
 	strbuf_release(&shown);
+	strbuf_release(&mark);
 	*out = db;
 	return 0;
 fail:
@@ -189,28 +330,137 @@ fail:
 	free(db);
 	strbuf_release(&sql);
 	strbuf_release(&shown);
-	return -1;
+	strbuf_release(&mark);
+	return rc;
 }
 
-static void pg_destroy(struct db *db, int keep, struct strbuf *kept)
+/* DROP DATABASE name on mon; 0, or -1 with the server's reason (or the lost connection's) in why. */
+static int drop_database(PGconn *mon, const char *name, struct strbuf *why)
 {
+	struct strbuf sql = STRBUF_INIT;
+	PGresult *r;
+	int ok;
+
+	strbuf_addf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	r = PQexec(mon, sql.buf);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		char *m = first_line(r ? PQresultErrorMessage(r) : PQerrorMessage(mon));
+		strbuf_reset(why);
+		strbuf_addstr(why, *m ? m : "the connection to the server was lost");
+		free(m);
+	}
+	PQclear(r);
+	strbuf_release(&sql);
+	return ok ? 0 : -1;
+}
+
+/*
+** Drop the drill's database.  A fix may have terminated the maintenance
+** connection (pg_terminate_backend of every other backend): then connect
+** again and drop it all the same; say so when even that fails.
+*/
+static int pg_destroy(struct db *db, int keep, struct strbuf *kept, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	int rc = 0;
+
 	if (keep) {
+		/* Kept: no run's any more, so gc leaves it to whoever asked for it. */
+		struct strbuf sql = STRBUF_INIT;
+		strbuf_addf(&sql, "COMMENT ON DATABASE %s IS 'mdrill: kept with --keep'", db->name);
+		PQclear(PQexec(mon_conn(db), sql.buf));
+		strbuf_release(&sql);
 		if (kept)
 			strbuf_addf(kept, "database %s", db->name);
-	} else if (db->mon) {
-		struct strbuf sql = STRBUF_INIT;
-		PGresult *r;
-		if (PQstatus(db->mon) != CONNECTION_OK)
-			PQreset(db->mon);
-		strbuf_addf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db->name);
-		r = PQexec(db->mon, sql.buf);
-		PQclear(r);
-		strbuf_release(&sql);
+	} else if (db->name) {
+		if (!db->mon || PQstatus(db->mon) != CONNECTION_OK || drop_database(db->mon, db->name, &why)) {
+			PQfinish(db->mon);
+			db->mon = pg_open(db->target, NULL, "mdrill");
+			if (!db->mon || PQstatus(db->mon) != CONNECTION_OK) {
+				strbuf_reset(&why);
+				redacted(&why, db->target, db->mon ? PQerrorMessage(db->mon) : NULL);
+				rc = -1;
+			} else {
+				rc = drop_database(db->mon, db->name, &why);
+			}
+		}
+		if (rc)
+			strbuf_error(err, -1, "cannot drop database '%s': %s ('mdrill gc --db ...' removes it "
+				     "once this run is over)", db->name, why.buf);
 	}
 	PQfinish(db->mon);
 	free(db->target);
 	free(db->name);
 	free(db);
+	strbuf_release(&why);
+	return rc;
+}
+
+/*
+** The owner of a drill database: from its comment (host, pid, start) when
+** it has one, else from its name (mdrill_HOSTHASH_PID_...).  Returns 1
+** when that run is over on this host, 0 when it lives or mdrill cannot
+** tell (another host, another naming).
+*/
+static int db_owner_gone(const char *name, const char *comment, struct owner *o)
+{
+	unsigned long hash;
+	char *end;
+
+	if (comment)   /* an owner's mark, or a comment of someone's (--keep): theirs */
+		return !owner_parse(comment, o) && owner_gone(o) == 1;
+	memset(o, 0, sizeof(*o));
+	if (strncmp(name, "mdrill_", 7))
+		return 0;
+	hash = strtoul(name + 7, &end, 16);
+	if (end != name + 15 || *end != '_' || hash != owner_host_hash())
+		return 0;
+	o->pid = strtol(end + 1, &end, 10);
+	if (*end != '_')
+		return 0;
+	snprintf(o->host, sizeof(o->host), "this host");
+	return owner_pid_gone(o->pid);
+}
+
+static int pg_gc(const char *target, const struct db_options *o, struct strbuf *removed,
+		 struct strbuf *err)
+{
+	PGconn *mon;
+	PGresult *r;
+	struct strbuf why = STRBUF_INIT, shown = STRBUF_INIT;
+	int i, rc = 0;
+
+	(void)o;
+	target = plain_target(target);
+	db_target_display(target, &shown);
+	mon = pg_open(target, NULL, "mdrill gc");
+	if (!mon || PQstatus(mon) != CONNECTION_OK) {
+		strbuf_reset(err);
+		strbuf_addf(err, "cannot connect to '%s': ", shown.buf);
+		redacted(err, target, mon ? PQerrorMessage(mon) : NULL);
+		rc = -1;
+		goto out;
+	}
+	r = PQexec(mon, "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+			"WHERE datname LIKE 'mdrill\\_%' ORDER BY datname");
+	for (i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++) {
+		const char *name = PQgetvalue(r, i, 0);
+		struct owner ow;
+		if (!db_owner_gone(name, PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1), &ow))
+			continue;
+		if (drop_database(mon, name, &why))
+			strbuf_addf(removed, "! database %s (pid %ld on %s, gone): could not drop it: %s\n", name,
+				    ow.pid, ow.host, why.buf);
+		else
+			strbuf_addf(removed, "database %s (pid %ld on %s, gone)\n", name, ow.pid, ow.host);
+	}
+	PQclear(r);
+out:
+	PQfinish(mon);
+	strbuf_release(&why);
+	strbuf_release(&shown);
+	return rc;
 }
 
 /* psql and the target with the disposable database's name in place of the maintenance one. */
@@ -264,9 +514,9 @@ static int open_conn(struct db_conn *c, struct strbuf *err)
 	PQfinish(c->pg);
 	c->pg = pg_open(c->db->target, c->db->name, c->role);
 	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-		strbuf_error(err, -1, "cannot connect to database '%s': %s", c->db->name,
-			     c->pg ? PQerrorMessage(c->pg) : "out of memory");
-		strbuf_rtrim(err);
+		strbuf_reset(err);
+		strbuf_addf(err, "cannot connect to database '%s': ", c->db->name);
+		redacted(err, c->db->target, c->pg ? PQerrorMessage(c->pg) : NULL);
 		return -1;
 	}
 	/* mdrill runs scenario SQL only in the database it created. */
@@ -280,6 +530,14 @@ static int open_conn(struct db_conn *c, struct strbuf *err)
 	free(cur);
 	r = PQexec(c->pg, "SET lock_timeout = '" LOCK_TIMEOUT "'; SET client_min_messages = warning");
 	PQclear(r);
+	/* The server's side of the statement timeout; mdrill keeps the clock too (await). */
+	{
+		char sql[64];
+		snprintf(sql, sizeof(sql), "SET statement_timeout = %ld",
+			 c->db->opts.statement_timeout_ms > 0 ? c->db->opts.statement_timeout_ms : 0L);
+		r = PQexec(c->pg, sql);
+		PQclear(r);
+	}
 	c->pid = PQbackendPID(c->pg);
 	c->pending = NULL;
 	c->failed = 0;
@@ -328,7 +586,7 @@ static int pg_kill(struct db_conn *c, int send_commit, struct strbuf *err)
 	if (send_commit && !c->pending && PQtransactionStatus(c->pg) == PQTRANS_INTRANS)
 		PQsendQuery(c->pg, "COMMIT");
 	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d)", c->pid);
-	ok = exec_value(c->db->mon, sql);
+	ok = exec_value(mon_conn(c->db), sql);
 	free(ok);
 	return pg_reconnect(c, err);
 }
@@ -359,8 +617,166 @@ static int pg_last_tx_outcome(struct db_conn *c)
 	return outcome;
 }
 
+/*
+** The friendly half of the sandbox on a server: statements that would
+** reach beyond the drill's database are refused before the server sees
+** them, with the reason.  The defence is the role's privileges (a
+** CREATEDB role cannot run any of these); this only says so early and
+** plainly.  Words are read outside strings, quoted names and comments,
+** so SQL inside a DO block's string is the server's to refuse.  One pass,
+** a few words of memory, however long the statement.
+*/
+
+/*
+** One word of a statement as the guard reads it: lower case, cut at
+** GUARD_WORD bytes (every keyword it looks for is shorter); "'" for a
+** string literal, "\"" for a quoted name, a symbol as itself.
+*/
+#define GUARD_WORD 32
+#define GUARD_HEAD 6     /* the words a statement starts with, kept for its checks */
+
+struct guard {
+	char head[GUARD_HEAD][GUARD_WORD];   /* the statement's first words */
+	char prev[GUARD_WORD];               /* the word before this one */
+	size_t n;                            /* words of this statement so far */
+	struct strbuf *why;
+};
+
+static int head_is(const struct guard *g, size_t i, const char *w)
+{
+	return i < g->n && i < GUARD_HEAD && !strcmp(g->head[i], w);
+}
+
+/* w in capitals, for a message that names a keyword. */
+static const char *upper(const char *w, char *buf, size_t size)
+{
+	size_t i;
+	for (i = 0; w[i] && i + 1 < size; i++)
+		buf[i] = (char)toupper((unsigned char)w[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/*
+** Take the next word w; 0, or -1 with why.  Commands are recognised at
+** the start of a statement ("UPDATE t SET role = 1" sets no role), a
+** function wherever it is called.
+*/
+static int guard_word(struct guard *g, const char *w)
+{
+	static const char *const functions[] = {
+		"pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "pg_ls_logdir",
+		"pg_ls_waldir", "lo_import", "lo_export", "pg_file_write", "dblink", "dblink_exec",
+		"dblink_connect", "dblink_connect_u", "pg_reload_conf", "pg_rotate_logfile", "pg_promote",
+	};
+	static const char *const extensions[] = {
+		"dblink", "postgres_fdw", "file_fdw", "adminpack", "plpython3u", "plpythonu",
+		"plperlu", "pltclu",
+	};
+	char a[GUARD_WORD], b[GUARD_WORD];
+	size_t k;
+	int verb;
+
+	if (!strcmp(w, ";")) {
+		g->n = 0;
+		g->prev[0] = '\0';
+		return 0;
+	}
+	if (g->n < GUARD_HEAD)
+		snprintf(g->head[g->n], GUARD_WORD, "%s", w);
+	g->n++;
+	verb = head_is(g, 0, "create") || head_is(g, 0, "drop") || head_is(g, 0, "alter");
+	if (!strcmp(w, "("))
+		for (k = 0; k < sizeof(functions) / sizeof(functions[0]); k++)
+			if (!strcmp(g->prev, functions[k]))
+				return strbuf_error(g->why, -1, "%s() reaches the server's files, configuration "
+						    "or other databases", g->prev);
+	snprintf(g->prev, sizeof(g->prev), "%s", w);
+	if (head_is(g, 0, "copy") && !strcmp(w, "program"))
+		return strbuf_error(g->why, -1, "COPY ... PROGRAM would run a shell command on the database server");
+	if (g->n == 2 && verb) {
+		if (!strcmp(w, "database"))
+			return strbuf_error(g->why, -1, "%s DATABASE reaches beyond the drill's own database",
+					    upper(g->head[0], a, sizeof(a)));
+		if (!strcmp(w, "role") || !strcmp(w, "user") || !strcmp(w, "group"))
+			return strbuf_error(g->why, -1, "%s %s changes the server's roles, not the drill's database",
+					    upper(g->head[0], a, sizeof(a)), upper(w, b, sizeof(b)));
+		if (head_is(g, 0, "alter") && !strcmp(w, "system"))
+			return strbuf_error(g->why, -1, "ALTER SYSTEM changes the whole server's configuration");
+	}
+	if (head_is(g, 0, "set") && g->n <= 3 && (!strcmp(w, "role") || !strcmp(w, "authorization")))
+		return strbuf_error(g->why, -1, "SET ROLE or SESSION AUTHORIZATION changes who the drill's SQL runs as");
+	if (g->n == 1 && !strcmp(w, "load"))
+		return strbuf_error(g->why, -1, "LOAD puts a library into the server");
+	if (head_is(g, 0, "create") && head_is(g, 1, "extension") &&
+	    (g->n == 3 || (g->n == 6 && head_is(g, 2, "if"))))
+		for (k = 0; k < sizeof(extensions) / sizeof(extensions[0]); k++)
+			if (!strcmp(w, extensions[k]))
+				return strbuf_error(g->why, -1, "CREATE EXTENSION %s reaches beyond the drill's "
+						    "database", w);
+	return 0;
+}
+
+/* Why sql is refused, onto why; 0 when it may go to the server. */
+static int guard(const char *sql, struct strbuf *why)
+{
+	struct guard g;
+	char w[GUARD_WORD], last[GUARD_WORD] = "";
+	size_t i = 0, k;
+	int in_copy = 0, rc = 0;
+
+	memset(&g, 0, sizeof(g));
+	g.why = why;
+	while (sql[i] && !rc) {
+		size_t j = sql_skip_quoted(sql, i);
+		if (j != i) {
+			if (sql[i] == '\'' || sql[i] == '$' || ((sql[i] == 'E' || sql[i] == 'e') && sql[i + 1] == '\''))
+				snprintf(w, sizeof(w), "'");
+			else if (sql[i] == '"')
+				snprintf(w, sizeof(w), "\"");
+			else
+				w[0] = '\0';   /* a comment */
+			i = j;
+		} else if (isalpha((unsigned char)sql[i]) || sql[i] == '_') {
+			for (k = 0; isalnum((unsigned char)sql[i]) || sql[i] == '_' || sql[i] == '$'; i++)
+				if (k + 1 < sizeof(w))
+					w[k++] = (char)tolower((unsigned char)sql[i]);
+			w[k] = '\0';
+		} else {
+			w[0] = isspace((unsigned char)sql[i]) ? '\0' : sql[i];
+			w[1] = '\0';
+			i++;
+		}
+		if (!w[0])
+			continue;
+		in_copy = (g.n == 0 && !strcmp(w, "copy")) || (in_copy && strcmp(w, ";"));
+		/* COPY ... TO 'file' or FROM 'file': the server's files, whatever comes between. */
+		if (in_copy && !strcmp(w, "'") && (!strcmp(last, "to") || !strcmp(last, "from")))
+			rc = strbuf_error(why, -1, "COPY %s a file would read or write the database server's files",
+					  !strcmp(last, "to") ? "TO" : "FROM");
+		else
+			rc = guard_word(&g, w);
+		snprintf(last, sizeof(last), "%s", w);
+	}
+	return rc;
+}
+
 static int pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
+	struct strbuf why = STRBUF_INIT;
+
+	*out = NULL;
+	if (!c->own && guard(sql, &why)) {
+		struct strbuf m = STRBUF_INIT;
+		strbuf_addf(&m, "refused by mdrill's sandbox: %s", why.buf);
+		free(c->msg);
+		c->msg = strbuf_detach(&m);
+		c->cls = DBE_REFUSED;
+		c->sqlstate[0] = '\0';
+		strbuf_release(&why);
+		return DB_ERROR;
+	}
+	strbuf_release(&why);
 	*out = xmalloc(sizeof(**out));
 	(*out)->c = c;
 	(*out)->sql = xstrdup(sql);
@@ -374,6 +790,11 @@ static void pg_finalize(struct db_stmt *st)
 }
 
 /* Is c's backend waiting on a lock right now? */
+/*
+** Is c's backend waiting on a lock right now?  Asked of every statement
+** that has been out a while, so it is also where a statement past its
+** timeout (or one a signal stops) is cancelled when clients overlap.
+*/
 static int lock_waiting(struct db_conn *c)
 {
 	char pid[16];
@@ -381,8 +802,9 @@ static int lock_waiting(struct db_conn *c)
 	PGresult *r;
 	int waiting;
 
+	overdue(c);
 	snprintf(pid, sizeof(pid), "%d", c->pid);
-	r = PQexecParams(c->db->mon,
+	r = PQexecParams(mon_conn(c->db),
 			 "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1",
 			 1, NULL, vals, NULL, NULL, 0);
 	waiting = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
@@ -394,8 +816,8 @@ static int lock_waiting(struct db_conn *c)
 /* Hand the rows of r to fn; remember a BEGIN's transaction id. */
 static int take_rows(struct db_conn *c, PGresult *r, db_row_fn fn, void *ctx)
 {
-	const char *names[64], *vals[64];
-	int i, j, n = PQnfields(r), rows = PQntuples(r);
+	const char **names, **vals;
+	int i, j, n = PQnfields(r), rows = PQntuples(r), rc = 0;
 
 	if (c->pending == begin_sql) {
 		if (rows == 1 && n == 1)
@@ -404,17 +826,20 @@ static int take_rows(struct db_conn *c, PGresult *r, db_row_fn fn, void *ctx)
 	}
 	if (!fn)
 		return 0;
-	if (n > 64)
-		n = 64;
+	/* As many columns as the result has: none is dropped. */
+	names = xcalloc(n ? (size_t)n : 1, sizeof(*names));
+	vals = xcalloc(n ? (size_t)n : 1, sizeof(*vals));
 	for (j = 0; j < n; j++)
 		names[j] = PQfname(r, j);
-	for (i = 0; i < rows; i++) {
+	for (i = 0; i < rows && !rc; i++) {
 		for (j = 0; j < n; j++)
 			vals[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
 		if (fn(ctx, n, names, vals))
-			return -1;
+			rc = -1;
 	}
-	return 0;
+	free(names);
+	free(vals);
+	return rc;
 }
 
 /* Add the rows an INSERT, UPDATE, DELETE or MERGE result reports changing. */
@@ -427,6 +852,32 @@ static void count_changes(struct db_conn *c, PGresult *r)
 	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
 		if (!strncmp(tag, tags[i], strlen(tags[i])))
 			c->changes += strtoll(PQcmdTuples(r), NULL, 10);
+}
+
+/*
+** The error of a statement mdrill cancelled says why mdrill did: the
+** server's "canceling statement due to user request" does not.  The
+** server's own statement_timeout, set to mdrill's, says the same.
+*/
+static void stopped_msg(struct db_conn *c)
+{
+	long ms = c->db->opts.statement_timeout_ms;
+	int ours = c->stopped;
+
+	if (!ours && !strcmp(c->sqlstate, "57014") && ms > 0 && (now_s() - c->sent_at) * 1000 >= (double)ms - 1)
+		ours = 1;
+	if (!ours || strcmp(c->sqlstate, "57014"))
+		return;
+	free(c->msg);
+	if (ours == 1) {
+		struct strbuf m = STRBUF_INIT;
+		strbuf_addf(&m, "statement timeout: still running after %ld ms (--statement-timeout)", ms);
+		c->msg = strbuf_detach(&m);
+		c->cls = DBE_TIMEOUT;
+	} else {
+		c->msg = xstrdup("interrupted");
+		c->cls = DBE_OTHER;
+	}
 }
 
 /*
@@ -461,9 +912,14 @@ static int await(struct db_conn *c, db_row_fn fn, void *ctx)
 			} else if (st != PGRES_COMMAND_OK && st != PGRES_EMPTY_QUERY && !c->failed) {
 				c->failed = 1;
 				set_msg(c, PQresultErrorMessage(r), PQresultErrorField(r, PG_DIAG_SQLSTATE));
+				stopped_msg(c);
 			}
 			PQclear(r);
 		}
+		overdue(c);
+		/* A cancel the server does not answer: the connection is as good as lost. */
+		if (c->cancelled_at && now_s() - c->cancelled_at > CANCEL_GRACE)
+			goto lost;
 		if (c->nowait == DB_WAIT_NONE)
 			return DB_PENDING;
 		pfd.fd = PQsocket(c->pg);
@@ -472,7 +928,7 @@ static int await(struct db_conn *c, db_row_fn fn, void *ctx)
 		rc = poll(&pfd, 1, GRACE_MS);
 		if (rc < 0 && errno != EINTR)
 			goto lost;
-		if (rc == 0 && lock_waiting(c))
+		if (rc == 0 && !c->cancelled_at && lock_waiting(c))
 			return DB_BLOCKED;
 		/* Out past the grace and waiting on no lock: it works, and ticks pass meanwhile. */
 		if (rc == 0 && c->nowait == DB_WAIT_WORK)
@@ -505,6 +961,9 @@ static int send_or_await(struct db_conn *c, const void *key, const char *sql, in
 		c->pending = key;
 		c->failed = 0;
 		c->changes = 0;
+		c->sent_at = now_s();
+		c->cancelled_at = 0;
+		c->stopped = 0;
 	} else if (c->pending != key) {
 		set_msg(c, "another statement is still running on this connection", "");
 		return DB_ERROR;
@@ -657,6 +1116,11 @@ static int pg_snapshot(struct db_conn *c, struct strbuf *err)
 	return ok ? 0 : -1;
 }
 
+static void pg_own_sql(struct db_conn *c, int own)
+{
+	c->own = own;
+}
+
 static void pg_set_nowait(struct db_conn *c, int nowait)
 {
 	c->nowait = nowait;
@@ -681,6 +1145,8 @@ const struct db_driver db_pg_driver = {
 	.create = pg_create,
 	.destroy = pg_destroy,
 	.where = pg_where,
+	.gc = pg_gc,
+	.own_sql = pg_own_sql,
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.prepare = pg_prepare,
@@ -716,4 +1182,10 @@ const struct db_driver db_pg_driver = {
 		"WHERE NOT tgisinternal AND r.relnamespace = 'public'::regnamespace "
 		"ORDER BY 1, 2",
 	.last_tx_outcome = pg_last_tx_outcome,
+	/* An unquoted name is folded to lower case: as the scenario's schema created it. */
+	.columns_query = "SELECT column_name::text FROM information_schema.columns "
+			 "WHERE table_schema = current_schema() AND table_name::text = "
+			 "CASE WHEN EXISTS (SELECT 1 FROM information_schema.tables "
+			 "WHERE table_schema = current_schema() AND table_name::text = $1::text) "
+			 "THEN $1::text ELSE lower($1::text) END ORDER BY ordinal_position",
 };

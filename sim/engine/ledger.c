@@ -58,7 +58,8 @@ static int same(const struct ledger *l, uint32_t slot, uint32_t h, const char *s
 	if ((slot & ~ID_MASK) != TAG(h))
 		return 0;
 	t = l->bytes + l->off[(slot & ID_MASK) - 1];
-	return !memcmp(t, s, len) && t[len] == '\0';
+	/* Its length first: memcmp must not read past a shorter string at the pool's end. */
+	return strnlen(t, len + 1) == len && !memcmp(t, s, len);
 }
 
 static void rehash(struct ledger *l)

@@ -35,6 +35,7 @@ struct mig_run {
 	uint64_t blocked_epoch;
 	int64_t idle_until;          /* slow-fix: it sits on its locks until then */
 	int runs;                    /* '-- @repeat': runs of the current statement so far */
+	int64_t record_tick;         /* the tick its schema_migrations record carries */
 };
 
 struct sched {
@@ -51,6 +52,7 @@ struct sched {
 	int *cand;                   /* participants: client index or WHO_MIGRATOR */
 	size_t ncand, cand_alloc;
 	size_t next_event;           /* the timeline's events fired so far */
+	int64_t end_at;              /* the timeline's last tick: the traffic's progress is of it */
 	int ended;
 	struct prng frng;            /* the faults' own choices, apart from the schedule's */
 	size_t next_fault;           /* command-line faults applied so far, in tick order */
@@ -149,22 +151,36 @@ static void note_hold(struct drill *d, int64_t work)
 	d->hold_from = -1;
 }
 
+/* A record mdrill made in schema_migrations, remembered to check it at the end. */
+static void history_add(struct drill *d, int version, const char *name, int64_t tick)
+{
+	ALLOC_GROW(d->history, d->nhistory + 1, d->history_alloc);
+	d->history[d->nhistory].version = version;
+	d->history[d->nhistory].name = xstrdup(name);
+	d->history[d->nhistory++].tick = tick;
+}
+
 /* End the running migration as failed at its current statement. */
 static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *msg)
 {
 	struct drill *d = s->d;
 	struct mig_report *r = &d->migs[m->rep];
 
-	r->failed = (int)m->next + 1;
 	if (m->next < m->script.nr) {
+		r->failed = (int)m->next + 1;
 		r->failed_line = m->script.v[m->next].line;
 		if (m->script.v[m->next].file)
 			r->failed_file = xstrdup(m->script.v[m->next].file);
 		r->failed_sql = xstrdup(m->script.v[m->next].sql);
+		r->error = xstrdup(msg);
 	} else {
+		/* Not a statement of its own: mdrill's record of it, after its last. */
+		struct strbuf e = STRBUF_INIT;
 		r->failed_sql = xstrdup("(recording the migration in schema_migrations)");
+		strbuf_addf(&e, "could not be recorded in schema_migrations, the migration history, "
+			    "after its last statement: %s", msg);
+		r->error = strbuf_detach(&e);
 	}
-	r->error = xstrdup(msg);
 	r->errclass = cls;
 	r->end = d->env.tick;
 	env_unwait(&d->env, WHO_MIGRATOR);
@@ -283,7 +299,7 @@ static void migrator_step(struct sched *s)
 	if (r->start < 0) {
 		r->start = env->tick;
 		if (s->o->progress)
-			s->o->progress(s->o->progress_ctx, DRILL_MIGRATION, env->tick);
+			s->o->progress(s->o->progress_ctx, DRILL_MIGRATION, env->tick, 0);
 	}
 	if (m->blocked_since >= 0 && m->blocked_epoch == env->epoch && !env->poll_all) {
 		rc = DB_BLOCKED;
@@ -309,16 +325,21 @@ static void migrator_step(struct sched *s)
 			sql = m->script.v[m->next].sql;
 		} else {
 			/* The fix is a new version in the history, never a rewrite of it. */
+			if (!m->st)
+				m->record_tick = env->tick;
 			strbuf_addf(&rec, "INSERT INTO schema_migrations (version, name, tick) "
 					  "VALUES (%d, '%s', %lld)", s->next_version, r->name,
-				    (long long)env->tick);
+				    (long long)m->record_tick);
 			sql = rec.buf;
 		}
 		rc = DB_DONE;
+		/* The record is mdrill's own SQL; the migration's statements are not. */
+		db_own_sql(d->drv, d->admin, m->next >= m->script.nr);
 		if (!m->st)
 			rc = db_prepare(d->drv, d->admin, sql, &m->st);
 		if (rc == DB_DONE)
 			rc = db_run(d->drv, m->st, 0, NULL, NULL, NULL);
+		db_own_sql(d->drv, d->admin, 0);
 		if (rc != DB_BLOCKED && rc != DB_PENDING)
 			env->statements++;
 		strbuf_release(&rec);
@@ -391,6 +412,7 @@ static void migrator_step(struct sched *s)
 			mig_crash(s, m);
 		return;
 	}
+	history_add(d, s->next_version, r->name, m->record_tick);
 	s->next_version++;
 	r->completed = 1;
 	r->end = env->tick;
@@ -712,6 +734,9 @@ static size_t gather_concurrent(struct sched *s, int64_t *wake)
 	}
 	/* Like pgbench: look at the sockets only when nobody else can go on. */
 	while (!s->ncand && n) {
+		/* A signal: the main loop stops the drill (the driver cancels what is out). */
+		if (s->o->stop && *s->o->stop)
+			break;
 		poll_flights(s, n, POLL_MS);
 		if (s->ncand)
 			break;
@@ -785,6 +810,77 @@ static size_t gather(struct sched *s, int64_t *wake)
 	return active;
 }
 
+struct history_read {
+	struct strbuf rows;   /* "version|name|tick\n" each, as read */
+};
+
+static int history_row_cb(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	struct history_read *h = ctx;
+	int i;
+	(void)names;
+	for (i = 0; i < ncol && i < 3; i++)
+		strbuf_addf(&h->rows, "%s%s", i ? "|" : "", vals[i] ? vals[i] : "NULL");
+	strbuf_addch(&h->rows, '\n');
+	return 0;
+}
+
+/*
+** The migration history is the audit trail (the rolling-forward essay:
+** never modify or delete migration records).  After the drill, every
+** record mdrill made must still be there as it was made; what is not
+** fails the verdict with what became of it.
+*/
+static void history_check(struct drill *d)
+{
+	struct history_read h = { STRBUF_INIT };
+	struct strbuf why = STRBUF_INIT, want = STRBUF_INIT;
+	size_t i;
+	int cls;
+
+	db_own_sql(d->drv, d->admin, 1);
+	if (db_exec_now(d->drv, d->admin, "SELECT version, name, tick FROM schema_migrations ORDER BY version",
+			0, NULL, history_row_cb, &h, &cls, &why)) {
+		struct strbuf m = STRBUF_INIT;
+		strbuf_addf(&m, "the migration history (schema_migrations) is gone or unreadable: %s", why.buf);
+		d->history_broken = strbuf_detach(&m);
+		goto out;
+	}
+	for (i = 0; i < d->nhistory; i++) {
+		const struct history_row *r = &d->history[i];
+		const char *line;
+		strbuf_reset(&want);
+		strbuf_addf(&want, "%d|%s|%lld\n", r->version, r->name, (long long)r->tick);
+		line = strstr(h.rows.buf, want.buf);
+		if (line && (line == h.rows.buf || line[-1] == '\n'))
+			continue;
+		strbuf_reset(&why);
+		strbuf_addf(&why, "%d|", r->version);
+		line = h.rows.buf;
+		while (line && *line && strncmp(line, why.buf, why.len))
+			line = (line = strchr(line, '\n')) ? line + 1 : NULL;
+		strbuf_reset(&why);
+		strbuf_addf(&why, "the migration history was %s: version %d ('%s') of schema_migrations %s",
+			    line && *line ? "rewritten" : "cut", r->version, r->name,
+			    line && *line ? "no longer reads as mdrill recorded it" : "is gone");
+		d->history_broken = strbuf_detach(&why);
+		break;
+	}
+out:
+	db_own_sql(d->drv, d->admin, 0);
+	strbuf_release(&h.rows);
+	strbuf_release(&why);
+	strbuf_release(&want);
+}
+
+/* The seeder's progress, as the drill's. */
+static void seed_progress(void *ctx, int64_t done, int64_t total)
+{
+	const struct drill_opts *o = ctx;
+	if (o->progress)
+		o->progress(o->progress_ctx, DRILL_SEEDING, done, total);
+}
+
 /* Run the statements of a set-up script; a failure is the scenario's fault. */
 static int run_setup(struct drill *d, const char *what, const struct sql_variant *v, struct strbuf *err)
 {
@@ -813,16 +909,27 @@ static int setup(struct sched *s, struct strbuf *err)
 	struct ledger_tx seedtx;
 	int cls, rc;
 
-	if (db_create(d->drv, s->o->target, &d->db, err) ||
-	    db_connect(d->drv, d->db, &d->admin, err))
+	struct db_options dbo;
+
+	memset(&dbo, 0, sizeof(dbo));
+	dbo.allow_superuser = s->o->allow_superuser;
+	dbo.statement_timeout_ms = s->o->statement_timeout_ms;
+	dbo.stop = s->o->stop;
+	if ((rc = db_create(d->drv, s->o->target, &dbo, &d->db, err)) != 0)
+		return rc == DB_EREFUSED ? DRILL_EINPUT : DRILL_EENGINE;
+	if (db_connect(d->drv, d->db, &d->admin, err))
 		return DRILL_EENGINE;
 	if (!schema)
 		return strbuf_error(err, DRILL_EINPUT, "%s: no '-- @schema' block for %s",
 				    sc->path, db_name(d->drv));
-	if (db_exec_now(d->drv, d->admin,
-			"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-			"name TEXT NOT NULL, tick INTEGER NOT NULL)",
-			0, NULL, NULL, NULL, &cls, &why)) {
+	/* The history is mdrill's own: the sandbox's guard is lifted for it alone. */
+	db_own_sql(d->drv, d->admin, 1);
+	rc = db_exec_now(d->drv, d->admin,
+			 "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+			 "name TEXT NOT NULL, tick INTEGER NOT NULL)",
+			 0, NULL, NULL, NULL, &cls, &why);
+	db_own_sql(d->drv, d->admin, 0);
+	if (rc) {
 		rc = strbuf_error(err, DRILL_EENGINE, "cannot create schema_migrations: %s", why.buf);
 		strbuf_release(&why);
 		return rc;
@@ -830,10 +937,14 @@ static int setup(struct sched *s, struct strbuf *err)
 	strbuf_release(&why);
 	if ((rc = run_setup(d, "schema", schema, err)) != 0)
 		return rc;
-	if (db_exec_now(d->drv, d->admin, "INSERT INTO schema_migrations VALUES (1, 'schema', 0)",
-			0, NULL, NULL, NULL, &cls, err))
+	db_own_sql(d->drv, d->admin, 1);
+	rc = db_exec_now(d->drv, d->admin, "INSERT INTO schema_migrations VALUES (1, 'schema', 0)",
+			 0, NULL, NULL, NULL, &cls, err);
+	db_own_sql(d->drv, d->admin, 0);
+	if (rc)
 		return DRILL_EENGINE;
-	rc = seeder_run(sc, d->drv, d->admin, &d->ledger, s->o->seed, err);
+	history_add(d, 1, "schema", 0);
+	rc = seeder_run(sc, d->drv, d->admin, &d->ledger, s->o->seed, seed_progress, (void *)s->o, err);
 	if (rc)
 		return rc == SEEDER_EDATA ? DRILL_EINPUT : DRILL_EENGINE;
 	memset(&seedtx, 0, sizeof(seedtx));
@@ -909,15 +1020,19 @@ int drill_start(struct drill *d, const struct scenario *sc, const struct drill_o
 		}
 	}
 
-	if (o->progress)
-		o->progress(o->progress_ctx, DRILL_SEEDING, 0);
-	if ((rc = setup(s, err)) != 0)
+	/* The timeline ends with 'end': the traffic's progress is its tick of that one. */
+	s->end_at = sc->ntimeline ? sc->timeline[sc->ntimeline - 1].tick : 0;
+	if ((rc = setup(s, err)) != 0) {
+		/* A signal cancels what runs: the set-up fails, but the cause is the signal. */
+		if (o->stop && *o->stop)
+			rc = strbuf_error(err, DRILL_EINTR, "interrupted while setting up");
 		return rc;
+	}
 	plan_bind(&d->plan, sc, &d->ledger);
 	/* A migration statement that works for long lets the traffic go on meanwhile. */
 	db_set_nowait(d->drv, d->admin, DB_WAIT_WORK);
 	if (o->progress)
-		o->progress(o->progress_ctx, DRILL_TRAFFIC, 0);
+		o->progress(o->progress_ctx, DRILL_TRAFFIC, 0, s->end_at);
 	return 0;
 }
 
@@ -980,7 +1095,7 @@ int drill_advance(struct drill *d, int64_t until, struct strbuf *err)
 			continue;
 		}
 		if (!(++env->tick & (DRILL_PROGRESS_TICKS - 1)) && o->progress)
-			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick);
+			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick, s->end_at);
 	}
 	return 0;
 }
@@ -997,14 +1112,17 @@ int drill_finish(struct drill *d, struct strbuf *err)
 	if (s->kills > 0)
 		note_fault(d, FAULT_KILL_CLIENT, s->kills, -1); /* kills that found nobody in a transaction */
 	if (s->fix_timeout) {
-		/* The probes that follow run on the same connection. */
+		/* The probes that follow run on the same connection, under the drill's own limit. */
+		char sql[64];
 		int cls;
-		db_exec_now(d->drv, d->admin, "RESET statement_timeout", 0, NULL, NULL, NULL, &cls, err);
+		snprintf(sql, sizeof(sql), "SET statement_timeout = %ld",
+			 o->statement_timeout_ms > 0 ? o->statement_timeout_ms : 0L);
+		db_exec_now(d->drv, d->admin, sql, 0, NULL, NULL, NULL, &cls, err);
 		strbuf_reset(err);
 	}
 	db_set_nowait(d->drv, d->admin, DB_WAIT_ALL);
 	if (o->progress)
-		o->progress(o->progress_ctx, DRILL_DONE, d->env.tick);
+		o->progress(o->progress_ctx, DRILL_DONE, d->env.tick, s->end_at);
 	if (db_in_tx(d->drv, d->admin)) {
 		/* Its connection closes at the end of the deploy: what it left open goes. */
 		struct mig_report *r = d->nmigs ? &d->migs[d->nmigs - 1] : NULL;
@@ -1016,6 +1134,7 @@ int drill_finish(struct drill *d, struct strbuf *err)
 			r->errclass = DBE_OTHER;
 		}
 	}
+	history_check(d);
 	sched_free(d);
 	return 0;
 }
@@ -1057,8 +1176,9 @@ int drill_migrating(const struct drill *d)
 	return d->sched && (d->sched->nqueue || db_in_tx(d->drv, d->admin));
 }
 
-void drill_release(struct drill *d, int keep, struct strbuf *kept)
+void drill_release(struct drill *d, int keep, struct strbuf *kept, struct strbuf *left)
 {
+	struct strbuf why = STRBUF_INIT;
 	size_t i;
 	sched_free(d);
 	for (i = 0; i < d->nclients; i++)
@@ -1068,8 +1188,13 @@ void drill_release(struct drill *d, int keep, struct strbuf *kept)
 		db_rollback(d->drv, d->admin);
 		db_disconnect(d->drv, d->admin);
 	}
-	if (d->db)
-		db_destroy(d->drv, d->db, keep, kept);
+	if (d->db && db_destroy(d->drv, d->db, keep, kept, &why) && left)
+		strbuf_addf(left, "%s\n", why.buf);
+	strbuf_release(&why);
+	for (i = 0; i < d->nhistory; i++)
+		free(d->history[i].name);
+	free(d->history);
+	free(d->history_broken);
 	for (i = 0; i < d->nmigs; i++) {
 		free(d->migs[i].name);
 		free(d->migs[i].label);

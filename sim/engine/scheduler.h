@@ -27,16 +27,16 @@
 #define DRILL_EINTR    -3   /* interrupted */
 #define DRILL_DRAINED   1   /* drill_advance: the traffic ended and drained; drill_finish next */
 
-/* Phases reported to drill_opts.progress. */
+/* Phases reported to drill_opts.progress, with how far it is: done of total. */
 enum drill_phase {
-	DRILL_SEEDING,
-	DRILL_TRAFFIC,     /* also every DRILL_PROGRESS_TICKS ticks */
+	DRILL_SEEDING,     /* rows seeded of all seed rows (the CSV's count as they come: total 0) */
+	DRILL_TRAFFIC,     /* the tick of the timeline's 'end' tick, every DRILL_PROGRESS_TICKS ticks */
 	DRILL_MIGRATION,   /* a migration's first statement */
 	DRILL_DONE,        /* the traffic has drained: the probes come next */
 	DRILL_SCORED,      /* the probes have read the database (the pipeline's) */
 };
 
-#define DRILL_PROGRESS_TICKS 65536
+#define DRILL_PROGRESS_TICKS 1024
 
 struct drill_opts {
 	const struct db_driver *drv;
@@ -52,9 +52,11 @@ struct drill_opts {
 	*/
 	int live;
 	const struct fault_list *faults; /* from the command line; NULL for none */
-	volatile sig_atomic_t *stop;   /* set by a signal handler: stop soon */
-	/* Optional: told of each phase and of the tick as traffic goes on. */
-	void (*progress)(void *ctx, int phase, int64_t tick);
+	volatile sig_atomic_t *stop;   /* set by a signal handler: stop soon, interrupting a statement */
+	int allow_superuser;           /* PostgreSQL: run even when the target is a superuser */
+	long statement_timeout_ms;     /* every statement's limit (0 for none) */
+	/* Optional: told of each phase and how far it is (enum drill_phase). */
+	void (*progress)(void *ctx, int phase, int64_t done, int64_t total);
 	void *progress_ctx;
 };
 
@@ -128,6 +130,14 @@ struct drill {
 	size_t nhits, hits_alloc;
 	int64_t end_tick;             /* when 'end' fired */
 	int64_t last_tick;            /* when the last transaction drained */
+	/*
+	** The migration history as mdrill recorded it, and what became of
+	** it: NULL when schema_migrations still holds every record unchanged,
+	** else what was dropped, deleted or rewritten (the audit trail).
+	*/
+	struct history_row { int version; char *name; int64_t tick; } *history;
+	size_t nhistory, history_alloc;
+	char *history_broken;
 };
 
 /**
@@ -174,8 +184,9 @@ int drill_migrating(const struct drill *d);
 
 /**
  * Close every connection and remove the disposable database; with keep,
- * leave it and append where it is to kept.
+ * leave it and append where it is to kept.  When it cannot be removed,
+ * why goes onto left (a line).
  */
-void drill_release(struct drill *d, int keep, struct strbuf *kept);
+void drill_release(struct drill *d, int keep, struct strbuf *kept, struct strbuf *left);
 
 #endif

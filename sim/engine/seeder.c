@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <csv.h>
 
@@ -39,6 +40,10 @@ struct inserter {
 	char **cols_names;       /* borrowed from the caller while open */
 	char **vals;             /* batch * ncols copies; NULL is SQL NULL */
 	size_t nrows;            /* rows buffered */
+	int64_t *done;           /* rows inserted over all seeds */
+	int64_t total;           /* rows to insert over all seeds (generated ones) */
+	seeder_progress_fn progress;
+	void *progress_ctx;
 };
 
 static void insert_sql(struct strbuf *sql, const struct inserter *ins, char **cols, size_t rows)
@@ -57,8 +62,13 @@ static void insert_sql(struct strbuf *sql, const struct inserter *ins, char **co
 	}
 }
 
-static int inserter_open(struct inserter *ins, const char *table, char **cols, size_t ncols,
-			 struct strbuf *err)
+/*
+** Open an inserter for table: names are the columns as the ledger knows
+** them (the facts' fields), cols as the INSERT names them (the same, or
+** quoted).
+*/
+static int inserter_open(struct inserter *ins, const char *table, char **names, char **cols,
+			 size_t ncols, struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	size_t i;
@@ -70,8 +80,8 @@ static int inserter_open(struct inserter *ins, const char *table, char **cols, s
 	ins->cols = xcalloc(ncols, sizeof(*ins->cols));
 	ins->tracked = xcalloc(ncols, 1);
 	for (i = 0; i < ncols; i++) {
-		ins->cols[i] = ledger_intern(ins->l, cols[i]);
-		ins->tracked[i] = !scenario_untracked(ins->sc, table, cols[i]);
+		ins->cols[i] = ledger_intern(ins->l, names[i]);
+		ins->tracked[i] = !scenario_untracked(ins->sc, table, names[i]);
 	}
 	ins->batch = BATCH_PARAMS / ncols < BATCH_ROWS ? BATCH_PARAMS / ncols : BATCH_ROWS;
 	if (!ins->batch)
@@ -111,6 +121,11 @@ static int inserter_flush(struct inserter *ins, struct strbuf *err)
 	for (i = 0; i < ins->nrows * ins->ncols; i++) {
 		free(ins->vals[i]);
 		ins->vals[i] = NULL;
+	}
+	if (rc == DB_DONE && ins->done) {
+		*ins->done += (int64_t)ins->nrows;
+		if (ins->progress)
+			ins->progress(ins->progress_ctx, *ins->done, ins->total);
 	}
 	ins->nrows = 0;
 	if (rc != DB_DONE)
@@ -173,7 +188,7 @@ static int seed_generated(const struct scenario *sc, const struct seed *sd, stru
 		strbuf_init(&vals[i]);
 		names[i] = sd->cols[i].column;
 	}
-	rc = inserter_open(ins, sd->table, names, sd->ncols, err);
+	rc = inserter_open(ins, sd->table, names, names, sd->ncols, err);
 	if (rc) {
 		struct strbuf why = STRBUF_INIT;
 		strbuf_addstr(&why, err->buf);
@@ -211,13 +226,94 @@ struct csv_state {
 	struct inserter *ins;
 	struct strbuf *err;
 	char **fields;
-	char *isnull;
 	size_t nfields, alloc;
-	char **header;
+	char **header;       /* the table's own names for the header's columns, quoted */
+	char **names;        /* the header's fields as written: the facts' field names */
 	size_t nheader;
 	long row;            /* 1 is the header */
 	int rc;
 };
+
+/* name onto out as a quoted SQL identifier: both engines read "a ""b""" so. */
+static void add_ident(struct strbuf *out, const char *name)
+{
+	strbuf_addch(out, '"');
+	for (; *name; name++) {
+		if (*name == '"')
+			strbuf_addch(out, '"');
+		strbuf_addch(out, *name);
+	}
+	strbuf_addch(out, '"');
+}
+
+/* A field of the file in a message: quoted, cut short, never a whole line. */
+static void add_shown(struct strbuf *out, const char *v)
+{
+	size_t n = strcspn(v, "\r\n");
+	strbuf_addf(out, "'%.*s%s'", (int)(n > 48 ? 48 : n), v, n > 48 || v[n] ? "..." : "");
+}
+
+/*
+** The header names the table's columns: each one a column of the table
+** (case aside, as SQL has it), none twice.  The INSERT then names them as
+** the table does, quoted, so that nothing of the file becomes SQL.
+*/
+static int csv_header(struct csv_state *st)
+{
+	const struct seed *sd = st->sd;
+	char **cols = NULL;
+	size_t ncols = 0, i, k;
+	struct strbuf why = STRBUF_INIT;
+	int rc = 0;
+
+	if (db_columns(st->ins->drv, st->ins->c, sd->table, &cols, &ncols, &why)) {
+		rc = strbuf_error(st->err, SEEDER_EDB, "%s:%d: cannot read the columns of '%s': %s",
+				  st->sc->path, sd->line, sd->table, why.buf);
+		goto out;
+	}
+	if (!ncols) {
+		rc = strbuf_error(st->err, SEEDER_EDATA, "%s:%d: the schema has no table '%s' to seed",
+				  st->sc->path, sd->line, sd->table);
+		goto out;
+	}
+	st->header = xcalloc(st->nfields ? st->nfields : 1, sizeof(*st->header));
+	st->names = xcalloc(st->nfields ? st->nfields : 1, sizeof(*st->names));
+	for (i = 0; i < st->nfields && !rc; i++) {
+		struct strbuf q = STRBUF_INIT;
+		for (k = 0; k < ncols && strcasecmp(cols[k], st->fields[i]); k++)
+			;
+		if (k == ncols) {
+			strbuf_reset(st->err);
+			strbuf_addf(st->err, "%s: the header's field %zu, ", sd->csv, i + 1);
+			add_shown(st->err, st->fields[i]);
+			strbuf_addf(st->err, ", is not a column of table '%s' (its columns:", sd->table);
+			for (k = 0; k < ncols; k++)
+				strbuf_addf(st->err, "%s %s", k ? "," : "", cols[k]);
+			strbuf_addch(st->err, ')');
+			rc = SEEDER_EDATA;
+			break;
+		}
+		add_ident(&q, cols[k]);
+		st->header[i] = strbuf_detach(&q);
+		st->names[i] = xstrdup(st->fields[i]);
+		st->nheader = i + 1;
+		for (k = 0; k < i; k++)
+			if (!strcmp(st->header[k], st->header[i])) {
+				strbuf_reset(st->err);
+				strbuf_addf(st->err, "%s: the header names column '%s' twice", sd->csv, cols[k]);
+				rc = SEEDER_EDATA;
+				break;
+			}
+	}
+	if (!rc)
+		rc = inserter_open(st->ins, sd->table, st->names, st->header, st->nheader, st->err);
+out:
+	for (i = 0; i < ncols; i++)
+		free(cols[i]);
+	free(cols);
+	strbuf_release(&why);
+	return rc;
+}
 
 static void csv_field(void *data, size_t len, void *ctx)
 {
@@ -237,12 +333,8 @@ static void csv_row(int c, void *ctx)
 		goto out;
 	st->row++;
 	if (st->row == 1) {
-		st->header = st->fields;
-		st->nheader = st->nfields;
-		st->fields = NULL;
-		st->nfields = st->alloc = 0;
-		st->rc = inserter_open(st->ins, st->sd->table, st->header, st->nheader, st->err);
-		return;
+		st->rc = csv_header(st);
+		goto out;
 	}
 	if (st->nfields != st->nheader) {
 		strbuf_error(st->err, SEEDER_EDATA, "%s: row %ld has %zu fields, the header has %zu",
@@ -268,29 +360,30 @@ static int seed_csv(const struct scenario *sc, const struct seed *sd, struct ins
 {
 	struct csv_state st;
 	struct csv_parser parser;
-	char buf[65536];
-	size_t n, i;
-	FILE *f;
+	struct strbuf text = STRBUF_INIT, why = STRBUF_INIT;
+	size_t i;
 
 	memset(&st, 0, sizeof(st));
 	st.sc = sc;
 	st.sd = sd;
 	st.ins = ins;
 	st.err = err;
-	f = fopen(sd->csv, "rb");
-	if (!f)
-		return strbuf_error(err, SEEDER_EDATA, "%s:%d: cannot open '%s': %s", sc->path, sd->line,
-				    sd->csv, strerror(errno));
+	/* The one file reader: a regular file, within the size limit, no NUL byte. */
+	if (strbuf_read_file(&text, sd->csv, &why)) {
+		strbuf_error(err, SEEDER_EDATA, "%s:%d: cannot open '%s': %s", sc->path, sd->line,
+			     sd->csv, why.buf);
+		strbuf_release(&why);
+		strbuf_release(&text);
+		return SEEDER_EDATA;
+	}
 	if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI)) {
-		fclose(f);
+		strbuf_release(&text);
 		return strbuf_error(err, SEEDER_EDB, "cannot start the CSV parser");
 	}
-	while (!st.rc && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (csv_parse(&parser, buf, n, csv_field, csv_row, &st) != n && !st.rc) {
-			strbuf_error(err, SEEDER_EDATA, "%s: row %ld: %s", sd->csv, st.row + 1,
-				     csv_strerror(csv_error(&parser)));
-			st.rc = SEEDER_EDATA;
-		}
+	if (csv_parse(&parser, text.buf, text.len, csv_field, csv_row, &st) != text.len && !st.rc) {
+		strbuf_error(err, SEEDER_EDATA, "%s: row %ld: %s", sd->csv, st.row + 1,
+			     csv_strerror(csv_error(&parser)));
+		st.rc = SEEDER_EDATA;
 	}
 	if (!st.rc && csv_fini(&parser, csv_field, csv_row, &st)) {
 		strbuf_error(err, SEEDER_EDATA, "%s: row %ld: %s", sd->csv, st.row + 1,
@@ -298,10 +391,8 @@ static int seed_csv(const struct scenario *sc, const struct seed *sd, struct ins
 		st.rc = SEEDER_EDATA;
 	}
 	if (!st.rc && inserter_flush(ins, err)) {
-		struct strbuf why = STRBUF_INIT;
 		strbuf_addstr(&why, err->buf);
 		strbuf_error(err, SEEDER_EDATA, "%s: %s", sd->csv, why.buf);
-		strbuf_release(&why);
 		st.rc = SEEDER_EDATA;
 	}
 	if (!st.rc && st.row < 1) {
@@ -309,24 +400,34 @@ static int seed_csv(const struct scenario *sc, const struct seed *sd, struct ins
 		st.rc = SEEDER_EDATA;
 	}
 	csv_free(&parser);
-	fclose(f);
 	for (i = 0; i < st.nfields; i++)
 		free(st.fields[i]);
 	free(st.fields);
-	for (i = 0; i < st.nheader; i++)
+	for (i = 0; i < st.nheader; i++) {
 		free(st.header[i]);
+		free(st.names[i]);
+	}
 	free(st.header);
+	free(st.names);
 	inserter_close(ins);
+	strbuf_release(&text);
+	strbuf_release(&why);
 	return st.rc;
 }
 
 int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
-	       struct ledger *l, uint64_t seed, struct strbuf *err)
+	       struct ledger *l, uint64_t seed, seeder_progress_fn progress, void *progress_ctx,
+	       struct strbuf *err)
 {
 	struct inserter ins;
+	int64_t done = 0, total = 0;
 	size_t i;
 	int rc = 0;
 
+	for (i = 0; i < sc->nseeds; i++)
+		total += sc->seeds[i].csv ? 0 : sc->seeds[i].rows;
+	if (progress)
+		progress(progress_ctx, 0, total);
 	if (db_begin(drv, c) != DB_DONE)
 		return strbuf_error(err, SEEDER_EDB, "cannot begin the seeding transaction: %s", db_errmsg(drv, c));
 	for (i = 0; i < sc->nseeds && !rc; i++) {
@@ -335,6 +436,10 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 		ins.c = c;
 		ins.l = l;
 		ins.sc = sc;
+		ins.done = &done;
+		ins.total = total;
+		ins.progress = progress;
+		ins.progress_ctx = progress_ctx;
 		if (sc->seeds[i].csv)
 			rc = seed_csv(sc, &sc->seeds[i], &ins, err);
 		else

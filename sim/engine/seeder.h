@@ -19,11 +19,16 @@ enum seeder_error {
 	SEEDER_EDATA = -2,   /* the scenario's data is at fault: err names the file and line or row */
 };
 
+/* Told of the rows seeded so far of total (0 when a CSV's rows are not counted yet). */
+typedef void (*seeder_progress_fn)(void *ctx, int64_t done, int64_t total);
+
 /**
  * Insert the rows of every seed of sc through c, adding their facts to l
- * (the caller closes the seed transaction).  Returns 0 or a SEEDER_E* code.
+ * (the caller closes the seed transaction).  progress, optional, is told
+ * how far it is after every batch.  Returns 0 or a SEEDER_E* code.
  */
 int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
-	       struct ledger *l, uint64_t seed, struct strbuf *err);
+	       struct ledger *l, uint64_t seed, seeder_progress_fn progress, void *progress_ctx,
+	       struct strbuf *err);
 
 #endif

@@ -90,7 +90,8 @@ static int cmp_seed(const void *a, const void *b)
 static void summarise(struct swarm_result *out)
 {
 	size_t i;
-	qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_seed);
+	if (out->nrows > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_seed);
 	for (i = 0; i < out->nrows; i++) {
 		const struct swarm_row *r = &out->rows[i], *b = &out->rows[out->worst];
 		out->hist[r->score / 10 > 10 ? 10 : r->score / 10]++;
@@ -99,11 +100,23 @@ static void summarise(struct swarm_result *out)
 	}
 }
 
-int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_rc, struct strbuf *err)
+int swarm_workers(const struct swarm_opts *o)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t nseeds = o->to - o->from + 1;
 	int nw = o->workers > 0 ? o->workers : (int)(ncpu < 1 ? 1 : ncpu);
+
+	if (nw > MAX_WORKERS)
+		nw = MAX_WORKERS;
+	if ((uint64_t)nw > nseeds)
+		nw = (int)nseeds;
+	return nw;
+}
+
+int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_rc, struct strbuf *err)
+{
+	uint64_t nseeds = o->to - o->from + 1;
+	int nw = swarm_workers(o);
 	int w, open_fds, rc = 0;
 	struct strbuf bufs[MAX_WORKERS];
 	struct pollfd pfds[MAX_WORKERS];
@@ -113,10 +126,6 @@ int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_
 
 	memset(out, 0, sizeof(*out));
 	*worker_rc = 0;
-	if (nw > MAX_WORKERS)
-		nw = MAX_WORKERS;
-	if ((uint64_t)nw > nseeds)
-		nw = (int)nseeds;
 	fflush(stdout);
 	fflush(stderr);
 	for (w = 0; w < nw; w++) {

@@ -50,6 +50,9 @@ struct swarm_result {
 #define SWARM_EINTR  -1      /* stopped by the flag: the workers are gone */
 #define SWARM_EWORKER -2     /* a worker could not start, or exited with a status (in err) */
 
+/** How many worker processes swarm_run starts for o: one per core, at most 16, at most a seed each. */
+int swarm_workers(const struct swarm_opts *o);
+
 /**
  * Run every seed of o into out (release with swarm_result_release, also
  * after a failure).  Returns 0, or SWARM_E* with the reason in err; a

@@ -222,8 +222,11 @@ int fixfile_load(const char *path, int dialect, struct sql_script *out, struct s
 	struct strbuf text = STRBUF_INIT;
 	int rc;
 
-	if (strbuf_read_file(&text, path)) {
-		rc = strbuf_error(err, -1, "cannot open fix '%s': %s", path, strerror(errno));
+	if (strbuf_read_file(&text, path, err)) {
+		struct strbuf why = STRBUF_INIT;
+		strbuf_addstr(&why, err->buf);
+		rc = strbuf_error(err, -1, "cannot open fix '%s': %s", path, why.buf);
+		strbuf_release(&why);
 		strbuf_release(&text);
 		return rc;
 	}

@@ -35,9 +35,12 @@ struct entry {
 
 static int read_text(const char *path, struct strbuf *out, struct strbuf *err)
 {
-	if (strbuf_read_file(out, path))
-		return strbuf_error(err, -1, "cannot open '%s': %s", path, strerror(errno));
-	return 0;
+	struct strbuf why = STRBUF_INIT;
+	int rc = 0;
+	if (strbuf_read_file(out, path, &why))
+		rc = strbuf_error(err, -1, "cannot open '%s': %s", path, why.buf);
+	strbuf_release(&why);
+	return rc;
 }
 
 static int ends_with(const char *s, const char *tail)
@@ -308,7 +311,8 @@ static int open_dir(const char *path, const char *shown, int direction, struct l
 			names[nnames++] = xstrdup(de->d_name);
 		}
 	closedir(d);
-	qsort(names, nnames, sizeof(*names), cmp_name);
+	if (nnames > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(names, nnames, sizeof(*names), cmp_name);
 	for (i = 0; i < nnames && !rc; i++) {
 		struct entry e;
 		char k;
@@ -333,7 +337,8 @@ static int open_dir(const char *path, const char *shown, int direction, struct l
 		rc = strbuf_error(err, -1, "%s: no migration files in it (%s)", shown, expected_layouts);
 	if (rc)
 		goto out;
-	qsort(all, n, sizeof(*all), cmp_entry);
+	if (n > 1)
+		qsort(all, n, sizeof(*all), cmp_entry);
 	sel = xcalloc(n, sizeof(*sel));
 	for (i = 0; i < n; i++) {
 		const struct entry *e = &all[i];

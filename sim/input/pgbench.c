@@ -24,6 +24,12 @@
 #define MIN_ZIPFIAN 1.001
 #define MAX_ZIPFIAN 1000.0
 #define TWO_PI 6.283185307179586476925
+/*
+** How deep an expression may nest, in parentheses, unary signs or a long
+** chain of operators: parsing, checking, evaluating and freeing recurse,
+** and a stack must not overflow on a script someone wrote to make it.
+*/
+#define MAX_DEPTH 1000
 
 enum expr_op {
 	OP_INT,
@@ -54,6 +60,7 @@ struct pgbench_expr {
 	int var;                     /* OP_VAR: index into the txdef's vars */
 	struct pgbench_expr **args;
 	size_t nargs;
+	int depth;                   /* 1 for a leaf, else 1 + its deepest operand's */
 };
 
 static const struct { const char *name; int op, min, max; } functions[] = {
@@ -153,9 +160,12 @@ static struct pgbench_expr *node(int op, struct pgbench_expr **args, size_t narg
 		memcpy(e->args, args, nargs * sizeof(*args));
 		e->nargs = nargs;
 	}
+	e->depth = 1;
 	for (i = 0; i < nargs; i++) {
 		any_double |= args[i]->is_double;
 		pure &= args[i]->pure;
+		if (args[i]->depth + 1 > e->depth)
+			e->depth = args[i]->depth + 1;
 	}
 	switch (op) {
 	case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
@@ -188,6 +198,7 @@ struct expr_parser {
 	const struct txdef *tx;
 	struct strbuf *err;
 	int failed;
+	int depth;                   /* parentheses and unary signs open now */
 };
 
 static struct pgbench_expr *parse_sum(struct expr_parser *p);
@@ -205,6 +216,19 @@ static int perr(struct expr_parser *p, const char *fmt, ...)
 	strbuf_vaddf(p->err, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+static const char too_deep[] = "the expression nests deeper than %d levels";
+
+/* e, unless it nests too deep: then NULL, freed, with the complaint. */
+static struct pgbench_expr *depth_ok(struct expr_parser *p, struct pgbench_expr *e)
+{
+	if (e && e->depth > MAX_DEPTH) {
+		pgbench_expr_free(e);
+		perr(p, too_deep, MAX_DEPTH);
+		return NULL;
+	}
+	return e;
 }
 
 static int peek(struct expr_parser *p)
@@ -337,11 +361,20 @@ static struct pgbench_expr *parse_call(struct expr_parser *p, const char *name, 
 		return NULL;
 	}
 	p->i++;   /* '(' */
+	if (p->depth + 1 > MAX_DEPTH) {
+		perr(p, too_deep, MAX_DEPTH);
+		return NULL;
+	}
 	if (peek(p) == ')') {
 		p->i++;
 	} else {
 		for (;;) {
-			if (n == MAX_ARGS + 1 || !(args[n] = parse_sum(p)))
+			if (n == MAX_ARGS + 1)
+				goto fail;
+			p->depth++;
+			args[n] = parse_sum(p);
+			p->depth--;
+			if (!args[n])
 				goto fail;
 			n++;
 			c = peek(p);
@@ -364,7 +397,7 @@ static struct pgbench_expr *parse_call(struct expr_parser *p, const char *name, 
 			     functions[f].max, n);
 		goto fail;
 	}
-	return node(functions[f].op, args, n);
+	return depth_ok(p, node(functions[f].op, args, n));
 fail:
 	if (!p->failed)
 		perr(p, "too many arguments to '%s'", functions[f].name);
@@ -384,7 +417,13 @@ static struct pgbench_expr *parse_primary(struct expr_parser *p)
 		return parse_variable(p);
 	if (c == '(') {
 		p->i++;
-		if (!(e = parse_sum(p)))
+		if (++p->depth > MAX_DEPTH) {
+			perr(p, too_deep, MAX_DEPTH);
+			return NULL;
+		}
+		e = parse_sum(p);
+		p->depth--;
+		if (!e)
 			return NULL;
 		if (peek(p) != ')') {
 			pgbench_expr_free(e);
@@ -424,13 +463,19 @@ static struct pgbench_expr *parse_unary(struct expr_parser *p)
 	if (c != '-' && c != '+')
 		return parse_primary(p);
 	p->i++;
-	if (!(args[1] = parse_unary(p)))
+	if (++p->depth > MAX_DEPTH) {
+		perr(p, too_deep, MAX_DEPTH);
+		return NULL;
+	}
+	args[1] = parse_unary(p);
+	p->depth--;
+	if (!args[1])
 		return NULL;
 	if (c == '+')
 		return args[1];
 	set_int(&zero, 0);
 	args[0] = constant(&zero);
-	return node(OP_SUB, args, 2);
+	return depth_ok(p, node(OP_SUB, args, 2));
 }
 
 static struct pgbench_expr *parse_product(struct expr_parser *p)
@@ -446,7 +491,8 @@ static struct pgbench_expr *parse_product(struct expr_parser *p)
 			pgbench_expr_free(args[0]);
 			return NULL;
 		}
-		args[0] = node(c == '*' ? OP_MUL : c == '/' ? OP_DIV : OP_MOD, args, 2);
+		if (!(args[0] = depth_ok(p, node(c == '*' ? OP_MUL : c == '/' ? OP_DIV : OP_MOD, args, 2))))
+			return NULL;
 	}
 	return args[0];
 }
@@ -464,7 +510,8 @@ static struct pgbench_expr *parse_sum(struct expr_parser *p)
 			pgbench_expr_free(args[0]);
 			return NULL;
 		}
-		args[0] = node(c == '+' ? OP_ADD : OP_SUB, args, 2);
+		if (!(args[0] = depth_ok(p, node(c == '+' ? OP_ADD : OP_SUB, args, 2))))
+			return NULL;
 	}
 	return args[0];
 }
@@ -1199,9 +1246,12 @@ static int comment(struct reader *r, char *s)
 
 static int read_script(const char *path, struct strbuf *out, struct strbuf *err)
 {
-	if (strbuf_read_file(out, path))
-		return strbuf_error(err, -2, "cannot open pgbench script '%s': %s", path, strerror(errno));
-	return 0;
+	struct strbuf why = STRBUF_INIT;
+	int rc = 0;
+	if (strbuf_read_file(out, path, &why))
+		rc = strbuf_error(err, -2, "cannot open pgbench script '%s': %s", path, why.buf);
+	strbuf_release(&why);
+	return rc;
 }
 
 /* The transaction's name: the file's base name without ".sql". */

@@ -1488,9 +1488,12 @@ static int validate(struct parser *p)
 
 static int read_file(const char *path, struct strbuf *out, struct strbuf *err)
 {
-	if (strbuf_read_file(out, path))
-		return strbuf_error(err, -1, "cannot open scenario '%s': %s", path, strerror(errno));
-	return 0;
+	struct strbuf why = STRBUF_INIT;
+	int rc = 0;
+	if (strbuf_read_file(out, path, &why))
+		rc = strbuf_error(err, -1, "cannot open scenario '%s': %s", path, why.buf);
+	strbuf_release(&why);
+	return rc;
 }
 
 /* Run fn over each line of text, with p->line kept current. */
@@ -1511,6 +1514,62 @@ static int each_line(struct parser *p, const char *text, int (*fn)(struct parser
 		if (rc)
 			return rc;
 		s += len + (e ? 1 : 0);
+	}
+	return 0;
+}
+
+/*
+** The built-in parameters' ranges: a value outside one is refused before
+** anything runs, as --faults busy= refuses one (and a huge number would be
+** undefined behaviour when converted).
+*/
+static const struct {
+	const char *name;
+	double lo, hi;
+	int whole;
+	const char *what;
+} builtin_ranges[] = {
+	{ "rows", 0, 100000000, 1, "seeded rows" },
+	{ "busy", 1, 1000000000, 1, "ticks a statement waits on a lock before its busy timeout" },
+	{ "awkward", 0, 1, 0, "the share of awkward generated values" },
+	{ "stall", 0, 1000000000, 1, "ticks of writer blocking that fail the fix; 0 means busy" },
+};
+
+/* Check the built-in parameters' values; sets says which came from --set. */
+static int check_builtins(struct parser *p, const struct param_set *sets, size_t nsets)
+{
+	const struct scenario *sc = p->sc;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(builtin_ranges) / sizeof(builtin_ranges[0]); i++) {
+		const char *v = NULL, *from_set = NULL;
+		char *end;
+		double d;
+		int line = 0;
+		for (k = 0; k < sc->nparams; k++)
+			if (!strcmp(sc->params[k].name, builtin_ranges[i].name)) {
+				v = sc->params[k].value;
+				line = sc->params[k].line;
+			}
+		for (k = 0; k < nsets; k++)
+			if (!strcmp(sets[k].name, builtin_ranges[i].name))
+				from_set = sets[k].value;
+		if (!v)
+			continue;
+		errno = 0;
+		d = strtod(v, &end);
+		if (*v && !*end && !errno && isfinite(d) && d >= builtin_ranges[i].lo &&
+		    d <= builtin_ranges[i].hi && (!builtin_ranges[i].whole || d == floor(d)))
+			continue;
+		strbuf_reset(p->err);
+		if (from_set)
+			strbuf_addf(p->err, "--set %s=%s: ", builtin_ranges[i].name, from_set);
+		else if (line)
+			strbuf_addf(p->err, "%s:%d: ", p->path, line);
+		strbuf_addf(p->err, "'%s' must be %s from %.15g to %.15g (%s), not '%s'",
+			    builtin_ranges[i].name, builtin_ranges[i].whole ? "a whole number" : "a number",
+			    builtin_ranges[i].lo, builtin_ranges[i].hi, builtin_ranges[i].what, v);
+		return -1;
 	}
 	return 0;
 }
@@ -1610,6 +1669,8 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 		free(sc->params[j].value);
 		sc->params[j].value = xstrdup(sets[i].value);
 	}
+	if (check_builtins(&p, sets, nsets))
+		goto fail;
 	if (each_line(&p, text.buf, parse_line))
 		goto blame;
 	p.line++;
