@@ -43,6 +43,18 @@ int cli_error(int code, const char *fmt, ...)
 	return code;
 }
 
+void cli_print_notes(const struct strbuf *notes)
+{
+	const char *line, *nl;
+	for (line = notes->buf; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		if (nl != line)
+			fprintf(stderr, "mdrill: note: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+		if (!nl)
+			break;
+	}
+}
+
 int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -56,6 +56,9 @@ void cli_catch_signals(void);
 /** "mdrill: " and the message on stderr; returns code. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/** Each line of notes as "mdrill: note: LINE" on stderr. */
+void cli_print_notes(const struct strbuf *notes);
+
 /** cli_error with the command's usage line after the message: EXIT_USAGE. */
 int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -191,6 +191,11 @@ int drillopts_prepare(struct drill_opts_cli *o, struct scenario **sc, const stru
 		rc = cli_error(EXIT_USAGE, "%s", err.buf);
 		goto out;
 	}
+	/* A gap in a tool's versions: applied as the tool would, and said. */
+	strbuf_reset(&err);
+	pipeline_fix_notes(*sc, o->fix, 0, &err);
+	pipeline_fix_notes(*sc, o->down_file, 1, &err);
+	cli_print_notes(&err);
 	cli_catch_signals();
 out:
 	strbuf_release(&path);

@@ -89,6 +89,20 @@ int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, co
 	return rc;
 }
 
+void pipeline_fix_notes(const struct scenario *sc, const char *fixarg, int is_down, struct strbuf *notes)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	struct layout l;
+
+	if (fixarg && !find_fix(fixarg, is_down, sc, &path, &err) &&
+	    !layout_open(path.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, &l, &err)) {
+		strbuf_add(notes, l.notes.buf, l.notes.len);
+		layout_release(&l);
+	}
+	strbuf_release(&path);
+	strbuf_release(&err);
+}
+
 int pipeline_fix_text(const struct scenario *sc, const char *fixarg, int is_down, struct strbuf *out,
 		      struct strbuf *err)
 {

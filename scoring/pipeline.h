@@ -66,6 +66,13 @@ int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, co
 		      int is_down, struct sql_script *script, struct strbuf *err);
 
 /**
+ * What is worth saying about the migration at fixarg but is no error (a
+ * gap in a tool's versions), a line each, onto notes.  Nothing when it
+ * cannot be found or read: pipeline_load_fix says why.
+ */
+void pipeline_fix_notes(const struct scenario *sc, const char *fixarg, int is_down, struct strbuf *notes);
+
+/**
  * The text of the migration at fixarg (found as pipeline_load_fix finds
  * it), each file of a tool's directory under a '-- file: NAME' line, onto
  * out: what a record keeps of what a team applied.  0 or DRILL_EINPUT.

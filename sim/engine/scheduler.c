@@ -18,6 +18,7 @@
 
 #include "../base/alloc.h"
 #include "../base/prng.h"
+#include "../input/history.h"
 #include "seeder.h"
 
 #define WHO_MIGRATOR -1
@@ -162,7 +163,9 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 			r->failed_file = xstrdup(m->script.v[m->next].file);
 		r->failed_sql = xstrdup(m->script.v[m->next].sql);
 	} else {
-		r->failed_sql = xstrdup("(recording the migration in schema_migrations)");
+		struct strbuf what = STRBUF_INIT;
+		strbuf_addf(&what, "(recording the migration in %s)", scenario_history_table(d->sc));
+		r->failed_sql = strbuf_detach(&what);
 	}
 	r->error = xstrdup(msg);
 	r->errclass = cls;
@@ -309,9 +312,8 @@ static void migrator_step(struct sched *s)
 			sql = m->script.v[m->next].sql;
 		} else {
 			/* The fix is a new version in the history, never a rewrite of it. */
-			strbuf_addf(&rec, "INSERT INTO schema_migrations (version, name, tick) "
-					  "VALUES (%d, '%s', %lld)", s->next_version, r->name,
-				    (long long)env->tick);
+			strbuf_addf(&rec, "INSERT INTO %s (version, name, tick) VALUES (%d, '%s', %lld)",
+				    scenario_history_table(d->sc), s->next_version, r->name, (long long)env->tick);
 			sql = rec.buf;
 		}
 		rc = DB_DONE;
@@ -785,19 +787,26 @@ static size_t gather(struct sched *s, int64_t *wake)
 	return active;
 }
 
-/* Run the statements of a set-up script; a failure is the scenario's fault. */
-static int run_setup(struct drill *d, const char *what, const struct sql_variant *v, struct strbuf *err)
+/*
+** The scenario's schema, as its migration tool would apply it when it is a
+** tool's history ('-- @history'); a failure is the scenario's fault.
+*/
+static int run_schema(struct drill *d, struct strbuf *err)
 {
 	struct sql_script script = { 0 };
 	struct strbuf why = STRBUF_INIT;
-	size_t i;
-	int cls, rc = 0;
+	size_t failed;
+	int rc = 0;
 
-	sql_split(v->text, v->line, &script);
-	for (i = 0; i < script.nr && !rc; i++) {
-		if (db_exec_now(d->drv, d->admin, script.v[i].sql, 0, NULL, NULL, NULL, &cls, &why))
-			rc = strbuf_error(err, DRILL_EINPUT, "%s:%d: %s statement failed on %s: %s",
-					  d->sc->path, script.v[i].line, what, db_name(d->drv), why.buf);
+	scenario_schema_script(d->sc, db_dialect(d->drv), &script);
+	if (history_apply(d->drv, d->admin, d->sc->history, &script, &failed, &why)) {
+		if (failed < script.nr)
+			rc = strbuf_error(err, DRILL_EINPUT, "%s:%d: schema statement failed on %s%s%s%s: %s",
+					  d->sc->path, script.v[failed].line, db_name(d->drv),
+					  script.v[failed].file ? " (" : "", script.v[failed].file ? script.v[failed].file : "",
+					  script.v[failed].file ? ")" : "", why.buf);
+		else
+			rc = strbuf_error(err, DRILL_EENGINE, "%s", why.buf);
 	}
 	sql_script_release(&script);
 	strbuf_release(&why);
@@ -809,9 +818,9 @@ static int setup(struct sched *s, struct strbuf *err)
 	struct drill *d = s->d;
 	const struct scenario *sc = d->sc;
 	const struct sql_variant *schema = sql_section_pick(&sc->schema, db_dialect(d->drv));
-	struct strbuf why = STRBUF_INIT;
+	struct strbuf why = STRBUF_INIT, sql = STRBUF_INIT;
 	struct ledger_tx seedtx;
-	int cls, rc;
+	int cls, rc = 0;
 
 	if (db_create(d->drv, s->o->target, &d->db, err) ||
 	    db_connect(d->drv, d->db, &d->admin, err))
@@ -819,29 +828,35 @@ static int setup(struct sched *s, struct strbuf *err)
 	if (!schema)
 		return strbuf_error(err, DRILL_EINPUT, "%s: no '-- @schema' block for %s",
 				    sc->path, db_name(d->drv));
-	if (db_exec_now(d->drv, d->admin,
-			"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-			"name TEXT NOT NULL, tick INTEGER NOT NULL)",
-			0, NULL, NULL, NULL, &cls, &why)) {
-		rc = strbuf_error(err, DRILL_EENGINE, "cannot create schema_migrations: %s", why.buf);
-		strbuf_release(&why);
-		return rc;
+	/* mdrill's own record of the drill's migrations, under a name beside any tool's. */
+	strbuf_addf(&sql, "CREATE TABLE %s (version INTEGER PRIMARY KEY, name TEXT NOT NULL, tick INTEGER NOT NULL)",
+		    scenario_history_table(sc));
+	if (db_exec_now(d->drv, d->admin, sql.buf, 0, NULL, NULL, NULL, &cls, &why)) {
+		rc = strbuf_error(err, DRILL_EENGINE, "cannot create %s: %s", scenario_history_table(sc), why.buf);
+		goto out;
 	}
-	strbuf_release(&why);
-	if ((rc = run_setup(d, "schema", schema, err)) != 0)
-		return rc;
-	if (db_exec_now(d->drv, d->admin, "INSERT INTO schema_migrations VALUES (1, 'schema', 0)",
-			0, NULL, NULL, NULL, &cls, err))
-		return DRILL_EENGINE;
+	if ((rc = run_schema(d, err)) != 0)
+		goto out;
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "INSERT INTO %s VALUES (1, 'schema', 0)", scenario_history_table(sc));
+	if (db_exec_now(d->drv, d->admin, sql.buf, 0, NULL, NULL, NULL, &cls, err)) {
+		rc = DRILL_EENGINE;
+		goto out;
+	}
 	rc = seeder_run(sc, d->drv, d->admin, &d->ledger, s->o->seed, err);
-	if (rc)
-		return rc == SEEDER_EDATA ? DRILL_EINPUT : DRILL_EENGINE;
+	if (rc) {
+		rc = rc == SEEDER_EDATA ? DRILL_EINPUT : DRILL_EENGINE;
+		goto out;
+	}
 	memset(&seedtx, 0, sizeof(seedtx));
 	seedtx.invoke = seedtx.complete = -1;
 	seedtx.msg = LEDGER_NONE;
 	seedtx.outcome = TX_OK;
 	ledger_tx_add(&d->ledger, &seedtx);
-	return 0;
+out:
+	strbuf_release(&why);
+	strbuf_release(&sql);
+	return rc;
 }
 
 /* Free what the schedule holds; the drill's results stay. */

@@ -2,8 +2,9 @@
 ** The layout reader.  A directory is classified by its file names (every
 ** .sql file must fit one tool's pattern, or the layout is unknown), its
 ** files put in the tool's order, and the versions checked: a repeat is an
-** error, and so is a gap in sequence numbers (versions shorter than ten
-** digits; longer ones are timestamps, where gaps are the rule).  Each file
+** error; a gap in sequence numbers (versions shorter than ten digits;
+** longer ones are timestamps, where gaps are the rule) is a note, since
+** the tools order by version and accept one.  Each file
 ** is then read as a fix file is, through fixfile_parse, after its dbmate
 ** section is picked and before Alembic's bookkeeping statements go.
 */
@@ -171,10 +172,13 @@ static const char *kind_tool(char k)
 }
 
 /*
-** The versions of a sorted selection must not repeat, and sequence numbers
-** must not skip one: a missing file is how half a fix gets deployed.
+** The versions of a sorted selection must not repeat.  Sequence numbers
+** that skip one are worth a note: a missing file is how half a fix gets
+** deployed, but real histories have gaps (a migration withdrawn before it
+** shipped), and golang-migrate and Flyway apply them in order regardless.
 */
-static int check_versions(const char *shown, struct entry **sel, size_t n, struct strbuf *err)
+static int check_versions(const char *shown, struct entry **sel, size_t n, struct strbuf *notes,
+			  struct strbuf *err)
 {
 	size_t i;
 	for (i = 1; i < n; i++) {
@@ -189,9 +193,8 @@ static int check_versions(const char *shown, struct entry **sel, size_t n, struc
 					  a->name, b->name);
 		else if (a->nparts == 1 && b->nparts == 1 && a->digits < 10 && b->digits < 10 &&
 			 b->ver[0] != a->ver[0] + 1)
-			rc = strbuf_error(err, -1, "%s: a gap in the versions: %lld comes after %lld "
-					  "(expected version %lld next; is a file missing?)", shown,
-					  b->ver[0], a->ver[0], a->ver[0] + 1);
+			strbuf_addf(notes, "%s: a gap in the versions: %lld comes after %lld (applied in "
+				    "order, as the tool does; is a file missing?)\n", shown, b->ver[0], a->ver[0]);
 		strbuf_release(&v);
 		if (rc)
 			return rc;
@@ -350,7 +353,7 @@ static int open_dir(const char *path, const char *shown, int direction, struct l
 				  kind_tool(tool));
 		goto out;
 	}
-	if ((rc = check_versions(shown, sel, nsel, err)) != 0)
+	if ((rc = check_versions(shown, sel, nsel, &l->notes, err)) != 0)
 		goto out;
 	for (i = 0; i < nsel; i++) {
 		/* Down migrations undo the newest first. */
@@ -383,6 +386,7 @@ int layout_open(const char *path, const char *shown, int direction, struct layou
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	strbuf_init(&out->notes);
 	if (stat(path, &st))
 		return strbuf_error(err, -1, "cannot open '%s': %s", shown, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
@@ -409,7 +413,42 @@ void layout_release(struct layout *l)
 		free(l->v[i].shown);
 	}
 	free(l->v);
+	strbuf_release(&l->notes);
 	memset(l, 0, sizeof(*l));
+}
+
+int layout_file_version(const char *name, struct strbuf *version, struct strbuf *description)
+{
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	const char *desc, *end;
+	struct entry e;
+	size_t i;
+
+	if (!ends_with(base, ".sql"))
+		return -1;
+	end = base + strlen(base) - (ends_with(base, ".up.sql") ? 7 : ends_with(base, ".down.sql") ? 9 : 4);
+	if (!strncmp(base, "R__", 3)) {
+		desc = base + 3;
+	} else if ((base[0] == 'V' || base[0] == 'U') && (desc = strstr(base, "__")) != NULL) {
+		if (parse_version(base + 1, desc, &e))
+			return -1;
+		desc += 2;
+	} else {
+		for (desc = base; isdigit((unsigned char)*desc); desc++)
+			;
+		if (desc == base || *desc != '_' || parse_version(base, desc, &e))
+			return -1;
+		desc++;
+	}
+	if (desc > end)
+		return -1;
+	if (base[0] != 'R' || strncmp(base, "R__", 3))
+		show_version(&e, version);
+	/* Flyway shows a description with its underscores as spaces. */
+	for (i = 0; desc + i < end; i++)
+		strbuf_addch(description, base[0] == 'V' || base[0] == 'U' || base[0] == 'R' ?
+			     (desc[i] == '_' ? ' ' : desc[i]) : desc[i]);
+	return 0;
 }
 
 /* Does sql hold word, in any case? */

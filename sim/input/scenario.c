@@ -17,6 +17,8 @@
 
 #include "../base/alloc.h"
 #include "pgbench.h"
+#include "history.h"
+#include "layout.h"
 #include "strexpr.h"
 #include "../base/sqltext.h"
 
@@ -41,6 +43,7 @@ struct parser {
 	struct seed *seed;
 	struct appver *app;
 	struct txdef *tx;
+	int in_schema;             /* the SQL being filled is a '-- @schema' block */
 	struct strbuf *err;
 	/* The current tx's '-- @rows' lines, placed on their statements when it closes. */
 	struct rows_mark { int line; int rule; int64_t n; } *rows;
@@ -1007,6 +1010,23 @@ static int directive(struct parser *p, const char *name, char *rest)
 		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
 		return parse_fact(p, rest, name[0] == 'w' ? FACT_OP_WRITE : FACT_OP_DELETE);
 	}
+	if (!strcmp(name, "file")) {
+		char *f = next_word(&rest);
+		struct schema_file *sf;
+		if (p->section != SEC_SQL || !p->in_schema)
+			return perr(p, "'@file' belongs in a '-- @schema' block, above the statements of the "
+				       "history file it names");
+		if (!f || next_word(&rest))
+			return perr(p, "expected '-- @file NAME' (a file of the history, named as its tool "
+				       "names it)");
+		ALLOC_GROW(sc->files, sc->nfiles + 1, sc->files_alloc);
+		sf = &sc->files[sc->nfiles++];
+		sf->name = xstrdup(f);
+		sf->line = p->line;
+		sf->dialect = p->sql->dialect;
+		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
+		return 0;
+	}
 	if (!strcmp(name, "rows")) {
 		char *w = next_word(&rest), *end;
 		struct rows_mark m;
@@ -1124,6 +1144,7 @@ static int directive(struct parser *p, const char *name, char *rest)
 	/* Every other directive starts a new section. */
 	if (close_section(p))
 		return -1;
+	p->in_schema = 0;
 
 	if (!strcmp(name, "scenario") || !strcmp(name, "title") || !strcmp(name, "essay")) {
 		char **slot = name[0] == 's' ? &sc->name : name[0] == 't' ? &sc->title : &sc->essay;
@@ -1151,8 +1172,26 @@ static int directive(struct parser *p, const char *name, char *rest)
 			return perr(p, "expected '-- @param NAME VALUE'");
 		return 0;
 	}
-	if (!strcmp(name, "schema"))
-		return open_sql(p, &sc->schema, rest, "@schema");
+	if (!strcmp(name, "schema")) {
+		int rc = open_sql(p, &sc->schema, rest, "@schema");
+		p->in_schema = !rc;
+		return rc;
+	}
+	if (!strcmp(name, "history")) {
+		char *t = next_word(&rest);
+		int tool = t ? history_tool_find(t) : -1;
+		if (sc->history)
+			return perr(p, "'@history' given twice");
+		if (tool < 0 || next_word(&rest)) {
+			history_tool_names(&why);
+			perr(p, "expected '-- @history TOOL' (%s): the migration tool whose history the "
+			     "schema is, and whose table it keeps", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+		sc->history = tool;
+		return 0;
+	}
 	if (!strcmp(name, "migration")) {
 		char *mname = next_word(&rest);
 		int m;
@@ -1289,7 +1328,7 @@ static int directive(struct parser *p, const char *name, char *rest)
 		return 0;
 	}
 	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
-		       "schema, seed, gen, app, tx, flag, writes, deletes, rows, migration, "
+		       "schema, history, file, seed, gen, app, tx, flag, writes, deletes, rows, migration, "
 		       "timeline, probe, default, untracked or expect)", name);
 }
 
@@ -1393,6 +1432,19 @@ static int validate(struct parser *p)
 			}
 	if (!sc->schema.nr)
 		return perr(p, "expected a '-- @schema' block");
+	/* The tool records each file by the version in its name: one it cannot read is a mistake. */
+	for (i = 0; sc->history && i < sc->nfiles; i++) {
+		struct strbuf v = STRBUF_INIT, d = STRBUF_INIT;
+		int bad = sc->history != HISTORY_SQITCH && layout_file_version(sc->files[i].name, &v, &d);
+		bad = bad || ((sc->history == HISTORY_GOLANG_MIGRATE || sc->history == HISTORY_DBMATE) && !v.len);
+		strbuf_release(&v);
+		strbuf_release(&d);
+		if (bad) {
+			p->line = sc->files[i].line;
+			return perr(p, "'-- @file %s': %s reads no version in that name", sc->files[i].name,
+				    history_tool_name(sc->history));
+		}
+	}
 	if (!sc->napps)
 		return perr(p, "expected at least one '-- @app VERSION' block");
 	for (i = 0; i < sc->napps; i++) {
@@ -1727,5 +1779,33 @@ void scenario_free(struct scenario *sc)
 	for (i = 0; i < sc->nflags; i++)
 		free(sc->flags[i]);
 	free(sc->flags);
+	for (i = 0; i < sc->nfiles; i++)
+		free(sc->files[i].name);
+	free(sc->files);
 	free(sc);
+}
+
+const char *scenario_history_table(const struct scenario *sc)
+{
+	return history_own_table(sc->history);
+}
+
+void scenario_schema_script(const struct scenario *sc, int dialect, struct sql_script *out)
+{
+	const struct sql_variant *v = sql_section_pick(&sc->schema, dialect);
+	size_t before = out->nr, i, k;
+
+	if (!v)
+		return;
+	sql_split(v->text, v->line, out);
+	/* Each statement to the last file marker above it in its block. */
+	for (i = before; i < out->nr; i++) {
+		const struct schema_file *best = NULL;
+		for (k = 0; k < sc->nfiles; k++)
+			if (sc->files[k].dialect == v->dialect && sc->files[k].line < out->v[i].line &&
+			    (!best || sc->files[k].line > best->line))
+				best = &sc->files[k];
+		if (best && !out->v[i].file)
+			out->v[i].file = xstrdup(best->name);
+	}
 }
