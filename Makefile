@@ -27,7 +27,7 @@ BASE_SRC = sim/base/alloc.c sim/base/strbuf.c sim/base/prng.c sim/base/sqltext.c
 INPUT_SRC = sim/input/scenario.c sim/input/pgbench.c sim/input/strexpr.c sim/input/fixfile.c \
             sim/input/history.c \
             sim/input/layout.c sim/input/faults.c
-DB_SRC = sim/db/db.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c
+DB_SRC = sim/db/db.c sim/db/catalog.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c
 ENGINE_SRC = sim/engine/gen.c sim/engine/ledger.c sim/engine/seeder.c sim/engine/client.c \
              sim/engine/scheduler.c sim/engine/swarm.c
 SCORING_SRC = scoring/probe.c scoring/oracle.c scoring/scorecard.c scoring/expect.c scoring/pipeline.c \
@@ -44,7 +44,7 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)
 
-TESTS = test_faults test_strexpr test_history test_lint test_sqltext test_layout test_scenario test_prng test_ledger test_oracle \
+TESTS = test_faults test_strexpr test_history test_catalog test_lint test_sqltext test_layout test_scenario test_prng test_ledger test_oracle \
         test_drill test_report test_pg test_faultvfs test_pgbench
 TEST_BIN = $(TESTS:%=$(B)/tests/%)
 

@@ -43,6 +43,7 @@ enum db_errclass {
 const char *db_errclass_name(int cls);
 
 struct db;        /* a disposable database that the driver created */
+struct db_catalog; /* its tables, columns and constraints (catalog.h) */
 struct db_conn;   /* one connection to it */
 struct db_stmt;   /* a prepared statement on one connection */
 
@@ -154,6 +155,12 @@ struct db_driver {
 	*/
 	const char *schema_query;
 	/*
+	** Optional: read the catalogue of c's database (its tables, columns,
+	** keys, foreign keys, CHECKs; see catalog.h) into out, which the caller
+	** releases with catalog_release, also after a failure.
+	*/
+	int (*catalog)(struct db_conn *c, struct db_catalog *out, struct strbuf *err);
+	/*
 	** Optional: from now on, writes to the database fail as on a full disk
 	** (DB_FAULT_FULL, after `after` more bytes) or a failing device
 	** (DB_FAULT_IOERR, after `after` more writes); DB_FAULT_NONE ends it.
@@ -233,6 +240,11 @@ int db_last_tx_outcome(const struct db_driver *drv, struct db_conn *c);
 int db_kill(const struct db_driver *drv, struct db_conn *c, int send_commit, struct strbuf *err);
 /** Make writes fail (DB_FAULT_*); -1 when the driver cannot. */
 int db_fault_io(const struct db_driver *drv, int kind, long long after);
+/**
+ * The catalogue of c's database into out (see the driver's catalog); 0, or
+ * -1 with err when the driver cannot read one or the engine refused.
+ */
+int db_catalog(const struct db_driver *drv, struct db_conn *c, struct db_catalog *out, struct strbuf *err);
 /** The schema of c's database as text, one line per object; -1 with err. */
 int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out, struct strbuf *err);
 

@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "../base/alloc.h"
+#include "../base/sqltext.h"
+#include "catalog.h"
 #include "faultvfs.h"
 
 struct db {
@@ -526,6 +529,253 @@ fail:
 	return -1;
 }
 
+/* The rows of sql with one text parameter (a table's name), each to fn; SQLITE_OK or an error. */
+static int each_row(sqlite3 *h, const char *sql, const char *arg, int (*fn)(void *ctx, sqlite3_stmt *st),
+		    void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, st))
+			break;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : NULL;
+}
+
+static int take_table(void *ctx, sqlite3_stmt *st)
+{
+	struct db_catalog *cat = ctx;
+	catalog_add_table(cat, col_text(st, 0));
+	return 0;
+}
+
+/* What a table's columns, keys and foreign keys are read into. */
+struct cat_reader {
+	struct cat_table *t;
+	struct strbuf pk;        /* the primary key's columns, in key order */
+	int npk, pk_integer;     /* ... how many, and a lone one declared INTEGER */
+	int pk_at[64];
+	struct strbuf list;      /* an index's or a foreign key's columns */
+	int expr;                /* the index covers an expression */
+	long fk_id;
+	struct strbuf fk_to, fk_table;
+	char fk_del;
+};
+
+static int take_column(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	struct cat_column *c = catalog_add_column(r->t, col_text(st, 0), col_text(st, 1));
+	int pk = sqlite3_column_int(st, 4), hidden = sqlite3_column_int(st, 5);
+
+	c->notnull = sqlite3_column_int(st, 2);
+	if (col_text(st, 3))
+		c->def = xstrdup(col_text(st, 3));
+	/* 2 and 3: a generated column, VIRTUAL or STORED. */
+	c->generated = hidden == 2 || hidden == 3;
+	if (pk > 0 && pk <= 64) {
+		r->pk_at[pk - 1] = (int)r->t->ncols - 1;
+		r->npk = pk > r->npk ? pk : r->npk;
+		r->pk_integer = !strcasecmp(c->type, "INTEGER");
+	}
+	return 0;
+}
+
+static int take_index_col(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	if (!col_text(st, 0)) {
+		r->expr = 1;
+		return 0;
+	}
+	strbuf_addf(&r->list, "%s%s", r->list.len ? "\x1f" : "", col_text(st, 0));
+	return 0;
+}
+
+static int take_index(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	sqlite3 *h = sqlite3_db_handle(st);
+	/* Unique, over the whole table, over columns only: a key rows can be told apart by. */
+	if (!sqlite3_column_int(st, 1) || sqlite3_column_int(st, 3))
+		return 0;
+	strbuf_reset(&r->list);
+	r->expr = 0;
+	if (each_row(h, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno", col_text(st, 0), take_index_col,
+		     r) == SQLITE_OK && !r->expr)
+		catalog_add_key(r->t, r->list.buf, '\x1f', 0);
+	return 0;
+}
+
+static char fk_action(const char *a)
+{
+	if (!a)
+		return 'a';
+	if (!strcasecmp(a, "CASCADE"))
+		return 'c';
+	if (!strcasecmp(a, "SET NULL"))
+		return 'n';
+	if (!strcasecmp(a, "SET DEFAULT"))
+		return 'd';
+	if (!strcasecmp(a, "RESTRICT"))
+		return 'r';
+	return 'a';
+}
+
+static void fk_flush(struct cat_reader *r)
+{
+	if (r->fk_id >= 0)
+		catalog_add_fkey(r->t, r->list.buf, r->fk_table.buf, r->fk_to.len ? r->fk_to.buf : NULL, '\x1f',
+				 r->fk_del);
+	strbuf_reset(&r->list);
+	strbuf_reset(&r->fk_to);
+	strbuf_reset(&r->fk_table);
+}
+
+static int take_fkey(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	long id = sqlite3_column_int(st, 0);
+	int open_to;
+
+	if (id != r->fk_id) {
+		fk_flush(r);
+		r->fk_id = id;
+		strbuf_addstr(&r->fk_table, col_text(st, 1));
+		r->fk_del = fk_action(col_text(st, 4));
+	}
+	open_to = r->list.len > 0;
+	strbuf_addf(&r->list, "%s%s", open_to ? "\x1f" : "", col_text(st, 2));
+	/* "to" is NULL when the key references the parent's primary key. */
+	if (col_text(st, 3))
+		strbuf_addf(&r->fk_to, "%s%s", open_to ? "\x1f" : "", col_text(st, 3));
+	return 0;
+}
+
+static int ident_char(int c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Each CHECK ( ... ) in a CREATE TABLE statement's text, column and table constraints alike. */
+static void take_checks(struct cat_table *t, const char *sql)
+{
+	size_t i = 0, n = strlen(sql);
+
+	while (i < n) {
+		size_t j = sql_skip_quoted(sql, i), k, depth;
+		if (j != i) {
+			i = j;
+			continue;
+		}
+		if (strncasecmp(sql + i, "check", 5) || (i && ident_char((unsigned char)sql[i - 1])) ||
+		    ident_char((unsigned char)sql[i + 5])) {
+			i++;
+			continue;
+		}
+		for (k = i + 5; k < n && (sql[k] == ' ' || sql[k] == '\t' || sql[k] == '\n' || sql[k] == '\r'); k++)
+			;
+		if (k >= n || sql[k] != '(') {
+			i = k;
+			continue;
+		}
+		for (j = k + 1, depth = 1; j < n && depth;) {
+			size_t q = sql_skip_quoted(sql, j);
+			if (q != j) {
+				j = q;
+				continue;
+			}
+			if (sql[j] == '(')
+				depth++;
+			else if (sql[j] == ')')
+				depth--;
+			j++;
+		}
+		if (!depth) {
+			char *e = xstrndup(sql + k + 1, j - k - 2);
+			catalog_add_check(t, e);
+			free(e);
+		}
+		i = j;
+	}
+}
+
+static int take_sql(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	if (col_text(st, 0))
+		take_checks(r->t, col_text(st, 0));
+	return 0;
+}
+
+/*
+** The catalogue from SQLite's own: sqlite_schema for the tables and their
+** CREATE statements (where the CHECKs are), the table_xinfo, index_list,
+** index_info and foreign_key_list pragmas for the rest.
+*/
+static int sqlite_catalog(struct db_conn *c, struct db_catalog *out, struct strbuf *err)
+{
+	struct cat_reader r;
+	size_t i, ntables;
+	int rc, k;
+
+	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	strbuf_init(&r.pk);
+	strbuf_init(&r.list);
+	strbuf_init(&r.fk_to);
+	strbuf_init(&r.fk_table);
+	rc = each_row(c->h, "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+		      "ESCAPE '\\' ORDER BY name", NULL, take_table, out);
+	ntables = out->nr;
+	for (i = 0; i < ntables && rc == SQLITE_OK; i++) {
+		r.t = &out->v[i];
+		r.npk = r.pk_integer = 0;
+		rc = each_row(c->h, "SELECT name, type, \"notnull\", dflt_value, pk, hidden "
+			      "FROM pragma_table_xinfo(?1) ORDER BY cid", r.t->name, take_column, &r);
+		if (rc != SQLITE_OK)
+			break;
+		strbuf_reset(&r.pk);
+		for (k = 0; k < r.npk; k++)
+			strbuf_addf(&r.pk, "%s%s", k ? "\x1f" : "", r.t->cols[r.pk_at[k]].name);
+		if (r.npk)
+			catalog_add_key(r.t, r.pk.buf, '\x1f', 1);
+		/* A lone INTEGER PRIMARY KEY is the rowid: SQLite fills it when left out. */
+		if (r.npk == 1 && r.pk_integer)
+			r.t->cols[r.pk_at[0]].filled = 1;
+		rc = each_row(c->h, "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1) ORDER BY name",
+			      r.t->name, take_index, &r);
+		if (rc != SQLITE_OK)
+			break;
+		r.fk_id = -1;
+		strbuf_reset(&r.list);
+		rc = each_row(c->h, "SELECT id, \"table\", \"from\", \"to\", on_delete FROM "
+			      "pragma_foreign_key_list(?1) ORDER BY id, seq", r.t->name, take_fkey, &r);
+		fk_flush(&r);
+		if (rc == SQLITE_OK)
+			rc = each_row(c->h, "SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?1",
+				      r.t->name, take_sql, &r);
+	}
+	strbuf_release(&r.pk);
+	strbuf_release(&r.list);
+	strbuf_release(&r.fk_to);
+	strbuf_release(&r.fk_table);
+	if (rc != SQLITE_OK)
+		return strbuf_error(err, -1, "cannot read the catalogue: %s", sqlite3_errmsg(c->h));
+	catalog_finish(out);
+	return 0;
+}
+
 /* The shim's kinds are the driver interface's, by value. */
 static void sqlite_fault_io(int kind, long long after)
 {
@@ -566,6 +816,7 @@ const struct db_driver db_sqlite_driver = {
 	.snapshot = sqlite_snapshot,
 	.kill = sqlite_kill,
 	.fault_io = sqlite_fault_io,
+	.catalog = sqlite_catalog,
 	.schema_query = "SELECT type, name, tbl_name, sql FROM sqlite_master "
 			"WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
 };
