@@ -72,7 +72,9 @@ int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, co
 	struct strbuf path = STRBUF_INIT;
 	int rc = 0;
 
-	if (!fixarg) {
+	if (!fixarg && !is_down) {
+		/* Nothing in the fix slot: the migration drilled alone (mdrill try). */
+	} else if (!fixarg) {
 		int m = scenario_migration(sc, "down");
 		const struct sql_variant *v =
 			m >= 0 ? sql_section_pick(&sc->migrations[m].sql, db_dialect(drv)) : NULL;
@@ -164,7 +166,7 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 	dopts.target = db_takes(drv, req->target) ? req->target : NULL;
 	dopts.seed = req->seed;
 	dopts.faults = req->faults;
-	dopts.fix_label = req->fixarg ? req->fixarg : "down migration";
+	dopts.fix_label = req->fixarg ? req->fixarg : req->is_down ? "down migration" : "nothing";
 	dopts.fix = &fix;
 	dopts.fix_is_down = req->is_down;
 	dopts.concurrent = req->concurrent;

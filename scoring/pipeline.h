@@ -25,7 +25,9 @@ struct pipeline_request {
 	/*
 	** The migration in the fix slot as the user named it: a file or a
 	** migration tool's directory, as given or relative to the scenario's
-	** directory.  NULL with is_down: the scenario's own down migration.
+	** directory.  NULL with is_down: the scenario's own down migration;
+	** NULL without: nothing, the slot stays empty (the bad migration
+	** drilled alone, as mdrill try does).
 	*/
 	const char *fixarg;
 	int is_down;                     /* the fix slot holds a down migration */
@@ -60,7 +62,8 @@ struct pipeline_result {
  * Append the statements of what sits in the fix slot on drv to script:
  * the migration at fixarg (a fix, or a down migration with is_down) in any
  * layout layout_load reads, or the scenario's own down migration when
- * fixarg is NULL.  Returns 0, or DRILL_EINPUT with the reason in err.
+ * fixarg is NULL and is_down is set (nothing when it is not).  Returns 0,
+ * or DRILL_EINPUT with the reason in err.
  */
 int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, const char *fixarg,
 		      int is_down, struct sql_script *script, struct strbuf *err);

@@ -519,6 +519,40 @@ static int dbmate_section(const char *shown, struct strbuf *text, int direction,
 	return 0;
 }
 
+int layout_wrappable(const struct sql_script *s, size_t from)
+{
+	size_t i;
+	if (s->nr - from < 2)
+		return 0;
+	for (i = from; i < s->nr; i++)
+		if (is_txctl(s->v[i].sql) || has_word(s->v[i].sql, "CONCURRENTLY"))
+			return 0; /* the file runs its own transactions, or cannot run in one */
+	return 1;
+}
+
+int layout_file_text(const struct layout *l, size_t i, int direction, struct strbuf *out, int *wrap,
+		     struct strbuf *err)
+{
+	const struct layout_file *f = &l->v[i];
+	struct strbuf text = STRBUF_INIT;
+	int rc, notx = 0;
+
+	*wrap = f->wrap;
+	if (read_text(f->path, &text, err)) {
+		rc = -1;
+		goto out;
+	}
+	if ((rc = dbmate_section(f->shown, &text, direction, &notx, err)) < 0)
+		goto out;
+	if (rc == 0)
+		*wrap = !notx;
+	strbuf_add(out, text.buf, text.len);
+	rc = 0;
+out:
+	strbuf_release(&text);
+	return rc;
+}
+
 /* Read one file of a layout into out. */
 static int load_file(const struct layout *l, const struct layout_file *f, int direction, int dialect,
 		     struct sql_script *out, struct strbuf *err)
@@ -553,10 +587,7 @@ static int load_file(const struct layout *l, const struct layout_file *f, int di
 	}
 	if (alembic)
 		out->nr = k;
-	for (i = before; i < out->nr && wrap; i++)
-		if (is_txctl(out->v[i].sql) || has_word(out->v[i].sql, "CONCURRENTLY"))
-			wrap = 0; /* the file runs its own transactions, or cannot run in one */
-	if (wrap && out->nr - before > 1) {
+	if (wrap && layout_wrappable(out, before)) {
 		int first = out->v[before].line, last = out->v[out->nr - 1].line;
 		ALLOC_GROW(out->v, out->nr + 2, out->alloc);
 		memmove(out->v + before + 1, out->v + before, (out->nr - before) * sizeof(*out->v));

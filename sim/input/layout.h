@@ -54,6 +54,23 @@ int layout_load(const char *path, const char *shown, int direction, int dialect,
 		struct sql_script *out, struct strbuf *err);
 
 /**
+ * The text the tool runs of file i of l for direction, onto out: a dbmate
+ * file's section for it (its other lines blank, so that lines keep their
+ * numbers), any other file whole.  *wrap says whether the tool runs the
+ * file in one transaction, before its statements are looked at (see
+ * layout_wrappable).  Returns 0, or -1 with the reason in err.
+ */
+int layout_file_text(const struct layout *l, size_t i, int direction, struct strbuf *out, int *wrap,
+		     struct strbuf *err);
+
+/**
+ * Can the statements of s from index from on run in one transaction that
+ * mdrill opens, as a tool does: more than one, none of transaction control
+ * of its own, none CONCURRENTLY (which cannot run in one)?
+ */
+int layout_wrappable(const struct sql_script *s, size_t from);
+
+/**
  * The version and the description a migration tool reads in a file's
  * name (its last component): Flyway's V1_2__add_phone.sql gives "1.2" and
  * "add phone", R__view.sql no version and "view"; golang-migrate's

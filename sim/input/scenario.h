@@ -40,6 +40,12 @@ struct seed {
 	char *table;
 	long rows;           /* generated rows; 0 with csv */
 	char *csv;           /* path of a CSV file, resolved against the scenario */
+	/*
+	** 'key=a,b': the columns whose values, joined by '|', are the row's key
+	** (a composite key); none: the first column is the key.
+	*/
+	char **key;
+	size_t nkey;
 	struct seed_col *cols;
 	size_t ncols, alloc;
 	int line;
@@ -161,6 +167,13 @@ struct param_set {
  */
 int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 		  struct scenario **out, struct strbuf *err);
+
+/**
+ * scenario_load on text, a scenario file's contents: path is where it
+ * stands (its directory is the scenario's) and what messages name.
+ */
+int scenario_parse(const char *path, const char *text, const struct param_set *sets, size_t nsets,
+		   struct scenario **out, struct strbuf *err);
 
 /** Free sc and everything the parser built.  NULL is fine. */
 void scenario_free(struct scenario *sc);
