@@ -31,7 +31,7 @@ DB_SRC = sim/db/db.c sim/db/catalog.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/d
 ENGINE_SRC = sim/engine/gen.c sim/engine/ledger.c sim/engine/seeder.c sim/engine/client.c \
              sim/engine/scheduler.c sim/engine/swarm.c
 SCORING_SRC = scoring/probe.c scoring/oracle.c scoring/scorecard.c scoring/expect.c scoring/pipeline.c \
-              scoring/scaffold.c scoring/trial.c \
+              scoring/scaffold.c scoring/trial.c scoring/shard.c \
               scoring/lint.c scoring/live.c scoring/record.c
 REPORTS_SRC = reports/json.c reports/terminal.c reports/compare.c reports/markdown.c \
               reports/formats.c reports/html.c reports/csv.c reports/junit.c reports/dashboard.c \
@@ -40,7 +40,7 @@ LIB_SRC = $(BASE_SRC) $(INPUT_SRC) $(DB_SRC) $(ENGINE_SRC) $(SCORING_SRC) $(REPO
 # The command line: main.c's table of commands, a file per command.
 CLI_SRC = main.c cmd/cli.c cmd/drillopts.c cmd/list.c cmd/show.c cmd/lint.c cmd/run.c cmd/compare.c \
           cmd/check.c cmd/drill.c cmd/drillctl.c cmd/replay.c cmd/leaderboard.c cmd/help.c \
-          cmd/scaffoldopts.c cmd/scaffold.c cmd/try.c
+          cmd/scaffoldopts.c cmd/scaffold.c cmd/try.c cmd/merge.c
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.

@@ -13,13 +13,14 @@
 #include "../reports/report.h"
 #include "../scoring/expect.h"
 #include "../scoring/pipeline.h"
+#include "../scoring/shard.h"
 #include "../sim/base/alloc.h"
 #include "cli.h"
 #include "live.h"
 
 static int check_run(int argc, char **argv);
 
-enum { CHK_ENGINES, CHK_DB, CHK_SEED, CHK_JUNIT };
+enum { CHK_ENGINES, CHK_DB, CHK_SEED, CHK_JUNIT, CHK_SHARD, CHK_JSON };
 
 static const struct cli_option check_options[] = {
 	{ CHK_ENGINES, "--engines", "LIST", 0,
@@ -27,13 +28,16 @@ static const struct cli_option check_options[] = {
 	{ CHK_DB, "--db", "TARGET", 0, "the PostgreSQL server for --engines postgres (postgres://... or postgres:)" },
 	{ CHK_SEED, "--seed", "N", 0, "the seed of every drill (default 1)" },
 	{ CHK_JUNIT, "--junit", "FILE", 0, "also write the results as JUnit XML, for CI systems" },
+	{ CHK_SHARD, "--shard", "K/N", 0, "check only shard K of N of the templates (a stable split by each "
+	  "template's name), one machine's part; 'mdrill merge' joins the shards' --json" },
+	{ CHK_JSON, "--json", "FILE", 0, "also write the results as JSON, for 'mdrill merge'" },
 	{ 0, NULL, NULL, 0, NULL },
 };
 
 const struct cli_command cmd_check = {
 	.name = "check",
 	.synopsis = "[SCENARIO|TEMPLATE|RECORD.json...] [--engines sqlite,postgres] [--db TARGET] "
-		    "[--seed N] [--junit FILE]",
+		    "[--seed N] [--junit FILE] [--shard K/N] [--json FILE]",
 	.summary = "Every fix template against its '-- @expect' lines (verdict=pass|fail, lost, "
 		   "blocked_max, score): the templates under each scenario's fixes/, or those of the "
 		   "scenarios (names or paths), the templates and the live drill records (RECORD.json, "
@@ -43,8 +47,9 @@ const struct cli_command cmd_check = {
 };
 
 struct check_opts {
-	const char *engines, *db, *junit;
+	const char *engines, *db, *junit, *json;
 	uint64_t seed;
+	uint64_t shard_k, shard_n;
 	char **paths;
 	size_t npaths, paths_alloc;
 };
@@ -62,6 +67,11 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 	case CHK_ENGINES: o->engines = val; break;
 	case CHK_DB: o->db = val; break;
 	case CHK_JUNIT: o->junit = val; break;
+	case CHK_JSON: o->json = val; break;
+	case CHK_SHARD:
+		if (cli_parse_shard(val, &o->shard_k, &o->shard_n))
+			return cli_error(EXIT_USAGE, "--shard needs K/N, 1 <= K <= N <= 10000, not '%s'", val);
+		break;
 	case CHK_SEED:
 		if (cli_parse_u64(val, &o->seed))
 			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);
@@ -165,6 +175,17 @@ static int templates(const struct check_opts *o, char ***all, size_t *n)
 				closedir(dd);
 		}
 	}
+	/* One machine's part: the templates whose names hash to its shard. */
+	if (o->shard_n) {
+		size_t k = 0;
+		for (i = 0; i < *n; i++) {
+			if (shard_template_in((*all)[i], o->shard_k, o->shard_n))
+				(*all)[k++] = (*all)[i];
+			else
+				free((*all)[i]);
+		}
+		*n = k;
+	}
 	if (*n)
 		qsort(*all, *n, sizeof(**all), cli_cmp_str);
 	return rc;
@@ -175,8 +196,8 @@ static int templates(const struct check_opts *o, char ***all, size_t *n)
 ** (ok or not, in *ok), or an exit status that stops the check.
 */
 static int check_one(const struct check_opts *o, const char *file, const struct scenario *sc,
-		     const struct db_driver *drv, const struct expect_list *expects, struct junit *junit,
-		     int *ok)
+		     const struct db_driver *drv, int rank, const struct expect_list *expects, struct junit *junit,
+		     struct check_results *results, int *ok)
 {
 	struct strbuf got = STRBUF_INIT, why = STRBUF_INIT, name = STRBUF_INIT, err = STRBUF_INIT;
 	struct pipeline_request req;
@@ -227,10 +248,14 @@ static int check_one(const struct check_opts *o, const char *file, const struct 
 		strbuf_addf(&why, " (%s)", res.card.reasons[0]);
 report:
 	if (!rc) {
-		printf("%-4s %s: %s%s%s\n", *ok ? "ok" : "FAIL", name.buf, got.buf,
-		       *ok || !got.len ? "" : "; ", *ok ? "" : why.buf);
+		struct strbuf line = STRBUF_INIT;
+		strbuf_addf(&line, "%-4s %s: %s%s%s", *ok ? "ok" : "FAIL", name.buf, got.buf,
+			    *ok || !got.len ? "" : "; ", *ok ? "" : why.buf);
+		printf("%s\n", line.buf);
 		fflush(stdout);
 		report_junit_add(junit, sc->name, name.buf, *ok ? NULL : why.buf);
+		check_results_add(results, file, db_name(drv), rank, *ok, line.buf);
+		strbuf_release(&line);
 	}
 	pipeline_result_release(&res);
 	strbuf_release(&got);
@@ -245,7 +270,8 @@ report:
 ** be the record's (byte for byte on SQLite).  Returns 0 (ok or not, in
 ** *ok), or an exit status that stops the check.
 */
-static int check_record(const struct check_opts *o, const char *file, struct junit *junit, int *ok)
+static int check_record(const struct check_opts *o, const char *file, struct junit *junit,
+			struct check_results *results, int *ok)
 {
 	struct live_record rec;
 	struct strbuf err = STRBUF_INIT, name = STRBUF_INIT, why = STRBUF_INIT;
@@ -274,9 +300,16 @@ static int check_record(const struct check_opts *o, const char *file, struct jun
 		live_release(&l, 0, NULL);
 		scenario_free((struct scenario *)sc);
 	}
-	printf("%-4s %s: verdict=%s lost=%llu%s%s\n", *ok ? "ok" : "FAIL", name.buf, rec.pass ? "pass" : "fail",
-	       (unsigned long long)rec.lost, *ok ? ", the same scorecard" : "; ", *ok ? "" : why.buf);
-	fflush(stdout);
+	{
+		struct strbuf line = STRBUF_INIT;
+		strbuf_addf(&line, "%-4s %s: verdict=%s lost=%llu%s%s", *ok ? "ok" : "FAIL", name.buf,
+			    rec.pass ? "pass" : "fail", (unsigned long long)rec.lost, *ok ? ", the same scorecard" : "; ",
+			    *ok ? "" : why.buf);
+		printf("%s\n", line.buf);
+		fflush(stdout);
+		check_results_add(results, file, rec.engine, 0, *ok, line.buf);
+		strbuf_release(&line);
+	}
 	report_junit_add(junit, rec.scenario, name.buf, *ok ? NULL : why.buf);
 out:
 	record_release(&rec);
@@ -290,12 +323,14 @@ static int check_run(int argc, char **argv)
 {
 	struct check_opts o;
 	struct junit junit = JUNIT_INIT;
+	struct check_results results;
 	const struct db_driver *drvs[8];
 	char **files = NULL;
 	size_t nfiles = 0, ndrvs = 0, i, k;
 	int passed = 0, failed = 0, rc;
 
 	memset(&o, 0, sizeof(o));
+	memset(&results, 0, sizeof(results));
 	o.seed = 1;
 	if ((rc = cli_parse(&cmd_check, argc, argv, take, &o)) != 0) {
 		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
@@ -315,7 +350,7 @@ static int check_run(int argc, char **argv)
 
 		if (len > 5 && !strcmp(files[i] + len - 5, ".json")) {
 			int ok;
-			rc = check_record(&o, files[i], &junit, &ok);
+			rc = check_record(&o, files[i], &junit, &results, &ok);
 			passed += !rc && ok;
 			failed += !rc && !ok;
 			continue;
@@ -329,7 +364,7 @@ static int check_run(int argc, char **argv)
 		} else {
 			for (k = 0; k < ndrvs && !rc; k++) {
 				int ok;
-				rc = check_one(&o, files[i], sc, drvs[k], &expects, &junit, &ok);
+				rc = check_one(&o, files[i], sc, drvs[k], (int)k, &expects, &junit, &results, &ok);
 				passed += !rc && ok;
 				failed += !rc && !ok;
 			}
@@ -347,6 +382,15 @@ static int check_run(int argc, char **argv)
 			rc = cli_write_file(o.junit, &x);
 			strbuf_release(&x);
 		}
+		if (!rc && o.json) {
+			struct strbuf x = STRBUF_INIT;
+			results.seed = o.seed;
+			results.shard_k = o.shard_k;
+			results.shard_n = o.shard_n;
+			report_check_json_render(&results, &x);
+			rc = cli_write_file(o.json, &x);
+			strbuf_release(&x);
+		}
 		if (!rc)
 			rc = failed ? EXIT_FAIL : EXIT_PASS;
 	}
@@ -355,6 +399,7 @@ out:
 		free(files[i]);
 	free(files);
 	free(o.paths);
+	check_results_release(&results);
 	report_junit_release(&junit);
 	return rc;
 }

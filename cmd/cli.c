@@ -308,6 +308,20 @@ int cli_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+int cli_parse_shard(const char *s, uint64_t *k, uint64_t *n)
+{
+	const char *slash = strchr(s, '/');
+	char kbuf[32];
+
+	if (!slash || (size_t)(slash - s) >= sizeof(kbuf))
+		return -1;
+	memcpy(kbuf, s, (size_t)(slash - s));
+	kbuf[slash - s] = '\0';
+	if (cli_parse_u64(kbuf, k) || cli_parse_u64(slash + 1, n) || *k < 1 || *n < 1 || *k > *n || *n > 10000)
+		return -1;
+	return 0;
+}
+
 int cli_is_file(const char *p)
 {
 	struct stat st;

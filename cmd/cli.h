@@ -118,6 +118,9 @@ int cli_engines(const char *list, const char *db, const struct db_driver **drvs,
 /** Make the directory path and its parents, as mkdir -p; 0, or EXIT_ENGINE after saying why. */
 int cli_mkdirs(const char *path);
 
+/** Parse "K/N" (1 <= K <= N <= 10000) into *k and *n; -1 when s is not one. */
+int cli_parse_shard(const char *s, uint64_t *k, uint64_t *n);
+
 /** Parse a whole number (no sign) into *out; -1 when s is not one. */
 int cli_parse_u64(const char *s, uint64_t *out);
 

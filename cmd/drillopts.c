@@ -79,6 +79,10 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 		    o->seed_to - o->seed_from >= 100000)
 			return cli_error(EXIT_USAGE, "--seeds needs A..B, A <= B, at most 100000 seeds, not '%s'", val);
 		break;
+	case OPT_SHARD:
+		if (cli_parse_shard(val, &o->shard_k, &o->shard_n))
+			return cli_error(EXIT_USAGE, "--shard needs K/N, 1 <= K <= N <= 10000, not '%s'", val);
+		break;
 	case OPT_SEED:
 		if (cli_parse_u64(val, &o->seed))
 			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);

@@ -9,6 +9,7 @@
 #include "../scoring/live.h"
 #include "../scoring/record.h"
 #include "../scoring/scorecard.h"
+#include "../scoring/shard.h"
 #include "../scoring/trial.h"
 #include "../sim/base/strbuf.h"
 #include "../sim/engine/swarm.h"
@@ -85,6 +86,7 @@ int report_csv_write(const char *dir, const struct drill *d, const struct oracle
 struct swarm_report {
 	const char *scenario, *engine;
 	uint64_t from, to;
+	uint64_t shard_k, shard_n;       /* the shard that ran (--shard K/N), 0 for all */
 	const struct swarm_result *result;
 	const char *reproduce;           /* the shell command that reruns the worst seed */
 };
@@ -140,6 +142,12 @@ void report_dashboard_html_render(const struct dashboard *db, struct strbuf *out
 /** Teams' records ranked: verdict, preservation, time to recovery, blocking (terminal, md or html). */
 void report_leaderboard_render(const struct live_record *const *recs, size_t n, const char *format,
 			       struct strbuf *out);
+
+/**
+ * mdrill check's results as JSON, for 'mdrill merge': the seed, the shard,
+ * every template's line with its engine and verdict, the counts.
+ */
+void report_check_json_render(const struct check_results *r, struct strbuf *out);
 
 /* mdrill try's verdict. */
 

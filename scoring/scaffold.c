@@ -758,6 +758,7 @@ struct tplan {
 	int aligned;             /* one key column, seeded 1..rows: nextid() lands above the seeds */
 	char *keytmpl;           /* the seed's key template (uuid, padded), NULL for plain seq */
 	int fk_key;              /* a foreign key numbers its rows, one per parent row: no inserts */
+	const char *no_insert;   /* why the traffic inserts no rows, or NULL */
 	size_t numbering;        /* the key column (index in keycols) that numbers the rows */
 	int referenced;          /* a drilled table's foreign key points at it: no deletes */
 	int seeded;              /* exists before the new migration, so it is seeded */
@@ -1171,6 +1172,8 @@ static void plan_key_values(struct tplan *tp)
 	}
 	tp->numbering = numbering;
 	tp->fk_key = tp->cols[tp->keycols[numbering]].fk >= 0;
+	tp->no_insert = tp->fk_key ? "each row belongs to a row of the table its key references, which has one "
+				     "already" : NULL;
 	tp->aligned = tp->nkey == 1 && !fks;
 	for (k = 0; k < tp->nkey && tp->in; k++) {
 		struct colplan *cp = &tp->cols[tp->keycols[k]];
@@ -1206,7 +1209,7 @@ static void plan_key_values(struct tplan *tp)
 			set_str(&cp->tx, "concat('00000000-0000-4000-9000-', lpad(:n__, 12, '0'))");
 			cp->tx_computed = 1;
 			tp->aligned = 0;
-		} else if (cp->ty.kind == K_CHAR && cp->ty.maxlen >= 4) {
+		} else if (cp->ty.kind == K_CHAR && cp->ty.maxlen >= 3) {
 			long w, width = cp->ty.maxlen < 12 ? cp->ty.maxlen : 12;
 			for (w = 0; w < width; w++)
 				strbuf_addch(&s, '#');
@@ -1288,11 +1291,27 @@ static void plan_fk_column(struct plan *pl, struct tplan *tp, struct colplan *cp
 		set_str(&cp->tx, s.buf);
 		if (!one_to_one)
 			set_str(&cp->upd, s.buf);
-		if (one_to_one && !cp->key)
+		if (one_to_one && !cp->key) {
 			tp->fk_key = 1;
+			tp->no_insert = "a UNIQUE foreign key gives each row its own row of the table it references, "
+					"which has one already";
+		}
 		goto out;
 	}
-	/* A unique column of the parent made from its key: the same text around a parent's number. */
+	/*
+	** A unique column of the parent made from its key: the same text around
+	** a parent's number.  Where the parent's key is no counter the traffic
+	** cannot name a live row's value: then the seeds alone do, and the
+	** table gets no inserts.
+	*/
+	if (parent->seeded && parent->cols[pcol].prefix && !one_to_one && !parent->aligned) {
+		struct colplan *pc = &parent->cols[pcol];
+		strbuf_addf(&s, "int(1,:rows,%s#%s)", pc->prefix, pc->suffix);
+		set_str(&cp->seed, s.buf);
+		tp->no_insert = "a foreign key names its parent by a column the traffic cannot read off a live row";
+		strbuf_addf(cnote(cp), "a seeded row of %s by its %s", parent->t->name, pc->c->name);
+		goto out;
+	}
 	if (parent->aligned && parent->seeded && parent->cols[pcol].prefix && !one_to_one) {
 		struct colplan *pc = &parent->cols[pcol];
 		strbuf_addf(&s, "int(1,:rows,%s#%s)", pc->prefix, pc->suffix);
@@ -1897,9 +1916,11 @@ static void write_app(struct strbuf *out, const char *version, const struct plan
 		if (!tp->in)
 			continue;
 		strbuf_addf(out, "-- ---- %s ----\n", tp->t->name);
-		if (tp->fk_key) {
-			add_comment(out, "-- ", "no insert: each row belongs to a row of the table a foreign key of "
-				    "its names, which has one already");
+		if (tp->no_insert) {
+			struct strbuf why = STRBUF_INIT;
+			strbuf_addf(&why, "no insert: %s", tp->no_insert);
+			add_comment(out, "-- ", why.buf);
+			strbuf_release(&why);
 		} else {
 			write_insert(out, tp);
 			any++;
