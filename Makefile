@@ -46,7 +46,7 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)
 
-TESTS = test_faults test_strexpr test_history test_catalog test_lint test_sqltext test_layout test_scenario test_prng test_ledger test_oracle \
+TESTS = test_faults test_strexpr test_history test_catalog test_scaffold test_lint test_sqltext test_layout test_scenario test_prng test_ledger test_oracle \
         test_drill test_report test_pg test_faultvfs test_pgbench
 TEST_BIN = $(TESTS:%=$(B)/tests/%)
 

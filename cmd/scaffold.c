@@ -27,7 +27,7 @@ static const struct cli_option scaffold_options[] = {
 
 const struct cli_command cmd_scaffold = {
 	.name = "scaffold",
-	.synopsis = "--migrations DIR|FILE --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
+	.synopsis = "--migrations PATH --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
 		    "-o DIR [--name NAME] [--tables LIST] [--weight TABLE=N]... [--force]",
 	.summary = "Write a scenario from your own migration history: the history (any layout --fix reads, "
 		   "or a schema dump) applied to a disposable database, its catalogue read back into seeds, "

@@ -18,9 +18,9 @@ enum {
 };
 
 /* The rows of their option tables, one spelling for both. */
-#define OPTION_MIGRATIONS { SO_MIGRATIONS, "--migrations", "DIR|FILE", 0, \
-	"the history: a migration tool's directory (Flyway, golang-migrate, dbmate, sqitch), a directory or " \
-	"file of plain .sql, or a schema dump (pg_dump --schema-only, SQLite's .schema)" }
+#define OPTION_MIGRATIONS { SO_MIGRATIONS, "--migrations", "PATH", 0, \
+	"the history, a directory or a file: a migration tool's directory (Flyway, golang-migrate, dbmate, " \
+	"sqitch), plain .sql, or a schema dump (pg_dump --schema-only, SQLite's .schema)" }
 #define OPTION_NEW { SO_NEW, "--new", "FILE", 0, \
 	"the new migration, the one under drill: a file as the history's tool keeps it" }
 #define OPTION_DOWN_MIG { SO_DOWN, "--down", "FILE", 0, \

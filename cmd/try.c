@@ -32,7 +32,7 @@ static const struct cli_option try_options[] = {
 
 const struct cli_command cmd_try = {
 	.name = "try",
-	.synopsis = "--migrations DIR|FILE --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
+	.synopsis = "--migrations PATH --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
 		    "[--report FILE.md|.html|.json] [--json] [--seed N] [-o DIR] [--tables LIST] [--weight TABLE=N]...",
 	.summary = "Drill your next migration on your own schema, for every pull request: scaffold a scenario "
 		   "from the history, run the new migration under old code's traffic, and say which of old "

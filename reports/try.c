@@ -67,14 +67,15 @@ static void data_line(const struct trial_data *d, struct strbuf *out, int md)
 		}
 	}
 	if (d->unwritten_rows)
-		strbuf_addf(out, "; %llu row%s no acknowledged write made (the migration's own?)",
+		strbuf_addf(out, "; %llu row%s no acknowledged write made (the history's or the migration's own)",
 			    (unsigned long long)d->unwritten_rows, d->unwritten_rows == 1 ? "" : "s");
 }
 
 static void examples(const struct trial_data *d, struct strbuf *out, const char *lead)
 {
 	size_t i;
-	for (i = 0; i < d->nexamples; i++) {
+	/* Rows nobody wrote are no loss: the examples are for what was lost. */
+	for (i = 0; d->lost && i < d->nexamples; i++) {
 		const struct trial_example *e = &d->examples[i];
 		strbuf_addf(out, "%s%s %s[%s].%s: expected '%s', found %s%s%s\n", lead, e->cls, e->table,
 			    e->key ? e->key : "?", e->field, e->expected ? e->expected : "NULL", e->found ? "'" : "",

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -742,11 +743,11 @@ struct colplan {
 	int tx_computed;         /* tx is a string expression over other variables */
 	char *upd;               /* an update's fresh value (generator or expression), NULL: not updated */
 	int upd_computed;
-	const char *tmpl_prefix; /* a unique value made from a number: its text around the number */
-	char *prefix, *suffix;
+	char *prefix, *suffix;   /* a unique text made from a number: what the seeds put around it */
 	char *helper;            /* a '\set NAME EXPR' an insert's computed value needs first */
 	int cast_int;            /* the probe reads CAST(x AS INTEGER) (a boolean) */
 	struct strbuf note;      /* said above its '@gen' line */
+	struct strbuf chknote;   /* what its CHECKs left unread, said once the plan is made again too */
 };
 
 struct tplan {
@@ -766,7 +767,6 @@ struct tplan {
 	size_t ncols;
 	unsigned order;          /* its place in foreign-key order */
 	char *weight;            /* its weight parameter */
-	struct strbuf notes;     /* said in its section */
 };
 
 struct plan {
@@ -792,13 +792,13 @@ static void tplan_release(struct tplan *tp)
 			free(c->chk.set[k]);
 		free(c->chk.set);
 		strbuf_release(&c->note);
+		strbuf_release(&c->chknote);
 	}
 	free(tp->cols);
 	free(tp->keycols);
 	free(tp->why);
 	free(tp->keytmpl);
 	free(tp->weight);
-	strbuf_release(&tp->notes);
 }
 
 static void plan_release(struct plan *pl)
@@ -874,8 +874,10 @@ static void apply_check(struct tplan *tp, const char *expr)
 		for (k = 0; k < tp->ncols; k++)
 			if (hit[k]) {
 				tp->cols[k].chk.unknown = 1;
-				strbuf_addf(&tp->cols[k].note, "%sCHECK (%s) is not one mdrill reads: the trial "
-					    "seeding says whether its values pass", tp->cols[k].note.len ? "; " : "", expr);
+				strbuf_addf(&tp->cols[k].chknote, "%sCHECK (%s) is not one mdrill reads%s",
+					    tp->cols[k].chknote.len ? "; " : "", expr,
+					    tp->cols[k].c->notnull ? ": the seeds are tried, and a table whose rows it "
+								     "refuses is left out" : "");
 			}
 		free(hit);
 		cread_release(&r);
@@ -997,7 +999,13 @@ static void pick_generator(struct colplan *cp, struct strbuf *g)
 		strbuf_addf(g, "chars(%ld)", cp->ty.maxlen);
 		return;
 	case K_TEXT:
-		if (has_word(c->name, "email") && maxlen >= 40)
+		/* Text that holds JSON: a name that says so, or a default that is an object. */
+		if ((maxlen >= 16 || !cp->ty.maxlen) &&
+		    (ends_with_word(c->name, "props") || has_word(c->name, "json") || has_word(c->name, "metadata") ||
+		     has_word(c->name, "settings") || has_word(c->name, "payload") ||
+		     (c->def && (c->def[0] == '{' || !strncmp(c->def, "'{", 2)))))
+			strbuf_addstr(g, "json");
+		else if (has_word(c->name, "email") && maxlen >= 40)
 			strbuf_addf(g, "email(%ld%s)", maxlen, plain ? ",plain" : "");
 		else if ((has_word(c->name, "phone") || has_word(c->name, "mobile")) && maxlen >= 24)
 			strbuf_addf(g, "phone(%ld%s)", maxlen, plain ? ",plain" : "");
@@ -1181,7 +1189,20 @@ static void plan_key_values(struct tplan *tp)
 		if (cp->fk >= 0)
 			continue;
 		strbuf_reset(&s);
-		cp->unique = tp->nkey == 1;
+		cp->unique |= tp->nkey == 1;
+		if (!numbers && cp->unique && cp->ty.kind == K_TEXT && !cp->chk.nset &&
+		    !unique_text(cp, 0, "n__")) {
+			/* One of a UNIQUE of several columns: numbered too, apart from the traffic's. */
+			strbuf_addstr(cnote(cp), "UNIQUE with others: numbered");
+			continue;
+		}
+		if (!numbers && cp->unique && cp->ty.kind == K_INT && !cp->chk.nset) {
+			set_str(&cp->seed, "seq");
+			set_str(&cp->tx, "concat('9', lpad(:n__, 8, '0'))");
+			cp->tx_computed = 1;
+			strbuf_addstr(cnote(cp), "UNIQUE with others: numbered");
+			continue;
+		}
 		if (!numbers) {
 			pick_generator(cp, &s);
 			if (!s.len) {
@@ -1359,7 +1380,7 @@ static void plan_unique_texts(struct tplan *tp)
 static void plan_columns(struct plan *pl, struct tplan *tp)
 {
 	const struct cat_table *t = tp->t;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < t->ncols && tp->in; i++) {
 		struct colplan *cp = &tp->cols[i];
@@ -1378,29 +1399,38 @@ static void plan_columns(struct plan *pl, struct tplan *tp)
 		if (cp->key)
 			continue; /* plan_key_values */
 		if (cp->chk.nset && !set_fits_pick(&cp->chk)) {
+			size_t k;
+			for (k = 0; k < cp->chk.nset; k++)
+				free(cp->chk.set[k]);
+			free(cp->chk.set);
+			cp->chk.set = NULL;
 			cp->chk.nset = 0;
 			strbuf_addstr(cnote(cp), "its CHECK lists values pick() cannot hold: check the generator");
 		}
 		if (cp->seed && cp->unique)
 			continue; /* plan_unique_texts */
 		if (cp->unique && cp->ty.kind == K_INT && !cp->chk.nset) {
-			const char *keyvar = tp->nkey ? tp->cols[tp->keycols[0]].var : "n__";
-			{
-				/* The row's own number where the key counts rows, else a fresh one above the seeds'. */
-				struct strbuf e = STRBUF_INIT;
-				set_str(&cp->seed, "seq");
-				if (tp->aligned)
-					strbuf_addf(&e, "concat(:%s)", keyvar);
-				else
-					strbuf_addstr(&e, "concat('9', lpad(:n__, 8, '0'))");
-				set_str(&cp->tx, e.buf);
-				cp->tx_computed = 1;
-				set_str(&cp->upd, tp->aligned ? "concat(:n__)" : "concat('9', lpad(:n__, 8, '0'))");
-				cp->upd_computed = 1;
-				strbuf_release(&e);
-				strbuf_addstr(cnote(cp), "UNIQUE: numbered, as the rows are");
-				continue;
-			}
+			/* The row's own number where the key counts rows, else a fresh one above the seeds'. */
+			struct strbuf e = STRBUF_INIT;
+			set_str(&cp->seed, "seq");
+			if (tp->aligned)
+				strbuf_addf(&e, "concat(:%s)", tp->cols[tp->keycols[0]].var);
+			else
+				strbuf_addstr(&e, "concat('9', lpad(:n__, 8, '0'))");
+			set_str(&cp->tx, e.buf);
+			cp->tx_computed = 1;
+			set_str(&cp->upd, tp->aligned ? "concat(:n__)" : "concat('9', lpad(:n__, 8, '0'))");
+			cp->upd_computed = 1;
+			strbuf_release(&e);
+			strbuf_addstr(cnote(cp), "UNIQUE: numbered, as the rows are");
+			continue;
+		}
+		if (cp->chk.unknown && !cp->c->notnull) {
+			/* A CHECK mdrill cannot read passes a NULL: the column stays empty, and says so. */
+			set_str(&cp->seed, "null");
+			set_str(&cp->tx, "null");
+			strbuf_addstr(cnote(cp), "so it is NULL, which any CHECK passes");
+			continue;
 		}
 		pick_generator(cp, &g);
 		if (!g.len) {
@@ -1424,7 +1454,6 @@ static void plan_columns(struct plan *pl, struct tplan *tp)
 		set_str(&cp->upd, g.buf);
 		strbuf_release(&g);
 	}
-	(void)k;
 }
 
 /* Build the plans of every table of cat; seeded says which exist before the new migration. */
@@ -1444,7 +1473,6 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 		const struct tplan *ot = old ? plan_table(old, t->name) : NULL;
 		tp->t = t;
 		tp->in = 1;
-		strbuf_init(&tp->notes);
 		tp->seeded = !is_new || (ot && ot->seeded);
 		tp->ncols = t->ncols;
 		tp->cols = xcalloc(t->ncols ? t->ncols : 1, sizeof(*tp->cols));
@@ -1455,6 +1483,7 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 			cp->var = var_name(cp->c, k);
 			cp->chk.minlen = cp->chk.maxlen = -1;
 			strbuf_init(&cp->note);
+			strbuf_init(&cp->chknote);
 			classify(cp->c, &cp->ty);
 		}
 		for (k = 0; k < t->nfkeys; k++)
@@ -1505,6 +1534,31 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 			leave_out(tp, "%s", ot->why);
 		if (tp->in)
 			plan_key(tp);
+		/*
+		** Facts keep the key they were written under: where the new
+		** migration changes a table's key, new code's rows are still found
+		** by the old key's columns, as long as they are there.
+		*/
+		if (tp->in && ot && ot->in && ot->nkey && tp->nkey) {
+			size_t *cols = xcalloc(ot->nkey, sizeof(*cols));
+			for (k = 0; k < ot->nkey; k++) {
+				int c = catalog_column(t, ot->t->cols[ot->keycols[k]].name);
+				if (c < 0)
+					break;
+				cols[k] = (size_t)c;
+			}
+			if (k == ot->nkey) {
+				for (j = 0; j < tp->ncols; j++)
+					tp->cols[j].key = 0;
+				for (k = 0; k < ot->nkey; k++)
+					tp->cols[cols[k]].key = 1;
+				free(tp->keycols);
+				tp->keycols = cols;
+				tp->nkey = ot->nkey;
+			} else {
+				free(cols);
+			}
+		}
 	}
 	/* A parent left out can take its children with it: until nothing changes. */
 	do {
@@ -1578,7 +1632,7 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 static void plan_order(struct plan *pl)
 {
 	char *placed = xcalloc(pl->n ? pl->n : 1, 1);
-	size_t done = 0, i, k, j;
+	size_t done = 0, i, k;
 	unsigned next = 0;
 
 	for (i = 0; i < pl->n; i++)
@@ -1638,7 +1692,6 @@ static void plan_order(struct plan *pl)
 			}
 		}
 	}
-	(void)j;
 	free(placed);
 }
 
@@ -1912,7 +1965,6 @@ static void write_app(struct strbuf *out, const char *version, const struct plan
 	strbuf_addch(out, '\n');
 	for (i = 0; i < pl->n; i++) {
 		const struct tplan *tp = &pl->t[i];
-		int any = 0;
 		if (!tp->in)
 			continue;
 		strbuf_addf(out, "-- ---- %s ----\n", tp->t->name);
@@ -1923,21 +1975,16 @@ static void write_app(struct strbuf *out, const char *version, const struct plan
 			strbuf_release(&why);
 		} else {
 			write_insert(out, tp);
-			any++;
 		}
 		for (k = 0; k < tp->ncols; k++)
-			if (updatable(&tp->cols[k])) {
+			if (updatable(&tp->cols[k]))
 				write_update(out, tp, &tp->cols[k]);
-				any++;
-			}
 		if (tp->referenced) {
 			add_comment(out, "-- ", "no delete: a foreign key of another table points at its rows");
 			strbuf_addch(out, '\n');
 		} else {
 			write_delete(out, tp);
-			any++;
 		}
-		(void)any;
 	}
 }
 
@@ -2011,14 +2058,16 @@ static void write_table(struct strbuf *out, const struct tplan *o, const struct 
 		strbuf_addf(&line, "%s %s%s%s%s", cp->c->name, cp->c->type, cp->c->notnull ? " NOT NULL" : "",
 			    cp->key ? (tp->nkey > 1 ? " (part of the key)" : " (the key)") : "",
 			    cp->unique && !cp->key ? " UNIQUE" : "");
-		if (cp->note.len)
-			strbuf_addf(&line, ": %s", cp->note.buf);
+		struct strbuf all = STRBUF_INIT;
+		strbuf_addf(&all, "%s%s%s", cp->chknote.buf, cp->chknote.len && cp->note.len ? "; " : "", cp->note.buf);
+		if (all.len)
+			strbuf_addf(&line, ": %s", all.buf);
 		add_comment(out, "--   ", line.buf);
 		/* Said once more in the notes, when the user must look. */
-		if (cp->note.len && (strstr(cp->note.buf, "no generator") || strstr(cp->note.buf, "not one mdrill") ||
-				     strstr(cp->note.buf, "references") || strstr(cp->note.buf, "cannot hold") ||
-				     strstr(cp->note.buf, "may meet")))
-			strbuf_addf(notes, "%s.%s: %s\n", tp->t->name, cp->c->name, cp->note.buf);
+		if (cp->chknote.len || strstr(all.buf, "no generator") || strstr(all.buf, "references") ||
+		    strstr(all.buf, "cannot hold") || strstr(all.buf, "may meet"))
+			strbuf_addf(notes, "%s.%s: %s\n", tp->t->name, cp->c->name, all.buf);
+		strbuf_release(&all);
 		strbuf_release(&line);
 	}
 	if (tp->seeded && o && o->in)
@@ -2128,9 +2177,15 @@ static void history_release(struct history *h)
 	strbuf_release(&h->notes);
 }
 
-/* Read the history at path: its files in the tool's order, their text and statements. */
-static int history_read(const char *path, int dialect, struct history *h, struct strbuf *err)
+/*
+** Read the history at path: its files in the tool's order, their text and
+** statements.  When the new migration is one of its files (a pull request
+** adds it to the directory), the history stops before it: that file and
+** those after it are what is being tried.
+*/
+static int history_read(const char *path, const char *newmig, struct history *h, struct strbuf *err)
 {
+	char newreal[PATH_MAX], real[PATH_MAX];
 	size_t i, k;
 	int rc = 0;
 
@@ -2141,6 +2196,21 @@ static int history_read(const char *path, int dialect, struct history *h, struct
 		return SCAFFOLD_EINPUT;
 	strbuf_add(&h->notes, h->l.notes.buf, h->l.notes.len);
 	h->tool = history_tool_of_layout(h->l.kind);
+	if (realpath(newmig, newreal))
+		for (i = 0; i < h->l.nr; i++)
+			if (realpath(h->l.v[i].path, real) && !strcmp(real, newreal)) {
+				strbuf_addf(&h->notes, "%s: the history stops before the new migration, %s (%zu file%s "
+					    "of it left for the try)\n", path, h->l.v[i].shown, h->l.nr - i,
+					    h->l.nr - i == 1 ? "" : "s");
+				for (k = i; k < h->l.nr; k++) {
+					free(h->l.v[k].path);
+					free(h->l.v[k].shown);
+				}
+				h->l.nr = i;
+				break;
+			}
+	if (!h->l.nr)
+		return strbuf_error(err, SCAFFOLD_EINPUT, "%s: no history before the new migration %s", path, newmig);
 	for (i = 0; i < h->l.nr && !rc; i++) {
 		struct strbuf t = STRBUF_INIT;
 		struct sql_script s = { 0 };
@@ -2178,7 +2248,6 @@ static int history_read(const char *path, int dialect, struct history *h, struct
 			if (ends_open(t.buf))
 				strbuf_addstr(&h->text, ";\n");
 		}
-		(void)dialect;
 		for (k = 0; k < s.nr; k++)
 			free(s.v[k].sql);
 		free(s.v);
@@ -2247,7 +2316,7 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 	const struct scaffold_opts *o = w->o;
 	const char *newbase = strrchr(o->newmig, '/') ? strrchr(o->newmig, '/') + 1 : o->newmig;
 	struct strbuf line = STRBUF_INIT;
-	size_t i, in = 0, left = 0, k;
+	size_t i, in = 0, left = 0, k, kinds = 0, at;
 	unsigned ord;
 
 	for (i = 0; i < w->old->n; i++)
@@ -2270,12 +2339,24 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 		    "generated.");
 	strbuf_addch(out, '\n');
 
-	strbuf_addstr(out, "-- Rows seeded per table, and the clients that run the apps.\n"
-			   "-- @param rows 200\n-- @param clients 4\n"
-			   "-- When the new migration lands, new code rolls out (to this share), the fix slot, the end.\n"
-			   "-- @param migrate_at 1000\n-- @param deploy_at 1500\n-- @param new_share 0.5\n"
-			   "-- @param fix_at 2500\n-- @param end_at 4000\n"
-			   "-- Each table's weight: how often its transactions run, against the others'.\n");
+	/* Time enough for each kind of transaction to run a few times before the migration and after. */
+	for (i = 0; i < w->old->n; i++) {
+		const struct tplan *tp = &w->old->t[i];
+		if (!tp->in)
+			continue;
+		kinds += 1 + !tp->referenced;
+		for (k = 0; k < tp->ncols; k++)
+			kinds += updatable(&tp->cols[k]);
+	}
+	at = kinds * 15 < 1000 ? 1000 : (kinds * 15 + 499) / 500 * 500;
+	strbuf_addf(out, "-- Rows seeded per table, and the clients that run the apps.\n"
+			 "-- @param rows 200\n-- @param clients 4\n"
+			 "-- When the new migration lands, new code rolls out (to this share), the fix slot, the end:\n"
+			 "-- time for each of old code's %zu kinds of transaction to run a few times on either side.\n"
+			 "-- @param migrate_at %zu\n-- @param deploy_at %zu\n-- @param new_share 0.5\n"
+			 "-- @param fix_at %zu\n-- @param end_at %zu\n"
+			 "-- Each table's weight: how often its transactions run, against the others'.\n",
+		    kinds, at, at * 3 / 2, at * 5 / 2, at * 4);
 	for (i = 0; i < w->old->n; i++) {
 		const struct tplan *tp = &w->old->t[i];
 		unsigned weight = 1;
@@ -2337,8 +2418,11 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 	strbuf_addstr(out, "-- @timeline\n-- at 0 start old clients=:clients\n-- at :migrate_at migrate bad\n"
 			   "-- at :deploy_at deploy new fraction=:new_share\n-- at :fix_at fix\n-- at :end_at end\n\n");
 	strbuf_addstr(out, "-- @schema\n");
-	strbuf_addf(&line, "The history, %s, as %s applies it.", o->migrations,
-		    w->h->tool ? history_tool_name(w->h->tool) : "the file has it");
+	strbuf_reset(&line);
+	if (w->h->tool)
+		strbuf_addf(&line, "The history, %s, as %s applies it.", o->migrations, history_tool_name(w->h->tool));
+	else
+		strbuf_addf(&line, "The history, %s.", o->migrations);
 	add_comment(out, "-- ", line.buf);
 	strbuf_addstr(out, w->h->text.buf);
 	strbuf_release(&line);
@@ -2402,7 +2486,7 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 	memset(&cat_new, 0, sizeof(cat_new));
 	memset(&old, 0, sizeof(old));
 	memset(&newp, 0, sizeof(newp));
-	if ((rc = history_read(o->migrations, db_dialect(o->drv), &h, err)) != 0)
+	if ((rc = history_read(o->migrations, o->newmig, &h, err)) != 0)
 		goto out;
 	strbuf_add(&out->notes, h.notes.buf, h.notes.len);
 	out->tool = history_tool_name(h.tool);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Run every test binary given and the test scripts, then print one closing
 # line "N passed, N failed, N skipped" (tests, not binaries).  Two lanes run
-# side by side, so both cores work: the binaries then catalogue.sh, and
-# cli.sh then readme.sh, pgbench.sh and browser.sh.  Each script's lines stream as
+# side by side, so both cores work: the binaries then catalogue.sh,
+# fidelity.sh and scaffold.sh, and cli.sh then readme.sh, live.sh,
+# pgbench.sh and browser.sh.  Each script's lines stream as
 # they come, prefixed with its name, and each ends with a line of counts;
 # the full logs stay in $TEST_LOGS.  Each lane has a throwaway PostgreSQL
 # server of its own (cli.sh and test_pg count the server's databases, so
@@ -109,6 +110,7 @@ binaries() {
 	binaries "$@"
 	script catalogue
 	script fidelity
+	script scaffold
 ) &
 lanes="$!"
 (
@@ -133,7 +135,7 @@ fi
 cat "$logs/setup.log"
 
 passed=0 failed=0 skipped=0
-for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/fidelity.log" \
+for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/fidelity.log" "$logs/scaffold.log" \
 	"$logs/cli.log" "$logs/readme.log" "$logs/live.log" "$logs/pgbench.log" "$logs/browser.log"; do
 	[ -f "$log" ] || { echo "not ok - $log is missing"; failed=$((failed + 1)); continue; }
 	passed=$((passed + $(grep -c '^ok ' "$log")))

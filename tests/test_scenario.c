@@ -639,6 +639,41 @@ static void test_malformed_base_loads(void **state)
 	strbuf_release(&err);
 }
 
+/*
+** '-- @history' and '-- @file': the tool, mdrill's own record under its
+** own name, and each schema statement with the file it belongs to.
+*/
+static void test_history_and_files(void **state)
+{
+	struct scenario *sc = NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct sql_script s = { 0 };
+	(void)state;
+	if (load_text(M_SCEN "-- @history golang-migrate\n-- @schema\n-- @file 000001_t.up.sql\n"
+		      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\n-- @file 000003_idx.up.sql\n"
+		      "CREATE INDEX t_v ON t (v);\nALTER TABLE schema_migrations ADD COLUMN x INTEGER;\n"
+		      "-- @seed t 5 key=id\n-- @gen t.id seq\n-- @gen t.v text(4)\n" M_APP M_BAD M_TL M_PROBE,
+		      NULL, 0, &sc, &err))
+		print_error("%s\n", err.buf);
+	assert_non_null(sc);
+	assert_string_equal(scenario_history_table(sc), "mdrill_history");
+	assert_int_equal(sc->nfiles, 2);
+	assert_int_equal(sc->seeds[0].nkey, 1);
+	scenario_schema_script(sc, DIALECT_SQLITE, &s);
+	assert_int_equal(s.nr, 3);
+	assert_string_equal(s.v[0].file, "000001_t.up.sql");
+	assert_int_equal(s.v[0].line, 5);   /* the marker's line is kept blank */
+	assert_string_equal(s.v[1].file, "000003_idx.up.sql");
+	assert_string_equal(s.v[2].file, "000003_idx.up.sql");
+	sql_script_release(&s);
+	scenario_free(sc);
+	/* Without '-- @history' mdrill's record keeps its old name. */
+	assert_int_equal(load_text(M_HEAD M_APP M_BAD M_TL M_PROBE, NULL, 0, &sc, &err), 0);
+	assert_string_equal(scenario_history_table(sc), "schema_migrations");
+	scenario_free(sc);
+	strbuf_release(&err);
+}
+
 /* '-- @rows' lands on the statement above it; '-- @untracked' is recorded. */
 static void test_rows_and_untracked(void **state)
 {
@@ -690,6 +725,21 @@ static const struct bad_case bad_cases[] = {
 	  4, "'@rows' belongs in a '-- @tx' block" },
 	{ "@untracked without a column", M_HEAD "-- @untracked t\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
 	  4, "expected '-- @untracked TABLE.COLUMN'" },
+	{ "@history of an unknown tool", M_HEAD "-- @history liquibase\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  4, "expected '-- @history TOOL' ('golang-migrate', 'flyway', 'dbmate' or 'sqitch')" },
+	{ "@history twice", M_HEAD "-- @history flyway\n-- @history dbmate\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  5, "'@history' given twice" },
+	{ "@file outside the schema", M_HEAD M_APP "-- @file 000001_a.up.sql\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  9, "'@file' belongs in a '-- @schema' block" },
+	{ "@file naming no version its tool reads",
+	  M_SCEN "-- @history golang-migrate\n-- @schema\n-- @file create_t.sql\n"
+	  "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  4, "'-- @file create_t.sql': golang-migrate reads no version in that name" },
+	{ "@seed key= naming no seeded column",
+	  M_HEAD "-- @seed t 5 key=id,w\n-- @gen t.id seq\n-- @gen t.v text(4)\n" M_APP M_BAD M_TL M_PROBE,
+	  NULL, NULL, 4, "key column 'w' of 't' has no '-- @gen t.w' line" },
+	{ "@seed key= with no column", M_HEAD "-- @seed t 5 key=\n-- @gen t.id seq\n" M_APP M_BAD M_TL M_PROBE,
+	  NULL, NULL, 4, "expected 'key=COLUMN,COLUMN' naming the key's columns" },
 	{ "missing @scenario", M_SCHEMA M_APP M_BAD M_TL M_PROBE, NULL, NULL,
 	  1, "expected a '-- @scenario NAME' line" },
 	{ "@scenario twice", M_SCEN "-- @scenario again\n" M_SCHEMA M_APP M_BAD M_TL M_PROBE,
@@ -1106,6 +1156,7 @@ int main(void)
 		cmocka_unit_test(test_csv_fixture),
 		cmocka_unit_test(test_malformed_base_loads),
 		cmocka_unit_test(test_rows_and_untracked),
+		cmocka_unit_test(test_history_and_files),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_gen_parse),
 		cmocka_unit_test(test_gen_parse_messages),
