@@ -33,6 +33,16 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 		if (cli_parse_u64(val, &o->seed))
 			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);
 		break;
+	case SO_SET: {
+		char *eq = strchr(val, '=');
+		if (!eq || eq == val)
+			return cli_error(EXIT_USAGE, "--set needs NAME=VALUE, not '%s'", val);
+		ALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
+		*eq = '\0';
+		o->sets[o->nsets].name = val;
+		o->sets[o->nsets++].value = eq + 1;
+		break;
+	}
 	case SO_TABLES: {
 		const char *s = val;
 		while (*s) {
@@ -107,6 +117,7 @@ void scaffoldopts_release(struct scaffold_cli *o)
 	for (i = 0; i < o->nweights; i++)
 		free((char *)o->weights[i].table);
 	free(o->weights);
+	free(o->sets);
 	memset(o, 0, sizeof(*o));
 }
 

@@ -9,12 +9,13 @@
 #include <stdint.h>
 
 #include "../scoring/scaffold.h"
+#include "../sim/input/scenario.h"
 #include "cli.h"
 
 /* Option ids of scaffold and try. */
 enum {
 	SO_MIGRATIONS, SO_NEW, SO_DOWN, SO_ENGINE, SO_DB, SO_OUT, SO_NAME, SO_TABLES, SO_WEIGHT, SO_FORCE,
-	SO_REPORT, SO_JSON, SO_SEED,
+	SO_REPORT, SO_JSON, SO_SEED, SO_SET,
 };
 
 /* The rows of their option tables, one spelling for both. */
@@ -35,6 +36,8 @@ enum {
 	"how often TABLE's transactions run against the others' (default 1; repeatable)" }
 
 struct scaffold_cli {
+	struct param_set *sets;  /* try's --set NAME=VALUE, each pointing into argv */
+	size_t nsets, sets_alloc;
 	const char *migrations, *newmig, *down, *engine, *db, *out, *name, *report;
 	char **tables;           /* --tables, split */
 	size_t ntables;

@@ -25,6 +25,8 @@ static const struct cli_option try_options[] = {
 	  "short enough for a pull-request comment, FILE.html a page, FILE.json the JSON" },
 	{ SO_JSON, "--json", NULL, 0, "print the verdict as JSON instead of the terminal's" },
 	{ SO_SEED, "--seed", "N", 0, "the PRNG seed of the drill (default 1)" },
+	{ SO_SET, "--set", "NAME=VALUE", CLI_REPEAT, "override a parameter of the scaffolded scenario (repeatable): "
+	  "rows (200 a table; more makes a migration's work show as writers' waits), clients, migrate_at, ..." },
 	{ SO_OUT, "-o", "DIR", 0, "keep the scaffolded scenario in DIR (made if need be), to run or edit" },
 	OPTION_TABLES, OPTION_WEIGHT,
 	{ 0, NULL, NULL, 0, NULL },
@@ -33,7 +35,8 @@ static const struct cli_option try_options[] = {
 const struct cli_command cmd_try = {
 	.name = "try",
 	.synopsis = "--migrations PATH --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
-		    "[--report FILE.md|.html|.json] [--json] [--seed N] [-o DIR] [--tables LIST] [--weight TABLE=N]...",
+		    "[--report FILE.md|.html|.json] [--json] [--seed N] [--set NAME=VALUE]... [-o DIR] [--tables LIST] "
+		    "[--weight TABLE=N]...",
 	.summary = "Drill your next migration on your own schema, for every pull request: scaffold a scenario "
 		   "from the history, run the new migration under old code's traffic, and say which of old "
 		   "code's transactions fail (with counts and messages), how long writers waited on its locks, "
@@ -146,9 +149,10 @@ static int try_run(int argc, char **argv)
 	strbuf_addf(&path, "%s/scenario.drill", dir.buf);
 	if ((rc = cli_write_file(path.buf, &sres.drill)) != 0)
 		goto out;
-	if (scenario_load(path.buf, NULL, 0, &sc, &err)) {
-		rc = cli_error(EXIT_ENGINE, "the scaffolded scenario does not read back (a fault of mdrill's): %s",
-			       err.buf);
+	if (scenario_load(path.buf, o.sets, o.nsets, &sc, &err)) {
+		/* A --set the scenario has no parameter for is the command line's fault. */
+		rc = cli_error(o.nsets ? EXIT_USAGE : EXIT_ENGINE, "%s%s", o.nsets ? "" :
+			       "the scaffolded scenario does not read back (a fault of mdrill's): ", err.buf);
 		goto out;
 	}
 	if ((rc = drill(&o, sc, 0, &alone)) != 0)

@@ -83,6 +83,12 @@ check "try --down: what the down migration loses, in facts and examples (exit 1)
 check "  the lost column named, an example shown" sh -c "grep -q 'the down migration loses data: .* customers.nickname (.*, its column gone)' '$tmp/o' && grep -q \"lost_field customers\[[0-9]*\]\.nickname: expected '\" '$tmp/o'"
 check "  and an HTML page of it" sh -c "grep -q '<h1>mdrill try: <span class=\"fail\">FAIL' '$tmp/r.html'"
 check "try: a --new among the history's files: the history stops before it" sh -c "'$M' try --migrations $F/golang --new $F/golang/000004_create_orders.up.sql >'$tmp/o' 2>&1; [ \$? -le 1 ] && grep -q 'the history stops before the new migration, $F/golang/000004_create_orders.up.sql (2 files of it left for the try)' '$tmp/o'"
+check "try --set rows=50000: a plain CREATE INDEX on a big table makes writers wait on it" sh -c "'$M' try --migrations $F/golang --new $F/new/000006_index_names.up.sql --json >'$tmp/small.json' && '$M' try --migrations $F/golang --new $F/new/000006_index_names.up.sql --set rows=50000 --json >'$tmp/big.json' && python3 -c \"
+import json
+small, big = json.load(open('$tmp/small.json')), json.load(open('$tmp/big.json'))
+assert big['writers']['max_ticks'] >= 4 > small['writers']['max_ticks'], (small['writers'], big['writers'])
+\""
+check "try --set of a parameter the scenario has not is exit 2" status_is 2 "$tmp/o" "$tmp/e" try --migrations $F/golang --new $F/new/000006_index_names.up.sql --set nope=1
 check "try: a --new that is not there is exit 2" status_is 2 "$tmp/o" "$tmp/e" try --migrations $F/golang --new $F/new/nope.sql
 check "try: every private directory and disposable database is gone" no_drill_dirs
 pgcheck "try on postgres: a nullable column passes (exit 0)" status_is 0 "$tmp/o" "$tmp/e" try \
@@ -92,6 +98,8 @@ pgcheck "try on postgres: a NOT NULL column old code does not fill fails (exit 1
 pgcheck "  naming old code's INSERT and the not-null error" grep -q "old code's customers.insert fails under the migration (.*): null value in column \"tier\" .*(not-null)" "$tmp/o"
 pgcheck "try on postgres: enums, domains, uuid keys, jsonb, arrays (exit 0)" status_is 0 "$tmp/o" "$tmp/e" try \
 	--migrations $F/postgres --new $F/new/000005_account_region.postgres.up.sql --db "$pg"
+pgcheck "try on postgres: a pg_dump --schema-only as the history (psql's lines and the SETs left out) (exit 0)" \
+	status_is 0 "$tmp/o" "$tmp/e" try --migrations $F/pg_dump.sql --new $F/new/000005_account_region.postgres.up.sql --db "$pg"
 
 # 3. A real history: Mattermost's own migrations (a subset), a real later migration of them.
 pgcheck "mattermost: scaffold reads the history, gaps and all (exit 0)" status_is 0 "$tmp/o" "$tmp/e" scaffold \
