@@ -1051,7 +1051,7 @@ static void pick_generator(struct colplan *cp, struct strbuf *g)
 	}
 }
 
-/* Does the generator's text hold something pick() or a template cannot carry? */
+/* Can pick() carry every value the CHECK lists (none empty, none with '|' or parentheses)? */
 static int set_fits_pick(const struct colcheck *k)
 {
 	size_t i;
@@ -1519,9 +1519,9 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 		for (k = 0; k < t->ncols && tp->in; k++)
 			if (!directive_name_ok(t->cols[k].name))
 				leave_out(tp, "column '%s' has a name a scenario cannot hold", t->cols[k].name);
-		if (history_tool_find(t->name) < 0 && (!strcmp(t->name, "schema_migrations") ||
-						       !strcmp(t->name, "flyway_schema_history") ||
-						       !strcmp(t->name, "mdrill_history")))
+		/* The tools' tables and mdrill's own record are the drill's to keep, not the app's. */
+		if (!strcmp(t->name, "schema_migrations") || !strcmp(t->name, "flyway_schema_history") ||
+		    !strcmp(t->name, "mdrill_history"))
 			leave_out(tp, "the migration tool's own bookkeeping");
 		if (o->ntables) {
 			for (k = 0; k < o->ntables && strcmp(o->tables[k], t->name); k++)
@@ -2192,8 +2192,17 @@ static int history_read(const char *path, const char *newmig, struct history *h,
 	memset(h, 0, sizeof(*h));
 	strbuf_init(&h->text);
 	strbuf_init(&h->notes);
-	if (layout_open(path, path, LAYOUT_UP, &h->l, err))
-		return SCAFFOLD_EINPUT;
+	if (layout_open(path, path, LAYOUT_UP, &h->l, err)) {
+		/* No tool's naming: a directory of plain .sql files, applied in name order. */
+		struct strbuf why = STRBUF_INIT;
+		if (!strstr(err->buf, "fits no tool's naming") || layout_open_plain(path, path, &h->l, &why)) {
+			strbuf_release(&why);
+			return SCAFFOLD_EINPUT;
+		}
+		strbuf_addf(&h->notes, "%s: no tool's naming: its .sql files applied in name order\n", path);
+		strbuf_reset(err);
+		strbuf_release(&why);
+	}
 	strbuf_add(&h->notes, h->l.notes.buf, h->l.notes.len);
 	h->tool = history_tool_of_layout(h->l.kind);
 	if (realpath(newmig, newreal))

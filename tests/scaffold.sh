@@ -60,6 +60,10 @@ check "scaffold: what it cannot generate is said and marked SCAFFOLD: (exit 0)" 
 	--migrations $F/odd.sql --new $F/new/000006_add_nickname.up.sql -o "$tmp/odd"
 check "  a type it has no generator for, table and column" sh -c "grep -q \"SCAFFOLD: table 'places' left out: column 'location' has type 'POINT'\" '$tmp/odd/scenario.drill' && grep -q \"note: table 'places' left out\" '$tmp/e'"
 check "  a CHECK it does not read, a table without a key" sh -c "grep -q \"note: notes.body: CHECK (body GLOB '\*x\*') is not one mdrill reads\" '$tmp/e' && grep -q \"SCAFFOLD: table 'events' left out: no primary key\" '$tmp/odd/scenario.drill'"
+check "scaffold: a directory of plain .sql files no tool names, in name order (exit 0)" status_is 0 "$tmp/o" "$tmp/e" scaffold \
+	--migrations $F/plain --new $F/new/000006_add_nickname.up.sql -o "$tmp/plain"
+check "  applied 2_ before 10_, and said so" sh -c "grep -q 'no tool.s naming: its .sql files applied in name order' '$tmp/e' && grep -n '^CREATE TABLE' '$tmp/plain/scenario.drill' | sed 's/(.*//' | tr '\n' ' ' | grep -q 'customers .*products .*orders'"
+pgcheck "  and on postgres, where a foreign key needs its table first" status_is 0 "$tmp/o" "$tmp/e" lint "$tmp/plain" --engines postgres --db "$pg"
 check "--tables and --weight: only those tables, weighted" sh -c "'$M' scaffold --migrations $F/golang --new $F/new/000006_add_nickname.up.sql -o '$tmp/some' --tables customers,products --weight customers=5 && grep -q '^-- @param w_customers 5\$' '$tmp/some/scenario.drill' && ! grep -q '^-- @seed orders' '$tmp/some/scenario.drill'"
 
 # 2. try: the verdict a pull request needs.

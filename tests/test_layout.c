@@ -130,6 +130,26 @@ static void test_file_versions(void **state)
 	}
 }
 
+/* Plain .sql files no tool names: in name order, a number by its value. */
+static void test_plain_directory(void **state)
+{
+	struct layout l;
+	struct strbuf err = STRBUF_INIT;
+	const char *dir = "tests/fixtures/scaffold/plain";
+
+	(void)state;
+	assert_int_equal(layout_open(dir, dir, LAYOUT_UP, &l, &err), -1);  /* --fix wants a tool's naming */
+	assert_non_null(strstr(err.buf, "fits no tool's naming"));
+	assert_int_equal(layout_open_plain(dir, dir, &l, &err), 0);
+	assert_int_equal(l.nr, 3);
+	assert_string_equal(strrchr(l.v[0].shown, '/') + 1, "1_customers.sql");
+	assert_string_equal(strrchr(l.v[1].shown, '/') + 1, "2_products.sql");
+	assert_string_equal(strrchr(l.v[2].shown, '/') + 1, "10_orders.sql");
+	layout_release(&l);
+	assert_int_equal(layout_open_plain(L "/none", L "/none", &l, &err), -1);
+	strbuf_release(&err);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -227,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_orders),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_gap_is_a_note),
+		cmocka_unit_test(test_plain_directory),
 		cmocka_unit_test(test_file_versions),
 		cmocka_unit_test(test_statements),
 		cmocka_unit_test(test_dbmate_down_missing),

@@ -405,6 +405,70 @@ int layout_open(const char *path, const char *shown, int direction, struct layou
 	return 0;
 }
 
+/* Names in order, a run of digits compared by its value. */
+static int cmp_natural(const void *pa, const void *pb)
+{
+	const char *a = *(char *const *)pa, *b = *(char *const *)pb;
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *ea = a, *eb = b;
+			while (*a == '0')
+				a++;
+			while (*b == '0')
+				b++;
+			for (ea = a; isdigit((unsigned char)*ea); ea++)
+				;
+			for (eb = b; isdigit((unsigned char)*eb); eb++)
+				;
+			if (ea - a != eb - b)
+				return ea - a < eb - b ? -1 : 1;
+			for (; a < ea; a++, b++)
+				if (*a != *b)
+					return *a < *b ? -1 : 1;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+int layout_open_plain(const char *path, const char *shown, struct layout *out, struct strbuf *err)
+{
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	struct dirent *de;
+	DIR *d;
+
+	memset(out, 0, sizeof(*out));
+	strbuf_init(&out->notes);
+	if (!(d = opendir(path)))
+		return strbuf_error(err, -1, "cannot read '%s': %s", shown, strerror(errno));
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && ends_with(de->d_name, ".sql")) {
+			ALLOC_GROW(names, n + 1, alloc);
+			names[n++] = xstrdup(de->d_name);
+		}
+	closedir(d);
+	if (!n)
+		return strbuf_error(err, -1, "%s: no .sql file in it", shown);
+	qsort(names, n, sizeof(*names), cmp_natural);
+	for (i = 0; i < n; i++) {
+		struct strbuf p = STRBUF_INIT, sh = STRBUF_INIT;
+		strbuf_addf(&p, "%s/%s", path, names[i]);
+		strbuf_addf(&sh, "%s/%s", shown, names[i]);
+		add_file(out, p.buf, sh.buf, 0);
+		strbuf_release(&p);
+		strbuf_release(&sh);
+		free(names[i]);
+	}
+	free(names);
+	out->kind = "sql";
+	return 0;
+}
+
 void layout_release(struct layout *l)
 {
 	size_t i;

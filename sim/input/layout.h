@@ -46,6 +46,14 @@ int layout_open(const char *path, const char *shown, int direction, struct layou
 void layout_release(struct layout *l);
 
 /**
+ * The .sql files of the directory at path in name order, a number in a
+ * name compared by its value (2_x before 10_x): a history kept as plain
+ * files no tool's naming fits.  kind is "sql".  Returns 0, or -1 with the
+ * reason in err (no .sql file there).  Release with layout_release.
+ */
+int layout_open_plain(const char *path, const char *shown, struct layout *out, struct strbuf *err);
+
+/**
  * Append the statements of the migration at path for direction and
  * dialect to out, each file's in turn.  Statements from a directory carry
  * their file's shown name.  Returns 0, or -1 with the reason in err.
