@@ -26,26 +26,30 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 # drivers, the engine, then scoring and the renderers.
 BASE_SRC = sim/base/alloc.c sim/base/strbuf.c sim/base/prng.c sim/base/sqltext.c sim/base/dialect.c
 INPUT_SRC = sim/input/scenario.c sim/input/pgbench.c sim/input/strexpr.c sim/input/fixfile.c \
+            sim/input/history.c \
             sim/input/layout.c sim/input/faults.c
-DB_SRC = sim/db/db.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c sim/db/owner.c
+DB_SRC = sim/db/db.c sim/db/catalog.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c sim/db/owner.c
 ENGINE_SRC = sim/engine/gen.c sim/engine/ledger.c sim/engine/seeder.c sim/engine/client.c \
              sim/engine/scheduler.c sim/engine/swarm.c
 SCORING_SRC = scoring/probe.c scoring/oracle.c scoring/scorecard.c scoring/expect.c scoring/pipeline.c \
+              scoring/scaffold.c scoring/trial.c scoring/shard.c \
               scoring/lint.c scoring/live.c scoring/record.c
 REPORTS_SRC = reports/json.c reports/terminal.c reports/compare.c reports/markdown.c \
               reports/formats.c reports/html.c reports/csv.c reports/junit.c reports/esc.c \
-              reports/dashboard.c reports/leaderboard.c
+              reports/dashboard.c reports/leaderboard.c reports/try.c
 LIB_SRC = $(BASE_SRC) $(INPUT_SRC) $(DB_SRC) $(ENGINE_SRC) $(SCORING_SRC) $(REPORTS_SRC)
 # The command line: main.c's table of commands, a file per command.
 CLI_SRC = main.c cmd/cli.c cmd/drillopts.c cmd/list.c cmd/show.c cmd/lint.c cmd/run.c cmd/compare.c \
-          cmd/check.c cmd/drill.c cmd/drillctl.c cmd/replay.c cmd/leaderboard.c cmd/gc.c cmd/help.c
+          cmd/check.c cmd/drill.c cmd/drillctl.c cmd/replay.c cmd/leaderboard.c cmd/gc.c cmd/help.c \
+          cmd/scaffoldopts.c cmd/scaffold.c cmd/try.c cmd/merge.c
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)
 
-TESTS = test_faults test_strexpr test_lint test_sqltext test_layout test_scenario test_prng test_ledger test_oracle \
-        test_drill test_report test_pg test_faultvfs test_pgbench test_sandbox
+TESTS = test_faults test_strexpr test_history test_catalog test_scaffold test_lint test_sqltext test_layout \
+        test_scenario test_prng test_ledger test_oracle test_drill test_report test_pg test_faultvfs \
+        test_pgbench test_sandbox
 TEST_BIN = $(TESTS:%=$(B)/tests/%)
 
 all: mdrill

@@ -10,7 +10,7 @@
 #include "cmd/cli.h"
 
 extern const struct cli_command cmd_list, cmd_show, cmd_lint, cmd_run, cmd_compare, cmd_check, cmd_drill,
-	cmd_replay, cmd_leaderboard, cmd_gc, cmd_help;
+	cmd_replay, cmd_leaderboard, cmd_scaffold, cmd_try, cmd_merge, cmd_gc, cmd_help;
 
 const struct cli_command *const cli_commands[] = {
 	&cmd_list,
@@ -22,6 +22,9 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_drill,
 	&cmd_replay,
 	&cmd_leaderboard,
+	&cmd_scaffold,
+	&cmd_try,
+	&cmd_merge,
 	&cmd_gc,
 	&cmd_help,
 	NULL,

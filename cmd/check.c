@@ -13,6 +13,7 @@
 #include "../reports/report.h"
 #include "../scoring/expect.h"
 #include "../scoring/pipeline.h"
+#include "../scoring/shard.h"
 #include "../sim/base/alloc.h"
 #include "cli.h"
 #include "drillopts.h"
@@ -20,7 +21,7 @@
 
 static int check_run(int argc, char **argv);
 
-enum { CHK_ENGINES, CHK_DB, CHK_SEED, CHK_JUNIT, CHK_STATEMENT_TIMEOUT, CHK_ALLOW_SUPERUSER };
+enum { CHK_ENGINES, CHK_DB, CHK_SEED, CHK_JUNIT, CHK_STATEMENT_TIMEOUT, CHK_ALLOW_SUPERUSER, CHK_SHARD, CHK_JSON };
 
 static const struct cli_option check_options[] = {
 	{ CHK_ENGINES, "--engines", "LIST", 0,
@@ -32,13 +33,17 @@ static const struct cli_option check_options[] = {
 	  "stop any statement still running after DURATION (default 60s, 0 for none): a failed fix" },
 	{ CHK_ALLOW_SUPERUSER, "--allow-superuser", NULL, 0,
 	  "PostgreSQL: run even when --db connects as a superuser (a throwaway server only)" },
+	{ CHK_SHARD, "--shard", "K/N", 0, "check only shard K of N of the templates (a stable split by each "
+	  "template's name), one machine's part; 'mdrill merge' joins the shards' --json" },
+	{ CHK_JSON, "--json", "FILE", 0, "also write the results as JSON, for 'mdrill merge'" },
 	{ 0, NULL, NULL, 0, NULL },
 };
 
 const struct cli_command cmd_check = {
 	.name = "check",
 	.synopsis = "[SCENARIO|TEMPLATE|RECORD.json...] [--engines sqlite,postgres] [--db TARGET] "
-		    "[--seed N] [--junit FILE] [--statement-timeout DURATION] [--allow-superuser]",
+		    "[--seed N] [--junit FILE] [--statement-timeout DURATION] [--allow-superuser] "
+		    "[--shard K/N] [--json FILE]",
 	.summary = "Every fix template against its '-- @expect' lines (verdict=pass|fail, lost, "
 		   "blocked_max, score): the templates under each scenario's fixes/, or those of the "
 		   "scenarios (names or paths), the templates and the live drill records (RECORD.json, "
@@ -48,10 +53,11 @@ const struct cli_command cmd_check = {
 };
 
 struct check_opts {
-	const char *engines, *db, *junit;
+	const char *engines, *db, *junit, *json;
 	uint64_t seed;
 	long statement_timeout_ms;   /* -1: the default */
 	int allow_superuser;
+	uint64_t shard_k, shard_n;
 	char **paths;
 	size_t npaths, paths_alloc;
 };
@@ -69,6 +75,11 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 	case CHK_ENGINES: o->engines = val; break;
 	case CHK_DB: o->db = val; break;
 	case CHK_JUNIT: o->junit = val; break;
+	case CHK_JSON: o->json = val; break;
+	case CHK_SHARD:
+		if (cli_parse_shard(val, &o->shard_k, &o->shard_n))
+			return cli_error(EXIT_USAGE, "--shard needs K/N, 1 <= K <= N <= 10000, not '%s'", val);
+		break;
 	case CHK_SEED:
 		if (cli_parse_u64(val, &o->seed))
 			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);
@@ -180,9 +191,35 @@ static int templates(const struct check_opts *o, char ***all, size_t *n)
 				closedir(dd);
 		}
 	}
+	/* One machine's part: the templates whose names hash to its shard. */
+	if (o->shard_n) {
+		size_t k = 0;
+		for (i = 0; i < *n; i++) {
+			if (shard_template_in((*all)[i], o->shard_k, o->shard_n))
+				(*all)[k++] = (*all)[i];
+			else
+				free((*all)[i]);
+		}
+		*n = k;
+	}
 	if (*n > 1)
 		qsort(*all, *n, sizeof(**all), cli_cmp_str);
 	return rc;
+}
+
+/*
+** A case's line: printed, with what it quotes from the database made
+** harmless for a terminal, and kept for --json the same way.
+*/
+static void say(struct check_results *results, const char *file, const char *engine, int rank, int ok,
+		const char *line)
+{
+	struct strbuf shown = STRBUF_INIT;
+	report_add_text(&shown, line);
+	printf("%s\n", shown.buf);
+	fflush(stdout);
+	check_results_add(results, file, engine, rank, ok, shown.buf);
+	strbuf_release(&shown);
 }
 
 /*
@@ -190,8 +227,8 @@ static int templates(const struct check_opts *o, char ***all, size_t *n)
 ** (ok or not, in *ok), or an exit status that stops the check.
 */
 static int check_one(const struct check_opts *o, const char *file, const struct scenario *sc,
-		     const struct db_driver *drv, const struct expect_list *expects, struct junit *junit,
-		     int *ok)
+		     const struct db_driver *drv, int rank, const struct expect_list *expects, struct junit *junit,
+		     struct check_results *results, int *ok)
 {
 	struct strbuf got = STRBUF_INIT, why = STRBUF_INIT, name = STRBUF_INIT, err = STRBUF_INIT;
 	struct pipeline_request req;
@@ -245,15 +282,12 @@ static int check_one(const struct check_opts *o, const char *file, const struct 
 		strbuf_addf(&why, " (%s)", res.card.reasons[0]);
 report:
 	if (!rc) {
-		struct strbuf line = STRBUF_INIT, shown = STRBUF_INIT;
+		struct strbuf line = STRBUF_INIT;
 		strbuf_addf(&line, "%-4s %s: %s%s%s", *ok ? "ok" : "FAIL", name.buf, got.buf,
 			    *ok || !got.len ? "" : "; ", *ok ? "" : why.buf);
-		report_add_text(&shown, line.buf);   /* reasons quote the database */
-		printf("%s\n", shown.buf);
-		strbuf_release(&line);
-		strbuf_release(&shown);
-		fflush(stdout);
+		say(results, file, db_name(drv), rank, *ok, line.buf);
 		report_junit_add(junit, sc->name, name.buf, *ok ? NULL : why.buf);
+		strbuf_release(&line);
 	}
 	pipeline_result_release(&res);
 	strbuf_release(&got);
@@ -268,7 +302,8 @@ report:
 ** be the record's (byte for byte on SQLite).  Returns 0 (ok or not, in
 ** *ok), or an exit status that stops the check.
 */
-static int check_record(const struct check_opts *o, const char *file, struct junit *junit, int *ok)
+static int check_record(const struct check_opts *o, const char *file, struct junit *junit,
+			struct check_results *results, int *ok)
 {
 	struct live_record rec;
 	struct strbuf err = STRBUF_INIT, name = STRBUF_INIT, why = STRBUF_INIT;
@@ -297,9 +332,14 @@ static int check_record(const struct check_opts *o, const char *file, struct jun
 		replay_release(&l);
 		scenario_free((struct scenario *)sc);
 	}
-	printf("%-4s %s: verdict=%s lost=%llu%s%s\n", *ok ? "ok" : "FAIL", name.buf, rec.pass ? "pass" : "fail",
-	       (unsigned long long)rec.lost, *ok ? ", the same scorecard" : "; ", *ok ? "" : why.buf);
-	fflush(stdout);
+	{
+		struct strbuf line = STRBUF_INIT;
+		strbuf_addf(&line, "%-4s %s: verdict=%s lost=%llu%s%s", *ok ? "ok" : "FAIL", name.buf,
+			    rec.pass ? "pass" : "fail", (unsigned long long)rec.lost, *ok ? ", the same scorecard" : "; ",
+			    *ok ? "" : why.buf);
+		say(results, file, rec.engine, 0, *ok, line.buf);
+		strbuf_release(&line);
+	}
 	report_junit_add(junit, rec.scenario, name.buf, *ok ? NULL : why.buf);
 out:
 	record_release(&rec);
@@ -313,12 +353,14 @@ static int check_run(int argc, char **argv)
 {
 	struct check_opts o;
 	struct junit junit = JUNIT_INIT;
+	struct check_results results;
 	const struct db_driver *drvs[8];
 	char **files = NULL;
 	size_t nfiles = 0, ndrvs = 0, i, k;
 	int passed = 0, failed = 0, rc;
 
 	memset(&o, 0, sizeof(o));
+	memset(&results, 0, sizeof(results));
 	o.seed = 1;
 	o.statement_timeout_ms = -1;
 	if ((rc = cli_parse(&cmd_check, argc, argv, take, &o)) != 0) {
@@ -341,7 +383,7 @@ static int check_run(int argc, char **argv)
 
 		if (len > 5 && !strcmp(files[i] + len - 5, ".json")) {
 			int ok;
-			rc = check_record(&o, files[i], &junit, &ok);
+			rc = check_record(&o, files[i], &junit, &results, &ok);
 			passed += !rc && ok;
 			failed += !rc && !ok;
 			continue;
@@ -355,7 +397,7 @@ static int check_run(int argc, char **argv)
 		} else {
 			for (k = 0; k < ndrvs && !rc; k++) {
 				int ok;
-				rc = check_one(&o, files[i], sc, drvs[k], &expects, &junit, &ok);
+				rc = check_one(&o, files[i], sc, drvs[k], (int)k, &expects, &junit, &results, &ok);
 				passed += !rc && ok;
 				failed += !rc && !ok;
 			}
@@ -373,6 +415,15 @@ static int check_run(int argc, char **argv)
 			rc = cli_write_file(o.junit, &x);
 			strbuf_release(&x);
 		}
+		if (!rc && o.json) {
+			struct strbuf x = STRBUF_INIT;
+			results.seed = o.seed;
+			results.shard_k = o.shard_k;
+			results.shard_n = o.shard_n;
+			report_check_json_render(&results, &x);
+			rc = cli_write_file(o.json, &x);
+			strbuf_release(&x);
+		}
 		if (!rc)
 			rc = failed ? EXIT_FAIL : EXIT_PASS;
 	}
@@ -381,6 +432,7 @@ out:
 		free(files[i]);
 	free(files);
 	free(o.paths);
+	check_results_release(&results);
 	report_junit_release(&junit);
 	return rc;
 }

@@ -69,11 +69,16 @@ int cli_error(int code, const char *fmt, ...)
 	return code;
 }
 
-void cli_warn_lines(const char *lines)
+void cli_print_lines(const char *label, const char *lines)
 {
 	const char *nl;
-	for (; (nl = strchr(lines, '\n')) != NULL; lines = nl + 1)
-		cli_error(0, "warning: %.*s", (int)(nl - lines), lines);
+	for (; *lines; lines = nl ? nl + 1 : lines + strlen(lines)) {
+		nl = strchr(lines, '\n');
+		if (nl != lines)
+			fprintf(stderr, "mdrill: %s: %.*s\n", label, nl ? (int)(nl - lines) : (int)strlen(lines), lines);
+		if (!nl)
+			break;
+	}
 }
 
 int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
@@ -366,6 +371,20 @@ int cli_init(void)
 	if (cli_parse_size(v, &n) || !n || n > SIZE_MAX / 2)
 		return cli_error(EXIT_USAGE, "MDRILL_MAX_FILE_SIZE needs a size such as 64M or 1G, not '%s'", v);
 	strbuf_read_limit = (size_t)n;
+	return 0;
+}
+
+int cli_parse_shard(const char *s, uint64_t *k, uint64_t *n)
+{
+	const char *slash = strchr(s, '/');
+	char kbuf[32];
+
+	if (!slash || (size_t)(slash - s) >= sizeof(kbuf))
+		return -1;
+	memcpy(kbuf, s, (size_t)(slash - s));
+	kbuf[slash - s] = '\0';
+	if (cli_parse_u64(kbuf, k) || cli_parse_u64(slash + 1, n) || *k < 1 || *n < 1 || *k > *n || *n > 10000)
+		return -1;
 	return 0;
 }
 

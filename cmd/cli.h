@@ -56,9 +56,10 @@ void cli_catch_signals(void);
 /** "mdrill: " and the message on stderr; returns code. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/** Each line of lines as "mdrill: LABEL: LINE" on stderr ("note", "warning"); empty lines are skipped. */
+void cli_print_lines(const char *label, const char *lines);
+
 /** cli_error with the command's usage line after the message: EXIT_USAGE. */
-/** Each line of lines (each ending in a newline) as "mdrill: warning: LINE" on stderr. */
-void cli_warn_lines(const char *lines);
 int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -116,6 +117,9 @@ int cli_engines(const char *list, const char *db, const struct db_driver **drvs,
 
 /** Make the directory path and its parents, as mkdir -p; 0, or EXIT_ENGINE after saying why. */
 int cli_mkdirs(const char *path);
+
+/** Parse "K/N" (1 <= K <= N <= 10000) into *k and *n; -1 when s is not one. */
+int cli_parse_shard(const char *s, uint64_t *k, uint64_t *n);
 
 /** Parse a whole number (no sign) into *out; -1 when s is not one. */
 int cli_parse_u64(const char *s, uint64_t *out);

@@ -32,7 +32,7 @@ static int drill_run_cmd(int argc, char **argv);
 
 /* After the shared options' ids, which share the table. */
 enum {
-	DR_DB = OPT_MAX_MEMORY + 1, DR_SPEED, DR_MINUTES, DR_TEAM, DR_OUT, DR_KEEP, DR_LOG, DR_LIVE, DR_SURPRISE, DR_SEED, DR_SET,
+	DR_DB = OPT_END_, DR_SPEED, DR_MINUTES, DR_TEAM, DR_OUT, DR_KEEP, DR_LOG, DR_LIVE, DR_SURPRISE, DR_SEED, DR_SET,
 	DR_COOLDOWN, DR_DRILL,
 };
 
@@ -232,6 +232,9 @@ static int open_control(struct session *s)
 		return rc;
 	}
 	s->dir = strbuf_detach(&dir);
+	/* Marked as this process's: a drill killed outright leaves it to 'mdrill gc'. */
+	if (owner_mark_dir(s->dir))
+		return cli_error(EXIT_ENGINE, "cannot mark the drill's directory '%s': %s", s->dir, strerror(errno));
 	strbuf_addf(&dir, "%s/" LIVE_SOCKET, s->dir);
 	s->socket_path = strbuf_detach(&dir);
 	memset(&addr, 0, sizeof(addr));
@@ -246,66 +249,12 @@ static int open_control(struct session *s)
 	/* Who runs here, for the team's commands and for anyone who finds the directory. */
 	strbuf_addf(&dir, "%s/drill.info", s->dir);
 	if ((f = fopen(dir.buf, "w")) != NULL) {
-		struct owner me;
-		owner_self(&me);
-		strbuf_reset(&dir);
-		owner_format(&me, &dir);
-		/* The owner's line is what live_gc goes by when the drill is killed. */
-		fprintf(f, "pid=%ld\nscenario=%s\nteam=%s\nstarted=%s\n%s\n", (long)getpid(), s->name_shown,
-			s->a->team ? s->a->team : "", s->started_at, dir.buf);
+		fprintf(f, "pid=%ld\nscenario=%s\nteam=%s\nstarted=%s\n", (long)getpid(), s->name_shown,
+			s->a->team ? s->a->team : "", s->started_at);
 		fclose(f);
 	}
 	strbuf_release(&dir);
 	return 0;
-}
-
-/* A live drill's directory: its socket, its drill.info, itself. */
-static void remove_control(const char *dir)
-{
-	struct strbuf p = STRBUF_INIT;
-	strbuf_addf(&p, "%s/" LIVE_SOCKET, dir);
-	unlink(p.buf);
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/drill.info", dir);
-	unlink(p.buf);
-	rmdir(dir);
-	strbuf_release(&p);
-}
-
-void live_gc(struct strbuf *removed)
-{
-	struct strbuf path = STRBUF_INIT, info = STRBUF_INIT, text = STRBUF_INIT, why = STRBUF_INIT;
-	struct dirent *e;
-	struct owner o;
-	struct stat st;
-	DIR *d;
-
-	if (!(d = opendir(live_tmpdir())))
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, LIVE_DIR_PREFIX, strlen(LIVE_DIR_PREFIX)))
-			continue;
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", live_tmpdir(), e->d_name);
-		if (lstat(path.buf, &st) || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
-			continue;
-		strbuf_reset(&info);
-		strbuf_addf(&info, "%s/drill.info", path.buf);
-		/* No mark yet is a drill still starting: leave it. */
-		strbuf_reset(&text);
-		if (strbuf_read_file(&text, info.buf, &why) || owner_parse(text.buf, &o) || owner_gone(&o) != 1)
-			continue;
-		remove_control(path.buf);
-		if (lstat(path.buf, &st))
-			strbuf_addf(removed, "%s (a killed live drill's control directory)\n", path.buf);
-		else
-			strbuf_addf(removed, "! %s: a killed live drill's directory could not be removed\n", path.buf);
-	}
-	closedir(d);
-	strbuf_release(&path);
-	strbuf_release(&info);
-	strbuf_release(&text);
-	strbuf_release(&why);
 }
 
 static void close_control(struct session *s)
@@ -318,7 +267,7 @@ static void close_control(struct session *s)
 		close(s->listen_fd);
 	s->listen_fd = -1;
 	if (s->dir)
-		remove_control(s->dir);
+		owner_remove_dir(s->dir);
 }
 
 /* Write the answer and its exit status to a team's command, and hang up. */
@@ -737,7 +686,7 @@ out:
 		live_release(&s.live, a->keep && rc != EXIT_INTR, &kept, &left);
 		if (kept.len)
 			fprintf(stderr, "mdrill: kept the drill database at %s", kept.buf);
-		cli_warn_lines(left.buf);
+		cli_print_lines("warning", left.buf);
 	}
 	if (s.log)
 		fclose(s.log);

@@ -3,7 +3,6 @@
 ** drill through the pipeline with the command line's exports.
 */
 #include "drillopts.h"
-#include "live.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -81,6 +80,10 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 		if (parse_range(val, &o->seed_from, &o->seed_to) || o->seed_to < o->seed_from ||
 		    o->seed_to - o->seed_from >= 100000)
 			return cli_error(EXIT_USAGE, "--seeds needs A..B, A <= B, at most 100000 seeds, not '%s'", val);
+		break;
+	case OPT_SHARD:
+		if (cli_parse_shard(val, &o->shard_k, &o->shard_n))
+			return cli_error(EXIT_USAGE, "--shard needs K/N, 1 <= K <= N <= 10000, not '%s'", val);
 		break;
 	case OPT_SEED:
 		if (cli_parse_u64(val, &o->seed))
@@ -207,6 +210,11 @@ int drillopts_prepare(struct drill_opts_cli *o, struct scenario **sc, const stru
 		rc = cli_error(EXIT_USAGE, "%s", err.buf);
 		goto out;
 	}
+	/* A gap in a tool's versions: applied as the tool would, and said. */
+	strbuf_reset(&err);
+	pipeline_fix_notes(*sc, o->fix, 0, &err);
+	pipeline_fix_notes(*sc, o->down_file, 1, &err);
+	cli_print_lines("note", err.buf);
 	cli_catch_signals();
 	drillopts_gc(*drv, o->db);
 out:
@@ -256,7 +264,9 @@ void drillopts_gc(const struct db_driver *drv, const char *target)
 
 	/* Quietly: a server that cannot be reached is the drill's own error to report. */
 	db_gc(drv, db_takes(drv, target) ? target : NULL, NULL, &removed, &err);
-	live_gc(&removed);
+	/* The private directories under $TMPDIR go with the local engine's sweep. */
+	if (drv != db_driver_for(NULL))
+		db_gc(db_driver_for(NULL), NULL, NULL, &removed, &err);
 	for (line = removed.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		if (!strncmp(line, "! ", 2))
 			cli_error(0, "warning: %.*s", (int)(nl - line - 2), line + 2);
@@ -362,7 +372,7 @@ int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, c
 	for (line = out->kept.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
 		fprintf(stderr, "mdrill: kept the %sdrill database at %.*s\n",
 			!which ? "" : !strcmp(which, "down") ? "down migration's " : "fix's ", (int)(nl - line), line);
-	cli_warn_lines(out->left.buf);
+	cli_print_lines("warning", out->left.buf);
 	strbuf_release(&err);
 	return rc;
 }

@@ -16,7 +16,8 @@
 enum {
 	OPT_FIX, OPT_DOWN, OPT_DB, OPT_CONCURRENT, OPT_SEED, OPT_SEEDS, OPT_FAULTS, OPT_SET,
 	OPT_FLAG_OFF, OPT_JSON, OPT_REPORT, OPT_CSV, OPT_KEEP, OPT_STATEMENT_TIMEOUT, OPT_ALLOW_SUPERUSER,
-	OPT_MAX_MEMORY,
+	OPT_MAX_MEMORY, OPT_SHARD,
+	OPT_END_   /* a command's own option ids start here */
 };
 
 /* The rows of their option tables, one spelling for both. */
@@ -41,6 +42,9 @@ enum {
 #define OPTION_SEEDS { OPT_SEEDS, "--seeds", "A..B", 0, \
 	"swarm mode: the drill under every seed from A to B, one process per core; prints the " \
 	"distribution of scores, the worst seed and the command that reproduces it" }
+#define OPTION_SHARD { OPT_SHARD, "--shard", "K/N", 0, \
+	"with --seeds: run only shard K of N (seed S goes to shard (S-1) mod N + 1), one machine's part; " \
+	"'mdrill merge' joins the shards' --json" }
 #define OPTION_FAULTS { OPT_FAULTS, "--faults", "LIST", 0, \
 	"faults, comma-separated: fix-crash=K|all, kill-client[=N], busy=TICKS, slow-fix=TICKS, " \
 	"disk-full=BYTES, ioerr[=N], fix-timeout=MS, each optionally @TICK; random with --seeds" }
@@ -79,6 +83,7 @@ struct drill_opts_cli {
 	int random_faults;       /* --faults random: each seed picks its own (swarm) */
 	int swarm;               /* --seeds A..B given */
 	uint64_t seed_from, seed_to;
+	uint64_t shard_k, shard_n;   /* --shard K/N, 0 for none */
 	uint64_t seed;
 	int seed_given;
 	struct param_set *sets;

@@ -1,18 +1,16 @@
 /*
 ** mdrill gc: remove what drills of this host that are gone left behind
-** (a SIGKILL leaves its directory or database): the SQLite driver's
-** directories under $TMPDIR and, with --db, the server's mdrill_
-** databases; and killed live drills' control directories.  Only what an
-** ownership mark shows a dead run of this host made goes; a live run's, or
-** another host's, stays.  Every drill command does the same quietly as it
-** starts.
+** (a SIGKILL leaves its directory or database): mdrill's private
+** directories under $TMPDIR (the SQLite driver's, a live drill's, try's)
+** and, with --db, the server's mdrill_ databases.  Only what an ownership
+** mark shows a dead run of this host made goes; a live run's, or another
+** host's, stays.  Every drill command does the same quietly as it starts.
 */
 #include <stdio.h>
 #include <string.h>
 
 #include "../sim/db/db.h"
 #include "cli.h"
-#include "live.h"
 
 static int gc_run(int argc, char **argv);
 
@@ -45,19 +43,14 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 	return 0;
 }
 
-/*
-** One driver's sweep (none: the live drills' control directories): its
-** lines printed, counted into *n.  0, or EXIT_ENGINE after saying why.
-*/
+/* One driver's sweep: its lines printed, counted into *n.  0, or EXIT_ENGINE after saying why. */
 static int sweep(const struct db_driver *drv, const char *target, int *n)
 {
 	struct strbuf removed = STRBUF_INIT, err = STRBUF_INIT;
 	const char *line, *nl;
 	int rc = 0;
 
-	if (!drv)
-		live_gc(&removed);
-	else if (db_gc(drv, target, NULL, &removed, &err))
+	if (db_gc(drv, target, NULL, &removed, &err))
 		rc = cli_error(EXIT_ENGINE, "%s", err.buf);
 	for (line = removed.buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		/* A line that starts with '!' is one it found and could not remove. */
@@ -92,8 +85,6 @@ static int gc_run(int argc, char **argv)
 		return rc;
 	}
 	rc = sweep(local, NULL, &n);
-	if (sweep(NULL, NULL, &n))
-		rc = EXIT_ENGINE;
 	if (drv) {
 		int r = sweep(drv, db, &n);
 		rc = rc ? rc : r;

@@ -122,8 +122,11 @@ static void man_text(struct strbuf *out, const char *text)
 /* A word of a synopsis or option as an mdoc macro line: flags, arguments, literal words. */
 static void man_word(struct strbuf *out, const char *w, size_t len)
 {
-	if (len > 1 && w[0] == '-')
+	/* "--fix" is Fl \-fix; a short "-o" is Fl o. */
+	if (len > 2 && w[0] == '-' && w[1] == '-')
 		strbuf_addf(out, ".Fl \\%.*s\n", (int)len - 1, w + 1);
+	else if (len > 1 && w[0] == '-')
+		strbuf_addf(out, ".Fl %.*s\n", (int)len - 1, w + 1);
 	else if (isupper((unsigned char)w[0]))
 		strbuf_addf(out, ".Ar %.*s\n", (int)len, w);
 	else
@@ -191,7 +194,7 @@ static void man(struct strbuf *out)
 			continue;
 		strbuf_addstr(out, ".Bl -tag -width Ds\n");
 		for (o = c->options; o->name; o++) {
-			strbuf_addf(out, ".It Fl \\%s", o->name + 1);
+			strbuf_addf(out, o->name[1] == '-' ? ".It Fl \\%s" : ".It Fl %s", o->name + 1);
 			if (o->arg)
 				strbuf_addf(out, o->flags & CLI_OPTIONAL ? " Op Ar %s" : " Ar %s", o->arg);
 			strbuf_addch(out, '\n');

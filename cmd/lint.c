@@ -15,7 +15,7 @@
 static int lint_cmd_run(int argc, char **argv);
 
 /* After the shared options' ids, which share the table. */
-enum { LINT_ENGINES = OPT_MAX_MEMORY + 1, LINT_DB };
+enum { LINT_ENGINES = OPT_END_, LINT_DB };
 
 static const struct cli_option lint_options[] = {
 	{ LINT_ENGINES, "--engines", "LIST", 0,

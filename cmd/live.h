@@ -20,12 +20,6 @@
 const char *live_tmpdir(void);
 
 /**
- * Remove the private directories of this user's live drills that were
- * killed, a line each onto removed (one starting "! " could not be).
- */
-void live_gc(struct strbuf *removed);
-
-/**
  * A team's command: argv[0] is apply, flag, down, status or end.  Finds
  * the drill (one running for this user, or --drill PATH), sends the
  * request, prints the answer and returns the drill's exit status for it.

@@ -104,7 +104,7 @@ void replay_release(struct live *l)
 {
 	struct strbuf left = STRBUF_INIT;
 	live_release(l, 0, NULL, &left);
-	cli_warn_lines(left.buf);
+	cli_print_lines("warning", left.buf);
 	strbuf_release(&left);
 }
 

@@ -16,7 +16,7 @@
 static int run_run(int argc, char **argv);
 
 static const struct cli_option run_options[] = {
-	OPTION_FIX, OPTION_DOWN, OPTION_DB, OPTION_CONCURRENT, OPTION_SEED, OPTION_SEEDS, OPTION_FAULTS,
+	OPTION_FIX, OPTION_DOWN, OPTION_DB, OPTION_CONCURRENT, OPTION_SEED, OPTION_SEEDS, OPTION_SHARD, OPTION_FAULTS,
 	OPTION_SET, OPTION_FLAG_OFF, OPTION_JSON, OPTION_REPORT, OPTION_CSV, OPTION_KEEP,
 	OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER, OPTION_MAX_MEMORY,
 	{ 0, NULL, NULL, 0, NULL },
@@ -25,9 +25,9 @@ static const struct cli_option run_options[] = {
 const struct cli_command cmd_run = {
 	.name = "run",
 	.synopsis = "SCENARIO (--fix FILE | --down [FILE]) [--db TARGET] [--concurrent] "
-		    "[--seed N | --seeds A..B] [--faults LIST] [--set NAME=VALUE]... [--flag-off NAME@TICK]... "
-		    "[--json] [--report FILE.html|.md|.json] [--csv DIR] [--keep] [--statement-timeout DURATION] "
-		    "[--allow-superuser] [--max-memory SIZE]",
+		    "[--seed N | --seeds A..B [--shard K/N]] [--faults LIST] [--set NAME=VALUE]... "
+		    "[--flag-off NAME@TICK]... [--json] [--report FILE.html|.md|.json] [--csv DIR] [--keep] "
+		    "[--statement-timeout DURATION] [--allow-superuser] [--max-memory SIZE]",
 	.summary = "Run the scenario's drill with a fix migration (or a down migration) in the fix "
 		   "slot and score it: data preserved, failures after the fix, writers blocked. "
 		   "Exit 0 when the fix passes, 1 when it fails.",
@@ -183,6 +183,8 @@ static int swarm(const struct drill_opts_cli *o, const struct scenario *sc, cons
 	memset(&so, 0, sizeof(so));
 	so.from = o->seed_from;
 	so.to = o->seed_to;
+	so.shard_k = o->shard_k;
+	so.shard_n = o->shard_n;
 	so.one = swarm_one;
 	so.ctx = &ctx;
 	so.stop = &cli_stop;
@@ -214,7 +216,11 @@ static int swarm(const struct drill_opts_cli *o, const struct scenario *sc, cons
 			cli_error(EXIT_ENGINE, "%s", err.buf);
 		rc = worker_rc ? worker_rc : EXIT_ENGINE;
 	} else {
-		reproduce(o, &res.rows[res.worst], &cmd);
+		if (res.nrows)
+			reproduce(o, &res.rows[res.worst], &cmd);
+		memset(&rep, 0, sizeof(rep));
+		rep.shard_k = o->shard_k;
+		rep.shard_n = o->shard_n;
 		rep.scenario = sc->name;
 		rep.engine = db_name(drv);
 		rep.from = o->seed_from;
@@ -243,6 +249,8 @@ static int check_combinations(const struct drill_opts_cli *o)
 
 	if (!o->fix == !o->down)
 		return cli_usage(o->cmd, "give exactly one of --fix FILE and --down [FILE]");
+	if (o->shard_n && !o->swarm)
+		return cli_usage(o->cmd, "--shard splits a swarm: give --seeds A..B too");
 	if (o->swarm && o->seed_given)
 		return cli_usage(o->cmd, "give --seed N for one drill or --seeds A..B for a swarm, not both");
 	if (o->random_faults && o->faults.nr)

@@ -359,7 +359,7 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 void report_swarm_json_render(const struct swarm_report *r, struct strbuf *out, unsigned flags)
 {
 	const struct swarm_result *res = r->result;
-	const struct swarm_row *worst = &res->rows[res->worst];
+	const struct swarm_row *worst = res->nrows ? &res->rows[res->worst] : NULL;
 	size_t i;
 
 	(void)flags;
@@ -367,9 +367,12 @@ void report_swarm_json_render(const struct swarm_report *r, struct strbuf *out, 
 	json_add_string(out, r->scenario);
 	strbuf_addstr(out, ",\"engine\":");
 	json_add_string(out, r->engine);
-	strbuf_addf(out, ",\"seeds\":{\"from\":%llu,\"to\":%llu},\"runs\":%zu,\"passed\":%zu,\"failed\":%zu,"
-			 "\"results\":[", (unsigned long long)r->from, (unsigned long long)r->to, res->nrows,
-		    res->passed, res->nrows - res->passed);
+	strbuf_addf(out, ",\"seeds\":{\"from\":%llu,\"to\":%llu}", (unsigned long long)r->from, (unsigned long long)r->to);
+	if (r->shard_n)
+		strbuf_addf(out, ",\"shard\":{\"k\":%llu,\"n\":%llu}", (unsigned long long)r->shard_k,
+			    (unsigned long long)r->shard_n);
+	strbuf_addf(out, ",\"runs\":%zu,\"passed\":%zu,\"failed\":%zu,\"results\":[", res->nrows, res->passed,
+		    res->nrows - res->passed);
 	for (i = 0; i < res->nrows; i++) {
 		const struct swarm_row *row = &res->rows[i];
 		strbuf_addf(out, "%s{\"seed\":%llu,\"verdict\":\"%s\",\"score\":%d,\"lost\":%llu,\"faults\":",
@@ -377,6 +380,10 @@ void report_swarm_json_render(const struct swarm_report *r, struct strbuf *out, 
 			    row->score, (unsigned long long)row->lost);
 		json_add_string(out, row->faults);
 		strbuf_addch(out, '}');
+	}
+	if (!worst) {
+		strbuf_addstr(out, "],\"worst\":null,\"reproduce\":null}\n");
+		return;
 	}
 	strbuf_addf(out, "],\"worst\":{\"seed\":%llu,\"score\":%d},\"reproduce\":",
 		    (unsigned long long)worst->seed, worst->score);
@@ -509,4 +516,27 @@ void report_live_record_render(const struct live *l, const struct live_meta *m, 
 		strbuf_release(&card);
 	}
 	strbuf_addstr(out, "}\n");
+}
+
+void report_check_json_render(const struct check_results *r, struct strbuf *out)
+{
+	size_t i, passed = 0;
+
+	strbuf_addf(out, "{\"format_version\":1,\"mdrill\":\"check\",\"seed\":%llu", (unsigned long long)r->seed);
+	if (r->shard_n)
+		strbuf_addf(out, ",\"shard\":{\"k\":%llu,\"n\":%llu}", (unsigned long long)r->shard_k,
+			    (unsigned long long)r->shard_n);
+	strbuf_addstr(out, ",\"results\":[");
+	for (i = 0; i < r->nr; i++) {
+		const struct check_result *c = &r->v[i];
+		passed += c->ok != 0;
+		strbuf_addstr(out, i ? ",{\"template\":" : "{\"template\":");
+		json_add_string(out, c->template);
+		strbuf_addstr(out, ",\"engine\":");
+		json_add_string(out, c->engine);
+		strbuf_addf(out, ",\"engine_rank\":%d,\"ok\":%s,\"line\":", c->engine_rank, c->ok ? "true" : "false");
+		json_add_string(out, c->line);
+		strbuf_addch(out, '}');
+	}
+	strbuf_addf(out, "],\"passed\":%zu,\"failed\":%zu}\n", passed, r->nr - passed);
 }

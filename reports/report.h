@@ -9,6 +9,8 @@
 #include "../scoring/live.h"
 #include "../scoring/record.h"
 #include "../scoring/scorecard.h"
+#include "../scoring/shard.h"
+#include "../scoring/trial.h"
 #include "../sim/base/strbuf.h"
 #include "../sim/engine/swarm.h"
 
@@ -84,6 +86,7 @@ int report_csv_write(const char *dir, const struct drill *d, const struct oracle
 struct swarm_report {
 	const char *scenario, *engine;
 	uint64_t from, to;
+	uint64_t shard_k, shard_n;       /* the shard that ran (--shard K/N), 0 for all */
 	const struct swarm_result *result;
 	const char *reproduce;           /* the shell command that reruns the worst seed */
 };
@@ -139,6 +142,23 @@ void report_dashboard_html_render(const struct dashboard *db, struct strbuf *out
 /** Teams' records ranked: verdict, preservation, time to recovery, blocking (terminal, md or html). */
 void report_leaderboard_render(const struct live_record *const *recs, size_t n, const char *format,
 			       struct strbuf *out);
+
+/**
+ * mdrill check's results as JSON, for 'mdrill merge': the seed, the shard,
+ * every template's line with its engine and verdict, the counts.
+ */
+void report_check_json_render(const struct check_results *r, struct strbuf *out);
+
+/* mdrill try's verdict. */
+
+/** The terminal's: the migration, old code's transactions, writers' waits, the data, the down migration. */
+void report_try_render(const struct trial *t, struct strbuf *out, unsigned flags);
+/** A Markdown comment short enough for a pull request: the verdict, its reasons, the figures. */
+void report_try_markdown_render(const struct trial *t, struct strbuf *out, unsigned flags);
+/** A self-contained HTML page of the same. */
+void report_try_html_render(const struct trial *t, struct strbuf *out, unsigned flags);
+/** The same as JSON (mdrill try --json). */
+void report_try_json_render(const struct trial *t, struct strbuf *out, unsigned flags);
 
 /* JUnit XML, built a test case at a time (mdrill check --junit). */
 struct junit {

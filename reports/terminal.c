@@ -241,13 +241,17 @@ void report_terminal_render(const struct scorecard *s, struct strbuf *out, unsig
 void report_swarm_render(const struct swarm_report *r, struct strbuf *out, unsigned flags)
 {
 	const struct swarm_result *res = r->result;
-	const struct swarm_row *worst = &res->rows[res->worst];
+	const struct swarm_row *worst = res->nrows ? &res->rows[res->worst] : NULL;
 	int w;
 
 	(void)flags;
-	strbuf_addf(out, "mdrill swarm %s on %s, seeds %llu..%llu: %zu runs, %zu pass, %zu fail\n",
-		    r->scenario, r->engine, (unsigned long long)r->from, (unsigned long long)r->to,
-		    res->nrows, res->passed, res->nrows - res->passed);
+	strbuf_addf(out, "mdrill swarm %s on %s, seeds %llu..%llu", r->scenario, r->engine,
+		    (unsigned long long)r->from, (unsigned long long)r->to);
+	if (r->shard_n)
+		strbuf_addf(out, " (shard %llu/%llu)", (unsigned long long)r->shard_k, (unsigned long long)r->shard_n);
+	strbuf_addf(out, ": %zu runs, %zu pass, %zu fail\n", res->nrows, res->passed, res->nrows - res->passed);
+	if (!worst)
+		return;
 	strbuf_addstr(out, "  score     runs\n");
 	for (w = 10; w >= 0; w--) {
 		char range[16];

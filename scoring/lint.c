@@ -12,6 +12,7 @@
 #include "../sim/engine/ledger.h"
 #include "../sim/engine/scheduler.h"
 #include "../sim/engine/seeder.h"
+#include "../sim/input/history.h"
 #include "probe.h"
 
 static struct lint_step *add_step(struct lint_result *r, const char *what, int line)
@@ -58,6 +59,43 @@ static int run_block(const struct db_driver *drv, struct db_conn *c, const struc
 	}
 	if (rc && db_in_tx(drv, c))
 		db_rollback(drv, c);
+	sql_script_release(&script);
+	strbuf_release(&why);
+	return rc;
+}
+
+/*
+** The schema as the drill's set-up applies it, a tool's table and records
+** included ('-- @history'): the first statement refused ends it, with its
+** line and file.
+*/
+static int run_schema(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
+		      struct lint_result *r, struct lint_step *st)
+{
+	struct sql_script script = { 0 };
+	struct strbuf why = STRBUF_INIT;
+	size_t failed;
+	int rc = 0;
+
+	scenario_schema_script(sc, db_dialect(drv), &script);
+	st->statements = script.nr;
+	if (history_apply(drv, c, sc->history, &script, &failed, &why)) {
+		if (failed < script.nr) {
+			st->failed = failed + 1;
+			st->line = script.v[failed].line;
+		}
+		if (failed < script.nr && script.v[failed].file) {
+			struct strbuf e = STRBUF_INIT;
+			strbuf_addf(&e, "(%s) %s", script.v[failed].file, why.buf);
+			step_fail(r, st, e.buf);
+			strbuf_release(&e);
+		} else {
+			step_fail(r, st, why.buf);
+		}
+		if (db_in_tx(drv, c))
+			db_rollback(drv, c);
+		rc = -1;
+	}
 	sql_script_release(&script);
 	strbuf_release(&why);
 	return rc;
@@ -150,7 +188,7 @@ int lint_run(const struct scenario *sc, const struct db_driver *drv, const char 
 		step_fail(out, st, "no '-- @schema' block for this engine");
 		goto out;
 	}
-	if (run_block(drv, c, schema, out, st)) {
+	if (run_schema(sc, drv, c, out, st)) {
 		st = add_step(out, "the rest", 0);
 		st->status = LINT_SKIPPED;
 		st->note = xstrdup("seed, migrations, probes and the down migration need the schema");

@@ -30,8 +30,7 @@ int live_start(struct live *l, const struct scenario *sc, const struct db_driver
 	       const struct db_options *dbo, struct strbuf *err)
 {
 	memset(l, 0, sizeof(*l));
-	strbuf_init(&l->res.kept);
-	strbuf_init(&l->res.left);
+	pipeline_result_init(&l->res);
 	l->sc = sc;
 	l->drv = drv;
 	l->cooldown = cooldown;

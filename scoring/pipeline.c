@@ -78,7 +78,9 @@ int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, co
 	struct strbuf path = STRBUF_INIT;
 	int rc = 0;
 
-	if (!fixarg) {
+	if (!fixarg && !is_down) {
+		/* Nothing in the fix slot: the migration drilled alone (mdrill try). */
+	} else if (!fixarg) {
 		int m = scenario_migration(sc, "down");
 		const struct sql_variant *v =
 			m >= 0 ? sql_section_pick(&sc->migrations[m].sql, db_dialect(drv)) : NULL;
@@ -93,6 +95,20 @@ int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, co
 	}
 	strbuf_release(&path);
 	return rc;
+}
+
+void pipeline_fix_notes(const struct scenario *sc, const char *fixarg, int is_down, struct strbuf *notes)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	struct layout l;
+
+	if (fixarg && !find_fix(fixarg, is_down, sc, &path, &err) &&
+	    !layout_open(path.buf, fixarg, is_down ? LAYOUT_DOWN : LAYOUT_UP, &l, &err)) {
+		strbuf_add(notes, l.notes.buf, l.notes.len);
+		layout_release(&l);
+	}
+	strbuf_release(&path);
+	strbuf_release(&err);
 }
 
 int pipeline_fix_text(const struct scenario *sc, const char *fixarg, int is_down, struct strbuf *out,
@@ -147,9 +163,7 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 	struct drill_opts dopts;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	strbuf_init(&out->kept);
-	strbuf_init(&out->left);
+	pipeline_result_init(out);
 	out->keep = req->keep;
 	if ((rc = pipeline_load_fix(sc, drv, req->fixarg, req->is_down, &fix, err)) != 0)
 		goto out;
@@ -170,7 +184,7 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 	dopts.target = db_takes(drv, req->target) ? req->target : NULL;
 	dopts.seed = req->seed;
 	dopts.faults = req->faults;
-	dopts.fix_label = req->fixarg ? req->fixarg : "down migration";
+	dopts.fix_label = req->fixarg ? req->fixarg : req->is_down ? "down migration" : "nothing";
 	dopts.fix = &fix;
 	dopts.fix_is_down = req->is_down;
 	dopts.concurrent = req->concurrent;
@@ -230,6 +244,13 @@ void pipeline_judge(const struct scenario *sc, struct pipeline_result *out)
 	probe_tables_free(probes, nprobes);
 }
 
+void pipeline_result_init(struct pipeline_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	strbuf_init(&out->kept);
+	strbuf_init(&out->left);
+}
+
 void pipeline_result_close(struct pipeline_result *out)
 {
 	struct strbuf kept = STRBUF_INIT;
@@ -284,10 +305,8 @@ int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
 
 	if (!crash)
 		return pipeline_score(sc, drv, req, out, err);
-	memset(out, 0, sizeof(*out));
+	pipeline_result_init(out);
 	memset(&base, 0, sizeof(base));
-	strbuf_init(&out->kept);
-	strbuf_init(&out->left);
 	/* Before any drill runs: a K past the end is bad input, not a finding. */
 	{
 		struct sql_script script = { 0 };

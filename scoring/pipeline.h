@@ -25,7 +25,9 @@ struct pipeline_request {
 	/*
 	** The migration in the fix slot as the user named it: a file or a
 	** migration tool's directory, as given or relative to the scenario's
-	** directory.  NULL with is_down: the scenario's own down migration.
+	** directory.  NULL with is_down: the scenario's own down migration;
+	** NULL without: nothing, the slot stays empty (the bad migration
+	** drilled alone, as mdrill try does).
 	*/
 	const char *fixarg;
 	int is_down;                     /* the fix slot holds a down migration */
@@ -78,10 +80,18 @@ uint64_t pipeline_memory(const struct scenario *sc);
  * Append the statements of what sits in the fix slot on drv to script:
  * the migration at fixarg (a fix, or a down migration with is_down) in any
  * layout layout_load reads, or the scenario's own down migration when
- * fixarg is NULL.  Returns 0, or DRILL_EINPUT with the reason in err.
+ * fixarg is NULL and is_down is set (nothing when it is not).  Returns 0,
+ * or DRILL_EINPUT with the reason in err.
  */
 int pipeline_load_fix(const struct scenario *sc, const struct db_driver *drv, const char *fixarg,
 		      int is_down, struct sql_script *script, struct strbuf *err);
+
+/**
+ * What is worth saying about the migration at fixarg but is no error (a
+ * gap in a tool's versions), a line each, onto notes.  Nothing when it
+ * cannot be found or read: pipeline_load_fix says why.
+ */
+void pipeline_fix_notes(const struct scenario *sc, const char *fixarg, int is_down, struct strbuf *notes);
 
 /**
  * The text of the migration at fixarg (found as pipeline_load_fix finds
@@ -132,6 +142,9 @@ int pipeline_chaos(const struct scenario *sc, const struct db_driver *drv,
  * out with pipeline_result_release.
  */
 void pipeline_judge(const struct scenario *sc, struct pipeline_result *out);
+
+/** An empty result, ready for pipeline_score or pipeline_result_release. */
+void pipeline_result_init(struct pipeline_result *out);
 
 /**
  * Close a held drill: its database is removed, or kept with the request's

@@ -198,6 +198,24 @@ static int64_t fix_wait(const struct scorecard *s, const struct drill *d, const 
 	return waited;
 }
 
+int64_t scorecard_migration_wait(const struct drill *d, const struct blocked_span *b, int64_t start, int64_t end)
+{
+	int64_t waited = 0;
+	size_t h;
+
+	if (start < 0 || end < start)
+		return 0;
+	if (!db_can(d->drv, DB_CAP_ONE_WRITER))
+		return overlap(b->from, b->to, start, end);
+	for (h = 0; h < d->nholds; h++) {
+		const struct lock_hold *hd = &d->holds[h];
+		int64_t a = hd->from > start ? hd->from : start;
+		int64_t z = hd->to < end + 1 ? hd->to : end + 1;
+		waited += overlap(b->from, b->to, a, z);
+	}
+	return waited;
+}
+
 /* How long writers waited because of the fix (see fix_wait), and in the whole drill. */
 static void blocking(struct scorecard *s, const struct drill *d)
 {

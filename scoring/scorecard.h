@@ -169,6 +169,14 @@ void scorecard_add_crashes(struct scorecard *s, struct sc_crash *v, size_t n);
 /** Mark an event at tick on s's timeline plots (a live drill's actions); tick < 0 marks nothing. */
 void scorecard_add_marker(struct scorecard *s, int64_t tick, const char *label);
 
+/**
+ * The ticks of writer wait b that a migration running from tick start to
+ * end caused, counted as blocking counts the fix's: on an engine with one
+ * write lock, only those in which the migration connection held it (writers
+ * also queue behind each other); elsewhere the wait's overlap with it.
+ */
+int64_t scorecard_migration_wait(const struct drill *d, const struct blocked_span *b, int64_t start, int64_t end);
+
 /** Incident window bounds of d for the oracle: [*start, *end]. */
 void scorecard_window(const struct drill *d, int64_t *start, int64_t *end);
 

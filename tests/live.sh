@@ -184,7 +184,7 @@ finished killed
 check "SIGKILL leaves the drill's directory and its database" sh -c "ls '$TMPDIR' | grep -q '^mdrill-live-' && ls '$TMPDIR' | grep -q '^mdrill-[0-9]'"
 check "  a team's command finds no drill (exit 2)" sh -c "'$M' drill status >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'no drill is running' '$tmp/e'"
 "$M" gc >"$tmp/gc.out" 2>&1
-check "  one 'mdrill gc' removes both and says so" sh -c "[ -z \"\$(ls -A '$TMPDIR')\" ] && grep -q \"control directory\" '$tmp/gc.out' && tail -1 '$tmp/gc.out' | grep -qx '2 removed'"
+check "  one 'mdrill gc' removes both and says so" sh -c "[ -z \"\$(ls -A '$TMPDIR')\" ] && grep -q '^removed .*/mdrill-live-' '$tmp/gc.out' && tail -1 '$tmp/gc.out' | grep -qx '2 removed'"
 
 # PostgreSQL: the same team, an outside change made with psql, nothing left behind.
 pg=${MDRILL_PG_URL:-}

@@ -1,21 +1,21 @@
 #!/bin/sh
 # Run every test binary given and the test scripts, then print one closing
 # line "N passed, N failed, N skipped" (tests, not binaries).  Two lanes run
-# side by side, so both cores work: the binaries, catalogue.sh and
-# fidelity.sh; and cli.sh, readme.sh, live.sh, pgbench.sh and browser.sh.
-# Each script's lines stream as they come, prefixed with its name, and each
-# ends with a line of counts; the full logs stay in $TEST_LOGS.  Each lane
-# has a throwaway PostgreSQL server of its own (cli.sh and test_pg count the
-# server's databases, so they share it with nobody), stopped at the end,
-# also when a test fails; the tests run as a role with CREATEDB only, as a
-# drill should, and a few check what a superuser is refused through
-# MDRILL_PG_SUPER_URL.  Without server binaries those tests are SKIPPED
-# (counted); under CI=true that is a failure.  Exit 1 if any test failed or
-# a binary crashed.  Under CI=true the plain run (MDRILL_SAN empty) also
-# runs the whole suite again under AddressSanitizer and UBSan (make asan)
-# and each fuzz target briefly (make fuzz, FUZZ_SECONDS, default 15): CI
-# runs exactly 'make test', and this is how both are in it.  Each counts as
-# checks of this run.
+# side by side, so both cores work: the binaries then catalogue.sh,
+# fidelity.sh and scaffold.sh; and cli.sh then readme.sh, live.sh,
+# pgbench.sh and browser.sh.  Each script's lines stream as they come,
+# prefixed with its name, and each ends with a line of counts; the full
+# logs stay in $TEST_LOGS.  Each lane has a throwaway PostgreSQL server of
+# its own (cli.sh and test_pg count the server's databases, so they share
+# it with nobody), stopped at the end, also when a test fails; the tests
+# run as a role with CREATEDB only, as a drill should, and a few check what
+# a superuser is refused through MDRILL_PG_SUPER_URL.  Without server
+# binaries those tests are SKIPPED (counted); under CI=true that is a
+# failure.  Exit 1 if any test failed or a binary crashed.  Under CI=true
+# the plain run (MDRILL_SAN empty) also runs the whole suite again under
+# AddressSanitizer and UBSan (make asan) and each fuzz target briefly (make
+# fuzz, FUZZ_SECONDS, default 15): CI runs exactly 'make test', and this is
+# how both are in it.  Each counts as checks of this run.
 set -u
 logs=${TEST_LOGS:-build/test-logs}
 
@@ -117,6 +117,7 @@ binaries() {
 	binaries "$@"
 	script catalogue
 	script fidelity
+	script scaffold
 ) &
 lanes="$!"
 (
@@ -170,8 +171,8 @@ fi
 
 passed=0 failed=0 skipped=0
 for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/fidelity.log" \
-	"$logs/cli.log" "$logs/readme.log" "$logs/live.log" "$logs/pgbench.log" "$logs/browser.log" \
-	"$logs/ci.log"; do
+	"$logs/scaffold.log" "$logs/cli.log" "$logs/readme.log" "$logs/live.log" "$logs/pgbench.log" \
+	"$logs/browser.log" "$logs/ci.log"; do
 	[ -f "$log" ] || { echo "not ok - $log is missing"; failed=$((failed + 1)); continue; }
 	passed=$((passed + $(grep -c '^ok ' "$log")))
 	failed=$((failed + $(grep -c '^not ok ' "$log")))

@@ -413,6 +413,33 @@ static void history_and_backup(void **state)
 	run_release(&r);
 }
 
+/*
+** A golang-migrate history ('-- @history golang-migrate') whose migration
+** adds a column to the tool's own schema_migrations: the drill makes that
+** table as golang-migrate does, records the history's last version in it
+** (3: version 2 is a gap), and keeps its own record in mdrill_history.
+*/
+static void tool_history_is_kept_apart(void **state)
+{
+	struct run r;
+	struct strbuf rows = STRBUF_INIT, err = STRBUF_INIT;
+	int cls;
+	(void)state;
+	assert_int_equal(run_drill(&r, "tests/fixtures/history/scenario.drill", "fixes/record-data-version.sql", 1,
+				   NULL, 0), 0);
+	assert_true(r.card.pass);
+	assert_int_equal(db_exec_now(r.d.drv, r.d.admin, "SELECT version, name FROM mdrill_history ORDER BY version",
+				     0, NULL, history_row, &rows, &cls, &err), 0);
+	assert_string_equal(rows.buf, "1:schema;2:bad;3:fix;");
+	strbuf_reset(&rows);
+	assert_int_equal(db_exec_now(r.d.drv, r.d.admin, "SELECT version, data_version FROM schema_migrations "
+				     "WHERE NOT dirty", 0, NULL, history_row, &rows, &cls, &err), 0);
+	assert_string_equal(rows.buf, "3:5;");
+	strbuf_release(&rows);
+	strbuf_release(&err);
+	run_release(&r);
+}
+
 static int count_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -790,8 +817,7 @@ static void steps_in_pieces_are_the_batch_drill(void **state)
 
 	assert_int_equal(pipeline_load_fix(sc, drv, req.fixarg, 0, &fix, &err), 0);
 	memset(&o, 0, sizeof(o));
-	memset(&b, 0, sizeof(b));
-	strbuf_init(&b.kept);
+	pipeline_result_init(&b);
 	b.held = 1;
 	o.drv = drv;
 	o.seed = 3;
@@ -872,6 +898,7 @@ int main(void)
 		cmocka_unit_test(phone_down_loses_phone_numbers),
 		cmocka_unit_test(same_seed_same_json),
 		cmocka_unit_test(history_and_backup),
+		cmocka_unit_test(tool_history_is_kept_apart),
 		cmocka_unit_test(declared_default_is_no_phantom),
 		cmocka_unit_test(probe_alias_survives_the_null_rewrite),
 		cmocka_unit_test(csv_exports_round_trip),

@@ -73,6 +73,15 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The first column of a row, onto a strbuf. */
+static int pg_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	(void)names;
+	if (ncol > 0 && vals[0])
+		strbuf_addstr(ctx, vals[0]);
+	return 0;
+}
+
 static void phone_make_nullable_passes(void **state)
 {
 	struct run r;
@@ -99,6 +108,28 @@ static void phone_down_loses_phone_numbers(void **state)
 	assert_int_equal(r.card.total.n[OC_LOST_ROW], 0);
 	assert_true(r.card.failed[1][PH_AFTER] > 0);
 	assert_string_equal(r.card.after_top.error_class, "missing-object");
+	run_release(&r);
+}
+
+/* On PostgreSQL too: golang-migrate's table as the tool makes it, and mdrill's record apart. */
+static void tool_history_is_kept_apart(void **state)
+{
+	struct run r;
+	struct strbuf rows = STRBUF_INIT, err = STRBUF_INIT;
+	int cls;
+	NEED_SERVER();
+	assert_int_equal(run_drill(&r, "tests/fixtures/history/scenario.drill", "fixes/record-data-version.sql", 1,
+				   NULL, 0), 0);
+	assert_true(r.card.pass);
+	assert_int_equal(db_exec_now(r.d.drv, r.d.admin, "SELECT string_agg(version || ':' || name, ';' ORDER BY "
+				     "version) FROM mdrill_history", 0, NULL, pg_row, &rows, &cls, &err), 0);
+	assert_string_equal(rows.buf, "1:schema;2:bad;3:fix");
+	strbuf_reset(&rows);
+	assert_int_equal(db_exec_now(r.d.drv, r.d.admin, "SELECT version || ':' || data_version FROM "
+				     "schema_migrations WHERE NOT dirty", 0, NULL, pg_row, &rows, &cls, &err), 0);
+	assert_string_equal(rows.buf, "3:5");
+	strbuf_release(&rows);
+	strbuf_release(&err);
 	run_release(&r);
 }
 
@@ -361,6 +392,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(phone_make_nullable_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(phone_down_loses_phone_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(tool_history_is_kept_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_mode_verdicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(lock_queue_shows_in_blocking, setup, teardown),
 		cmocka_unit_test_setup_teardown(stalling_writers_fails_the_fix, setup, teardown),

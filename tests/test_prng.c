@@ -173,6 +173,74 @@ static int picked(const char *s, int is_null)
 	return !is_null && (!strcmp(s, "a") || !strcmp(s, "b c"));
 }
 
+/* What the scaffold's generators promise, checked value by value. */
+static int is_seq_email(const char *s, int is_null)
+{
+	return !is_null && !strncmp(s, "user", 4) && strstr(s, "@example.com") && atoi(s + 4) >= 1;
+}
+
+static int is_padded(const char *s, int is_null)
+{
+	return !is_null && strlen(s) == 8 && !strncmp(s, "k-", 2) && strspn(s + 2, "0123456789") == 6;
+}
+
+static int is_timestamp(const char *s, int is_null)
+{
+	int y, mo, d, h, mi, se, n = 0;
+	return !is_null && sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) == 6 &&
+	       (size_t)n == strlen(s) && h < 24 && mi < 60 && se < 60;
+}
+
+static int is_timestamptz(const char *s, int is_null)
+{
+	size_t n = strlen(s);
+	char copy[64];
+	if (is_null || n < 4 || n >= sizeof(copy) || strcmp(s + n - 3, "+00"))
+		return 0;
+	memcpy(copy, s, n - 3);
+	copy[n - 3] = '\0';
+	return is_timestamp(copy, 0);
+}
+
+/* decimal(-5,5,2): two digits after the point, the last not 0, inside the bounds. */
+static int is_decimal(const char *s, int is_null)
+{
+	const char *dot = strchr(s, '.');
+	double v = atof(s);
+	return !is_null && dot && strlen(dot + 1) == 2 && dot[2] != '0' && v > -5 && v < 5;
+}
+
+static int is_uuid4(const char *s, int is_null)
+{
+	return !is_null && strlen(s) == 36 && s[8] == '-' && s[14] == '4' && strchr("89ab", s[19]) &&
+	       strspn(s, "0123456789abcdef-") == 36;
+}
+
+static int is_json(const char *s, int is_null)
+{
+	return !is_null && !strncmp(s, "{\"n\": ", 6) && s[strlen(s) - 1] == '}';
+}
+
+static int is_three_letters(const char *s, int is_null)
+{
+	return !is_null && strlen(s) == 3 && strspn(s, "abcdefghijklmnopqrstuvwxyz") == 3;
+}
+
+static void scaffold_generators(void **state)
+{
+	(void)state;
+	assert_int_equal(gen_one("seq(user#@example.com)", 1.0, 3, 50, is_seq_email), 50);
+	assert_int_equal(gen_one("int(1,999999,k-######)", 1.0, 3, 200, is_padded), 200);
+	assert_int_equal(gen_one("timestamp", 0.5, 3, 300, is_timestamp), 300);
+	assert_int_equal(gen_one("timestamptz", 0.5, 3, 300, is_timestamptz), 300);
+	assert_int_equal(gen_one("decimal(-5,5,2)", 0.5, 3, 500, is_decimal), 500);
+	assert_int_equal(gen_one("uuid", 0.5, 3, 200, is_uuid4), 200);
+	assert_int_equal(gen_one("json", 0.5, 3, 100, is_json), 100);
+	assert_int_equal(gen_one("chars(3)", 0.5, 3, 100, is_three_letters), 100);
+	/* plain: never awkward, even at a rate of 1. */
+	assert_int_equal(gen_one("name(40,plain)", 1.0, 3, 300, is_plain_name), 300);
+}
+
 static void other_generators(void **state)
 {
 	(void)state;
@@ -220,6 +288,7 @@ int main(void)
 		cmocka_unit_test(awkward_rate_is_honoured),
 		cmocka_unit_test(awkward_kinds_all_appear),
 		cmocka_unit_test(other_generators),
+		cmocka_unit_test(scaffold_generators),
 		cmocka_unit_test(schedule_repeats_and_varies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -646,6 +646,41 @@ static void test_malformed_base_loads(void **state)
 	strbuf_release(&err);
 }
 
+/*
+** '-- @history' and '-- @file': the tool, mdrill's own record under its
+** own name, and each schema statement with the file it belongs to.
+*/
+static void test_history_and_files(void **state)
+{
+	struct scenario *sc = NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct sql_script s = { 0 };
+	(void)state;
+	if (load_text(M_SCEN "-- @history golang-migrate\n-- @schema\n-- @file 000001_t.up.sql\n"
+		      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\n-- @file 000003_idx.up.sql\n"
+		      "CREATE INDEX t_v ON t (v);\nALTER TABLE schema_migrations ADD COLUMN x INTEGER;\n"
+		      "-- @seed t 5 key=id\n-- @gen t.id seq\n-- @gen t.v text(4)\n" M_APP M_BAD M_TL M_PROBE,
+		      NULL, 0, &sc, &err))
+		print_error("%s\n", err.buf);
+	assert_non_null(sc);
+	assert_string_equal(scenario_history_table(sc), "mdrill_history");
+	assert_int_equal(sc->nfiles, 2);
+	assert_int_equal(sc->seeds[0].nkey, 1);
+	scenario_schema_script(sc, DIALECT_SQLITE, &s);
+	assert_int_equal(s.nr, 3);
+	assert_string_equal(s.v[0].file, "000001_t.up.sql");
+	assert_int_equal(s.v[0].line, 5);   /* the marker's line is kept blank */
+	assert_string_equal(s.v[1].file, "000003_idx.up.sql");
+	assert_string_equal(s.v[2].file, "000003_idx.up.sql");
+	sql_script_release(&s);
+	scenario_free(sc);
+	/* Without '-- @history' mdrill's record keeps its old name. */
+	assert_int_equal(load_text(M_HEAD M_APP M_BAD M_TL M_PROBE, NULL, 0, &sc, &err), 0);
+	assert_string_equal(scenario_history_table(sc), "schema_migrations");
+	scenario_free(sc);
+	strbuf_release(&err);
+}
+
 /* '-- @rows' lands on the statement above it; '-- @untracked' is recorded. */
 static void test_rows_and_untracked(void **state)
 {
@@ -697,6 +732,21 @@ static const struct bad_case bad_cases[] = {
 	  4, "'@rows' belongs in a '-- @tx' block" },
 	{ "@untracked without a column", M_HEAD "-- @untracked t\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
 	  4, "expected '-- @untracked TABLE.COLUMN'" },
+	{ "@history of an unknown tool", M_HEAD "-- @history liquibase\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  4, "expected '-- @history TOOL' ('golang-migrate', 'flyway', 'dbmate' or 'sqitch')" },
+	{ "@history twice", M_HEAD "-- @history flyway\n-- @history dbmate\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  5, "'@history' given twice" },
+	{ "@file outside the schema", M_HEAD M_APP "-- @file 000001_a.up.sql\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  9, "'@file' belongs in a '-- @schema' block" },
+	{ "@file naming no version its tool reads",
+	  M_SCEN "-- @history golang-migrate\n-- @schema\n-- @file create_t.sql\n"
+	  "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
+	  4, "'-- @file create_t.sql': golang-migrate reads no version in that name" },
+	{ "@seed key= naming no seeded column",
+	  M_HEAD "-- @seed t 5 key=id,w\n-- @gen t.id seq\n-- @gen t.v text(4)\n" M_APP M_BAD M_TL M_PROBE,
+	  NULL, NULL, 4, "key column 'w' of 't' has no '-- @gen t.w' line" },
+	{ "@seed key= with no column", M_HEAD "-- @seed t 5 key=\n-- @gen t.id seq\n" M_APP M_BAD M_TL M_PROBE,
+	  NULL, NULL, 4, "expected 'key=COLUMN,COLUMN' naming the key's columns" },
 	{ "missing @scenario", M_SCHEMA M_APP M_BAD M_TL M_PROBE, NULL, NULL,
 	  1, "expected a '-- @scenario NAME' line" },
 	{ "@scenario twice", M_SCEN "-- @scenario again\n" M_SCHEMA M_APP M_BAD M_TL M_PROBE,
@@ -952,6 +1002,18 @@ static const struct gen_case gen_cases[] = {
 	{ "nextid(users)", 1, 0, GEN_NEXTID, 0, 0, "users", NULL },
 	{ "existing(users)", 1, 0, GEN_EXISTING, 0, 0, "users", NULL },
 	{ "existing( users )", 1, 0, GEN_EXISTING, 0, 0, "users", NULL },
+	{ "seq(user#@example.com)", 0, 0, GEN_SEQ, 0, 0, NULL, NULL },
+	{ "int(1,9,k-###)", 0, 0, GEN_INT, 1, 9, NULL, NULL },
+	{ "int(1500000000000,1800000000000)", 0, 0, GEN_INT, 1500000000000LL, 1800000000000LL, NULL, NULL },
+	{ "name(20,plain)", 0, 0, GEN_NAME, 20, 0, NULL, NULL },
+	{ "text(8, plain)", 0, 0, GEN_TEXT, 8, 0, NULL, NULL },
+	{ "chars(3)", 0, 0, GEN_CHARS, 3, 0, NULL, NULL },
+	{ "timestamp", 0, 0, GEN_TIME, GEN_TIMESTAMP, 0, NULL, NULL },
+	{ "timestamptz", 1, 0, GEN_TIME, GEN_TIMESTAMPTZ, 0, NULL, NULL },
+	{ "time", 0, 0, GEN_TIME, GEN_TIME_OF_DAY, 0, NULL, NULL },
+	{ "decimal(0,100,2)", 0, 0, GEN_DECIMAL, 0, 100, NULL, NULL },
+	{ "uuid", 1, 0, GEN_UUID, 0, 0, NULL, NULL },
+	{ "json", 0, 0, GEN_JSON, 0, 0, NULL, NULL },
 
 	{ "text", 0, -1, 0, 0, 0, NULL, "expected 'text(n)' with a maximum length" },
 	{ "text()", 0, -1, 0, 0, 0, NULL, "expected 'text(n)' with a maximum length" },
@@ -968,6 +1030,12 @@ static const struct gen_case gen_cases[] = {
 	{ "pick()", 0, -1, 0, 0, 0, NULL, "expected 'pick(a|b|c)' with at least one choice" },
 	{ "pick", 0, -1, 0, 0, 0, NULL, "expected 'pick(a|b|c)'" },
 	{ "serial", 0, -1, 0, 0, 0, NULL, "expected a generator: seq, int(a,b)" },
+	{ "seq(user)", 0, -1, 0, 0, 0, NULL, "expected a '#' in the template 'user', where the number goes" },
+	{ "seq(#-#)", 0, -1, 0, 0, 0, NULL, "the template '#-#' has more than one run of '#'" },
+	{ "name(20,fancy)", 0, -1, 0, 0, 0, NULL, "expected 'name(n)' or '...,plain'" },
+	{ "chars(3,plain)", 0, -1, 0, 0, 0, NULL, "expected 'chars(n)'" },
+	{ "decimal(0,100)", 0, -1, 0, 0, 0, NULL, "expected 'decimal(a,b,s)'" },
+	{ "decimal(0,100,13)", 0, -1, 0, 0, 0, NULL, "must be a whole number from 0 to 12" },
 	{ "", 0, -1, 0, 0, 0, NULL, "expected a generator" },
 	{ "nextid(users)", 0, -1, 0, 0, 0, NULL,
 	  "'nextid' draws keys from the ledger and works only in a '\\set' line" },
@@ -1104,6 +1172,7 @@ int main(void)
 		cmocka_unit_test(test_csv_fixture),
 		cmocka_unit_test(test_malformed_base_loads),
 		cmocka_unit_test(test_rows_and_untracked),
+		cmocka_unit_test(test_history_and_files),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_gen_parse),
 		cmocka_unit_test(test_gen_parse_messages),

@@ -47,6 +47,12 @@ static void test_values(void **state)
 		{ "concat(:nothing, :first)", "Ada" },  /* concat skips NULL */
 		{ "concat('it''s ', :first)", "it's Ada" },
 		{ "CONCAT( :first , 'x' )", "Adax" },
+		{ "lpad('42', 6, '0')", "000042" },
+		{ "concat('00000000-0000-4000-9000-', lpad('7', 12, '0'))", "00000000-0000-4000-9000-000000000007" },
+		{ "lpad(:first, 5)", "  Ada" },               /* a space by default */
+		{ "lpad(:first, 2, '*')", "Ad" },             /* longer: cut, as SQL does */
+		{ "lpad(:first, 6, 'xy')", "xyxAda" },        /* the fill repeats */
+		{ "lpad(:accent, 10, '.')", ".Åsa Öberg" },  /* characters, not bytes */
 	};
 	struct strbuf vals[5], err = STRBUF_INIT;
 	char isnull[5];
@@ -109,7 +115,8 @@ static void test_errors(void **state)
 		{ "concat('open", "unterminated quoted string" },
 		{ "concat(:first) || 'x'", "unexpected '|| 'x'' after the expression" },
 		{ "concat(name)", "expected ':var', 'text', a whole number or a call" },
-		{ "length(:first)", "expected a call of concat, lower, upper, substr or replace" },
+		{ "length(:first)", "expected a call of concat, lower, upper, substr, replace or lpad" },
+		{ "lpad(:first)", "lpad() takes 2 to 3 arguments, not 1" },
 	};
 	struct strbuf err = STRBUF_INIT, deep = STRBUF_INIT;
 	struct strexpr *e;

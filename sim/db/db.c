@@ -274,6 +274,13 @@ int db_fault_io(const struct db_driver *drv, int kind, long long after)
 	return 0;
 }
 
+int db_catalog(const struct db_driver *drv, struct db_conn *c, struct db_catalog *out, struct strbuf *err)
+{
+	if (!drv->catalog)
+		return strbuf_error(err, -1, "the %s driver cannot read a catalogue", db_name(drv));
+	return drv->catalog(c, out, err);
+}
+
 static int schema_row(void *ctx, int ncol, const char *const *names, const char *const *vals)
 {
 	struct strbuf *out = ctx;

@@ -59,6 +59,7 @@ struct db_options {
 #define DB_STATEMENT_TIMEOUT_DEFAULT 60000
 
 struct db;        /* a disposable database that the driver created */
+struct db_catalog; /* its tables, columns and constraints (catalog.h) */
 struct db_conn;   /* one connection to it */
 struct db_stmt;   /* a prepared statement on one connection */
 
@@ -198,6 +199,12 @@ struct db_driver {
 	*/
 	const char *columns_query;
 	/*
+	** Optional: read the catalogue of c's database (its tables, columns,
+	** keys, foreign keys, CHECKs; see catalog.h) into out, which the caller
+	** releases with catalog_release, also after a failure.
+	*/
+	int (*catalog)(struct db_conn *c, struct db_catalog *out, struct strbuf *err);
+	/*
 	** Optional: from now on, writes to the database fail as on a full disk
 	** (DB_FAULT_FULL, after `after` more bytes) or a failing device
 	** (DB_FAULT_IOERR, after `after` more writes); DB_FAULT_NONE ends it.
@@ -300,6 +307,11 @@ int db_fault_io(const struct db_driver *drv, int kind, long long after);
  */
 int db_columns(const struct db_driver *drv, struct db_conn *c, const char *table,
 	       char ***names, size_t *n, struct strbuf *err);
+/**
+ * The catalogue of c's database into out (see the driver's catalog); 0, or
+ * -1 with err when the driver cannot read one or the engine refused.
+ */
+int db_catalog(const struct db_driver *drv, struct db_conn *c, struct db_catalog *out, struct strbuf *err);
 /** The schema of c's database as text, one line per object; -1 with err. */
 int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out, struct strbuf *err);
 

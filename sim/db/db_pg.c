@@ -28,6 +28,7 @@
 
 #include "../base/alloc.h"
 #include "../base/sqltext.h"
+#include "catalog.h"
 #include "owner.h"
 
 #define GRACE_MS 10          /* how long a step waits before it asks why */
@@ -528,7 +529,9 @@ static int open_conn(struct db_conn *c, struct strbuf *err)
 		return -1;
 	}
 	free(cur);
-	r = PQexec(c->pg, "SET lock_timeout = '" LOCK_TIMEOUT "'; SET client_min_messages = warning");
+	/* In UTC, a timestamp with a time zone reads back the same on every machine. */
+	r = PQexec(c->pg, "SET lock_timeout = '" LOCK_TIMEOUT "'; SET client_min_messages = warning; "
+		   "SET TimeZone = 'UTC'");
 	PQclear(r);
 	/* The server's side of the statement timeout; mdrill keeps the clock too (await). */
 	{
@@ -1131,6 +1134,163 @@ static int pg_socket(struct db_conn *c)
 	return PQsocket(c->pg);
 }
 
+/* The tables a catalogue covers: the schema the drill works in, partitions under their parent. */
+#define CAT_TABLES "c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) " \
+	"AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+/* The names of a constraint's or an index's columns (attnums in ARR of relation REL), in order. */
+#define CAT_NAMES(arr, rel) "(SELECT string_agg(a.attname, E'\\x1f' ORDER BY u.i) FROM unnest(" arr ") " \
+	"WITH ORDINALITY u(n, i) JOIN pg_attribute a ON a.attrelid = " rel " AND a.attnum = u.n)"
+
+static const char cat_tables_sql[] = "SELECT c.relname FROM pg_class c WHERE " CAT_TABLES " ORDER BY 1";
+
+/* A domain's base type stands for it, and its enum labels for an enum or a domain over one. */
+static const char cat_columns_sql[] =
+	"SELECT c.relname, a.attname, format_type(CASE WHEN t.typtype = 'd' THEN t.typbasetype "
+	"ELSE a.atttypid END, CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END), "
+	"a.attnotnull OR (t.typtype = 'd' AND t.typnotnull), pg_get_expr(d.adbin, d.adrelid), "
+	"a.attidentity, a.attgenerated, t.typcategory = 'A', "
+	"(SELECT string_agg(e.enumlabel, E'\\x1f' ORDER BY e.enumsortorder) FROM pg_enum e "
+	"WHERE e.enumtypid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END) "
+	"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
+	"LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+	"WHERE " CAT_TABLES " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum";
+
+static const char cat_constraints_sql[] =
+	"SELECT c.relname, k.contype, " CAT_NAMES("k.conkey", "k.conrelid") ", p.relname, "
+	CAT_NAMES("k.confkey", "k.confrelid") ", k.confdeltype, "
+	"CASE WHEN k.contype = 'c' THEN pg_get_constraintdef(k.oid) END "
+	"FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid LEFT JOIN pg_class p ON p.oid = k.confrelid "
+	"WHERE " CAT_TABLES " AND k.contype IN ('p', 'u', 'f', 'c') ORDER BY c.relname, k.contype, k.conname";
+
+/* Unique indexes made without a constraint, over whole rows and plain columns. */
+static const char cat_indexes_sql[] =
+	"SELECT c.relname, (SELECT string_agg(a.attname, E'\\x1f' ORDER BY u.i) FROM "
+	"unnest(i.indkey::int2[]) WITH ORDINALITY u(n, i) JOIN pg_attribute a ON a.attrelid = i.indrelid "
+	"AND a.attnum = u.n WHERE u.i <= i.indnkeyatts) "
+	"FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid "
+	"WHERE " CAT_TABLES " AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL "
+	"ORDER BY c.relname, x.relname";
+
+/* A domain's CHECKs hold for every column of that domain. */
+static const char cat_domain_checks_sql[] =
+	"SELECT c.relname, a.attname, pg_get_constraintdef(k.oid) FROM pg_attribute a "
+	"JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
+	"JOIN pg_constraint k ON k.contypid = t.oid "
+	"WHERE " CAT_TABLES " AND a.attnum > 0 AND NOT a.attisdropped AND t.typtype = 'd' AND k.contype = 'c' "
+	"ORDER BY c.relname, a.attnum, k.conname";
+
+/* "CHECK ((x > 0)) NOT VALID" as the bare expression "(x > 0)". */
+static char *check_expr(const char *def)
+{
+	const char *s = def, *e;
+	if (!strncmp(s, "CHECK (", 7))
+		s += 7;
+	e = s + strlen(s);
+	if (e - s >= 10 && !strcmp(e - 10, " NOT VALID"))
+		e -= 10;
+	if (e > s && e[-1] == ')')
+		e--;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* The word VALUE of a domain's CHECK as the column's name. */
+static char *domain_check(const char *def, const char *column)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *e = check_expr(def), *s;
+	for (s = e; *s; s++) {
+		if (!strncmp(s, "VALUE", 5) && (s == e || !(isalnum((unsigned char)s[-1]) || s[-1] == '_')) &&
+		    !(isalnum((unsigned char)s[5]) || s[5] == '_')) {
+			strbuf_addstr(&out, column);
+			s += 4;
+			continue;
+		}
+		strbuf_addch(&out, *s);
+	}
+	free(e);
+	return strbuf_detach(&out);
+}
+
+static const char *cell(PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+/* The catalogue from pg_catalog, a query per aspect for every table at once. */
+static int pg_catalog(struct db_conn *c, struct db_catalog *out, struct strbuf *err)
+{
+	const char *const queries[] = { cat_tables_sql, cat_columns_sql, cat_constraints_sql, cat_indexes_sql,
+					cat_domain_checks_sql };
+	PGresult *r[5] = { NULL, NULL, NULL, NULL, NULL };
+	size_t q;
+	int i, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (q = 0; q < 5; q++) {
+		r[q] = PQexec(c->pg, queries[q]);
+		if (PQresultStatus(r[q]) != PGRES_TUPLES_OK) {
+			char *m = first_line(PQresultErrorMessage(r[q]));
+			rc = strbuf_error(err, -1, "cannot read the catalogue: %s", m);
+			free(m);
+			goto out;
+		}
+	}
+	for (i = 0; i < PQntuples(r[0]); i++)
+		catalog_add_table(out, cell(r[0], i, 0));
+	catalog_finish(out);
+	for (i = 0; i < PQntuples(r[1]); i++) {
+		struct cat_table *t = catalog_table(out, cell(r[1], i, 0));
+		struct cat_column *col;
+		const char *def = cell(r[1], i, 4), *ident = cell(r[1], i, 5), *gen = cell(r[1], i, 6);
+		if (!t)
+			continue;
+		col = catalog_add_column(t, cell(r[1], i, 1), cell(r[1], i, 2));
+		col->notnull = !strcmp(cell(r[1], i, 3), "t");
+		col->def = def ? xstrdup(def) : NULL;
+		/* serial and identity BY DEFAULT fill themselves; identity ALWAYS and GENERATED refuse values. */
+		col->filled = (ident && *ident == 'd') || (def && !strncmp(def, "nextval(", 8));
+		col->generated = (ident && *ident == 'a') || (gen && *gen);
+		col->array = !strcmp(cell(r[1], i, 7), "t");
+		if (cell(r[1], i, 8))
+			catalog_set_labels(col, cell(r[1], i, 8), '\x1f');
+	}
+	for (i = 0; i < PQntuples(r[2]); i++) {
+		struct cat_table *t = catalog_table(out, cell(r[2], i, 0));
+		const char *type = cell(r[2], i, 1), *cols = cell(r[2], i, 2);
+		if (!t)
+			continue;
+		if (*type == 'p' || *type == 'u') {
+			catalog_add_key(t, cols, '\x1f', *type == 'p');
+		} else if (*type == 'f' && cell(r[2], i, 3)) {
+			const char *del = cell(r[2], i, 5);
+			catalog_add_fkey(t, cols, cell(r[2], i, 3), cell(r[2], i, 4), '\x1f', del ? *del : 'a');
+		} else if (*type == 'c' && cell(r[2], i, 6)) {
+			char *e = check_expr(cell(r[2], i, 6));
+			catalog_add_check(t, e);
+			free(e);
+		}
+	}
+	for (i = 0; i < PQntuples(r[3]); i++) {
+		struct cat_table *t = catalog_table(out, cell(r[3], i, 0));
+		if (t && cell(r[3], i, 1))
+			catalog_add_key(t, cell(r[3], i, 1), '\x1f', 0);
+	}
+	for (i = 0; i < PQntuples(r[4]); i++) {
+		struct cat_table *t = catalog_table(out, cell(r[4], i, 0));
+		char *e;
+		if (!t)
+			continue;
+		e = domain_check(cell(r[4], i, 2), cell(r[4], i, 1));
+		catalog_add_check(t, e);
+		free(e);
+	}
+	catalog_finish(out);
+out:
+	for (q = 0; q < 5; q++)
+		PQclear(r[q]);
+	return rc;
+}
+
 static const char *const pg_targets[] = {
 	"postgres://", "postgresql://", "postgres:", "postgresql:", NULL
 };
@@ -1188,4 +1348,5 @@ const struct db_driver db_pg_driver = {
 			 "CASE WHEN EXISTS (SELECT 1 FROM information_schema.tables "
 			 "WHERE table_schema = current_schema() AND table_name::text = $1::text) "
 			 "THEN $1::text ELSE lower($1::text) END ORDER BY ordinal_position",
+	.catalog = pg_catalog,
 };

@@ -24,10 +24,11 @@
 #include <sqlite3.h>
 
 #include "../base/alloc.h"
+#include "../base/sqltext.h"
+#include "catalog.h"
 #include "faultvfs.h"
 #include "owner.h"
 
-#define OWNER_FILE "owner"      /* the directory's ownership mark */
 #define PROGRESS_OPS 4096       /* VM steps between looks at the clock and the stop flag */
 
 struct db {
@@ -245,26 +246,6 @@ static int open_handle(const char *path, int flags, sqlite3 **h)
 	return sqlite3_open_v2(path, h, flags, faultvfs_name());
 }
 
-/* Remove dir and the files in it (a drill's directory holds no deeper ones). */
-static int remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct strbuf p = STRBUF_INIT;
-
-	if (!d)
-		return errno == ENOENT ? 0 : -1;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		strbuf_reset(&p);
-		strbuf_addf(&p, "%s/%s", dir, e->d_name);
-		unlink(p.buf);
-	}
-	closedir(d);
-	strbuf_release(&p);
-	return rmdir(dir) && errno != ENOENT ? -1 : 0;
-}
 
 /* Where drills make their directories: $TMPDIR, else /tmp. */
 static const char *tmp_dir(void)
@@ -273,26 +254,6 @@ static const char *tmp_dir(void)
 	return tmp && *tmp ? tmp : "/tmp";
 }
 
-/* Write the directory's ownership mark: this process, its host and start. */
-static int write_owner(const char *dir)
-{
-	struct strbuf path = STRBUF_INIT, mark = STRBUF_INIT;
-	struct owner o;
-	FILE *f;
-	int ok;
-
-	owner_self(&o);
-	owner_format(&o, &mark);
-	strbuf_addch(&mark, '\n');
-	strbuf_addf(&path, "%s/" OWNER_FILE, dir);
-	f = fopen(path.buf, "wx");
-	ok = f && fwrite(mark.buf, 1, mark.len, f) == mark.len;
-	if (f && fclose(f))
-		ok = 0;
-	strbuf_release(&path);
-	strbuf_release(&mark);
-	return ok ? 0 : -1;
-}
 
 static int sqlite_create(const char *target, const struct db_options *o, struct db **out,
 			 struct strbuf *err)
@@ -317,7 +278,7 @@ static int sqlite_create(const char *target, const struct db_options *o, struct 
 	strbuf_addf(&tmpl, "%s/drill.db", db->dir);
 	db->path = strbuf_detach(&tmpl);
 
-	if (write_owner(db->dir)) {
+	if (owner_mark_dir(db->dir)) {
 		strbuf_error(err, -1, "cannot mark '%s' as this run's: %s", db->dir, strerror(errno));
 		rc = SQLITE_CANTOPEN;
 		goto fail;
@@ -336,7 +297,7 @@ static int sqlite_create(const char *target, const struct db_options *o, struct 
 fail:
 	sqlite3_free(msg);
 	sqlite3_close(h);
-	remove_tree(db->dir);
+	owner_remove_dir(db->dir);
 	free(db->dir);
 	free(db->path);
 	free(db);
@@ -354,7 +315,7 @@ static int sqlite_destroy(struct db *db, int keep, struct strbuf *kept, struct s
 		strbuf_release(&mark);
 		if (kept)
 			strbuf_addstr(kept, db->path);
-	} else if (remove_tree(db->dir)) {
+	} else if (owner_remove_dir(db->dir)) {
 		rc = strbuf_error(err, -1, "cannot remove '%s': %s", db->dir, strerror(errno));
 	}
 	free(db->dir);
@@ -363,58 +324,13 @@ static int sqlite_destroy(struct db *db, int keep, struct strbuf *kept, struct s
 	return rc;
 }
 
-/*
-** What dead runs of this host left in the temporary directory: a
-** directory whose owner file names a process that is gone, or one a run
-** was killed in before it could write that file (empty, its name's pid
-** gone).  A directory of a live run, or of another host, stays.
-*/
+/* What dead runs of this host left in the temporary directory (see owner_sweep). */
 static int sqlite_gc(const char *target, const struct db_options *o, struct strbuf *removed,
 		     struct strbuf *err)
 {
-	const char *tmp = tmp_dir();
-	struct strbuf path = STRBUF_INIT, mark = STRBUF_INIT, why = STRBUF_INIT;
-	struct dirent *e;
-	DIR *d;
-
 	(void)target;
 	(void)o;
-	if (!(d = opendir(tmp)))
-		return strbuf_error(err, -1, "cannot read '%s': %s", tmp, strerror(errno));
-	while ((e = readdir(d)) != NULL) {
-		struct owner ow;
-		struct stat st;
-		char *end;
-		long pid;
-
-		if (strncmp(e->d_name, "mdrill-", 7))
-			continue;
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", tmp, e->d_name);
-		/* A directory of this user's, not a link: another's is theirs to remove. */
-		if (lstat(path.buf, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-			continue;
-		strbuf_reset(&mark);
-		strbuf_addf(&mark, "%s/" OWNER_FILE, path.buf);
-		strbuf_reset(&why);
-		if (!strbuf_read_file(&why, mark.buf, NULL)) {
-			if (owner_parse(why.buf, &ow) || owner_gone(&ow) != 1)
-				continue;
-			if (remove_tree(path.buf))
-				continue;
-			strbuf_addf(removed, "%s (pid %ld on %s, gone)\n", path.buf, ow.pid, ow.host);
-			continue;
-		}
-		/* No mark yet: "mdrill-PID-XXXXXX", killed right after mkdtemp. */
-		pid = strtol(e->d_name + 7, &end, 10);
-		if (pid > 0 && *end == '-' && strlen(end + 1) == 6 && owner_pid_gone(pid) && !rmdir(path.buf))
-			strbuf_addf(removed, "%s (pid %ld, gone before it marked it)\n", path.buf, pid);
-	}
-	closedir(d);
-	strbuf_release(&path);
-	strbuf_release(&mark);
-	strbuf_release(&why);
-	return 0;
+	return owner_sweep(tmp_dir(), removed, err);
 }
 
 static void sqlite_where(struct db *db, struct strbuf *out)
@@ -797,6 +713,253 @@ fail:
 	return -1;
 }
 
+/* The rows of sql with one text parameter (a table's name), each to fn; SQLITE_OK or an error. */
+static int each_row(sqlite3 *h, const char *sql, const char *arg, int (*fn)(void *ctx, sqlite3_stmt *st),
+		    void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, st))
+			break;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : NULL;
+}
+
+static int take_table(void *ctx, sqlite3_stmt *st)
+{
+	struct db_catalog *cat = ctx;
+	catalog_add_table(cat, col_text(st, 0));
+	return 0;
+}
+
+/* What a table's columns, keys and foreign keys are read into. */
+struct cat_reader {
+	struct cat_table *t;
+	struct strbuf pk;        /* the primary key's columns, in key order */
+	int npk, pk_integer;     /* ... how many, and a lone one declared INTEGER */
+	int pk_at[64];
+	struct strbuf list;      /* an index's or a foreign key's columns */
+	int expr;                /* the index covers an expression */
+	long fk_id;
+	struct strbuf fk_to, fk_table;
+	char fk_del;
+};
+
+static int take_column(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	struct cat_column *c = catalog_add_column(r->t, col_text(st, 0), col_text(st, 1));
+	int pk = sqlite3_column_int(st, 4), hidden = sqlite3_column_int(st, 5);
+
+	c->notnull = sqlite3_column_int(st, 2);
+	if (col_text(st, 3))
+		c->def = xstrdup(col_text(st, 3));
+	/* 2 and 3: a generated column, VIRTUAL or STORED. */
+	c->generated = hidden == 2 || hidden == 3;
+	if (pk > 0 && pk <= 64) {
+		r->pk_at[pk - 1] = (int)r->t->ncols - 1;
+		r->npk = pk > r->npk ? pk : r->npk;
+		r->pk_integer = !strcasecmp(c->type, "INTEGER");
+	}
+	return 0;
+}
+
+static int take_index_col(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	if (!col_text(st, 0)) {
+		r->expr = 1;
+		return 0;
+	}
+	strbuf_addf(&r->list, "%s%s", r->list.len ? "\x1f" : "", col_text(st, 0));
+	return 0;
+}
+
+static int take_index(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	sqlite3 *h = sqlite3_db_handle(st);
+	/* Unique, over the whole table, over columns only: a key rows can be told apart by. */
+	if (!sqlite3_column_int(st, 1) || sqlite3_column_int(st, 3))
+		return 0;
+	strbuf_reset(&r->list);
+	r->expr = 0;
+	if (each_row(h, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno", col_text(st, 0), take_index_col,
+		     r) == SQLITE_OK && !r->expr)
+		catalog_add_key(r->t, r->list.buf, '\x1f', 0);
+	return 0;
+}
+
+static char fk_action(const char *a)
+{
+	if (!a)
+		return 'a';
+	if (!strcasecmp(a, "CASCADE"))
+		return 'c';
+	if (!strcasecmp(a, "SET NULL"))
+		return 'n';
+	if (!strcasecmp(a, "SET DEFAULT"))
+		return 'd';
+	if (!strcasecmp(a, "RESTRICT"))
+		return 'r';
+	return 'a';
+}
+
+static void fk_flush(struct cat_reader *r)
+{
+	if (r->fk_id >= 0)
+		catalog_add_fkey(r->t, r->list.buf, r->fk_table.buf, r->fk_to.len ? r->fk_to.buf : NULL, '\x1f',
+				 r->fk_del);
+	strbuf_reset(&r->list);
+	strbuf_reset(&r->fk_to);
+	strbuf_reset(&r->fk_table);
+}
+
+static int take_fkey(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	long id = sqlite3_column_int(st, 0);
+	int open_to;
+
+	if (id != r->fk_id) {
+		fk_flush(r);
+		r->fk_id = id;
+		strbuf_addstr(&r->fk_table, col_text(st, 1));
+		r->fk_del = fk_action(col_text(st, 4));
+	}
+	open_to = r->list.len > 0;
+	strbuf_addf(&r->list, "%s%s", open_to ? "\x1f" : "", col_text(st, 2));
+	/* "to" is NULL when the key references the parent's primary key. */
+	if (col_text(st, 3))
+		strbuf_addf(&r->fk_to, "%s%s", open_to ? "\x1f" : "", col_text(st, 3));
+	return 0;
+}
+
+static int ident_char(int c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Each CHECK ( ... ) in a CREATE TABLE statement's text, column and table constraints alike. */
+static void take_checks(struct cat_table *t, const char *sql)
+{
+	size_t i = 0, n = strlen(sql);
+
+	while (i < n) {
+		size_t j = sql_skip_quoted(sql, i), k, depth;
+		if (j != i) {
+			i = j;
+			continue;
+		}
+		if (strncasecmp(sql + i, "check", 5) || (i && ident_char((unsigned char)sql[i - 1])) ||
+		    ident_char((unsigned char)sql[i + 5])) {
+			i++;
+			continue;
+		}
+		for (k = i + 5; k < n && (sql[k] == ' ' || sql[k] == '\t' || sql[k] == '\n' || sql[k] == '\r'); k++)
+			;
+		if (k >= n || sql[k] != '(') {
+			i = k;
+			continue;
+		}
+		for (j = k + 1, depth = 1; j < n && depth;) {
+			size_t q = sql_skip_quoted(sql, j);
+			if (q != j) {
+				j = q;
+				continue;
+			}
+			if (sql[j] == '(')
+				depth++;
+			else if (sql[j] == ')')
+				depth--;
+			j++;
+		}
+		if (!depth) {
+			char *e = xstrndup(sql + k + 1, j - k - 2);
+			catalog_add_check(t, e);
+			free(e);
+		}
+		i = j;
+	}
+}
+
+static int take_sql(void *ctx, sqlite3_stmt *st)
+{
+	struct cat_reader *r = ctx;
+	if (col_text(st, 0))
+		take_checks(r->t, col_text(st, 0));
+	return 0;
+}
+
+/*
+** The catalogue from SQLite's own: sqlite_schema for the tables and their
+** CREATE statements (where the CHECKs are), the table_xinfo, index_list,
+** index_info and foreign_key_list pragmas for the rest.
+*/
+static int sqlite_catalog(struct db_conn *c, struct db_catalog *out, struct strbuf *err)
+{
+	struct cat_reader r;
+	size_t i, ntables;
+	int rc, k;
+
+	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	strbuf_init(&r.pk);
+	strbuf_init(&r.list);
+	strbuf_init(&r.fk_to);
+	strbuf_init(&r.fk_table);
+	rc = each_row(c->h, "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+		      "ESCAPE '\\' ORDER BY name", NULL, take_table, out);
+	ntables = out->nr;
+	for (i = 0; i < ntables && rc == SQLITE_OK; i++) {
+		r.t = &out->v[i];
+		r.npk = r.pk_integer = 0;
+		rc = each_row(c->h, "SELECT name, type, \"notnull\", dflt_value, pk, hidden "
+			      "FROM pragma_table_xinfo(?1) ORDER BY cid", r.t->name, take_column, &r);
+		if (rc != SQLITE_OK)
+			break;
+		strbuf_reset(&r.pk);
+		for (k = 0; k < r.npk; k++)
+			strbuf_addf(&r.pk, "%s%s", k ? "\x1f" : "", r.t->cols[r.pk_at[k]].name);
+		if (r.npk)
+			catalog_add_key(r.t, r.pk.buf, '\x1f', 1);
+		/* A lone INTEGER PRIMARY KEY is the rowid: SQLite fills it when left out. */
+		if (r.npk == 1 && r.pk_integer)
+			r.t->cols[r.pk_at[0]].filled = 1;
+		rc = each_row(c->h, "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1) ORDER BY name",
+			      r.t->name, take_index, &r);
+		if (rc != SQLITE_OK)
+			break;
+		r.fk_id = -1;
+		strbuf_reset(&r.list);
+		rc = each_row(c->h, "SELECT id, \"table\", \"from\", \"to\", on_delete FROM "
+			      "pragma_foreign_key_list(?1) ORDER BY id, seq", r.t->name, take_fkey, &r);
+		fk_flush(&r);
+		if (rc == SQLITE_OK)
+			rc = each_row(c->h, "SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?1",
+				      r.t->name, take_sql, &r);
+	}
+	strbuf_release(&r.pk);
+	strbuf_release(&r.list);
+	strbuf_release(&r.fk_to);
+	strbuf_release(&r.fk_table);
+	if (rc != SQLITE_OK)
+		return strbuf_error(err, -1, "cannot read the catalogue: %s", sqlite3_errmsg(c->h));
+	catalog_finish(out);
+	return 0;
+}
+
 /* The shim's kinds are the driver interface's, by value. */
 static void sqlite_fault_io(int kind, long long after)
 {
@@ -839,6 +1002,7 @@ const struct db_driver db_sqlite_driver = {
 	.snapshot = sqlite_snapshot,
 	.kill = sqlite_kill,
 	.fault_io = sqlite_fault_io,
+	.catalog = sqlite_catalog,
 	.schema_query = "SELECT type, name, tbl_name, sql FROM sqlite_master "
 			"WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
 	.columns_query = "SELECT name FROM pragma_table_info(?1) ORDER BY cid",

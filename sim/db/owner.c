@@ -5,11 +5,13 @@
 */
 #include "owner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,4 +126,88 @@ uint32_t owner_host_hash(void)
 	for (p = (const unsigned char *)host; *p; p++)
 		h = (h ^ *p) * 16777619u;
 	return h;
+}
+
+int owner_remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct strbuf p = STRBUF_INIT;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s", dir, e->d_name);
+		unlink(p.buf);
+	}
+	closedir(d);
+	strbuf_release(&p);
+	return rmdir(dir) && errno != ENOENT ? -1 : 0;
+}
+
+int owner_mark_dir(const char *dir)
+{
+	struct strbuf path = STRBUF_INIT, mark = STRBUF_INIT;
+	struct owner o;
+	FILE *f;
+	int ok;
+
+	owner_self(&o);
+	owner_format(&o, &mark);
+	strbuf_addch(&mark, '\n');
+	strbuf_addf(&path, "%s/" OWNER_FILE, dir);
+	f = fopen(path.buf, "wx");
+	ok = f && fwrite(mark.buf, 1, mark.len, f) == mark.len;
+	if (f && fclose(f))
+		ok = 0;
+	strbuf_release(&path);
+	strbuf_release(&mark);
+	return ok ? 0 : -1;
+}
+
+int owner_sweep(const char *tmp, struct strbuf *removed, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT, mark = STRBUF_INIT, why = STRBUF_INIT;
+	struct dirent *e;
+	DIR *d;
+
+	if (!(d = opendir(tmp)))
+		return strbuf_error(err, -1, "cannot read '%s': %s", tmp, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		struct owner ow;
+		struct stat st;
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, "mdrill-", 7))
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", tmp, e->d_name);
+		/* A directory of this user's, not a link: another's is theirs to remove. */
+		if (lstat(path.buf, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		strbuf_reset(&mark);
+		strbuf_addf(&mark, "%s/" OWNER_FILE, path.buf);
+		strbuf_reset(&why);
+		if (!strbuf_read_file(&why, mark.buf, NULL)) {
+			if (owner_parse(why.buf, &ow) || owner_gone(&ow) != 1)
+				continue;
+			if (owner_remove_dir(path.buf))
+				continue;
+			strbuf_addf(removed, "%s (pid %ld on %s, gone)\n", path.buf, ow.pid, ow.host);
+			continue;
+		}
+		/* No mark yet: "mdrill-PID-XXXXXX", killed right after mkdtemp. */
+		pid = strtol(e->d_name + 7, &end, 10);
+		if (pid > 0 && *end == '-' && strlen(end + 1) == 6 && owner_pid_gone(pid) && !rmdir(path.buf))
+			strbuf_addf(removed, "%s (pid %ld, gone before it marked it)\n", path.buf, pid);
+	}
+	closedir(d);
+	strbuf_release(&path);
+	strbuf_release(&mark);
+	strbuf_release(&why);
+	return 0;
 }

@@ -40,4 +40,23 @@ int owner_pid_gone(long pid);
 /** A short hash of this host's name, for names that carry their owner. */
 uint32_t owner_host_hash(void);
 
+/* The file that marks a private directory of mdrill's with its owner. */
+#define OWNER_FILE "owner"
+
+/** Mark dir as this process's: OWNER_FILE in it.  0, or -1 (errno). */
+int owner_mark_dir(const char *dir);
+
+/** Remove dir and the files in it (mdrill's private directories hold no deeper ones). */
+int owner_remove_dir(const char *dir);
+
+/**
+ * Remove what dead runs of this host left in tmp: every "mdrill-*"
+ * directory of this user's whose mark names a run that is gone (a drill's
+ * database, a live drill's control directory, try's scenario), or one a
+ * run was killed in before it could mark it ("mdrill-PID-XXXXXX", empty,
+ * its pid gone).  A line each onto removed.  A live run's directory, or
+ * another host's, stays.  0, or -1 with err when tmp cannot be read.
+ */
+int owner_sweep(const char *tmp, struct strbuf *removed, struct strbuf *err);
+
 #endif

@@ -53,9 +53,96 @@ static int awkward(struct gen_ctx *ctx)
 	return ctx->awkward > 0 && prng_unit(ctx->rng) < ctx->awkward;
 }
 
+static void gen_date(struct gen_ctx *ctx, struct strbuf *out);
+
+/* A generator that may return awkward values: not one a CHECK keeps plain. */
+static int awkward_for(const struct gen *g, struct gen_ctx *ctx)
+{
+	return !g->plain && awkward(ctx);
+}
+
+/* n into tmpl's run of '#', zero-padded to the run's length; n alone without a template. */
+static void add_number(struct strbuf *out, const char *tmpl, long long n)
+{
+	const char *h = tmpl ? strchr(tmpl, '#') : NULL;
+	size_t run = 0;
+
+	if (!h) {
+		strbuf_addf(out, "%lld", n);
+		return;
+	}
+	while (h[run] == '#')
+		run++;
+	strbuf_add(out, tmpl, (size_t)(h - tmpl));
+	if (n < 0)
+		strbuf_addf(out, "-%0*lld", (int)run, -n);
+	else
+		strbuf_addf(out, "%0*lld", (int)run, n);
+	strbuf_addstr(out, h + run);
+}
+
+/*
+** Timestamps as both engines print them back: seconds, no fraction, and
+** with a zone "+00" (PostgreSQL sessions run in UTC).
+*/
+static void gen_time(const struct gen *g, struct gen_ctx *ctx, struct strbuf *out)
+{
+	int h = (int)prng_below(ctx->rng, 24), m = (int)prng_below(ctx->rng, 60), sec = (int)prng_below(ctx->rng, 60);
+	if (g->a == GEN_TIME_OF_DAY) {
+		strbuf_addf(out, "%02d:%02d:%02d", h, m, sec);
+		return;
+	}
+	gen_date(ctx, out);
+	strbuf_addf(out, " %02d:%02d:%02d%s", h, m, sec, g->a == GEN_TIMESTAMPTZ ? "+00" : "");
+}
+
+/*
+** A number from a to b with exactly scale digits after the point, the last
+** one not zero, so that every engine prints it back as written: 12.35,
+** never 12.50 (which SQLite reads back as 12.5).  Drawn as a whole number
+** of hundredths (for scale 2) strictly inside the bounds.
+*/
+static void gen_decimal(const struct gen *g, struct gen_ctx *ctx, struct strbuf *out)
+{
+	int64_t p = 1, lim, lo, hi, n, a, b;
+	uint64_t mag;
+	int64_t i;
+
+	if (!g->scale) {
+		strbuf_addf(out, "%lld", (long long)(awkward(ctx) ? g->a : prng_range(ctx->rng, g->a, g->b)));
+		return;
+	}
+	for (i = 0; i < g->scale; i++)
+		p *= 10;
+	lim = INT64_MAX / p - 1;
+	a = g->a < -lim ? -lim : g->a > lim ? lim : g->a;
+	b = g->b < -lim ? -lim : g->b > lim ? lim : g->b;
+	lo = a * p + 1;
+	hi = b * p - 1;
+	if (hi < lo)
+		hi = lo;
+	n = awkward(ctx) ? lo : prng_range(ctx->rng, lo, hi);
+	if (n % 10 == 0)
+		n += n < hi ? 1 : -1;
+	mag = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+	strbuf_addf(out, "%s%llu.%0*llu", n < 0 ? "-" : "", (unsigned long long)(mag / (uint64_t)p), (int)g->scale,
+		    (unsigned long long)(mag % (uint64_t)p));
+}
+
+static void gen_uuid(struct gen_ctx *ctx, struct strbuf *out)
+{
+	uint64_t hi = prng_next(ctx->rng), lo = prng_next(ctx->rng);
+	/* Version 4, variant 10: lower case, as PostgreSQL prints it. */
+	hi = (hi & ~(uint64_t)0xf000) | 0x4000;
+	lo = (lo & ~((uint64_t)3 << 62)) | ((uint64_t)2 << 62);
+	strbuf_addf(out, "%08llx-%04llx-%04llx-%04llx-%012llx", (unsigned long long)(hi >> 32),
+		    (unsigned long long)((hi >> 16) & 0xffff), (unsigned long long)(hi & 0xffff),
+		    (unsigned long long)(lo >> 48), (unsigned long long)(lo & 0xffffffffffffULL));
+}
+
 static void gen_name(const struct gen *g, struct gen_ctx *ctx, struct strbuf *out)
 {
-	if (awkward(ctx)) {
+	if (awkward_for(g, ctx)) {
 		switch (prng_below(ctx->rng, 5)) {
 		case 0: strbuf_addstr(out, pick(ctx, single_names, N(single_names))); return;
 		case 1: strbuf_addstr(out, pick(ctx, spaced_names, N(spaced_names))); return;
@@ -76,7 +163,7 @@ static void gen_email(const struct gen *g, struct gen_ctx *ctx, struct strbuf *o
 	uint64_t n = prng_below(ctx->rng, 1000000);
 	const char *f = pick(ctx, first_names, N(first_names));
 	const char *l = pick(ctx, last_names, N(last_names));
-	if (awkward(ctx)) {
+	if (awkward_for(g, ctx)) {
 		switch (prng_below(ctx->rng, 5)) {
 		case 0: strbuf_addf(out, "%s.%s%llu@EXAMPLE.COM", f, l, (unsigned long long)n); return;
 		case 1: strbuf_addf(out, "%s+drill%llu@example.com", f, (unsigned long long)n); return;
@@ -94,7 +181,7 @@ static void gen_email(const struct gen *g, struct gen_ctx *ctx, struct strbuf *o
 static void gen_phone(const struct gen *g, struct gen_ctx *ctx, struct strbuf *out)
 {
 	uint64_t n = prng_below(ctx->rng, 10000);
-	if (awkward(ctx)) {
+	if (awkward_for(g, ctx)) {
 		int64_t i;
 		switch (prng_below(ctx->rng, 4)) {
 		case 0: strbuf_addf(out, "+44 20 7946 %04llu", (unsigned long long)n); return;
@@ -113,7 +200,7 @@ static void gen_phone(const struct gen *g, struct gen_ctx *ctx, struct strbuf *o
 static void gen_text(const struct gen *g, struct gen_ctx *ctx, struct strbuf *out)
 {
 	size_t start = out->len, max = (size_t)g->a;
-	if (awkward(ctx)) {
+	if (awkward_for(g, ctx)) {
 		switch (prng_below(ctx->rng, 4)) {
 		case 0: return;
 		case 1: add_maxlen(out, g->a, ctx); return;
@@ -155,13 +242,29 @@ int gen_value(const struct gen *g, struct gen_ctx *ctx, struct strbuf *out)
 {
 	switch (g->kind) {
 	case GEN_SEQ:
-		strbuf_addf(out, "%lld", (long long)ctx->seq);
+		add_number(out, g->tmpl, (long long)ctx->seq);
 		return 0;
 	case GEN_INT:
 		if (awkward(ctx))
-			strbuf_addf(out, "%lld", (long long)(prng_below(ctx->rng, 2) ? g->b : g->a));
+			add_number(out, g->tmpl, (long long)(prng_below(ctx->rng, 2) ? g->b : g->a));
 		else
-			strbuf_addf(out, "%lld", (long long)prng_range(ctx->rng, g->a, g->b));
+			add_number(out, g->tmpl, (long long)prng_range(ctx->rng, g->a, g->b));
+		return 0;
+	case GEN_TIME:
+		gen_time(g, ctx, out);
+		return 0;
+	case GEN_DECIMAL:
+		gen_decimal(g, ctx, out);
+		return 0;
+	case GEN_CHARS:
+		add_maxlen(out, g->a, ctx);
+		return 0;
+	case GEN_UUID:
+		gen_uuid(ctx, out);
+		return 0;
+	case GEN_JSON:
+		/* As PostgreSQL's jsonb prints it back: a space after the colon. */
+		strbuf_addf(out, "{\"n\": %llu}", (unsigned long long)prng_below(ctx->rng, 1000000));
 		return 0;
 	case GEN_NAME:
 		gen_name(g, ctx, out);

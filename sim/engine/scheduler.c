@@ -18,6 +18,7 @@
 
 #include "../base/alloc.h"
 #include "../base/prng.h"
+#include "../input/history.h"
 #include "seeder.h"
 
 #define WHO_MIGRATOR -1
@@ -35,7 +36,7 @@ struct mig_run {
 	uint64_t blocked_epoch;
 	int64_t idle_until;          /* slow-fix: it sits on its locks until then */
 	int runs;                    /* '-- @repeat': runs of the current statement so far */
-	int64_t record_tick;         /* the tick its schema_migrations record carries */
+	int64_t record_tick;         /* the tick its record in the history table carries */
 };
 
 struct sched {
@@ -48,7 +49,7 @@ struct sched {
 	struct prng rng;
 	struct mig_run *queue;
 	size_t nqueue, queue_alloc;
-	int next_version;            /* schema_migrations version for the next record */
+	int next_version;            /* the history table's version for the next record */
 	int *cand;                   /* participants: client index or WHO_MIGRATOR */
 	size_t ncand, cand_alloc;
 	size_t next_event;           /* the timeline's events fired so far */
@@ -151,7 +152,7 @@ static void note_hold(struct drill *d, int64_t work)
 	d->hold_from = -1;
 }
 
-/* A record mdrill made in schema_migrations, remembered to check it at the end. */
+/* A record mdrill made in its history table, remembered to check it at the end. */
 static void history_add(struct drill *d, int version, const char *name, int64_t tick)
 {
 	ALLOC_GROW(d->history, d->nhistory + 1, d->history_alloc);
@@ -176,9 +177,11 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 	} else {
 		/* Not a statement of its own: mdrill's record of it, after its last. */
 		struct strbuf e = STRBUF_INIT;
-		r->failed_sql = xstrdup("(recording the migration in schema_migrations)");
-		strbuf_addf(&e, "could not be recorded in schema_migrations, the migration history, "
-			    "after its last statement: %s", msg);
+		const char *table = scenario_history_table(d->sc);
+		strbuf_addf(&e, "(recording the migration in %s)", table);
+		r->failed_sql = strbuf_detach(&e);
+		strbuf_addf(&e, "could not be recorded in %s, the migration history, after its last "
+			    "statement: %s", table, msg);
 		r->error = strbuf_detach(&e);
 	}
 	r->errclass = cls;
@@ -327,8 +330,8 @@ static void migrator_step(struct sched *s)
 			/* The fix is a new version in the history, never a rewrite of it. */
 			if (!m->st)
 				m->record_tick = env->tick;
-			strbuf_addf(&rec, "INSERT INTO schema_migrations (version, name, tick) "
-					  "VALUES (%d, '%s', %lld)", s->next_version, r->name,
+			strbuf_addf(&rec, "INSERT INTO %s (version, name, tick) VALUES (%d, '%s', %lld)",
+				    scenario_history_table(d->sc), s->next_version, r->name,
 				    (long long)m->record_tick);
 			sql = rec.buf;
 		}
@@ -835,14 +838,15 @@ static void history_check(struct drill *d)
 {
 	struct history_read h = { STRBUF_INIT };
 	struct strbuf why = STRBUF_INIT, want = STRBUF_INIT;
+	const char *table = scenario_history_table(d->sc);
 	size_t i;
 	int cls;
 
+	strbuf_addf(&want, "SELECT version, name, tick FROM %s ORDER BY version", table);
 	db_own_sql(d->drv, d->admin, 1);
-	if (db_exec_now(d->drv, d->admin, "SELECT version, name, tick FROM schema_migrations ORDER BY version",
-			0, NULL, history_row_cb, &h, &cls, &why)) {
+	if (db_exec_now(d->drv, d->admin, want.buf, 0, NULL, history_row_cb, &h, &cls, &why)) {
 		struct strbuf m = STRBUF_INIT;
-		strbuf_addf(&m, "the migration history (schema_migrations) is gone or unreadable: %s", why.buf);
+		strbuf_addf(&m, "the migration history (%s) is gone or unreadable: %s", table, why.buf);
 		d->history_broken = strbuf_detach(&m);
 		goto out;
 	}
@@ -860,8 +864,8 @@ static void history_check(struct drill *d)
 		while (line && *line && strncmp(line, why.buf, why.len))
 			line = (line = strchr(line, '\n')) ? line + 1 : NULL;
 		strbuf_reset(&why);
-		strbuf_addf(&why, "the migration history was %s: version %d ('%s') of schema_migrations %s",
-			    line && *line ? "rewritten" : "cut", r->version, r->name,
+		strbuf_addf(&why, "the migration history was %s: version %d ('%s') of %s %s",
+			    line && *line ? "rewritten" : "cut", r->version, r->name, table,
 			    line && *line ? "no longer reads as mdrill recorded it" : "is gone");
 		d->history_broken = strbuf_detach(&why);
 		break;
@@ -881,19 +885,36 @@ static void seed_progress(void *ctx, int64_t done, int64_t total)
 		o->progress(o->progress_ctx, DRILL_SEEDING, done, total);
 }
 
-/* Run the statements of a set-up script; a failure is the scenario's fault. */
-static int run_setup(struct drill *d, const char *what, const struct sql_variant *v, struct strbuf *err)
+/* One statement of mdrill's own, past the sandbox's guard. */
+static int own_exec(struct drill *d, const char *sql, struct strbuf *err)
+{
+	int cls, rc;
+	db_own_sql(d->drv, d->admin, 1);
+	rc = db_exec_now(d->drv, d->admin, sql, 0, NULL, NULL, NULL, &cls, err);
+	db_own_sql(d->drv, d->admin, 0);
+	return rc;
+}
+
+/*
+** The scenario's schema, as its migration tool would apply it when it is a
+** tool's history ('-- @history'); a failure is the scenario's fault.
+*/
+static int run_schema(struct drill *d, struct strbuf *err)
 {
 	struct sql_script script = { 0 };
 	struct strbuf why = STRBUF_INIT;
-	size_t i;
-	int cls, rc = 0;
+	size_t failed;
+	int rc = 0;
 
-	sql_split(v->text, v->line, &script);
-	for (i = 0; i < script.nr && !rc; i++) {
-		if (db_exec_now(d->drv, d->admin, script.v[i].sql, 0, NULL, NULL, NULL, &cls, &why))
-			rc = strbuf_error(err, DRILL_EINPUT, "%s:%d: %s statement failed on %s: %s",
-					  d->sc->path, script.v[i].line, what, db_name(d->drv), why.buf);
+	scenario_schema_script(d->sc, db_dialect(d->drv), &script);
+	if (history_apply(d->drv, d->admin, d->sc->history, &script, &failed, &why)) {
+		if (failed < script.nr)
+			rc = strbuf_error(err, DRILL_EINPUT, "%s:%d: schema statement failed on %s%s%s%s: %s",
+					  d->sc->path, script.v[failed].line, db_name(d->drv),
+					  script.v[failed].file ? " (" : "", script.v[failed].file ? script.v[failed].file : "",
+					  script.v[failed].file ? ")" : "", why.buf);
+		else
+			rc = strbuf_error(err, DRILL_EENGINE, "%s", why.buf);
 	}
 	sql_script_release(&script);
 	strbuf_release(&why);
@@ -905,11 +926,10 @@ static int setup(struct sched *s, struct strbuf *err)
 	struct drill *d = s->d;
 	const struct scenario *sc = d->sc;
 	const struct sql_variant *schema = sql_section_pick(&sc->schema, db_dialect(d->drv));
-	struct strbuf why = STRBUF_INIT;
+	struct strbuf why = STRBUF_INIT, sql = STRBUF_INIT;
 	struct ledger_tx seedtx;
-	int cls, rc;
-
 	struct db_options dbo;
+	int rc = 0;
 
 	memset(&dbo, 0, sizeof(dbo));
 	dbo.allow_superuser = s->o->allow_superuser;
@@ -922,37 +942,39 @@ static int setup(struct sched *s, struct strbuf *err)
 	if (!schema)
 		return strbuf_error(err, DRILL_EINPUT, "%s: no '-- @schema' block for %s",
 				    sc->path, db_name(d->drv));
-	/* The history is mdrill's own: the sandbox's guard is lifted for it alone. */
-	db_own_sql(d->drv, d->admin, 1);
-	rc = db_exec_now(d->drv, d->admin,
-			 "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-			 "name TEXT NOT NULL, tick INTEGER NOT NULL)",
-			 0, NULL, NULL, NULL, &cls, &why);
-	db_own_sql(d->drv, d->admin, 0);
-	if (rc) {
-		rc = strbuf_error(err, DRILL_EENGINE, "cannot create schema_migrations: %s", why.buf);
-		strbuf_release(&why);
-		return rc;
+	/*
+	** mdrill's own record of the drill's migrations, under a name beside
+	** any tool's; the sandbox's guard is lifted for it alone.
+	*/
+	strbuf_addf(&sql, "CREATE TABLE %s (version INTEGER PRIMARY KEY, name TEXT NOT NULL, tick INTEGER NOT NULL)",
+		    scenario_history_table(sc));
+	if (own_exec(d, sql.buf, &why)) {
+		rc = strbuf_error(err, DRILL_EENGINE, "cannot create %s: %s", scenario_history_table(sc), why.buf);
+		goto out;
 	}
-	strbuf_release(&why);
-	if ((rc = run_setup(d, "schema", schema, err)) != 0)
-		return rc;
-	db_own_sql(d->drv, d->admin, 1);
-	rc = db_exec_now(d->drv, d->admin, "INSERT INTO schema_migrations VALUES (1, 'schema', 0)",
-			 0, NULL, NULL, NULL, &cls, err);
-	db_own_sql(d->drv, d->admin, 0);
-	if (rc)
-		return DRILL_EENGINE;
+	if ((rc = run_schema(d, err)) != 0)
+		goto out;
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "INSERT INTO %s VALUES (1, 'schema', 0)", scenario_history_table(sc));
+	if (own_exec(d, sql.buf, err)) {
+		rc = DRILL_EENGINE;
+		goto out;
+	}
 	history_add(d, 1, "schema", 0);
 	rc = seeder_run(sc, d->drv, d->admin, &d->ledger, s->o->seed, seed_progress, (void *)s->o, err);
-	if (rc)
-		return rc == SEEDER_EDATA ? DRILL_EINPUT : DRILL_EENGINE;
+	if (rc) {
+		rc = rc == SEEDER_EDATA ? DRILL_EINPUT : DRILL_EENGINE;
+		goto out;
+	}
 	memset(&seedtx, 0, sizeof(seedtx));
 	seedtx.invoke = seedtx.complete = -1;
 	seedtx.msg = LEDGER_NONE;
 	seedtx.outcome = TX_OK;
 	ledger_tx_add(&d->ledger, &seedtx);
-	return 0;
+out:
+	strbuf_release(&why);
+	strbuf_release(&sql);
+	return rc;
 }
 
 /* Free what the schedule holds; the drill's results stay. */

@@ -38,6 +38,9 @@ struct inserter {
 	const struct scenario *sc;
 	size_t batch;            /* rows a full batch holds */
 	char **cols_names;       /* borrowed from the caller while open */
+	const struct seed *sd;
+	int *keyat;              /* a composite key's columns; NULL: the first column is the key */
+	char *inkey;             /* per column: part of the key, so no fact of its own */
 	char **vals;             /* batch * ncols copies; NULL is SQL NULL */
 	size_t nrows;            /* rows buffered */
 	int64_t *done;           /* rows inserted over all seeds */
@@ -79,9 +82,28 @@ static int inserter_open(struct inserter *ins, const char *table, char **names, 
 	ins->ncols = ncols;
 	ins->cols = xcalloc(ncols, sizeof(*ins->cols));
 	ins->tracked = xcalloc(ncols, 1);
+	ins->inkey = xcalloc(ncols, 1);
 	for (i = 0; i < ncols; i++) {
-		ins->cols[i] = ledger_intern(ins->l, names[i]);
+		/* A quoted column ("order") is a fact under its plain name, as a probe's column says it. */
+		size_t n = strlen(names[i]);
+		if (n > 2 && names[i][0] == '"' && names[i][n - 1] == '"')
+			ins->cols[i] = ledger_intern_n(ins->l, names[i] + 1, n - 2);
+		else
+			ins->cols[i] = ledger_intern(ins->l, names[i]);
 		ins->tracked[i] = !scenario_untracked(ins->sc, table, names[i]);
+	}
+	if (ins->sd && ins->sd->nkey) {
+		size_t k, j;
+		ins->keyat = xcalloc(ins->sd->nkey, sizeof(*ins->keyat));
+		for (k = 0; k < ins->sd->nkey; k++) {
+			for (j = 0; j < ncols && strcmp(cols[j], ins->sd->key[k]); j++)
+				;
+			if (j == ncols)
+				return strbuf_error(err, SEEDER_EDATA, "the key column '%s' of '%s' is not among "
+						    "its seeded columns", ins->sd->key[k], table);
+			ins->keyat[k] = (int)j;
+			ins->inkey[j] = 1;
+		}
 	}
 	ins->batch = BATCH_PARAMS / ncols < BATCH_ROWS ? BATCH_PARAMS / ncols : BATCH_ROWS;
 	if (!ins->batch)
@@ -143,7 +165,29 @@ static int inserter_row(struct inserter *ins, const char *const *vals, struct st
 		ins->vals[ins->nrows * ins->ncols + i] = vals[i] ? xstrdup(vals[i]) : NULL;
 	ins->nrows++;
 	/* A failed insert stops the seeding whole, so the facts can be noted now. */
-	if (vals[0]) { /* a NULL key names no row the oracle could find */
+	if (ins->keyat) {
+		/* A composite key: its values joined by '|', as the probe's first column joins them. */
+		struct strbuf k = STRBUF_INIT;
+		size_t nfacts = 0;
+		int null = 0;
+		for (i = 0; i < ins->sd->nkey; i++) {
+			const char *v = vals[ins->keyat[i]];
+			null |= !v;
+			strbuf_addf(&k, "%s%s", i ? "|" : "", v ? v : "");
+		}
+		if (!null) {
+			key = ledger_intern_n(ins->l, k.buf, k.len);
+			for (i = 0; i < ins->ncols; i++)
+				if (!ins->inkey[i] && ins->tracked[i]) {
+					ledger_fact_add(ins->l, ins->table, key, ins->cols[i],
+							vals[i] ? ledger_intern(ins->l, vals[i]) : LEDGER_NONE);
+					nfacts++;
+				}
+			if (!nfacts)
+				ledger_fact_add(ins->l, ins->table, key, LEDGER_ROW, LEDGER_PRESENT);
+		}
+		strbuf_release(&k);
+	} else if (vals[0]) { /* a NULL key names no row the oracle could find */
 		key = ledger_intern(ins->l, vals[0]);
 		if (ins->ncols == 1)
 			ledger_fact_add(ins->l, ins->table, key, LEDGER_ROW, LEDGER_PRESENT);
@@ -165,6 +209,10 @@ static void inserter_close(struct inserter *ins)
 	free(ins->vals);
 	free(ins->cols);
 	free(ins->tracked);
+	free(ins->keyat);
+	free(ins->inkey);
+	ins->keyat = NULL;
+	ins->inkey = NULL;
 	ins->tracked = NULL;
 	ins->st = NULL;
 	ins->cols = NULL;
@@ -415,15 +463,17 @@ static int seed_csv(const struct scenario *sc, const struct seed *sd, struct ins
 	return st.rc;
 }
 
-int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
-	       struct ledger *l, uint64_t seed, seeder_progress_fn progress, void *progress_ctx,
-	       struct strbuf *err)
+/* Every seed of sc through c, in one transaction it leaves open; the seed refused in *table. */
+static int seed_all(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c, struct ledger *l,
+		    uint64_t seed, seeder_progress_fn progress, void *progress_ctx, int *table,
+		    struct strbuf *err)
 {
 	struct inserter ins;
 	int64_t done = 0, total = 0;
 	size_t i;
 	int rc = 0;
 
+	*table = -1;
 	for (i = 0; i < sc->nseeds; i++)
 		total += sc->seeds[i].csv ? 0 : sc->seeds[i].rows;
 	if (progress)
@@ -436,6 +486,7 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 		ins.c = c;
 		ins.l = l;
 		ins.sc = sc;
+		ins.sd = &sc->seeds[i];
 		ins.done = &done;
 		ins.total = total;
 		ins.progress = progress;
@@ -444,12 +495,38 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 			rc = seed_csv(sc, &sc->seeds[i], &ins, err);
 		else
 			rc = seed_generated(sc, &sc->seeds[i], &ins, seed, err);
+		if (rc)
+			*table = (int)i;
 	}
+	return rc;
+}
+
+int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
+	       struct ledger *l, uint64_t seed, seeder_progress_fn progress, void *progress_ctx,
+	       struct strbuf *err)
+{
+	int table, rc = seed_all(sc, drv, c, l, seed, progress, progress_ctx, &table, err);
+
 	if (rc) {
-		db_rollback(drv, c);
+		if (db_in_tx(drv, c))
+			db_rollback(drv, c);
 		return rc;
 	}
 	if (db_commit(drv, c) != DB_DONE)
 		return strbuf_error(err, SEEDER_EDB, "cannot commit the seed rows: %s", db_errmsg(drv, c));
 	return 0;
+}
+
+int seeder_try(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c, uint64_t seed,
+	       int *table, struct strbuf *err)
+{
+	struct ledger l;
+	int rc;
+
+	ledger_init(&l);
+	rc = seed_all(sc, drv, c, &l, seed, NULL, NULL, table, err);
+	if (db_in_tx(drv, c))
+		db_rollback(drv, c);
+	ledger_release(&l);
+	return rc;
 }

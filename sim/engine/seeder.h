@@ -31,4 +31,12 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 	       struct ledger *l, uint64_t seed, seeder_progress_fn progress, void *progress_ctx,
 	       struct strbuf *err);
 
+/**
+ * seeder_run, its rows rolled back at the end whatever happens: does the
+ * engine take the seed?  *table receives the index in sc->seeds of the
+ * seed it refused (-1 when none).  Returns 0 or a SEEDER_E* code.
+ */
+int seeder_try(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c, uint64_t seed,
+	       int *table, struct strbuf *err);
+
 #endif

@@ -16,16 +16,26 @@
 
 #define MAX_WORKERS 16
 
+int swarm_in_shard(uint64_t seed, uint64_t k, uint64_t n)
+{
+	if (!n)
+		return 1;
+	return (seed == 0 ? n : (seed - 1) % n + 1) == k;
+}
+
 /* Run the seeds of worker w of nw; one line per seed onto fd.  The process's exit status. */
 static int worker(const struct swarm_opts *o, int w, int nw, int fd)
 {
-	uint64_t k, nseeds = o->to - o->from + 1;
+	uint64_t k, nseeds = o->to - o->from + 1, mine = 0;
 	/* By offset: a range that ends at the largest seed must not wrap around. */
-	for (k = (uint64_t)w; k < nseeds && !(o->stop && *o->stop); k += (uint64_t)nw) {
+	for (k = 0; k < nseeds && !(o->stop && *o->stop); k++) {
 		struct swarm_row row;
 		struct strbuf line = STRBUF_INIT;
 		int rc;
 
+		/* The shard's seeds, dealt out to the workers in turn. */
+		if (!swarm_in_shard(o->from + k, o->shard_k, o->shard_n) || mine++ % (uint64_t)nw != (uint64_t)w)
+			continue;
 		memset(&row, 0, sizeof(row));
 		rc = o->one(o->ctx, o->from + k, &row);
 		if (!rc) {
@@ -86,24 +96,39 @@ static int cmp_seed(const void *a, const void *b)
 	return x->seed < y->seed ? -1 : x->seed > y->seed;
 }
 
-/* The histogram and the worst seed, once every row is in. */
-static void summarise(struct swarm_result *out)
+void swarm_summarise(struct swarm_result *out)
 {
 	size_t i;
+	memset(out->hist, 0, sizeof(out->hist));
+	out->worst = 0;
+	out->passed = 0;
 	if (out->nrows > 1) /* qsort(NULL, 0, ...) is undefined */
 		qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_seed);
 	for (i = 0; i < out->nrows; i++) {
 		const struct swarm_row *r = &out->rows[i], *b = &out->rows[out->worst];
+		out->passed += r->pass != 0;
 		out->hist[r->score / 10 > 10 ? 10 : r->score / 10]++;
 		if (r->score < b->score || (r->score == b->score && r->lost > b->lost))
 			out->worst = i;
 	}
 }
 
+/* How many seeds of o's range are its shard's. */
+static uint64_t shard_seeds(const struct swarm_opts *o)
+{
+	uint64_t n = 0, s;
+	for (s = o->from;; s++) {
+		n += swarm_in_shard(s, o->shard_k, o->shard_n);
+		if (s == o->to)
+			break;
+	}
+	return n;
+}
+
 int swarm_workers(const struct swarm_opts *o)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t nseeds = o->to - o->from + 1;
+	uint64_t nseeds = shard_seeds(o);
 	int nw = o->workers > 0 ? o->workers : (int)(ncpu < 1 ? 1 : ncpu);
 
 	if (nw > MAX_WORKERS)
@@ -115,7 +140,7 @@ int swarm_workers(const struct swarm_opts *o)
 
 int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_rc, struct strbuf *err)
 {
-	uint64_t nseeds = o->to - o->from + 1;
+	uint64_t nseeds = shard_seeds(o);
 	int nw = swarm_workers(o);
 	int w, open_fds, rc = 0;
 	struct strbuf bufs[MAX_WORKERS];
@@ -126,6 +151,8 @@ int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_
 
 	memset(out, 0, sizeof(*out));
 	*worker_rc = 0;
+	if (!nseeds)
+		return 0; /* a shard the range does not reach: nothing to run */
 	fflush(stdout);
 	fflush(stderr);
 	for (w = 0; w < nw; w++) {
@@ -200,7 +227,7 @@ int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_
 				    *worker_rc);
 	if (!out->nrows)
 		return strbuf_error(err, SWARM_EWORKER, "the swarm ran no drill");
-	summarise(out);
+	swarm_summarise(out);
 	return rc;
 }
 

@@ -25,6 +25,7 @@ struct swarm_row {
 
 struct swarm_opts {
 	uint64_t from, to;       /* the seeds, both included */
+	uint64_t shard_k, shard_n; /* only the seeds of shard K of N (swarm_in_shard); 0 for all */
 	int workers;             /* processes; 0 for one per core (at most 16) */
 	/*
 	** Run seed in a worker and fill row (its faults xmalloc'd).  Returns
@@ -46,19 +47,34 @@ struct swarm_result {
 	int hist[11];            /* runs by score: 0-9, 10-19, ..., 90-99, 100 */
 };
 
+/**
+ * Is seed in shard k of n?  Seeds go round the shards by number, seed 1 to
+ * shard 1, seed n to shard n, seed n+1 to shard 1 again: a split that does
+ * not depend on the range or on what ran before.  n 0 is no split.
+ */
+int swarm_in_shard(uint64_t seed, uint64_t k, uint64_t n);
+
 /* What swarm_run returns besides 0. */
 #define SWARM_EINTR  -1      /* stopped by the flag: the workers are gone */
 #define SWARM_EWORKER -2     /* a worker could not start, or exited with a status (in err) */
 
-/** How many worker processes swarm_run starts for o: one per core, at most 16, at most a seed each. */
+/** How many worker processes swarm_run starts for o: one per core, at most 16, at most a seed of its shard each. */
 int swarm_workers(const struct swarm_opts *o);
 
 /**
- * Run every seed of o into out (release with swarm_result_release, also
- * after a failure).  Returns 0, or SWARM_E* with the reason in err; a
- * worker's own exit status is in *worker_rc.
+ * Run every seed of o (of its shard) into out (release with
+ * swarm_result_release, also after a failure).  A shard with no seed in
+ * the range runs nothing and leaves out empty.  Returns 0, or SWARM_E*
+ * with the reason in err; a worker's own exit status is in *worker_rc.
  */
 int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_rc, struct strbuf *err);
 void swarm_result_release(struct swarm_result *r);
+
+/**
+ * Sort r's rows by seed and count them: passed, the histogram of scores,
+ * the worst (the lowest score, the most lost on a tie, the first seed on
+ * a tie of both).  swarm_run does it; merging shards does it again.
+ */
+void swarm_summarise(struct swarm_result *r);
 
 #endif

@@ -2,8 +2,9 @@
 ** The layout reader.  A directory is classified by its file names (every
 ** .sql file must fit one tool's pattern, or the layout is unknown), its
 ** files put in the tool's order, and the versions checked: a repeat is an
-** error, and so is a gap in sequence numbers (versions shorter than ten
-** digits; longer ones are timestamps, where gaps are the rule).  Each file
+** error; a gap in sequence numbers (versions shorter than ten digits;
+** longer ones are timestamps, where gaps are the rule) is a note, since
+** the tools order by version and accept one.  Each file
 ** is then read as a fix file is, through fixfile_parse, after its dbmate
 ** section is picked and before Alembic's bookkeeping statements go.
 */
@@ -174,10 +175,13 @@ static const char *kind_tool(char k)
 }
 
 /*
-** The versions of a sorted selection must not repeat, and sequence numbers
-** must not skip one: a missing file is how half a fix gets deployed.
+** The versions of a sorted selection must not repeat.  Sequence numbers
+** that skip one are worth a note: a missing file is how half a fix gets
+** deployed, but real histories have gaps (a migration withdrawn before it
+** shipped), and golang-migrate and Flyway apply them in order regardless.
 */
-static int check_versions(const char *shown, struct entry **sel, size_t n, struct strbuf *err)
+static int check_versions(const char *shown, struct entry **sel, size_t n, struct strbuf *notes,
+			  struct strbuf *err)
 {
 	size_t i;
 	for (i = 1; i < n; i++) {
@@ -192,9 +196,8 @@ static int check_versions(const char *shown, struct entry **sel, size_t n, struc
 					  a->name, b->name);
 		else if (a->nparts == 1 && b->nparts == 1 && a->digits < 10 && b->digits < 10 &&
 			 b->ver[0] != a->ver[0] + 1)
-			rc = strbuf_error(err, -1, "%s: a gap in the versions: %lld comes after %lld "
-					  "(expected version %lld next; is a file missing?)", shown,
-					  b->ver[0], a->ver[0], a->ver[0] + 1);
+			strbuf_addf(notes, "%s: a gap in the versions: %lld comes after %lld (applied in "
+				    "order, as the tool does; is a file missing?)\n", shown, b->ver[0], a->ver[0]);
 		strbuf_release(&v);
 		if (rc)
 			return rc;
@@ -355,7 +358,7 @@ static int open_dir(const char *path, const char *shown, int direction, struct l
 				  kind_tool(tool));
 		goto out;
 	}
-	if ((rc = check_versions(shown, sel, nsel, err)) != 0)
+	if ((rc = check_versions(shown, sel, nsel, &l->notes, err)) != 0)
 		goto out;
 	for (i = 0; i < nsel; i++) {
 		/* Down migrations undo the newest first. */
@@ -388,6 +391,7 @@ int layout_open(const char *path, const char *shown, int direction, struct layou
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	strbuf_init(&out->notes);
 	if (stat(path, &st))
 		return strbuf_error(err, -1, "cannot open '%s': %s", shown, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
@@ -406,6 +410,70 @@ int layout_open(const char *path, const char *shown, int direction, struct layou
 	return 0;
 }
 
+/* Names in order, a run of digits compared by its value. */
+static int cmp_natural(const void *pa, const void *pb)
+{
+	const char *a = *(char *const *)pa, *b = *(char *const *)pb;
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *ea = a, *eb = b;
+			while (*a == '0')
+				a++;
+			while (*b == '0')
+				b++;
+			for (ea = a; isdigit((unsigned char)*ea); ea++)
+				;
+			for (eb = b; isdigit((unsigned char)*eb); eb++)
+				;
+			if (ea - a != eb - b)
+				return ea - a < eb - b ? -1 : 1;
+			for (; a < ea; a++, b++)
+				if (*a != *b)
+					return *a < *b ? -1 : 1;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+int layout_open_plain(const char *path, const char *shown, struct layout *out, struct strbuf *err)
+{
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	struct dirent *de;
+	DIR *d;
+
+	memset(out, 0, sizeof(*out));
+	strbuf_init(&out->notes);
+	if (!(d = opendir(path)))
+		return strbuf_error(err, -1, "cannot read '%s': %s", shown, strerror(errno));
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && ends_with(de->d_name, ".sql")) {
+			ALLOC_GROW(names, n + 1, alloc);
+			names[n++] = xstrdup(de->d_name);
+		}
+	closedir(d);
+	if (!n)
+		return strbuf_error(err, -1, "%s: no .sql file in it", shown);
+	qsort(names, n, sizeof(*names), cmp_natural);
+	for (i = 0; i < n; i++) {
+		struct strbuf p = STRBUF_INIT, sh = STRBUF_INIT;
+		strbuf_addf(&p, "%s/%s", path, names[i]);
+		strbuf_addf(&sh, "%s/%s", shown, names[i]);
+		add_file(out, p.buf, sh.buf, 0);
+		strbuf_release(&p);
+		strbuf_release(&sh);
+		free(names[i]);
+	}
+	free(names);
+	out->kind = "sql";
+	return 0;
+}
+
 void layout_release(struct layout *l)
 {
 	size_t i;
@@ -414,7 +482,42 @@ void layout_release(struct layout *l)
 		free(l->v[i].shown);
 	}
 	free(l->v);
+	strbuf_release(&l->notes);
 	memset(l, 0, sizeof(*l));
+}
+
+int layout_file_version(const char *name, struct strbuf *version, struct strbuf *description)
+{
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	const char *desc, *end;
+	struct entry e;
+	size_t i;
+
+	if (!ends_with(base, ".sql"))
+		return -1;
+	end = base + strlen(base) - (ends_with(base, ".up.sql") ? 7 : ends_with(base, ".down.sql") ? 9 : 4);
+	if (!strncmp(base, "R__", 3)) {
+		desc = base + 3;
+	} else if ((base[0] == 'V' || base[0] == 'U') && (desc = strstr(base, "__")) != NULL) {
+		if (parse_version(base + 1, desc, &e))
+			return -1;
+		desc += 2;
+	} else {
+		for (desc = base; isdigit((unsigned char)*desc); desc++)
+			;
+		if (desc == base || *desc != '_' || parse_version(base, desc, &e))
+			return -1;
+		desc++;
+	}
+	if (desc > end)
+		return -1;
+	if (base[0] != 'R' || strncmp(base, "R__", 3))
+		show_version(&e, version);
+	/* Flyway shows a description with its underscores as spaces. */
+	for (i = 0; desc + i < end; i++)
+		strbuf_addch(description, base[0] == 'V' || base[0] == 'U' || base[0] == 'R' ?
+			     (desc[i] == '_' ? ' ' : desc[i]) : desc[i]);
+	return 0;
 }
 
 /* Does sql hold word, in any case? */
@@ -485,6 +588,40 @@ static int dbmate_section(const char *shown, struct strbuf *text, int direction,
 	return 0;
 }
 
+int layout_wrappable(const struct sql_script *s, size_t from)
+{
+	size_t i;
+	if (s->nr - from < 2)
+		return 0;
+	for (i = from; i < s->nr; i++)
+		if (is_txctl(s->v[i].sql) || has_word(s->v[i].sql, "CONCURRENTLY"))
+			return 0; /* the file runs its own transactions, or cannot run in one */
+	return 1;
+}
+
+int layout_file_text(const struct layout *l, size_t i, int direction, struct strbuf *out, int *wrap,
+		     struct strbuf *err)
+{
+	const struct layout_file *f = &l->v[i];
+	struct strbuf text = STRBUF_INIT;
+	int rc, notx = 0;
+
+	*wrap = f->wrap;
+	if (read_text(f->path, &text, err)) {
+		rc = -1;
+		goto out;
+	}
+	if ((rc = dbmate_section(f->shown, &text, direction, &notx, err)) < 0)
+		goto out;
+	if (rc == 0)
+		*wrap = !notx;
+	strbuf_add(out, text.buf, text.len);
+	rc = 0;
+out:
+	strbuf_release(&text);
+	return rc;
+}
+
 /* Read one file of a layout into out. */
 static int load_file(const struct layout *l, const struct layout_file *f, int direction, int dialect,
 		     struct sql_script *out, struct strbuf *err)
@@ -519,10 +656,7 @@ static int load_file(const struct layout *l, const struct layout_file *f, int di
 	}
 	if (alembic)
 		out->nr = k;
-	for (i = before; i < out->nr && wrap; i++)
-		if (is_txctl(out->v[i].sql) || has_word(out->v[i].sql, "CONCURRENTLY"))
-			wrap = 0; /* the file runs its own transactions, or cannot run in one */
-	if (wrap && out->nr - before > 1) {
+	if (wrap && layout_wrappable(out, before)) {
 		int first = out->v[before].line, last = out->v[out->nr - 1].line;
 		ALLOC_GROW(out->v, out->nr + 2, out->alloc);
 		memmove(out->v + before + 1, out->v + before, (out->nr - before) * sizeof(*out->v));

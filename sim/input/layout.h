@@ -27,17 +27,31 @@ struct layout {
 	const char *kind;   /* "sql", "flyway", "golang-migrate", "dbmate", "sqitch", "alembic" */
 	struct layout_file *v;
 	size_t nr, alloc;
+	/*
+	** What is worth saying but no error, a line each: a gap in the
+	** versions, which the tools accept (they order by version).
+	*/
+	struct strbuf notes;
 };
 
 /**
  * The files of the migration at path, for direction, in the order the tool
  * applies them.  shown is how the user named path.  Returns 0, or -1 with
- * "PATH: what was expected" in err (an unknown layout, a gap or a repeat in
- * the versions, a missing script).  Release with layout_release.
+ * "PATH: what was expected" in err (an unknown layout, a repeat in the
+ * versions, a missing script).  A gap in the versions is a note in
+ * out->notes.  Release with layout_release.
  */
 int layout_open(const char *path, const char *shown, int direction, struct layout *out,
 		struct strbuf *err);
 void layout_release(struct layout *l);
+
+/**
+ * The .sql files of the directory at path in name order, a number in a
+ * name compared by its value (2_x before 10_x): a history kept as plain
+ * files no tool's naming fits.  kind is "sql".  Returns 0, or -1 with the
+ * reason in err (no .sql file there).  Release with layout_release.
+ */
+int layout_open_plain(const char *path, const char *shown, struct layout *out, struct strbuf *err);
 
 /**
  * Append the statements of the migration at path for direction and
@@ -46,5 +60,32 @@ void layout_release(struct layout *l);
  */
 int layout_load(const char *path, const char *shown, int direction, int dialect,
 		struct sql_script *out, struct strbuf *err);
+
+/**
+ * The text the tool runs of file i of l for direction, onto out: a dbmate
+ * file's section for it (its other lines blank, so that lines keep their
+ * numbers), any other file whole.  *wrap says whether the tool runs the
+ * file in one transaction, before its statements are looked at (see
+ * layout_wrappable).  Returns 0, or -1 with the reason in err.
+ */
+int layout_file_text(const struct layout *l, size_t i, int direction, struct strbuf *out, int *wrap,
+		     struct strbuf *err);
+
+/**
+ * Can the statements of s from index from on run in one transaction that
+ * mdrill opens, as a tool does: more than one, none of transaction control
+ * of its own, none CONCURRENTLY (which cannot run in one)?
+ */
+int layout_wrappable(const struct sql_script *s, size_t from);
+
+/**
+ * The version and the description a migration tool reads in a file's
+ * name (its last component): Flyway's V1_2__add_phone.sql gives "1.2" and
+ * "add phone", R__view.sql no version and "view"; golang-migrate's
+ * 000012_add_phone.up.sql and dbmate's 20240301090000_add_phone.sql give
+ * the number as written, without leading zeros, and "add_phone".  Returns
+ * 0, or -1 when the name fits no tool's pattern.
+ */
+int layout_file_version(const char *name, struct strbuf *version, struct strbuf *description);
 
 #endif

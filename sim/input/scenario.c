@@ -17,6 +17,8 @@
 
 #include "../base/alloc.h"
 #include "pgbench.h"
+#include "history.h"
+#include "layout.h"
 #include "strexpr.h"
 #include "../base/sqltext.h"
 
@@ -41,6 +43,7 @@ struct parser {
 	struct seed *seed;
 	struct appver *app;
 	struct txdef *tx;
+	int in_schema;             /* the SQL being filled is a '-- @schema' block */
 	struct strbuf *err;
 	/* The current tx's '-- @rows' lines, placed on their statements when it closes. */
 	struct rows_mark { int line; int rule; int64_t n; } *rows;
@@ -56,6 +59,7 @@ static const struct { const char *name, *value; } builtin_params[] = {
 };
 
 #define GEN_DEFAULT_MAXLEN 64
+#define GEN_INT_LIMIT 9000000000000000L
 
 static int perr(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -111,6 +115,16 @@ static int valid_name(const char *s)
 
 static int valid_ident(const char *s)
 {
+	/* A quoted identifier, as SQL writes a reserved word or a mixed-case name: "order". */
+	if (*s == '"') {
+		size_t n = strlen(s), i;
+		if (n < 3 || s[n - 1] != '"')
+			return 0;
+		for (i = 1; i + 1 < n; i++)
+			if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '$'))
+				return 0;
+		return 1;
+	}
 	if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
 		return 0;
 	for (; *s; s++)
@@ -199,26 +213,48 @@ void gen_release(struct gen *g)
 		free(g->choices[i]);
 	free(g->choices);
 	free(g->table);
+	free(g->tmpl);
 	pgbench_expr_free(g->expr);
 	strexpr_free(g->sexpr);
 	memset(g, 0, sizeof(*g));
 }
 
 static const char gen_expected[] =
-	"expected a generator: seq, int(a,b), random(a,b), name, email, phone, "
-	"text(n), pick(a|b|c), date, null";
+	"expected a generator: seq, int(a,b), random(a,b), name, email, phone, text(n), chars(n), "
+	"pick(a|b|c), date, timestamp, timestamptz, time, decimal(a,b,s), uuid, json, null";
+
+/* A template holds one run of '#' where the number goes. */
+static int check_template(const char *t, struct strbuf *err)
+{
+	const char *h = strchr(t, '#');
+	if (!h)
+		return strbuf_error(err, -1, "expected a '#' in the template '%s', where the number goes", t);
+	while (*h == '#')
+		h++;
+	if (strchr(h, '#'))
+		return strbuf_error(err, -1, "the template '%s' has more than one run of '#'", t);
+	return 0;
+}
 
 int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 	      struct gen *out, struct strbuf *err)
 {
 	static const struct { const char *name; int kind; int args; } kinds[] = {
-		/* args: 0 none, 1 optional number, 2 two numbers, 3 choices, 4 table, 5 required number */
-		{ "seq", GEN_SEQ, 0 },       { "int", GEN_INT, 2 },
+		/*
+		** args: 0 none, 1 optional number, 2 two numbers (and a template for
+		** int), 3 choices, 4 table, 5 required number, 6 optional template,
+		** 7 two numbers and a scale; 1 and 5 may add ',plain'.
+		*/
+		{ "seq", GEN_SEQ, 6 },       { "int", GEN_INT, 2 },
 		{ "random", GEN_INT, 2 },    { "name", GEN_NAME, 1 },
 		{ "email", GEN_EMAIL, 1 },   { "phone", GEN_PHONE, 1 },
 		{ "text", GEN_TEXT, 5 },     { "pick", GEN_PICK, 3 },
 		{ "date", GEN_DATE, 0 },     { "null", GEN_NULL, 0 },
 		{ "nextid", GEN_NEXTID, 4 }, { "existing", GEN_EXISTING, 4 },
+		{ "chars", GEN_CHARS, 5 },   { "timestamp", GEN_TIME, 0 },
+		{ "timestamptz", GEN_TIME, 0 }, { "time", GEN_TIME, 0 },
+		{ "decimal", GEN_DECIMAL, 7 }, { "uuid", GEN_UUID, 0 },
+		{ "json", GEN_JSON, 0 },
 	};
 	char *buf = xstrdup(expr), *s = skip_ws(buf), *open, *args = NULL;
 	size_t k;
@@ -247,6 +283,9 @@ int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 		goto out;
 	}
 	out->kind = kinds[k].kind;
+	if (out->kind == GEN_TIME)
+		out->a = !strcmp(s, "timestamp") ? GEN_TIMESTAMP : !strcmp(s, "timestamptz") ? GEN_TIMESTAMPTZ
+										  : GEN_TIME_OF_DAY;
 	if ((out->kind == GEN_NEXTID || out->kind == GEN_EXISTING) && !tx_context) {
 		strbuf_error(err, -1, "'%s' draws keys from the ledger and works only in a '\\set' line", s);
 		goto out;
@@ -263,6 +302,22 @@ int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 	case 1:
 	case 5: {
 		long n = GEN_DEFAULT_MAXLEN;
+		char *comma = args ? strchr(args, ',') : NULL;
+		/* ',plain': no awkward values, for a column a CHECK keeps from them. */
+		if (comma || (args && !strcmp(args, "plain"))) {
+			char *flag = skip_ws(comma ? comma + 1 : args);
+			rtrim(flag);
+			if (strcmp(flag, "plain") || out->kind == GEN_CHARS) {
+				strbuf_error(err, -1, "expected '%s(n)'%s, found '%s(%s)'", s,
+					     out->kind == GEN_CHARS ? "" : " or '...,plain'", s, args);
+				goto out;
+			}
+			out->plain = 1;
+			if (comma)
+				*comma = '\0';
+			else
+				*args = '\0';
+		}
 		if (kinds[k].args == 5 && (!args || !*args)) {
 			strbuf_error(err, -1, "expected '%s(n)' with a maximum length", s);
 			goto out;
@@ -275,29 +330,56 @@ int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 		out->a = n;
 		break;
 	}
-	case 2: {
-		char *comma = args ? strchr(args, ',') : NULL;
-		long lo, hi;
-		if (!comma) {
-			strbuf_error(err, -1, "expected '%s(a,b)' with two bounds", s);
+	case 2:
+	case 7: {
+		char *comma = args ? strchr(args, ',') : NULL, *third = comma ? strchr(comma + 1, ',') : NULL;
+		long lo, hi, scale = 0;
+		if (!comma || (kinds[k].args == 7 && !third)) {
+			strbuf_error(err, -1, kinds[k].args == 7 ? "expected '%s(a,b,s)' with two bounds and the "
+				     "digits after the point" : "expected '%s(a,b)' with two bounds", s);
 			goto out;
 		}
 		*comma = '\0';
+		if (third)
+			*third++ = '\0';
 		args = skip_ws(args);
 		rtrim(args);
 		comma = skip_ws(comma + 1);
 		rtrim(comma);
-		if (resolve_int(sc, args, -2000000000L, 2000000000L, &lo, err) ||
-		    resolve_int(sc, comma, -2000000000L, 2000000000L, &hi, err))
+		/* Bounds a double holds exactly: epoch milliseconds fit, with room. */
+		if (resolve_int(sc, args, -GEN_INT_LIMIT, GEN_INT_LIMIT, &lo, err) ||
+		    resolve_int(sc, comma, -GEN_INT_LIMIT, GEN_INT_LIMIT, &hi, err))
 			goto out;
 		if (lo > hi) {
 			strbuf_error(err, -1, "'%s(%ld,%ld)': the lower bound is above the upper", s, lo, hi);
 			goto out;
 		}
+		if (third && kinds[k].args == 7) {
+			third = skip_ws(third);
+			rtrim(third);
+			if (resolve_int(sc, third, 0, 12, &scale, err))
+				goto out;
+		} else if (third) {
+			/* int(a,b,TEMPLATE): the number within its text. */
+			third = skip_ws(third);
+			rtrim(third);
+			if (check_template(third, err))
+				goto out;
+			out->tmpl = xstrdup(third);
+		}
 		out->a = lo;
 		out->b = hi;
+		out->scale = scale;
 		break;
 	}
+	case 6:
+		if (args && *args) {
+			rtrim(args);
+			if (check_template(args, err))
+				goto out;
+			out->tmpl = xstrdup(args);
+		}
+		break;
 	case 3: {
 		char *p = args;
 		size_t alloc = 0;
@@ -560,10 +642,22 @@ static int close_section(struct parser *p)
 		p->nrows = 0;
 		p->tx = NULL;
 	} else if (p->section == SEC_SEED) {
+		size_t k, j;
 		if (!p->seed->csv && !p->seed->ncols) {
 			p->line = p->seed->line;
 			rc = perr(p, "seed of '%s' has no '-- @gen %s.COLUMN GENERATOR' line",
 				  p->seed->table, p->seed->table);
+		}
+		/* A key column must be one the seed fills (a CSV's header is checked as it is read). */
+		for (k = 0; !rc && !p->seed->csv && k < p->seed->nkey; k++) {
+			for (j = 0; j < p->seed->ncols; j++)
+				if (!strcmp(p->seed->cols[j].column, p->seed->key[k]))
+					break;
+			if (j == p->seed->ncols) {
+				p->line = p->seed->line;
+				rc = perr(p, "key column '%s' of '%s' has no '-- @gen %s.%s' line", p->seed->key[k],
+					  p->seed->table, p->seed->table, p->seed->key[k]);
+			}
 		}
 	}
 	p->section = SEC_NONE;
@@ -1007,6 +1101,23 @@ static int directive(struct parser *p, const char *name, char *rest)
 		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
 		return parse_fact(p, rest, name[0] == 'w' ? FACT_OP_WRITE : FACT_OP_DELETE);
 	}
+	if (!strcmp(name, "file")) {
+		char *f = next_word(&rest);
+		struct schema_file *sf;
+		if (p->section != SEC_SQL || !p->in_schema)
+			return perr(p, "'@file' belongs in a '-- @schema' block, above the statements of the "
+				       "history file it names");
+		if (!f || next_word(&rest))
+			return perr(p, "expected '-- @file NAME' (a file of the history, named as its tool "
+				       "names it)");
+		ALLOC_GROW(sc->files, sc->nfiles + 1, sc->files_alloc);
+		sf = &sc->files[sc->nfiles++];
+		sf->name = xstrdup(f);
+		sf->line = p->line;
+		sf->dialect = p->sql->dialect;
+		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
+		return 0;
+	}
 	if (!strcmp(name, "rows")) {
 		char *w = next_word(&rest), *end;
 		struct rows_mark m;
@@ -1124,6 +1235,7 @@ static int directive(struct parser *p, const char *name, char *rest)
 	/* Every other directive starts a new section. */
 	if (close_section(p))
 		return -1;
+	p->in_schema = 0;
 
 	if (!strcmp(name, "scenario") || !strcmp(name, "title") || !strcmp(name, "essay")) {
 		char **slot = name[0] == 's' ? &sc->name : name[0] == 't' ? &sc->title : &sc->essay;
@@ -1151,8 +1263,26 @@ static int directive(struct parser *p, const char *name, char *rest)
 			return perr(p, "expected '-- @param NAME VALUE'");
 		return 0;
 	}
-	if (!strcmp(name, "schema"))
-		return open_sql(p, &sc->schema, rest, "@schema");
+	if (!strcmp(name, "schema")) {
+		int rc = open_sql(p, &sc->schema, rest, "@schema");
+		p->in_schema = !rc;
+		return rc;
+	}
+	if (!strcmp(name, "history")) {
+		char *t = next_word(&rest);
+		int tool = t ? history_tool_find(t) : -1;
+		if (sc->history)
+			return perr(p, "'@history' given twice");
+		if (tool < 0 || next_word(&rest)) {
+			history_tool_names(&why);
+			perr(p, "expected '-- @history TOOL' (%s): the migration tool whose history the "
+			     "schema is, and whose table it keeps", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+		sc->history = tool;
+		return 0;
+	}
 	if (!strcmp(name, "migration")) {
 		char *mname = next_word(&rest);
 		int m;
@@ -1188,10 +1318,11 @@ static int directive(struct parser *p, const char *name, char *rest)
 	}
 	if (!strcmp(name, "seed")) {
 		struct seed *sd;
-		char *table = next_word(&rest), *what = next_word(&rest);
+		char *table = next_word(&rest), *what = next_word(&rest), *key = next_word(&rest);
 		size_t i;
-		if (!table || !valid_ident(table) || !what || next_word(&rest))
-			return perr(p, "expected '-- @seed TABLE ROWS' or '-- @seed TABLE csv=FILE'");
+		if (!table || !valid_ident(table) || !what || (key && strncmp(key, "key=", 4)) || next_word(&rest))
+			return perr(p, "expected '-- @seed TABLE ROWS' or '-- @seed TABLE csv=FILE', then "
+				       "optionally 'key=COLUMN,COLUMN' for a key of several columns");
 		for (i = 0; i < sc->nseeds; i++)
 			if (!strcmp(sc->seeds[i].table, table))
 				return perr(p, "table '%s' is seeded twice", table);
@@ -1200,6 +1331,20 @@ static int directive(struct parser *p, const char *name, char *rest)
 		memset(sd, 0, sizeof(*sd));
 		sd->table = xstrdup(table);
 		sd->line = p->line;
+		if (key) {
+			char *c = key + 4, *comma;
+			do {
+				comma = strchr(c, ',');
+				if (comma)
+					*comma = '\0';
+				if (!valid_ident(c))
+					return perr(p, "expected 'key=COLUMN,COLUMN' naming the key's columns, found "
+						       "'%s'", c);
+				sd->key = xrealloc(sd->key, (sd->nkey + 1) * sizeof(*sd->key));
+				sd->key[sd->nkey++] = xstrdup(c);
+				c = comma ? comma + 1 : NULL;
+			} while (c);
+		}
 		if (!strncmp(what, "csv=", 4)) {
 			if (!what[4])
 				return perr(p, "expected a file name after 'csv='");
@@ -1289,7 +1434,7 @@ static int directive(struct parser *p, const char *name, char *rest)
 		return 0;
 	}
 	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
-		       "schema, seed, gen, app, tx, flag, writes, deletes, rows, migration, "
+		       "schema, history, file, seed, gen, app, tx, flag, writes, deletes, rows, migration, "
 		       "timeline, probe, default, untracked or expect)", name);
 }
 
@@ -1393,6 +1538,19 @@ static int validate(struct parser *p)
 			}
 	if (!sc->schema.nr)
 		return perr(p, "expected a '-- @schema' block");
+	/* The tool records each file by the version in its name: one it cannot read is a mistake. */
+	for (i = 0; sc->history && i < sc->nfiles; i++) {
+		struct strbuf v = STRBUF_INIT, d = STRBUF_INIT;
+		int bad = sc->history != HISTORY_SQITCH && layout_file_version(sc->files[i].name, &v, &d);
+		bad = bad || ((sc->history == HISTORY_GOLANG_MIGRATE || sc->history == HISTORY_DBMATE) && !v.len);
+		strbuf_release(&v);
+		strbuf_release(&d);
+		if (bad) {
+			p->line = sc->files[i].line;
+			return perr(p, "'-- @file %s': %s reads no version in that name", sc->files[i].name,
+				    history_tool_name(sc->history));
+		}
+	}
 	if (!sc->napps)
 		return perr(p, "expected at least one '-- @app VERSION' block");
 	for (i = 0; i < sc->napps; i++) {
@@ -1624,6 +1782,20 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 		  struct scenario **out, struct strbuf *err)
 {
 	struct strbuf text = STRBUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if (read_file(path, &text, err))
+		rc = -1;
+	else
+		rc = scenario_parse(path, text.buf, sets, nsets, out, err);
+	strbuf_release(&text);
+	return rc;
+}
+
+int scenario_parse(const char *path, const char *text, const struct param_set *sets, size_t nsets,
+		   struct scenario **out, struct strbuf *err)
+{
 	struct parser p;
 	struct scenario *sc = xcalloc(1, sizeof(*sc));
 	const char *slash;
@@ -1641,15 +1813,13 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 	slash = strrchr(path, '/');
 	sc->dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 
-	if (read_file(path, &text, err))
-		goto fail;
 	for (i = 0; i < sizeof(builtin_params) / sizeof(builtin_params[0]); i++) {
 		ALLOC_GROW(sc->params, sc->nparams + 1, sc->params_alloc);
 		sc->params[sc->nparams].name = xstrdup(builtin_params[i].name);
 		sc->params[sc->nparams].value = xstrdup(builtin_params[i].value);
 		sc->params[sc->nparams++].line = 0;
 	}
-	if (each_line(&p, text.buf, collect_param))
+	if (each_line(&p, text, collect_param))
 		goto fail;
 	for (i = 0; i < nsets; i++) {
 		for (j = 0; j < sc->nparams; j++)
@@ -1671,20 +1841,18 @@ int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 	}
 	if (check_builtins(&p, sets, nsets))
 		goto fail;
-	if (each_line(&p, text.buf, parse_line))
+	if (each_line(&p, text, parse_line))
 		goto blame;
 	p.line++;
 	if (close_section(&p) || validate(&p))
 		goto blame;
-	strbuf_release(&text);
 	strbuf_release(&p.text);
 	free(p.rows);
 	*out = sc;
 	return 0;
 blame:
-	blame_sets(path, text.buf, sets, nsets, err);
+	blame_sets(path, text, sets, nsets, err);
 fail:
-	strbuf_release(&text);
 	strbuf_release(&p.text);
 	free(p.rows);
 	scenario_free(sc);
@@ -1749,6 +1917,9 @@ void scenario_free(struct scenario *sc)
 	for (i = 0; i < sc->nseeds; i++) {
 		free(sc->seeds[i].table);
 		free(sc->seeds[i].csv);
+		for (j = 0; j < sc->seeds[i].nkey; j++)
+			free(sc->seeds[i].key[j]);
+		free(sc->seeds[i].key);
 		for (j = 0; j < sc->seeds[i].ncols; j++) {
 			free(sc->seeds[i].cols[j].column);
 			gen_release(&sc->seeds[i].cols[j].gen);
@@ -1788,5 +1959,33 @@ void scenario_free(struct scenario *sc)
 	for (i = 0; i < sc->nflags; i++)
 		free(sc->flags[i]);
 	free(sc->flags);
+	for (i = 0; i < sc->nfiles; i++)
+		free(sc->files[i].name);
+	free(sc->files);
 	free(sc);
+}
+
+const char *scenario_history_table(const struct scenario *sc)
+{
+	return history_own_table(sc->history);
+}
+
+void scenario_schema_script(const struct scenario *sc, int dialect, struct sql_script *out)
+{
+	const struct sql_variant *v = sql_section_pick(&sc->schema, dialect);
+	size_t before = out->nr, i, k;
+
+	if (!v)
+		return;
+	sql_split(v->text, v->line, out);
+	/* Each statement to the last file marker above it in its block. */
+	for (i = before; i < out->nr; i++) {
+		const struct schema_file *best = NULL;
+		for (k = 0; k < sc->nfiles; k++)
+			if (sc->files[k].dialect == v->dialect && sc->files[k].line < out->v[i].line &&
+			    (!best || sc->files[k].line > best->line))
+				best = &sc->files[k];
+		if (best && !out->v[i].file)
+			out->v[i].file = xstrdup(best->name);
+	}
 }

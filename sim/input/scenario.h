@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../base/dialect.h"
+#include "../base/sqltext.h"
 #include "faults.h"
 #include "txdef.h"
 #include "../base/strbuf.h"
@@ -39,6 +40,12 @@ struct seed {
 	char *table;
 	long rows;           /* generated rows; 0 with csv */
 	char *csv;           /* path of a CSV file, resolved against the scenario */
+	/*
+	** 'key=a,b': the columns whose values, joined by '|', are the row's key
+	** (a composite key); none: the first column is the key.
+	*/
+	char **key;
+	size_t nkey;
 	struct seed_col *cols;
 	size_t ncols, alloc;
 	int line;
@@ -101,6 +108,13 @@ struct field_ref {
 	int line;
 };
 
+/* '-- @file NAME' in a '-- @schema' block: where a file of the history begins. */
+struct schema_file {
+	char *name;
+	int line;            /* the marker's line: the file's statements follow it */
+	int dialect;         /* the block's */
+};
+
 struct param {
 	char *name;
 	char *value;
@@ -134,6 +148,9 @@ struct scenario {
 	int down_expect[DIALECT_COUNT];  /* '-- @expect down=pass|fail [dialect]': 1, 0, -1 unsaid */
 	char **flags;        /* feature flags named by '@flag' lines; all start on */
 	size_t nflags, flags_alloc;
+	int history;         /* '-- @history TOOL': enum history_tool, HISTORY_NONE without */
+	struct schema_file *files;
+	size_t nfiles, files_alloc;
 };
 
 /** A NAME=VALUE override from the command line. */
@@ -150,6 +167,13 @@ struct param_set {
  */
 int scenario_load(const char *path, const struct param_set *sets, size_t nsets,
 		  struct scenario **out, struct strbuf *err);
+
+/**
+ * scenario_load on text, a scenario file's contents: path is where it
+ * stands (its directory is the scenario's) and what messages name.
+ */
+int scenario_parse(const char *path, const char *text, const struct param_set *sets, size_t nsets,
+		   struct scenario **out, struct strbuf *err);
 
 /** Free sc and everything the parser built.  NULL is fine. */
 void scenario_free(struct scenario *sc);
@@ -170,6 +194,20 @@ const struct sql_variant *sql_section_pick(const struct sql_section *sec, int di
  * filled by the seeder but no fact the probes must return?
  */
 int scenario_untracked(const struct scenario *sc, const char *table, const char *field);
+
+/**
+ * The table the drill records its migrations in (version, name, tick):
+ * "schema_migrations", or "mdrill_history" when the scenario's schema is a
+ * tool's history ('-- @history TOOL') and the tool's own table is there.
+ */
+const char *scenario_history_table(const struct scenario *sc);
+
+/**
+ * The statements of sc's schema for dialect onto out, each carrying the
+ * name of the history file ('-- @file NAME') it belongs to, if any.
+ * Nothing when the scenario has no schema for dialect.
+ */
+void scenario_schema_script(const struct scenario *sc, int dialect, struct sql_script *out);
 
 /** Index of the migration called name, or -1. */
 int scenario_migration(const struct scenario *sc, const char *name);

@@ -15,7 +15,7 @@
 #define MAX_ARGS 16
 
 enum node_kind { N_LITERAL, N_VAR, N_CALL };
-enum func { F_CONCAT, F_LOWER, F_UPPER, F_SUBSTR, F_REPLACE };
+enum func { F_CONCAT, F_LOWER, F_UPPER, F_SUBSTR, F_REPLACE, F_LPAD };
 
 static const struct {
 	const char *name;
@@ -26,6 +26,7 @@ static const struct {
 	[F_UPPER] = { "upper", 1, 1 },
 	[F_SUBSTR] = { "substr", 2, 3 },
 	[F_REPLACE] = { "replace", 3, 3 },
+	[F_LPAD] = { "lpad", 2, 3 },
 };
 
 #define NFUNCS (sizeof(funcs) / sizeof(funcs[0]))
@@ -187,7 +188,7 @@ static struct strexpr *parse_value(struct parser *p, int depth)
 		return e;
 	}
 	return give_up(p, e, "expected ':var', 'text', a whole number or a call of concat, lower, upper, "
-			  "substr or replace");
+			  "substr, replace or lpad");
 }
 
 int strexpr_parse(const char *text, const char *const *vars, size_t nvars, struct strexpr **out,
@@ -200,7 +201,7 @@ int strexpr_parse(const char *text, const char *const *vars, size_t nvars, struc
 	*out = NULL;
 	skip_ws(&p);
 	if (!strexpr_is_call(p.s))
-		return strbuf_error(err, -1, "expected a call of concat, lower, upper, substr or replace");
+		return strbuf_error(err, -1, "expected a call of concat, lower, upper, substr, replace or lpad");
 	if (!(e = parse_value(&p, 0)))
 		return -1;
 	skip_ws(&p);
@@ -277,6 +278,27 @@ int strexpr_eval(const struct strexpr *e, const struct strbuf *vals, const char 
 			b = utf8_offset(a[0].buf, a[0].len, from);
 			eb = to == LONG_MAX ? a[0].len : utf8_offset(a[0].buf, a[0].len, to);
 			strbuf_add(out, a[0].buf + b, eb - b);
+			break;
+		}
+		case F_LPAD: {
+			/* SQL's: fill on the left up to n characters, or cut to n. */
+			long n = as_long(a[1].buf), have = 0, want;
+			const char *fill = e->nargs > 2 ? a[2].buf : " ";
+			size_t fl = e->nargs > 2 ? a[2].len : 1, f = 0;
+			for (k = 0; k < a[0].len; k++)
+				have += ((unsigned char)a[0].buf[k] & 0xc0) != 0x80;
+			if (n <= 0)
+				break;
+			if (have >= n) {
+				strbuf_add(out, a[0].buf, utf8_offset(a[0].buf, a[0].len, n));
+				break;
+			}
+			for (want = n - have; want > 0 && fl; want--) {
+				size_t next = utf8_offset(fill + f, fl - f, 1);
+				strbuf_add(out, fill + f, next);
+				f = f + next >= fl ? 0 : f + next;
+			}
+			strbuf_add(out, a[0].buf, a[0].len);
 			break;
 		}
 		case F_REPLACE: {

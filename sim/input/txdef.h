@@ -23,8 +23,15 @@ enum gen_kind {
 	GEN_EXISTING,  /* tx only: a live key of a table */
 	GEN_NULL,
 	GEN_EXPR,      /* a pgbench script's '\set': an expression (see pgbench.h) */
-	GEN_STR,       /* tx only: concat, lower, upper, substr, replace (see strexpr.h) */
+	GEN_STR,       /* tx only: concat, lower, upper, substr, replace, lpad (see strexpr.h) */
+	GEN_TIME,      /* timestamp, timestamptz, time: a = enum gen_time */
+	GEN_DECIMAL,   /* decimal(a,b,s): a number from a to b with s decimals */
+	GEN_CHARS,     /* chars(n): exactly n letters */
+	GEN_UUID,
+	GEN_JSON,
 };
+
+enum gen_time { GEN_TIMESTAMP, GEN_TIMESTAMPTZ, GEN_TIME_OF_DAY };
 
 struct pgbench_expr;
 struct strexpr;
@@ -33,6 +40,9 @@ struct strexpr;
 struct gen {
 	int kind;
 	int64_t a, b;        /* int bounds; text and name maximum length in a */
+	int64_t scale;       /* decimal: digits after the point */
+	int plain;           /* name, email, phone, text: no awkward values (a CHECK forbids them) */
+	char *tmpl;          /* seq and int: the value's text, the number at its run of '#' */
 	char **choices;      /* pick(...) */
 	size_t nchoices;
 	char *table;         /* nextid(T), existing(T) */

@@ -1,0 +1,148 @@
+/*
+** Parsing scaffold's and try's shared options, and picking the engine:
+** --engine names it, --db names its server, and they must agree.
+*/
+#include "scaffoldopts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/base/alloc.h"
+#include "../sim/base/dialect.h"
+
+static const struct cli_command *parsing;
+
+static int take(void *ctx, const struct cli_option *opt, const char *val, const char *next)
+{
+	struct scaffold_cli *o = ctx;
+	(void)next;
+	if (!opt)
+		return cli_usage(parsing, "unexpected argument '%s' (the history is --migrations DIR)", val);
+	switch (opt->id) {
+	case SO_MIGRATIONS: o->migrations = val; break;
+	case SO_NEW: o->newmig = val; break;
+	case SO_DOWN: o->down = val; break;
+	case SO_ENGINE: o->engine = val; break;
+	case SO_DB: o->db = val; break;
+	case SO_OUT: o->out = val; break;
+	case SO_NAME: o->name = val; break;
+	case SO_REPORT: o->report = val; break;
+	case SO_FORCE: o->force = 1; break;
+	case OPT_ALLOW_SUPERUSER: o->allow_superuser = 1; break;
+	case OPT_STATEMENT_TIMEOUT:
+		if (drillopts_parse_duration(val, &o->statement_timeout_ms))
+			return cli_error(EXIT_USAGE, "--statement-timeout needs a duration such as 500ms, 30s or "
+					 "5m (0 for none), not '%s'", val);
+		break;
+	case SO_JSON: o->json = 1; break;
+	case SO_SEED:
+		if (cli_parse_u64(val, &o->seed))
+			return cli_error(EXIT_USAGE, "--seed needs a whole number, not '%s'", val);
+		break;
+	case SO_SET: {
+		char *eq = strchr(val, '=');
+		if (!eq || eq == val)
+			return cli_error(EXIT_USAGE, "--set needs NAME=VALUE, not '%s'", val);
+		ALLOC_GROW(o->sets, o->nsets + 1, o->sets_alloc);
+		*eq = '\0';
+		o->sets[o->nsets].name = val;
+		o->sets[o->nsets++].value = eq + 1;
+		break;
+	}
+	case SO_TABLES: {
+		const char *s = val;
+		while (*s) {
+			size_t n = strcspn(s, ",");
+			if (n) {
+				o->tables = xrealloc(o->tables, (o->ntables + 1) * sizeof(*o->tables));
+				o->tables[o->ntables++] = xstrndup(s, n);
+			}
+			s += n + (s[n] == ',');
+		}
+		if (!o->ntables)
+			return cli_error(EXIT_USAGE, "--tables needs table names, comma-separated");
+		break;
+	}
+	case SO_WEIGHT: {
+		const char *eq = strchr(val, '=');
+		uint64_t w;
+		if (!eq || eq == val || cli_parse_u64(eq + 1, &w) || w > 1000000)
+			return cli_error(EXIT_USAGE, "--weight needs TABLE=N with N a whole number up to 1000000, not '%s'",
+					 val);
+		ALLOC_GROW(o->weights, o->nweights + 1, o->weights_alloc);
+		o->weights[o->nweights].table = xstrndup(val, (size_t)(eq - val));
+		o->weights[o->nweights++].weight = (unsigned)w;
+		break;
+	}
+	}
+	return 0;
+}
+
+int scaffoldopts_parse(const struct cli_command *cmd, int argc, char **argv, struct scaffold_cli *o)
+{
+	int rc, d;
+
+	memset(o, 0, sizeof(*o));
+	o->seed = 1;
+	o->statement_timeout_ms = -1;
+	parsing = cmd;
+	if ((rc = cli_parse(cmd, argc, argv, take, o)) != 0)
+		return rc;
+	if (!o->migrations)
+		return cli_usage(cmd, "which history? (--migrations DIR|FILE)");
+	if (!o->newmig)
+		return cli_usage(cmd, "which migration? (--new FILE, the one to drill)");
+	if (o->engine) {
+		d = dialect_find(o->engine, strlen(o->engine));
+		if (d < 0 || !(o->drv = db_driver_find(d))) {
+			struct strbuf names = STRBUF_INIT;
+			dialect_names(&names, "", ", ", " or ");
+			cli_error(EXIT_USAGE, "unknown engine '%s' (expected %s)", o->engine, names.buf);
+			strbuf_release(&names);
+			return EXIT_USAGE;
+		}
+		if (!db_takes(o->drv, o->db) && (o->db || db_driver_for(NULL) != o->drv))
+			return cli_error(EXIT_USAGE, "--engine %s needs --db %s", db_name(o->drv), db_target_need(o->drv));
+	} else if (!(o->drv = db_driver_for(o->db))) {
+		struct strbuf shown = STRBUF_INIT, forms = STRBUF_INIT;
+		db_target_display(o->db, &shown);
+		db_target_help(&forms);
+		cli_error(EXIT_USAGE, "unknown --db '%s' (expected %s)", shown.buf, forms.buf);
+		strbuf_release(&shown);
+		strbuf_release(&forms);
+		return EXIT_USAGE;
+	}
+	/* As every drill command starts: what dead runs left goes. */
+	drillopts_gc(o->drv, o->db);
+	return 0;
+}
+
+void scaffoldopts_release(struct scaffold_cli *o)
+{
+	size_t i;
+	for (i = 0; i < o->ntables; i++)
+		free(o->tables[i]);
+	free(o->tables);
+	for (i = 0; i < o->nweights; i++)
+		free((char *)o->weights[i].table);
+	free(o->weights);
+	free(o->sets);
+	memset(o, 0, sizeof(*o));
+}
+
+void scaffoldopts_request(const struct scaffold_cli *o, struct scaffold_opts *so)
+{
+	memset(so, 0, sizeof(*so));
+	so->migrations = o->migrations;
+	so->newmig = o->newmig;
+	so->down = o->down;
+	so->drv = o->drv;
+	so->target = db_takes(o->drv, o->db) ? o->db : NULL;
+	so->tables = (const char *const *)o->tables;
+	so->ntables = o->ntables;
+	so->weights = o->weights;
+	so->nweights = o->nweights;
+	so->stop = &cli_stop;
+	so->allow_superuser = o->allow_superuser;
+	so->statement_timeout_ms = o->statement_timeout_ms;
+}

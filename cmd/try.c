@@ -1,0 +1,200 @@
+/*
+** mdrill try: scaffold a scenario from a history and its next migration
+** into a private directory, drill the migration alone under old code's
+** traffic (and, with --down, again with the down migration in the fix
+** slot), and say whether old code keeps working and nothing is lost.  A
+** CI step: exit 0 yes, 1 no, 2 bad input.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../reports/report.h"
+#include "../scoring/pipeline.h"
+#include "../scoring/trial.h"
+#include "../sim/base/alloc.h"
+#include "../sim/db/owner.h"
+#include "drillopts.h"
+#include "scaffoldopts.h"
+
+static int try_run(int argc, char **argv);
+
+static const struct cli_option try_options[] = {
+	OPTION_MIGRATIONS, OPTION_NEW, OPTION_DOWN_MIG, OPTION_ENGINE, OPTION_SCAFFOLD_DB,
+	{ SO_REPORT, "--report", "FILE", 0, "also write the verdict, its format from the extension: FILE.md "
+	  "short enough for a pull-request comment, FILE.html a page, FILE.json the JSON" },
+	{ SO_JSON, "--json", NULL, 0, "print the verdict as JSON instead of the terminal's" },
+	{ SO_SEED, "--seed", "N", 0, "the PRNG seed of the drill (default 1)" },
+	{ SO_SET, "--set", "NAME=VALUE", CLI_REPEAT, "override a parameter of the scaffolded scenario (repeatable): "
+	  "rows (200 a table; more makes a migration's work show as writers' waits), clients, migrate_at, ..." },
+	{ SO_OUT, "-o", "DIR", 0, "keep the scaffolded scenario in DIR (made if need be), to run or edit" },
+	OPTION_TABLES, OPTION_WEIGHT, OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER,
+	{ 0, NULL, NULL, 0, NULL },
+};
+
+const struct cli_command cmd_try = {
+	.name = "try",
+	.synopsis = "--migrations PATH --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
+		    "[--report FILE.md|.html|.json] [--json] [--seed N] [--set NAME=VALUE]... [-o DIR] [--tables LIST] "
+		    "[--weight TABLE=N]... [--statement-timeout DURATION] [--allow-superuser]",
+	.summary = "Drill your next migration on your own schema, for every pull request: scaffold a scenario "
+		   "from the history, run the new migration under old code's traffic, and say which of old "
+		   "code's transactions fail (with counts and messages), how long writers waited on its locks, "
+		   "and, with --down, what the down migration loses. Exit 0 when old code keeps working and "
+		   "nothing is lost, 1 otherwise.",
+	.options = try_options,
+	.run = try_run,
+};
+
+/* A private directory for the scaffolded scenario, under $TMPDIR, marked for 'mdrill gc'. */
+static int make_private_dir(struct strbuf *dir)
+{
+	const char *tmp = getenv("TMPDIR");
+	strbuf_addf(dir, "%s/mdrill-try-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir->buf))
+		return cli_error(EXIT_ENGINE, "cannot make a private directory in '%s': %s", tmp && *tmp ? tmp : "/tmp",
+				 strerror(errno));
+	if (owner_mark_dir(dir->buf)) {
+		int rc = cli_error(EXIT_ENGINE, "cannot mark the private directory '%s': %s", dir->buf, strerror(errno));
+		owner_remove_dir(dir->buf);
+		return rc;
+	}
+	return 0;
+}
+
+/* One drill of the scenario: the fix slot empty, or its down migration; held for the judge. */
+static int drill(const struct scaffold_cli *o, const struct scenario *sc, int down, struct pipeline_result *res)
+{
+	struct pipeline_request req;
+	struct strbuf err = STRBUF_INIT;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.fixarg = NULL;
+	req.is_down = down;
+	req.seed = o->seed;
+	req.target = o->db;
+	req.stop = &cli_stop;
+	req.hold = 1;
+	req.allow_superuser = o->allow_superuser;
+	req.statement_timeout_ms = o->statement_timeout_ms;
+	rc = pipeline_score(sc, o->drv, &req, res, &err);
+	if (rc == DRILL_EINPUT)
+		rc = cli_error(EXIT_USAGE, "%s", err.buf);
+	else if (rc == DRILL_EINTR)
+		rc = cli_error(EXIT_INTR, "%s; the disposable database is removed", err.buf);
+	else if (rc)
+		rc = cli_error(EXIT_ENGINE, "%s", err.buf);
+	strbuf_release(&err);
+	return rc;
+}
+
+static int write_report(const char *path, const struct trial *t)
+{
+	const char *ext = strrchr(path, '.');
+	struct strbuf out = STRBUF_INIT;
+	int rc;
+
+	if (ext && !strcmp(ext, ".md"))
+		report_try_markdown_render(t, &out, 0);
+	else if (ext && !strcmp(ext, ".html"))
+		report_try_html_render(t, &out, 0);
+	else
+		report_try_json_render(t, &out, 0);
+	if ((rc = cli_write_file(path, &out)) == 0)
+		fprintf(stderr, "mdrill: wrote the report to %s\n", path);
+	strbuf_release(&out);
+	return rc;
+}
+
+static int try_run(int argc, char **argv)
+{
+	struct scaffold_cli o;
+	struct scaffold_opts so;
+	struct scaffold_result sres;
+	struct pipeline_result alone, down;
+	struct trial t;
+	struct strbuf err = STRBUF_INIT, dir = STRBUF_INIT, path = STRBUF_INIT, out = STRBUF_INIT;
+	struct scenario *sc = NULL;
+	const char *ext;
+	int rc, judged = 0, private_dir = 0;
+
+	memset(&sres, 0, sizeof(sres));
+	strbuf_init(&sres.drill);
+	strbuf_init(&sres.notes);
+	pipeline_result_init(&alone);
+	pipeline_result_init(&down);
+	memset(&t, 0, sizeof(t));
+	if ((rc = scaffoldopts_parse(&cmd_try, argc, argv, &o)) != 0) {
+		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
+		goto out;
+	}
+	ext = o.report ? strrchr(o.report, '.') : NULL;
+	if (o.report && (!ext || (strcmp(ext, ".md") && strcmp(ext, ".html") && strcmp(ext, ".json")))) {
+		rc = cli_error(EXIT_USAGE, "--report %s: expected a file ending in .md, .html or .json", o.report);
+		goto out;
+	}
+	scaffoldopts_request(&o, &so);
+	so.name = "try";
+	cli_catch_signals();
+	if ((rc = scaffold_run(&so, &sres, &err)) != 0) {
+		rc = cli_error(rc == SCAFFOLD_EINPUT ? EXIT_USAGE : rc == SCAFFOLD_EINTR ? EXIT_INTR : EXIT_ENGINE, "%s",
+			       err.buf);
+		goto out;
+	}
+	if (o.out) {
+		if ((rc = cli_mkdirs(o.out)) != 0)
+			goto out;
+		strbuf_addstr(&dir, o.out);
+	} else {
+		if ((rc = make_private_dir(&dir)) != 0)
+			goto out;
+		private_dir = 1;
+	}
+	strbuf_addf(&path, "%s/scenario.drill", dir.buf);
+	if ((rc = cli_write_file(path.buf, &sres.drill)) != 0)
+		goto out;
+	if (scenario_load(path.buf, o.sets, o.nsets, &sc, &err)) {
+		/* A --set the scenario has no parameter for is the command line's fault. */
+		rc = cli_error(o.nsets ? EXIT_USAGE : EXIT_ENGINE, "%s%s", o.nsets ? "" :
+			       "the scaffolded scenario does not read back (a fault of mdrill's): ", err.buf);
+		goto out;
+	}
+	if ((rc = drill(&o, sc, 0, &alone)) != 0)
+		goto out;
+	if (o.down && (rc = drill(&o, sc, 1, &down)) != 0)
+		goto out;
+	trial_judge(sc, o.newmig, o.down, &alone, o.down ? &down : NULL, sres.notes.buf, &t);
+	judged = 1;
+	if (o.json)
+		report_try_json_render(&t, &out, 0);
+	else
+		report_try_render(&t, &out, 0);
+	cli_print(&out);
+	rc = t.pass ? EXIT_PASS : EXIT_FAIL;
+	if (o.report && write_report(o.report, &t))
+		rc = EXIT_ENGINE;
+	if (o.out)
+		fprintf(stderr, "mdrill: the scenario is in %s (mdrill run %s --down, or edit it)\n", dir.buf, dir.buf);
+out:
+	if (judged)
+		trial_release(&t);
+	pipeline_result_close(&alone);
+	pipeline_result_close(&down);
+	cli_print_lines("warning", alone.left.buf);
+	cli_print_lines("warning", down.left.buf);
+	pipeline_result_release(&alone);
+	pipeline_result_release(&down);
+	scenario_free(sc);
+	if (private_dir)
+		owner_remove_dir(dir.buf);
+	scaffold_result_release(&sres);
+	scaffoldopts_release(&o);
+	strbuf_release(&err);
+	strbuf_release(&dir);
+	strbuf_release(&path);
+	strbuf_release(&out);
+	return rc;
+}

@@ -1,0 +1,360 @@
+/*
+** mdrill try's verdict, four ways: the terminal's, a Markdown comment
+** short enough for a pull request, a self-contained HTML page, and JSON.
+** Each reads only the finished struct trial.
+*/
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A table cell of Markdown: pipes escaped, code quoted. */
+static void md_code(struct strbuf *out, const char *v)
+{
+	strbuf_addch(out, '`');
+	for (; v && *v; v++)
+		strbuf_addch(out, *v == '|' ? '/' : *v == '`' || *v == '\n' ? ' ' : *v);
+	strbuf_addch(out, '`');
+}
+
+static void migration_line(const struct trial *t, struct strbuf *out, int md)
+{
+	if (!t->ran) {
+		strbuf_addstr(out, "never ran (the drill ended first)");
+	} else if (t->completed) {
+		strbuf_addf(out, "completed, ticks %lld to %lld", (long long)t->start, (long long)t->end);
+	} else {
+		strbuf_addf(out, "FAILED at statement %d", t->failed_statement);
+		if (t->failed_file || t->failed_line)
+			strbuf_addf(out, " (%s%s%d)", t->failed_file ? t->failed_file : "", t->failed_file ? ":" : "line ",
+				    t->failed_line);
+		strbuf_addstr(out, ": ");
+		if (md)
+			md_code(out, t->error);
+		else
+			strbuf_addstr(out, t->error ? t->error : "");
+	}
+}
+
+static void waits_line(const struct trial *t, struct strbuf *out)
+{
+	if (!t->writers_waited)
+		strbuf_addstr(out, "no writer waited on its locks");
+	else
+		strbuf_addf(out, "%llu writer%s waited on its locks: at most %lld tick%s, %lld in all",
+			    (unsigned long long)t->writers_waited, t->writers_waited == 1 ? "" : "s",
+			    (long long)t->wait_max, report_s(t->wait_max), (long long)t->wait_total);
+}
+
+static void data_line(const struct trial_data *d, struct strbuf *out, int md)
+{
+	size_t i;
+	if (!d->lost) {
+		strbuf_addf(out, "all %llu acknowledged facts kept", (unsigned long long)d->expected);
+	} else {
+		strbuf_addf(out, "%llu of %llu acknowledged facts not kept (%llu in lost rows, %llu lost fields, "
+			    "%llu changed, %llu phantom)", (unsigned long long)d->lost, (unsigned long long)d->expected,
+			    (unsigned long long)d->rows_lost, (unsigned long long)d->fields_lost,
+			    (unsigned long long)d->changed, (unsigned long long)d->phantom);
+		for (i = 0; i < d->nfields && i < 5; i++) {
+			strbuf_addstr(out, i ? ", " : ": ");
+			if (md)
+				strbuf_addch(out, '`');
+			strbuf_addf(out, "%s.%s", d->fields[i].table, d->fields[i].field);
+			if (md)
+				strbuf_addch(out, '`');
+			strbuf_addf(out, " %llu%s", (unsigned long long)d->fields[i].n, d->fields[i].gone ? " (column gone)" : "");
+		}
+	}
+	if (d->unwritten_rows)
+		strbuf_addf(out, "; %llu row%s no acknowledged write made (the history's or the migration's own)",
+			    (unsigned long long)d->unwritten_rows, d->unwritten_rows == 1 ? "" : "s");
+}
+
+static void examples(const struct trial_data *d, struct strbuf *out, const char *lead)
+{
+	size_t i;
+	/* Rows nobody wrote are no loss: the examples are for what was lost. */
+	for (i = 0; d->lost && i < d->nexamples; i++) {
+		const struct trial_example *e = &d->examples[i];
+		strbuf_addf(out, "%s%s %s[%s].%s: expected '%s', found %s%s%s\n", lead, e->cls, e->table,
+			    e->key ? e->key : "?", e->field, e->expected ? e->expected : "NULL", e->found ? "'" : "",
+			    e->found ? e->found : "NULL", e->found ? "'" : "");
+	}
+}
+
+void report_try_render(const struct trial *t, struct strbuf *out, unsigned flags)
+{
+	size_t i, shown = 0;
+	(void)flags;
+
+	strbuf_addf(out, "mdrill try: %s on %s, seed %llu\n\n", t->migration, t->engine, (unsigned long long)t->seed);
+	strbuf_addstr(out, "The migration under old code's traffic: ");
+	migration_line(t, out, 0);
+	strbuf_addstr(out, "\n  ");
+	waits_line(t, out);
+	strbuf_addstr(out, "\n\nOld code (app 'old'), before the migration and from its start on\n");
+	strbuf_addf(out, "  %-32s %10s %10s %10s %10s\n", "transaction", "ok before", "failed", "ok after", "failed");
+	for (i = 0; i < t->ntx; i++) {
+		const struct trial_tx *x = &t->tx[i];
+		if (!x->failed_after && !x->failed_before && shown >= 8)
+			continue;
+		shown++;
+		strbuf_addf(out, "  %-32s %10llu %10llu %10llu %10llu\n", x->name, (unsigned long long)x->ok_before,
+			    (unsigned long long)x->failed_before, (unsigned long long)x->ok_after,
+			    (unsigned long long)x->failed_after);
+		if (x->message)
+			strbuf_addf(out, "      %s (%s)\n", x->message, x->error_class);
+	}
+	if (shown < t->ntx)
+		strbuf_addf(out, "  ... and %zu more that never failed\n", t->ntx - shown);
+	if (t->old_failed_before)
+		strbuf_addf(out, "  note: %llu failed before the migration too: the generated traffic itself, not the "
+			    "migration (see the scenario's generators)\n", (unsigned long long)t->old_failed_before);
+	strbuf_addstr(out, "\nData after the migration: ");
+	data_line(&t->data, out, 0);
+	strbuf_addch(out, '\n');
+	examples(&t->data, out, "  ");
+	if (t->with_down) {
+		strbuf_addf(out, "\nThe down migration %s: %s\n  ", t->down, t->down_completed ? "completed" : "FAILED");
+		if (!t->down_completed && t->down_error)
+			strbuf_addf(out, "%s\n  ", t->down_error);
+		data_line(&t->down_data, out, 0);
+		strbuf_addch(out, '\n');
+		examples(&t->down_data, out, "  ");
+		if (t->new_failed_after_down)
+			strbuf_addf(out, "  new code, still deployed, failed %llu times after it; most often %s\n",
+				    (unsigned long long)t->new_failed_after_down, t->new_failure ? t->new_failure : "");
+	}
+	if (t->nnotes) {
+		strbuf_addstr(out, "\nThe scaffold's notes\n");
+		for (i = 0; i < t->nnotes && i < 10; i++)
+			strbuf_addf(out, "  - %s\n", t->notes[i]);
+		if (t->nnotes > 10)
+			strbuf_addf(out, "  ... and %zu more (mdrill scaffold writes them all)\n", t->nnotes - 10);
+	}
+	strbuf_addf(out, "\nVerdict: %s\n", t->pass ? "PASS: old code keeps working and nothing is lost" : "FAIL");
+	for (i = 0; i < t->nreasons; i++)
+		strbuf_addf(out, "  - %s\n", t->reasons[i]);
+}
+
+void report_try_markdown_render(const struct trial *t, struct strbuf *out, unsigned flags)
+{
+	size_t i;
+	int any = 0;
+	(void)flags;
+
+	strbuf_addf(out, "### mdrill try: %s `%s` (%s)\n\n", t->pass ? "PASS" : "FAIL", t->migration, t->engine);
+	if (t->pass)
+		strbuf_addstr(out, "Old code keeps working under the migration and every acknowledged write is kept.\n\n");
+	for (i = 0; i < t->nreasons; i++)
+		strbuf_addf(out, "- %s\n", t->reasons[i]);
+	if (t->nreasons)
+		strbuf_addch(out, '\n');
+	strbuf_addstr(out, "| | |\n|---|---|\n| the migration | ");
+	migration_line(t, out, 1);
+	strbuf_addstr(out, " |\n| writers | ");
+	waits_line(t, out);
+	strbuf_addstr(out, " |\n| data | ");
+	data_line(&t->data, out, 1);
+	strbuf_addstr(out, " |\n");
+	if (t->with_down) {
+		strbuf_addf(out, "| down migration | %s; ", t->down_completed ? "completed" : "**failed**");
+		data_line(&t->down_data, out, 1);
+		if (t->new_failed_after_down)
+			strbuf_addf(out, "; new code failed %llu times after it", (unsigned long long)t->new_failed_after_down);
+		strbuf_addstr(out, " |\n");
+	}
+	for (i = 0; i < t->ntx; i++) {
+		const struct trial_tx *x = &t->tx[i];
+		if (!x->failed_after)
+			continue;
+		if (!any++)
+			strbuf_addstr(out, "\n| old code's transaction | failed from the migration on | most often |\n"
+					   "|---|---|---|\n");
+		strbuf_addf(out, "| `%s` | %llu of %llu | ", x->name, (unsigned long long)x->failed_after,
+			    (unsigned long long)(x->failed_after + x->ok_after));
+		md_code(out, x->message);
+		strbuf_addf(out, " (%s) |\n", x->error_class ? x->error_class : "");
+	}
+	strbuf_addf(out, "\n<sub>%zu transactions of old code drilled against a scaffolded scenario, seed %llu%s%s.</sub>\n",
+		    t->ntx, (unsigned long long)t->seed, t->nnotes ? "; scaffold notes: " : "",
+		    t->nnotes ? "run `mdrill scaffold` to see them" : "");
+}
+
+static void html_text(struct strbuf *out, const char *s)
+{
+	xml_add_escaped(out, s ? s : "");
+}
+
+void report_try_html_render(const struct trial *t, struct strbuf *out, unsigned flags)
+{
+	struct strbuf line = STRBUF_INIT;
+	size_t i;
+	(void)flags;
+
+	strbuf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mdrill try: ");
+	html_text(out, t->migration);
+	strbuf_addstr(out, "</title><style>body{font:15px/1.45 system-ui,sans-serif;max-width:60em;margin:2em auto;"
+			   "padding:0 1em;color:#1a1a1a}h1{font-size:1.4em}.pass{color:#1b7f3b}.fail{color:#b3261e}"
+			   "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;"
+			   "text-align:left;vertical-align:top}th{background:#f2f2f2}code{font-size:.95em}"
+			   "</style></head><body>\n<h1>mdrill try: <span class=\"");
+	strbuf_addstr(out, t->pass ? "pass\">PASS" : "fail\">FAIL");
+	strbuf_addstr(out, "</span> ");
+	html_text(out, t->migration);
+	strbuf_addstr(out, "</h1>\n<p>on ");
+	html_text(out, t->engine);
+	strbuf_addf(out, ", seed %llu</p>\n<ul>\n", (unsigned long long)t->seed);
+	for (i = 0; i < t->nreasons; i++) {
+		strbuf_addstr(out, "<li>");
+		html_text(out, t->reasons[i]);
+		strbuf_addstr(out, "</li>\n");
+	}
+	if (t->pass)
+		strbuf_addstr(out, "<li>old code keeps working and every acknowledged write is kept</li>\n");
+	strbuf_addstr(out, "</ul>\n<table><tr><th>the migration</th><td>");
+	migration_line(t, &line, 0);
+	html_text(out, line.buf);
+	strbuf_reset(&line);
+	strbuf_addstr(out, "</td></tr>\n<tr><th>writers</th><td>");
+	waits_line(t, &line);
+	html_text(out, line.buf);
+	strbuf_reset(&line);
+	strbuf_addstr(out, "</td></tr>\n<tr><th>data</th><td>");
+	data_line(&t->data, &line, 0);
+	html_text(out, line.buf);
+	strbuf_reset(&line);
+	strbuf_addstr(out, "</td></tr>\n");
+	if (t->with_down) {
+		strbuf_addstr(out, "<tr><th>down migration</th><td>");
+		strbuf_addf(&line, "%s: %s; ", t->down, t->down_completed ? "completed" : "failed");
+		data_line(&t->down_data, &line, 0);
+		html_text(out, line.buf);
+		strbuf_reset(&line);
+		strbuf_addstr(out, "</td></tr>\n");
+	}
+	strbuf_addstr(out, "</table>\n<h2>Old code</h2>\n<table><tr><th>transaction</th><th>ok before</th>"
+			   "<th>failed before</th><th>ok after</th><th>failed after</th><th>most often</th></tr>\n");
+	for (i = 0; i < t->ntx; i++) {
+		const struct trial_tx *x = &t->tx[i];
+		strbuf_addstr(out, "<tr><td><code>");
+		html_text(out, x->name);
+		strbuf_addf(out, "</code></td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td>",
+			    (unsigned long long)x->ok_before, (unsigned long long)x->failed_before,
+			    (unsigned long long)x->ok_after, (unsigned long long)x->failed_after);
+		html_text(out, x->message);
+		strbuf_addstr(out, "</td></tr>\n");
+	}
+	strbuf_addstr(out, "</table>\n");
+	if (t->nnotes) {
+		strbuf_addstr(out, "<h2>The scaffold's notes</h2>\n<ul>\n");
+		for (i = 0; i < t->nnotes; i++) {
+			strbuf_addstr(out, "<li>");
+			html_text(out, t->notes[i]);
+			strbuf_addstr(out, "</li>\n");
+		}
+		strbuf_addstr(out, "</ul>\n");
+	}
+	strbuf_addstr(out, "</body></html>\n");
+	strbuf_release(&line);
+}
+
+static void json_data(struct strbuf *out, const struct trial_data *d)
+{
+	size_t i;
+	strbuf_addf(out, "{\"expected\":%llu,\"lost\":%llu,\"rows_lost\":%llu,\"fields_lost\":%llu,\"changed\":%llu,"
+			 "\"phantom\":%llu,\"unwritten_rows\":%llu,\"columns\":[", (unsigned long long)d->expected,
+		    (unsigned long long)d->lost, (unsigned long long)d->rows_lost, (unsigned long long)d->fields_lost,
+		    (unsigned long long)d->changed, (unsigned long long)d->phantom, (unsigned long long)d->unwritten_rows);
+	for (i = 0; i < d->nfields; i++) {
+		strbuf_addstr(out, i ? ",{\"table\":" : "{\"table\":");
+		json_add_string(out, d->fields[i].table);
+		strbuf_addstr(out, ",\"field\":");
+		json_add_string(out, d->fields[i].field);
+		strbuf_addf(out, ",\"lost\":%llu,\"gone\":%s}", (unsigned long long)d->fields[i].n,
+			    d->fields[i].gone ? "true" : "false");
+	}
+	strbuf_addstr(out, "],\"examples\":[");
+	for (i = 0; i < d->nexamples; i++) {
+		const struct trial_example *e = &d->examples[i];
+		strbuf_addstr(out, i ? ",{\"class\":" : "{\"class\":");
+		json_add_string(out, e->cls);
+		strbuf_addstr(out, ",\"table\":");
+		json_add_string(out, e->table);
+		strbuf_addstr(out, ",\"key\":");
+		json_add_string(out, e->key);
+		strbuf_addstr(out, ",\"field\":");
+		json_add_string(out, e->field);
+		strbuf_addstr(out, ",\"expected\":");
+		json_add_string(out, e->expected);
+		strbuf_addstr(out, ",\"found\":");
+		json_add_string(out, e->found);
+		strbuf_addch(out, '}');
+	}
+	strbuf_addstr(out, "]}");
+}
+
+void report_try_json_render(const struct trial *t, struct strbuf *out, unsigned flags)
+{
+	size_t i;
+	(void)flags;
+
+	strbuf_addstr(out, "{\"format_version\":1,\"try\":");
+	json_add_string(out, t->migration);
+	strbuf_addstr(out, ",\"engine\":");
+	json_add_string(out, t->engine);
+	strbuf_addf(out, ",\"seed\":%llu,\"verdict\":\"%s\",\"reasons\":[", (unsigned long long)t->seed,
+		    t->pass ? "pass" : "fail");
+	for (i = 0; i < t->nreasons; i++) {
+		strbuf_addstr(out, i ? "," : "");
+		json_add_string(out, t->reasons[i]);
+	}
+	strbuf_addf(out, "],\"migration\":{\"ran\":%s,\"completed\":%s,\"start_tick\":%lld,\"end_tick\":%lld,"
+			 "\"failed_statement\":%d,\"failed_line\":%d,\"failed_file\":", t->ran ? "true" : "false",
+		    t->completed ? "true" : "false", (long long)t->start, (long long)t->end, t->failed_statement,
+		    t->failed_line);
+	json_add_string(out, t->failed_file);
+	strbuf_addstr(out, ",\"failed_sql\":");
+	json_add_string(out, t->failed_sql);
+	strbuf_addstr(out, ",\"error\":");
+	json_add_string(out, t->error);
+	strbuf_addstr(out, ",\"error_class\":");
+	json_add_string(out, t->error_class);
+	strbuf_addf(out, "},\"writers\":{\"waited\":%llu,\"max_ticks\":%lld,\"total_ticks\":%lld},\"old_code\":[",
+		    (unsigned long long)t->writers_waited, (long long)t->wait_max, (long long)t->wait_total);
+	for (i = 0; i < t->ntx; i++) {
+		const struct trial_tx *x = &t->tx[i];
+		strbuf_addstr(out, i ? ",{\"transaction\":" : "{\"transaction\":");
+		json_add_string(out, x->name);
+		strbuf_addf(out, ",\"ok_before\":%llu,\"failed_before\":%llu,\"ok_after\":%llu,\"failed_after\":%llu,"
+				 "\"message\":", (unsigned long long)x->ok_before, (unsigned long long)x->failed_before,
+			    (unsigned long long)x->ok_after, (unsigned long long)x->failed_after);
+		json_add_string(out, x->message);
+		strbuf_addstr(out, ",\"error_class\":");
+		json_add_string(out, x->error_class);
+		strbuf_addch(out, '}');
+	}
+	strbuf_addstr(out, "],\"data\":");
+	json_data(out, &t->data);
+	strbuf_addstr(out, ",\"down\":");
+	if (t->with_down) {
+		strbuf_addstr(out, "{\"migration\":");
+		json_add_string(out, t->down);
+		strbuf_addf(out, ",\"completed\":%s,\"error\":", t->down_completed ? "true" : "false");
+		json_add_string(out, t->down_error);
+		strbuf_addstr(out, ",\"data\":");
+		json_data(out, &t->down_data);
+		strbuf_addf(out, ",\"new_failed_after\":%llu,\"new_failure\":", (unsigned long long)t->new_failed_after_down);
+		json_add_string(out, t->new_failure);
+		strbuf_addch(out, '}');
+	} else {
+		strbuf_addstr(out, "null");
+	}
+	strbuf_addstr(out, ",\"notes\":[");
+	for (i = 0; i < t->nnotes; i++) {
+		strbuf_addstr(out, i ? "," : "");
+		json_add_string(out, t->notes[i]);
+	}
+	strbuf_addstr(out, "]}\n");
+}
