@@ -209,6 +209,8 @@ static void history_rewrites_fail(void **state)
 	};
 	size_t i;
 	(void)state;
+	if (run_dialect == DIALECT_POSTGRES)
+		NEED_SERVER();
 	for (i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
 		struct run r;
 		size_t k;
@@ -221,6 +223,40 @@ static void history_rewrites_fail(void **state)
 		for (k = 0; k < r.card.nreasons; k++)
 			named |= strstr(r.card.reasons[k], "migration history") != NULL;
 		assert_true(named);
+		run_release(&r);
+	}
+}
+
+/*
+** A tool's history: the tool's own table is the team's to change (a data
+** version recorded there passes), mdrill's record in mdrill_history is the
+** audit trail, and rewriting it fails the verdict, naming it.
+*/
+static void tool_history_audits_its_own_table(void **state)
+{
+	static const char *const fixes[] = {
+		"UPDATE schema_migrations SET data_version = 5;\n",
+		"UPDATE mdrill_history SET name = 'nothing happened' WHERE version = 2;\n",
+		"DELETE FROM mdrill_history WHERE version = 1;\n",
+	};
+	size_t i;
+	(void)state;
+	if (run_dialect == DIALECT_POSTGRES)
+		NEED_SERVER();
+	for (i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
+		struct run r;
+		size_t k;
+		int named = 0;
+		run_drill(&r, "tests/fixtures/history/scenario.drill", fix_file("history.sql", fixes[i]), 1, NULL, 0);
+		assert_int_equal(r.rc, 0);
+		for (k = 0; k < r.card.nreasons; k++)
+			named |= strstr(r.card.reasons[k], "migration history") && strstr(r.card.reasons[k], "mdrill_history");
+		if (i == 0) {
+			assert_true(r.card.pass);
+		} else {
+			assert_false(r.card.pass);
+			assert_true(named);
+		}
 		run_release(&r);
 	}
 }
@@ -368,12 +404,14 @@ int main(void)
 		cmocka_unit_test_setup(sqlite_pragmas_refused, setup_sqlite),
 		cmocka_unit_test_setup(sqlite_harmless_pragmas_run, setup_sqlite),
 		cmocka_unit_test_setup(history_rewrites_fail, setup_sqlite),
+		cmocka_unit_test_setup(tool_history_audits_its_own_table, setup_sqlite),
 		cmocka_unit_test_setup(statement_that_never_ends_is_stopped, setup_sqlite),
 		cmocka_unit_test_setup(wide_probe_reads_every_column, setup_sqlite),
 		cmocka_unit_test_setup_teardown(pg_superuser_refused, setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(pg_copy_program_refused, setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(pg_reaching_beyond_refused, setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(history_rewrites_fail, setup_pg, teardown_pg),
+		cmocka_unit_test_setup_teardown(tool_history_audits_its_own_table, setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(statement_that_never_ends_is_stopped, setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(wide_probe_reads_every_column, setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(pg_terminated_maintenance_connection, setup_pg, teardown_pg),
