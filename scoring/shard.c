@@ -4,11 +4,11 @@
 */
 #include "shard.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../sim/base/alloc.h"
+#include "jsonread.h"
 
 void shard_template_id(const char *path, struct strbuf *out)
 {
@@ -66,57 +66,14 @@ void check_results_release(struct check_results *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Reading JSON: a value at a path, as text (NULL for null or nothing). */
-struct jreader {
-	sqlite3 *h;
-};
-
-static char *jtext(struct jreader *r, const char *json, const char *path)
-{
-	sqlite3_stmt *st;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(r->h, "SELECT json_extract(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return v;
-}
-
-static uint64_t jnum(struct jreader *r, const char *json, const char *path, uint64_t def)
-{
-	char *t = jtext(r, json, path);
-	uint64_t v = t ? strtoull(t, NULL, 10) : def;
-	free(t);
-	return v;
-}
-
-/* Each element of the array at path, as JSON text, to fn; -1 when fn refuses one. */
-static int jeach(struct jreader *r, const char *json, const char *path,
-		 int (*fn)(struct jreader *r, const char *elem, void *ctx), void *ctx)
-{
-	sqlite3_stmt *st;
-	int rc = 0;
-	if (sqlite3_prepare_v2(r->h, "SELECT json_quote(value) FROM json_each(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW)
-		rc = fn(r, (const char *)sqlite3_column_text(st, 0), ctx);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int take_check(struct jreader *r, const char *elem, void *ctx)
 {
 	struct check_results *c = ctx;
-	char *t = jtext(r, elem, "$.template"), *e = jtext(r, elem, "$.engine"), *line = jtext(r, elem, "$.line");
-	char *ok = jtext(r, elem, "$.ok");
+	char *t = jreader_text(r, elem, "$.template"), *e = jreader_text(r, elem, "$.engine"), *line = jreader_text(r, elem, "$.line");
+	char *ok = jreader_text(r, elem, "$.ok");
 	int rc = t && e && line && ok ? 0 : -1;
 	if (!rc)
-		check_results_add(c, t, e, (int)jnum(r, elem, "$.engine_rank", 0), !strcmp(ok, "1"), line);
+		check_results_add(c, t, e, (int)jreader_u64(r, elem, "$.engine_rank", 0), !strcmp(ok, "1"), line);
 	free(t);
 	free(e);
 	free(line);
@@ -127,7 +84,7 @@ static int take_check(struct jreader *r, const char *elem, void *ctx)
 static int take_seed(struct jreader *r, const char *elem, void *ctx)
 {
 	struct swarm_result *s = ctx;
-	char *verdict = jtext(r, elem, "$.verdict"), *faults = jtext(r, elem, "$.faults");
+	char *verdict = jreader_text(r, elem, "$.verdict"), *faults = jreader_text(r, elem, "$.faults");
 	struct swarm_row *row;
 	if (!verdict) {
 		free(faults);
@@ -135,10 +92,10 @@ static int take_seed(struct jreader *r, const char *elem, void *ctx)
 	}
 	s->rows = xrealloc(s->rows, (s->nrows + 1) * sizeof(*s->rows));
 	row = &s->rows[s->nrows++];
-	row->seed = jnum(r, elem, "$.seed", 0);
+	row->seed = jreader_u64(r, elem, "$.seed", 0);
 	row->pass = !strcmp(verdict, "pass");
-	row->score = (int)jnum(r, elem, "$.score", 0);
-	row->lost = jnum(r, elem, "$.lost", 0);
+	row->score = (int)jreader_u64(r, elem, "$.score", 0);
+	row->lost = jreader_u64(r, elem, "$.lost", 0);
 	row->faults = faults ? faults : xstrdup("");
 	free(verdict);
 	return 0;
@@ -168,10 +125,8 @@ int merge_read(const char *const *paths, size_t n, struct merged *out, struct st
 
 	memset(out, 0, sizeof(*out));
 	out->kind = -1;
-	if (sqlite3_open(":memory:", &r.h) != SQLITE_OK) {
-		strbuf_error(err, -1, "cannot open SQLite to read JSON");
+	if (jreader_open(&r, err))
 		goto out;
-	}
 	for (f = 0; f < n; f++) {
 		const char *p = paths[f];
 		char *kind, *scenario, *engine, *reproduce;
@@ -186,8 +141,8 @@ int merge_read(const char *const *paths, size_t n, struct merged *out, struct st
 			strbuf_release(&why);
 			goto out;
 		}
-		kind = jtext(&r, text.buf, "$.mdrill");
-		scenario = jtext(&r, text.buf, "$.scenario");
+		kind = jreader_text(&r, text.buf, "$.mdrill");
+		scenario = jreader_text(&r, text.buf, "$.scenario");
 		is_check = kind && !strcmp(kind, "check");
 		free(kind);
 		if (!is_check && !scenario) {
@@ -203,8 +158,8 @@ int merge_read(const char *const *paths, size_t n, struct merged *out, struct st
 			goto out;
 		}
 		out->kind = is_check ? MERGE_CHECK : MERGE_SWARM;
-		k = jnum(&r, text.buf, "$.shard.k", 1);
-		nn = jnum(&r, text.buf, "$.shard.n", 0);
+		k = jreader_u64(&r, text.buf, "$.shard.k", 1);
+		nn = jreader_u64(&r, text.buf, "$.shard.n", 0);
 		if (f && (nn ? nn : 1) != (out->shard_n ? out->shard_n : 1)) {
 			strbuf_error(err, -1, "%s: shard %llu/%llu among shards of %llu", p, (unsigned long long)k,
 				     (unsigned long long)(nn ? nn : 1), (unsigned long long)(out->shard_n ? out->shard_n : 1));
@@ -222,21 +177,21 @@ int merge_read(const char *const *paths, size_t n, struct merged *out, struct st
 		}
 		seen[k] = 1;
 		if (is_check) {
-			uint64_t seed = jnum(&r, text.buf, "$.seed", 1);
+			uint64_t seed = jreader_u64(&r, text.buf, "$.seed", 1);
 			if (f && seed != out->check.seed) {
 				strbuf_error(err, -1, "%s: seed %llu, the other shards' %llu: not one run", p,
 					     (unsigned long long)seed, (unsigned long long)out->check.seed);
 				goto out;
 			}
 			out->check.seed = seed;
-			if (jeach(&r, text.buf, "$.results", take_check, &out->check)) {
+			if (jreader_each(&r, text.buf, "$.results", take_check, &out->check)) {
 				strbuf_error(err, -1, "%s: a result without its template, engine, verdict or line", p);
 				goto out;
 			}
 		} else {
-			engine = jtext(&r, text.buf, "$.engine");
-			from = jnum(&r, text.buf, "$.seeds.from", 0);
-			to = jnum(&r, text.buf, "$.seeds.to", 0);
+			engine = jreader_text(&r, text.buf, "$.engine");
+			from = jreader_u64(&r, text.buf, "$.seeds.from", 0);
+			to = jreader_u64(&r, text.buf, "$.seeds.to", 0);
 			if (f && (!same(scenario, out->scenario) || !same(engine, out->engine) || from != out->from ||
 				  to != out->to)) {
 				strbuf_error(err, -1, "%s: a swarm of %s on %s, seeds %llu..%llu, not of %s on %s, seeds "
@@ -256,16 +211,16 @@ int merge_read(const char *const *paths, size_t n, struct merged *out, struct st
 				out->to = to;
 			}
 			free(engine);
-			if (jeach(&r, text.buf, "$.results", take_seed, &out->swarm)) {
+			if (jreader_each(&r, text.buf, "$.results", take_seed, &out->swarm)) {
 				strbuf_error(err, -1, "%s: a seed's result without its verdict", p);
 				free(scenario);
 				goto out;
 			}
 			/* The command that reproduces the worst seed comes from the shard that ran it. */
-			reproduce = jtext(&r, text.buf, "$.reproduce");
+			reproduce = jreader_text(&r, text.buf, "$.reproduce");
 			if (reproduce) {
 				ALLOC_GROW(reps, nreps + 1, reps_alloc);
-				reps[nreps].seed = jnum(&r, text.buf, "$.worst.seed", 0);
+				reps[nreps].seed = jreader_u64(&r, text.buf, "$.worst.seed", 0);
 				reps[nreps++].cmd = reproduce;
 			}
 		}
@@ -309,7 +264,7 @@ out:
 		free(reps[i].cmd);
 	free(reps);
 	free(seen);
-	sqlite3_close(r.h);
+	jreader_close(&r);
 	strbuf_release(&text);
 	return rc;
 }

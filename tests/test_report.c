@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../reports/report.h"
+#include "../scoring/record.h"
 #include "../sim/base/alloc.h"
 
 static void build(struct scorecard *s)
@@ -209,6 +211,67 @@ static void html_golden(void **state)
 	scorecard_release(&s);
 }
 
+/* Write text to a scratch file; its path. */
+static const char *scratch(const char *text)
+{
+	static char path[64];
+	FILE *f;
+	snprintf(path, sizeof(path), "/tmp/mdrill-record-test-%ld.json", (long)getpid());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/*
+** A live drill's record reads back as written: its seed to the last bit
+** (a seed past 2^63 is written as the signed number it is in C), the
+** scorecard as compact JSON, the actions in order; what is not a
+** record is refused, naming the file.
+*/
+static void record_reads_back(void **state)
+{
+	static const char *const seeds[][2] = {
+		{ "-1", "18446744073709551615" },
+		{ "9007199254740993", "9007199254740993" },
+		{ "7", "7" },
+	};
+	struct live_record rec;
+	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+	char want[32];
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		strbuf_reset(&text);
+		strbuf_addf(&text, "{\"record\": \"mdrill live drill\", \"scenario\": \"tiny\", \"engine\": \"sqlite\", "
+			    "\"seed\": %s, \"sets\": [[\"rows\", \"50\"]], \"actions\": [{\"kind\": \"apply\", "
+			    "\"tick\": 120, \"wall_s\": 1.5, \"what\": \"fix.sql\", \"text\": \"SELECT 1;\", "
+			    "\"statements\": [{\"sql\": \"SELECT 1\", \"line\": 1}]}, {\"kind\": \"end\", "
+			    "\"tick\": 300}], \"scorecard\": {\"verdict\": \"pass\",  \"score\": 97}}", seeds[i][0]);
+		assert_int_equal(record_read(scratch(text.buf), &rec, &err), 0);
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)rec.seed);
+		assert_string_equal(want, seeds[i][1]);
+		assert_int_equal(rec.nsets, 1);
+		assert_string_equal(rec.sets[0].value, "50");
+		assert_int_equal(rec.nactions, 2);
+		assert_int_equal(rec.actions[0].tick, 120);
+		assert_int_equal(rec.actions[0].script.nr, 1);
+		assert_int_equal(rec.actions[1].kind, LIVE_END);
+		/* Compact, its values' text as written: what 'mdrill replay' compares with its own. */
+		assert_string_equal(rec.scorecard, "{\"verdict\":\"pass\",\"score\":97}");
+		record_release(&rec);
+	}
+	assert_int_equal(record_read(scratch("{\"mdrill\": \"check\"}"), &rec, &err), -1);
+	assert_non_null(strstr(err.buf, "not a live drill's record"));
+	assert_non_null(strstr(err.buf, "/tmp/mdrill-record-test-"));
+	record_release(&rec);
+	unlink(scratch(""));
+	strbuf_release(&err);
+	strbuf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +279,7 @@ int main(void)
 		cmocka_unit_test(terminal_golden),
 		cmocka_unit_test(markdown_golden),
 		cmocka_unit_test(html_golden),
+		cmocka_unit_test(record_reads_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
