@@ -13,13 +13,7 @@ M=${MDRILL:-./mdrill}
 out=${BROWSER_OUT:-build/browser}
 n=0
 chromium=$(command -v chromium || command -v chromium-browser || true)
-skip() { n=$((n + 1)); echo "SKIPPED $n - $1 (no chromium: apt-get install chromium)"; }
-check() {
-	n=$((n + 1))
-	what=$1
-	shift
-	if "$@" >/dev/null 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
-}
+. "$(dirname "$0")/tap.sh"
 pages="drill chaos compare"
 widths="1400 1024"
 if [ -z "$chromium" ] && [ "${CI:-}" = true ]; then
@@ -29,13 +23,14 @@ if [ -z "$chromium" ] && [ "${CI:-}" = true ]; then
 	exit 0
 fi
 if [ -z "$chromium" ]; then
-	skip "the HTML report renders in headless Chromium"
-	skip "  with its markers in the rendered SVG"
-	skip "  a silent console"
+	why="no chromium: apt-get install chromium"
+	skip "the HTML report renders in headless Chromium" "$why"
+	skip "  with its markers in the rendered SVG" "$why"
+	skip "  a silent console" "$why"
 	for p in $pages; do
 		for w in $widths; do
-			skip "$p page at $w px: labels, axes and width laid out clear"
-			skip "  and a screenshot"
+			skip "$p page at $w px: labels, axes and width laid out clear" "$why"
+			skip "  and a screenshot" "$why"
 		done
 	done
 	echo "# $n browser checks"
@@ -43,8 +38,10 @@ if [ -z "$chromium" ]; then
 fi
 mkdir -p "$out"
 dir=$(cd "$out" && pwd)
-profile=$(mktemp -d /tmp/mdrill-chromium-XXXXXX)
-trap 'rm -rf "$profile"' EXIT
+tmp=$(mktemp -d /tmp/mdrill-browser-XXXXXX)
+profile=$tmp/profile
+mkdir "$profile"
+trap 'rm -rf "$tmp"' EXIT
 "$M" run phone-not-null --down --report "$dir/drill.html" >/dev/null 2>&1
 "$M" run rename-email --fix fixes/expand-dual-write.sql --faults fix-crash=7,kill-client=3,busy=50@2000,slow-fix=5 \
 	--report "$dir/chaos.html" >/dev/null 2>&1

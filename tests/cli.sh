@@ -10,33 +10,9 @@ export TMPDIR="$tmp/t"
 mkdir -p "$TMPDIR"
 trap 'rm -rf "$tmp"' EXIT
 
-have_python3=$(command -v python3 || true)
 have_script=$(command -v script || true)
 
-check() { # check WHAT COMMAND...: passes when the command succeeds
-	n=$((n + 1))
-	what=$1
-	shift
-	# A check that needs python3 is SKIPPED without it, and counted as such.
-	case "$*" in *python3*)
-		if [ -z "$have_python3" ]; then echo "SKIPPED $n - $what (no python3)"; return; fi ;;
-	esac
-	if "$@" >/dev/null 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
-}
-
-skip() { # skip WHAT WHY: a check this machine cannot run, counted
-	n=$((n + 1))
-	echo "SKIPPED $n - $1 ($2)"
-}
-
-status_is() { # status_is WANT OUT ERR ARGS...: run mdrill, keep output
-	want=$1 out=$2 err=$3
-	shift 3
-	"$M" "$@" >"$out" 2>"$err"
-	[ $? -eq "$want" ]
-}
-
-no_drill_dirs() { [ -z "$(ls -A "$TMPDIR")" ]; }
+. "$(dirname "$0")/tap.sh"
 
 check "no arguments is a usage error" status_is 2 "$tmp/o" "$tmp/e"
 check "help exits 0" status_is 0 "$tmp/o" "$tmp/e" help
@@ -581,12 +557,6 @@ check "gc leaves a live drill's directory" sh -c "[ \$(ls '$TMPDIR' | grep -c '^
 kill -INT $pid
 wait $pid
 # PostgreSQL: the same drills on the throwaway server, and nothing left behind.
-pg_dbs() { psql "$MDRILL_PG_URL" -Atc "SELECT count(*) FROM pg_database WHERE datname LIKE 'mdrill\_%'"; }
-no_pg_dbs() { [ "$(pg_dbs)" = 0 ]; }
-pgcheck() { # like check, but SKIPPED without a server
-	if [ -z "${MDRILL_PG_URL:-}" ]; then n=$((n + 1)); echo "SKIPPED $n - $1 (no PostgreSQL server)"; return; fi
-	check "$@"
-}
 pg=${MDRILL_PG_URL:-}
 pgcheck "check --engines sqlite,postgres runs both engines" sh -c "'$M' check scenarios/phone-not-null --engines sqlite,postgres --db '${MDRILL_PG_URL:-}' >'$tmp/o' && grep -q 'make-nullable.sql on postgres: verdict=pass' '$tmp/o' && grep -q 'fixes/flyway on postgres: verdict=pass lost=0' '$tmp/o' && tail -1 '$tmp/o' | grep -qx '10 passed, 0 failed'"
 pgcheck "  and drops its databases" no_pg_dbs

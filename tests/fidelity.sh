@@ -11,16 +11,7 @@ export TMPDIR="$tmp/t"
 mkdir -p "$TMPDIR"
 trap 'rm -rf "$tmp"' EXIT
 
-check() { # check WHAT COMMAND...: passes when the command succeeds
-	n=$((n + 1))
-	what=$1
-	shift
-	if "$@" >/dev/null 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
-}
-pgcheck() { # like check, but SKIPPED without a server
-	if [ -z "${MDRILL_PG_URL:-}" ]; then n=$((n + 1)); echo "SKIPPED $n - $1 (no PostgreSQL server)"; return; fi
-	check "$@"
-}
+. "$(dirname "$0")/tap.sh"
 pg=${MDRILL_PG_URL:-}
 
 # 1. The backup is taken where the bad migration starts to lock, not at its bare BEGIN.

@@ -15,20 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # check WHAT COMMAND...: passes when the command succeeds
-	n=$((n + 1))
-	what=$1
-	shift
-	if "$@" >/dev/null 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
-}
-pgcheck() { # like check, but SKIPPED without a server
-	if [ -z "${MDRILL_PG_URL:-}" ]; then n=$((n + 1)); echo "SKIPPED $n - $1 (no PostgreSQL server)"; return; fi
-	check "$@"
-}
-skipcheck() { # skipcheck WHY WHAT: counted, not passed
-	n=$((n + 1))
-	echo "SKIPPED $n - $2 ($1)"
-}
+. "$(dirname "$0")/tap.sh"
 
 # start NAME ARGS...: a drill in the background, its output in $tmp/NAME.*
 start() {
@@ -135,7 +122,7 @@ if command -v script >/dev/null 2>&1; then
 	check "  colours with a terminal" grep -q "$(printf '\033\\[31m')" "$tmp/pty-color.txt"
 	check "  none with NO_COLOR" sh -c "! grep -q \"\$(printf '\\033\\[3[12]m')\" '$tmp/pty-nocolor.txt' && [ -s '$tmp/pty-nocolor.txt' ]"
 else
-	skipcheck "no script(1) here" "dashboard under a terminal"
+	skip "dashboard under a terminal" "no script(1) here"
 fi
 "$M" drill tests/fixtures/tiny --speed 200 --out "$tmp/plain" --minutes 0.05 >"$tmp/plain.txt" 2>/dev/null
 check "without a terminal: one plain line a second" sh -c "[ -s '$tmp/plain.txt' ] && grep -q '^t=1s tick=[0-9]* v1 ok=' '$tmp/plain.txt' && ! grep -q \"\$(printf '\\033')\" '$tmp/plain.txt'"
@@ -163,7 +150,7 @@ elif [ "${CI:-}" = true ]; then
 	n=$((n + 1))
 	echo "not ok $n - chromium is required under CI=true for the live page"
 else
-	skipcheck "no chromium: apt-get install chromium" "the live page in headless Chromium"
+	skip "the live page in headless Chromium" "no chromium: apt-get install chromium"
 fi
 
 # A drill killed outright (SIGKILL: no handler runs) leaves its control
@@ -188,7 +175,6 @@ check "  one 'mdrill gc' removes both and says so" sh -c "[ -z \"\$(ls -A '$TMPD
 
 # PostgreSQL: the same team, an outside change made with psql, nothing left behind.
 pg=${MDRILL_PG_URL:-}
-pg_dbs() { psql "$pg" -Atc "SELECT count(*) FROM pg_database WHERE datname LIKE 'mdrill\_%'"; }
 if [ -n "$pg" ]; then
 	start pgteam phone-not-null --db "$pg" --speed 1000 --team pg --out "$tmp/pg" --log "$tmp/pg.log"
 	wait_for "$tmp/pg.log" "not-null" 30 >/dev/null

@@ -20,19 +20,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # check WHAT COMMAND...: passes when the command succeeds
-	n=$((n + 1))
-	what=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what"
-		sed 's/^/#   /' "$tmp/out" | head -5
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
-status_is() { # status_is WANT COMMAND...: the command exits with WANT
+exits_with() { # exits_with WANT COMMAND...: the command exits with WANT
 	want=$1
 	shift
 	"$@" >"$tmp/o" 2>"$tmp/e"
@@ -45,7 +35,7 @@ printf '\\set aid random(1, \nSELECT 1;\n' >"$tmp/broken.sql"
 # mdrill refuses it whatever the machine has: the scenario does not load.
 sed 's|^-- @app v1 pgbench=deposit.sql$|-- @app v1 pgbench=broken.sql|' "$fixture/scenario.drill" >"$tmp/scenario.drill"
 cp "$fixture"/*.sql "$tmp/"
-check "mdrill refuses the broken script (exit 2)" status_is 2 "$M" show "$tmp/scenario.drill"
+check "mdrill refuses the broken script (exit 2)" exits_with 2 "$M" show "$tmp/scenario.drill"
 check "  with FILE:LINE and what was expected" grep -q "^mdrill: $tmp/broken.sql:1: expected a number, ':var', a function or '(' at the end of the expression$" "$tmp/e"
 
 pgbench=$(command -v pgbench || true)
@@ -82,6 +72,6 @@ check "  with the fixture's schema" psql "$url" -q -v ON_ERROR_STOP=1 -f "$tmp/s
 for f in $scripts; do
 	check "pgbench runs $(basename "$f") (exit 0)" "$pgbench" -n -t 3 -f "$f" "$url"
 done
-check "pgbench refuses the broken script (exit 1)" status_is 1 "$pgbench" -n -t 3 -f "$tmp/broken.sql" "$url"
+check "pgbench refuses the broken script (exit 1)" exits_with 1 "$pgbench" -n -t 3 -f "$tmp/broken.sql" "$url"
 check "  as a syntax error" grep -q "syntax error" "$tmp/e"
 echo "# $n pgbench checks"

@@ -18,23 +18,7 @@ F=tests/fixtures/scaffold
 MM=tests/fixtures/mattermost
 pg=${MDRILL_PG_URL:-}
 
-check() { # check WHAT COMMAND...: passes when the command succeeds
-	n=$((n + 1))
-	what=$1
-	shift
-	if "$@" >/dev/null 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
-}
-pgcheck() { # like check, but SKIPPED without a server
-	if [ -z "$pg" ]; then n=$((n + 1)); echo "SKIPPED $n - $1 (no PostgreSQL server)"; return; fi
-	check "$@"
-}
-status_is() { # status_is WANT OUT ERR ARGS...: run mdrill, keep output
-	want=$1 out=$2 err=$3
-	shift 3
-	"$M" "$@" >"$out" 2>"$err"
-	[ $? -eq "$want" ]
-}
-no_drill_dirs() { [ -z "$(ls -A "$TMPDIR")" ]; }
+. "$(dirname "$0")/tap.sh"
 
 # 1. Scaffold round trips: each layout's history into a scenario that reads back and runs on both engines.
 for lay in golang flyway dbmate; do
