@@ -602,7 +602,7 @@ static int run_paced(struct session *s)
 		if (s->end_requested)
 			break;
 		if (target > at && (rc = live_advance(&s->live, target < at + step ? target : at + step, &err)) != 0) {
-			rc = cli_error(rc == DRILL_EINPUT ? EXIT_USAGE : EXIT_ENGINE, "%s", err.buf);
+			rc = drillopts_exit(rc, err.buf);
 			break;
 		}
 		answer_done(s);
@@ -662,7 +662,7 @@ static int drill_serve(struct drill_args *a)
 	dbo.statement_timeout_ms = a->statement_timeout_ms < 0 ? DB_STATEMENT_TIMEOUT_DEFAULT : a->statement_timeout_ms;
 	dbo.stop = NULL;
 	if ((rc = live_start(&s.live, s.sc, s.drv, a->db, a->seed, a->cooldown, a->speed, &dbo, &err)) != 0) {
-		rc = cli_error(rc == DRILL_EINPUT ? EXIT_USAGE : EXIT_ENGINE, "%s", err.buf);
+		rc = drillopts_exit(rc, err.buf);
 		goto out;
 	}
 	{

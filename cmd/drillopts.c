@@ -349,6 +349,15 @@ static int write_csv(const struct drill_opts_cli *o, const char *which, const st
 	return rc;
 }
 
+int drillopts_exit(int rc, const char *msg)
+{
+	if (rc == DRILL_EINPUT)
+		return cli_error(EXIT_USAGE, "%s", msg);
+	if (rc == DRILL_EINTR)
+		return cli_error(EXIT_INTR, "%s; the disposable database is removed", msg);
+	return rc ? cli_error(EXIT_ENGINE, "%s", msg) : 0;
+}
+
 int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, const struct db_driver *drv,
 		    const struct pipeline_request *req, const char *which, struct pipeline_result *out)
 {
@@ -360,12 +369,7 @@ int drillopts_score(const struct drill_opts_cli *o, const struct scenario *sc, c
 	/* The raw data needs the ledger, which goes with the drill: hold it for the export. */
 	r.hold = o->csv != NULL;
 	rc = pipeline_chaos(sc, drv, &r, out, &err);
-	if (rc == DRILL_EINPUT)
-		rc = cli_error(EXIT_USAGE, "%s", err.buf);
-	else if (rc == DRILL_EINTR)
-		rc = cli_error(EXIT_INTR, "%s; the disposable database is removed", err.buf);
-	else if (rc)
-		rc = cli_error(EXIT_ENGINE, "%s", err.buf);
+	rc = drillopts_exit(rc, err.buf);
 	if (!rc && out->held)
 		rc = write_csv(o, which, out);
 	pipeline_result_close(out);

@@ -131,6 +131,12 @@ uint64_t drillopts_default_memory(void);
  */
 void drillopts_gc(const struct db_driver *drv, const char *target);
 
+/**
+ * A pipeline's DRILL_E* said on stderr as an exit status: bad input 2,
+ * interrupted 130 (the database removed), the engine 3; 0 stays 0.
+ */
+int drillopts_exit(int rc, const char *msg);
+
 /** A pipeline request for o: seed, faults, --db, --concurrent, --keep, the stop flag, progress. */
 void drillopts_request(const struct drill_opts_cli *o, struct pipeline_request *req);
 

@@ -81,12 +81,7 @@ static int drill(const struct scaffold_cli *o, const struct scenario *sc, int do
 	req.allow_superuser = o->allow_superuser;
 	req.statement_timeout_ms = o->statement_timeout_ms;
 	rc = pipeline_score(sc, o->drv, &req, res, &err);
-	if (rc == DRILL_EINPUT)
-		rc = cli_error(EXIT_USAGE, "%s", err.buf);
-	else if (rc == DRILL_EINTR)
-		rc = cli_error(EXIT_INTR, "%s; the disposable database is removed", err.buf);
-	else if (rc)
-		rc = cli_error(EXIT_ENGINE, "%s", err.buf);
+	rc = drillopts_exit(rc, err.buf);
 	strbuf_release(&err);
 	return rc;
 }

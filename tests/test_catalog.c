@@ -19,6 +19,7 @@
 #include "../sim/base/sqltext.h"
 #include "../sim/db/catalog.h"
 #include "../sim/db/db.h"
+#include "pgtest.h"
 
 static const char common_sql[] =
 	"CREATE TABLE teams (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL UNIQUE, "
@@ -195,13 +196,8 @@ static void sqlite_catalog(void **state)
 
 static void postgres_catalog(void **state)
 {
-	const char *url = getenv("MDRILL_PG_URL");
+	const char *url = pgtest_url_or_skip();
 	(void)state;
-	if (!url || !*url) {
-		if (getenv("CI") && !strcmp(getenv("CI"), "true"))
-			fail_msg("MDRILL_PG_URL is not set: CI needs the PostgreSQL tests to run");
-		skip();
-	}
 	check_catalog(db_driver_find(DIALECT_POSTGRES), url);
 }
 

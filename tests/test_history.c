@@ -19,6 +19,7 @@
 #include "../sim/base/alloc.h"
 #include "../sim/db/db.h"
 #include "../sim/input/history.h"
+#include "pgtest.h"
 
 static int row(void *ctx, int ncol, const char *const *names, const char *const *vals)
 {
@@ -64,8 +65,7 @@ static void apply_and_read(const struct db_driver *drv, const char *target, int 
 
 static const char *pg_target(void)
 {
-	const char *url = getenv("MDRILL_PG_URL");
-	return url && *url ? url : NULL;
+	return pgtest_url();
 }
 
 /* Each engine: SQLite always, PostgreSQL with a server. */

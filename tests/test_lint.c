@@ -19,6 +19,7 @@
 
 #include "../scoring/lint.h"
 #include "../sim/base/strbuf.h"
+#include "pgtest.h"
 
 #define TINY "tests/fixtures/tiny/scenario.drill"
 
@@ -205,13 +206,8 @@ static void probe_of_no_table(void **state)
 
 static void postgres_tiny_is_clean(void **state)
 {
-	const char *url = getenv("MDRILL_PG_URL");
+	const char *url = pgtest_url_or_skip();
 	(void)state;
-	if (!url || !*url) {
-		if (getenv("CI") && !strcmp(getenv("CI"), "true"))
-			fail_msg("MDRILL_PG_URL is not set: CI needs the PostgreSQL tests to run");
-		skip();
-	}
 	check_tiny_clean(db_driver_find(DIALECT_POSTGRES), url);
 }
 

@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "drillrun.h"
+#include "pgtest.h"
 
 #define TINY "tests/fixtures/tiny/scenario.drill"
 #define PHONE "scenarios/phone-not-null/scenario.drill"
@@ -19,12 +20,7 @@ static const struct param_set small[] = { { "rows", "200" } };
 
 static const char *server(void)
 {
-	const char *url = getenv("MDRILL_PG_URL");
-	if (url && *url)
-		return url;
-	if (getenv("CI") && !strcmp(getenv("CI"), "true"))
-		fail_msg("MDRILL_PG_URL is not set: CI needs the PostgreSQL tests to run");
-	return NULL;
+	return pgtest_url();
 }
 
 /* The PostgreSQL driver. */

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "drillrun.h"
+#include "pgtest.h"
 
 #define TINY "tests/fixtures/tiny/scenario.drill"
 #define WIDE "tests/fixtures/wide/scenario.drill"
@@ -27,12 +28,7 @@ static char scratch[64];   /* a directory of this test's own */
 
 static const char *server(void)
 {
-	const char *url = getenv("MDRILL_PG_URL");
-	if (url && *url)
-		return url;
-	if (getenv("CI") && !strcmp(getenv("CI"), "true"))
-		fail_msg("MDRILL_PG_URL is not set: CI needs the PostgreSQL tests to run");
-	return NULL;
+	return pgtest_url();
 }
 
 static const char *super_server(void)

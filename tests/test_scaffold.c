@@ -22,17 +22,13 @@
 #include "../sim/engine/seeder.h"
 #include "../sim/input/history.h"
 #include "../sim/input/scenario.h"
+#include "pgtest.h"
 
 #define F "tests/fixtures/scaffold"
 
 static const char *pg_target(void)
 {
-	const char *url = getenv("MDRILL_PG_URL");
-	if (url && *url)
-		return url;
-	if (getenv("CI") && !strcmp(getenv("CI"), "true"))
-		fail_msg("MDRILL_PG_URL is not set: CI needs the PostgreSQL tests to run");
-	return NULL;
+	return pgtest_url();
 }
 
 /* Scaffold migrations with newmig on drv into res; fails the test on an error. */
