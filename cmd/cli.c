@@ -319,15 +319,28 @@ int cli_mkdirs(const char *path)
 	return rc;
 }
 
-int cli_parse_u64(const char *s, uint64_t *out)
+int cli_parse_leading(const char *s, uint64_t *v, const char **end)
 {
-	char *end;
-	unsigned long long v;
-	if (!*s || *s == '-')
+	char *e;
+	unsigned long long n;
+
+	/* strtoull would take a sign or white space first, and wrap "-1" around. */
+	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
+	n = strtoull(s, &e, 10);
+	if (errno)
+		return -1;
+	*v = n;
+	*end = e;
+	return 0;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	const char *end;
+	uint64_t v;
+	if (cli_parse_leading(s, &v, &end) || *end)
 		return -1;
 	*out = v;
 	return 0;
@@ -336,16 +349,11 @@ int cli_parse_u64(const char *s, uint64_t *out)
 int cli_parse_size(const char *s, uint64_t *out)
 {
 	static const char units[] = "KMGT";
-	const char *u;
-	char *end;
-	unsigned long long v;
+	const char *u, *end;
+	uint64_t v;
 	int shift = 0;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
+	if (cli_parse_leading(s, &v, &end))
 		return -1;
 	if (*end && (u = strchr(units, toupper((unsigned char)*end))) != NULL) {
 		shift = 10 * (int)(u - units + 1);

@@ -123,6 +123,8 @@ int cli_parse_shard(const char *s, uint64_t *k, uint64_t *n);
 
 /** Parse a whole number (no sign) into *out; -1 when s is not one. */
 int cli_parse_u64(const char *s, uint64_t *out);
+/** The digits s starts with into *v, and where they end into *end: -1 for none, or too many. */
+int cli_parse_leading(const char *s, uint64_t *v, const char **end);
 
 /**
  * Parse a size in bytes: a whole number, optionally followed by K, M, G or

@@ -228,15 +228,11 @@ int drillopts_parse_duration(const char *s, long *ms)
 	static const struct { const char *unit; long ms; } units[] = {
 		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "min", 60000 }, { "", 1 },
 	};
-	char *end;
-	unsigned long long v;
+	const char *end;
+	uint64_t v;
 	size_t i;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
+	if (cli_parse_leading(s, &v, &end))
 		return -1;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (!strcmp(end, units[i].unit)) {

@@ -58,6 +58,10 @@ check "--seed with --seeds is exit 2" status_is 2 "$tmp/o" "$tmp/e" run tests/fi
 check "unknown --set is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --set nope=1
 check "--concurrent on sqlite is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --concurrent
 check "bad --seed is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --seed x
+for bad in "--seed +3" "--seed -1" "--statement-timeout -5s" "--max-memory +1G"; do
+	check "numbers are digits first: '$bad' is exit 2" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down $bad
+done
+check "  and ' 5s' is no duration either" status_is 2 "$tmp/o" "$tmp/e" run phone-not-null --down --statement-timeout " 5s"
 
 # lint: a scenario's own SQL on each engine, without traffic.
 check "lint: a shipped scenario is clean (exit 0)" status_is 0 "$tmp/o" "$tmp/e" lint phone-not-null
