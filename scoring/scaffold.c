@@ -64,13 +64,7 @@ static void add_ident(struct strbuf *out, const char *name)
 		strbuf_addstr(out, name);
 		return;
 	}
-	strbuf_addch(out, '"');
-	for (i = 0; name[i]; i++) {
-		if (name[i] == '"')
-			strbuf_addch(out, '"');
-		strbuf_addch(out, name[i]);
-	}
-	strbuf_addch(out, '"');
+	sql_add_quoted(out, name, '"');
 }
 
 /* Can a scenario's directives name it (quoted when it must be)? */

@@ -506,6 +506,7 @@ check "a pgbench \\set nested 200000 deep is exit 2 with FILE:LINE, no crash" sh
 cp -r scenarios/varchar-to-int "$tmp/csvhdr"
 sed -i '1s/.*/id,code);DROP TABLE orders;--,qty/' "$tmp/csvhdr/orders.csv"
 check "a CSV header that is no column is exit 2, naming the field" sh -c "'$M' run '$tmp/csvhdr' --down >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"field 2, 'code);DROP TABLE orders;--', is not a column of table 'orders'\" '$tmp/e'"
+check "a CSV seed with key=A,B keys its rows by both columns, as the probe does (exit 0)" sh -c "'$M' check tests/fixtures/csv-key >'$tmp/o' && grep -q '^ok .*nothing.sql on sqlite: verdict=pass lost=0' '$tmp/o'"
 printf 'ALTER TABLE kv RENAME COLUMN val TO v;\nSELECT * FROM "evil\033[2J\007\nVerdict: PASS";\n' >"$tmp/esc.sql"
 "$M" run tests/fixtures/tiny --fix "$tmp/esc.sql" --report "$tmp/esc.md" >"$tmp/o" 2>"$tmp/e"
 check "control characters from SQL reach neither the scorecard nor the Markdown report" sh -c "! grep -q \"\$(printf '\\033\\\\|\\007')\" '$tmp/o' '$tmp/esc.md' && grep -q 'evil\\\\x1b\\[2J\\\\x07\\\\nVerdict: PASS' '$tmp/o' && ! grep -q '^Verdict: PASS' '$tmp/o'"

@@ -281,6 +281,17 @@ void sql_names_free(char **names, size_t n)
 	free(names);
 }
 
+void sql_add_quoted(struct strbuf *out, const char *s, char q)
+{
+	strbuf_addch(out, q);
+	for (; *s; s++) {
+		if (*s == q)
+			strbuf_addch(out, q);
+		strbuf_addch(out, *s);
+	}
+	strbuf_addch(out, q);
+}
+
 int sql_is_session_only(const char *sql)
 {
 	static const char *const session[] = { "start", "savepoint", "release", "set", "reset", "show" };

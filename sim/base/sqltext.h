@@ -46,6 +46,9 @@ void sql_number_params(const char *sql, char prefix, struct strbuf *out,
 /** Free an array of names from sql_number_params. */
 void sql_names_free(char **names, size_t n);
 
+/** s onto out quoted with q ('\'' a string literal, '"' an identifier), q inside doubled. */
+void sql_add_quoted(struct strbuf *out, const char *s, char q);
+
 /**
  * Offset just past the quoted string, identifier, comment or dollar quote
  * that starts at s[i], or i itself when none starts there.

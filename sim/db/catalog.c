@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../base/alloc.h"
+#include "../base/sqltext.h"
 
 /* Split list on sep into a fresh array; its length in *n. */
 static char **split(const char *list, char sep, size_t *n)
@@ -33,14 +34,6 @@ static char **split(const char *list, char sep, size_t *n)
 	return v;
 }
 
-static void free_list(char **v, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void table_release(struct cat_table *t)
 {
 	size_t i;
@@ -49,19 +42,19 @@ static void table_release(struct cat_table *t)
 		free(t->cols[i].name);
 		free(t->cols[i].type);
 		free(t->cols[i].def);
-		free_list(t->cols[i].labels, t->cols[i].nlabels);
+		sql_names_free(t->cols[i].labels, t->cols[i].nlabels);
 	}
 	free(t->cols);
 	for (i = 0; i < t->nkeys; i++)
-		free_list(t->keys[i].cols, t->keys[i].ncols);
+		sql_names_free(t->keys[i].cols, t->keys[i].ncols);
 	free(t->keys);
 	for (i = 0; i < t->nfkeys; i++) {
-		free_list(t->fkeys[i].cols, t->fkeys[i].ncols);
-		free_list(t->fkeys[i].refcols, t->fkeys[i].refcols ? t->fkeys[i].ncols : 0);
+		sql_names_free(t->fkeys[i].cols, t->fkeys[i].ncols);
+		sql_names_free(t->fkeys[i].refcols, t->fkeys[i].refcols ? t->fkeys[i].ncols : 0);
 		free(t->fkeys[i].table);
 	}
 	free(t->fkeys);
-	free_list(t->checks, t->nchecks);
+	sql_names_free(t->checks, t->nchecks);
 }
 
 void catalog_release(struct db_catalog *cat)
@@ -140,7 +133,7 @@ void catalog_add_key(struct cat_table *t, const char *list, char sep, int primar
 	for (i = 0; i < t->nkeys; i++)
 		if (same_cols(t->keys[i].cols, t->keys[i].ncols, k.cols, k.ncols)) {
 			t->keys[i].primary |= primary;
-			free_list(k.cols, k.ncols);
+			sql_names_free(k.cols, k.ncols);
 			return;
 		}
 	ALLOC_GROW(t->keys, t->nkeys + 1, t->keys_alloc);
@@ -168,7 +161,7 @@ void catalog_add_fkey(struct cat_table *t, const char *cols, const char *parent,
 	if (refcols && *refcols) {
 		f->refcols = split(refcols, sep, &nref);
 		if (nref != f->ncols) {
-			free_list(f->refcols, nref);
+			sql_names_free(f->refcols, nref);
 			f->refcols = NULL;
 		}
 	}
@@ -182,7 +175,7 @@ void catalog_add_check(struct cat_table *t, const char *expr)
 
 void catalog_set_labels(struct cat_column *col, const char *list, char sep)
 {
-	free_list(col->labels, col->nlabels);
+	sql_names_free(col->labels, col->nlabels);
 	col->labels = split(list, sep, &col->nlabels);
 }
 

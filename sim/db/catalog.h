@@ -68,7 +68,7 @@ const struct cat_key *catalog_primary(const struct cat_table *t);
 
 /* Building, for the drivers. */
 
-/** A new table called name at the end of cat (they are sorted by catalog_sort). */
+/** A new table called name at the end of cat (catalog_finish sorts them). */
 struct cat_table *catalog_add_table(struct db_catalog *cat, const char *name);
 /** A new column of t, zeroed but for its name and type. */
 struct cat_column *catalog_add_column(struct cat_table *t, const char *name, const char *type);

@@ -123,10 +123,12 @@ void db_target_help(struct strbuf *out)
 		strbuf_addf(out, "%s%s", i ? ", " : "", drivers[i]->target_help);
 }
 
+/* What a caller that gives no options gets. */
+static const struct db_options defaults = { 0, DB_STATEMENT_TIMEOUT_DEFAULT, NULL };
+
 int db_create(const struct db_driver *drv, const char *target, const struct db_options *o,
 	      struct db **out, struct strbuf *err)
 {
-	static const struct db_options defaults = { 0, DB_STATEMENT_TIMEOUT_DEFAULT, NULL };
 	return drv->create(target, o ? o : &defaults, out, err);
 }
 
@@ -139,7 +141,6 @@ int db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strb
 int db_gc(const struct db_driver *drv, const char *target, const struct db_options *o,
 	  struct strbuf *removed, struct strbuf *err)
 {
-	static const struct db_options defaults = { 0, DB_STATEMENT_TIMEOUT_DEFAULT, NULL };
 	return drv->gc ? drv->gc(target, o ? o : &defaults, removed, err) : 0;
 }
 
@@ -470,7 +471,7 @@ static int hexval(int c)
 void db_redact(const char *target, const char *msg, struct strbuf *out)
 {
 	struct strbuf secrets[8], shown = STRBUF_INIT, tmp = STRBUF_INIT;
-	size_t n, i, k;
+	size_t n, i, k, tl = strlen(target);
 
 	for (i = 0; i < 8; i++)
 		strbuf_init(&secrets[i]);
@@ -495,7 +496,7 @@ void db_redact(const char *target, const char *msg, struct strbuf *out)
 	db_target_display(target, &shown);
 	/* The whole target first, as its display; then any password left. */
 	while (*msg) {
-		size_t tl = strlen(target), best = 0;
+		size_t best = 0;
 		if (tl && !strncmp(msg, target, tl)) {
 			strbuf_addstr(out, shown.buf);
 			msg += tl;

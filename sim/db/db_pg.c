@@ -1237,7 +1237,6 @@ static int pg_catalog(struct db_conn *c, struct db_catalog *out, struct strbuf *
 	}
 	for (i = 0; i < PQntuples(r[0]); i++)
 		catalog_add_table(out, cell(r[0], i, 0));
-	catalog_finish(out);
 	for (i = 0; i < PQntuples(r[1]); i++) {
 		struct cat_table *t = catalog_table(out, cell(r[1], i, 0));
 		struct cat_column *col;

@@ -635,17 +635,12 @@ static int sqlite_kill(struct db_conn *c, int send_commit, struct strbuf *err)
 static int attach_backup(struct db_conn *c, char **msg)
 {
 	struct strbuf path = STRBUF_INIT, sql = STRBUF_INIT;
-	const char *p;
 	int rc;
 
 	strbuf_addf(&path, "%s/backup.db", c->db->dir);
-	strbuf_addstr(&sql, "ATTACH DATABASE '");
-	for (p = path.buf; *p; p++) {
-		if (*p == '\'')
-			strbuf_addch(&sql, '\'');
-		strbuf_addch(&sql, *p);
-	}
-	strbuf_addstr(&sql, "' AS backup");
+	strbuf_addstr(&sql, "ATTACH DATABASE ");
+	sql_add_quoted(&sql, path.buf, '\'');
+	strbuf_addstr(&sql, " AS backup");
 	/* mdrill's own ATTACH: the one the sandbox lets through, whatever c runs otherwise. */
 	{
 		int own = c->own;

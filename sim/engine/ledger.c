@@ -54,12 +54,14 @@ static uint32_t hash(const char *s, size_t len)
 
 static int same(const struct ledger *l, uint32_t slot, uint32_t h, const char *s, size_t len)
 {
-	const char *t;
+	uint32_t id;
+	size_t end;
 	if ((slot & ~ID_MASK) != TAG(h))
 		return 0;
-	t = l->bytes + l->off[(slot & ID_MASK) - 1];
-	/* Its length first: memcmp must not read past a shorter string at the pool's end. */
-	return strnlen(t, len + 1) == len && !memcmp(t, s, len);
+	/* Its length from the offsets first: memcmp must not read past a shorter string. */
+	id = (slot & ID_MASK) - 1;
+	end = id + 1 < l->nstr ? l->off[id + 1] : l->nbytes;
+	return end - l->off[id] - 1 == len && !memcmp(l->bytes + l->off[id], s, len);
 }
 
 static void rehash(struct ledger *l)

@@ -15,6 +15,7 @@
 #include <csv.h>
 
 #include "../base/alloc.h"
+#include "../base/sqltext.h"
 #include "gen.h"
 
 /*
@@ -96,7 +97,8 @@ static int inserter_open(struct inserter *ins, const char *table, char **names, 
 		size_t k, j;
 		ins->keyat = xcalloc(ins->sd->nkey, sizeof(*ins->keyat));
 		for (k = 0; k < ins->sd->nkey; k++) {
-			for (j = 0; j < ncols && strcmp(cols[j], ins->sd->key[k]); j++)
+			/* By the name the scenario knows it by: cols may be quoted (a CSV's header). */
+			for (j = 0; j < ncols && strcmp(names[j], ins->sd->key[k]); j++)
 				;
 			if (j == ncols)
 				return strbuf_error(err, SEEDER_EDATA, "the key column '%s' of '%s' is not among "
@@ -283,17 +285,6 @@ struct csv_state {
 };
 
 /* name onto out as a quoted SQL identifier: both engines read "a ""b""" so. */
-static void add_ident(struct strbuf *out, const char *name)
-{
-	strbuf_addch(out, '"');
-	for (; *name; name++) {
-		if (*name == '"')
-			strbuf_addch(out, '"');
-		strbuf_addch(out, *name);
-	}
-	strbuf_addch(out, '"');
-}
-
 /* A field of the file in a message: quoted, cut short, never a whole line. */
 static void add_shown(struct strbuf *out, const char *v)
 {
@@ -341,7 +332,7 @@ static int csv_header(struct csv_state *st)
 			rc = SEEDER_EDATA;
 			break;
 		}
-		add_ident(&q, cols[k]);
+		sql_add_quoted(&q, cols[k], '"');
 		st->header[i] = strbuf_detach(&q);
 		st->names[i] = xstrdup(st->fields[i]);
 		st->nheader = i + 1;

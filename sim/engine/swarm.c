@@ -125,10 +125,10 @@ static uint64_t shard_seeds(const struct swarm_opts *o)
 	return n;
 }
 
-int swarm_workers(const struct swarm_opts *o)
+/* One worker per core (or o's number), at most MAX_WORKERS, at most one a seed. */
+static int workers_for(const struct swarm_opts *o, uint64_t nseeds)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t nseeds = shard_seeds(o);
 	int nw = o->workers > 0 ? o->workers : (int)(ncpu < 1 ? 1 : ncpu);
 
 	if (nw > MAX_WORKERS)
@@ -138,11 +138,16 @@ int swarm_workers(const struct swarm_opts *o)
 	return nw;
 }
 
+int swarm_workers(const struct swarm_opts *o)
+{
+	return workers_for(o, shard_seeds(o));
+}
+
 int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_rc, struct strbuf *err)
 {
 	uint64_t nseeds = shard_seeds(o);
-	int nw = swarm_workers(o);
-	int w, open_fds, rc = 0;
+	int nw = workers_for(o, nseeds);
+	int w, open_fds;
 	struct strbuf bufs[MAX_WORKERS];
 	struct pollfd pfds[MAX_WORKERS];
 	pid_t pids[MAX_WORKERS];
@@ -228,7 +233,7 @@ int swarm_run(const struct swarm_opts *o, struct swarm_result *out, int *worker_
 	if (!out->nrows)
 		return strbuf_error(err, SWARM_EWORKER, "the swarm ran no drill");
 	swarm_summarise(out);
-	return rc;
+	return 0;
 }
 
 void swarm_result_release(struct swarm_result *r)

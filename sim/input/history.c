@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../base/dialect.h"
+#include "../base/sqltext.h"
 #include "layout.h"
 
 struct tool {
@@ -61,9 +62,14 @@ int history_tool_find(const char *name)
 	return -1;
 }
 
+static int is_tool(int tool)
+{
+	return tool > HISTORY_NONE && tool < HISTORY_COUNT;
+}
+
 const char *history_tool_name(int tool)
 {
-	return tool > HISTORY_NONE && tool < HISTORY_COUNT ? tools[tool].name : "";
+	return is_tool(tool) ? tools[tool].name : "";
 }
 
 void history_tool_names(struct strbuf *out)
@@ -85,24 +91,12 @@ int history_tool_of_layout(const char *kind)
 
 const char *history_own_table(int tool)
 {
-	return tool > HISTORY_NONE && tool < HISTORY_COUNT ? "mdrill_history" : "schema_migrations";
+	return is_tool(tool) ? "mdrill_history" : "schema_migrations";
 }
 
 const char *history_tool_table(int tool)
 {
-	return tool > HISTORY_NONE && tool < HISTORY_COUNT ? tools[tool].table : NULL;
-}
-
-/* s onto out as a SQL string literal. */
-static void add_literal(struct strbuf *out, const char *s)
-{
-	strbuf_addch(out, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			strbuf_addch(out, '\'');
-		strbuf_addch(out, *s);
-	}
-	strbuf_addch(out, '\'');
+	return is_tool(tool) ? tools[tool].table : NULL;
 }
 
 /*
@@ -116,7 +110,7 @@ static int record_sql(int tool, const char *file, int rank, struct strbuf *out)
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 	int rc = 0;
 
-	if (tool != HISTORY_FLYWAY && layout_file_version(base, &ver, &desc)) {
+	if (layout_file_version(base, &ver, &desc)) {
 		rc = -1;
 		goto out;
 	}
@@ -131,26 +125,22 @@ static int record_sql(int tool, const char *file, int rank, struct strbuf *out)
 			    "VALUES (%s, false)", ver.buf);
 		break;
 	case HISTORY_FLYWAY:
-		if (layout_file_version(base, &ver, &desc)) {
-			rc = -1;
-			break;
-		}
 		strbuf_addf(out, "INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", "
 			    "\"description\", \"type\", \"script\", \"checksum\", \"installed_by\", "
 			    "\"execution_time\", \"success\") VALUES (%d, ", rank);
 		if (ver.len)
-			add_literal(out, ver.buf);
+			sql_add_quoted(out, ver.buf, '\'');
 		else
 			strbuf_addstr(out, "NULL");
 		strbuf_addstr(out, ", ");
-		add_literal(out, desc.buf);
+		sql_add_quoted(out, desc.buf, '\'');
 		strbuf_addstr(out, ", 'SQL', ");
-		add_literal(out, base);
+		sql_add_quoted(out, base, '\'');
 		strbuf_addstr(out, ", NULL, 'mdrill', 0, true)");
 		break;
 	case HISTORY_DBMATE:
 		strbuf_addstr(out, "INSERT INTO schema_migrations (version) VALUES (");
-		add_literal(out, ver.buf);
+		sql_add_quoted(out, ver.buf, '\'');
 		strbuf_addch(out, ')');
 		break;
 	default:
@@ -196,7 +186,7 @@ int history_apply(const struct db_driver *drv, struct db_conn *c, int tool, cons
 	int cls, rank = 0, rc = 0;
 
 	*failed = script->nr;
-	if (tool > HISTORY_NONE && tool < HISTORY_COUNT)
+	if (is_tool(tool))
 		create = tools[tool].create[db_dialect(drv) == DIALECT_POSTGRES];
 	if (create && run_all(drv, c, create, &why)) {
 		rc = strbuf_error(err, -1, "cannot create %s's table %s: %s", tools[tool].name, tools[tool].table,
