@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mdrill: a migration drill and chaos simulator.
 #   make          build ./mdrill (installs missing Debian -dev packages first)
 #   make demo     phone-not-null rolled back, then rolled forward

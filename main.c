@@ -4,6 +4,8 @@
 ** library (sim/, scoring/, reports/), prints, and picks the exit status:
 ** 0 pass, 1 fail, 2 bad input or usage, 3 the drill could not run, 130
 ** interrupted.  Nothing else prints to the user.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <string.h>
 

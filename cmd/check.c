@@ -4,6 +4,8 @@
 ** each engine, its outcome set against the '-- @expect' lines in its
 ** header.  One line each, then exactly "N passed, N failed".  A template
 ** without expectations fails: it is reported, never silently passed.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <dirent.h>
 #include <stdio.h>

@@ -1,6 +1,8 @@
 /*
 ** The option parser over the commands' tables, help text from the same
 ** tables, and what every command needs: errors, signals, scenario lookup.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "cli.h"
 

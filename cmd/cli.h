@@ -4,6 +4,8 @@
 ** the parser, '--help', 'mdrill help' and the README's command reference
 ** all read, so they cannot disagree.  Only the command line prints to the
 ** user and picks exit statuses.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_CLI_H
 #define MDRILL_CLI_H

@@ -2,6 +2,8 @@
 ** mdrill compare: the down migration and the fix from the same seed, side
 ** by side: the essays' "verify the row counts match, spot-check values",
 ** done for the team.  Exit 0 when the fix passes.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <string.h>

@@ -6,6 +6,8 @@
 ** a second without one), an application log to tail, a page for a
 ** projector; at the end a cool-down, the scorecard, the drill's figures
 ** and a record that replays to the same verdict.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <errno.h>
 #include <fcntl.h>

@@ -3,6 +3,8 @@
 ** Each finds the drill (the one this user runs, or --drill PATH), sends
 ** one request line through its control socket, prints the answer and
 ** exits with the status the drill gave it.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <dirent.h>
 #include <errno.h>

@@ -1,6 +1,8 @@
 /*
 ** run's and compare's options, the scenario and engine they pick, and one
 ** drill through the pipeline with the command line's exports.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "drillopts.h"
 

@@ -3,6 +3,8 @@
 ** scenario loaded with its overrides and flag flips; the engine picked by
 ** --db; and the pipeline request built from them, with progress shown on
 ** a terminal.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_DRILLOPTS_H
 #define MDRILL_DRILLOPTS_H

@@ -5,6 +5,8 @@
 ** and, with --db, the server's mdrill_ databases.  Only what an ownership
 ** mark shows a dead run of this host made goes; a live run's, or another
 ** host's, stays.  Every drill command does the same quietly as it starts.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,8 @@
 ** mdrill help: every command with its synopsis, or one command's options;
 ** with --markdown, the command reference the README carries, and with
 ** --man, the manual page docs/mdrill.1 (mdoc), from the same tables.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,6 +1,8 @@
 /*
 ** mdrill leaderboard: a workshop's live drill records ranked, in the
 ** terminal, or as Markdown or HTML for the projector.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,8 @@
 ** down migration) run on each engine without traffic, every refusal named
 ** with FILE:LINE and the engine's message.  Exit 0 when every engine took
 ** all of it, 1 when one refused something.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,7 @@
 /*
 ** mdrill list: one line per scenario found, with its title.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <dirent.h>
 #include <stdio.h>

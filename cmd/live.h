@@ -4,6 +4,8 @@
 ** control socket, and the team's commands that talk to it from another
 ** terminal (cmd/drillctl.c).  The protocol between them: one request line,
 ** fields separated by tabs; the answer's lines, the last "exit N".
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_CMD_LIVE_H
 #define MDRILL_CMD_LIVE_H

@@ -2,6 +2,8 @@
 ** mdrill merge: the shards' JSON (check --shard K/N --json FILE, or
 ** run --seeds A..B --shard K/N --json) joined into one result, printed
 ** as the whole run would have printed it, with the same exit status.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
 ** mdrill replay: a live drill's record run again in simulated time, each
 ** action at its tick.  On SQLite the scorecard is byte for byte the one
 ** the record holds; the exit status says whether it is.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,8 @@
 ** mdrill run: one drill, scored and printed; with --seeds, swarm mode: the
 ** drill under every seed of a range, and the command that reproduces the
 ** worst.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
 ** mdrill scaffold: a scenario directory written from a team's migration
 ** history and its next migration (scoring/scaffold.c does the work); the
 ** notes on what could not be generated go to stderr.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <ctype.h>
 #include <stdio.h>

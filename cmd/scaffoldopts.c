@@ -1,6 +1,8 @@
 /*
 ** Parsing scaffold's and try's shared options, and picking the engine:
 ** --engine names it, --db names its server, and they must agree.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "scaffoldopts.h"
 

@@ -2,6 +2,8 @@
 ** What scaffold and try share: the options that name a history, its next
 ** migration and the engine, parsed into one struct and turned into the
 ** scaffold's request.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SCAFFOLDOPTS_H
 #define MDRILL_SCAFFOLDOPTS_H

@@ -2,6 +2,8 @@
 ** mdrill show: a scenario as a team reads it before a drill: its story,
 ** parameters, schema, migrations, app versions, timeline, fix templates
 ** and the down migrations a framework hands out.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <dirent.h>
 #include <stdio.h>

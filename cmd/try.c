@@ -4,6 +4,8 @@
 ** traffic (and, with --down, again with the down migration in the fix
 ** slot), and say whether old code keeps working and nothing is lost.  A
 ** CI step: exit 0 yes, 1 no, 2 bad input.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Recompute mdrill's preservation figures from --csv exports and a --keep
 database, without mdrill: the expected value of each (table, key, field) is
 the last acknowledged write (by complete tick; writes that overlap in time

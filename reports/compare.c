@@ -4,6 +4,8 @@
 ** would cost is read off the same lines as what the fix keeps.  One list
 ** of figures, rendered for the terminal, Markdown, JSON and (in html.c)
 ** the page.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

@@ -6,6 +6,8 @@
 ** not a rendering of the scorecard, so this module reads the ledger and the
 ** oracle's findings too.  NULL stays distinct from the empty string through
 ** the *_is_null columns.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

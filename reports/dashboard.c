@@ -2,6 +2,8 @@
 ** The live drill's dashboard: what an on-call engineer watches while the
 ** incident runs, as a terminal screen, as one plain line a second where
 ** there is no terminal, and as a page for a projector that reloads itself.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

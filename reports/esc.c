@@ -3,6 +3,8 @@
 ** a terminal or a Markdown page: control characters, which a fix or a
 ** database message can carry to move the cursor, recolour, ring the bell
 ** or forge a line such as a verdict, are shown as escapes instead.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

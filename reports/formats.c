@@ -1,6 +1,8 @@
 /*
 ** The table of output formats, by name and by file extension: what
 ** --report FILE picks from the file's extension.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

@@ -11,6 +11,8 @@
 ** step in round numbers; commits and failures differ in hue and in stroke
 ** (the Okabe-Ito palette, safe for colour blindness, and dashes that read
 ** in black and white).  Written as XHTML, so any XML parser can check it.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

@@ -2,6 +2,8 @@
 ** The JSON renderer.  One object, keys in a fixed order, numbers printed
 ** with fixed precision and no wall-clock time or machine path anywhere, so
 ** the same scenario, fix and seed give byte-identical output.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

@@ -1,6 +1,8 @@
 /*
 ** JUnit XML, the format CI systems read test results in: one test case
 ** per fix template and engine of mdrill check.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

@@ -2,6 +2,8 @@
 ** A workshop's leaderboard: the teams' live drill records ranked by
 ** verdict, then the share of facts kept, then the time to recovery, then
 ** how long writers waited on their fixes; in the terminal, Markdown or HTML.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

@@ -1,6 +1,8 @@
 /*
 ** The Markdown summary: the scorecard as an incident review or a pull
 ** request wants it, with the verdict first, then the figures in tables.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

@@ -2,6 +2,8 @@
 ** Renderers: one per output format, each turning a finished scorecard into
 ** text.  They read nothing else, so any format can be tested from a
 ** hand-built scorecard and compared with a golden file.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_REPORT_H
 #define MDRILL_REPORT_H

@@ -1,6 +1,8 @@
 /*
 ** The terminal scorecard: what a team reads at the end of a drill.  Plain
 ** text; colour only when the caller asks (a terminal, NO_COLOR unset).
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

@@ -2,6 +2,8 @@
 ** mdrill try's verdict, four ways: the terminal's, a Markdown comment
 ** short enough for a pull request, a self-contained HTML page, and JSON.
 ** Each reads only the finished struct trial.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "report.h"
 

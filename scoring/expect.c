@@ -1,5 +1,7 @@
 /*
 ** Reading and checking '-- @expect' conditions.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "expect.h"
 

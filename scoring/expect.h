@@ -2,6 +2,8 @@
 ** A fix template's expectations: the '-- @expect' lines in its header
 ** (verdict=pass|fail, and the figures lost, blocked_max and score set
 ** against a number), which mdrill check holds a drill's scorecard to.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_EXPECT_H
 #define MDRILL_EXPECT_H

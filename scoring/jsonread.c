@@ -1,5 +1,7 @@
 /*
 ** Reading JSON through SQLite's JSON functions: see jsonread.h.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "jsonread.h"
 

@@ -4,6 +4,8 @@
 ** json_each) on an in-memory database.  A number's or string's text comes
 ** back as written; an object or array as compact JSON.  No JSON library
 ** beyond the one SQLite already is.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_JSONREAD_H
 #define MDRILL_JSONREAD_H

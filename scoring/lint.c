@@ -2,6 +2,8 @@
 ** Linting a scenario: its SQL run step by step on one engine, without
 ** traffic, in the order a drill runs it, each refusal kept with its line
 ** and the engine's own words.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "lint.h"
 

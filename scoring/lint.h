@@ -6,6 +6,8 @@
 ** migration in the fix slot.  Each step says whether the engine took it,
 ** and when not, the file, the line and the engine's message: a scenario
 ** whose SQL one engine refuses is found before it is drilled and scored.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_LINT_H
 #define MDRILL_LINT_H

@@ -1,6 +1,8 @@
 /*
 ** The live session: the engine driven tick by tick, the team's actions,
 ** the schema watch, the dashboard's samples, the end and the figures.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "live.h"
 

@@ -9,6 +9,8 @@
 ** the same seed and the actions at the same ticks it is the same drill, so
 ** its record replays (live_replay) to the same scorecard.  Nothing here
 ** prints or reads a clock: the caller paces it and passes wall times in.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_LIVE_H
 #define MDRILL_LIVE_H

@@ -5,6 +5,8 @@
 ** the item may finally hold.  A delete is a row-level operation that every
 ** field of its key sees.  Probe rows are indexed by key id, so checking a
 ** million facts is a sort and a linear pass.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "oracle.h"
 

@@ -9,6 +9,8 @@
 ** phantom (a failed transaction's value, a deleted row back, a row nobody
 ** wrote).  This is the product: a wrong "preserved" is the lie mdrill
 ** exists to expose, so every class has a hand-built test.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_ORACLE_H
 #define MDRILL_ORACLE_H

@@ -1,6 +1,8 @@
 /*
 ** The pipeline: fix slot, drill, probes, oracle, scorecard; and the crash
 ** points of a fix, each a drill of its own set against the crash-free one.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "pipeline.h"
 

@@ -4,6 +4,8 @@
 ** build the scorecard.  The command line, the tests and the benchmark all
 ** call it.  Nothing here prints: progress goes through the request's
 ** callback, and errors into the caller's buffer with a DRILL_E* code.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_PIPELINE_H
 #define MDRILL_PIPELINE_H

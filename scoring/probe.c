@@ -2,6 +2,8 @@
 ** The probe runner, with the one rewrite it allows itself: reading a column
 ** that no longer exists as NULL.  That is what an application reading the
 ** final schema would get for the data the migration dropped.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "probe.h"
 

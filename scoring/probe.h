@@ -5,6 +5,8 @@
 ** facts in it count as lost fields and the rest of the table is still
 ** checked; a probe that fails for any other reason leaves every fact of its
 ** table unverifiable, which the oracle counts as lost.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_PROBE_H
 #define MDRILL_PROBE_H

@@ -1,6 +1,8 @@
 /*
 ** Reading a record: its JSON through jsonread.c; the scorecard comes back
 ** as compact JSON, the form 'mdrill replay' renders its own in.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "record.h"
 

@@ -5,6 +5,8 @@
 ** The record is JSON (written by reports/record.c); it is read with
 ** SQLite's JSON functions rather than a parser of our own.  replay,
 ** leaderboard and check read records through this.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_RECORD_H
 #define MDRILL_RECORD_H

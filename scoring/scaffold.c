@@ -3,6 +3,8 @@
 ** plan per table (its key, a generator per column from its type, its
 ** name and its constraints, which tables it needs seeded first), a trial
 ** of the seeds on the engine, and the plans written out as a scenario.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "scaffold.h"
 

@@ -8,6 +8,8 @@
 ** migration its way back.  The text is meant to be read and edited, and
 ** what cannot be generated is said, table and column, never left out in
 ** silence.  Nothing here prints.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SCAFFOLD_H
 #define MDRILL_SCAFFOLD_H

@@ -4,6 +4,8 @@
 ** post-fix transactions that committed x blocking factor (1 - min(1,
 ** longest wait during the fix / busy) / 2), rounded.  Each factor is a
 ** gate, and a failing fix can never outrank a passing one.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "scorecard.h"
 

@@ -4,6 +4,8 @@
 ** the oracle's preservation figures, how long writers were blocked during
 ** the fix, what the fix did, the verdict and the score.  Renderers in
 ** reports/ read only this.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SCORECARD_H
 #define MDRILL_SCORECARD_H

@@ -1,6 +1,8 @@
 /*
 ** Shards: a template's stable name and its hash, the check's result lines,
 ** and the merge of the shards' JSON through SQLite's JSON functions.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "shard.h"
 

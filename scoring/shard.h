@@ -5,6 +5,8 @@
 ** it all: mdrill check's lines and closing count, swarm mode's
 ** distribution, worst seed and the command that reproduces it.  The JSON
 ** is read with SQLite's JSON functions, as records are.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SHARD_H
 #define MDRILL_SHARD_H

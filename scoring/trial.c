@@ -2,6 +2,8 @@
 ** Reading a try's drills: old code's transactions counted from the ledger
 ** around the migration's first tick, writer waits from the drill's spans,
 ** lost facts from the oracle's findings, by column.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "trial.h"
 

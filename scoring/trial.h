@@ -5,6 +5,8 @@
 ** how long writers waited on its locks; which acknowledged facts it lost;
 ** and, beside it, the drill with its down migration in the fix slot: what
 ** the way back loses, and whether new code survives it.  Nothing prints.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_TRIAL_H
 #define MDRILL_TRIAL_H

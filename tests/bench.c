@@ -5,6 +5,8 @@
 ** with no scheduler or ledger (the limit), their ratio, and the ledger's
 ** bytes per fact.  The bare loop talks to SQLite directly: that is what
 ** makes it the baseline.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <stdlib.h>

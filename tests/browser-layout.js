@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Injected by tests/browser.sh into a copy of a report page (the page itself
  * carries no script): checks the layout Chromium computed, at the window's

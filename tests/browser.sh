@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The HTML reports in a real browser: headless Chromium renders a drill's
 # page (phone-not-null's down migration, and a chaos run with many events)
 # and a compare page, at 1400 px and at a projector's 1024 px.  The DOM it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The scenario catalogue, checked: every shipped scenario's down migration
 # and, through mdrill check, its fix templates, on SQLite (seeds 1 and 2)
 # and on PostgreSQL (seed 1, when MDRILL_PG_URL names a server), must come

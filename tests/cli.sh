@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Command-line tests: exit statuses, error messages, determinism of the
 # JSON, scenarios kept elsewhere, --keep, Ctrl-C and the removal of every
 # disposable database.  Prints "ok N - what" or "not ok N - what" per check.

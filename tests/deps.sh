@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Make sure the build's Debian packages are here; install the missing ones.
 # Run by make before anything compiles, so a fresh machine needs no manual step.
 set -u

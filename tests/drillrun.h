@@ -3,6 +3,8 @@
 ** the library's pipeline (engine, probes, oracle, scorecard) on real
 ** SQLite, and hand back the scorecard and its JSON, the drill held open
 ** for further queries.  Shared by the integration tests.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_TEST_DRILLRUN_H
 #define MDRILL_TEST_DRILLRUN_H

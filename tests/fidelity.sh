@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fidelity: scenarios whose right answer was worked out by hand, written the
 # way an instructor outside this repository writes them, each run as a user
 # runs it.  Prints "ok N - what" or "not ok N - what" per check, and the

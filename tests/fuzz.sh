@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run each fuzz target for SECONDS: tests/fuzz.sh BUILD SECONDS TARGET...
 # Each starts from a seed corpus of the shipped files (copied into
 # BUILD/corpus/TARGET, where libFuzzer keeps what it finds) and prints

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The live drill, driven the way a team drives it: the drill runs in the
 # background, paced to the clock; scripted teams watch its log and talk to
 # it from another process with 'mdrill drill apply|flag|down|status|end'.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # pgbench itself accepts the scripts that drive the pgbench fixture's app
 # versions: on the throwaway server, in a scratch database holding the
 # fixture's schema, 'pgbench -n -t 3 -f FILE' exits 0 for every one, and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A throwaway PostgreSQL server for the tests and the benchmark:
 #   tests/pgserver.sh start DIR   initdb into DIR, start on a Unix socket in DIR
 #                                 (no TCP listener), make the role mdrill with

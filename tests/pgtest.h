@@ -3,6 +3,8 @@
 ** per lane and names it in MDRILL_PG_URL.  Without it a PostgreSQL test
 ** skips, counted as skipped; under CI=true, where the server must be
 ** there, a missing one fails it.  Include after cmocka.h.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_PGTEST_H
 #define MDRILL_PGTEST_H

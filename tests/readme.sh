@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The README's examples, run as a newcomer would copy them.  Each example is
 # the fenced block right after a marker line:
 #   <!-- example: file PATH -->      saved as PATH (a scenario, a fix)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run every test binary given and the test scripts, then print one closing
 # line "N passed, N failed, N skipped" (tests, not binaries).  Two lanes run
 # side by side, so both cores work: the binaries then catalogue.sh,

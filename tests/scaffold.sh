@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Drilling a team's own migrations: mdrill scaffold on histories in three
 # layouts (the scenario written reads back and runs on both engines), mdrill
 # try (a nullable column passes, a NOT NULL one old code does not fill

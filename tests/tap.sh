@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # What the test scripts share, sourced by each: checks that print "ok N -
 # what", "not ok N - what" (with the first lines of what the command said)
 # or "SKIPPED N - what (why)", counted in n.  A script sets n=0, tmp (its

@@ -5,6 +5,8 @@
 ** foreign key to a primary key and one to a unique column, CHECKs, NOT
 ** NULL, defaults, an engine-filled key, a generated column, and on
 ** PostgreSQL an enum, a domain with a CHECK and an array.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -5,6 +5,8 @@
 ** determinism, the pre-migration snapshot, the migration history, the
 ** removal of the disposable database, and '-- @repeat' on the backfill
 ** fixture, whose runs are counted by hand.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <dirent.h>
 #include <stdio.h>

@@ -2,6 +2,8 @@
 ** The tables that describe faults, dialects and drivers: every kind has
 ** its row in order, the messages for what an engine cannot do are built
 ** from the rows, and --db targets find their driver.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdarg.h>
 #include <stddef.h>

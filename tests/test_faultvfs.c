@@ -6,6 +6,8 @@
 ** sequence fails at the same statement every time; and through the driver
 ** interface the failure is a DB_ERROR of class "io" that the connection
 ** gets over once the fault is disarmed.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <dirent.h>
 #include <stdio.h>

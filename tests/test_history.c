@@ -5,6 +5,8 @@
 ** after the history, what the tool would have written there; a migration
 ** of the history that alters that table applies; a failing statement is
 ** named by its index.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <setjmp.h>
 #include <stdarg.h>

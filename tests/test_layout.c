@@ -5,6 +5,8 @@
 ** the versions read in file names, and the
 ** statements read out of dbmate sections and Alembic's offline SQL.
 ** The fixtures are in tests/fixtures/layouts.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,6 +2,8 @@
 ** The ledger: string interning, facts grouped under their transaction,
 ** live key sets (existing and nextid) following committed writes and
 ** deletes only, and its size per fact.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <string.h>

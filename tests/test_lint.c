@@ -5,6 +5,8 @@
 ** refuses, a schema that does not run, a probe of no table, a down
 ** migration that fails with and without '-- @expect down=fail') name the
 ** step, the line and the engine's message.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -3,6 +3,8 @@
 ** (preserved, lost row, lost field, corrupted, phantom), the acceptance
 ** rules (indeterminate outcomes, overlapping writes), window attribution,
 ** failed and incomplete probes, and NULL against the empty string.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdint.h>
 #include <string.h>

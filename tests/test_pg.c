@@ -3,6 +3,8 @@
 ** starts (MDRILL_PG_URL).  Without one they are skipped, and counted as
 ** skipped; under CI=true a missing server fails them.  After every test no
 ** mdrill_ database may be left on the server.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <stdlib.h>

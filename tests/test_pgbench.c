@@ -4,6 +4,8 @@
 ** '\set' expression language (precedence, functions, the bounds and shapes
 ** of the draws, determinism), and drills of tests/fixtures/pgbench whose
 ** figures its story works out by hand.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <math.h>
 #include <stdio.h>

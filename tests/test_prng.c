@@ -2,6 +2,8 @@
 ** The sources of determinism: the PRNG's streams and bounds, the value
 ** generators (awkward values at the set rate, seeded), and the scheduler's
 ** interleaving, which must repeat exactly for the same seed.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <string.h>

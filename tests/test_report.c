@@ -2,6 +2,8 @@
 ** The renderers against golden files: a scorecard built by hand is
 ** rendered as JSON and as plain and coloured terminal text, and compared
 ** byte for byte with tests/golden/.  MDRILL_UPDATE_GOLDEN=1 rewrites them.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,8 @@
 ** would fail if the escape worked.  The PostgreSQL tests run against the
 ** throwaway server as the CREATEDB role tests/pgserver.sh makes; those
 ** about a superuser use MDRILL_PG_SUPER_URL.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
 #include <stdlib.h>

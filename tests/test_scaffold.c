@@ -6,6 +6,8 @@
 ** loads with no constraint error under every seed from 1 to 20; the key
 ** choices a reader relies on are in the text; what cannot be generated is
 ** said, not left out in silence.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <setjmp.h>
 #include <stdarg.h>

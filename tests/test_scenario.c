@@ -2,6 +2,8 @@
 ** Tests of the .drill parser: the shipped phone-not-null scenario, a small
 ** scenario that uses every directive, malformed files that must fail with
 ** the right FILE:LINE, and gen_parse on each generator form.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <setjmp.h>
 #include <stdarg.h>

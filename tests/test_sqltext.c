@@ -3,6 +3,8 @@
 ** and sql_number_params, and of the fix-file reader that picks a
 ** '-- @fix [sqlite|postgres]' block per dialect before splitting it and
 ** marks the statements its '-- @repeat [max=N]' lines stand before.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <setjmp.h>
 #include <stdarg.h>

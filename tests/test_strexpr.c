@@ -1,6 +1,8 @@
 /*
 ** String expressions of '\set' lines: each function's value worked out
 ** by hand, SQL's NULL rules, characters counted in UTF-8, and the errors.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <stdarg.h>
 #include <stddef.h>

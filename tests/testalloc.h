@@ -2,6 +2,8 @@
 ** Included before every module in the test build: with UNIT_TESTING set,
 ** cmocka.h turns malloc, calloc, realloc and free into its checked versions,
 ** so every test fails on a leak or a double free.
+**
+** SPDX-License-Identifier: MIT
 */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,6 +2,8 @@
 ** Allocation wrappers that exit on exhaustion.  An out-of-memory drill has
 ** nothing sensible to score, so dying loudly beats threading ENOMEM through
 ** every caller.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "alloc.h"
 

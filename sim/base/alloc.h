@@ -1,6 +1,8 @@
 /*
 ** Allocation that cannot fail: on exhaustion it prints and exits, so call
 ** sites stay linear (git's xmalloc).  Every other module allocates here.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_ALLOC_H
 #define MDRILL_ALLOC_H

@@ -1,6 +1,8 @@
 /*
 ** The names of the SQL dialects, in enum order, checked against the enum
 ** when it compiles.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "dialect.h"
 

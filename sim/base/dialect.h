@@ -2,6 +2,8 @@
 ** SQL dialects: the one table of their names.  A scenario's blocks, a
 ** fix's '-- @fix' blocks and '-- @expect ... ENGINE' lines name a dialect;
 ** each database driver speaks one, and is called by its name.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_DIALECT_H
 #define MDRILL_DIALECT_H

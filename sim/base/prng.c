@@ -1,6 +1,8 @@
 /*
 ** xoshiro256** (Blackman and Vigna), seeded by splitmix64.  Bounded draws
 ** use rejection so that no value is more likely than another.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "prng.h"
 

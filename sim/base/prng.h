@@ -3,6 +3,8 @@
 ** which client steps next, which transaction it runs, which values it
 ** writes.  xoshiro256** seeded through splitmix64: fast, and the same
 ** sequence on every platform, which the byte-identical JSON relies on.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_PRNG_H
 #define MDRILL_PRNG_H

@@ -1,6 +1,8 @@
 /*
 ** The engine-neutral SQL lexer: just enough of one to know where statements
 ** end and where parameters stand, never a parser.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "sqltext.h"
 

@@ -4,6 +4,8 @@
 ** Both skip quoted strings, quoted identifiers, comments and PostgreSQL
 ** dollar quotes, and the splitter keeps a SQLite trigger body (BEGIN ...
 ** END;) in one statement.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SQLTEXT_H
 #define MDRILL_SQLTEXT_H

@@ -1,6 +1,8 @@
 /*
 ** The growable string.  Growth goes through xrealloc, so appends cannot
 ** fail and need no checks at the call site.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "strbuf.h"
 

@@ -2,6 +2,8 @@
 ** A growable string with git's strbuf invariants: buf is never NULL and is
 ** always NUL-terminated, so a strbuf can be printed at any time.  Used for
 ** SQL text, rendered reports and error messages alike.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_STRBUF_H
 #define MDRILL_STRBUF_H

@@ -3,6 +3,8 @@
 ** lists of names split on a separator the queries chose, keys kept once,
 ** foreign keys resolved to their parent's primary key when they name no
 ** column.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "catalog.h"
 

@@ -4,6 +4,8 @@
 ** engine spells it, NOT NULL, the default, whether the engine fills it),
 ** its primary and unique keys, foreign keys and CHECK constraints, and the
 ** labels of enum types.  Scaffolding writes a scenario from it.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_CATALOG_H
 #define MDRILL_CATALOG_H

@@ -1,6 +1,8 @@
 /*
 ** Thin wrappers over the driver table, so that callers never reach into
 ** a driver and optional operations are checked in one place.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "db.h"
 

@@ -5,6 +5,8 @@
 ** a lock returns DB_BLOCKED instead of waiting: the scheduler retries it on
 ** the client's later turns, which is how a deterministic single thread can
 ** show writers queueing behind a migration.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_DB_H
 #define MDRILL_DB_H

@@ -11,6 +11,8 @@
 ** databases), checks statements for what would reach beyond the drill's
 ** database before the server sees them, and bounds every statement by the
 ** statement timeout on both sides.  The only file that includes libpq-fe.h.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "db.h"
 

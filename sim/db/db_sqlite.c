@@ -7,6 +7,8 @@
 ** disk under it, and runs scenario and fix SQL behind an authorizer (the
 ** sandbox) and a progress handler (the statement timeout, Ctrl-C).  With
 ** faultvfs.c, the only file that includes sqlite3.h.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "db.h"
 

@@ -3,6 +3,8 @@
 ** behaviour of its own is to fail xWrite once an armed budget of bytes or
 ** calls is spent, so that a drill can show what a full disk or a dying
 ** device does to a migration and to the application's writes.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "faultvfs.h"
 

@@ -4,6 +4,8 @@
 ** disarmed by the drill.  Every other call passes through to the default
 ** VFS untouched.  State is process-global, as the drill engine is
 ** single-threaded.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_FAULTVFS_H
 #define MDRILL_FAULTVFS_H

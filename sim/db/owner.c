@@ -2,6 +2,8 @@
 ** Ownership marks: who made what, and whether that run is over.  A pid
 ** alone is not enough once pids wrap around, so a mark also carries the
 ** process's start time as the kernel counts it (/proc/PID/stat).
+**
+** SPDX-License-Identifier: MIT
 */
 #include "owner.h"
 

@@ -3,6 +3,8 @@
 ** PostgreSQL driver's database) carries its owner: the process, its host
 ** and when it started.  A later run, or 'mdrill gc', removes what a run
 ** that is gone left behind, and never what a live run still uses.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_OWNER_H
 #define MDRILL_OWNER_H

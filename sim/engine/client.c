@@ -6,6 +6,8 @@
 ** anywhere since the last try: no lock can have been released, so the call
 ** would only say "busy" again.  That keeps the schedule identical and the
 ** simulation fast.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "client.h"
 

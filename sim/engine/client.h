@@ -4,6 +4,8 @@
 ** call to client_step is one tick: one statement, or one retry of a
 ** statement that met a lock.  Transactions are recorded in the ledger with
 ** the facts their '@writes' and '@deletes' lines declare.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_CLIENT_H
 #define MDRILL_CLIENT_H

@@ -1,6 +1,8 @@
 /*
 ** The generators.  Every draw goes through the caller's PRNG, so the same
 ** seed yields the same values; the word lists are fixed for the same reason.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "gen.h"
 

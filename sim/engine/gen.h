@@ -4,6 +4,8 @@
 ** at a settable rate (single-word names, runs of spaces, non-ASCII, empty
 ** strings, maximum-length strings).  The lossy-transform drills live on
 ** those awkward values, so they are part of the contract, not noise.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_GEN_H
 #define MDRILL_GEN_H

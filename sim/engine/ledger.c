@@ -2,6 +2,8 @@
 ** The ledger's storage: an interning string pool (FNV-1a, open addressing),
 ** flat arrays of transactions and facts, and per-table live key sets with
 ** O(1) insert, remove and random pick for existing(TABLE).
+**
+** SPDX-License-Identifier: MIT
 */
 #include "ledger.h"
 

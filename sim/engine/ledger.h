@@ -6,6 +6,8 @@
 ** one pool, so a fact is five 32-bit ids and the ledger stays small at a
 ** million rows.  The oracle in scoring/ reads it; the ledger knows nothing
 ** of scoring.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_LEDGER_H
 #define MDRILL_LEDGER_H

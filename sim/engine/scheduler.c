@@ -6,6 +6,8 @@
 ** locks the same way, and its snapshot of the database is taken in the same
 ** step as the bad migration's first locking statement, so no write falls
 ** between.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "scheduler.h"
 

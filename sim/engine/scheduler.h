@@ -6,6 +6,8 @@
 ** app versions, injects the bad migration and applies the fix under test.
 ** The result is a struct drill: the ledger, what each migration did, who
 ** waited on locks, and the database itself, kept open for the probes.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SCHEDULER_H
 #define MDRILL_SCHEDULER_H

@@ -3,6 +3,8 @@
 ** transaction, so a hundred thousand rows take a fraction of a second.
 ** The first column is the row's key; every other column is a fact under
 ** its own name.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "seeder.h"
 

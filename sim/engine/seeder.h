@@ -2,6 +2,8 @@
 ** Seeding: fill the starting tables with generated rows ('@seed T ROWS'
 ** with '@gen' lines) or rows from a CSV file ('@seed T csv=FILE', read with
 ** libcsv), and record every seeded value as a fact of the seed transaction.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SEEDER_H
 #define MDRILL_SEEDER_H

@@ -1,6 +1,8 @@
 /*
 ** The worker pool: fork, a pipe per worker carrying one line per seed
 ** ("SEED PASS SCORE LOST FAULTS"), poll in the parent, wait at the end.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "swarm.h"
 

@@ -5,6 +5,8 @@
 ** comes back through a pipe; the rows are gathered in seed order.  A stop
 ** flag (a TERM or Ctrl-C) stops the workers, which clean up as a single
 ** drill does.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SWARM_H
 #define MDRILL_SWARM_H

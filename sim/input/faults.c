@@ -1,6 +1,8 @@
 /*
 ** The fault parser: a table of names, what argument each takes, and
 ** whether it may be timed.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "faults.h"
 

@@ -3,6 +3,8 @@
 ** the command line (--faults NAME[=ARG][@TICK],...) and the timeline
 ** (-- at TICK fault NAME[=ARG]), parsed here into one list the scheduler
 ** applies.  A fault with no tick strikes when the fix starts.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_FAULTS_H
 #define MDRILL_FAULTS_H

@@ -2,6 +2,8 @@
 ** The fix-file reader: find the block for the engine (its own dialect
 ** first, else the block without one, else the whole file), then split it
 ** and mark the statements that '-- @repeat' lines stand before.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "fixfile.h"
 

@@ -5,6 +5,8 @@
 ** the lines before a statement that is run again until a run changes no
 ** rows (a batched backfill), and '-- @expect' lines that the regression
 ** suite reads.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_FIXFILE_H
 #define MDRILL_FIXFILE_H

@@ -2,6 +2,8 @@
 ** The tools' tables as each tool creates them (from their own drivers'
 ** DDL, per engine), the record each writes after a migration, and the
 ** loop that applies a history file by file with that bookkeeping between.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "history.h"
 

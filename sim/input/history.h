@@ -8,6 +8,8 @@
 ** the tool's table first, then each file, and the file's record after it;
 ** mdrill's own record of the drill's migrations then goes under a name of
 ** its own.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_HISTORY_H
 #define MDRILL_HISTORY_H

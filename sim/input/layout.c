@@ -7,6 +7,8 @@
 ** the tools order by version and accept one.  Each file
 ** is then read as a fix file is, through fixfile_parse, after its dbmate
 ** section is picked and before Alembic's bookkeeping statements go.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "layout.h"
 

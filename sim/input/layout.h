@@ -7,6 +7,8 @@
 ** U<version>__..., repeatable R__...), golang-migrate
 ** (<version>_<description>.up.sql and .down.sql), dbmate files, or a sqitch
 ** project (sqitch.plan with deploy/ and revert/).
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_LAYOUT_H
 #define MDRILL_LAYOUT_H

@@ -5,6 +5,8 @@
 ** FILE:LINE rather than approximated: a drill whose traffic differs from
 ** the team's benchmark would score the wrong thing.  Expressions become a
 ** small tree, typed and parsed once, evaluated at each transaction's start.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "pgbench.h"
 

@@ -3,6 +3,8 @@
 ** reads each FILE (the format of 'pgbench -f FILE') into a txdef, and the
 ** '\set' expressions of those scripts are evaluated here, each draw taken
 ** from the client's PRNG so that the same seed gives the same values.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_PGBENCH_H
 #define MDRILL_PGBENCH_H

@@ -4,6 +4,8 @@
 ** variables, the timeline's order) so that nothing runs from a bad file.
 ** Two passes: the first collects '@param' lines so that ':name' can be used
 ** anywhere in the second, whatever the order of the file.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "scenario.h"
 

@@ -5,6 +5,8 @@
 ** incident and the probes that define "data preserved".  The parser checks
 ** everything it can before anything runs, so a mistake in a file costs the
 ** instructor a FILE:LINE message, not a half-run drill.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_SCENARIO_H
 #define MDRILL_SCENARIO_H

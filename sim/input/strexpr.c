@@ -1,6 +1,8 @@
 /*
 ** A small recursive-descent parser into a tree of calls, variables and
 ** literals, and its evaluation into a string buffer.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "strexpr.h"
 

@@ -4,6 +4,8 @@
 ** and whole numbers, so that a transaction can write, and declare in its
 ** '@writes', a value built from others: a name and a domain, a unique code
 ** made from a key.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_STREXPR_H
 #define MDRILL_STREXPR_H

@@ -3,6 +3,8 @@
 ** build it: its value generators, statements, the facts its '@writes' and
 ** '@deletes' lines declare, and the '\sleep' points of a pgbench script.
 ** Types only, so that the two readers share them without needing each other.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_TXDEF_H
 #define MDRILL_TXDEF_H

@@ -3,6 +3,8 @@
 ** first use, and a file in it holding the input, since the readers under
 ** test read files (the one reader, with its checks, is part of what is
 ** fuzzed).  libFuzzer calls LLVMFuzzerTestOneInput once per input.
+**
+** SPDX-License-Identifier: MIT
 */
 #ifndef MDRILL_FUZZ_H
 #define MDRILL_FUZZ_H

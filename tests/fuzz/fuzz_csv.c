@@ -3,6 +3,8 @@
 ** real SQLite database (one for the whole run, its table made anew for
 ** each input), its header checked against the table's columns.  Seed
 ** corpus: the shipped CSV files.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "fuzz.h"
 

@@ -3,6 +3,8 @@
 ** FILE' read it (plain SQL with '-- @fix' blocks and '-- @repeat', dbmate
 ** sections, Alembic's offline SQL), for each dialect and direction.  Seed
 ** corpus: the shipped fix templates and layouts.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "fuzz.h"
 

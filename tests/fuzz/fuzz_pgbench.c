@@ -2,6 +2,8 @@
 ** Fuzz target: a pgbench custom script, as '-- @app v1 pgbench=FILE'
 ** reads it, and every '\set' expression it holds evaluated a few times
 ** (the draws from a seeded PRNG).  Seed corpus: the shipped scripts.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "fuzz.h"
 

@@ -2,6 +2,8 @@
 ** Fuzz target: the scenario parser, a .drill file as it comes, with and
 ** without a --set of each built-in parameter.  Seed corpus: every
 ** scenario.drill shipped.
+**
+** SPDX-License-Identifier: MIT
 */
 #include "fuzz.h"
 
