@@ -11,6 +11,7 @@
 
 #include "../sim/base/alloc.h"
 #include "../sim/base/dialect.h"
+#include "../sim/base/sqltext.h"
 #include "../sim/input/layout.h"
 
 int expect_met(const char *cond, const struct scorecard *card, struct strbuf *got)
@@ -92,28 +93,28 @@ static void add_line(struct expect_list *out, const char *rest)
 	}
 }
 
-/* The '-- @expect' lines of one file onto out. */
+/* The '-- @expect' lines of one file onto out: directives as every reader sees them (sql_directive). */
 static void read_file_expects(const char *path, struct expect_list *out)
 {
-	char line[1024];
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncmp(p, "--", 2))
-			continue;
-		p += 2;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncmp(p, "@expect", 7) || (p[7] != ' ' && p[7] != '\t'))
-			continue;
-		p[strcspn(p, "\r\n")] = '\0';
-		add_line(out, p + 8);
+	struct strbuf text = STRBUF_INIT, why = STRBUF_INIT, rest = STRBUF_INIT;
+	const char *s;
+
+	if (strbuf_read_file(&text, path, &why))
+		goto out;
+	for (s = text.buf; *s;) {
+		const char *e = strchr(s, '\n'), *name, *r;
+		size_t len = e ? (size_t)(e - s) : strlen(s), nl, rl;
+		if (sql_directive(s, len, &name, &nl, &r, &rl) && nl == 6 && !strncmp(name, "expect", 6)) {
+			strbuf_reset(&rest);
+			strbuf_add(&rest, r, rl);
+			add_line(out, rest.buf);
+		}
+		s += len + (e ? 1 : 0);
 	}
-	fclose(f);
+out:
+	strbuf_release(&text);
+	strbuf_release(&why);
+	strbuf_release(&rest);
 }
 
 int expect_read(const char *path, struct expect_list *out, struct strbuf *err)

@@ -120,7 +120,7 @@ static void run_probes(const struct scenario *sc, const struct db_driver *drv, s
 	struct probe_table *probes = NULL;
 	size_t n = 0, i, k;
 
-	probe_run(sc, drv, c, &probes, &n);
+	probe_run(sc, drv, c, NULL, &probes, &n);
 	for (i = 0; i < n && i < sc->nprobes; i++) {
 		const struct sql_variant *v = sql_section_pick(&sc->probes[i].sql, db_dialect(drv));
 		struct strbuf what = STRBUF_INIT, note = STRBUF_INIT;

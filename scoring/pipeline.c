@@ -204,7 +204,9 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 		goto out;
 	if (req->schema) {
 		struct strbuf why = STRBUF_INIT;
-		if (db_schema(drv, out->drill.admin, req->schema, &why))
+		if (!out->drill.reader)
+			strbuf_addstr(req->schema, out->drill.reader_error);
+		else if (db_schema(drv, out->drill.reader, req->schema, &why))
 			rc = strbuf_error(err, DRILL_EENGINE, "cannot read the final schema: %s", why.buf);
 		strbuf_release(&why);
 		if (rc)
@@ -232,7 +234,7 @@ void pipeline_judge(const struct scenario *sc, struct pipeline_result *out)
 	size_t nprobes = 0;
 	struct oracle_input oin;
 
-	probe_run(sc, out->drill.drv, out->drill.admin, &probes, &nprobes);
+	probe_run(sc, out->drill.drv, out->drill.reader, out->drill.reader_error, &probes, &nprobes);
 	memset(&oin, 0, sizeof(oin));
 	oin.ledger = &out->drill.ledger;
 	oin.probes = probes;
@@ -244,6 +246,9 @@ void pipeline_judge(const struct scenario *sc, struct pipeline_result *out)
 	scorecard_build(&out->card, &out->drill, &out->oracle, probes, nprobes);
 	out->scored = 1;
 	probe_tables_free(probes, nprobes);
+	/* Read: what it held (on PostgreSQL the backup dropped, in its transaction) goes back now. */
+	db_reader_close(out->drill.drv, out->drill.reader);
+	out->drill.reader = NULL;
 }
 
 void pipeline_result_init(struct pipeline_result *out)

@@ -182,7 +182,7 @@ static void probe_one(const struct probe *pr, const struct db_driver *drv, struc
 		strbuf_setlen(&sql, sql.len - 1);
 	for (tries = 0; tries <= MAX_REWRITES; tries++) {
 		table_clear_rows(t);
-		if (!db_exec_now(drv, c, sql.buf, 0, NULL, row_cb, t, &cls, &err))
+		if (!db_exec_try(drv, c, sql.buf, 0, NULL, row_cb, t, &cls, &err))
 			break;
 		strbuf_reset(&next);
 		if (cls != DBE_MISSING || !missing_column(err.buf, &tok) ||
@@ -211,12 +211,18 @@ static void probe_one(const struct probe *pr, const struct db_driver *drv, struc
 }
 
 int probe_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
-	      struct probe_table **out, size_t *n)
+	      const char *unreadable, struct probe_table **out, size_t *n)
 {
 	struct probe_table *t = xcalloc(sc->nprobes ? sc->nprobes : 1, sizeof(*t));
 	size_t i;
-	for (i = 0; i < sc->nprobes; i++)
-		probe_one(&sc->probes[i], drv, c, &t[i]);
+	for (i = 0; i < sc->nprobes; i++) {
+		if (c) {
+			probe_one(&sc->probes[i], drv, c, &t[i]);
+			continue;
+		}
+		t[i].table = xstrdup(sc->probes[i].table);
+		t[i].error = xstrdup(unreadable ? unreadable : "the database could not be read");
+	}
 	*out = t;
 	*n = sc->nprobes;
 	return 0;

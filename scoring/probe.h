@@ -28,12 +28,14 @@ struct probe_table {
 };
 
 /**
- * Run every probe of sc through c.  *out receives an array of *n results,
- * freed with probe_tables_free.  Returns 0; a failing probe is recorded in
- * its result, not returned.
+ * Run every probe of sc through c (a reader: db_reader_open).  *out
+ * receives an array of *n results, freed with probe_tables_free.  With c
+ * NULL the database could not be read, and every probe fails with
+ * unreadable.  Returns 0; a failing probe is recorded in its result, not
+ * returned.
  */
 int probe_run(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
-	      struct probe_table **out, size_t *n);
+	      const char *unreadable, struct probe_table **out, size_t *n);
 
 void probe_tables_free(struct probe_table *t, size_t n);
 

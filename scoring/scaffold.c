@@ -1696,6 +1696,18 @@ static void plan_order(struct plan *pl)
 /* ------------------------------------------------------------------ */
 
 /* Lines of text as '-- ' comments, each at most about width wide. */
+/*
+** text onto out with each control character as '?': names from a
+** history (its files', a table's) go into comment and directive lines,
+** and a line break in one would start a line of the scenario's own.
+*/
+static void add_line_safe(struct strbuf *out, const char *text, size_t len)
+{
+	size_t i;
+	for (i = 0; i < len; i++)
+		strbuf_addch(out, (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i]);
+}
+
 static void add_comment(struct strbuf *out, const char *lead, const char *text)
 {
 	const char *s = text;
@@ -1712,7 +1724,7 @@ static void add_comment(struct strbuf *out, const char *lead, const char *text)
 			strbuf_addch(out, ' ');
 			col++;
 		}
-		strbuf_add(out, s, w);
+		add_line_safe(out, s, w);
 		col += w;
 		s += w;
 		while (*s == ' ')
@@ -2074,31 +2086,6 @@ static void write_table(struct strbuf *out, const struct tplan *o, const struct 
 	write_probe(out, o && o->in ? o : NULL, n && n->in ? n : NULL);
 }
 
-/* Lines of a migration's text that would read as directives are kept as comments. */
-static void add_sql_text(struct strbuf *out, const char *text)
-{
-	const char *s = text;
-	while (*s) {
-		const char *e = strchr(s, '\n');
-		size_t len = e ? (size_t)(e - s) : strlen(s), k = 0;
-		while (k < len && (s[k] == ' ' || s[k] == '\t'))
-			k++;
-		if (len - k >= 4 && !strncmp(s + k, "-- @", 4)) {
-			strbuf_add(out, s, k);
-			strbuf_addstr(out, "-- (@)");
-			strbuf_add(out, s + k + 4, len - k - 4);
-		} else if (len - k >= 3 && !strncmp(s + k, "--@", 3)) {
-			strbuf_add(out, s, k);
-			strbuf_addstr(out, "-- (@)");
-			strbuf_add(out, s + k + 3, len - k - 3);
-		} else {
-			strbuf_add(out, s, len);
-		}
-		strbuf_addch(out, '\n');
-		s += len + (e ? 1 : 0);
-	}
-}
-
 /* Does text end inside a statement, with no ';' after its last SQL? */
 static int ends_open(const char *s)
 {
@@ -2232,8 +2219,11 @@ static int history_read(const char *path, const char *newmig, struct history *h,
 			strip_meta(&t);
 		}
 		sql_split(t.buf, 1, &s);
-		if (h->tool)
-			strbuf_addf(&h->text, "-- @file %s\n", base);
+		if (h->tool) {
+			strbuf_addstr(&h->text, "-- @file ");
+			add_line_safe(&h->text, base, strlen(base));
+			strbuf_addch(&h->text, '\n');
+		}
 		for (k = 0; k < s.nr; k++) {
 			if (h->dump && dump_noise(s.v[k].sql))
 				continue;
@@ -2248,7 +2238,7 @@ static int history_read(const char *path, const char *newmig, struct history *h,
 			for (k = 0; k < h->script.nr; k++)
 				strbuf_addf(&h->text, "%s;\n\n", h->script.v[k].sql);
 		} else {
-			add_sql_text(&h->text, t.buf);
+			sql_add_inert(&h->text, t.buf);
 			/* The next file must not run on into this one's last statement. */
 			if (ends_open(t.buf))
 				strbuf_addstr(&h->text, ";\n");
@@ -2290,11 +2280,12 @@ static int migration_text(const char *path, int direction, int tool, struct strb
 		*nstmts += s.nr;
 		tool_wraps = (tool == HISTORY_GOLANG_MIGRATE || tool == HISTORY_FLYWAY ||
 			      (tool == HISTORY_DBMATE && wrap)) && layout_wrappable(&s, 0);
-		strbuf_addf(out, "-- %s%s\n", l.v[i].shown,
-			    tool_wraps ? ", in one transaction as its tool runs it" : "");
+		strbuf_addstr(out, "-- ");
+		add_line_safe(out, l.v[i].shown, strlen(l.v[i].shown));
+		strbuf_addf(out, "%s\n", tool_wraps ? ", in one transaction as its tool runs it" : "");
 		if (tool_wraps)
 			strbuf_addstr(out, "BEGIN;\n");
-		add_sql_text(out, t.buf);
+		sql_add_inert(out, t.buf);
 		if (ends_open(t.buf))
 			strbuf_addstr(out, ";\n");
 		if (tool_wraps)
@@ -2327,7 +2318,9 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 	for (i = 0; i < w->old->n; i++)
 		w->old->t[i].in ? in++ : left++;
 	strbuf_addf(out, "-- @scenario %s\n", o->name);
-	strbuf_addf(out, "-- @title %s on %s's schema, under its own traffic\n", newbase, o->name);
+	strbuf_addstr(out, "-- @title ");
+	add_line_safe(out, newbase, strlen(newbase));
+	strbuf_addf(out, " on %s's schema, under its own traffic\n", o->name);
 	strbuf_addstr(out, "-- @story\n");
 	strbuf_addf(&line, "Written by 'mdrill scaffold' from the history %s (%s%s%zu file%s, applied on %s) and "
 		    "the new migration %s.", o->migrations, w->h->tool ? history_tool_name(w->h->tool) : "plain SQL",

@@ -568,6 +568,86 @@ static void test_fixfile_load(void **state)
 	strbuf_release(&err);
 }
 
+/*
+** The one definition of a directive line, and the neutraliser built on it:
+** every line the definition takes must come out of sql_add_inert as one it
+** does not take, and every other line unchanged.
+*/
+static void test_sql_directive(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *name, *rest;   /* NULL name: no directive */
+	} cases[] = {
+		{ "-- @schema", "schema", "" },
+		{ "--@migration bad", "migration", "bad" },
+		{ "  \t-- \t@tx register weight=3  ", "tx", "register weight=3" },
+		{ "-- @schema\r", "schema", "" },
+		{ "-- @probe users\r", "probe", "users" },
+		{ "--\f@migration bad", NULL, NULL },       /* a form feed is no white space here */
+		{ "--\v@migration bad", NULL, NULL },
+		{ "\f-- @migration bad", NULL, NULL },
+		{ "-- @migration\fbad", NULL, NULL },
+		{ "-- @ migration", NULL, NULL },
+		{ "-- @", NULL, NULL },
+		{ "- @x", NULL, NULL },
+		{ "-- @migration:bad", NULL, NULL },
+		{ "SELECT 1; -- @expect verdict=pass", NULL, NULL },
+		{ "-- (@)migration bad", NULL, NULL },
+		{ "--(@)x", NULL, NULL },
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *name = NULL, *rest = NULL;
+		size_t nl = 0, rl = 0;
+		int is = sql_directive(cases[i].line, strlen(cases[i].line), &name, &nl, &rest, &rl);
+		if (is != (cases[i].name != NULL))
+			fail_msg("%zu '%s': directive %d, wanted %d", i, cases[i].line, is, cases[i].name != NULL);
+		if (!is)
+			continue;
+		if (nl != strlen(cases[i].name) || strncmp(name, cases[i].name, nl))
+			fail_msg("%zu '%s': name '%.*s', wanted '%s'", i, cases[i].line, (int)nl, name, cases[i].name);
+		if (rl != strlen(cases[i].rest) || strncmp(rest, cases[i].rest, rl))
+			fail_msg("%zu '%s': rest '%.*s', wanted '%s'", i, cases[i].line, (int)rl, rest, cases[i].rest);
+	}
+}
+
+static void test_sql_add_inert(void **state)
+{
+	static const char text[] =
+		"ALTER TABLE t DROP COLUMN x;\n"
+		"-- @migration bad\n"
+		"--\f@migration bad\n"
+		"\t--@probe t\r\n"
+		"SELECT '\n-- @timeline\n';\n"
+		"-- a comment @migration\n"
+		"SELECT 1;";
+	struct strbuf out = STRBUF_INIT;
+	const char *s, *name, *rest;
+	size_t n, nl, rl, lines = 0;
+	(void)state;
+
+	n = sql_add_inert(&out, text);
+	assert_int_equal(n, 3);
+	/* Nothing in the result reads as a directive, line by line as the readers split it. */
+	for (s = out.buf; *s; lines++) {
+		const char *e = strchr(s, '\n');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		if (sql_directive(s, len, &name, &nl, &rest, &rl))
+			fail_msg("line %zu still a directive: '%.*s'", lines + 1, (int)len, s);
+		s += len + (e ? 1 : 0);
+	}
+	assert_int_equal(lines, 9);
+	assert_non_null(strstr(out.buf, "-- (@)migration bad\n"));
+	assert_non_null(strstr(out.buf, "--\f@migration bad\n"));   /* no directive: left alone */
+	assert_non_null(strstr(out.buf, "\t--(@)probe t\r\n"));
+	assert_non_null(strstr(out.buf, "SELECT 1;"));
+	assert_int_equal(out.len, strlen(text) + 3 * 2);
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -581,6 +661,8 @@ int main(void)
 		cmocka_unit_test(test_fixfile_parse_errors),
 		cmocka_unit_test(test_fixfile_repeat),
 		cmocka_unit_test(test_fixfile_load),
+		cmocka_unit_test(test_sql_directive),
+		cmocka_unit_test(test_sql_add_inert),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

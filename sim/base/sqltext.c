@@ -283,6 +283,65 @@ void sql_names_free(char **names, size_t n)
 	free(names);
 }
 
+static int directive_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int sql_directive(const char *s, size_t len, const char **name, size_t *namelen,
+		  const char **rest, size_t *restlen)
+{
+	size_t i = 0, n;
+
+	if (len && s[len - 1] == '\r')
+		len--;
+	while (i < len && directive_space(s[i]))
+		i++;
+	if (i + 2 > len || s[i] != '-' || s[i + 1] != '-')
+		return 0;
+	for (i += 2; i < len && directive_space(s[i]); i++)
+		;
+	if (i >= len || s[i] != '@')
+		return 0;
+	for (n = ++i; n < len && (isalnum((unsigned char)s[n]) || s[n] == '_'); n++)
+		;
+	if (n == i || (n < len && !directive_space(s[n])))
+		return 0;
+	*name = s + i;
+	*namelen = n - i;
+	while (n < len && directive_space(s[n]))
+		n++;
+	while (len > n && directive_space(s[len - 1]))
+		len--;
+	*rest = s + n;
+	*restlen = len - n;
+	return 1;
+}
+
+size_t sql_add_inert(struct strbuf *out, const char *text)
+{
+	size_t changed = 0;
+
+	while (*text) {
+		const char *e = strchr(text, '\n'), *name, *rest;
+		size_t len = e ? (size_t)(e - text) : strlen(text), nl, rl;
+		if (sql_directive(text, len, &name, &nl, &rest, &rl)) {
+			/* Its '@' goes behind a '(' that no directive can start with. */
+			size_t at = (size_t)(name - text) - 1;
+			strbuf_add(out, text, at);
+			strbuf_addstr(out, "(@)");
+			strbuf_add(out, name, len - (size_t)(name - text));
+			changed++;
+		} else {
+			strbuf_add(out, text, len);
+		}
+		if (e)
+			strbuf_addch(out, '\n');
+		text += len + (e ? 1 : 0);
+	}
+	return changed;
+}
+
 void sql_add_quoted(struct strbuf *out, const char *s, char q)
 {
 	strbuf_addch(out, q);

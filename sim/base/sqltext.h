@@ -48,6 +48,33 @@ void sql_number_params(const char *sql, char prefix, struct strbuf *out,
 /** Free an array of names from sql_number_params. */
 void sql_names_free(char **names, size_t n);
 
+/*
+** Directives.  A scenario, a fix file and a pgbench script carry them as
+** SQL comments, "-- @name rest", one a line.  Every reader and every
+** writer of them asks sql_directive, so that what one takes for a comment
+** another cannot take for a directive: text pasted into a scenario is
+** neutralised by exactly the rule the scenario reader applies.
+*/
+
+/**
+ * Is the line at s (len bytes, without its '\n'; a final '\r' is the
+ * line's end too) a directive: optional white space, "--", optional white
+ * space, '@', a name of letters, digits and '_', then white space or the
+ * end?  White space is a space or a tab and nothing else.  Returns 1 and
+ * sets *name and *namelen, and *rest and *restlen to what follows the name
+ * with its white space trimmed at both ends; else 0.
+ */
+int sql_directive(const char *s, size_t len, const char **name, size_t *namelen,
+		  const char **rest, size_t *restlen);
+
+/**
+ * text onto out, each line that sql_directive takes for a directive turned
+ * into a plain comment ("-- (@)name ..."), every other line as it is: text
+ * from elsewhere (a team's migration) pasted into a scenario can then
+ * never become a directive of it.  Returns how many lines it changed.
+ */
+size_t sql_add_inert(struct strbuf *out, const char *text);
+
 /** s onto out quoted with q ('\'' a string literal, '"' an identifier), q inside doubled. */
 void sql_add_quoted(struct strbuf *out, const char *s, char q);
 

@@ -303,6 +303,35 @@ int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out
 	return db_exec_now(drv, c, drv->schema_query, 0, NULL, schema_row, out, &cls, err);
 }
 
+int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err)
+{
+	struct db_conn *c = NULL;
+	const char *const *q;
+	int cls, rc = 0;
+
+	*out = NULL;
+	if (db_connect(drv, db, &c, err))
+		return -1;
+	db_own_sql(drv, c, 1);
+	for (q = drv->reader_sql; q && *q && !rc; q++)
+		rc = db_exec_now(drv, c, *q, 0, NULL, NULL, NULL, &cls, err);
+	db_own_sql(drv, c, 0);
+	if (rc) {
+		db_reader_close(drv, c);
+		return DB_EREFUSED;
+	}
+	*out = c;
+	return 0;
+}
+
+void db_reader_close(const struct db_driver *drv, struct db_conn *c)
+{
+	if (!c)
+		return;
+	db_rollback(drv, c);
+	db_disconnect(drv, c);
+}
+
 struct name_list {
 	char **v;
 	size_t nr, alloc;
@@ -544,5 +573,29 @@ int db_exec_now(const struct db_driver *drv, struct db_conn *c, const char *sql,
 	}
 	if (st)
 		drv->finalize(st);
+	return rc;
+}
+
+int db_exec_try(const struct db_driver *drv, struct db_conn *c, const char *sql,
+		int nparams, const char *const *vals, db_row_fn fn, void *ctx,
+		int *cls, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	int in_tx = db_in_tx(drv, c), rc, scls;
+
+	if (in_tx) {
+		rc = db_exec_now(drv, c, "SAVEPOINT mdrill_try", 0, NULL, NULL, NULL, &scls, &why);
+		if (rc) {
+			*cls = scls;
+			strbuf_error(err, -1, "%s", why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+	}
+	rc = db_exec_now(drv, c, sql, nparams, vals, fn, ctx, cls, err);
+	if (in_tx)
+		db_exec_now(drv, c, rc ? "ROLLBACK TO SAVEPOINT mdrill_try" : "RELEASE SAVEPOINT mdrill_try",
+			    0, NULL, NULL, NULL, &scls, &why);
+	strbuf_release(&why);
 	return rc;
 }

@@ -196,6 +196,14 @@ struct db_driver {
 	*/
 	const char *schema_query;
 	/*
+	** Optional: mdrill's own statements, in order, that make a fresh
+	** connection read the drill's own schema and nothing else, whatever
+	** the drill's SQL left for the database or the role (a search path,
+	** formats, the backup): see db_reader_open.  NULL-terminated; a
+	** transaction one of them opens is rolled back by db_reader_close.
+	*/
+	const char *const *reader_sql;
+	/*
 	** A query of one parameter, a table's name, whose rows name its
 	** columns in order (the seeder checks a CSV header against them).
 	*/
@@ -314,6 +322,22 @@ int db_columns(const struct db_driver *drv, struct db_conn *c, const char *table
  * -1 with err when the driver cannot read one or the engine refused.
  */
 int db_catalog(const struct db_driver *drv, struct db_conn *c, struct db_catalog *out, struct strbuf *err);
+/**
+ * A fresh connection to db that reads what the drill left and only that:
+ * no backup attached or in reach, no session's TEMP objects, the drill's
+ * own names first, values formatted as mdrill reads them (the driver's
+ * reader_sql).  Probes, the history audit, the final schema and the
+ * catalogue read through it, so that no fix can shadow what they see.
+ * Returns 0; -1 with err when the connection failed; DB_EREFUSED with err
+ * when the database refused to be read so, which the drill's SQL may have
+ * caused (the caller scores that as the database being unreadable).
+ * *out is NULL after a failure.
+ * Close it with db_reader_close.
+ */
+int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err);
+/** Roll back what the reader holds and close it; NULL is nothing to do. */
+void db_reader_close(const struct db_driver *drv, struct db_conn *c);
+
 /** The schema of c's database as text, one line per object; -1 with err. */
 int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out, struct strbuf *err);
 
@@ -348,6 +372,17 @@ void db_redact(const char *target, const char *msg, struct strbuf *out);
  * Returns 0, or -1 with "what: message" in err and the class in *cls.
  */
 int db_exec_now(const struct db_driver *drv, struct db_conn *c, const char *sql,
+		int nparams, const char *const *vals, db_row_fn fn, void *ctx,
+		int *cls, struct strbuf *err);
+
+/**
+ * db_exec_now, where a failure leaves c as it found it: in a transaction
+ * the statement runs inside a savepoint, rolled back to when it fails, so
+ * that the transaction goes on (a reader's probes: one that fails must not
+ * abort the rest).  The savepoints go through c's guard as they are: no
+ * sandbox refuses one.
+ */
+int db_exec_try(const struct db_driver *drv, struct db_conn *c, const char *sql,
 		int nparams, const char *const *vals, db_row_fn fn, void *ctx,
 		int *cls, struct strbuf *err);
 

@@ -1292,6 +1292,28 @@ out:
 	return rc;
 }
 
+/*
+** The reader (db_reader_open): the drill's schema first, formats as mdrill
+** reads values, whatever ALTER DATABASE or ALTER ROLE set for new
+** sessions; and the backup gone for as long as it reads, in a transaction
+** rolled back after, so that no view or function can serve a probe from it.
+*/
+static const char *const pg_reader_sql[] = {
+	"SET search_path = public",
+	"SET default_transaction_read_only = off",
+	"SET default_transaction_isolation = 'read committed'",
+	"SET DateStyle = 'ISO, MDY'",
+	"SET IntervalStyle = postgres",
+	"SET extra_float_digits = 1",
+	"SET bytea_output = hex",
+	"SET lc_monetary = 'C'",
+	"SET standard_conforming_strings = on",
+	"SET row_security = on",
+	"BEGIN",
+	"DROP SCHEMA IF EXISTS backup CASCADE",
+	NULL
+};
+
 static const char *const pg_targets[] = {
 	"postgres://", "postgresql://", "postgres:", "postgresql:", NULL
 };
@@ -1342,6 +1364,7 @@ const struct db_driver db_pg_driver = {
 		"JOIN pg_class r ON r.oid = t.tgrelid "
 		"WHERE NOT tgisinternal AND r.relnamespace = 'public'::regnamespace "
 		"ORDER BY 1, 2",
+	.reader_sql = pg_reader_sql,
 	.last_tx_outcome = pg_last_tx_outcome,
 	/* An unquoted name is folded to lower case: as the scenario's schema created it. */
 	.columns_query = "SELECT column_name::text FROM information_schema.columns "

@@ -844,9 +844,14 @@ static void history_check(struct drill *d)
 	size_t i;
 	int cls;
 
+	if (!d->reader) {
+		strbuf_addf(&why, "the migration history (%s) could not be read: %s", table, d->reader_error);
+		d->history_broken = strbuf_detach(&why);
+		return;
+	}
 	strbuf_addf(&want, "SELECT version, name, tick FROM %s ORDER BY version", table);
-	db_own_sql(d->drv, d->admin, 1);
-	if (db_exec_now(d->drv, d->admin, want.buf, 0, NULL, history_row_cb, &h, &cls, &why)) {
+	db_own_sql(d->drv, d->reader, 1);
+	if (db_exec_try(d->drv, d->reader, want.buf, 0, NULL, history_row_cb, &h, &cls, &why)) {
 		struct strbuf m = STRBUF_INIT;
 		strbuf_addf(&m, "the migration history (%s) is gone or unreadable: %s", table, why.buf);
 		d->history_broken = strbuf_detach(&m);
@@ -873,7 +878,7 @@ static void history_check(struct drill *d)
 		break;
 	}
 out:
-	db_own_sql(d->drv, d->admin, 0);
+	db_own_sql(d->drv, d->reader, 0);
 	strbuf_release(&h.rows);
 	strbuf_release(&why);
 	strbuf_release(&want);
@@ -1158,6 +1163,26 @@ int drill_finish(struct drill *d, struct strbuf *err)
 			r->errclass = DBE_OTHER;
 		}
 	}
+	/*
+	** What the drill left is read from outside, as the application would
+	** read it: not through the connection the fixes ran on, whose session
+	** (TEMP objects, the attached backup, its settings) they shaped.
+	*/
+	{
+		struct strbuf why = STRBUF_INIT;
+		int rc = db_reader_open(d->drv, d->db, &d->reader, &why);
+		if (rc == DB_EREFUSED) {
+			struct strbuf m = STRBUF_INIT;
+			strbuf_addf(&m, "the database could not be read apart from the drill's sessions: %s", why.buf);
+			d->reader_error = strbuf_detach(&m);
+		} else if (rc) {
+			strbuf_error(err, DRILL_EENGINE, "cannot open a connection to read the database: %s", why.buf);
+			strbuf_release(&why);
+			sched_free(d);
+			return DRILL_EENGINE;
+		}
+		strbuf_release(&why);
+	}
 	history_check(d);
 	sched_free(d);
 	return 0;
@@ -1208,6 +1233,8 @@ void drill_release(struct drill *d, int keep, struct strbuf *kept, struct strbuf
 	for (i = 0; i < d->nclients; i++)
 		client_release(&d->clients[i], &d->env);
 	free(d->clients);
+	db_reader_close(d->drv, d->reader);
+	free(d->reader_error);
 	if (d->admin) {
 		db_rollback(d->drv, d->admin);
 		db_disconnect(d->drv, d->admin);

@@ -106,7 +106,15 @@ struct drill {
 	struct sched *sched;          /* the schedule while the drill runs; NULL after */
 	const struct db_driver *drv;
 	struct db *db;
-	struct db_conn *admin;        /* the migration connection; probes use it too */
+	struct db_conn *admin;        /* the migration connection */
+	/*
+	** After drill_finish: a fresh connection that sees the drill's own
+	** schema alone (db_reader_open), for the history audit, the probes
+	** and the final schema; NULL with reader_error when it could not be
+	** had, and then nothing the drill wrote can be verified.
+	*/
+	struct db_conn *reader;
+	char *reader_error;
 	struct ledger ledger;
 	struct plan plan;
 	struct client_env env;
@@ -168,7 +176,11 @@ int drill_start(struct drill *d, const struct scenario *sc, const struct drill_o
  */
 int drill_advance(struct drill *d, int64_t until, struct strbuf *err);
 
-/** After DRILL_DRAINED: what the migration connection left open is rolled back; probes come next. */
+/**
+ * After DRILL_DRAINED: what the migration connection left open is rolled
+ * back, the reader opened (d->reader) and the migration history audited
+ * through it; probes come next, through the reader too.  0 or DRILL_E*.
+ */
 int drill_finish(struct drill *d, struct strbuf *err);
 
 /**

@@ -17,23 +17,12 @@
 #include "../base/alloc.h"
 #include "../base/dialect.h"
 
-/* If line is "-- @word ...", return word's start and set *len; else NULL. */
+/* If line is a directive (sql_directive), return its name's start and set *len; else NULL. */
 static const char *directive_word(const char *line, size_t *len)
 {
-	const char *s = line, *e;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (s[0] != '-' || s[1] != '-')
-		return NULL;
-	s += 2;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s != '@')
-		return NULL;
-	for (e = ++s; isalnum((unsigned char)*e) || *e == '_'; e++)
-		;
-	*len = (size_t)(e - s);
-	return *len ? s : NULL;
+	const char *name, *rest;
+	size_t rl;
+	return sql_directive(line, strlen(line), &name, len, &rest, &rl) ? name : NULL;
 }
 
 /* The most runs a '-- @repeat max=N' may ask for: each is a tick of the drill. */

@@ -1222,28 +1222,23 @@ static int command(struct reader *r, char *cmd)
 /* A comment line: '-- @writes' and '-- @deletes' are read, like in a '@tx' block. */
 static int comment(struct reader *r, char *s)
 {
-	char *name, *e;
+	const char *name, *rest;
+	size_t nl, rl;
 	struct pending_fact *f;
 
-	s = skip_ws(s + 2);
-	if (*s != '@')
+	if (!sql_directive(s, strlen(s), &name, &nl, &rest, &rl))
 		return 0;
-	name = ++s;
-	for (e = name; is_word((unsigned char)*e); e++)
-		;
-	if (e == name || (*e && !isspace((unsigned char)*e)))
-		return 0;
-	if ((e - name == 6 && !strncmp(name, "writes", 6)) || (e - name == 7 && !strncmp(name, "deletes", 7))) {
+	if ((nl == 6 && !strncmp(name, "writes", 6)) || (nl == 7 && !strncmp(name, "deletes", 7))) {
 		ALLOC_GROW(r->facts, r->nfacts + 1, r->facts_alloc);
 		f = &r->facts[r->nfacts++];
 		f->op = name[0] == 'w' ? FACT_OP_WRITE : FACT_OP_DELETE;
-		f->text = xstrdup(e);
+		f->text = xstrndup(rest, rl);
 		f->line = r->line;
 		return 0;
 	}
 	/* A scenario directive here would be silently dropped: say so instead. */
 	return rerr(r, r->line, "'-- @%.*s' does nothing in a pgbench script (expected '-- @writes' "
-		    "or '-- @deletes')", (int)(e - name), name);
+		    "or '-- @deletes')", (int)nl, name);
 }
 
 static int read_script(const char *path, struct strbuf *out, struct strbuf *err)

@@ -973,28 +973,18 @@ static int parse_timeline(struct parser *p, char *body)
 	return 0;
 }
 
-/* A directive line: "-- @name rest".  Returns 1 and splits it if so. */
+/* A directive line: "-- @name rest" (sql_directive says).  Returns 1 and splits it if so. */
 static int is_directive(char *line, char **name, char **rest)
 {
-	char *s = skip_ws(line), *e;
-	if (s[0] != '-' || s[1] != '-')
+	const char *n, *r;
+	size_t nl, rl;
+
+	if (!sql_directive(line, strlen(line), &n, &nl, &r, &rl))
 		return 0;
-	s = skip_ws(s + 2);
-	if (*s != '@')
-		return 0;
-	s++;
-	for (e = s; isalnum((unsigned char)*e) || *e == '_'; e++)
-		;
-	if (e == s)
-		return 0;
-	*name = s;
-	if (*e) {
-		if (!isspace((unsigned char)*e))
-			return 0;
-		*e++ = '\0';
-	}
-	*rest = e;
-	rtrim(*rest);
+	*name = line + (n - line);
+	*rest = line + (r - line);
+	(*rest)[rl] = '\0';
+	(*name)[nl] = '\0';
 	return 1;
 }
 
