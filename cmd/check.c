@@ -46,9 +46,10 @@ const struct cli_command cmd_check = {
 	.synopsis = "[SCENARIO|TEMPLATE|RECORD.json...] [--engines sqlite,postgres] [--db TARGET] "
 		    "[--seed N] [--junit FILE] [--statement-timeout DURATION] [--allow-superuser] "
 		    "[--shard K/N] [--json FILE]",
-	.summary = "Every fix template against its '-- @expect' lines (verdict=pass|fail, lost, "
-		   "blocked_max, score): the templates under each scenario's fixes/, or those of the "
-		   "scenarios (names or paths), the templates and the live drill records (RECORD.json, "
+	.summary = "Every fix template against its '-- @expect' lines (verdict=pass|fail, "
+		   "apply=ok|fail[:CLASS], lost, blocked_max, score), and each scenario's own down migration "
+		   "against its '-- @expect down=' lines: the templates under each scenario's fixes/, or those "
+		   "of the scenarios (names or paths), the templates and the live drill records (RECORD.json, "
 		   "replayed) given. Exit 1 on any mismatch.",
 	.options = check_options,
 	.run = check_run,
@@ -142,10 +143,17 @@ static int gather(const char *item, int given, char ***all, size_t *n, size_t *a
 		strbuf_setlen(&drill, strrchr(drill.buf, '/') ? (size_t)(strrchr(drill.buf, '/') - drill.buf) : 0);
 		item = drill.len ? drill.buf : ".";
 	}
+	/* The scenario's own down migration, against its '-- @expect down=' lines. */
+	strbuf_addf(&fx, "%s/scenario.drill", item);
+	if (cli_is_file(fx.buf)) {
+		ALLOC_GROW(*all, *n + 1, *alloc);
+		(*all)[(*n)++] = strbuf_detach(&fx);
+	}
+	strbuf_reset(&fx);
 	strbuf_addf(&fx, "%s/fixes", item);
 	if (!(dd = opendir(fx.buf))) {
-		int rc = given ? cli_error(EXIT_USAGE, "'%s' is neither a fix template (.sql) nor a scenario "
-					   "with fixes/", item) : 0;
+		int rc = given && !*n ? cli_error(EXIT_USAGE, "'%s' is neither a fix template (.sql) nor a "
+						  "scenario", item) : 0;
 		strbuf_release(&fx);
 		strbuf_release(&drill);
 		return rc;
@@ -235,7 +243,6 @@ static int check_one(const struct check_opts *o, const char *file, const struct 
 	struct strbuf got = STRBUF_INIT, why = STRBUF_INIT, name = STRBUF_INIT, err = STRBUF_INIT;
 	struct pipeline_request req;
 	struct pipeline_result res;
-	size_t i;
 	int rc = 0, r;
 
 	*ok = 1;
@@ -264,22 +271,12 @@ static int check_one(const struct check_opts *o, const char *file, const struct 
 		strbuf_addf(&why, "the drill could not run (exit %d)", status);
 		goto report;
 	}
-	for (i = 0; i < expects->nr && !rc; i++) {
-		const char *cond = expects->v[i].text;
-		int m;
-		if (expects->v[i].dialect != DIALECT_ANY && expects->v[i].dialect != db_dialect(drv))
-			continue;
-		strbuf_addstr(&got, got.len ? " " : "");
-		m = expect_met(cond, &res.card, &got);
-		if (m < 0)
-			rc = cli_error(EXIT_USAGE, "%s: cannot read '-- @expect %s' (expected verdict=pass|fail, "
-				       "lost, blocked_max or score with =, !=, <, <=, >, >= and a number, then "
-				       "optionally an engine)", file, cond);
-		else if (!m) {
-			*ok = 0;
-			strbuf_addf(&why, "%sexpected %s", why.len ? "; " : "", cond);
-		}
-	}
+	r = expect_judge(expects, db_dialect(drv), &res.card, &got, &why);
+	if (r < 0)
+		rc = cli_error(EXIT_USAGE, "%s: cannot read '-- @expect %s' (expected verdict=pass|fail, "
+			       "apply=ok|fail[:CLASS], or lost, blocked_max or score with =, !=, <, <=, >, >= and "
+			       "a number, then optionally an engine)", file, why.buf);
+	*ok = r == 1;
 	if (!*ok && res.card.nreasons)
 		strbuf_addf(&why, " (%s)", res.card.reasons[0]);
 report:
@@ -292,6 +289,75 @@ report:
 		strbuf_release(&line);
 	}
 	pipeline_result_release(&res);
+	strbuf_release(&got);
+	strbuf_release(&why);
+	strbuf_release(&name);
+	strbuf_release(&err);
+	return rc;
+}
+
+/*
+** The scenario's own down migration on one engine, the rollback baseline,
+** against the scenario's '-- @expect down=' and 'down_apply=' lines.
+** Returns 0 (ok or not, in *ok), or an exit status that stops the check.
+*/
+static int check_down(const struct check_opts *o, const char *file, const struct scenario *sc,
+		      const struct db_driver *drv, int rank, struct junit *junit, struct check_results *results,
+		      int *ok)
+{
+	struct strbuf got = STRBUF_INIT, why = STRBUF_INIT, name = STRBUF_INIT, err = STRBUF_INIT;
+	struct expect_list expects = { 0 };
+	struct pipeline_request req;
+	struct pipeline_result res;
+	int d = db_dialect(drv), rc = 0, r;
+
+	*ok = 0;
+	pipeline_result_init(&res);
+	strbuf_addf(&name, "%s (down migration) on %s", file, db_name(drv));
+	if (sc->down_expect[d] >= 0)
+		expect_add(&expects, sc->down_expect[d] ? "verdict=pass" : "verdict=fail", d);
+	if (sc->down_apply[d] >= 0) {
+		struct strbuf c = STRBUF_INIT;
+		strbuf_addstr(&c, sc->down_apply[d] ? "apply=ok" : "apply=fail");
+		if (sc->down_apply_class[d])
+			strbuf_addf(&c, ":%s", sc->down_apply_class[d]);
+		expect_add(&expects, c.buf, d);
+		strbuf_release(&c);
+	}
+	if (!expects.nr) {
+		strbuf_addf(&why, "no '-- @expect down=pass|fail' for %s: nothing to check it against", db_name(drv));
+		goto report;
+	}
+	memset(&req, 0, sizeof(req));
+	req.is_down = 1;
+	req.seed = o->seed;
+	req.target = o->db;
+	req.stop = &cli_stop;
+	req.statement_timeout_ms = o->statement_timeout_ms;
+	req.allow_superuser = o->allow_superuser;
+	req.max_memory = drillopts_default_memory();
+	r = pipeline_score(sc, drv, &req, &res, &err);
+	if (r) {
+		int status = r == DRILL_EINPUT ? EXIT_USAGE : r == DRILL_EINTR ? EXIT_INTR : EXIT_ENGINE;
+		cli_error(status, "%s", err.buf);
+		rc = status == EXIT_INTR ? status : 0;
+		strbuf_addf(&why, "the drill could not run (exit %d)", status);
+		goto report;
+	}
+	*ok = expect_judge(&expects, d, &res.card, &got, &why) == 1;
+	if (!*ok && res.card.nreasons)
+		strbuf_addf(&why, " (%s)", res.card.reasons[0]);
+report:
+	if (!rc) {
+		struct strbuf line = STRBUF_INIT;
+		strbuf_addf(&line, "%-4s %s: %s%s%s", *ok ? "ok" : "FAIL", name.buf, got.buf,
+			    *ok || !got.len ? "" : "; ", *ok ? "" : why.buf);
+		say(results, file, db_name(drv), rank, *ok, line.buf);
+		report_junit_add(junit, sc->name, name.buf, *ok ? NULL : why.buf);
+		strbuf_release(&line);
+	}
+	pipeline_result_release(&res);
+	expect_list_release(&expects);
 	strbuf_release(&got);
 	strbuf_release(&why);
 	strbuf_release(&name);
@@ -391,6 +457,22 @@ static int check_run(int argc, char **argv)
 			continue;
 		}
 
+		if (len > 15 && !strcmp(files[i] + len - 15, "/scenario.drill")) {
+			if (scenario_load(files[i], NULL, 0, &sc, &err)) {
+				rc = cli_error(EXIT_USAGE, "%s", err.buf);
+			} else if (scenario_migration(sc, "down") >= 0) {
+				for (k = 0; k < ndrvs && !rc; k++) {
+					int ok;
+					rc = check_down(&o, files[i], sc, drvs[k], (int)k, &junit, &results, &ok);
+					passed += !rc && ok;
+					failed += !rc && !ok;
+				}
+			}
+			scenario_free(sc);
+			strbuf_release(&scen);
+			strbuf_release(&err);
+			continue;
+		}
 		strbuf_addf(&scen, "%.*s/scenario.drill", slash ? (int)(slash - files[i]) : 0, files[i]);
 		if (expect_read(files[i], &expects, &err)) {
 			rc = cli_error(EXIT_USAGE, "%s", err.buf);

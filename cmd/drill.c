@@ -331,7 +331,7 @@ static void handle(struct session *s, int fd, char *req)
 			   pipeline_fix_text(s->sc, fields[1], 0, &text, &err)) {
 			i = -1;
 		} else {
-			i = (long)live_apply(&s->live, fields[2], text.buf, &script, wall(s));
+			i = (long)live_apply(&s->live, fields[2], text.buf, &script, LIVE_TX_AUTO, wall(s));
 		}
 		sql_script_release(&script);
 		if (i < 0) {
@@ -374,15 +374,20 @@ static void answer_done(struct session *s)
 			continue;
 		}
 		if (o == LIVE_APPLIED) {
-			strbuf_addf(&text, "applied: %zu statements, ticks %lld to %lld", r->nstmts, (long long)r->start,
-				    (long long)r->end);
+			strbuf_addf(&text, "applied: %zu statements, ticks %lld to %lld%s", r->nstmts, (long long)r->start,
+				    (long long)r->end, s->live.actions[w->action].one_tx ? ", in one transaction" : "");
 		} else {
-			strbuf_addf(&text, "failed at statement %d", r->failed);
+			if (r->failed)
+				strbuf_addf(&text, "failed at statement %d", r->failed);
+			else
+				strbuf_addstr(&text, "failed");
 			if (r->failed_file)
 				strbuf_addf(&text, " of %s", r->failed_file);
 			if (r->failed_line)
 				strbuf_addf(&text, " (line %d)", r->failed_line);
-			strbuf_addf(&text, ": %s\n  %s", r->error ? r->error : "", r->failed_sql ? r->failed_sql : "");
+			strbuf_addf(&text, ": %s\n  %s\n  what stays applied: ", r->error ? r->error : "",
+				    r->failed_sql ? r->failed_sql : "");
+			live_what_stays(&s->live, (size_t)w->action, &text);
 		}
 		answer(w->fd, o == LIVE_APPLIED ? EXIT_PASS : EXIT_FAIL, text.buf);
 		strbuf_release(&text);

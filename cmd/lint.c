@@ -93,7 +93,7 @@ static void print_step(const struct scenario *sc, const struct lint_step *st)
 			printf("statement %zu of %zu: ", st->failed, st->statements);
 		printf("%s", st->error);
 		if (st->status == LINT_EXPECTED)
-			printf(" (as '-- @expect down=fail' allows)");
+			printf(" (as '-- @expect down_apply=fail' allows)");
 	}
 	if (st->note)
 		printf("%s%s", st->error ? "; " : ": ", st->note);

@@ -429,8 +429,10 @@ static void live_action_json(struct strbuf *out, const struct live *l, size_t i)
 		kv_tick(out, &f, "end_tick", r ? r->end : -1);
 		kv_tick(out, &f, "failed_statement", r && r->failed ? r->failed : -1);
 		kv_str(out, &f, "error", r ? r->error : NULL);
-		if (a->kind == LIVE_APPLY)
+		if (a->kind == LIVE_APPLY) {
 			kv_str(out, &f, "text", a->text);
+			kv_bool(out, &f, "one_transaction", a->one_tx);
+		}
 		key(out, &f, "statements");
 		strbuf_addch(out, '[');
 		for (k = 0; k < a->script.nr; k++) {

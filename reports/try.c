@@ -71,6 +71,9 @@ static void data_line(const struct trial_data *d, struct strbuf *out, int md)
 	if (d->unwritten_rows)
 		strbuf_addf(out, "; %llu row%s no acknowledged write made (the history's or the migration's own)",
 			    (unsigned long long)d->unwritten_rows, d->unwritten_rows == 1 ? "" : "s");
+	if (d->lost_by_down)
+		strbuf_addf(out, "; %llu of them kept by the migration alone: the down migration's loss",
+			    (unsigned long long)d->lost_by_down);
 }
 
 static void examples(const struct trial_data *d, struct strbuf *out, const char *lead)
@@ -110,7 +113,11 @@ void report_try_render(const struct trial *t, struct strbuf *out, unsigned flags
 	}
 	if (shown < t->ntx)
 		strbuf_addf(out, "  ... and %zu more that never failed\n", t->ntx - shown);
-	if (t->old_failed_before)
+	if (t->old_noisy)
+		strbuf_addf(out, "  note: %llu of old code's transactions fail from the migration on only as often as "
+			    "before it: the generated traffic itself, not the migration (a fault of the scaffold's "
+			    "generators to fix), and no reason of the verdict\n", (unsigned long long)t->old_noisy);
+	else if (t->old_failed_before)
 		strbuf_addf(out, "  note: %llu failed before the migration too: the generated traffic itself, not the "
 			    "migration (see the scenario's generators)\n", (unsigned long long)t->old_failed_before);
 	strbuf_addstr(out, "\nData after the migration: ");
@@ -172,10 +179,12 @@ void report_try_markdown_render(const struct trial *t, struct strbuf *out, unsig
 		if (!x->failed_after)
 			continue;
 		if (!any++)
-			strbuf_addstr(out, "\n| old code's transaction | failed from the migration on | most often |\n"
-					   "|---|---|---|\n");
-		strbuf_addf(out, "| `%s` | %llu of %llu | ", x->name, (unsigned long long)x->failed_after,
-			    (unsigned long long)(x->failed_after + x->ok_after));
+			strbuf_addstr(out, "\n| old code's transaction | failed from the migration on | before it | most often |\n"
+					   "|---|---|---|---|\n");
+		strbuf_addf(out, "| `%s` | %llu of %llu | %llu of %llu%s | ", x->name, (unsigned long long)x->failed_after,
+			    (unsigned long long)(x->failed_after + x->ok_after), (unsigned long long)x->failed_before,
+			    (unsigned long long)(x->failed_before + x->ok_before),
+			    x->broken ? "" : " (as often: the traffic's own)");
 		md_code(out, x->message);
 		strbuf_addf(out, " (%s) |\n", x->error_class ? x->error_class : "");
 	}
@@ -266,9 +275,10 @@ static void json_data(struct strbuf *out, const struct trial_data *d)
 {
 	size_t i;
 	strbuf_addf(out, "{\"expected\":%llu,\"lost\":%llu,\"rows_lost\":%llu,\"fields_lost\":%llu,\"changed\":%llu,"
-			 "\"phantom\":%llu,\"unwritten_rows\":%llu,\"columns\":[", (unsigned long long)d->expected,
-		    (unsigned long long)d->lost, (unsigned long long)d->rows_lost, (unsigned long long)d->fields_lost,
-		    (unsigned long long)d->changed, (unsigned long long)d->phantom, (unsigned long long)d->unwritten_rows);
+			 "\"phantom\":%llu,\"unwritten_rows\":%llu,\"lost_by_down\":%llu,\"columns\":[",
+		    (unsigned long long)d->expected, (unsigned long long)d->lost, (unsigned long long)d->rows_lost,
+		    (unsigned long long)d->fields_lost, (unsigned long long)d->changed, (unsigned long long)d->phantom,
+		    (unsigned long long)d->unwritten_rows, (unsigned long long)d->lost_by_down);
 	for (i = 0; i < d->nfields; i++) {
 		strbuf_addstr(out, i ? ",{\"table\":" : "{\"table\":");
 		json_add_string(out, d->fields[i].table);
@@ -330,8 +340,9 @@ void report_try_json_render(const struct trial *t, struct strbuf *out, unsigned 
 		strbuf_addstr(out, i ? ",{\"transaction\":" : "{\"transaction\":");
 		json_add_string(out, x->name);
 		strbuf_addf(out, ",\"ok_before\":%llu,\"failed_before\":%llu,\"ok_after\":%llu,\"failed_after\":%llu,"
-				 "\"message\":", (unsigned long long)x->ok_before, (unsigned long long)x->failed_before,
-			    (unsigned long long)x->ok_after, (unsigned long long)x->failed_after);
+				 "\"broken\":%s,\"message\":", (unsigned long long)x->ok_before,
+			    (unsigned long long)x->failed_before, (unsigned long long)x->ok_after,
+			    (unsigned long long)x->failed_after, x->broken ? "true" : "false");
 		json_add_string(out, x->message);
 		strbuf_addstr(out, ",\"error_class\":");
 		json_add_string(out, x->error_class);

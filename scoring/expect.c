@@ -14,6 +14,17 @@
 #include "../sim/base/sqltext.h"
 #include "../sim/input/layout.h"
 
+/* How the migration in the fix slot ended, as an apply= condition reads it. */
+static void add_apply(struct strbuf *got, const struct sc_migration *m)
+{
+	if (m->completed)
+		strbuf_addstr(got, "apply=ok");
+	else if (m->error_class)
+		strbuf_addf(got, "apply=fail:%s", m->error_class);
+	else
+		strbuf_addstr(got, "apply=fail");
+}
+
 int expect_met(const char *cond, const struct scorecard *card, struct strbuf *got)
 {
 	static const char *const ops[] = { "<=", ">=", "!=", "=", "<", ">" };
@@ -38,6 +49,19 @@ int expect_met(const char *cond, const struct scorecard *card, struct strbuf *go
 		if (strcmp(op, "=") || (strcmp(v, "pass") && strcmp(v, "fail")))
 			return -1;
 		return (strcmp(v, "pass") == 0) == card->pass;
+	}
+	if (!strcmp(name, "apply")) {
+		const char *v = cond + i - 1 + strlen(op), *cls = card->fix.error_class;
+		add_apply(got, &card->fix);
+		if (strcmp(op, "="))
+			return -1;
+		if (!strcmp(v, "ok"))
+			return card->fix.completed;
+		if (strncmp(v, "fail", 4) || (v[4] && v[4] != ':') || (v[4] == ':' && !v[5]))
+			return -1;
+		if (card->fix.completed)
+			return 0;
+		return !v[4] || (cls && !strcmp(v + 5, cls));
 	}
 	if (!strcmp(name, "lost"))
 		figure = (long long)scorecard_lost(card);
@@ -64,6 +88,11 @@ static void add_cond(struct expect_list *out, const char *text, size_t len, int 
 	ALLOC_GROW(out->v, out->nr + 1, out->alloc);
 	out->v[out->nr].text = xstrndup(text, len);
 	out->v[out->nr++].dialect = dialect;
+}
+
+void expect_add(struct expect_list *l, const char *cond, int dialect)
+{
+	add_cond(l, cond, strlen(cond), dialect);
 }
 
 /* The conditions of one '-- @expect' line's rest onto out. */
@@ -145,4 +174,45 @@ size_t expect_count(const struct expect_list *l, int dialect)
 	for (i = 0; i < l->nr; i++)
 		n += l->v[i].dialect == DIALECT_ANY || l->v[i].dialect == dialect;
 	return n;
+}
+
+int expect_judge(const struct expect_list *l, int dialect, const struct scorecard *card, struct strbuf *got,
+		 struct strbuf *why)
+{
+	size_t i;
+	int ok = 1, apply_said = 0, m;
+
+	for (i = 0; i < l->nr; i++) {
+		const char *cond = l->v[i].text;
+		if (l->v[i].dialect != DIALECT_ANY && l->v[i].dialect != dialect)
+			continue;
+		apply_said |= !strncmp(cond, "apply=", 6);
+		strbuf_addstr(got, got->len ? " " : "");
+		m = expect_met(cond, card, got);
+		if (m < 0) {
+			strbuf_reset(why);
+			strbuf_addstr(why, cond);
+			return -1;
+		}
+		if (!m) {
+			ok = 0;
+			strbuf_addf(why, "%sexpected %s", why->len ? "; " : "", cond);
+		}
+	}
+	/*
+	** A migration that did not apply is no outcome to pass for another:
+	** a template that dies of a typo must not count as an expected failure.
+	*/
+	if (!card->fix.completed && !apply_said) {
+		const struct sc_migration *f = &card->fix;
+		ok = 0;
+		strbuf_addf(why, "%sthe %s did not apply", why->len ? "; " : "", card->fix_is_down ? "down migration" : "fix");
+		if (f->failed_statement)
+			strbuf_addf(why, " (statement %d, line %d: %s: %s)", f->failed_statement, f->failed_line,
+				    f->error_class ? f->error_class : "other", f->error ? f->error : "");
+		else if (f->error)
+			strbuf_addf(why, " (%s)", f->error);
+		strbuf_addf(why, ", which no '-- @expect %s=fail' allows", card->fix_is_down ? "down_apply" : "apply");
+	}
+	return ok;
 }

@@ -32,15 +32,32 @@ struct expect_list {
  */
 int expect_read(const char *path, struct expect_list *out, struct strbuf *err);
 void expect_list_release(struct expect_list *l);
+/** One more condition onto l (copied), for dialect (DIALECT_ANY: every engine). */
+void expect_add(struct expect_list *l, const char *cond, int dialect);
 
 /** How many conditions of l hold on dialect (its own and those for every engine). */
 size_t expect_count(const struct expect_list *l, int dialect);
 
 /**
- * Does card meet cond ("verdict=pass", "lost=0", "blocked_max<=100")?
- * Appends what the card has ("lost=3") to got.  Returns 1 when it does, 0
- * when not, -1 when cond cannot be read.
+ * Does card meet cond?  The conditions: verdict=pass|fail;
+ * apply=ok|fail|fail:CLASS, whether the migration in the fix slot applied whole or failed
+ * at a statement, with that error class (db_errclass_name: syntax,
+ * missing-object, foreign-key, ...); and the figures lost, blocked_max and
+ * score with =, !=, <, <=, >, >= and a number ("lost=0",
+ * "blocked_max<=100").  Appends what the card has ("lost=3") to got.
+ * Returns 1 when it does, 0 when not, -1 when cond cannot be read.
  */
 int expect_met(const char *cond, const struct scorecard *card, struct strbuf *got);
+
+/**
+ * Hold card to the conditions of l for dialect (its own and those for
+ * every engine): what the card has onto got, and each condition not met
+ * onto why.  A migration that did not apply meets its expectations only
+ * when one of them is an apply= condition: a broken template is never an
+ * expected failure.  Returns 1 when all hold, 0 when not, -1 when a
+ * condition cannot be read (it is then in why).
+ */
+int expect_judge(const struct expect_list *l, int dialect, const struct scorecard *card, struct strbuf *got,
+		 struct strbuf *why);
 
 #endif

@@ -23,7 +23,7 @@
 enum lint_status {
 	LINT_OK,
 	LINT_FAILED,      /* the engine refused it: a problem of the scenario */
-	LINT_EXPECTED,    /* the down migration failed, as '-- @expect down=fail' says it may */
+	LINT_EXPECTED,    /* the down migration failed, as '-- @expect down_apply=fail' says it may */
 	LINT_SKIPPED,     /* not run: what it needs failed before it */
 };
 
@@ -34,6 +34,7 @@ struct lint_step {
 	size_t statements;    /* statements in it */
 	size_t failed;        /* 1-based number of the statement that failed, 0 if none */
 	char *error;          /* the engine's message (with its own location for seeds), or NULL */
+	int errclass;         /* its class (enum db_errclass), DBE_NONE when none */
 	char *note;           /* something to know that is no problem, or NULL */
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../sim/base/alloc.h"
+#include "../sim/input/layout.h"
 #include "record.h"
 
 static const char *const kind_names[] = {
@@ -88,14 +89,81 @@ static void copy_script(struct sql_script *dst, const struct sql_script *src)
 	}
 }
 
-size_t live_apply(struct live *l, const char *what, const char *text, const struct sql_script *script,
+size_t live_apply(struct live *l, const char *what, const char *text, const struct sql_script *script, int tx,
 		  double wall)
 {
 	struct live_action *a = add_action(l, LIVE_APPLY, what, wall);
+
 	a->text = xstrdup(text ? text : "");
 	copy_script(&a->script, script);
-	a->mig = drill_apply(&l->res.drill, "fix", what, script);
+	/*
+	** As a team's tool runs a file in one transaction: both engines roll
+	** DDL back, so a statement that fails leaves the schema as it was, and
+	** the team's next fix does not meet half of this one.
+	*/
+	a->one_tx = tx == LIVE_TX_AUTO ? layout_wrappable(script, 0) : tx == LIVE_TX_ONE;
+	a->mig = drill_apply(&l->res.drill, "fix", what, script, a->one_tx);
 	return l->nactions - 1;
+}
+
+void live_what_stays(const struct live *l, size_t i, struct strbuf *out)
+{
+	const struct live_action *a = &l->actions[i];
+	const struct mig_report *r;
+	struct strbuf kept = STRBUF_INIT;
+	size_t k, nkept = 0, pending = 0, failed;
+	int in_tx = 0;
+
+	if (live_outcome(l, i, &r) != LIVE_FAILED || !r) {
+		strbuf_addstr(out, "all of it");
+		return;
+	}
+	if (a->one_tx) {
+		strbuf_addstr(out, "nothing: it ran in one transaction, rolled back when it failed");
+		return;
+	}
+	/* Statements before the failing one: those outside a transaction, or in one that committed. */
+	failed = r->failed ? (size_t)r->failed - 1 : a->script.nr;
+	for (k = 0; k < failed && k < a->script.nr; k++) {
+		switch (sql_tx_control(a->script.v[k].sql)) {
+		case SQL_TX_BEGIN:
+			in_tx = 1;
+			pending = 0;
+			break;
+		case SQL_TX_COMMIT:
+			nkept += pending;
+			pending = 0;
+			in_tx = 0;
+			break;
+		case SQL_TX_ROLLBACK:
+			/* Drop what the transaction added to the list. */
+			while (pending) {
+				char *comma = strrchr(kept.buf, ',');
+				strbuf_setlen(&kept, comma ? (size_t)(comma - kept.buf) : 0);
+				pending--;
+			}
+			in_tx = 0;
+			break;
+		default:
+			strbuf_addf(&kept, "%s%zu", kept.len ? "," : "", k + 1);
+			if (in_tx)
+				pending++;
+			else
+				nkept++;
+		}
+	}
+	/* The transaction open when it failed was rolled back with it. */
+	while (pending) {
+		char *comma = strrchr(kept.buf, ',');
+		strbuf_setlen(&kept, comma ? (size_t)(comma - kept.buf) : 0);
+		pending--;
+	}
+	if (!nkept)
+		strbuf_addstr(out, "nothing: no statement before the failing one committed");
+	else
+		strbuf_addf(out, "statement%s %s (committed before statement %d failed; it ran as written, "
+			    "not in one transaction)", nkept == 1 ? "" : "s", kept.buf, r->failed);
+	strbuf_release(&kept);
 }
 
 long live_down(struct live *l, double wall, struct strbuf *err)
@@ -107,7 +175,7 @@ long live_down(struct live *l, double wall, struct strbuf *err)
 		return -1;
 	a = add_action(l, LIVE_DOWN, "down migration", wall);
 	a->script = script;
-	a->mig = drill_apply(&l->res.drill, "down", "down migration", &script);
+	a->mig = drill_apply(&l->res.drill, "down", "down migration", &script, 0);
 	return (long)(l->nactions - 1);
 }
 
@@ -315,7 +383,8 @@ static void figures(struct live *l, int interrupted)
 			f->first_action_wall = a->wall;
 		}
 		if (a->kind == LIVE_APPLY) {
-			if (f->first_fix_tick < 0) {
+			/* Only one that applied is a fix: a failed apply changed nothing, or said what stays. */
+			if (f->first_fix_tick < 0 && o == LIVE_APPLIED) {
 				f->first_fix_tick = a->tick;
 				f->first_fix_wall = a->wall;
 			}
@@ -364,6 +433,18 @@ int live_end(struct live *l, double wall, int interrupted, struct strbuf *err)
 		return rc ? rc : strbuf_error(err, DRILL_EENGINE, "the drill did not drain");
 	if ((rc = drill_finish(d, err)) != 0)
 		return rc;
+	/*
+	** The scorecard's fix is the last migration of the fix slot that
+	** applied: one that failed after it changed nothing it could be scored on.
+	*/
+	for (i = l->nactions; i-- > 0;) {
+		const struct live_action *a = &l->actions[i];
+		const struct mig_report *r;
+		if ((a->kind == LIVE_APPLY || a->kind == LIVE_DOWN) && live_outcome(l, i, &r) == LIVE_APPLIED && r) {
+			d->fix = a->mig;
+			break;
+		}
+	}
 	pipeline_judge(l->sc, &l->res);
 	l->judged = 1;
 	figures(l, interrupted);
@@ -427,7 +508,7 @@ int live_replay(struct live *l, const struct scenario *sc, const struct db_drive
 			return rc;
 		switch (a->kind) {
 		case LIVE_APPLY:
-			live_apply(l, a->what, a->text, &a->script, a->wall);
+			live_apply(l, a->what, a->text, &a->script, a->one_tx, a->wall);
 			break;
 		case LIVE_DOWN:
 			if (live_down(l, a->wall, err) < 0)

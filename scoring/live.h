@@ -40,6 +40,13 @@ struct live_action {
 	char *what;                 /* the file as named, the flag, or what changed */
 	char *text;                 /* apply: the text of the applied files, as a reader sees them */
 	struct sql_script script;   /* apply, down: the statements, as applied (replay applies these) */
+	/*
+	** apply: mdrill ran them in one transaction it opened, so that a
+	** failure leaves nothing of them behind (live_apply); 0 when they ran
+	** as written: one statement, a file with transactions of its own, or
+	** one that cannot run in a transaction.
+	*/
+	int one_tx;
 	int on;                     /* flag: on or off */
 	int mig;                    /* apply, down: its index in the drill's migrations, else -1 */
 };
@@ -111,18 +118,35 @@ int live_advance(struct live *l, int64_t until, struct strbuf *err);
 /** The tick the drill stands at. */
 int64_t live_tick(const struct live *l);
 
+/* How live_apply runs the team's statements. */
+enum live_tx {
+	LIVE_TX_AS_WRITTEN = 0,   /* as written, each as the file has it (a record from before LIVE_TX_AUTO) */
+	LIVE_TX_ONE = 1,          /* in one transaction mdrill opens */
+	LIVE_TX_AUTO = -1,        /* in one when they can run in one (layout_wrappable), else as written */
+};
+
 /**
  * The team applies a migration now: what names it (a file as the team
  * named it), text (the files' text, kept in the record), and its
- * statements.  Returns the action's index; live_outcome tells when it is
- * done.
+ * statements, run as tx says (enum live_tx): with LIVE_TX_AUTO in one
+ * transaction where they can be, so that one that fails halfway leaves
+ * nothing of it in the schema.  Returns the action's index; live_outcome
+ * tells when it is done, live_apply_outcome what stays of a failure.
  */
-size_t live_apply(struct live *l, const char *what, const char *text, const struct sql_script *script,
+size_t live_apply(struct live *l, const char *what, const char *text, const struct sql_script *script, int tx,
 		  double wall);
 /** The scenario's own down migration, now.  Returns the action's index, or -1 with err. */
 long live_down(struct live *l, double wall, struct strbuf *err);
 /** Flag name off or on, now.  0, or -1 with err (no such flag). */
 int live_flag(struct live *l, const char *name, int on, double wall, struct strbuf *err);
+
+/**
+ * What of apply or down action i stays in the database, onto out: all of
+ * it when it applied; for a failed one, nothing when it ran in one
+ * transaction, else the statements that committed before the one that
+ * failed ("statements 1,2 (committed before statement 4 failed; ...)").
+ */
+void live_what_stays(const struct live *l, size_t i, struct strbuf *out);
 
 /** What action i came to; for a failed one, *mig holds its migration report. */
 enum live_outcome live_outcome(const struct live *l, size_t i, const struct mig_report **mig);

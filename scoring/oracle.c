@@ -290,7 +290,7 @@ static void judge(struct ctx *c, uint32_t field)
 	if (!pt || pt->error) {
 		count(c, 1, window, OC_LOST_ROW, 0);
 		add_finding(c, OC_LOST_ROW, window, f0, field, expected, NULL, 0, 1,
-			    pt ? pt->error : "no probe reads this table");
+			    pt ? c->out->errors[p] : "no probe reads this table");
 		return;
 	}
 	if (found_absent) {
@@ -467,8 +467,12 @@ void oracle_check(const struct oracle_input *in, struct oracle_result *out)
 	c.row_of = xcalloc(in->nprobes ? in->nprobes : 1, sizeof(*c.row_of));
 	c.probe_table = xcalloc(in->nprobes ? in->nprobes : 1, sizeof(*c.probe_table));
 	seen = xcalloc(in->nprobes ? in->nprobes : 1, sizeof(*seen));
+	out->errors = xcalloc(in->nprobes ? in->nprobes : 1, sizeof(*out->errors));
+	out->nerrors = in->nprobes;
 	for (p = 0; p < in->nprobes; p++) {
 		const struct probe_table *pt = &in->probes[p];
+		if (pt->error)
+			out->errors[p] = xstrdup(pt->error);
 		c.probe_table[p] = ledger_lookup(l, pt->table);
 		if (pt->error || !pt->ncols)
 			continue;
@@ -538,5 +542,8 @@ void oracle_result_release(struct oracle_result *r)
 	for (i = 0; i < r->nfindings; i++)
 		free(r->findings[i].found);
 	free(r->findings);
+	for (i = 0; i < r->nerrors; i++)
+		free(r->errors[i]);
+	free(r->errors);
 	memset(r, 0, sizeof(*r));
 }

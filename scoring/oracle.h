@@ -54,7 +54,7 @@ struct oracle_finding {
 	char *found;                 /* what the probe read; NULL with found_null/absent */
 	int found_null;
 	int found_absent;
-	const char *why;             /* static text, or the probe's error (borrowed) */
+	const char *why;             /* static text, or a probe's error in the result's errors */
 };
 
 struct oracle_input {
@@ -75,6 +75,12 @@ struct oracle_result {
 	struct oracle_finding *findings;   /* every fact not preserved, in ledger order */
 	size_t nfindings, findings_alloc;
 	double ratio;                /* preserved / (expected + extra phantoms) */
+	/*
+	** Each failed probe's error, copied: findings point at them, and
+	** outlive the probes (the CSV export writes them after they are gone).
+	*/
+	char **errors;
+	size_t nerrors;
 };
 
 /**

@@ -64,6 +64,8 @@ static int take_action(struct jreader *r, const char *elem, void *ctx)
 	a->what = jreader_text(r, elem, "$.what");
 	a->text = jreader_text(r, elem, "$.text");
 	a->on = jreader_num(r, elem, "$.on", 0) != 0;
+	/* A record from before mdrill ran a team's file in one transaction: as written, as it ran. */
+	a->one_tx = jreader_num(r, elem, "$.one_transaction", 0) != 0;
 	a->mig = -1;
 	if (!a->what)
 		a->what = xstrdup("");

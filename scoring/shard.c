@@ -15,7 +15,11 @@
 void shard_template_id(const char *path, struct strbuf *out)
 {
 	const char *fx = strstr(path, "/fixes/"), *start;
+	size_t len = strlen(path);
 
+	/* A scenario's own down migration: by its directory's name too. */
+	if (!fx && len > 15 && !strcmp(path + len - 15, "/scenario.drill"))
+		fx = path + len - 15;
 	if (!fx) {
 		strbuf_addstr(out, strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 		return;

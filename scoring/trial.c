@@ -7,6 +7,7 @@
 */
 #include "trial.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ static char *dup_or_null(const char *s)
 static int cmp_tx(const void *a, const void *b)
 {
 	const struct trial_tx *x = a, *y = b;
+	if (x->broken != y->broken)
+		return x->broken > y->broken ? -1 : 1;
 	if (x->failed_after != y->failed_after)
 		return x->failed_after > y->failed_after ? -1 : 1;
 	return strcmp(x->name, y->name);
@@ -33,6 +36,28 @@ static int cmp_field(const void *a, const void *b)
 		return x->n > y->n ? -1 : 1;
 	c = strcmp(x->table, y->table);
 	return c ? c : strcmp(x->field, y->field);
+}
+
+/*
+** Did the migration break tx: more failures from its start on than the
+** rate before explains?  With no failure before, any failure after is
+** the migration's.  With some, the count after must pass what that rate
+** gives over as many tries by three standard deviations and one more, a
+** margin that a transaction failing as often as before (a generated
+** value colliding with a unique key) stays under.
+*/
+static int broke(const struct trial_tx *tx)
+{
+	uint64_t before = tx->ok_before + tx->failed_before, after = tx->ok_after + tx->failed_after;
+	double p, want;
+
+	if (!tx->failed_after)
+		return 0;
+	if (!tx->failed_before)
+		return 1;
+	p = (double)tx->failed_before / (double)before;
+	want = p * (double)after;
+	return (double)tx->failed_after > want + 3.0 * sqrt(want * (1.0 - p)) + 1.0;
 }
 
 /* Old code's transactions, and the most frequent failure of each from the migration on. */
@@ -75,6 +100,9 @@ static void old_code(const struct scenario *sc, const struct drill *d, struct tr
 		}
 	}
 	for (i = 0; i < ntx; i++) {
+		t->tx[i].broken = broke(&t->tx[i]);
+		t->old_broken += t->tx[i].broken;
+		t->old_noisy += t->tx[i].failed_after && !t->tx[i].broken;
 		t->old_failed_after += t->tx[i].failed_after;
 		t->old_failed_before += t->tx[i].failed_before;
 		if (top[i].n) {
@@ -154,6 +182,75 @@ static void data(const struct pipeline_result *r, struct trial_data *out)
 	}
 }
 
+/* "table\x1fkey\x1ffield" of finding f of l: the same fact in two drills' ledgers. */
+static void fact_id(const struct ledger *l, const struct oracle_finding *f, struct strbuf *out)
+{
+	const char *field = f->field == LEDGER_ROW ? "(row)" : ledger_str(l, f->field);
+	strbuf_reset(out);
+	strbuf_addf(out, "%s\x1f%s\x1f%s", ledger_str(l, f->table), ledger_str(l, f->key), field ? field : "");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+** The facts the down migration's drill did not keep that the drill of the
+** migration alone kept: every finding of down whose (table, key, field)
+** is no finding of alone.  The two drills share a seed, so their traffic
+** is the same up to the fix slot; what differs after is the down
+** migration's doing, facts of rows only one of them wrote included.
+*/
+static void down_only(const struct pipeline_result *alone, const struct pipeline_result *down,
+		      struct trial_data *out)
+{
+	const struct ledger *la = &alone->drill.ledger, *ld = &down->drill.ledger;
+	struct strbuf id = STRBUF_INIT;
+	char **seen;
+	size_t i, n = 0, k, alloc = 0;
+
+	seen = xcalloc(alone->oracle.nfindings ? alone->oracle.nfindings : 1, sizeof(*seen));
+	for (i = 0; i < alone->oracle.nfindings; i++) {
+		if (alone->oracle.findings[i].key == LEDGER_NONE)
+			continue;
+		fact_id(la, &alone->oracle.findings[i], &id);
+		seen[n++] = xstrdup(id.buf);
+	}
+	qsort(seen, n, sizeof(*seen), cmp_str);
+	for (i = 0; i < down->oracle.nfindings; i++) {
+		const struct oracle_finding *f = &down->oracle.findings[i];
+		const char *table = ledger_str(ld, f->table), *field, *key = id.buf;
+		if (f->key == LEDGER_NONE || !table)
+			continue;
+		fact_id(ld, f, &id);
+		if (n && bsearch(&key, seen, n, sizeof(*seen), cmp_str))
+			continue;
+		out->lost_by_down++;
+		field = f->field == LEDGER_ROW ? "(row)" : ledger_str(ld, f->field);
+		for (k = 0; k < out->ndown_fields; k++)
+			if (!strcmp(out->down_fields[k].table, table) &&
+			    !strcmp(out->down_fields[k].field, field ? field : ""))
+				break;
+		if (k == out->ndown_fields) {
+			ALLOC_GROW(out->down_fields, out->ndown_fields + 1, alloc);
+			memset(&out->down_fields[k], 0, sizeof(out->down_fields[k]));
+			out->down_fields[k].table = xstrdup(table);
+			out->down_fields[k].field = xstrdup(field ? field : "");
+			out->ndown_fields++;
+		}
+		out->down_fields[k].n++;
+		if (f->why && strstr(f->why, "gone"))
+			out->down_fields[k].gone = 1;
+	}
+	if (out->ndown_fields)
+		qsort(out->down_fields, out->ndown_fields, sizeof(*out->down_fields), cmp_field);
+	for (i = 0; i < n; i++)
+		free(seen[i]);
+	free(seen);
+	strbuf_release(&id);
+}
+
 static void reason(struct trial *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void reason(struct trial *t, const char *fmt, ...)
@@ -219,7 +316,7 @@ void trial_judge(const struct scenario *sc, const char *migration, const char *d
 	else if (!bad->completed)
 		reason(out, "the migration itself fails at statement %d: %s", bad->failed_statement,
 		       bad->error ? bad->error : "(no message)");
-	for (i = 0; i < out->ntx && out->tx[i].failed_after; i++)
+	for (i = 0; i < out->ntx && out->tx[i].broken; i++)
 		reason(out, "old code's %s fails under the migration (%llu of %llu from its start on): %s (%s)",
 		       out->tx[i].name, (unsigned long long)out->tx[i].failed_after,
 		       (unsigned long long)(out->tx[i].failed_after + out->tx[i].ok_after),
@@ -248,10 +345,15 @@ void trial_judge(const struct scenario *sc, const char *migration, const char *d
 		if (!c->fix.completed)
 			reason(out, "the down migration fails at statement %d: %s", c->fix.failed_statement,
 			       c->fix.error ? c->fix.error : "(no message)");
-		if (out->down_data.lost > out->data.lost) {
+		down_only(alone, down, &out->down_data);
+		if (out->down_data.lost_by_down) {
+			struct trial_data shown = out->down_data;
 			struct strbuf f = STRBUF_INIT;
-			lost_fields(&out->down_data, &f);
-			reason(out, "the down migration loses data: %llu of %llu facts not kept after it: %s",
+			shown.fields = shown.down_fields;
+			shown.nfields = shown.ndown_fields;
+			lost_fields(&shown, &f);
+			reason(out, "the down migration loses data: %llu facts the migration alone kept are not kept "
+			       "after it (%llu of %llu not kept in all): %s", (unsigned long long)out->down_data.lost_by_down,
 			       (unsigned long long)out->down_data.lost, (unsigned long long)out->down_data.expected, f.buf);
 			strbuf_release(&f);
 		}
@@ -267,6 +369,11 @@ static void data_release(struct trial_data *d)
 		free(d->fields[i].field);
 	}
 	free(d->fields);
+	for (i = 0; i < d->ndown_fields; i++) {
+		free(d->down_fields[i].table);
+		free(d->down_fields[i].field);
+	}
+	free(d->down_fields);
 	for (i = 0; i < d->nexamples; i++) {
 		free(d->examples[i].table);
 		free(d->examples[i].key);

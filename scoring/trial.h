@@ -23,6 +23,12 @@ struct trial_tx {
 	uint64_t ok_before, failed_before, ok_after, failed_after;
 	char *message;               /* its most frequent failure from the migration on, or NULL */
 	char *error_class;
+	/*
+	** Its failures from the migration on are more than its rate before
+	** explains: the migration's doing.  A transaction that fails as often
+	** before is the generated traffic's own fault, not the migration's.
+	*/
+	int broken;
 };
 
 /* Facts of one table's column that were not kept. */
@@ -46,6 +52,15 @@ struct trial_data {
 	size_t nfields;
 	struct trial_example *examples;
 	size_t nexamples;
+	/*
+	** The down migration's drill only: facts it did not keep that the
+	** migration alone kept, the same (table, key, field) found in both
+	** runs' findings or not, and those by column.  Counted fact by fact,
+	** not as the difference of two totals that other losses can hide.
+	*/
+	uint64_t lost_by_down;
+	struct trial_field *down_fields;
+	size_t ndown_fields;
 };
 
 struct trial {
@@ -60,6 +75,8 @@ struct trial {
 	struct trial_tx *tx;
 	size_t ntx;
 	uint64_t old_failed_after, old_failed_before;
+	uint64_t old_broken;         /* transactions the migration broke (trial_tx.broken) */
+	uint64_t old_noisy;          /* transactions failing after only as often as before */
 	/* Writers waiting on the migration's locks, in ticks. */
 	int64_t wait_max, wait_total;
 	uint64_t writers_waited;
@@ -83,10 +100,12 @@ struct trial {
  * for the report): alone (the migration with the fix slot empty)
  * and, when not NULL, down (the down migration in the fix slot), both
  * scored and held (pipeline_request.hold), into out.  notes are the
- * scaffold's, a line each.  It passes when the migration completed, old
- * code failed no transaction from its start on, and every acknowledged
- * fact was kept, after the down migration too.  Release out with
- * trial_release.
+ * scaffold's, a line each.  It passes when the migration completed, no
+ * transaction of old code fails from its start on more often than it
+ * failed before it (a baseline: the generated traffic's own failures are
+ * said apart), and every acknowledged fact was kept, after the down
+ * migration too (the facts it alone lost, compared fact by fact).
+ * Release out with trial_release.
  */
 void trial_judge(const struct scenario *sc, const char *migration, const char *down_label,
 		 const struct pipeline_result *alone, const struct pipeline_result *down, const char *notes,

@@ -79,14 +79,20 @@ check "down runs the scenario's down migration (exit 0)" sh -c "'$M' drill down 
 sleep 0.3
 check "  v2 fails without its column" wait_for "$tmp/red.log" "app=v2 tx=.* error=missing-object"
 check "a fix failing at its second statement: apply exits 1, naming it" sh -c "printf 'ALTER TABLE users ADD COLUMN note TEXT;\nALTER TABLE nosuch ADD COLUMN x TEXT;\n' >'$tmp/broken.sql'; '$M' drill apply '$tmp/broken.sql' --drill '$sock' >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'failed at statement 2 (line 2): no such table: nosuch' '$tmp/o'"
+check "  it ran in one transaction: nothing of it stays" grep -q '^  what stays applied: nothing: it ran in one transaction, rolled back when it failed' "$tmp/o"
 check "  the drill goes on: status answers" "$M" drill status --drill "$sock"
+printf 'ALTER TABLE users ADD COLUMN note TEXT;\nSELECT 1;\n' >"$tmp/note.sql"
+check "  the same first statement again applies: no half of the failed one met it (exit 0)" sh -c "'$M' drill apply '$tmp/note.sql' --drill '$sock' >'$tmp/o' && grep -q '^applied: 2 statements, ticks .*, in one transaction' '$tmp/o'"
+printf 'BEGIN;\nALTER TABLE users ADD COLUMN note2 TEXT;\nCOMMIT;\nBEGIN;\nALTER TABLE nosuch ADD COLUMN x TEXT;\nCOMMIT;\n' >"$tmp/twotx.sql"
+check "a file with transactions of its own runs as written: its failure says what stays (exit 1)" sh -c "'$M' drill apply '$tmp/twotx.sql' --drill '$sock' >'$tmp/o'; [ \$? -eq 1 ] && grep -q '^  what stays applied: statement 2 (committed before statement 5 failed' '$tmp/o'"
 printf 'ALTER TABLE users ADD COLUMN phone_number TEXT;\n' >"$tmp/readd.sql"
 check "the column back (exit 0)" "$M" drill apply "$tmp/readd.sql" --drill "$sock"
 check "end (exit 0)" "$M" drill end --drill "$sock"
 finished red
 R2=$tmp/red/record.json
-check "the record holds the down, both fixes and the end" json "$R2" "[(a['kind'], a.get('outcome')) for a in d['actions']] == [('down', 'applied'), ('apply', 'failed'), ('apply', 'applied'), ('end', None)]"
-check "  and the phone numbers the down migration lost" json "$R2" "d['scorecard']['preservation']['lost_fields'] > 0 and d['scorecard']['verdict'] == 'fail' and d['figures']['down_migrations'] == 1 and d['figures']['fixes_failed'] == 1"
+check "the record holds the down, the fixes and the end" json "$R2" "[(a['kind'], a.get('outcome')) for a in d['actions']] == [('down', 'applied'), ('apply', 'failed'), ('apply', 'applied'), ('apply', 'failed'), ('apply', 'applied'), ('end', None)]"
+check "  and the phone numbers the down migration lost" json "$R2" "d['scorecard']['preservation']['lost_fields'] > 0 and d['scorecard']['verdict'] == 'fail' and d['figures']['down_migrations'] == 1 and d['figures']['fixes_failed'] == 2"
+check "  the first fix is the first that applied, not the failed one" json "$R2" "d['figures']['first_fix_tick'] == d['actions'][2]['tick'] and d['actions'][1]['one_transaction'] and not d['actions'][3]['one_transaction']"
 check "  replays to the same scorecard (exit 0)" "$M" replay "$R2"
 
 # Team green: a flag flip alone (orders-status has the shipping flag), then Ctrl-C.

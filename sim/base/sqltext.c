@@ -371,3 +371,26 @@ int sql_is_session_only(const char *sql)
 			return 1;
 	return 0;
 }
+
+int sql_tx_control(const char *sql)
+{
+	long w = nth_word(sql, 0), w2 = nth_word(sql, 1);
+
+	if (w < 0)
+		return SQL_TX_NONE;
+	if (word_is(sql, (size_t)w, "begin"))
+		return SQL_TX_BEGIN;
+	if (word_is(sql, (size_t)w, "start") && w2 >= 0 && word_is(sql, (size_t)w2, "transaction"))
+		return SQL_TX_BEGIN;
+	if (word_is(sql, (size_t)w, "commit") || word_is(sql, (size_t)w, "end"))
+		return SQL_TX_COMMIT;
+	if (word_is(sql, (size_t)w, "rollback") || word_is(sql, (size_t)w, "abort")) {
+		/* ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] x undoes part of one, and it goes on. */
+		long k;
+		for (k = 1; k < 3 && (w2 = nth_word(sql, (int)k)) >= 0; k++)
+			if (word_is(sql, (size_t)w2, "to"))
+				return SQL_TX_NONE;
+		return SQL_TX_ROLLBACK;
+	}
+	return SQL_TX_NONE;
+}

@@ -75,6 +75,15 @@ int sql_directive(const char *s, size_t len, const char **name, size_t *namelen,
  */
 size_t sql_add_inert(struct strbuf *out, const char *text);
 
+/* What a statement does to the transaction it runs in (sql_tx_control). */
+enum sql_tx { SQL_TX_NONE, SQL_TX_BEGIN, SQL_TX_COMMIT, SQL_TX_ROLLBACK };
+
+/**
+ * Does sql open (BEGIN, START TRANSACTION), end (COMMIT, END) or roll back
+ * (ROLLBACK, ABORT; not ROLLBACK TO a savepoint) a transaction?  SQL_TX_*.
+ */
+int sql_tx_control(const char *sql);
+
 /** s onto out quoted with q ('\'' a string literal, '"' an identifier), q inside doubled. */
 void sql_add_quoted(struct strbuf *out, const char *s, char q);
 

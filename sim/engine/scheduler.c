@@ -39,6 +39,11 @@ struct mig_run {
 	int64_t idle_until;          /* slow-fix: it sits on its locks until then */
 	int runs;                    /* '-- @repeat': runs of the current statement so far */
 	int64_t record_tick;         /* the tick its record in the history table carries */
+	/*
+	** drill_apply's one_tx: mdrill's BEGIN comes first (began), then the
+	** statements and the record (recorded), then mdrill's COMMIT.
+	*/
+	int one_tx, began, recorded;
 };
 
 struct sched {
@@ -108,7 +113,7 @@ static void repeat_log_init(struct repeat_log *log, const struct sql_script *scr
 	}
 }
 
-static void enqueue(struct sched *s, int rep, const struct sql_script *script, int is_bad)
+static void enqueue(struct sched *s, int rep, const struct sql_script *script, int is_bad, int one_tx)
 {
 	struct mig_run *m;
 	ALLOC_GROW(s->queue, s->nqueue + 1, s->queue_alloc);
@@ -116,6 +121,7 @@ static void enqueue(struct sched *s, int rep, const struct sql_script *script, i
 	memset(m, 0, sizeof(*m));
 	m->rep = rep;
 	m->is_bad = is_bad;
+	m->one_tx = one_tx;
 	m->blocked_since = -1;
 	script_copy(&m->script, script);
 	/* A bare BEGIN or SET takes no lock: the backup waits for the first statement that does. */
@@ -169,7 +175,14 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 	struct drill *d = s->d;
 	struct mig_report *r = &d->migs[m->rep];
 
-	if (m->next < m->script.nr) {
+	if (m->one_tx && (!m->began || m->recorded)) {
+		/* mdrill's own BEGIN or COMMIT around the statements: none of them stays. */
+		struct strbuf e = STRBUF_INIT;
+		r->failed_sql = xstrdup(m->began ? "COMMIT" : "BEGIN");
+		strbuf_addf(&e, "the transaction mdrill opened for it could not %s: %s",
+			    m->began ? "commit" : "begin", msg);
+		r->error = strbuf_detach(&e);
+	} else if (m->next < m->script.nr) {
 		r->failed = (int)m->next + 1;
 		r->failed_line = m->script.v[m->next].line;
 		if (m->script.v[m->next].file)
@@ -253,6 +266,7 @@ static void mig_crash(struct sched *s, struct mig_run *m)
 	note_hold(d, 1);
 	d->env.epoch++;
 	m->next = 0;
+	m->began = m->recorded = 0;
 	r->applied = 0;
 }
 
@@ -299,7 +313,7 @@ static void migrator_step(struct sched *s)
 	struct strbuf err = STRBUF_INIT, rec = STRBUF_INIT;
 	const char *sql;
 	int64_t work;
-	int rc, wrote;
+	int rc, wrote, own;
 
 	if (r->start < 0) {
 		r->start = env->tick;
@@ -326,8 +340,15 @@ static void migrator_step(struct sched *s)
 			strbuf_release(&err);
 			return;
 		}
-		if (m->next < m->script.nr) {
+		own = 1;
+		if (m->one_tx && !m->began) {
+			/* SQLite's write lock at once: a deferred BEGIN could find its snapshot stale. */
+			sql = db_dialect(d->drv) == DIALECT_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN";
+		} else if (m->next < m->script.nr) {
 			sql = m->script.v[m->next].sql;
+			own = 0;
+		} else if (m->one_tx && m->recorded) {
+			sql = "COMMIT";
 		} else {
 			/* The fix is a new version in the history, never a rewrite of it. */
 			if (!m->st)
@@ -338,8 +359,8 @@ static void migrator_step(struct sched *s)
 			sql = rec.buf;
 		}
 		rc = DB_DONE;
-		/* The record is mdrill's own SQL; the migration's statements are not. */
-		db_own_sql(d->drv, d->admin, m->next >= m->script.nr);
+		/* mdrill's own steps (its BEGIN, COMMIT, record) pass the sandbox; the migration's statements do not. */
+		db_own_sql(d->drv, d->admin, own);
 		if (!m->st)
 			rc = db_prepare(d->drv, d->admin, sql, &m->st);
 		if (rc == DB_DONE)
@@ -406,6 +427,10 @@ static void migrator_step(struct sched *s)
 	note_hold(d, work);
 	if (!db_in_tx(d->drv, d->admin))
 		env->epoch++;
+	if (m->one_tx && !m->began) {
+		m->began = 1;
+		return;
+	}
 	if (m->next < m->script.nr && m->script.v[m->next].repeat && repeat_again(s, m))
 		return;
 	if (m->next < m->script.nr) {
@@ -415,6 +440,10 @@ static void migrator_step(struct sched *s)
 			m->idle_until = (m->idle_until > env->tick ? m->idle_until : env->tick + 1) + s->slow;
 		if (m->rep == d->fix && s->crash_after && (int)r->applied == s->crash_after)
 			mig_crash(s, m);
+		return;
+	}
+	if (m->one_tx && !m->recorded) {
+		m->recorded = 1;   /* its COMMIT next: the record goes with the statements, or with them not */
 		return;
 	}
 	history_add(d, s->next_version, r->name, m->record_tick);
@@ -594,7 +623,7 @@ static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 		rep = add_report(d, mg->name, mg->name, script.nr);
 		if (!strcmp(mg->name, "bad"))
 			d->bad = rep;
-		enqueue(s, rep, &script, !strcmp(mg->name, "bad"));
+		enqueue(s, rep, &script, !strcmp(mg->name, "bad"), 0);
 		sql_script_release(&script);
 		break;
 	}
@@ -611,7 +640,7 @@ static int fire(struct sched *s, const struct tl_event *ev, struct strbuf *err)
 				return rc;
 		d->fix = d->fix_first = add_report(d, s->o->fix_is_down ? "down" : "fix", s->o->fix_label,
 						   s->o->fix->nr);
-		enqueue(s, d->fix, s->o->fix, 0);
+		enqueue(s, d->fix, s->o->fix, 0, 0);
 		break;
 	case TL_FLAG:
 		flip(d, ev->flag, ev->flag_on);
@@ -1200,13 +1229,14 @@ int drill_run(struct drill *d, const struct scenario *sc, const struct drill_opt
 	return rc;
 }
 
-int drill_apply(struct drill *d, const char *name, const char *label, const struct sql_script *script)
+int drill_apply(struct drill *d, const char *name, const char *label, const struct sql_script *script,
+		int one_tx)
 {
 	int rep = add_report(d, name, label, script->nr);
 	d->fix = rep;
 	if (d->fix_first < 0)
 		d->fix_first = rep;
-	enqueue(d->sched, rep, script, 0);
+	enqueue(d->sched, rep, script, 0, one_tx);
 	return rep;
 }
 

@@ -186,9 +186,14 @@ int drill_finish(struct drill *d, struct strbuf *err);
 /**
  * Put a migration in the migrator slot now, behind any still running:
  * name is "fix" or "down", label how reports name it; script is copied.
- * It becomes the drill's (last) fix.  Returns its index in d->migs.
+ * With one_tx its statements and its record in the history run in one
+ * transaction mdrill opens and commits (BEGIN and COMMIT steps of their
+ * own, no statements of the script), so that one that fails leaves none
+ * of them behind.  It becomes the drill's (last) fix.  Returns its index
+ * in d->migs.
  */
-int drill_apply(struct drill *d, const char *name, const char *label, const struct sql_script *script);
+int drill_apply(struct drill *d, const char *name, const char *label, const struct sql_script *script,
+		int one_tx);
 /** Turn feature flag flag (an index of the scenario's flags) on or off now. */
 void drill_flip(struct drill *d, int flag, int on);
 /** 'end' now: no transaction starts; those in flight and the migrations finish. */

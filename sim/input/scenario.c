@@ -1388,15 +1388,33 @@ static int directive(struct parser *p, const char *name, char *rest)
 		** What the rollback baseline should come to, on every engine or on
 		** one: the catalogue's tests read it.
 		*/
-		char *what = next_word(&rest), *engine = next_word(&rest);
-		int d = parse_dialect(engine), v, k;
-		if (!what || (strcmp(what, "down=pass") && strcmp(what, "down=fail")) || d == -2 ||
-		    next_word(&rest))
-			return perr_dialect(p, "-- @expect down=pass|fail");
-		v = !strcmp(what, "down=pass");
-		for (k = 0; k < DIALECT_COUNT; k++)
-			if (d == DIALECT_ANY || k == d || k == DIALECT_ANY)
+		char *what = next_word(&rest), *engine = next_word(&rest), *cls = NULL;
+		int d = parse_dialect(engine), v, k, apply = 0;
+		if (what && !strncmp(what, "down_apply=", 11)) {
+			apply = 1;
+			v = !strcmp(what + 11, "ok");
+			if (!strncmp(what + 11, "fail:", 5) && what[16])
+				cls = what + 16;
+			else if (!v && strcmp(what + 11, "fail"))
+				what = NULL;
+		} else if (what && (!strcmp(what, "down=pass") || !strcmp(what, "down=fail"))) {
+			v = !strcmp(what, "down=pass");
+		} else {
+			what = NULL;
+		}
+		if (!what || d == -2 || next_word(&rest))
+			return perr_dialect(p, "-- @expect down=pass|fail' or '-- @expect down_apply=ok|fail[:CLASS]");
+		for (k = 0; k < DIALECT_COUNT; k++) {
+			if (!(d == DIALECT_ANY || k == d || k == DIALECT_ANY))
+				continue;
+			if (!apply) {
 				sc->down_expect[k] = v;
+				continue;
+			}
+			sc->down_apply[k] = v;
+			free(sc->down_apply_class[k]);
+			sc->down_apply_class[k] = cls ? xstrdup(cls) : NULL;
+		}
 		return 0;
 	}
 	if (!strcmp(name, "untracked")) {
@@ -1801,7 +1819,7 @@ int scenario_parse(const char *path, const char *text, const struct param_set *s
 	p.err = err;
 	sc->path = xstrdup(path);
 	for (i = 0; i < DIALECT_COUNT; i++)
-		sc->down_expect[i] = -1;
+		sc->down_expect[i] = sc->down_apply[i] = -1;
 	slash = strrchr(path, '/');
 	sc->dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 
@@ -1898,6 +1916,8 @@ void scenario_free(struct scenario *sc)
 	free(sc->dir);
 	free(sc->name);
 	free(sc->title);
+	for (i = 0; i < DIALECT_COUNT; i++)
+		free(sc->down_apply_class[i]);
 	free(sc->essay);
 	strbuf_release(&sc->story);
 	for (i = 0; i < sc->nparams; i++) {

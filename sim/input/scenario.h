@@ -147,7 +147,15 @@ struct scenario {
 	size_t ndefaults, defaults_alloc;
 	struct field_ref *untracked;
 	size_t nuntracked, untracked_alloc;
-	int down_expect[DIALECT_COUNT];  /* '-- @expect down=pass|fail [dialect]': 1, 0, -1 unsaid */
+	/*
+	** What the rollback baseline comes to, per engine: '-- @expect
+	** down=pass|fail [dialect]' its verdict (1, 0, -1 unsaid), and '-- @expect
+	** down_apply=ok|fail[:CLASS] [dialect]' whether it applies (1, 0, -1
+	** unsaid; a failure of that error class only, when one is named).
+	*/
+	int down_expect[DIALECT_COUNT];
+	int down_apply[DIALECT_COUNT];
+	char *down_apply_class[DIALECT_COUNT];
 	char **flags;        /* feature flags named by '@flag' lines; all start on */
 	size_t nflags, flags_alloc;
 	int history;         /* '-- @history TOOL': enum history_tool, HISTORY_NONE without */

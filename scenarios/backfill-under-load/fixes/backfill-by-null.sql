@@ -6,7 +6,8 @@
 -- runs (the deploy's budget) it gives up, with rows still NULL and v2's
 -- refunds of them failing.  A bigger batch only moves the tipping point:
 -- as long as the set it walks can grow, the load decides when it ends.
--- @expect verdict=fail
+-- It does not apply (the deploy gives up on it: error class other).
+-- @expect apply=fail:other verdict=fail
 
 -- @repeat max=300
 UPDATE payments SET amount_big = amount
