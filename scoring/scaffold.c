@@ -1710,27 +1710,31 @@ static void add_line_safe(struct strbuf *out, const char *text, size_t len)
 
 static void add_comment(struct strbuf *out, const char *lead, const char *text)
 {
+	struct strbuf lines = STRBUF_INIT;
 	const char *s = text;
 	size_t col = 0, lead_len = strlen(lead);
 
-	strbuf_addstr(out, lead);
+	strbuf_addstr(&lines, lead);
 	col = lead_len;
 	while (*s) {
 		size_t w = strcspn(s, " ");
 		if (col > lead_len && col + 1 + w > 76) {
-			strbuf_addstr(out, "\n--   ");
+			strbuf_addstr(&lines, "\n--   ");
 			col = 5;
 		} else if (col > lead_len) {
-			strbuf_addch(out, ' ');
+			strbuf_addch(&lines, ' ');
 			col++;
 		}
-		add_line_safe(out, s, w);
+		add_line_safe(&lines, s, w);
 		col += w;
 		s += w;
 		while (*s == ' ')
 			s++;
 	}
-	strbuf_addch(out, '\n');
+	strbuf_addch(&lines, '\n');
+	/* A word from a history that starts with '@' must not start a line as a directive does. */
+	sql_add_inert(out, lines.buf);
+	strbuf_release(&lines);
 }
 
 /* The SQL of t's key as one value: a column, or columns joined by '|'. */

@@ -3,8 +3,8 @@
 # Run every test binary given and the test scripts, then print one closing
 # line "N passed, N failed, N skipped" (tests, not binaries).  Two lanes run
 # side by side, so both cores work: the binaries then catalogue.sh,
-# fidelity.sh and scaffold.sh; and cli.sh then readme.sh, live.sh,
-# pgbench.sh and browser.sh.  Each script's lines stream as they come,
+# recount.sh, fidelity.sh and scaffold.sh; and cli.sh then adversary.sh,
+# readme.sh, live.sh, pgbench.sh and browser.sh.  Each script's lines stream as they come,
 # prefixed with its name, and each ends with a line of counts; the full
 # logs stay in $TEST_LOGS.  Each lane has a throwaway PostgreSQL server of
 # its own (cli.sh and test_pg count the server's databases, so they share
@@ -117,6 +117,7 @@ binaries() {
 	[ -n "$url_b" ] || unset MDRILL_PG_URL MDRILL_PG_SUPER_URL
 	binaries "$@"
 	script catalogue
+	script recount
 	script fidelity
 	script scaffold
 ) &
@@ -125,6 +126,7 @@ lanes="$!"
 	export MDRILL_PG_URL="$url_a" MDRILL_PG_SUPER_URL="$super_a"
 	[ -n "$url_a" ] || unset MDRILL_PG_URL MDRILL_PG_SUPER_URL
 	script cli
+	script adversary
 	script readme
 	script live
 	script pgbench
@@ -171,9 +173,9 @@ if [ "${CI:-}" = true ] && [ -z "${MDRILL_SAN:-}" ]; then
 fi
 
 passed=0 failed=0 skipped=0
-for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/fidelity.log" \
-	"$logs/scaffold.log" "$logs/cli.log" "$logs/readme.log" "$logs/live.log" "$logs/pgbench.log" \
-	"$logs/browser.log" "$logs/ci.log"; do
+for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/recount.log" \
+	"$logs/fidelity.log" "$logs/scaffold.log" "$logs/cli.log" "$logs/adversary.log" "$logs/readme.log" \
+	"$logs/live.log" "$logs/pgbench.log" "$logs/browser.log" "$logs/ci.log"; do
 	[ -f "$log" ] || { echo "not ok - $log is missing"; failed=$((failed + 1)); continue; }
 	passed=$((passed + $(grep -c '^ok ' "$log")))
 	failed=$((failed + $(grep -c '^not ok ' "$log")))

@@ -92,6 +92,12 @@ struct db_driver {
 	const char *target_help;   /* the forms, for "expected ..." messages */
 	const char *target_need;   /* the shortest form, for "needs --db ..." messages */
 	char param_prefix;   /* '?' gives ?1, '$' gives $1 */
+	/*
+	** The schema the drill's tables stand in ("main", "public"): mdrill
+	** names its own tables with it, so that no TEMP table of a session
+	** can stand in for them.
+	*/
+	const char *schema;
 
 	/*
 	** Create a fresh database at target (one it takes, or NULL), marked
@@ -247,6 +253,8 @@ int db_can(const struct db_driver *drv, unsigned caps);
 int db_dialect(const struct db_driver *drv);
 /** The shortest --db target drv takes, for "needs --db ..." messages. */
 const char *db_target_need(const struct db_driver *drv);
+/** The schema the drill's tables stand in on drv ("main", "public"), to qualify mdrill's own tables. */
+const char *db_home_schema(const struct db_driver *drv);
 /** drv's parameter placeholder prefix: '?' or '$'. */
 char db_param_prefix(const struct db_driver *drv);
 

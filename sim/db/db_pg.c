@@ -1325,6 +1325,7 @@ const struct db_driver db_pg_driver = {
 	.target_help = "postgres://USER@HOST:PORT/DBNAME or postgres: for the PG* variables",
 	.target_need = "postgres://... (or postgres:)",
 	.param_prefix = '$',
+	.schema = "public",
 	.create = pg_create,
 	.destroy = pg_destroy,
 	.where = pg_where,

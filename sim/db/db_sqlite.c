@@ -977,6 +977,7 @@ const struct db_driver db_sqlite_driver = {
 	.target_help = "sqlite",
 	.target_need = "sqlite",
 	.param_prefix = '?',
+	.schema = "main",
 	.create = sqlite_create,
 	.destroy = sqlite_destroy,
 	.where = sqlite_where,

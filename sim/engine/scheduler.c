@@ -353,8 +353,8 @@ static void migrator_step(struct sched *s)
 			/* The fix is a new version in the history, never a rewrite of it. */
 			if (!m->st)
 				m->record_tick = env->tick;
-			strbuf_addf(&rec, "INSERT INTO %s (version, name, tick) VALUES (%d, '%s', %lld)",
-				    scenario_history_table(d->sc), s->next_version, r->name,
+			strbuf_addf(&rec, "INSERT INTO %s.%s (version, name, tick) VALUES (%d, '%s', %lld)",
+				    db_home_schema(d->drv), scenario_history_table(d->sc), s->next_version, r->name,
 				    (long long)m->record_tick);
 			sql = rec.buf;
 		}
@@ -878,7 +878,7 @@ static void history_check(struct drill *d)
 		d->history_broken = strbuf_detach(&why);
 		return;
 	}
-	strbuf_addf(&want, "SELECT version, name, tick FROM %s ORDER BY version", table);
+	strbuf_addf(&want, "SELECT version, name, tick FROM %s.%s ORDER BY version", db_home_schema(d->drv), table);
 	db_own_sql(d->drv, d->reader, 1);
 	if (db_exec_try(d->drv, d->reader, want.buf, 0, NULL, history_row_cb, &h, &cls, &why)) {
 		struct strbuf m = STRBUF_INIT;
