@@ -828,7 +828,7 @@ static void steps_in_pieces_are_the_batch_drill(void **state)
 	for (i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
 		assert_int_equal(drill_advance(&b.drill, pieces[i], &err), 0);
 	assert_int_equal(b.drill.env.tick, 60);
-	drill_apply(&b.drill, "fix", req.fixarg, &fix);
+	drill_apply(&b.drill, "fix", req.fixarg, &fix, 0);
 	assert_int_equal(drill_advance(&b.drill, 91, &err), 0);
 	assert_int_equal(drill_advance(&b.drill, 120, &err), 0);
 	drill_stop_traffic(&b.drill);
@@ -887,6 +887,62 @@ static void blocked_series_counts_the_fix_only(void **state)
 	run_release(&r);
 }
 
+/*
+** drill_apply with one_tx: the statements and the history's record run in
+** one transaction mdrill opens, so one that fails leaves nothing of the
+** others; as written, the statement before the failing one stays.  By
+** hand: tiny's kv gains 'extra' only in the second run.
+*/
+static void one_transaction_leaves_nothing_of_a_failure(void **state)
+{
+	const struct db_driver *drv = db_driver_find(DIALECT_SQLITE);
+	struct strbuf err = STRBUF_INIT;
+	struct sql_script fix = { 0 };
+	struct scenario *sc;
+	int one_tx;
+	(void)state;
+
+	assert_int_equal(scenario_load(TINY, NULL, 0, &sc, &err), 0);
+	sql_split("ALTER TABLE kv ADD COLUMN extra TEXT;\nALTER TABLE nosuch ADD COLUMN y TEXT;\n", 1, &fix);
+	for (one_tx = 1; one_tx >= 0; one_tx--) {
+		struct pipeline_result r;
+		struct drill_opts o;
+		char **cols = NULL;
+		size_t ncols = 0, k;
+		int rep, has_extra = 0;
+
+		memset(&o, 0, sizeof(o));
+		pipeline_result_init(&r);
+		r.held = 1;
+		o.drv = drv;
+		o.seed = 3;
+		o.live = 1;
+		assert_int_equal(drill_start(&r.drill, sc, &o, &err), 0);
+		assert_int_equal(drill_advance(&r.drill, 60, &err), 0);
+		rep = drill_apply(&r.drill, "fix", "broken", &fix, one_tx);
+		assert_int_equal(drill_advance(&r.drill, 90, &err), 0);
+		assert_false(drill_migrating(&r.drill));
+		assert_false(r.drill.migs[rep].completed);
+		assert_int_equal(r.drill.migs[rep].failed, 2);
+		assert_int_equal(db_columns(drv, r.drill.admin, "kv", &cols, &ncols, &err), 0);
+		for (k = 0; k < ncols; k++) {
+			has_extra |= !strcmp(cols[k], "extra");
+			free(cols[k]);
+		}
+		free(cols);
+		assert_int_equal(has_extra, !one_tx);
+		drill_stop_traffic(&r.drill);
+		assert_int_equal(drill_advance(&r.drill, INT64_MAX, &err), DRILL_DRAINED);
+		assert_int_equal(drill_finish(&r.drill, &err), 0);
+		/* Its record in the history is not there either way: the fix did not complete. */
+		assert_null(r.drill.history_broken);
+		pipeline_result_release(&r);
+	}
+	sql_script_release(&fix);
+	strbuf_release(&err);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -913,6 +969,7 @@ int main(void)
 		cmocka_unit_test(repeat_stops_at_max_and_fails_the_fix),
 		cmocka_unit_test(crash_points_converge_before_commit_only),
 		cmocka_unit_test(steps_in_pieces_are_the_batch_drill),
+		cmocka_unit_test(one_transaction_leaves_nothing_of_a_failure),
 		cmocka_unit_test(blocked_series_counts_the_fix_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
