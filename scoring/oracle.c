@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../sim/base/alloc.h"
+#include "../sim/base/sqltext.h"
 
 static const char *const class_names[OC_COUNT] = {
 	"preserved", "lost_row", "lost_field", "corrupted", "phantom",
@@ -40,6 +41,15 @@ const char *oracle_window_name(int w)
 struct ctx {
 	const struct oracle_input *in;
 	const struct ledger *l;
+	/*
+	** The ledger's facts, or a copy with renamed columns' and tables'
+	** facts under their old names (one item each), and what each such
+	** column is called in the probe now.
+	*/
+	const struct ledger_fact *facts;
+	struct ledger_fact *renamed;
+	struct { uint32_t table, field; const char *now; } *cols_now;
+	size_t ncols_now;
 	struct oracle_result *out;
 	uint32_t *order;           /* fact indices, sorted */
 	uint32_t *fact_tx;         /* transaction of each fact */
@@ -51,12 +61,12 @@ struct ctx {
 	size_t key_lo, key_hi;     /* order[] range of the key being judged */
 };
 
-static const struct ledger *sort_ledger;
+static const struct ledger_fact *sort_facts;
 
 static int cmp_fact(const void *a, const void *b)
 {
-	const struct ledger_fact *x = &sort_ledger->facts[*(const uint32_t *)a];
-	const struct ledger_fact *y = &sort_ledger->facts[*(const uint32_t *)b];
+	const struct ledger_fact *x = &sort_facts[*(const uint32_t *)a];
+	const struct ledger_fact *y = &sort_facts[*(const uint32_t *)b];
 	if (x->table != y->table)
 		return x->table < y->table ? -1 : 1;
 	if (x->key != y->key)
@@ -75,13 +85,89 @@ static int probe_of(const struct ctx *c, uint32_t table)
 	return -1;
 }
 
+/*
+** The probe's column of field: by its exact name, else one that differs
+** only in case (a name written unquoted folds to lower case on PostgreSQL,
+** and keeps the case it was declared with on SQLite), when only one does.
+*/
 static int col_of(const struct probe_table *p, const char *field)
 {
 	size_t i;
+	int found = -1;
 	for (i = 1; i < p->ncols; i++)
 		if (!strcmp(p->cols[i], field))
 			return (int)i;
-	return -1;
+	for (i = 1; i < p->ncols; i++)
+		if (sql_ident_is(field, p->cols[i])) {
+			if (found >= 0)
+				return -1;
+			found = (int)i;
+		}
+	return found;
+}
+
+/* What column field of table is called in the probe: its new name when a migration renamed it. */
+static const char *name_now(const struct ctx *c, uint32_t table, uint32_t field)
+{
+	size_t i;
+	for (i = 0; i < c->ncols_now; i++)
+		if (c->cols_now[i].table == table && c->cols_now[i].field == field)
+			return c->cols_now[i].now;
+	return ledger_str(c->l, field);
+}
+
+/* The table id facts of the table called name count under: its old name's when a migration renamed it. */
+static uint32_t old_table(const struct ctx *c, const char *name)
+{
+	size_t i;
+	for (i = 0; i < c->in->nrenames; i++) {
+		const struct rename *rn = &c->in->renames[i];
+		if (!rn->field && !strcmp(rn->to, name) && ledger_lookup(c->l, rn->table) != LEDGER_NONE)
+			return ledger_lookup(c->l, rn->table);
+	}
+	return ledger_lookup(c->l, name);
+}
+
+/*
+** '-- @renamed': facts written under a new name count under the old one,
+** where the facts of before the rename are, so that a write after it
+** supersedes one before; and a probe of a renamed table reads the old
+** name's facts.  Without renames the ledger's facts are used as they are.
+*/
+static void apply_renames(struct ctx *c)
+{
+	const struct ledger *l = c->l;
+	size_t i, k;
+
+	c->facts = l->facts;
+	if (!c->in->nrenames)
+		return;
+	c->renamed = xmalloc((l->nfacts ? l->nfacts : 1) * sizeof(*c->renamed));
+	memcpy(c->renamed, l->facts, l->nfacts * sizeof(*c->renamed));
+	c->facts = c->renamed;
+	c->cols_now = xcalloc(c->in->nrenames, sizeof(*c->cols_now));
+	/* Tables first: a column's rename may name its table by either name. */
+	for (k = 0; k < c->in->nrenames; k++) {
+		const struct rename *rn = &c->in->renames[k];
+		uint32_t t = ledger_lookup(l, rn->table), to = ledger_lookup(l, rn->to);
+		if (rn->field || t == LEDGER_NONE || to == LEDGER_NONE)
+			continue;
+		for (i = 0; i < l->nfacts; i++)
+			if (c->renamed[i].table == to)
+				c->renamed[i].table = t;
+	}
+	for (k = 0; k < c->in->nrenames; k++) {
+		const struct rename *rn = &c->in->renames[k];
+		uint32_t t = old_table(c, rn->table), to = ledger_lookup(l, rn->to), f;
+		if (!rn->field || t == LEDGER_NONE || (f = ledger_lookup(l, rn->field)) == LEDGER_NONE)
+			continue;
+		c->cols_now[c->ncols_now].table = t;
+		c->cols_now[c->ncols_now].field = f;
+		c->cols_now[c->ncols_now++].now = rn->to;
+		for (i = 0; to != LEDGER_NONE && i < l->nfacts; i++)
+			if (c->renamed[i].table == t && c->renamed[i].field == to)
+				c->renamed[i].field = f;
+	}
 }
 
 static int window_of(const struct ctx *c, const struct ledger_tx *t)
@@ -99,7 +185,7 @@ static int is_missing(const struct probe_table *p, const char *field)
 {
 	size_t i;
 	for (i = 0; i < p->nmissing; i++)
-		if (!strcmp(p->missing[i], field))
+		if (sql_ident_is(field, p->missing[i]))
 			return 1;
 	return 0;
 }
@@ -163,7 +249,7 @@ static int acked_in_row(const struct ctx *c, uint32_t value)
 {
 	size_t j;
 	for (j = c->key_lo; j < c->key_hi; j++) {
-		const struct ledger_fact *f = &c->l->facts[c->order[j]];
+		const struct ledger_fact *f = &c->facts[c->order[j]];
 		if (f->value == value && c->l->tx[c->fact_tx[c->order[j]]].outcome == TX_OK)
 			return 1;
 	}
@@ -177,7 +263,7 @@ static int acked_in_row(const struct ctx *c, uint32_t value)
 static void judge(struct ctx *c, uint32_t field)
 {
 	const struct ledger *l = c->l;
-	const struct ledger_fact *f0 = &l->facts[c->ops[0]];
+	const struct ledger_fact *f0 = &c->facts[c->ops[0]];
 	int64_t max_invoke = -2;
 	size_t i;
 	int acked = 0, window = OW_SEED, p, col = -1, accept_deleted = 0;
@@ -207,8 +293,8 @@ static void judge(struct ctx *c, uint32_t field)
 		if (!r) {
 			found_absent = 1;
 		} else if (field != LEDGER_ROW) {
-			col = col_of(pt, ledger_str(l, field));
-			in_missing = is_missing(pt, ledger_str(l, field));
+			col = col_of(pt, name_now(c, f0->table, field));
+			in_missing = is_missing(pt, name_now(c, f0->table, field));
 			if (col < 0) {
 				why_missing = 1;
 			} else {
@@ -222,7 +308,7 @@ static void judge(struct ctx *c, uint32_t field)
 
 	/* Which values may the item hold?  Mark acceptance while scanning. */
 	for (i = 0; i < c->nops; i++) {
-		const struct ledger_fact *f = &l->facts[c->ops[i]];
+		const struct ledger_fact *f = &c->facts[c->ops[i]];
 		const struct ledger_tx *t = &l->tx[c->fact_tx[c->ops[i]]];
 		int is_delete = f->field == LEDGER_ROW && f->value == LEDGER_DELETED;
 		uint32_t v = field == LEDGER_ROW && !is_delete ? LEDGER_PRESENT : f->value;
@@ -332,7 +418,7 @@ static void judge(struct ctx *c, uint32_t field)
 	** a failed transaction's value and an older one coincide often).
 	*/
 	for (i = 0; i < c->nops; i++) {
-		const struct ledger_fact *f = &l->facts[c->ops[i]];
+		const struct ledger_fact *f = &c->facts[c->ops[i]];
 		if (l->tx[c->fact_tx[c->ops[i]]].outcome == TX_OK && f->field == field &&
 		    found_id != LEDGER_NONE && f->value == found_id) {
 			stale = 1;
@@ -359,7 +445,7 @@ static void judge(struct ctx *c, uint32_t field)
 static int judge_failed_key(struct ctx *c, size_t lo, size_t hi)
 {
 	const struct ledger *l = c->l;
-	const struct ledger_fact *f0 = &l->facts[c->order[lo]];
+	const struct ledger_fact *f0 = &c->facts[c->order[lo]];
 	const struct probe_table *pt;
 	size_t j;
 	int p, w;
@@ -381,7 +467,6 @@ static int judge_failed_key(struct ctx *c, size_t lo, size_t hi)
 /* Judge every item of the facts order[lo, hi): one (table, key). */
 static void judge_key(struct ctx *c, size_t lo, size_t hi)
 {
-	const struct ledger *l = c->l;
 	size_t i = lo, j, nrow = 0;
 	int has_row_item = 0;
 
@@ -392,20 +477,20 @@ static void judge_key(struct ctx *c, size_t lo, size_t hi)
 
 	/* Row-level facts sort last (LEDGER_ROW is near UINT32_MAX). */
 	for (j = lo; j < hi; j++)
-		if (l->facts[c->order[j]].field == LEDGER_ROW) {
+		if (c->facts[c->order[j]].field == LEDGER_ROW) {
 			nrow++;
 			has_row_item = 1;
 		}
-	while (i < hi && l->facts[c->order[i]].field != LEDGER_ROW) {
-		uint32_t field = l->facts[c->order[i]].field;
+	while (i < hi && c->facts[c->order[i]].field != LEDGER_ROW) {
+		uint32_t field = c->facts[c->order[i]].field;
 		c->nops = 0;
-		for (j = i; j < hi && l->facts[c->order[j]].field == field; j++) {
+		for (j = i; j < hi && c->facts[c->order[j]].field == field; j++) {
 			ALLOC_GROW(c->ops, c->nops + 1, c->ops_alloc);
 			c->ops[c->nops++] = c->order[j];
 		}
 		/* Deletes of the key are operations on every field of it. */
 		for (size_t k = hi - nrow; k < hi; k++) {
-			const struct ledger_fact *f = &l->facts[c->order[k]];
+			const struct ledger_fact *f = &c->facts[c->order[k]];
 			if (f->value == LEDGER_DELETED) {
 				ALLOC_GROW(c->ops, c->nops + 1, c->ops_alloc);
 				c->ops[c->nops++] = c->order[k];
@@ -469,11 +554,13 @@ void oracle_check(const struct oracle_input *in, struct oracle_result *out)
 	seen = xcalloc(in->nprobes ? in->nprobes : 1, sizeof(*seen));
 	out->errors = xcalloc(in->nprobes ? in->nprobes : 1, sizeof(*out->errors));
 	out->nerrors = in->nprobes;
+	apply_renames(&c);
 	for (p = 0; p < in->nprobes; p++) {
 		const struct probe_table *pt = &in->probes[p];
 		if (pt->error)
 			out->errors[p] = xstrdup(pt->error);
-		c.probe_table[p] = ledger_lookup(l, pt->table);
+		/* A renamed table's probe reads its old name's facts too. */
+		c.probe_table[p] = old_table(&c, pt->table);
 		if (pt->error || !pt->ncols)
 			continue;
 		c.row_of[p] = xcalloc(l->nstr ? l->nstr : 1, sizeof(**c.row_of));
@@ -493,16 +580,16 @@ void oracle_check(const struct oracle_input *in, struct oracle_result *out)
 	for (p = 0; p < l->ntx; p++)
 		for (i = l->tx[p].first_fact; i < (size_t)l->tx[p].first_fact + ledger_tx_nfacts(l, p); i++)
 			c.fact_tx[i] = (uint32_t)p;
-	sort_ledger = l;
+	sort_facts = c.facts;
 	if (l->nfacts > 1)
 		qsort(c.order, l->nfacts, sizeof(*c.order), cmp_fact);
 
 	for (lo = 0; lo < l->nfacts;) {
-		const struct ledger_fact *f = &l->facts[c.order[lo]];
+		const struct ledger_fact *f = &c.facts[c.order[lo]];
 		size_t hi = lo;
 		int pp = probe_of(&c, f->table);
-		while (hi < l->nfacts && l->facts[c.order[hi]].table == f->table &&
-		       l->facts[c.order[hi]].key == f->key)
+		while (hi < l->nfacts && c.facts[c.order[hi]].table == f->table &&
+		       c.facts[c.order[hi]].key == f->key)
 			hi++;
 		if (pp >= 0 && seen[pp])
 			seen[pp][f->key] = 1;
@@ -534,6 +621,8 @@ void oracle_check(const struct oracle_input *in, struct oracle_result *out)
 	free(c.order);
 	free(c.fact_tx);
 	free(c.ops);
+	free(c.renamed);
+	free(c.cols_now);
 }
 
 void oracle_result_release(struct oracle_result *r)

@@ -65,6 +65,9 @@ struct oracle_input {
 	int64_t incident_end;     /* tick the fix ended (or the drill, if it never did) */
 	const struct field_default *defaults;
 	size_t ndefaults;
+	/* Columns and tables a migration renamed ('-- @renamed'): one item under either name. */
+	const struct rename *renames;
+	size_t nrenames;
 };
 
 struct oracle_result {

@@ -241,6 +241,8 @@ void pipeline_judge(const struct scenario *sc, struct pipeline_result *out)
 	oin.nprobes = nprobes;
 	oin.defaults = sc->defaults;
 	oin.ndefaults = sc->ndefaults;
+	oin.renames = sc->renames;
+	oin.nrenames = sc->nrenames;
 	scorecard_window(&out->drill, &oin.incident_start, &oin.incident_end);
 	oracle_check(&oin, &out->oracle);
 	scorecard_build(&out->card, &out->drill, &out->oracle, probes, nprobes);

@@ -68,11 +68,60 @@ static void output_name(const char *k, const char *col, struct strbuf *nulled)
 	strbuf_addch(nulled, ' ');
 }
 
+/* "NULL AS col", col quoted where a bare name would fold to another (PostgreSQL folds to lower case). */
+static void add_alias(struct strbuf *out, const char *col)
+{
+	const char *c;
+	strbuf_addstr(out, "NULL AS ");
+	for (c = col; *c && *c != '"' && !isupper((unsigned char)*c); c++)
+		;
+	if (*c && *col != '"')
+		sql_add_quoted(out, col, '"');
+	else
+		strbuf_addstr(out, col);
+}
+
+/* The names s (n bytes: an identifier, or qualified ones) stands for, each part unquoted, onto out. */
+static void names_of(const char *s, size_t n, struct strbuf *out)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = sql_skip_quoted(s, i);
+		if (j != i && s[i] == '"') {
+			char *q = xstrndup(s + i, j - i), *name = sql_ident_name(q);
+			strbuf_addstr(out, name);
+			free(q);
+			free(name);
+			i = j;
+		} else {
+			strbuf_addch(out, s[i++]);
+		}
+	}
+}
+
+/* Where the qualifier of the identifier at sql[i] starts ("t." or "\"T\"."), or i without one. */
+static size_t qualifier(const char *sql, size_t i)
+{
+	size_t q;
+	if (i < 2 || sql[i - 1] != '.')
+		return i;
+	q = i - 1;
+	if (sql[q - 1] == '"') {
+		for (q -= 2; q > 0 && sql[q] != '"'; q--)
+			;
+		return sql[q] == '"' ? q : i;
+	}
+	while (q > 0 && ident_char((unsigned char)sql[q - 1]) && sql[q - 1] != '.')
+		q--;
+	return q < i - 1 ? q : i;
+}
+
 int probe_null_column(const char *sql, const char *token, struct strbuf *out, struct strbuf *nulled)
 {
 	const char *col = strrchr(token, '.');
 	size_t tl = strlen(token), i = 0, select_at = 0, from_at = 0;
 	int depth = 0, replaced = 0;
+	struct strbuf want = STRBUF_INIT, have = STRBUF_INIT;
 
 	col = col ? col + 1 : token;
 	/* Find the outermost select list: after the first SELECT, before its FROM. */
@@ -98,33 +147,54 @@ int probe_null_column(const char *sql, const char *token, struct strbuf *out, st
 	}
 	if (!from_at)
 		from_at = i;
+	names_of(token, strlen(token), &want);
 	for (i = 0; sql[i];) {
-		size_t j = sql_skip_quoted(sql, i);
-		if (j != i) {
+		size_t j = sql_skip_quoted(sql, i), len = 0;
+		if (j != i && sql[i] == '"' && sql[j] != '.' && !after_as(sql, i)) {
+			/* A quoted identifier, qualified or not: the column when it stands for the same names. */
+			size_t from = qualifier(sql, i);
+			strbuf_reset(&have);
+			names_of(sql + from, j - from, &have);
+			/* An unqualified name in the engine's message stands for the qualified one too. */
+			if (from < i && !strchr(want.buf, '.') && strcmp(have.buf, want.buf)) {
+				strbuf_reset(&have);
+				names_of(sql + i, j - i, &have);
+			}
+			if (!strcmp(have.buf, want.buf)) {
+				strbuf_setlen(out, out->len - (i - from));
+				len = j - from;
+				i = from;
+			}
+		}
+		if (j != i && !len) {
 			strbuf_add(out, sql + i, j - i);
 			i = j;
 			continue;
 		}
-		if ((i == 0 || !ident_char((unsigned char)sql[i - 1])) &&
+		if (!len && (i == 0 || !ident_char((unsigned char)sql[i - 1])) &&
 		    !strncasecmp(sql + i, token, tl) && !ident_char((unsigned char)sql[i + tl]) &&
-		    !after_as(sql, i)) {
-			const char *k = sql + i + tl;
+		    !after_as(sql, i))
+			len = tl;
+		if (len) {
+			const char *k = sql + i + len;
 			while (isspace((unsigned char)*k))
 				k++;
 			/* An alias follows already: NULL alone keeps it. */
 			if (i >= select_at && i < from_at && strncasecmp(k, "as", 2) &&
 			    *k != '"' && !(isalpha((unsigned char)*k) && strncasecmp(k, "from", 4)))
-				strbuf_addf(out, "NULL AS %s", col);
+				add_alias(out, col);
 			else
 				strbuf_addstr(out, "NULL");
 			if (i >= select_at && i < from_at && nulled)
 				output_name(k, col, nulled);
-			i += tl;
+			i += len;
 			replaced = 1;
 			continue;
 		}
 		strbuf_addch(out, sql[i++]);
 	}
+	strbuf_release(&want);
+	strbuf_release(&have);
 	return replaced;
 }
 

@@ -122,10 +122,28 @@ static long paren_num(const char *type, int which)
 	return which ? b : a;
 }
 
-/* The kind of a column from its type as the engine spells it, for both engines' spellings. */
+/*
+** The kind of a column from its type as the engine spells it, for both
+** engines' spellings.  The words are read without the type's modifiers:
+** format_type writes "timestamp(3) with time zone" and "numeric(10,2)",
+** whose precision and scale paren_num reads from the full spelling.
+*/
 static void classify(const struct cat_column *c, struct ctype *t)
 {
-	const char *ty = c->type;
+	char bare[256];
+	const char *full = c->type, *ty = bare;
+	size_t i, k = 0;
+	int depth = 0;
+
+	for (i = 0; full[i] && k + 1 < sizeof(bare); i++) {
+		if (full[i] == '(')
+			depth++;
+		else if (full[i] == ')' && depth)
+			depth--;
+		else if (!depth)
+			bare[k++] = full[i];
+	}
+	bare[k] = '\0';
 	memset(t, 0, sizeof(*t));
 	t->kind = K_UNKNOWN;
 	if (c->nlabels) {
@@ -169,7 +187,7 @@ static void classify(const struct cat_column *c, struct ctype *t)
 		t->kind = K_TIME;
 	} else if (has_word(ty, "numeric") || has_word(ty, "decimal") || has_word(ty, "real") ||
 		   has_word(ty, "double") || has_word(ty, "float")) {
-		long p = paren_num(ty, 0), s = paren_num(ty, 1);
+		long p = paren_num(full, 0), s = paren_num(full, 1);
 		t->kind = K_DECIMAL;
 		t->scale = p ? (int)s : 2;
 		t->lo = 0;
@@ -177,21 +195,21 @@ static void classify(const struct cat_column *c, struct ctype *t)
 		/* numeric(p,s) holds p-s digits before the point. */
 		if (p && p - s < 6) {
 			long long lim = 1;
-			long k;
-			for (k = 0; k < p - s; k++)
+			long d;
+			for (d = 0; d < p - s; d++)
 				lim *= 10;
 			t->hi = lim - 1 > 0 ? lim - 1 : 0;
 			if (!t->hi && t->scale)
 				t->hi = 1;
 		}
 	} else if ((has_word(ty, "char") && !has_word(ty, "var") && !has_word(ty, "varying") &&
-		    paren_num(ty, 0) > 0) || has_word(ty, "bpchar")) {
+		    paren_num(full, 0) > 0) || has_word(ty, "bpchar")) {
 		t->kind = K_CHAR;
-		t->maxlen = paren_num(ty, 0) > 0 ? paren_num(ty, 0) : 1;
+		t->maxlen = paren_num(full, 0) > 0 ? paren_num(full, 0) : 1;
 	} else if (!*ty || has_word(ty, "char") || has_word(ty, "text") || has_word(ty, "clob") ||
 		   has_word(ty, "string") || has_word(ty, "citext")) {
 		t->kind = K_TEXT;
-		t->maxlen = paren_num(ty, 0);
+		t->maxlen = paren_num(full, 0);
 	}
 }
 
@@ -1213,7 +1231,9 @@ static void plan_key_values(struct tplan *tp)
 		if (cp->ty.kind == K_INT || (cp->ty.kind == K_TEXT && (!cp->ty.maxlen || cp->ty.maxlen >= SEQ_DIGITS + 1))) {
 			set_str(&cp->seed, "seq");
 			if (tp->aligned) {
-				strbuf_addf(&s, "nextid(%s)", tp->t->name);
+				strbuf_addstr(&s, "nextid(");
+				add_ident(&s, tp->t->name);
+				strbuf_addch(&s, ')');
 				set_str(&cp->tx, s.buf);
 			} else {
 				set_str(&cp->tx, cp->ty.kind == K_INT ? "concat('9', lpad(:n__, 8, '0'))" : "concat('t', :n__)");
@@ -1304,7 +1324,9 @@ static void plan_fk_column(struct plan *pl, struct tplan *tp, struct colplan *cp
 			set_str(&cp->seed, "int(1,:rows)");
 		}
 		strbuf_reset(&s);
-		strbuf_addf(&s, "existing(%s)", parent->t->name);
+		strbuf_addstr(&s, "existing(");
+		add_ident(&s, parent->t->name);
+		strbuf_addch(&s, ')');
 		set_str(&cp->tx, s.buf);
 		if (!one_to_one)
 			set_str(&cp->upd, s.buf);
@@ -1774,12 +1796,52 @@ static int needs_fresh(const char *expr)
 }
 
 /* The columns of the probe: the key first, then every column either schema writes. */
+/*
+** The column of n that oc of o became when the new migration renamed it:
+** the same number in the table (PostgreSQL's attnum; SQLite's position,
+** which RENAME COLUMN keeps), the same type, neither name in the other
+** schema.  NULL when it was not renamed.
+*/
+static const struct colplan *renamed_to(const struct tplan *o, const struct colplan *oc, const struct tplan *n)
+{
+	size_t i;
+	if (!n || !n->in || catalog_column(n->t, oc->c->name) >= 0)
+		return NULL;
+	for (i = 0; i < n->ncols; i++) {
+		const struct colplan *nc = &n->cols[i];
+		if (nc->c->num == oc->c->num && !strcmp(nc->c->type, oc->c->type) &&
+		    catalog_column(o->t, nc->c->name) < 0)
+			return nc;
+	}
+	return NULL;
+}
+
 static void write_probe(struct strbuf *out, const struct tplan *o, const struct tplan *n)
 {
 	const struct tplan *base = n && n->in ? n : o;
 	size_t i, k;
 	int first = 1;
 
+	/* A renamed column keeps its values: its facts are read under the new name. */
+	for (i = 0; o && o->in && i < o->ncols; i++) {
+		const struct colplan *nc = renamed_to(o, &o->cols[i], n);
+		if (nc && !o->cols[i].key && o->cols[i].insert) {
+			struct strbuf line = STRBUF_INIT;
+			strbuf_addf(&line, "%s.%s is renamed %s by the new migration: what was written under either "
+				    "name is one fact, read under the new one, and old code's statements that still name "
+				    "it fail.", o->t->name,
+				    o->cols[i].c->name, nc->c->name);
+			add_comment(out, "-- ", line.buf);
+			strbuf_release(&line);
+			strbuf_addstr(out, "-- @renamed ");
+			add_dname(out, o->t->name);
+			strbuf_addch(out, '.');
+			add_dname(out, o->cols[i].c->name);
+			strbuf_addch(out, ' ');
+			add_dname(out, nc->c->name);
+			strbuf_addch(out, '\n');
+		}
+	}
 	strbuf_addstr(out, "-- @probe ");
 	add_dname(out, base->t->name);
 	strbuf_addstr(out, "\nSELECT ");
@@ -1808,6 +1870,9 @@ static void write_probe(struct strbuf *out, const struct tplan *o, const struct 
 				if (seen)
 					continue;
 			}
+			/* A renamed column is read once, under its new name ('-- @renamed' joins the facts). */
+			if (!k && renamed_to(o, cp, n))
+				continue;
 			strbuf_addstr(out, first ? "" : ", ");
 			if (cp->cast_int) {
 				strbuf_addstr(out, "CAST(");

@@ -342,6 +342,28 @@ size_t sql_add_inert(struct strbuf *out, const char *text)
 	return changed;
 }
 
+char *sql_ident_name(const char *written)
+{
+	size_t n = strlen(written), i, k = 0;
+	char *out;
+
+	if (n < 2 || written[0] != '"' || written[n - 1] != '"')
+		return xstrdup(written);
+	out = xmalloc(n);
+	for (i = 1; i + 1 < n; i++) {
+		out[k++] = written[i];
+		if (written[i] == '"' && written[i + 1] == '"' && i + 2 < n)
+			i++;
+	}
+	out[k] = '\0';
+	return out;
+}
+
+int sql_ident_is(const char *name, const char *col)
+{
+	return !strcmp(name, col) || !strcasecmp(name, col);
+}
+
 void sql_add_quoted(struct strbuf *out, const char *s, char q)
 {
 	strbuf_addch(out, q);

@@ -84,6 +84,22 @@ enum sql_tx { SQL_TX_NONE, SQL_TX_BEGIN, SQL_TX_COMMIT, SQL_TX_ROLLBACK };
  */
 int sql_tx_control(const char *sql);
 
+/**
+ * The name an identifier as written in SQL stands for, as a table's or a
+ * column's name is kept (in the ledger, a probe's result): the content of
+ * a quoted one ('"userUid"' is userUid, '""' inside one a '"'), any other
+ * as written.  Returns a copy, which the caller frees.
+ */
+char *sql_ident_name(const char *written);
+
+/**
+ * Does the identifier name (as sql_ident_name gives it, written unquoted
+ * or not) name the column a result calls col?  Exactly, or, as unquoted
+ * names fold on PostgreSQL and match in any case on SQLite, without
+ * regard to case.
+ */
+int sql_ident_is(const char *name, const char *col);
+
 /** s onto out quoted with q ('\'' a string literal, '"' an identifier), q inside doubled. */
 void sql_add_quoted(struct strbuf *out, const char *s, char q);
 

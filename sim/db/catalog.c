@@ -109,6 +109,7 @@ struct cat_column *catalog_add_column(struct cat_table *t, const char *name, con
 	memset(c, 0, sizeof(*c));
 	c->name = xstrdup(name);
 	c->type = xstrdup(type ? type : "");
+	c->num = (int)t->ncols;
 	return c;
 }
 

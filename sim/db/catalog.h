@@ -22,6 +22,11 @@ struct cat_column {
 	int array;           /* an array type (PostgreSQL) */
 	char **labels;       /* an enum type's labels, in order */
 	size_t nlabels;
+	/*
+	** Its number in its table, which stays when it is renamed: PostgreSQL's
+	** attnum (a dropped column keeps its own), else its position from 1.
+	*/
+	int num;
 };
 
 /* A primary or unique key, a foreign key, or a CHECK: the columns are names. */

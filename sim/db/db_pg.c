@@ -1152,7 +1152,7 @@ static const char cat_columns_sql[] =
 	"a.attnotnull OR (t.typtype = 'd' AND t.typnotnull), pg_get_expr(d.adbin, d.adrelid), "
 	"a.attidentity, a.attgenerated, t.typcategory = 'A', "
 	"(SELECT string_agg(e.enumlabel, E'\\x1f' ORDER BY e.enumsortorder) FROM pg_enum e "
-	"WHERE e.enumtypid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END) "
+	"WHERE e.enumtypid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END), a.attnum "
 	"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
 	"LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
 	"WHERE " CAT_TABLES " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum";
@@ -1254,6 +1254,7 @@ static int pg_catalog(struct db_conn *c, struct db_catalog *out, struct strbuf *
 		col->array = !strcmp(cell(r[1], i, 7), "t");
 		if (cell(r[1], i, 8))
 			catalog_set_labels(col, cell(r[1], i, 8), '\x1f');
+		col->num = atoi(cell(r[1], i, 9));
 	}
 	for (i = 0; i < PQntuples(r[2]); i++) {
 		struct cat_table *t = catalog_table(out, cell(r[2], i, 0));

@@ -80,28 +80,36 @@ static int inserter_open(struct inserter *ins, const char *table, char **names, 
 	size_t i;
 	int rc;
 
+	char *tname = sql_ident_name(table);
+
 	ins->table_name = table;
-	ins->table = ledger_intern(ins->l, table);
+	/* Quoted names ("Team", "order") are facts under the names they stand for, as a probe's result gives them. */
+	ins->table = ledger_intern(ins->l, tname);
 	ins->ncols = ncols;
 	ins->cols = xcalloc(ncols, sizeof(*ins->cols));
 	ins->tracked = xcalloc(ncols, 1);
 	ins->inkey = xcalloc(ncols, 1);
 	for (i = 0; i < ncols; i++) {
-		/* A quoted column ("order") is a fact under its plain name, as a probe's column says it. */
-		size_t n = strlen(names[i]);
-		if (n > 2 && names[i][0] == '"' && names[i][n - 1] == '"')
-			ins->cols[i] = ledger_intern_n(ins->l, names[i] + 1, n - 2);
-		else
-			ins->cols[i] = ledger_intern(ins->l, names[i]);
-		ins->tracked[i] = !scenario_untracked(ins->sc, table, names[i]);
+		char *cname = sql_ident_name(names[i]);
+		ins->cols[i] = ledger_intern(ins->l, cname);
+		ins->tracked[i] = !scenario_untracked(ins->sc, tname, cname);
+		free(cname);
 	}
+	free(tname);
 	if (ins->sd && ins->sd->nkey) {
 		size_t k, j;
 		ins->keyat = xcalloc(ins->sd->nkey, sizeof(*ins->keyat));
 		for (k = 0; k < ins->sd->nkey; k++) {
-			/* By the name the scenario knows it by: cols may be quoted (a CSV's header). */
-			for (j = 0; j < ncols && strcmp(names[j], ins->sd->key[k]); j++)
-				;
+			/* By the name it stands for: a CSV's header has no quotes, the scenario may. */
+			char *kname = sql_ident_name(ins->sd->key[k]);
+			for (j = 0; j < ncols; j++) {
+				char *cname = sql_ident_name(names[j]);
+				int same = !strcmp(cname, kname);
+				free(cname);
+				if (same)
+					break;
+			}
+			free(kname);
 			if (j == ncols)
 				return strbuf_error(err, SEEDER_EDATA, "the key column '%s' of '%s' is not among "
 						    "its seeded columns", ins->sd->key[k], table);
@@ -307,7 +315,10 @@ static int csv_header(struct csv_state *st)
 	struct strbuf why = STRBUF_INIT;
 	int rc = 0;
 
-	if (db_columns(st->ins->drv, st->ins->c, sd->table, &cols, &ncols, &why)) {
+	char *tname = sql_ident_name(sd->table);
+	rc = db_columns(st->ins->drv, st->ins->c, tname, &cols, &ncols, &why);
+	free(tname);
+	if (rc) {
 		rc = strbuf_error(st->err, SEEDER_EDB, "%s:%d: cannot read the columns of '%s': %s",
 				  st->sc->path, sd->line, sd->table, why.buf);
 		goto out;

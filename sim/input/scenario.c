@@ -408,7 +408,7 @@ int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 			strbuf_error(err, -1, "expected '%s(TABLE)' naming a table", s);
 			goto out;
 		}
-		out->table = xstrdup(args);
+		out->table = sql_ident_name(args);
 		break;
 	}
 	rc = 0;
@@ -668,6 +668,15 @@ static int close_section(struct parser *p)
 }
 
 /* Split "T.C" into its two halves; 0 on success. */
+/* A valid identifier turned, where it lies, into the name it stands for (sql_ident_name). */
+static char *name_in_place(char *s)
+{
+	char *name = sql_ident_name(s);
+	strcpy(s, name);
+	free(name);
+	return s;
+}
+
 static int split_dotted(char *s, char **table, char **field)
 {
 	char *dot = strchr(s, '.');
@@ -748,7 +757,7 @@ static int parse_fact(struct parser *p, char *rest, int op)
 	f = &tx->facts[tx->nfacts++];
 	memset(f, 0, sizeof(*f));
 	f->op = op;
-	f->table = xstrdup(table);
+	f->table = sql_ident_name(table);
 	f->line = p->line;
 	s = skip_ws(rest);
 	while (*s) {
@@ -790,9 +799,11 @@ static int parse_fact(struct parser *p, char *rest, int op)
 			return perr(p, "'@deletes' takes only 'key=', the whole row goes");
 		} else {
 			size_t i;
+			char *canon = sql_ident_name(name);
 			for (i = 0; i < f->nfields; i++)
-				if (!strcmp(f->fields[i].field, name))
+				if (!strcmp(f->fields[i].field, canon))
 					break;
+			free(canon);
 			if (i < f->nfields) {
 				perr(p, "field '%s' written twice", name);
 				free(name);
@@ -801,7 +812,9 @@ static int parse_fact(struct parser *p, char *rest, int op)
 				return -1;
 			}
 			ALLOC_GROW(f->fields, f->nfields + 1, f->alloc);
-			f->fields[f->nfields].field = name;
+			/* Facts go by the name a probe's result gives the column: '"userUid"' is userUid. */
+			f->fields[f->nfields].field = sql_ident_name(name);
+			free(name);
 			f->fields[f->nfields].var = var;
 			f->fields[f->nfields++].literal = lit;
 		}
@@ -1296,6 +1309,8 @@ static int directive(struct parser *p, const char *name, char *rest)
 		size_t i;
 		if (!table || !valid_ident(table))
 			return perr(p, "expected '-- @probe TABLE' then one SELECT");
+		/* The table by the name its facts go by: '"Team"' is Team. */
+		table = name_in_place(table);
 		for (i = 0; i < sc->nprobes; i++)
 			if (!strcmp(sc->probes[i].table, table))
 				pr = &sc->probes[i];
@@ -1425,9 +1440,23 @@ static int directive(struct parser *p, const char *name, char *rest)
 				       "values are no facts)");
 		ALLOC_GROW(sc->untracked, sc->nuntracked + 1, sc->untracked_alloc);
 		u = &sc->untracked[sc->nuntracked++];
-		u->table = xstrdup(table);
-		u->field = xstrdup(field);
+		u->table = sql_ident_name(table);
+		u->field = sql_ident_name(field);
 		u->line = p->line;
+		return 0;
+	}
+	if (!strcmp(name, "renamed")) {
+		struct rename *rn;
+		char *what = next_word(&rest), *to = next_word(&rest), *table, *field = NULL;
+		if (!what || !to || next_word(&rest) || !valid_ident(to) ||
+		    (strchr(what, '.') ? split_dotted(what, &table, &field) : !valid_ident(table = what)))
+			return perr(p, "expected '-- @renamed TABLE.COLUMN NEW' or '-- @renamed TABLE NEW'");
+		ALLOC_GROW(sc->renames, sc->nrenames + 1, sc->renames_alloc);
+		rn = &sc->renames[sc->nrenames++];
+		rn->table = sql_ident_name(table);
+		rn->field = field ? sql_ident_name(field) : NULL;
+		rn->to = sql_ident_name(to);
+		rn->line = p->line;
 		return 0;
 	}
 	if (!strcmp(name, "default")) {
@@ -1438,14 +1467,14 @@ static int directive(struct parser *p, const char *name, char *rest)
 			return perr(p, "expected '-- @default TABLE.FIELD VALUE' ('' for the empty string)");
 		ALLOC_GROW(sc->defaults, sc->ndefaults + 1, sc->defaults_alloc);
 		d = &sc->defaults[sc->ndefaults++];
-		d->table = xstrdup(table);
-		d->field = xstrdup(field);
+		d->table = sql_ident_name(table);
+		d->field = sql_ident_name(field);
 		d->value = xstrdup(strcmp(value, "''") ? value : "");
 		return 0;
 	}
 	return perr(p, "unknown directive '@%s' (expected scenario, title, essay, story, param, "
 		       "schema, history, file, seed, gen, app, tx, flag, writes, deletes, rows, migration, "
-		       "timeline, probe, default, untracked or expect)", name);
+		       "timeline, probe, default, untracked, renamed or expect)", name);
 }
 
 static int parse_line(struct parser *p, char *line)
@@ -1617,9 +1646,11 @@ static int validate(struct parser *p)
 
 	/* Every table that holds facts needs a probe, or its facts could not be checked. */
 	for (i = 0; i < sc->nseeds; i++) {
+		char *name = sql_ident_name(sc->seeds[i].table);
 		for (k = 0; k < sc->nprobes; k++)
-			if (!strcmp(sc->probes[k].table, sc->seeds[i].table))
+			if (!strcmp(sc->probes[k].table, name))
 				break;
+		free(name);
 		if (k == sc->nprobes) {
 			p->line = sc->seeds[i].line;
 			return perr(p, "table '%s' is seeded but has no '-- @probe %s' to check it",
@@ -1957,6 +1988,12 @@ void scenario_free(struct scenario *sc)
 		sql_section_release(&sc->probes[i].sql);
 	}
 	free(sc->probes);
+	for (i = 0; i < sc->nrenames; i++) {
+		free(sc->renames[i].table);
+		free(sc->renames[i].field);
+		free(sc->renames[i].to);
+	}
+	free(sc->renames);
 	for (i = 0; i < sc->nuntracked; i++) {
 		free(sc->untracked[i].table);
 		free(sc->untracked[i].field);

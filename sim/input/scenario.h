@@ -110,6 +110,17 @@ struct field_ref {
 	int line;
 };
 
+/*
+** '-- @renamed TABLE.COLUMN NEW' or '-- @renamed TABLE NEW': a migration
+** renamed it, and the values stayed.  The oracle judges facts written
+** under either name as one item, read under the new one.
+*/
+struct rename {
+	char *table, *field;  /* field NULL: the table itself was renamed */
+	char *to;
+	int line;
+};
+
 /* '-- @file NAME' in a '-- @schema' block: where a file of the history begins. */
 struct schema_file {
 	char *name;
@@ -147,6 +158,8 @@ struct scenario {
 	size_t ndefaults, defaults_alloc;
 	struct field_ref *untracked;
 	size_t nuntracked, untracked_alloc;
+	struct rename *renames;
+	size_t nrenames, renames_alloc;
 	/*
 	** What the rollback baseline comes to, per engine: '-- @expect
 	** down=pass|fail [dialect]' its verdict (1, 0, -1 unsaid), and '-- @expect
