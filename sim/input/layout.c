@@ -993,6 +993,11 @@ static int open_liquibase_file(struct layout *l, const char *path, const char *s
 			 !(lb_attr(attrs, len - (size_t)(attrs - s), "runInTransaction", &v) && !strcasecmp(v.buf, "false")));
 		cur = (int)l->nr - 1;
 		l->v[cur].from = lineno;
+		/*
+		** splitStatements:false needs nothing of its own: the whole text
+		** goes to the JDBC driver, which on PostgreSQL splits it into
+		** statements as sql_split does, quotes and dollar quotes kept.
+		*/
 		strbuf_reset(&v);
 		if (lb_attr(attrs, len - (size_t)(attrs - s), "endDelimiter", &v) && v.len)
 			l->v[cur].delim = xstrdup(v.buf);
