@@ -25,7 +25,8 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 # The library, room by room: building blocks, input readers, database
 # drivers, the engine, then scoring and the renderers.
-BASE_SRC = sim/base/alloc.c sim/base/strbuf.c sim/base/prng.c sim/base/sqltext.c sim/base/dialect.c
+BASE_SRC = sim/base/alloc.c sim/base/strbuf.c sim/base/prng.c sim/base/sqltext.c sim/base/dialect.c \
+           sim/base/sha256.c
 INPUT_SRC = sim/input/scenario.c sim/input/pgbench.c sim/input/strexpr.c sim/input/fixfile.c \
             sim/input/history.c \
             sim/input/layout.c sim/input/faults.c

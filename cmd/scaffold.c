@@ -29,13 +29,14 @@ static const struct cli_option scaffold_options[] = {
 
 const struct cli_command cmd_scaffold = {
 	.name = "scaffold",
-	.synopsis = "--migrations PATH --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
+	.synopsis = "--migrations PATH [--new FILE [--down FILE]] [--engine sqlite|postgres] [--db TARGET] "
 		    "-o DIR [--name NAME] [--tables LIST] [--weight TABLE=N]... [--force] "
 		    "[--statement-timeout DURATION] [--allow-superuser]",
 	.summary = "Write a scenario from your own migration history: the history (any layout --fix reads, "
 		   "or a schema dump) applied to a disposable database, its catalogue read back into seeds, "
 		   "probes and an app 'old' of generic transactions per table, the new migration as the bad "
 		   "one, app 'new' from the schema after it, --down as its down migration, and a timeline. "
+		   "Without --new, the history's schema under its own traffic, a no-op where the migration goes. "
 		   "What cannot be generated is said, table and column, and marked SCAFFOLD: in the file.",
 	.options = scaffold_options,
 	.run = scaffold_cmd_run,
@@ -76,6 +77,7 @@ static int scaffold_cmd_run(int argc, char **argv)
 	memset(&res, 0, sizeof(res));
 	strbuf_init(&res.drill);
 	strbuf_init(&res.notes);
+	strbuf_init(&res.warnings);
 	if ((rc = scaffoldopts_parse(&cmd_scaffold, argc, argv, &o)) != 0) {
 		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
 		goto out;
@@ -106,12 +108,18 @@ static int scaffold_cmd_run(int argc, char **argv)
 	}
 	if ((rc = cli_mkdirs(o.out)) != 0 || (rc = cli_write_file(path.buf, &res.drill)) != 0)
 		goto out;
+	cli_print_lines("warning", res.warnings.buf);
 	cli_print_lines("note", res.notes.buf);
 	printf("wrote %s: %zu table%s drilled, %zu left out (%s%s%zu file%s, on %s)\n", path.buf, res.ntables,
 	       res.ntables == 1 ? "" : "s", res.nleft, *res.tool ? res.tool : "plain SQL", *res.tool ? " history, " : ", ",
 	       res.nfiles, res.nfiles == 1 ? "" : "s", db_name(o.drv));
-	printf("next: %s lint %s%s%s, then %s run %s --down (or 'mdrill try' for a verdict)\n", cli_program, o.out,
-	       o.db ? " --engines " : "", o.db ? db_name(o.drv) : "", cli_program, o.out);
+	if (o.newmig)
+		printf("next: %s lint %s%s%s, then %s run %s --down (or 'mdrill try' for a verdict)\n", cli_program,
+		       o.out, o.db ? " --engines " : "", o.db ? db_name(o.drv) : "", cli_program, o.out);
+	else
+		printf("next: %s lint %s%s%s, then %s run %s --down for the baseline; write the migration to drill in "
+		       "its '@migration bad'\n", cli_program, o.out, o.db ? " --engines " : "", o.db ? db_name(o.drv) : "",
+		       cli_program, o.out);
 	rc = EXIT_PASS;
 out:
 	scaffold_result_release(&res);

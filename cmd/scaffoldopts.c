@@ -92,8 +92,11 @@ int scaffoldopts_parse(const struct cli_command *cmd, int argc, char **argv, str
 		return rc;
 	if (!o->migrations)
 		return cli_usage(cmd, "which history? (--migrations DIR|FILE)");
-	if (!o->newmig)
+	/* scaffold without --new writes the history's schema under its traffic; try drills a migration. */
+	if (!o->newmig && !strcmp(cmd->name, "try"))
 		return cli_usage(cmd, "which migration? (--new FILE, the one to drill)");
+	if (!o->newmig && o->down)
+		return cli_usage(cmd, "--down needs --new: the down migration undoes the new one");
 	if (o->engine) {
 		d = dialect_find(o->engine, strlen(o->engine));
 		if (d < 0 || !(o->drv = db_driver_find(d))) {

@@ -24,7 +24,8 @@ enum {
 /* The rows of their option tables, one spelling for both. */
 #define OPTION_MIGRATIONS { SO_MIGRATIONS, "--migrations", "PATH", 0, \
 	"the history, a directory or a file: a migration tool's directory (Flyway, golang-migrate, dbmate, " \
-	"sqitch), plain .sql, or a schema dump (pg_dump --schema-only, SQLite's .schema)" }
+	"sqitch, Prisma, Atlas, Liquibase formatted SQL), plain .sql files (nested or not), or a schema dump " \
+	"(pg_dump --schema-only, SQLite's .schema)" }
 #define OPTION_NEW { SO_NEW, "--new", "FILE", 0, \
 	"the new migration, the one under drill: a file as the history's tool keeps it" }
 #define OPTION_DOWN_MIG { SO_DOWN, "--down", "FILE", 0, \
@@ -55,7 +56,8 @@ struct scaffold_cli {
 
 /**
  * Parse argv for cmd (scaffold or try) into o and check it: --migrations
- * and --new given, the engine picked from --engine and --db.  Returns 0,
+ * given, --new too for try (and for --down), the engine picked from
+ * --engine and --db.  Returns 0,
  * CLI_HELPED, or an exit status after saying why.  Release o with
  * scaffoldopts_release, also after a failure.
  */

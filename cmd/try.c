@@ -113,14 +113,15 @@ static int try_run(int argc, char **argv)
 	struct scaffold_result sres;
 	struct pipeline_result alone, down;
 	struct trial t;
-	struct strbuf err = STRBUF_INIT, dir = STRBUF_INIT, path = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, dir = STRBUF_INIT, path = STRBUF_INIT, out = STRBUF_INIT, notes = STRBUF_INIT;
 	struct scenario *sc = NULL;
-	const char *ext;
-	int rc, judged = 0, private_dir = 0;
+	const char *ext, *s, *e, *file;
+	int rc, judged = 0, private_dir = 0, line;
 
 	memset(&sres, 0, sizeof(sres));
 	strbuf_init(&sres.drill);
 	strbuf_init(&sres.notes);
+	strbuf_init(&sres.warnings);
 	pipeline_result_init(&alone);
 	pipeline_result_init(&down);
 	memset(&t, 0, sizeof(t));
@@ -141,6 +142,7 @@ static int try_run(int argc, char **argv)
 			       err.buf);
 		goto out;
 	}
+	cli_print_lines("warning", sres.warnings.buf);
 	if (o.out) {
 		if ((rc = cli_mkdirs(o.out)) != 0)
 			goto out;
@@ -163,8 +165,27 @@ static int try_run(int argc, char **argv)
 		goto out;
 	if (o.down && (rc = drill(&o, sc, 1, &down)) != 0)
 		goto out;
-	trial_judge(sc, o.newmig, o.down, &alone, o.down ? &down : NULL, sres.notes.buf, &t);
+	/* A warning is a note the report leads with. */
+	for (s = sres.warnings.buf; *s; s = e + (*e == '\n')) {
+		e = s + strcspn(s, "\n");
+		strbuf_addf(&notes, "warning: %.*s\n", (int)(e - s), s);
+	}
+	strbuf_addstr(&notes, sres.notes.buf);
+	trial_judge(sc, o.newmig, o.down, &alone, o.down ? &down : NULL, notes.buf, &t);
 	judged = 1;
+	/* The drill knows the scenario's lines; the user knows their own file's. */
+	if (t.ran && !t.completed && scaffold_locate(&sres, 0, t.failed_statement, &file, &line)) {
+		free(t.failed_file);
+		t.failed_file = xstrdup(file);
+		t.failed_line = line;
+	}
+	if (o.down && !t.down_completed && t.down_error &&
+	    scaffold_locate(&sres, 1, down.card.fix.failed_statement, &file, &line)) {
+		struct strbuf m = STRBUF_INIT;
+		strbuf_addf(&m, "%s:%d: %s", file, line, t.down_error);
+		free(t.down_error);
+		t.down_error = strbuf_detach(&m);
+	}
 	if (o.json)
 		report_try_json_render(&t, &out, 0);
 	else
@@ -193,5 +214,6 @@ out:
 	strbuf_release(&dir);
 	strbuf_release(&path);
 	strbuf_release(&out);
+	strbuf_release(&notes);
 	return rc;
 }

@@ -1538,8 +1538,7 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 			if (!directive_name_ok(t->cols[k].name))
 				leave_out(tp, "column '%s' has a name a scenario cannot hold", t->cols[k].name);
 		/* The tools' tables and mdrill's own record are the drill's to keep, not the app's. */
-		if (!strcmp(t->name, "schema_migrations") || !strcmp(t->name, "flyway_schema_history") ||
-		    !strcmp(t->name, "mdrill_history"))
+		if (history_is_tool_table(t->name))
 			leave_out(tp, "the migration tool's own bookkeeping");
 		if (o->ntables) {
 			for (k = 0; k < o->ntables && strcmp(o->tables[k], t->name); k++)
@@ -2217,8 +2216,10 @@ struct history {
 	int tool;
 	int dump;                /* a schema dump: noise statements left out */
 	struct strbuf text;      /* the schema block: the files, each under '-- @file' */
-	struct sql_script script;/* the statements, each with its file */
+	struct sql_script script;/* the statements, each with its file ('-- @file' NAME when a tool's) */
+	size_t *entry;           /* each statement's migration of l, for messages */
 	struct strbuf notes;
+	struct strbuf warnings;
 };
 
 static void history_release(struct history *h)
@@ -2226,58 +2227,139 @@ static void history_release(struct history *h)
 	layout_release(&h->l);
 	strbuf_release(&h->text);
 	sql_script_release(&h->script);
+	free(h->entry);
 	strbuf_release(&h->notes);
+	strbuf_release(&h->warnings);
+}
+
+/* Cut the history before its migration i: that one and those after it are what is tried. */
+static void history_cut(struct history *h, size_t i)
+{
+	size_t k;
+	for (k = i; k < h->l.nr; k++) {
+		free(h->l.v[k].path);
+		free(h->l.v[k].shown);
+		free(h->l.v[k].name);
+		free(h->l.v[k].delim);
+		free(h->l.v[k].rdelim);
+		free(h->l.v[k].dbms);
+	}
+	h->l.nr = i;
+}
+
+/* The tool's name of a migration without any directory but Prisma's: what two files share when one replaces the other. */
+static const char *tool_name(const struct layout_file *f)
+{
+	const char *slash = strrchr(f->name, '/');
+	if (slash && !strcmp(slash + 1, "migration.sql"))
+		return f->name;
+	return slash ? slash + 1 : f->name;
 }
 
 /*
-** Read the history at path: its files in the tool's order, their text and
-** statements.  When the new migration is one of its files (a pull request
-** adds it to the directory), the history stops before it: that file and
-** those after it are what is being tried.
+** Is the new migration one of the history's files?  The same file (a
+** pull request adds it to the directory) cuts the history before it, as
+** a note.  The same text under another path, or the same name or
+** version with another text, cuts it too, as a warning: applied twice,
+** it would fail on its own objects, or drill what the tool never runs.
 */
-static int history_read(const char *path, const char *newmig, struct history *h, struct strbuf *err)
+static void history_find_new(struct history *h, const char *path, const char *newmig)
 {
 	char newreal[PATH_MAX], real[PATH_MAX];
-	size_t i, k;
-	int rc = 0;
+	struct strbuf text = STRBUF_INIT, other = STRBUF_INIT, why = STRBUF_INIT, nv = STRBUF_INIT,
+		      nd = STRBUF_INIT;
+	const char *nbase = strrchr(newmig, '/') ? strrchr(newmig, '/') + 1 : newmig;
+	size_t i, len = strlen(newmig);
+	int have_text, have_ver;
 
-	memset(h, 0, sizeof(*h));
-	strbuf_init(&h->text);
-	strbuf_init(&h->notes);
-	if (layout_open(path, path, LAYOUT_UP, &h->l, err)) {
-		/* No tool's naming: a directory of plain .sql files, applied in name order. */
-		struct strbuf why = STRBUF_INIT;
-		if (!strstr(err->buf, "fits no tool's naming") || layout_open_plain(path, path, &h->l, &why)) {
-			strbuf_release(&why);
-			return SCAFFOLD_EINPUT;
-		}
-		strbuf_addf(&h->notes, "%s: no tool's naming: its .sql files applied in name order\n", path);
-		strbuf_reset(err);
-		strbuf_release(&why);
-	}
-	strbuf_add(&h->notes, h->l.notes.buf, h->l.notes.len);
-	h->tool = history_tool_of_layout(h->l.kind);
 	if (realpath(newmig, newreal))
 		for (i = 0; i < h->l.nr; i++)
 			if (realpath(h->l.v[i].path, real) && !strcmp(real, newreal)) {
 				strbuf_addf(&h->notes, "%s: the history stops before the new migration, %s (%zu file%s "
 					    "of it left for the try)\n", path, h->l.v[i].shown, h->l.nr - i,
 					    h->l.nr - i == 1 ? "" : "s");
-				for (k = i; k < h->l.nr; k++) {
-					free(h->l.v[k].path);
-					free(h->l.v[k].shown);
-				}
-				h->l.nr = i;
-				break;
+				history_cut(h, i);
+				goto out;
 			}
+	have_text = !strbuf_read_file(&text, newmig, &why);
+	/* A Prisma migration is named by its directory. */
+	if (len > 14 && !strcmp(newmig + len - 14, "/migration.sql")) {
+		const char *d = newmig + len - 14;
+		while (d > newmig && d[-1] != '/')
+			d--;
+		nbase = d;
+	}
+	have_ver = !layout_file_version(nbase, &nv, &nd) && nv.len;
+	for (i = 0; i < h->l.nr; i++) {
+		const struct layout_file *f = &h->l.v[i];
+		struct strbuf v = STRBUF_INIT, d = STRBUF_INIT;
+		int same_text = 0, same_name, same_ver;
+		if (have_text && !f->from) {
+			strbuf_reset(&other);
+			same_text = !strbuf_read_file(&other, f->path, &why) && other.len == text.len &&
+				    !memcmp(other.buf, text.buf, text.len);
+		}
+		same_name = !f->from && !strcmp(tool_name(f), nbase);
+		same_ver = !f->from && have_ver && !layout_file_version(tool_name(f), &v, &d) && !strcmp(v.buf, nv.buf) &&
+			   h->tool != HISTORY_SQITCH && h->tool != HISTORY_NONE;
+		strbuf_release(&v);
+		strbuf_release(&d);
+		if (!same_text && !same_name && !same_ver)
+			continue;
+		if (same_text)
+			strbuf_addf(&h->warnings, "%s is already in the history as %s (the same text): the history "
+				    "stops before it, so that it runs once, as the migration under drill\n", newmig, f->shown);
+		else
+			strbuf_addf(&h->warnings, "%s has the %s of %s in the history, with another text: the history "
+				    "stops before it, and %s is drilled in its place\n", newmig,
+				    same_name ? "name" : "version", f->shown, newmig);
+		history_cut(h, i);
+		break;
+	}
+out:
+	strbuf_release(&text);
+	strbuf_release(&other);
+	strbuf_release(&why);
+	strbuf_release(&nv);
+	strbuf_release(&nd);
+}
+
+/*
+** Read the history at path: its files in the tool's order, their text and
+** statements.  When the new migration is one of its files (a pull request
+** adds it to the directory), the history stops before it: that file and
+** those after it are what is being tried.  A directory no tool's layout
+** fits is read as plain .sql files in name order, in its subdirectories
+** too.
+*/
+static int history_read(const char *path, const char *newmig, int dialect, struct history *h, struct strbuf *err)
+{
+	size_t i, k, alloc = 0;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	strbuf_init(&h->text);
+	strbuf_init(&h->notes);
+	strbuf_init(&h->warnings);
+	if ((rc = layout_open(path, path, LAYOUT_UP, &h->l, err)) != 0) {
+		if (rc != LAYOUT_EUNKNOWN || layout_open_plain(path, path, &h->l, err))
+			return SCAFFOLD_EINPUT;
+		strbuf_addf(&h->notes, "%s: no tool's naming: its .sql files applied in name order\n", path);
+		strbuf_reset(err);
+	}
+	h->l.dialect = dialect;
+	strbuf_add(&h->notes, h->l.notes.buf, h->l.notes.len);
+	h->tool = history_tool_of_layout(h->l.kind);
+	if (newmig)
+		history_find_new(h, path, newmig);
 	if (!h->l.nr)
 		return strbuf_error(err, SCAFFOLD_EINPUT, "%s: no history before the new migration %s", path, newmig);
-	for (i = 0; i < h->l.nr && !rc; i++) {
+	for (i = 0, rc = 0; i < h->l.nr && !rc; i++) {
+		const struct layout_file *f = &h->l.v[i];
 		struct strbuf t = STRBUF_INIT;
 		struct sql_script s = { 0 };
-		const char *base = strrchr(h->l.v[i].shown, '/') ? strrchr(h->l.v[i].shown, '/') + 1 : h->l.v[i].shown;
-		int wrap;
-		if (layout_file_text(&h->l, i, LAYOUT_UP, &t, &wrap, err)) {
+		int wrap, first;
+		if (layout_file_text(&h->l, i, LAYOUT_UP, &t, &first, &wrap, err)) {
 			rc = SCAFFOLD_EINPUT;
 			strbuf_release(&t);
 			break;
@@ -2287,18 +2369,21 @@ static int history_read(const char *path, const char *newmig, struct history *h,
 			h->dump = 1;
 			strip_meta(&t);
 		}
-		sql_split(t.buf, 1, &s);
+		sql_split(t.buf, first, &s);
 		if (h->tool) {
 			strbuf_addstr(&h->text, "-- @file ");
-			add_line_safe(&h->text, base, strlen(base));
+			add_line_safe(&h->text, f->name, strlen(f->name));
 			strbuf_addch(&h->text, '\n');
 		}
 		for (k = 0; k < s.nr; k++) {
 			if (h->dump && dump_noise(s.v[k].sql))
 				continue;
 			ALLOC_GROW(h->script.v, h->script.nr + 1, h->script.alloc);
+			ALLOC_GROW(h->entry, h->script.nr + 1, alloc);
 			h->script.v[h->script.nr] = s.v[k];
-			h->script.v[h->script.nr].file = h->tool || h->l.nr > 1 ? xstrdup(h->l.v[i].shown) : NULL;
+			/* The tool records a file by the name '-- @file' gives it, at scaffold time as in the drill. */
+			h->script.v[h->script.nr].file = h->tool ? xstrdup(f->name) : h->l.nr > 1 ? xstrdup(f->shown) : NULL;
+			h->entry[h->script.nr] = i;
 			s.v[k].sql = NULL;
 			h->script.nr++;
 		}
@@ -2320,40 +2405,64 @@ static int history_read(const char *path, const char *newmig, struct history *h,
 	return rc;
 }
 
+/* How many lines text holds, a last line without its newline counted. */
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Where a file's text stands in a migration's block: its lines from line (0 the block's first) on. */
+struct block_span {
+	int line, nlines, file_line;
+	const char *file;
+};
+
 /*
-** A migration's text as the history's tool runs it: each file's text, and
-** around a file of several statements BEGIN and COMMIT when the tool runs
-** a file in one transaction (golang-migrate, Flyway, dbmate unless told
-** not to) and it runs none of its own.
+** A migration's text as the history's tool runs it: each file's (or
+** Liquibase changeset's) text, and around one of several statements
+** BEGIN and COMMIT when the tool runs it in one transaction (golang-migrate,
+** Flyway, Atlas and Liquibase unless told not to, dbmate unless
+** transaction:false, Prisma on PostgreSQL) and it runs none of its own.
+** Each statement's file and line go into res's at (down says which
+** block), so that a failure is told in the file's own lines.
 */
-static int migration_text(const char *path, int direction, int tool, struct strbuf *out, size_t *nstmts,
-			  struct strbuf *err)
+static int migration_text(const char *path, int direction, const struct history *h, struct strbuf *out,
+			  size_t *nstmts, struct scaffold_result *res, struct strbuf *err)
 {
 	struct layout l;
-	size_t i;
+	struct block_span *spans = NULL;
+	struct sql_script all = { 0 };
+	size_t i, k, nspans = 0, alloc = 0;
 	int rc = 0;
 
 	*nstmts = 0;
-	if (layout_open(path, path, direction, &l, err))
+	if (layout_open_like(path, path, direction, &h->l, &l, err))
 		return SCAFFOLD_EINPUT;
 	for (i = 0; i < l.nr && !rc; i++) {
 		struct strbuf t = STRBUF_INIT;
 		struct sql_script s = { 0 };
-		int wrap, tool_wraps;
-		if (layout_file_text(&l, i, direction, &t, &wrap, err)) {
+		int wrap, tool_wraps, first;
+		if (layout_file_text(&l, i, direction, &t, &first, &wrap, err)) {
 			rc = SCAFFOLD_EINPUT;
 			strbuf_release(&t);
 			break;
 		}
 		sql_split(t.buf, 1, &s);
 		*nstmts += s.nr;
-		tool_wraps = (tool == HISTORY_GOLANG_MIGRATE || tool == HISTORY_FLYWAY ||
-			      (tool == HISTORY_DBMATE && wrap)) && layout_wrappable(&s, 0);
+		tool_wraps = wrap && layout_wrappable(&s, 0);
 		strbuf_addstr(out, "-- ");
 		add_line_safe(out, l.v[i].shown, strlen(l.v[i].shown));
 		strbuf_addf(out, "%s\n", tool_wraps ? ", in one transaction as its tool runs it" : "");
 		if (tool_wraps)
 			strbuf_addstr(out, "BEGIN;\n");
+		ALLOC_GROW(spans, nspans + 1, alloc);
+		spans[nspans].line = count_lines(out->buf);
+		spans[nspans].nlines = count_lines(t.buf) + (t.len && t.buf[t.len - 1] != '\n');
+		spans[nspans].file_line = first;
+		spans[nspans++].file = l.v[i].shown;
 		sql_add_inert(out, t.buf);
 		if (ends_open(t.buf))
 			strbuf_addstr(out, ";\n");
@@ -2362,8 +2471,38 @@ static int migration_text(const char *path, int direction, int tool, struct strb
 		sql_script_release(&s);
 		strbuf_release(&t);
 	}
+	/* The block's statements as the drill splits them, each placed in its file. */
+	sql_split(out->buf, 1, &all);
+	for (k = 0; !rc && k < all.nr; k++)
+		for (i = 0; i < nspans; i++) {
+			int at = all.v[k].line - 1;
+			struct scaffold_at *a;
+			if (at < spans[i].line || at >= spans[i].line + spans[i].nlines)
+				continue;
+			ALLOC_GROW(res->at, res->nat + 1, res->at_alloc);
+			a = &res->at[res->nat++];
+			a->down = direction == LAYOUT_DOWN;
+			a->statement = (int)k + 1;
+			a->file_line = spans[i].file_line + (at - spans[i].line);
+			a->file = xstrdup(spans[i].file);
+			break;
+		}
+	sql_script_release(&all);
+	free(spans);
 	layout_release(&l);
 	return rc;
+}
+
+int scaffold_locate(const struct scaffold_result *r, int down, int statement, const char **file, int *file_line)
+{
+	size_t i;
+	for (i = 0; i < r->nat; i++)
+		if (r->at[i].down == down && r->at[i].statement == statement) {
+			*file = r->at[i].file;
+			*file_line = r->at[i].file_line;
+			return 1;
+		}
+	return 0;
 }
 
 /* The scenario's text from the plans, the history and the migrations. */
@@ -2379,7 +2518,7 @@ struct writing {
 static void write_scenario(const struct writing *w, struct strbuf *out)
 {
 	const struct scaffold_opts *o = w->o;
-	const char *newbase = strrchr(o->newmig, '/') ? strrchr(o->newmig, '/') + 1 : o->newmig;
+	const char *newbase = !o->newmig ? NULL : strrchr(o->newmig, '/') ? strrchr(o->newmig, '/') + 1 : o->newmig;
 	struct strbuf line = STRBUF_INIT;
 	size_t i, in = 0, left = 0, k, kinds = 0, at;
 	unsigned ord;
@@ -2387,20 +2526,36 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 	for (i = 0; i < w->old->n; i++)
 		w->old->t[i].in ? in++ : left++;
 	strbuf_addf(out, "-- @scenario %s\n", o->name);
-	strbuf_addstr(out, "-- @title ");
-	add_line_safe(out, newbase, strlen(newbase));
-	strbuf_addf(out, " on %s's schema, under its own traffic\n", o->name);
+	if (newbase) {
+		strbuf_addstr(out, "-- @title ");
+		add_line_safe(out, newbase, strlen(newbase));
+		strbuf_addf(out, " on %s's schema, under its own traffic\n", o->name);
+	} else {
+		strbuf_addf(out, "-- @title %s's schema under its own traffic, a migration yet to come\n", o->name);
+	}
 	strbuf_addstr(out, "-- @story\n");
-	strbuf_addf(&line, "Written by 'mdrill scaffold' from the history %s (%s%s%zu file%s, applied on %s) and "
-		    "the new migration %s.", o->migrations, w->h->tool ? history_tool_name(w->h->tool) : "plain SQL",
-		    w->h->tool ? ", " : ", ", w->h->l.nr, w->h->l.nr == 1 ? "" : "s", w->engine, o->newmig);
+	strbuf_addf(&line, "Written by 'mdrill scaffold' from the history %s (%s%s%zu file%s, applied on %s)%s%s%s",
+		    o->migrations, w->h->tool ? history_tool_name(w->h->tool) : "plain SQL",
+		    w->h->tool ? ", " : ", ", w->h->l.nr, w->h->l.nr == 1 ? "" : "s", w->engine,
+		    o->newmig ? " and the new migration " : ", with no new migration", o->newmig ? o->newmig : "", ".");
 	add_comment(out, "-- ", line.buf);
-	add_comment(out, "-- ", "App 'old' is the code that runs on the schema the history leaves: for every "
-		    "table an insert of a full row, an update of each column by key, and a delete by key where no "
-		    "foreign key points at the rows. App 'new' is the same, written from the schema after the new "
-		    "migration. Old code runs, the new migration lands under it, new code rolls out to part of "
-		    "the clients, the fix slot comes (empty with 'mdrill try', a down migration with --down), and "
-		    "the probes check every acknowledged write.");
+	if (o->newmig)
+		add_comment(out, "-- ", "App 'old' is the code that runs on the schema the history leaves: for every "
+			    "table an insert of a full row, an update of each column by key, and a delete by key where "
+			    "no foreign key points at the rows. App 'new' is the same, written from the schema after the "
+			    "new migration. Old code runs, the new migration lands under it, new code rolls out to part "
+			    "of the clients, the fix slot comes (empty with 'mdrill try', a down migration with --down), "
+			    "and the probes check every acknowledged write.");
+	else
+		add_comment(out, "-- ", "App 'old' is the code that runs on the schema the history leaves: for every "
+			    "table an insert of a full row, an update of each column by key, and a delete by key where "
+			    "no foreign key points at the rows. No new migration was given, so there is no app 'new': "
+			    "old code runs from the start to the end, '@migration bad' holds a no-op where the migration "
+			    "to drill goes (at migrate_at, with time on either side for every kind of transaction), and "
+			    "'@migration down' a no-op for its way back. Run as it is ('mdrill run DIR --down'), the "
+			    "drill measures the baseline: what the generated traffic does on the schema alone, which a "
+			    "migration's drill is then read against. Write the migration in place of the no-op, and app "
+			    "'new' and a 'deploy' line if new code comes with it.");
 	add_comment(out, "-- ", "Edit freely: the parameters below (rows, clients, the timeline, a weight per "
 		    "table), the generators, the transactions. Lines marked SCAFFOLD: say what could not be "
 		    "generated.");
@@ -2416,14 +2571,23 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 			kinds += updatable(&tp->cols[k]);
 	}
 	at = kinds * 15 < 1000 ? 1000 : (kinds * 15 + 499) / 500 * 500;
-	strbuf_addf(out, "-- Rows seeded per table, and the clients that run the apps.\n"
-			 "-- @param rows 200\n-- @param clients 4\n"
-			 "-- When the new migration lands, new code rolls out (to this share), the fix slot, the end:\n"
-			 "-- time for each of old code's %zu kinds of transaction to run a few times on either side.\n"
-			 "-- @param migrate_at %zu\n-- @param deploy_at %zu\n-- @param new_share 0.5\n"
-			 "-- @param fix_at %zu\n-- @param end_at %zu\n"
-			 "-- Each table's weight: how often its transactions run, against the others'.\n",
-		    kinds, at, at * 3 / 2, at * 5 / 2, at * 4);
+	if (o->newmig)
+		strbuf_addf(out, "-- Rows seeded per table, and the clients that run the apps.\n"
+				 "-- @param rows 200\n-- @param clients 4\n"
+				 "-- When the new migration lands, new code rolls out (to this share), the fix slot, the end:\n"
+				 "-- time for each of old code's %zu kinds of transaction to run a few times on either side.\n"
+				 "-- @param migrate_at %zu\n-- @param deploy_at %zu\n-- @param new_share 0.5\n"
+				 "-- @param fix_at %zu\n-- @param end_at %zu\n"
+				 "-- Each table's weight: how often its transactions run, against the others'.\n",
+			    kinds, at, at * 3 / 2, at * 5 / 2, at * 4);
+	else
+		strbuf_addf(out, "-- Rows seeded per table, and the clients that run the app.\n"
+				 "-- @param rows 200\n-- @param clients 4\n"
+				 "-- When the migration to come lands (a no-op until it is written), the fix slot, the end:\n"
+				 "-- time for each of old code's %zu kinds of transaction to run a few times on either side.\n"
+				 "-- @param migrate_at %zu\n-- @param fix_at %zu\n-- @param end_at %zu\n"
+				 "-- Each table's weight: how often its transactions run, against the others'.\n",
+			    kinds, at, at * 5 / 2, at * 4);
 	for (i = 0; i < w->old->n; i++) {
 		const struct tplan *tp = &w->old->t[i];
 		unsigned weight = 1;
@@ -2471,7 +2635,8 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 		if (!plan_table(w->old, w->new->t[i].t->name) && w->new->t[i].in)
 			write_table(out, NULL, &w->new->t[i], w->notes);
 	write_app(out, "old", w->old, "The code that runs on the schema the history leaves.");
-	write_app(out, "new", w->new, "The same, written from the schema after the new migration.");
+	if (o->newmig)
+		write_app(out, "new", w->new, "The same, written from the schema after the new migration.");
 	strbuf_addstr(out, "-- @migration bad\n");
 	strbuf_addstr(out, w->bad);
 	strbuf_addch(out, '\n');
@@ -2480,10 +2645,17 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 		strbuf_addstr(out, w->down);
 		strbuf_addch(out, '\n');
 	}
-	strbuf_addstr(out, "-- Old code runs; the new migration lands under it; new code rolls out to part of the\n"
-			   "-- clients; the fix slot; the end.\n");
-	strbuf_addstr(out, "-- @timeline\n-- at 0 start old clients=:clients\n-- at :migrate_at migrate bad\n"
-			   "-- at :deploy_at deploy new fraction=:new_share\n-- at :fix_at fix\n-- at :end_at end\n\n");
+	if (o->newmig) {
+		strbuf_addstr(out, "-- Old code runs; the new migration lands under it; new code rolls out to part of the\n"
+				   "-- clients; the fix slot; the end.\n");
+		strbuf_addstr(out, "-- @timeline\n-- at 0 start old clients=:clients\n-- at :migrate_at migrate bad\n"
+				   "-- at :deploy_at deploy new fraction=:new_share\n-- at :fix_at fix\n-- at :end_at end\n\n");
+	} else {
+		strbuf_addstr(out, "-- Old code runs throughout; the migration to come (a no-op until written); the fix slot;\n"
+				   "-- the end.\n");
+		strbuf_addstr(out, "-- @timeline\n-- at 0 start old clients=:clients\n-- at :migrate_at migrate bad\n"
+				   "-- at :fix_at fix\n-- at :end_at end\n\n");
+	}
 	strbuf_addstr(out, "-- @schema\n");
 	strbuf_reset(&line);
 	if (w->h->tool)
@@ -2550,22 +2722,33 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 	memset(out, 0, sizeof(*out));
 	strbuf_init(&out->drill);
 	strbuf_init(&out->notes);
+	strbuf_init(&out->warnings);
 	memset(&cat_old, 0, sizeof(cat_old));
 	memset(&cat_new, 0, sizeof(cat_new));
 	memset(&old, 0, sizeof(old));
 	memset(&newp, 0, sizeof(newp));
-	if ((rc = history_read(o->migrations, o->newmig, &h, err)) != 0)
+	if ((rc = history_read(o->migrations, o->newmig, db_dialect(o->drv), &h, err)) != 0)
 		goto out;
+	strbuf_add(&out->warnings, h.warnings.buf, h.warnings.len);
 	strbuf_add(&out->notes, h.notes.buf, h.notes.len);
 	out->tool = history_tool_name(h.tool);
 	out->nfiles = h.l.nr;
-	if ((rc = migration_text(o->newmig, LAYOUT_UP, h.tool, &bad, &nstmts, err)) != 0)
-		goto out;
-	if (!nstmts) {
-		rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s: no SQL statement in the new migration", o->newmig);
-		goto out;
+	if (o->newmig) {
+		if ((rc = migration_text(o->newmig, LAYOUT_UP, &h, &bad, &nstmts, out, err)) != 0)
+			goto out;
+		if (!nstmts) {
+			rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s: no SQL statement in the new migration", o->newmig);
+			goto out;
+		}
+	} else {
+		/* The scenario needs a migration to run: a no-op holds its place until one is written there. */
+		strbuf_addstr(&bad, "-- SCAFFOLD: no new migration was given (--new): write the one to drill here, in "
+			      "place of this no-op.\nSELECT 1;\n");
+		/* And a no-op way back, so that 'mdrill run DIR --down' runs the baseline as it is. */
+		strbuf_addstr(&down, "-- SCAFFOLD: no down migration either: write the way back here, in place of this "
+			      "no-op.\nSELECT 1;\n");
 	}
-	if (o->down && (rc = migration_text(o->down, LAYOUT_DOWN, h.tool, &down, &nstmts, err)) != 0)
+	if (o->down && (rc = migration_text(o->down, LAYOUT_DOWN, &h, &down, &nstmts, out, err)) != 0)
 		goto out;
 	dbo.allow_superuser = o->allow_superuser;
 	dbo.statement_timeout_ms = o->statement_timeout_ms < 0 ? DB_STATEMENT_TIMEOUT_DEFAULT : o->statement_timeout_ms;
@@ -2581,7 +2764,7 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 	if (history_apply(o->drv, c, h.tool, &h.script, &failed, &why)) {
 		if (failed < h.script.nr)
 			rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s:%d: the history fails on %s: %s",
-					  h.script.v[failed].file ? h.script.v[failed].file : o->migrations,
+					  h.l.nr > 1 || h.tool ? h.l.v[h.entry[failed]].shown : o->migrations,
 					  h.script.v[failed].line, db_name(o->drv), why.buf);
 		else
 			rc = strbuf_error(err, SCAFFOLD_EENGINE, "%s", why.buf);
@@ -2601,7 +2784,7 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 	w.o = o;
 	w.h = &h;
 	w.bad = bad.buf;
-	w.down = o->down ? down.buf : NULL;
+	w.down = o->down || !o->newmig ? down.buf : NULL;
 	w.engine = db_name(o->drv);
 	w.notes = &why;
 	/* The seeds tried on the engine: a table it refuses is left out, and the plans made again. */
@@ -2622,7 +2805,7 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 		plan_release(&prev);
 	}
 	/* The new migration on the history's schema: the catalogue after it makes app 'new'. */
-	if (layout_load(o->newmig, o->newmig, LAYOUT_UP, db_dialect(o->drv), &newscript, &why)) {
+	if (o->newmig && layout_load(o->newmig, o->newmig, LAYOUT_UP, db_dialect(o->drv), &newscript, &why)) {
 		rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s", why.buf);
 		goto out;
 	}
@@ -2638,7 +2821,7 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 			break;
 		}
 	}
-	if (!out->new_failed) {
+	if (!out->new_failed && o->newmig) {
 		if (db_catalog(o->drv, c, &cat_new, &why)) {
 			rc = strbuf_error(err, SCAFFOLD_EENGINE, "%s", why.buf);
 			goto out;
@@ -2650,6 +2833,7 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 	w.new = &newp;
 	w.notes = &out->notes;
 	write_scenario(&w, &out->drill);
+
 	for (i = 0; i < old.n; i++)
 		old.t[i].in ? out->ntables++ : out->nleft++;
 	if (!out->ntables) {
@@ -2680,6 +2864,13 @@ out:
 
 void scaffold_result_release(struct scaffold_result *r)
 {
+	size_t i;
 	strbuf_release(&r->drill);
 	strbuf_release(&r->notes);
+	strbuf_release(&r->warnings);
+	for (i = 0; i < r->nat; i++)
+		free(r->at[i].file);
+	free(r->at);
+	r->at = NULL;
+	r->nat = r->at_alloc = 0;
 }

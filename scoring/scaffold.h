@@ -5,7 +5,9 @@
 ** becomes seeds, probes and an app version 'old' of generic transactions
 ** per table; the new migration is applied after it, and the catalogue
 ** then becomes app 'new'; the new migration is the bad one, a down
-** migration its way back.  The text is meant to be read and edited, and
+** migration its way back.  Without a new migration the scenario is the
+** history's schema under its own traffic, a placeholder where the
+** migration goes.  The text is meant to be read and edited, and
 ** what cannot be generated is said, table and column, never left out in
 ** silence.  Nothing here prints.
 **
@@ -27,7 +29,7 @@ struct scaffold_weight {
 
 struct scaffold_opts {
 	const char *migrations;      /* the history: a tool's directory, a .sql file or a schema dump */
-	const char *newmig;          /* the new migration: a file (or a tool's directory) */
+	const char *newmig;          /* the new migration: a file (or a tool's directory); NULL for none */
 	const char *down;            /* its down migration, or NULL */
 	const struct db_driver *drv; /* the engine the history is applied on */
 	const char *target;          /* --db, for a driver that takes it */
@@ -54,6 +56,21 @@ struct scaffold_result {
 	size_t ntables;              /* tables drilled */
 	size_t nleft;                /* tables left out */
 	int new_failed;              /* the new migration failed on the history's schema (said in notes) */
+	/*
+	** What the user should act on, a line each: a --new already in the
+	** history.  Each is in notes too, so that reports carry it.
+	*/
+	struct strbuf warnings;
+	/*
+	** Where each statement of the new migration's block (down 0) and of
+	** its down migration's (down 1), counted from 1 as the drill counts
+	** them, stands in its own file.
+	*/
+	struct scaffold_at {
+		int down, statement, file_line;
+		char *file;
+	} *at;
+	size_t nat, at_alloc;
 };
 
 /* What scaffold_run returns besides 0. */
@@ -72,5 +89,15 @@ struct scaffold_result {
 int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, struct strbuf *err);
 
 void scaffold_result_release(struct scaffold_result *r);
+
+/**
+ * The file, and the line in it, of statement (from 1, as the drill counts
+ * a migration's statements) of the new migration (down 0) or of its down
+ * migration (down 1) in the written scenario: a failure the drill reports
+ * by statement is told at FILE:LINE of the user's own file.  Returns 1
+ * with *file (r's) and *file_line set, 0 when the statement is none of a
+ * file's (the BEGIN and COMMIT a tool's transaction adds).
+ */
+int scaffold_locate(const struct scaffold_result *r, int down, int statement, const char **file, int *file_line);
 
 #endif

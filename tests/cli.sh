@@ -329,7 +329,7 @@ assert f['applied'] and f['statements'] == 6 and f['applied_statements'] == 6, f
 check "a gap in the versions is no error: the tool applies them in order (exit 1, the verdict)" status_is 1 "$tmp/o" "$tmp/e" run $T --fix $L/flyway-gap
 check "  but a note naming the gap" grep -qF "mdrill: note: $L/flyway-gap: a gap in the versions: 3 comes after 1 (applied in order, as the tool does; is a file missing?)" "$tmp/e"
 check "an unknown layout is exit 2" status_is 2 "$tmp/o" "$tmp/e" run $T --fix $L/unknown
-check "  naming the file and the layouts expected" grep -qF "'fix.sql' fits no tool's naming (expected Flyway" "$tmp/e"
+check "  naming the file, what was looked for and what was found" grep -qF "'fix.sql' fits no tool's naming (found 1 .sql file; looked for Flyway" "$tmp/e"
 check "an undo script given to --fix is exit 2" status_is 2 "$tmp/o" "$tmp/e" run $T --fix $L/flyway/U2__rename_back.sql
 check "--down FILE: Alembic's offline downgrade runs (exit 0 on tiny)" status_is 0 "$tmp/o" "$tmp/e" run $T --down $L/alembic-downgrade.sql
 check "--down=DIR: a Flyway undo directory" status_is 0 "$tmp/o" "$tmp/e" run $T --down=$L/flyway-undo

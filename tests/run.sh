@@ -4,7 +4,7 @@
 # line "N passed, N failed, N skipped" (tests, not binaries).  Two lanes run
 # side by side, so both cores work: the binaries then catalogue.sh,
 # recount.sh, fidelity.sh and scaffold.sh; and cli.sh then adversary.sh,
-# readme.sh, live.sh, pgbench.sh and browser.sh.  Each script's lines stream as they come,
+# readme.sh, live.sh, pgbench.sh, browser.sh and licence.sh.  Each script's lines stream as they come,
 # prefixed with its name, and each ends with a line of counts; the full
 # logs stay in $TEST_LOGS.  Each lane has a throwaway PostgreSQL server of
 # its own (cli.sh and test_pg count the server's databases, so they share
@@ -131,6 +131,7 @@ lanes="$!"
 	script live
 	script pgbench
 	script browser
+	script licence
 ) &
 lanes="$lanes $!"
 wait
@@ -175,7 +176,7 @@ fi
 passed=0 failed=0 skipped=0
 for log in "$logs/setup.log" "$logs/binaries.log" "$logs/catalogue.log" "$logs/recount.log" \
 	"$logs/fidelity.log" "$logs/scaffold.log" "$logs/cli.log" "$logs/adversary.log" "$logs/readme.log" \
-	"$logs/live.log" "$logs/pgbench.log" "$logs/browser.log" "$logs/ci.log"; do
+	"$logs/live.log" "$logs/pgbench.log" "$logs/browser.log" "$logs/licence.log" "$logs/ci.log"; do
 	[ -f "$log" ] || { echo "not ok - $log is missing"; failed=$((failed + 1)); continue; }
 	passed=$((passed + $(grep -c '^ok ' "$log")))
 	failed=$((failed + $(grep -c '^not ok ' "$log")))

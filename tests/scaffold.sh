@@ -3,10 +3,13 @@
 # Drilling a team's own migrations: mdrill scaffold on histories in three
 # layouts (the scenario written reads back and runs on both engines), mdrill
 # try (a nullable column passes, a NOT NULL one old code does not fill
-# fails with old code's INSERT named; reports; a down migration's losses),
-# try on the real Mattermost subset on PostgreSQL, and work split across
-# machines: check and swarm shards whose union is the whole run, and merge
-# printing the same lines.  Prints "ok N - what" or "not ok N - what" per
+# fails with old code's INSERT named; reports; a down migration's losses;
+# a failure told at its file's own line; a --new already in the history),
+# the layouts of Prisma, Atlas, Liquibase and nested plain directories,
+# real histories of each tool (tests/fixtures/pixie, umami, hatchet,
+# edp-ddm-camunda: THIRD-PARTY.md) tried on PostgreSQL, and work split
+# across machines: check and swarm shards whose union is the whole run,
+# and merge printing the same lines.  Prints "ok N - what" or "not ok N - what" per
 # check, and the closing count.
 set -u
 M=${MDRILL:-./mdrill}
@@ -16,7 +19,7 @@ export TMPDIR="$tmp/t"
 mkdir -p "$TMPDIR"
 trap 'rm -rf "$tmp"' EXIT
 F=tests/fixtures/scaffold
-MM=tests/fixtures/mattermost
+L=tests/fixtures/layouts
 pg=${MDRILL_PG_URL:-}
 
 . "$(dirname "$0")/tap.sh"
@@ -90,22 +93,72 @@ pgcheck "try on postgres: enums, domains, uuid keys, jsonb, arrays (exit 0)" sta
 pgcheck "try on postgres: a pg_dump --schema-only as the history (psql's lines and the SETs left out) (exit 0)" \
 	status_is 0 "$tmp/o" "$tmp/e" try --migrations $F/pg_dump.sql --new $F/new/000005_account_region.postgres.up.sql --db "$pg"
 
-# 3. A real history: Mattermost's own migrations (a subset), a real later migration of them.
-pgcheck "mattermost: scaffold reads the history, gaps and all (exit 0)" status_is 0 "$tmp/o" "$tmp/e" scaffold \
-	--migrations $MM/migrations --new $MM/next/000059_upgrade_users_v6.0.up.sql --db "$pg" -o "$tmp/mm"
-pgcheck "  every table drilled, golang-migrate's own left out" grep -q "6 tables drilled, 1 left out (golang-migrate history, 6 files, on postgres)" "$tmp/o"
-pgcheck "mattermost: try 000059 (props to jsonb) under old code, with its down migration (exit 0)" status_is 0 "$tmp/o" "$tmp/e" try \
-	--migrations $MM/migrations --new $MM/next/000059_upgrade_users_v6.0.up.sql \
-	--down $MM/next/000059_upgrade_users_v6.0.down.sql --db "$pg" --json
-pgcheck "  the migration completed, nothing lost, old code never failed" python3 -c "
+check "try: a failing statement is told at its own file's line, not the scenario's" sh -c "printf '%s\\n' '-- fails on its third line' \
+	'ALTER TABLE customers ADD COLUMN x INTEGER;' 'ALTER TABLE nosuch ADD COLUMN y INTEGER;' >'$tmp/bad3.sql'; \
+	'$M' try --migrations $F/golang --new '$tmp/bad3.sql' >'$tmp/o' 2>&1; [ \$? -eq 1 ] && grep -q 'FAILED at statement 3 ($tmp/bad3.sql:3): no such table: nosuch' '$tmp/o'"
+check "try: a --new whose text is already in the history is a warning, applied once (exit 0)" sh -c "cp $F/golang/000004_create_orders.up.sql '$tmp/again.up.sql' && \
+	'$M' try --migrations $F/golang --new '$tmp/again.up.sql' >'$tmp/o' 2>'$tmp/e'; [ \$? -le 1 ] && \
+	grep -q 'warning: $tmp/again.up.sql is already in the history as $F/golang/000004_create_orders.up.sql (the same text)' '$tmp/e' && \
+	! grep -q 'already exists' '$tmp/o'"
+check "scaffold without --new: the history's schema under its traffic, a no-op for the migration (exit 0)" status_is 0 "$tmp/o" "$tmp/e" \
+	scaffold --migrations $F/golang -o "$tmp/nonew"
+check "  no app 'new', no deploy, the no-op marked SCAFFOLD:, and it runs as the baseline (exit 0)" sh -c "! grep -q '^-- @app new' '$tmp/nonew/scenario.drill' && \
+	! grep -q 'deploy new' '$tmp/nonew/scenario.drill' && grep -q '^-- SCAFFOLD: no new migration was given' '$tmp/nonew/scenario.drill' && \
+	'$M' run '$tmp/nonew' --down >'$tmp/o' 2>&1"
+check "scaffold: --down without --new is exit 2" status_is 2 "$tmp/o" "$tmp/e" scaffold --migrations $F/golang --down $F/new/000006_add_nickname.down.sql -o "$tmp/x"
+
+# 3. The layouts of more tools, each with its own table as the tool makes it (SQLite, the shop's kv).
+check "a Prisma directory as a fix: its migrations in order (exit 0)" status_is 0 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --fix "$(pwd)/$L/prisma"
+check "an Atlas directory as a fix, checked against atlas.sum (exit 0)" status_is 0 "$tmp/o" "$tmp/e" run tests/fixtures/tiny --fix "$(pwd)/$L/atlas"
+check "an Atlas directory atlas.sum does not match is exit 2, naming the file" sh -c "'$M' run tests/fixtures/tiny --fix '$(pwd)/$L/atlas-bad' >/dev/null 2>'$tmp/e'; \
+	[ \$? -eq 2 ] && grep -q \"checksum mismatch at '20240302090000_index_values.sql'\" '$tmp/e'"
+check "a Liquibase changelog as a fix and its rollbacks as the down migration (exit 0, exit 1)" sh -c "'$M' run tests/fixtures/tiny --fix '$(pwd)/$L/liquibase/changelog.sql' >'$tmp/o' 2>&1 && \
+	'$M' run tests/fixtures/tiny --down '$(pwd)/$L/liquibase/changelog.sql' >'$tmp/o' 2>&1; [ \$? -eq 1 ]"
+check "scaffold: a nested directory of plain .sql files, by path (exit 0)" sh -c "'$M' scaffold --migrations $L/plain-nested -o '$tmp/nested' >'$tmp/o' 2>&1 && \
+	grep -q '4 tables drilled, 0 left out (plain SQL, 4 files' '$tmp/o'"
+check "try: a link in the migrations that leads out of them is refused, its target unread (exit 2)" sh -c "mkdir -p '$tmp/links' && \
+	cp $F/golang/000001_create_customers.up.sql '$tmp/links/' && ln -s /etc/passwd '$tmp/links/000002_x.up.sql' && \
+	'$M' try --migrations '$tmp/links' --new $F/new/000006_add_nickname.up.sql >'$tmp/o' 2>'$tmp/e'; [ \$? -eq 2 ] && \
+	grep -q 'a symbolic link that leads out of its directory: refused' '$tmp/e' && ! grep -q root '$tmp/o' '$tmp/e'"
+check "a directory no tool's layout fits: what was looked for, what was found, the fallback (exit 2)" sh -c "mkdir -p '$tmp/none/a' '$tmp/none/b' && \
+	touch '$tmp/none/master.xml' && '$M' scaffold --migrations '$tmp/none' -o '$tmp/nn' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && \
+	grep -q \"found 2 directories, 1 other file ('.xml'); looked for Flyway\" '$tmp/e' && grep -q 'plain .sql files, nested or not' '$tmp/e'"
+
+# 4. Real histories, one per tool (THIRD-PARTY.md says whose), on the throwaway PostgreSQL server.
+PX=tests/fixtures/pixie UM=tests/fixtures/umami/migrations HA=tests/fixtures/hatchet CA=tests/fixtures/edp-ddm-camunda/camunda
+pgcheck "pixie (golang-migrate): scaffold reads the history, gaps and all (exit 0)" status_is 0 "$tmp/o" "$tmp/e" scaffold \
+	--migrations $PX/migrations --new $PX/next/000013_lengthen_profile_email.up.sql --db "$pg" -o "$tmp/px"
+pgcheck "  its gaps are notes; every table drilled, golang-migrate's own left out" sh -c "grep -q 'a gap in the versions: 9 comes after 7' '$tmp/e' && \
+	grep -q '3 tables drilled, 1 left out (golang-migrate history, 10 files, on postgres)' '$tmp/o'"
+pgcheck "pixie: try 000013 (two columns lengthened) under old code, with its down migration" sh -c "'$M' try --migrations $PX/migrations \
+	--new $PX/next/000013_lengthen_profile_email.up.sql --down $PX/next/000013_lengthen_profile_email.down.sql --db '$pg' --json >'$tmp/o'; [ \$? -le 1 ]"
+pgcheck "  both complete, old code never fails, and nothing is lost but what the history's trigger rewrites" python3 -c "
 import json
 d = json.load(open('$tmp/o'))
-assert d['verdict'] == 'pass' and d['migration']['completed'], d['reasons']
-assert d['data']['expected'] > 1000 and d['data']['lost'] == 0 and d['down']['data']['lost'] == 0, d['data']
-assert len(d['old_code']) > 50 and sum(t['failed_after'] for t in d['old_code']) == 0
+assert d['migration']['completed'] and d['down']['completed'], d['reasons']
+assert d['data']['expected'] > 1000 and len(d['old_code']) > 15 and sum(t['failed_after'] for t in d['old_code']) == 0
+trigger = {('users', 'updated_at'), ('orgs', 'updated_at')}
+for data in (d['data'], d['down']['data']):
+    assert data['rows_lost'] == 0 and all((c['table'], c['field']) in trigger for c in data['columns']), data['columns']
 "
+pgcheck "umami (Prisma): try its 07_add_tag, a nullable column, the history stopping before it (exit 0 or 1)" sh -c "'$M' try --migrations $UM \
+	--new $UM/07_add_tag/migration.sql --db '$pg' --json >'$tmp/o' 2>'$tmp/e'; [ \$? -le 1 ]"
+pgcheck "  the migration completes, _prisma_migrations left out as Prisma's own, old code never fails" python3 -c "
+import json
+d = json.load(open('$tmp/o'))
+assert d['migration']['completed'] and sum(t['failed_after'] for t in d['old_code']) == 0, d['reasons']
+assert any('the history stops before the new migration' in n for n in d['notes'])
+"
+pgcheck "hatchet (Atlas): atlas.sum checked, the later migration tried (exit 0)" status_is 0 "$tmp/o" "$tmp/e" try --migrations $HA/migrations \
+	--new $HA/next/20240209132837_v0_10_0.sql --db "$pg" --tables Tenant,Job,JobRun,Action,Workflow,WorkflowVersion,WorkflowRun
+pgcheck "edp-ddm-camunda (Liquibase): scaffold reads its changesets, DATABASECHANGELOG its own (exit 0)" status_is 0 "$tmp/o" "$tmp/e" \
+	scaffold --migrations $CA --db "$pg" -o "$tmp/ca"
+pgcheck "  a changeset per '-- @file', and lint applies it as Liquibase would (exit 0)" sh -c "grep -q '^-- @history liquibase' '$tmp/ca/scenario.drill' && \
+	grep -q '^-- @file 00030_create-identity.sql::create-identity::platform\$' '$tmp/ca/scenario.drill' && \
+	'$M' lint '$tmp/ca' --engines postgres --db '$pg' >'$tmp/o' 2>&1"
+pgcheck "every disposable database is gone from the server" no_pg_dbs
 
-# 4. Beyond one machine: the shards' union is the whole run, and merge prints what it printed.
+# 5. Beyond one machine: the shards' union is the whole run, and merge prints what it printed.
 "$M" check phone-not-null safe-additive tests/fixtures/history >"$tmp/all.out" 2>&1
 for k in 1 2 3; do
 	"$M" check phone-not-null safe-additive tests/fixtures/history --shard $k/3 --json "$tmp/c$k.json" >"$tmp/c$k.out" 2>&1

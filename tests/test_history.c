@@ -1,10 +1,10 @@
 /*
 ** Tests of history_apply: a history applied as its tool applies it, on
 ** real SQLite files and, with MDRILL_PG_URL, on the throwaway PostgreSQL
-** server.  Each tool's table is made as the tool makes it and holds,
-** after the history, what the tool would have written there; a migration
-** of the history that alters that table applies; a failing statement is
-** named by its index.
+** server.  Each tool's table is made as the tool makes it (golang-migrate,
+** Flyway, dbmate, Prisma, Atlas, Liquibase) and holds, after the history,
+** what the tool would have written there; a migration of the history that
+** alters that table applies; a failing statement is named by its index.
 **
 ** SPDX-License-Identifier: MIT
 */
@@ -149,6 +149,85 @@ static void dbmate_table(void **state)
 	each_engine(dbmate_on);
 }
 
+/* Prisma: a finished row per migration, named by its directory, its id and checksum repeatable. */
+static void prisma_on(const struct db_driver *drv, const char *target)
+{
+	struct sql_script s = { 0 };
+	struct strbuf out = STRBUF_INIT;
+
+	add(&s, "20240301090000_init/migration.sql", "CREATE TABLE kv (id INTEGER PRIMARY KEY)");
+	add(&s, "20240301090000_init/migration.sql", "CREATE INDEX kv_id ON kv (id)");
+	add(&s, "20240302090000_v/migration.sql", "ALTER TABLE kv ADD COLUMN v TEXT");
+	apply_and_read(drv, target, HISTORY_PRISMA, &s,
+		       "SELECT migration_name, applied_steps_count, length(checksum), length(id), "
+		       "CASE WHEN finished_at IS NOT NULL AND rolled_back_at IS NULL THEN 'done' ELSE '?' END "
+		       "FROM _prisma_migrations ORDER BY migration_name", &out);
+	assert_string_equal(out.buf, "20240301090000_init,1,64,36,done;20240302090000_v,1,64,36,done;");
+	/* The id is drawn from the name, shaped as a version 4 uuid. */
+	strbuf_reset(&out);
+	apply_and_read(drv, target, HISTORY_PRISMA, &s, "SELECT id FROM _prisma_migrations ORDER BY migration_name",
+		       &out);
+	assert_int_equal(out.buf[14], '4');
+	sql_script_release(&s);
+	strbuf_release(&out);
+}
+
+static void prisma_table(void **state)
+{
+	(void)state;
+	each_engine(prisma_on);
+}
+
+/* Atlas: a revision per file, executed in full, its statements counted. */
+static void atlas_on(const struct db_driver *drv, const char *target)
+{
+	struct sql_script s = { 0 };
+	struct strbuf out = STRBUF_INIT;
+
+	add(&s, "20240301090000_init.sql", "CREATE TABLE kv (id INTEGER PRIMARY KEY)");
+	add(&s, "20240301090000_init.sql", "CREATE INDEX kv_id ON kv (id)");
+	add(&s, "20240302090000_add_v.sql", "ALTER TABLE kv ADD COLUMN v TEXT");
+	apply_and_read(drv, target, HISTORY_ATLAS, &s,
+		       "SELECT version, description, type, applied, total, operator_version, length(hash) "
+		       "FROM atlas_schema_revisions ORDER BY version", &out);
+	assert_string_equal(out.buf, "20240301090000,init,2,2,2,mdrill,44;20240302090000,add_v,2,1,1,mdrill,44;");
+	sql_script_release(&s);
+	strbuf_release(&out);
+}
+
+static void atlas_table(void **state)
+{
+	(void)state;
+	each_engine(atlas_on);
+}
+
+/* Liquibase: a row per changeset in DATABASECHANGELOG, in order; the lock made and free. */
+static void liquibase_on(const struct db_driver *drv, const char *target)
+{
+	struct sql_script s = { 0 };
+	struct strbuf out = STRBUF_INIT;
+
+	add(&s, "db/changes.sql::1::ana", "CREATE TABLE kv (id INTEGER PRIMARY KEY)");
+	add(&s, "db/changes.sql::add%20v::Bo%20Li", "ALTER TABLE kv ADD COLUMN v TEXT");
+	add(&s, "db/changes.sql::add%20v::Bo%20Li", "UPDATE databasechangeloglock SET lockedby = NULL");
+	apply_and_read(drv, target, HISTORY_LIQUIBASE, &s,
+		       "SELECT id, author, filename, orderexecuted, exectype, description FROM databasechangelog "
+		       "ORDER BY orderexecuted", &out);
+	assert_string_equal(out.buf, "1,ana,db/changes.sql,1,EXECUTED,sql;add v,Bo Li,db/changes.sql,2,EXECUTED,sql;");
+	strbuf_reset(&out);
+	apply_and_read(drv, target, HISTORY_LIQUIBASE, &s,
+		       "SELECT id, CASE WHEN locked THEN 'locked' ELSE 'free' END FROM databasechangeloglock", &out);
+	assert_string_equal(out.buf, "1,free;");
+	sql_script_release(&s);
+	strbuf_release(&out);
+}
+
+static void liquibase_table(void **state)
+{
+	(void)state;
+	each_engine(liquibase_on);
+}
+
 /* No tool, and sqitch (whose registry lives elsewhere): no table of theirs. */
 static void none_on(const struct db_driver *drv, const char *target)
 {
@@ -203,7 +282,10 @@ static void names_and_tables(void **state)
 	(void)state;
 	assert_int_equal(history_tool_find("golang-migrate"), HISTORY_GOLANG_MIGRATE);
 	assert_int_equal(history_tool_find("flyway"), HISTORY_FLYWAY);
-	assert_int_equal(history_tool_find("liquibase"), -1);
+	assert_int_equal(history_tool_find("liquibase"), HISTORY_LIQUIBASE);
+	assert_int_equal(history_tool_find("alembic"), -1);
+	assert_int_equal(history_tool_of_layout("prisma"), HISTORY_PRISMA);
+	assert_int_equal(history_tool_of_layout("atlas"), HISTORY_ATLAS);
 	assert_int_equal(history_tool_of_layout("dbmate"), HISTORY_DBMATE);
 	assert_int_equal(history_tool_of_layout("sql"), HISTORY_NONE);
 	/* mdrill's own record keeps clear of a tool's schema_migrations. */
@@ -212,7 +294,13 @@ static void names_and_tables(void **state)
 	assert_string_equal(history_own_table(HISTORY_SQITCH), "mdrill_history");
 	assert_null(history_tool_table(HISTORY_SQITCH));
 	history_tool_names(&names);
-	assert_string_equal(names.buf, "'golang-migrate', 'flyway', 'dbmate' or 'sqitch'");
+	assert_string_equal(names.buf, "'golang-migrate', 'flyway', 'dbmate', 'sqitch', 'prisma', 'atlas' or 'liquibase'");
+	/* The tools' tables are none of the application's. */
+	assert_true(history_is_tool_table("_prisma_migrations"));
+	assert_true(history_is_tool_table("DATABASECHANGELOGLOCK"));
+	assert_true(history_is_tool_table("atlas_schema_revisions"));
+	assert_true(history_is_tool_table("mdrill_history"));
+	assert_false(history_is_tool_table("customers"));
 	strbuf_release(&names);
 }
 
@@ -223,6 +311,9 @@ int main(void)
 		cmocka_unit_test(golang_migrate_table),
 		cmocka_unit_test(flyway_table),
 		cmocka_unit_test(dbmate_table),
+		cmocka_unit_test(prisma_table),
+		cmocka_unit_test(atlas_table),
+		cmocka_unit_test(liquibase_table),
 		cmocka_unit_test(no_tool_no_table),
 		cmocka_unit_test(failure_is_named),
 	};

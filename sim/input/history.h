@@ -2,8 +2,10 @@
 ** A migration tool's own bookkeeping, and mdrill's.  Each tool keeps a
 ** table in the database it migrates (golang-migrate's
 ** schema_migrations(version, dirty), Flyway's flyway_schema_history,
-** dbmate's schema_migrations(version); sqitch keeps its registry apart),
-** and real histories touch it (ALTER TABLE schema_migrations ADD COLUMN
+** dbmate's schema_migrations(version), Prisma's _prisma_migrations,
+** Atlas's atlas_schema_revisions, Liquibase's DATABASECHANGELOG and
+** DATABASECHANGELOGLOCK; sqitch keeps its registry apart), and real
+** histories touch it (ALTER TABLE schema_migrations ADD COLUMN
 ** data_version).  A history is applied here as its tool would apply it:
 ** the tool's table first, then each file, and the file's record after it;
 ** mdrill's own record of the drill's migrations then goes under a name of
@@ -26,10 +28,13 @@ enum history_tool {
 	HISTORY_FLYWAY,
 	HISTORY_DBMATE,
 	HISTORY_SQITCH,
+	HISTORY_PRISMA,
+	HISTORY_ATLAS,
+	HISTORY_LIQUIBASE,
 	HISTORY_COUNT
 };
 
-/** The tool called name ("golang-migrate", "flyway", "dbmate", "sqitch"), or -1. */
+/** The tool called name ("golang-migrate", "flyway", "dbmate", "sqitch", "prisma", "atlas", "liquibase"), or -1. */
 int history_tool_find(const char *name);
 
 /** The tool's name as '-- @history' spells it; "" for HISTORY_NONE. */
@@ -56,11 +61,22 @@ const char *history_own_table(int tool);
 const char *history_tool_table(int tool);
 
 /**
+ * Is name a table some tool keeps for itself, or mdrill's own record
+ * (schema_migrations, _prisma_migrations, databasechangelog, ...)?  Such a
+ * table is the drill's to keep, not the application's to drill.
+ */
+int history_is_tool_table(const char *name);
+
+/**
  * Apply script through c on drv as tool would: the tool's table created
  * first (as the tool creates it on dialect drv's), then each statement in
  * order, and after the last statement of each file (the statements' file,
- * a name the tool can read a version in) that file's record, as the tool
- * writes it.  Statements without a file are one file with no record.
+ * the name '-- @file' gives: one the tool can read a version in, a Prisma
+ * directory's migration.sql, a Liquibase changeset's FILE::ID::AUTHOR)
+ * that file's record, as the tool writes it.  Statements without a file
+ * are one file with no record.  A checksum the tool keeps of a file's
+ * bytes (Prisma's, Atlas's) is taken of its statements as applied here:
+ * the scenario holds the statements, not the file.
  * Returns 0, or -1 with the index of the statement that failed in *failed
  * (script->nr when the bookkeeping itself failed) and the engine's
  * message in err.

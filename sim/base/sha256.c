@@ -1,0 +1,122 @@
+/*
+** SHA-256 as FIPS 180-4 specifies it, one 64-byte block at a time, and
+** base64 as RFC 4648 does.  Small and slow enough: it hashes migration
+** files, not data.
+**
+** SPDX-License-Identifier: MIT
+*/
+#include "sha256.h"
+
+#include <string.h>
+
+static const uint32_t k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t ror(uint32_t x, int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void block(uint32_t h[8], const unsigned char *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, hh;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 64; i++) {
+		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+	for (i = 0; i < 64; i++) {
+		uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+	}
+	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+}
+
+void sha256_init(struct sha256 *c)
+{
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	memcpy(c->h, iv, sizeof(iv));
+	c->len = 0;
+	c->n = 0;
+}
+
+void sha256_add(struct sha256 *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	c->len += len;
+	while (len) {
+		size_t take = 64 - c->n < len ? 64 - c->n : len;
+		memcpy(c->buf + c->n, p, take);
+		c->n += take;
+		p += take;
+		len -= take;
+		if (c->n == 64) {
+			block(c->h, c->buf);
+			c->n = 0;
+		}
+	}
+}
+
+void sha256_sum(const struct sha256 *c, unsigned char out[SHA256_LEN])
+{
+	struct sha256 t = *c;
+	unsigned char pad[72] = { 0x80 };
+	uint64_t bits = c->len * 8;
+	size_t n = (t.n < 56 ? 56 : 120) - t.n, i;
+
+	for (i = 0; i < 8; i++)
+		pad[n + i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_add(&t, pad, n + 8);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(t.h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(t.h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(t.h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)t.h[i];
+	}
+}
+
+void sha256_add_hex(struct strbuf *out, const unsigned char d[SHA256_LEN])
+{
+	int i;
+	for (i = 0; i < SHA256_LEN; i++)
+		strbuf_addf(out, "%02x", d[i]);
+}
+
+void base64_add(struct strbuf *out, const unsigned char *d, size_t n)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+	for (i = 0; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | d[i + 2];
+		strbuf_addch(out, a[v >> 18]);
+		strbuf_addch(out, a[(v >> 12) & 63]);
+		strbuf_addch(out, a[(v >> 6) & 63]);
+		strbuf_addch(out, a[v & 63]);
+	}
+	if (n - i == 1) {
+		strbuf_addch(out, a[d[i] >> 2]);
+		strbuf_addch(out, a[(d[i] & 3) << 4]);
+		strbuf_addstr(out, "==");
+	} else if (n - i == 2) {
+		uint32_t v = (uint32_t)d[i] << 8 | d[i + 1];
+		strbuf_addch(out, a[v >> 10]);
+		strbuf_addch(out, a[(v >> 4) & 63]);
+		strbuf_addch(out, a[(v << 2) & 63]);
+		strbuf_addch(out, '=');
+	}
+}
