@@ -1515,7 +1515,7 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 				tp->cols[catalog_column(t, t->keys[k].cols[0])].unique = 1;
 		/* A unique key of several columns: the first plain one numbered keeps them apart. */
 		for (k = 0; k < t->nkeys; k++) {
-			int first = -1, any = 0;
+			int first = -1, first_fk = -1, any = 0;
 			if (t->keys[k].primary || t->keys[k].ncols < 2)
 				continue;
 			for (j = 0; j < t->keys[k].ncols; j++) {
@@ -1526,7 +1526,16 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 				if (first < 0 && tp->cols[c].fk < 0 &&
 				    (tp->cols[c].ty.kind == K_TEXT || tp->cols[c].ty.kind == K_INT))
 					first = c;
+				if (first_fk < 0 && tp->cols[c].fk >= 0)
+					first_fk = c;
 			}
+			/*
+			** Only references (a membership: tenant and user): the first one a
+			** row each of its parent's keeps the pairs apart, where random
+			** parents would meet twice.
+			*/
+			if (!any && first < 0)
+				first = first_fk;
 			if (!any && first >= 0)
 				tp->cols[first].unique = 1;
 		}
@@ -1769,6 +1778,15 @@ static void add_key_expr(struct strbuf *out, const struct tplan *tp)
 	}
 }
 
+/* A field of a '@writes' line: quoted as SQL needs, and a column called key too (key= is the row's). */
+static void add_field(struct strbuf *out, const char *name)
+{
+	if (!strcasecmp(name, "key"))
+		sql_add_quoted(out, name, '"');
+	else
+		add_ident(out, name);
+}
+
 /* A directive's table name: as written, or quoted. */
 static void add_dname(struct strbuf *out, const char *name)
 {
@@ -1974,7 +1992,9 @@ static void write_insert(struct strbuf *out, const struct tplan *tp)
 		const struct colplan *cp = &tp->cols[i];
 		if (!cp->insert || !cp->tx || cp->key)
 			continue;
-		strbuf_addf(out, " %s=:%s", cp->c->name, cp->var);
+		strbuf_addch(out, ' ');
+		add_field(out, cp->c->name);
+		strbuf_addf(out, "=:%s", cp->var);
 		any++;
 	}
 	strbuf_addstr(out, "\n\n");
@@ -2007,7 +2027,9 @@ static void write_update(struct strbuf *out, const struct tplan *tp, const struc
 	add_key_expr(out, tp);
 	strbuf_addstr(out, " = :k__;\n-- @rows 1\n-- @writes ");
 	add_dname(out, tp->t->name);
-	strbuf_addf(out, " key=:k__ %s=:v__\n\n", cp->c->name);
+	strbuf_addstr(out, " key=:k__ ");
+	add_field(out, cp->c->name);
+	strbuf_addstr(out, "=:v__\n\n");
 }
 
 static void write_delete(struct strbuf *out, const struct tplan *tp)
