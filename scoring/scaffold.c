@@ -750,6 +750,7 @@ struct colplan {
 	int insert;              /* written by an insert (a full row) */
 	int key;                 /* part of the row's key */
 	int unique;              /* its values must stay unique */
+	int unique_part;         /* ... as a part of a UNIQUE of several columns, which it numbers */
 	int referenced;          /* another table's foreign key points at it: not updated */
 	int fk;                  /* the table's foreign key it is in, or -1 */
 	char *seed;              /* its '@gen' generator; NULL: not seeded (the engine fills it) */
@@ -1207,14 +1208,14 @@ static void plan_key_values(struct tplan *tp)
 		if (!numbers && cp->unique && cp->ty.kind == K_TEXT && !cp->chk.nset &&
 		    !unique_text(cp, 0, "n__")) {
 			/* One of a UNIQUE of several columns: numbered too, apart from the traffic's. */
-			strbuf_addstr(cnote(cp), "UNIQUE with others: numbered");
+			strbuf_addstr(cnote(cp), "numbered, apart from the other columns of its UNIQUE");
 			continue;
 		}
 		if (!numbers && cp->unique && cp->ty.kind == K_INT && !cp->chk.nset) {
 			set_str(&cp->seed, "seq");
 			set_str(&cp->tx, "concat('9', lpad(:n__, 8, '0'))");
 			cp->tx_computed = 1;
-			strbuf_addstr(cnote(cp), "UNIQUE with others: numbered");
+			strbuf_addstr(cnote(cp), "numbered, apart from the other columns of its UNIQUE");
 			continue;
 		}
 		if (!numbers) {
@@ -1390,7 +1391,7 @@ static void plan_unique_texts(struct tplan *tp)
 		if (!cp->unique || cp->key || cp->fk >= 0 || cp->c->generated || cp->ty.kind != K_TEXT || cp->chk.nset)
 			continue;
 		if (!unique_text(cp, tp->aligned, tp->nkey ? tp->cols[tp->keycols[0]].var : "n__"))
-			strbuf_addstr(cnote(cp), "UNIQUE: numbered, as the rows are");
+			strbuf_addstr(cnote(cp), "numbered, as the rows are");
 	}
 }
 
@@ -1440,7 +1441,7 @@ static void plan_columns(struct plan *pl, struct tplan *tp)
 			set_str(&cp->upd, tp->aligned ? "concat(:n__)" : "concat('9', lpad(:n__, 8, '0'))");
 			cp->upd_computed = 1;
 			strbuf_release(&e);
-			strbuf_addstr(cnote(cp), "UNIQUE: numbered, as the rows are");
+			strbuf_addstr(cnote(cp), "numbered, as the rows are");
 			continue;
 		}
 		if (cp->chk.unknown && !cp->c->notnull) {
@@ -1464,7 +1465,7 @@ static void plan_columns(struct plan *pl, struct tplan *tp)
 			break;
 		}
 		if (cp->unique && cp->ty.kind != K_UUID)
-			strbuf_addstr(cnote(cp), "UNIQUE: values of this type are drawn at random and may meet");
+			strbuf_addstr(cnote(cp), "values of this type are drawn at random and may meet");
 		if (cp->ty.kind == K_BOOL)
 			cp->cast_int = 1;
 		set_str(&cp->seed, g.buf);
@@ -1537,7 +1538,7 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 			if (!any && first < 0)
 				first = first_fk;
 			if (!any && first >= 0)
-				tp->cols[first].unique = 1;
+				tp->cols[first].unique = tp->cols[first].unique_part = 1;
 		}
 		for (k = 0; k < t->nchecks; k++)
 			apply_check(tp, t->checks[k]);
@@ -2155,7 +2156,8 @@ static void write_table(struct strbuf *out, const struct tplan *o, const struct 
 		struct strbuf line = STRBUF_INIT;
 		strbuf_addf(&line, "%s %s%s%s%s", cp->c->name, cp->c->type, cp->c->notnull ? " NOT NULL" : "",
 			    cp->key ? (tp->nkey > 1 ? " (part of the key)" : " (the key)") : "",
-			    cp->unique && !cp->key ? " UNIQUE" : "");
+			    cp->unique && !cp->key ? (cp->unique_part ? " (part of a UNIQUE of several columns)" : " UNIQUE")
+						   : "");
 		struct strbuf all = STRBUF_INIT;
 		strbuf_addf(&all, "%s%s%s", cp->chknote.buf, cp->chknote.len && cp->note.len ? "; " : "", cp->note.buf);
 		if (all.len)

@@ -156,6 +156,42 @@ pgcheck "edp-ddm-camunda (Liquibase): scaffold reads its changesets, DATABASECHA
 pgcheck "  a changeset per '-- @file', and lint applies it as Liquibase would (exit 0)" sh -c "grep -q '^-- @history liquibase' '$tmp/ca/scenario.drill' && \
 	grep -q '^-- @file 00030_create-identity.sql::create-identity::platform\$' '$tmp/ca/scenario.drill' && \
 	'$M' lint '$tmp/ca' --engines postgres --db '$pg' >'$tmp/o' 2>&1"
+# On each history of the new layouts, worked out by hand: a nullable column passes; a rename
+# fails for old code's statements that still name the old column, and loses nothing; a drop of
+# populated (quoted, mixed-case) columns loses exactly those columns' facts, no row.
+printf 'ALTER TABLE "website" ADD COLUMN "note" TEXT;\n' >"$tmp/um-add.sql"
+printf 'ALTER TABLE "website" RENAME COLUMN "name" TO "title";\n' >"$tmp/um-ren.sql"
+printf 'ALTER TABLE "website" DROP COLUMN "domain";\n' >"$tmp/um-drop.sql"
+printf 'ALTER TABLE "Event" ADD COLUMN "note" TEXT;\n' >"$tmp/ha-add.sql"
+printf 'ALTER TABLE "Event" RENAME COLUMN "createdAt" TO "created";\n' >"$tmp/ha-ren.sql"
+printf 'ALTER TABLE "Event" DROP COLUMN "deletedAt";\n' >"$tmp/ha-drop.sql"
+printf 'ALTER TABLE ACT_ID_USER ADD COLUMN NOTE_ varchar(255);\n' >"$tmp/ca-add.sql"
+printf 'ALTER TABLE ACT_ID_USER RENAME COLUMN EMAIL_ TO MAIL_;\n' >"$tmp/ca-ren.sql"
+printf 'ALTER TABLE ACT_ID_USER DROP COLUMN FIRST_, DROP COLUMN LAST_;\n' >"$tmp/ca-drop.sql"
+for h in "um:$UM:website:name:domain" "ha:$HA/migrations:Event:createdAt:deletedAt" "ca:$CA:act_id_user:email_:first_,last_"; do
+	id=${h%%:*} rest=${h#*:}
+	hist=${rest%%:*} rest=${rest#*:}
+	table=${rest%%:*} rest=${rest#*:}
+	renamed=${rest%%:*} dropped=${rest#*:}
+	pgcheck "$id: a nullable ADD COLUMN passes (exit 0)" status_is 0 "$tmp/o" "$tmp/e" try --migrations "$hist" --new "$tmp/$id-add.sql" --db "$pg"
+	pgcheck "$id: a column rename fails (exit 1)" sh -c "'$M' try --migrations '$hist' --new '$tmp/$id-ren.sql' --db '$pg' --json >'$tmp/o' 2>'$tmp/e'; [ \$? -eq 1 ]"
+	pgcheck "  naming old code's statements that still name $renamed, with nothing lost" python3 -c "
+import json
+d = json.load(open('$tmp/o'))
+assert d['data']['lost'] == 0, d['data']
+broken = [t for t in d['old_code'] if t['broken']]
+assert broken and all('$renamed'.lower() in (t['message'] or '').lower() for t in broken), broken
+assert all(t['transaction'].lower().startswith('$table'.lower() + '.') for t in broken), broken
+"
+	pgcheck "$id: dropping populated columns fails (exit 1)" sh -c "'$M' try --migrations '$hist' --new '$tmp/$id-drop.sql' --db '$pg' --json >'$tmp/o' 2>'$tmp/e'; [ \$? -eq 1 ]"
+	pgcheck "  losing exactly those columns' facts, no row" python3 -c "
+import json
+d = json.load(open('$tmp/o'))['data']
+lost = {(c['table'].lower(), c['field'].lower()) for c in d['columns']}
+assert d['rows_lost'] == 0 and lost == {('$table'.lower(), c) for c in '$dropped'.lower().split(',')}, (d['rows_lost'], lost)
+assert all(c['gone'] for c in d['columns'])
+"
+done
 pgcheck "every disposable database is gone from the server" no_pg_dbs
 
 # 5. Beyond one machine: the shards' union is the whole run, and merge prints what it printed.
