@@ -203,7 +203,7 @@ int lint_run(const struct scenario *sc, const struct db_driver *drv, const char 
 		goto out;
 	}
 	st = add_step(out, "seed", sc->nseeds ? sc->seeds[0].line : 0);
-	if (seeder_run(sc, drv, c, &ledger, seed, NULL, NULL, err)) {
+	if (probe_adopt(NULL, sc, drv, c, &ledger, err) || seeder_run(sc, drv, c, &ledger, seed, NULL, NULL, err)) {
 		step_fail(out, st, err->buf);
 		strbuf_reset(err);
 		if (db_in_tx(drv, c))

@@ -12,6 +12,7 @@
 #include "../sim/base/alloc.h"
 #include "../sim/input/layout.h"
 #include "record.h"
+#include "probe.h"
 
 static const char *const kind_names[] = {
 	[LIVE_APPLY] = "apply",
@@ -42,6 +43,7 @@ int live_start(struct live *l, const struct scenario *sc, const struct db_driver
 	l->opts.target = db_takes(drv, target) ? target : NULL;
 	l->opts.seed = seed;
 	l->opts.live = 1;
+	l->opts.adopt = probe_adopt;
 	l->opts.statement_timeout_ms = DB_STATEMENT_TIMEOUT_DEFAULT;
 	if (dbo) {
 		l->opts.stop = dbo->stop;

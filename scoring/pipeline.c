@@ -196,6 +196,7 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 								    : req->statement_timeout_ms;
 	dopts.progress = req->progress;
 	dopts.progress_ctx = req->progress_ctx;
+	dopts.adopt = probe_adopt;
 	out->held = 1;
 	rc = drill_run(&out->drill, sc, &dopts, err);
 	if (rc == DRILL_EINTR)

@@ -312,3 +312,51 @@ void probe_tables_free(struct probe_table *t, size_t n)
 	}
 	free(t);
 }
+
+int probe_adopt(void *ctx, const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
+		struct ledger *l, struct strbuf *err)
+{
+	size_t i, r, k;
+	(void)ctx;
+	(void)err;
+
+	for (i = 0; i < sc->nprobes; i++) {
+		struct probe_table t;
+		uint32_t table;
+		memset(&t, 0, sizeof(t));
+		probe_one(&sc->probes[i], drv, c, &t);
+		/* A table a later migration makes, or one the probe cannot read yet: nothing to adopt. */
+		if (!t.error && t.nrows) {
+			table = ledger_intern(l, t.table);
+			for (r = 0; r < t.nrows; r++) {
+				const char *key = t.cells[r * t.ncols];
+				uint32_t kid, nfacts = 0;
+				if (!key)
+					continue;
+				kid = ledger_intern(l, key);
+				for (k = 1; k < t.ncols; k++) {
+					const char *v = t.cells[r * t.ncols + k];
+					size_t m;
+					int missing = 0;
+					for (m = 0; m < t.nmissing; m++)
+						missing |= sql_ident_is(t.cols[k], t.missing[m]);
+					if (missing || scenario_untracked(sc, t.table, t.cols[k]))
+						continue;
+					ledger_fact_add(l, table, kid, ledger_intern(l, t.cols[k]),
+							v ? ledger_intern(l, v) : LEDGER_NONE);
+					nfacts++;
+				}
+				if (!nfacts)
+					ledger_fact_add(l, table, kid, LEDGER_ROW, LEDGER_PRESENT);
+			}
+		}
+		table_clear_rows(&t);
+		free(t.cells);
+		free(t.table);
+		free(t.error);
+		for (k = 0; k < t.nmissing; k++)
+			free(t.missing[k]);
+		free(t.missing);
+	}
+	return 0;
+}

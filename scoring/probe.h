@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "../sim/db/db.h"
+#include "../sim/engine/ledger.h"
 #include "../sim/input/scenario.h"
 
 struct probe_table {
@@ -38,6 +39,15 @@ int probe_run(const struct scenario *sc, const struct db_driver *drv, struct db_
 	      const char *unreadable, struct probe_table **out, size_t *n);
 
 void probe_tables_free(struct probe_table *t, size_t n);
+
+/**
+ * drill_opts.adopt: the rows sc's probes find in c's database before the
+ * seed (a history's own INSERTs made them), each a fact of the seed, read
+ * as the probe reads it (what the database stores).  A probe that cannot
+ * run yet, or a column its table lacks yet, adopts nothing.  Returns 0.
+ */
+int probe_adopt(void *ctx, const struct scenario *sc, const struct db_driver *drv, struct db_conn *c,
+		struct ledger *l, struct strbuf *err);
 
 /**
  * Rewrite probe sql so that the column written as token reads as NULL:

@@ -24,6 +24,7 @@
 #include "../sim/input/history.h"
 #include "../sim/input/layout.h"
 #include "../sim/input/scenario.h"
+#include "probe.h"
 
 #define TRIAL_SEEDS 3        /* seeds each table's rows are tried with */
 #define TRIAL_ROUNDS 64      /* a table left out per round at most */
@@ -751,6 +752,8 @@ struct colplan {
 	int key;                 /* part of the row's key */
 	int unique;              /* its values must stay unique */
 	int unique_part;         /* ... as a part of a UNIQUE of several columns, which it numbers */
+	int db_written;          /* a trigger sets it: the database's value, no fact ('-- @untracked') */
+	double null_frac;        /* its share of NULLs from a database's statistics, -1: the scenario's null_rate */
 	int referenced;          /* another table's foreign key points at it: not updated */
 	int fk;                  /* the table's foreign key it is in, or -1 */
 	char *seed;              /* its '@gen' generator; NULL: not seeded (the engine fills it) */
@@ -1411,6 +1414,12 @@ static void plan_columns(struct plan *pl, struct tplan *tp)
 			continue;
 		}
 		cp->insert = 1;
+		if (cp->c->written_by && !cp->key) {
+			/* Written as the app writes it, but what it holds is the trigger's: no fact of the app's. */
+			cp->db_written = 1;
+			strbuf_addf(cnote(cp), "set by trigger %s: the database's value, not the application's fact "
+				    "('-- @untracked')", cp->c->written_by);
+		}
 		if (cp->fk >= 0) {
 			plan_fk_column(pl, tp, cp);
 			continue;
@@ -1500,6 +1509,7 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 			cp->c = &t->cols[k];
 			cp->fk = -1;
 			cp->var = var_name(cp->c, k);
+			cp->null_frac = -1;
 			cp->chk.minlen = cp->chk.maxlen = -1;
 			strbuf_init(&cp->note);
 			strbuf_init(&cp->chknote);
@@ -1878,7 +1888,7 @@ static void write_probe(struct strbuf *out, const struct tplan *o, const struct 
 			const struct colplan *cp = &tp->cols[i];
 			size_t j;
 			int seen = 0;
-			if (cp->key || !cp->insert)
+			if (cp->key || !cp->insert || cp->db_written)
 				continue;
 			/* Once: a column both schemas have is read once. */
 			if (k) {
@@ -1905,6 +1915,24 @@ static void write_probe(struct strbuf *out, const struct tplan *o, const struct 
 	strbuf_addstr(out, " FROM ");
 	add_ident(out, base->t->name);
 	strbuf_addstr(out, ";\n\n");
+}
+
+/*
+** gen onto out, and for a nullable column ' nulls=' its share of NULLs:
+** the scenario's null_rate, or the rate a database's statistics gave.  A
+** value computed from others, a key, a live parent's key or NULL itself
+** takes none.
+*/
+static void add_gen(struct strbuf *out, const struct colplan *cp, const char *gen, int computed)
+{
+	strbuf_addstr(out, gen);
+	if (cp->c->notnull || cp->key || computed || !strcmp(gen, "null") || !strncmp(gen, "existing(", 9) ||
+	    !strncmp(gen, "nextid(", 7))
+		return;
+	if (cp->null_frac >= 0)
+		strbuf_addf(out, " nulls=%.4g", cp->null_frac);
+	else
+		strbuf_addstr(out, " nulls=:null_rate");
 }
 
 /* t's seed: its columns in order, each with a generator and what chose it. */
@@ -1934,7 +1962,9 @@ static void write_seed(struct strbuf *out, const struct tplan *tp)
 			add_dname(out, tp->t->name);
 			strbuf_addch(out, '.');
 			add_ident(out, cp->c->name);
-			strbuf_addf(out, " %s\n", cp->seed);
+			strbuf_addch(out, ' ');
+			add_gen(out, cp, cp->seed, 0);
+			strbuf_addch(out, '\n');
 		}
 }
 
@@ -1961,7 +1991,9 @@ static void write_insert(struct strbuf *out, const struct tplan *tp)
 				continue;
 			if (cp->helper)
 				strbuf_addf(out, "-- \\set %s\n", cp->helper);
-			strbuf_addf(out, "-- \\set %s %s\n", cp->var, cp->tx);
+			strbuf_addf(out, "-- \\set %s ", cp->var);
+			add_gen(out, cp, cp->tx, cp->tx_computed);
+			strbuf_addch(out, '\n');
 		}
 	if (tp->nkey > 1) {
 		strbuf_addstr(out, "-- \\set k__ concat(");
@@ -1991,7 +2023,7 @@ static void write_insert(struct strbuf *out, const struct tplan *tp)
 	any = 0;
 	for (i = 0; i < tp->ncols; i++) {
 		const struct colplan *cp = &tp->cols[i];
-		if (!cp->insert || !cp->tx || cp->key)
+		if (!cp->insert || !cp->tx || cp->key || cp->db_written)
 			continue;
 		strbuf_addch(out, ' ');
 		add_field(out, cp->c->name);
@@ -2020,7 +2052,9 @@ static void write_update(struct strbuf *out, const struct tplan *tp, const struc
 		add_dname(out, tp->t->name);
 		strbuf_addstr(out, ")\n");
 	}
-	strbuf_addf(out, "-- \\set v__ %s\nUPDATE ", cp->upd);
+	strbuf_addstr(out, "-- \\set v__ ");
+	add_gen(out, cp, cp->upd, cp->upd_computed);
+	strbuf_addstr(out, "\nUPDATE ");
 	add_ident(out, tp->t->name);
 	strbuf_addstr(out, " SET ");
 	add_ident(out, cp->c->name);
@@ -2051,7 +2085,7 @@ static void write_delete(struct strbuf *out, const struct tplan *tp)
 /* Can an update of cp stand on its own: a value of its own, not part of a key, not pointed at? */
 static int updatable(const struct colplan *cp)
 {
-	return cp->insert && cp->upd && !cp->key && !cp->referenced;
+	return cp->insert && cp->upd && !cp->key && !cp->referenced && !cp->db_written;
 }
 
 /* The transactions of one app version: per drilled table, an insert, an update per column, a delete. */
@@ -2170,6 +2204,14 @@ static void write_table(struct strbuf *out, const struct tplan *o, const struct 
 		strbuf_release(&all);
 		strbuf_release(&line);
 	}
+	for (i = 0; o && o->in && i < o->ncols; i++)
+		if (o->cols[i].db_written) {
+			strbuf_addstr(out, "-- @untracked ");
+			add_dname(out, o->t->name);
+			strbuf_addch(out, '.');
+			add_dname(out, o->cols[i].c->name);
+			strbuf_addch(out, '\n');
+		}
 	if (tp->seeded && o && o->in)
 		write_seed(out, o);
 	else
@@ -2598,6 +2640,9 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 	if (o->newmig)
 		strbuf_addf(out, "-- Rows seeded per table, and the clients that run the apps.\n"
 				 "-- @param rows 200\n-- @param clients 4\n"
+				 "-- The share of NULLs in a nullable column, seeded and written, where no statistics said\n"
+				 "-- (a column the application leaves NULL until first use is common: SET NOT NULL meets it).\n"
+				 "-- @param null_rate 0.1\n"
 				 "-- When the new migration lands, new code rolls out (to this share), the fix slot, the end:\n"
 				 "-- time for each of old code's %zu kinds of transaction to run a few times on either side.\n"
 				 "-- @param migrate_at %zu\n-- @param deploy_at %zu\n-- @param new_share 0.5\n"
@@ -2607,6 +2652,9 @@ static void write_scenario(const struct writing *w, struct strbuf *out)
 	else
 		strbuf_addf(out, "-- Rows seeded per table, and the clients that run the app.\n"
 				 "-- @param rows 200\n-- @param clients 4\n"
+				 "-- The share of NULLs in a nullable column, seeded and written, where no statistics said\n"
+				 "-- (a column the application leaves NULL until first use is common: SET NOT NULL meets it).\n"
+				 "-- @param null_rate 0.1\n"
 				 "-- When the migration to come lands (a no-op until it is written), the fix slot, the end:\n"
 				 "-- time for each of old code's %zu kinds of transaction to run a few times on either side.\n"
 				 "-- @param migrate_at %zu\n-- @param fix_at %zu\n-- @param end_at %zu\n"
@@ -2708,7 +2756,7 @@ static int trial(const struct scaffold_opts *o, struct plan *pl, const struct wr
 	}
 	for (seed = 1; seed <= TRIAL_SEEDS && table < 0; seed++) {
 		strbuf_reset(&why);
-		if (!seeder_try(sc, o->drv, c, seed, &table, &why) || table < 0)
+		if (!seeder_try(sc, o->drv, c, seed, probe_adopt, &table, &why) || table < 0)
 			continue;
 		{
 			struct tplan *tp = plan_table(pl, sc->seeds[table].table);

@@ -164,7 +164,7 @@ static void data(const struct pipeline_result *r, struct trial_data *out)
 			out->nfields++;
 		}
 		out->fields[k].n++;
-		if (f->why && strstr(f->why, "gone"))
+		if (f->cls == OC_LOST_FIELD && f->why && strstr(f->why, "column"))
 			out->fields[k].gone = 1;
 	}
 	if (out->nfields)
@@ -240,7 +240,7 @@ static void down_only(const struct pipeline_result *alone, const struct pipeline
 			out->ndown_fields++;
 		}
 		out->down_fields[k].n++;
-		if (f->why && strstr(f->why, "gone"))
+		if (f->cls == OC_LOST_FIELD && f->why && strstr(f->why, "column"))
 			out->down_fields[k].gone = 1;
 	}
 	if (out->ndown_fields)

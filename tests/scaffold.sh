@@ -124,6 +124,16 @@ check "a directory no tool's layout fits: what was looked for, what was found, t
 	touch '$tmp/none/master.xml' && '$M' scaffold --migrations '$tmp/none' -o '$tmp/nn' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && \
 	grep -q \"found 2 directories, 1 other file ('.xml'); looked for Flyway\" '$tmp/e' && grep -q 'plain .sql files, nested or not' '$tmp/e'"
 
+# A history with rows of its own and a trigger that stamps them (tests/fixtures/scaffold/triggers):
+# the rows are facts like the seed's, the seed keeps off their keys, the stamp is the database's.
+TR=$F/triggers
+printf 'SELECT 1;\n' >"$tmp/noop.sql"
+check "try: a no-op on a history with seed rows and a trigger passes (exit 0)" status_is 0 "$tmp/o" "$tmp/e" try --migrations $TR --new "$tmp/noop.sql"
+check "  every table seeded past the history's rows, none left out" sh -c "'$M' scaffold --migrations $TR --new '$tmp/noop.sql' -o '$tmp/tr' --force >'$tmp/o' 2>&1 && grep -q '2 tables drilled, 0 left out' '$tmp/o'"
+check "  the column the trigger sets is the database's: untracked, not probed" sh -c "grep -q '^-- @untracked projects.touched\$' '$tmp/tr/scenario.drill' && grep -q '^SELECT id, name, status FROM projects;' '$tmp/tr/scenario.drill'"
+check "try: deleting the row the history made, in a table no traffic touches, fails (exit 1), naming its facts" sh -c "printf 'DELETE FROM tasks WHERE id = 1;\\n' >'$tmp/delrow.sql'; '$M' try --migrations $TR --new '$tmp/delrow.sql' --weight tasks=0 >'$tmp/o' 2>&1; [ \$? -eq 1 ] && grep -q 'acknowledged facts not kept after the migration: tasks.note (1), tasks.project_id (1), tasks.title (1)\$' '$tmp/o'"
+pgcheck "try on postgres: SET NOT NULL on a column old code leaves NULL fails (exit 1)" sh -c "printf 'ALTER TABLE customers ALTER COLUMN phone SET NOT NULL;\n' >'$tmp/nn.sql'; '$M' try --migrations $F/golang --new '$tmp/nn.sql' --db '$pg' >'$tmp/o' 2>&1; [ \$? -eq 1 ] && grep -q 'the migration itself fails at statement 1: column \"phone\" of relation \"customers\" contains null values' '$tmp/o'"
+
 # 4. Real histories, one per tool (THIRD-PARTY.md says whose), on the throwaway PostgreSQL server.
 PX=tests/fixtures/pixie UM=tests/fixtures/umami/migrations HA=tests/fixtures/hatchet CA=tests/fixtures/edp-ddm-camunda/camunda
 pgcheck "pixie (golang-migrate): scaffold reads the history, gaps and all (exit 0)" status_is 0 "$tmp/o" "$tmp/e" scaffold \

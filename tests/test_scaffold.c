@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "../scoring/scaffold.h"
+#include "../scoring/probe.h"
 #include "../sim/db/db.h"
 #include "../sim/engine/seeder.h"
 #include "../sim/input/history.h"
@@ -83,11 +84,12 @@ static void seeds_load(const struct db_driver *drv, const char *target, const ch
 		scenario_schema_script(sc, db_dialect(drv), &s);
 		if (history_apply(drv, c, sc->history, &s, &failed, &err))
 			fail_msg("schema on %s: %s", db_name(drv), err.buf);
-		if (seeder_try(sc, drv, c, seed, &table, &err))
+		if (seeder_try(sc, drv, c, seed, probe_adopt, &table, &err))
 			fail_msg("seed %llu on %s: %s", (unsigned long long)seed, db_name(drv), err.buf);
 		sql_script_release(&s);
 		db_disconnect(drv, c);
-		assert_int_equal(db_destroy(drv, db, 0, NULL, &err), 0);
+		if (db_destroy(drv, db, 0, NULL, &err))
+			fail_msg("cannot drop the database of seed %llu: %s", (unsigned long long)seed, err.buf);
 	}
 	scenario_free(sc);
 	strbuf_release(&err);
@@ -150,7 +152,7 @@ static void types_postgres(void **state)
 	contains(res.drill.buf, "-- @gen accounts.plan pick(free|team|enterprise)\n");         /* an enum */
 	contains(res.drill.buf, "-- @gen accounts.id seq(00000000-0000-4000-8000-############)\n");
 	contains(res.drill.buf, "-- @gen invoices.state pick(open|paid|void)\n");              /* OR of = */
-	contains(res.drill.buf, "-- @gen account_settings.theme pick(light|dark)\n");          /* IS NULL OR IN */
+	contains(res.drill.buf, "-- @gen account_settings.theme pick(light|dark) nulls=:null_rate\n"); /* IS NULL OR IN: nullable */
 	contains(res.drill.buf, "-- @gen account_settings.digest_hour int(0,23)\n");           /* >= AND < */
 	contains(res.drill.buf, "-- @gen account_settings.account_id seq(00000000-0000-4000-8000-############)\n");
 	contains(res.drill.buf, "-- @gen invoices.account_handle int(1,:rows,user#)\n");       /* to a UNIQUE column */

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ctype.h>
+#include <strings.h>
+
 #include "../base/alloc.h"
 #include "../base/sqltext.h"
 
@@ -44,6 +47,7 @@ static void table_release(struct cat_table *t)
 		free(t->cols[i].name);
 		free(t->cols[i].type);
 		free(t->cols[i].def);
+		free(t->cols[i].written_by);
 		sql_names_free(t->cols[i].labels, t->cols[i].nlabels);
 	}
 	free(t->cols);
@@ -204,4 +208,133 @@ void catalog_finish(struct db_catalog *cat)
 			for (j = 0; j < f->ncols; j++)
 				f->refcols[j] = xstrdup(pk->cols[j]);
 		}
+}
+
+/* The identifier at *s (plain, or quoted: its content), onto out; *s moves past it.  0 when none is there. */
+static int take_ident(const char **s, struct strbuf *out)
+{
+	const char *p = *s;
+	strbuf_reset(out);
+	if (*p == '"') {
+		for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+			if (*p == '"')
+				p++;
+			strbuf_addch(out, *p);
+		}
+		if (*p != '"')
+			return 0;
+		*s = p + 1;
+		return out->len > 0;
+	}
+	while (isalnum((unsigned char)*p) || *p == '_')
+		strbuf_addch(out, (char)tolower((unsigned char)*p++));
+	*s = p;
+	return out->len > 0;
+}
+
+/* Does the word w stand at s (what follows is no part of a name)? */
+static int word_at(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+	return !strncasecmp(s, w, n) && !isalnum((unsigned char)s[n]) && s[n] != '_';
+}
+
+/* Does the text of body before end (white space aside) end with the word w? */
+static int ends_with_word(const char *body, const char *end, const char *w)
+{
+	size_t n = strlen(w);
+	while (end > body && isspace((unsigned char)end[-1]))
+		end--;
+	return (size_t)(end - body) >= n && !strncasecmp(end - n, w, n) &&
+	       (end - n == body || !(isalnum((unsigned char)end[-n - 1]) || end[-n - 1] == '_'));
+}
+
+static void mark(struct cat_table *t, const char *col, const char *trigger)
+{
+	size_t i;
+	for (i = 0; i < t->ncols; i++)
+		if (!strcmp(t->cols[i].name, col) || !strcasecmp(t->cols[i].name, col)) {
+			if (!t->cols[i].written_by)
+				t->cols[i].written_by = xstrdup(trigger);
+			return;
+		}
+}
+
+void catalog_note_trigger(struct db_catalog *cat, const char *table, const char *trigger, const char *body)
+{
+	struct cat_table *t = catalog_table(cat, table);
+	struct strbuf id = STRBUF_INIT;
+	const char *s;
+
+	if (!t || !body)
+		return;
+	for (s = body; *s; s++) {
+		const char *p;
+		size_t j = sql_skip_quoted(s, 0);
+		if (j && *s != '"') {
+			s += j - 1;   /* a string or a comment */
+			continue;
+		}
+		if (s > body && (isalnum((unsigned char)s[-1]) || s[-1] == '_' || s[-1] == '.'))
+			continue;
+		if (!strncasecmp(s, "new.", 4)) {
+			/* PL/pgSQL: NEW.col := v, or NEW.col = v (an assignment, not a comparison: a statement starts there). */
+			p = s + 4;
+			if (!take_ident(&p, &id))
+				continue;
+			while (isspace((unsigned char)*p))
+				p++;
+			if ((p[0] == ':' && p[1] == '=') || (p[0] == '=' && p[1] != '=')) {
+				const char *b = s;
+				while (b > body && isspace((unsigned char)b[-1]))
+					b--;
+				if (p[0] == ':' || b == body || b[-1] == ';' || ends_with_word(body, s, "then") ||
+				    ends_with_word(body, s, "begin") || ends_with_word(body, s, "else") ||
+				    ends_with_word(body, s, "loop"))
+					mark(t, id.buf, trigger);
+			}
+		} else if (word_at(s, "update")) {
+			/* UPDATE table SET a = ..., b = ...: the trigger's own table. */
+			p = s + 6;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (!take_ident(&p, &id) || strcasecmp(id.buf, table))
+				continue;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (!word_at(p, "set"))
+				continue;
+			p += 3;
+			for (;;) {
+				while (isspace((unsigned char)*p))
+					p++;
+				if (!take_ident(&p, &id))
+					break;
+				mark(t, id.buf, trigger);
+				/* On to the next assignment: past the value, at depth 0, to a ',' or the end. */
+				{
+					int depth = 0;
+					while (*p) {
+						size_t q = sql_skip_quoted(p, 0);
+						if (q) {
+							p += q;
+							continue;
+						}
+						if (*p == '(')
+							depth++;
+						else if (*p == ')')
+							depth--;
+						else if (!depth && (*p == ',' || *p == ';' || word_at(p, "where") ||
+								    word_at(p, "from") || word_at(p, "end")))
+							break;
+						p++;
+					}
+					if (*p != ',')
+						break;
+					p++;
+				}
+			}
+		}
+	}
+	strbuf_release(&id);
 }

@@ -27,6 +27,12 @@ struct cat_column {
 	** attnum (a dropped column keeps its own), else its position from 1.
 	*/
 	int num;
+	/*
+	** A trigger of its table that sets it (PostgreSQL: NEW.col := in its
+	** function; SQLite: UPDATE of the table SET col = in its body), by
+	** name, or NULL: what it holds is the database's, not what was written.
+	*/
+	char *written_by;
 };
 
 /* A primary or unique key, a foreign key, or a CHECK: the columns are names. */
@@ -60,6 +66,14 @@ struct db_catalog {
 	struct cat_table *v;         /* by name */
 	size_t nr, alloc;
 };
+
+/**
+ * Note the columns of table that trigger sets, read from body (its
+ * function's source on PostgreSQL, its own on SQLite): NEW.col := ... or
+ * NEW.col = ..., and UPDATE table SET col = ....  A body these forms do
+ * not show sets nothing mdrill knows of.
+ */
+void catalog_note_trigger(struct db_catalog *cat, const char *table, const char *trigger, const char *body);
 
 /** Free what cat holds; it is left empty. */
 void catalog_release(struct db_catalog *cat);

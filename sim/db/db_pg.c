@@ -347,6 +347,23 @@ static int drop_database(PGconn *mon, const char *name, struct strbuf *why)
 	strbuf_addf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
 	r = PQexec(mon, sql.buf);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok && strstr(PQresultErrorMessage(r), "must be a member of the role")) {
+		/*
+		** FORCE would end every session there, an autovacuum worker's too,
+		** which a role without pg_signal_backend may not: end the drill's
+		** own sessions, and let a plain DROP send the worker away, as it does.
+		*/
+		PQclear(r);
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s' "
+			    "AND usename = current_user AND pid <> pg_backend_pid()", name);
+		r = PQexec(mon, sql.buf);
+		PQclear(r);
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "DROP DATABASE IF EXISTS %s", name);
+		r = PQexec(mon, sql.buf);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	}
 	if (!ok) {
 		char *m = first_line(r ? PQresultErrorMessage(r) : PQerrorMessage(mon));
 		strbuf_reset(why);
@@ -1213,6 +1230,11 @@ static char *domain_check(const char *def, const char *column)
 	return strbuf_detach(&out);
 }
 
+/* Triggers and their functions' source: the columns they set are the database's (catalog_note_trigger). */
+static const char cat_triggers_sql[] =
+	"SELECT c.relname, t.tgname, p.prosrc FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+	"JOIN pg_proc p ON p.oid = t.tgfoid WHERE " CAT_TABLES " AND NOT t.tgisinternal ORDER BY c.relname, t.tgname";
+
 static const char *cell(PGresult *r, int row, int col)
 {
 	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
@@ -1222,13 +1244,13 @@ static const char *cell(PGresult *r, int row, int col)
 static int pg_catalog(struct db_conn *c, struct db_catalog *out, struct strbuf *err)
 {
 	const char *const queries[] = { cat_tables_sql, cat_columns_sql, cat_constraints_sql, cat_indexes_sql,
-					cat_domain_checks_sql };
-	PGresult *r[5] = { NULL, NULL, NULL, NULL, NULL };
+					cat_domain_checks_sql, cat_triggers_sql };
+	PGresult *r[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
 	size_t q;
 	int i, rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (q = 0; q < 5; q++) {
+	for (q = 0; q < 6; q++) {
 		r[q] = PQexec(c->pg, queries[q]);
 		if (PQresultStatus(r[q]) != PGRES_TUPLES_OK) {
 			char *m = first_line(PQresultErrorMessage(r[q]));
@@ -1286,9 +1308,11 @@ static int pg_catalog(struct db_conn *c, struct db_catalog *out, struct strbuf *
 		catalog_add_check(t, e);
 		free(e);
 	}
+	for (i = 0; i < PQntuples(r[5]); i++)
+		catalog_note_trigger(out, cell(r[5], i, 0), cell(r[5], i, 1), cell(r[5], i, 2));
 	catalog_finish(out);
 out:
-	for (q = 0; q < 5; q++)
+	for (q = 0; q < 6; q++)
 		PQclear(r[q]);
 	return rc;
 }

@@ -899,6 +899,13 @@ static int take_sql(void *ctx, sqlite3_stmt *st)
 	return 0;
 }
 
+/* A trigger: the columns of its table its body sets are the database's. */
+static int take_trigger(void *ctx, sqlite3_stmt *st)
+{
+	catalog_note_trigger(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2));
+	return 0;
+}
+
 /*
 ** The catalogue from SQLite's own: sqlite_schema for the tables and their
 ** CREATE statements (where the CHECKs are), the table_xinfo, index_list,
@@ -947,6 +954,9 @@ static int sqlite_catalog(struct db_conn *c, struct db_catalog *out, struct strb
 			rc = each_row(c->h, "SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?1",
 				      r.t->name, take_sql, &r);
 	}
+	if (rc == SQLITE_OK)
+		rc = each_row(c->h, "SELECT tbl_name, name, sql FROM main.sqlite_schema WHERE type = 'trigger' "
+			      "ORDER BY name", NULL, take_trigger, out);
 	strbuf_release(&r.pk);
 	strbuf_release(&r.list);
 	strbuf_release(&r.fk_to);

@@ -242,6 +242,9 @@ static void gen_date(struct gen_ctx *ctx, struct strbuf *out)
 
 int gen_value(const struct gen *g, struct gen_ctx *ctx, struct strbuf *out)
 {
+	/* A draw of its own only where a share is asked for: other scenarios' values stay as they were. */
+	if (g->nulls > 0 && prng_unit(ctx->rng) < g->nulls)
+		return 1;
 	switch (g->kind) {
 	case GEN_SEQ:
 		add_number(out, g->tmpl, (long long)ctx->seq);

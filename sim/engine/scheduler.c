@@ -997,6 +997,10 @@ static int setup(struct sched *s, struct strbuf *err)
 		goto out;
 	}
 	history_add(d, 1, "schema", 0);
+	if (s->o->adopt && s->o->adopt(s->o->adopt_ctx, sc, d->drv, d->admin, &d->ledger, err)) {
+		rc = DRILL_EENGINE;
+		goto out;
+	}
 	rc = seeder_run(sc, d->drv, d->admin, &d->ledger, s->o->seed, seed_progress, (void *)s->o, err);
 	if (rc) {
 		rc = rc == SEEDER_EDATA ? DRILL_EINPUT : DRILL_EENGINE;

@@ -19,6 +19,7 @@
 #include "../db/db.h"
 #include "../input/faults.h"
 #include "ledger.h"
+#include "seeder.h"
 #include "../input/scenario.h"
 #include "../base/sqltext.h"
 #include "../base/strbuf.h"
@@ -60,6 +61,14 @@ struct drill_opts {
 	/* Optional: told of each phase and how far it is (enum drill_phase). */
 	void (*progress)(void *ctx, int phase, int64_t done, int64_t total);
 	void *progress_ctx;
+	/*
+	** Optional: after the schema and before the seed, note as seed facts
+	** the rows the schema's own statements made (a history's INSERTs), so
+	** that they are judged like any others and the seed keeps off their
+	** keys.  Returns 0, or -1 with err.
+	*/
+	seeder_adopt_fn adopt;
+	void *adopt_ctx;
 };
 
 /*

@@ -50,7 +50,49 @@ struct inserter {
 	int64_t total;           /* rows to insert over all seeds (generated ones) */
 	seeder_progress_fn progress;
 	void *progress_ctx;
+	/*
+	** Keys of this table the seed holds already, sorted: rows the
+	** schema's own statements made, adopted (drill_opts.adopt).  A
+	** generated row with one of them is not inserted: the row there stays.
+	*/
+	uint32_t *taken;
+	size_t ntaken;
 };
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The keys of table among the facts pending in l (the seed's so far), into ins->taken. */
+static void note_taken(struct inserter *ins)
+{
+	const struct ledger *l = ins->l;
+	size_t i, n = 0;
+
+	ins->taken = NULL;
+	ins->ntaken = 0;
+	for (i = l->nfacts - l->pending; i < l->nfacts; i++)
+		n += l->facts[i].table == ins->table;
+	if (!n)
+		return;
+	ins->taken = xmalloc(n * sizeof(*ins->taken));
+	for (i = l->nfacts - l->pending; i < l->nfacts; i++)
+		if (l->facts[i].table == ins->table)
+			ins->taken[ins->ntaken++] = l->facts[i].key;
+	qsort(ins->taken, ins->ntaken, sizeof(*ins->taken), cmp_u32);
+}
+
+static int key_taken(const struct inserter *ins, const char *key, size_t len)
+{
+	struct strbuf k = STRBUF_INIT;
+	uint32_t id;
+	strbuf_add(&k, key, len);
+	id = ins->ntaken ? ledger_lookup(ins->l, k.buf) : LEDGER_NONE;
+	strbuf_release(&k);
+	return id != LEDGER_NONE && bsearch(&id, ins->taken, ins->ntaken, sizeof(id), cmp_u32) != NULL;
+}
 
 static void insert_sql(struct strbuf *sql, const struct inserter *ins, char **cols, size_t rows)
 {
@@ -96,6 +138,7 @@ static int inserter_open(struct inserter *ins, const char *table, char **names, 
 		free(cname);
 	}
 	free(tname);
+	note_taken(ins);
 	if (ins->sd && ins->sd->nkey) {
 		size_t k, j;
 		ins->keyat = xcalloc(ins->sd->nkey, sizeof(*ins->keyat));
@@ -173,6 +216,19 @@ static int inserter_row(struct inserter *ins, const char *const *vals, struct st
 	size_t i;
 	uint32_t key;
 
+	if (ins->ntaken) {
+		struct strbuf k = STRBUF_INIT;
+		int taken;
+		if (ins->keyat)
+			for (i = 0; i < ins->sd->nkey; i++)
+				strbuf_addf(&k, "%s%s", i ? "|" : "", vals[ins->keyat[i]] ? vals[ins->keyat[i]] : "");
+		else if (vals[0])
+			strbuf_addstr(&k, vals[0]);
+		taken = k.len && key_taken(ins, k.buf, k.len);
+		strbuf_release(&k);
+		if (taken)
+			return 0;
+	}
 	for (i = 0; i < ins->ncols; i++)
 		ins->vals[ins->nrows * ins->ncols + i] = vals[i] ? xstrdup(vals[i]) : NULL;
 	ins->nrows++;
@@ -223,6 +279,9 @@ static void inserter_close(struct inserter *ins)
 	free(ins->tracked);
 	free(ins->keyat);
 	free(ins->inkey);
+	free(ins->taken);
+	ins->taken = NULL;
+	ins->ntaken = 0;
 	ins->keyat = NULL;
 	ins->inkey = NULL;
 	ins->tracked = NULL;
@@ -522,13 +581,17 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 }
 
 int seeder_try(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c, uint64_t seed,
-	       int *table, struct strbuf *err)
+	       seeder_adopt_fn adopt, int *table, struct strbuf *err)
 {
 	struct ledger l;
-	int rc;
+	int rc = 0;
 
 	ledger_init(&l);
-	rc = seed_all(sc, drv, c, &l, seed, NULL, NULL, table, err);
+	*table = -1;
+	if (adopt && adopt(NULL, sc, drv, c, &l, err))
+		rc = SEEDER_EDB;
+	if (!rc)
+		rc = seed_all(sc, drv, c, &l, seed, NULL, NULL, table, err);
 	if (db_in_tx(drv, c))
 		db_rollback(drv, c);
 	ledger_release(&l);

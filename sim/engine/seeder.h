@@ -21,6 +21,14 @@ enum seeder_error {
 	SEEDER_EDATA = -2,   /* the scenario's data is at fault: err names the file and line or row */
 };
 
+/*
+** Notes as seed facts in l the rows c's database holds before the seed
+** (those a history's own INSERTs made); the seeder then keeps off their
+** keys.  Returns 0, or -1 with err.  scoring's probe_adopt is one.
+*/
+typedef int (*seeder_adopt_fn)(void *ctx, const struct scenario *sc, const struct db_driver *drv,
+			       struct db_conn *c, struct ledger *l, struct strbuf *err);
+
 /* Told of the rows seeded so far of total (0 when a CSV's rows are not counted yet). */
 typedef void (*seeder_progress_fn)(void *ctx, int64_t done, int64_t total);
 
@@ -35,10 +43,11 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 
 /**
  * seeder_run, its rows rolled back at the end whatever happens: does the
- * engine take the seed?  *table receives the index in sc->seeds of the
- * seed it refused (-1 when none).  Returns 0 or a SEEDER_E* code.
+ * engine take the seed?  adopt (optional) notes the rows there before, as
+ * a drill does.  *table receives the index in sc->seeds of the seed it
+ * refused (-1 when none).  Returns 0 or a SEEDER_E* code.
  */
 int seeder_try(const struct scenario *sc, const struct db_driver *drv, struct db_conn *c, uint64_t seed,
-	       int *table, struct strbuf *err);
+	       seeder_adopt_fn adopt, int *table, struct strbuf *err);
 
 #endif

@@ -223,7 +223,8 @@ void gen_release(struct gen *g)
 
 static const char gen_expected[] =
 	"expected a generator: seq, int(a,b), random(a,b), name, email, phone, text(n), chars(n), "
-	"pick(a|b|c), date, timestamp, timestamptz, time, decimal(a,b,s), uuid, json, null";
+	"pick(a|b|c), date, timestamp, timestamptz, time, decimal(a,b,s), uuid, json, null, each "
+	"optionally followed by ' nulls=R' (a share R of NULLs)";
 
 /* A template holds one run of '#' where the number goes. */
 static int check_template(const char *t, struct strbuf *err)
@@ -258,12 +259,25 @@ int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 		{ "decimal", GEN_DECIMAL, 7 }, { "uuid", GEN_UUID, 0 },
 		{ "json", GEN_JSON, 0 },
 	};
-	char *buf = xstrdup(expr), *s = skip_ws(buf), *open, *args = NULL;
+	char *buf = xstrdup(expr), *s = skip_ws(buf), *open, *args = NULL, *nulls;
 	size_t k;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	rtrim(s);
+	/* 'GENERATOR nulls=R': a share R of its values NULL, as a nullable column holds some. */
+	if ((nulls = strstr(s, " nulls=")) != NULL && !strchr(nulls + 7, ' ') && !strchr(nulls + 7, ')')) {
+		double r;
+		*nulls = '\0';
+		if (resolve_num(sc, nulls + 7, &r, err))
+			goto out;
+		if (r < 0 || r > 1) {
+			strbuf_error(err, -1, "nulls=%s: a share from 0 to 1", nulls + 7);
+			goto out;
+		}
+		out->nulls = r;
+		rtrim(s);
+	}
 	open = strchr(s, '(');
 	if (open) {
 		char *close = strrchr(open, ')');

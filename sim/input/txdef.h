@@ -50,6 +50,7 @@ struct gen {
 	char *table;         /* nextid(T), existing(T) */
 	struct pgbench_expr *expr;   /* GEN_EXPR */
 	struct strexpr *sexpr;       /* GEN_STR */
+	double nulls;        /* ' nulls=R': this share of its values is NULL (a nullable column's) */
 };
 
 struct setvar {
