@@ -20,6 +20,7 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2     /* bad input or usage */
 #define EXIT_ENGINE 3    /* the drill could not run */
+#define EXIT_UNJUDGED 4  /* try: nothing failed, but the migration changes a table the drill left out */
 #define EXIT_INTR 130
 
 /* Option flags. */

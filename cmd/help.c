@@ -33,7 +33,8 @@ const struct cli_command cmd_help = {
 };
 
 static const char exit_status[] =
-	"exit status: 0 pass, 1 fail, 2 bad input or usage, 3 the drill could not run, 130 interrupted";
+	"exit status: 0 pass, 1 fail, 2 bad input or usage, 3 the drill could not run, 4 not judged (try: a "
+	"table the migration changes was not drilled), 130 interrupted";
 
 static void overview(struct strbuf *out)
 {

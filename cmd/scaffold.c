@@ -78,6 +78,7 @@ static int scaffold_cmd_run(int argc, char **argv)
 	strbuf_init(&res.drill);
 	strbuf_init(&res.notes);
 	strbuf_init(&res.warnings);
+	strbuf_init(&res.left);
 	if ((rc = scaffoldopts_parse(&cmd_scaffold, argc, argv, &o)) != 0) {
 		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
 		goto out;

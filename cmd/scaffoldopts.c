@@ -65,6 +65,24 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 			return cli_error(EXIT_USAGE, "--tables needs table names, comma-separated");
 		break;
 	}
+	case SO_ROWS: {
+		const char *eq = strchr(val, '=');
+		uint64_t n;
+		if ((eq && eq == val) || cli_parse_u64(eq ? eq + 1 : val, &n) || n > (uint64_t)1 << 50)
+			return cli_error(EXIT_USAGE, "--rows needs TABLE=N or N (a production size, rows), not '%s'", val);
+		if (!eq) {
+			o->default_rows = (int64_t)n;
+			break;
+		}
+		ALLOC_GROW(o->rows, o->nrows + 1, o->rows_alloc);
+		o->rows[o->nrows].table = xstrndup(val, (size_t)(eq - val));
+		o->rows[o->nrows++].rows = (int64_t)n;
+		break;
+	}
+	case SO_MAX_WAIT:
+		if (drillopts_parse_duration(val, &o->max_wait_ms))
+			return cli_error(EXIT_USAGE, "--max-wait needs a duration such as 500ms or 2s, not '%s'", val);
+		break;
 	case SO_WEIGHT: {
 		const char *eq = strchr(val, '=');
 		uint64_t w;
@@ -87,6 +105,8 @@ int scaffoldopts_parse(const struct cli_command *cmd, int argc, char **argv, str
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
 	o->statement_timeout_ms = -1;
+	o->default_rows = 1000000;
+	o->max_wait_ms = 2000;
 	parsing = cmd;
 	if ((rc = cli_parse(cmd, argc, argv, take, o)) != 0)
 		return rc;
@@ -131,6 +151,9 @@ void scaffoldopts_release(struct scaffold_cli *o)
 	for (i = 0; i < o->nweights; i++)
 		free((char *)o->weights[i].table);
 	free(o->weights);
+	for (i = 0; i < o->nrows; i++)
+		free((char *)o->rows[i].table);
+	free(o->rows);
 	free(o->sets);
 	memset(o, 0, sizeof(*o));
 }

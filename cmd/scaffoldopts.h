@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "../scoring/locks.h"
 #include "../scoring/scaffold.h"
 #include "../sim/input/scenario.h"
 #include "cli.h"
@@ -18,7 +19,7 @@
 /* Option ids of scaffold and try, after the shared ones (OPTION_STATEMENT_TIMEOUT...). */
 enum {
 	SO_MIGRATIONS = OPT_END_, SO_NEW, SO_DOWN, SO_ENGINE, SO_DB, SO_OUT, SO_NAME, SO_TABLES, SO_WEIGHT, SO_FORCE,
-	SO_REPORT, SO_JSON, SO_SEED, SO_SET,
+	SO_REPORT, SO_JSON, SO_SEED, SO_SET, SO_ROWS, SO_MAX_WAIT,
 };
 
 /* The rows of their option tables, one spelling for both. */
@@ -52,6 +53,11 @@ struct scaffold_cli {
 	int allow_superuser;
 	uint64_t seed;
 	const struct db_driver *drv;
+	/* try's lock findings: production sizes (--rows TABLE=N, --rows N for the rest) and the budget. */
+	struct locks_rows *rows;
+	size_t nrows, rows_alloc;
+	int64_t default_rows;
+	long max_wait_ms;
 };
 
 /**

@@ -32,7 +32,13 @@ static const struct cli_option try_options[] = {
 	{ SO_SET, "--set", "NAME=VALUE", CLI_REPEAT, "override a parameter of the scaffolded scenario (repeatable): "
 	  "rows (200 a table; more makes a migration's work show as writers' waits), clients, migrate_at, ..." },
 	{ SO_OUT, "-o", "DIR", 0, "keep the scaffolded scenario in DIR (made if need be), to run or edit" },
-	OPTION_TABLES, OPTION_WEIGHT, OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER,
+	OPTION_TABLES, OPTION_WEIGHT,
+	{ SO_ROWS, "--rows", "TABLE=N", CLI_REPEAT, "a table's production size, which its locks are projected "
+	  "to (repeatable; '--rows N' for every table no other names; default 1000000)" },
+	{ SO_MAX_WAIT, "--max-wait", "DURATION", 0, "how long writers may wait on the migration's locks at "
+	  "production size (default 2s): a longer projected hold fails, as does any scan or rewrite under a "
+	  "lock that stops writers" },
+	OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER,
 	{ 0, NULL, NULL, 0, NULL },
 };
 
@@ -40,12 +46,14 @@ const struct cli_command cmd_try = {
 	.name = "try",
 	.synopsis = "--migrations PATH --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
 		    "[--report FILE.md|.html|.json] [--json] [--seed N] [--set NAME=VALUE]... [-o DIR] [--tables LIST] "
-		    "[--weight TABLE=N]... [--statement-timeout DURATION] [--allow-superuser]",
+		    "[--weight TABLE=N]... [--rows TABLE=N]... [--max-wait DURATION] [--statement-timeout DURATION] "
+		    "[--allow-superuser]",
 	.summary = "Drill your next migration on your own schema, for every pull request: scaffold a scenario "
 		   "from the history, run the new migration under old code's traffic, and say which of old "
-		   "code's transactions fail (with counts and messages), how long writers waited on its locks, "
-		   "and, with --down, what the down migration loses. Exit 0 when old code keeps working and "
-		   "nothing is lost, 1 otherwise.",
+		   "code's transactions fail (with counts and messages), which locks each statement holds and "
+		   "for how long, projected to production size, and, with --down, what the down migration "
+		   "loses. Exit 0 when old code keeps working, nothing is lost and no lock stops writers too "
+		   "long, 1 otherwise.",
 	.options = try_options,
 	.run = try_run,
 };
@@ -88,6 +96,116 @@ static int drill(const struct scaffold_cli *o, const struct scenario *sc, int do
 	return rc;
 }
 
+/*
+** The migration's locks, measured on a database of the scenario's schema
+** seeded with at least LOCK_ROWS rows a table: a scan then reads clearly
+** more than a change of the catalogue alone.
+*/
+#define LOCK_ROWS 1000
+
+static int measure_locks_at(const struct scaffold_cli *o, const char *path, int more, struct lock_report *out,
+			    struct strbuf *err);
+
+/*
+** At LOCK_ROWS rows a table where the scenario's generators reach that
+** far, else at the scenario's own rows (a char(3) key numbers 999 rows).
+*/
+static int measure_locks(const struct scaffold_cli *o, const char *path, struct lock_report *out)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = measure_locks_at(o, path, 1, out, &err);
+	if (rc == DRILL_EINPUT) {
+		locks_report_release(out);
+		strbuf_reset(&err);
+		rc = measure_locks_at(o, path, 0, out, &err);
+	}
+	rc = drillopts_exit(rc, err.buf);
+	strbuf_release(&err);
+	return rc;
+}
+
+static int measure_locks_at(const struct scaffold_cli *o, const char *path, int more, struct lock_report *out,
+			    struct strbuf *err)
+{
+	struct param_set *sets = xcalloc(o->nsets + 1, sizeof(*sets));
+	struct strbuf rows = STRBUF_INIT;
+	struct scenario *sc = NULL;
+	struct locks_opts lo;
+	struct db_options dbo;
+	size_t i, n = 0;
+	int rc = 0, given = !more;
+
+	for (i = 0; i < o->nsets; i++) {
+		sets[n++] = o->sets[i];
+		if (!strcmp(o->sets[i].name, "rows") && atol(o->sets[i].value) >= LOCK_ROWS)
+			given = 1;
+	}
+	if (!given) {
+		strbuf_addf(&rows, "%d", LOCK_ROWS);
+		for (i = 0; i < n && strcmp(sets[i].name, "rows"); i++)
+			;
+		sets[i].name = "rows";
+		sets[i].value = rows.buf;
+		n += i == n;
+	}
+	if (scenario_load(path, sets, n, &sc, err)) {
+		rc = DRILL_EENGINE;
+		goto out;
+	}
+	memset(&dbo, 0, sizeof(dbo));
+	dbo.allow_superuser = o->allow_superuser;
+	dbo.statement_timeout_ms = o->statement_timeout_ms < 0 ? DB_STATEMENT_TIMEOUT_DEFAULT : o->statement_timeout_ms;
+	dbo.stop = &cli_stop;
+	memset(&lo, 0, sizeof(lo));
+	lo.drv = o->drv;
+	lo.target = db_takes(o->drv, o->db) ? o->db : NULL;
+	lo.dbo = &dbo;
+	lo.seed = o->seed;
+	lo.max_wait_ms = (double)o->max_wait_ms;
+	lo.default_rows = o->default_rows;
+	lo.rows = o->rows;
+	lo.nrows = o->nrows;
+	rc = locks_measure(sc, &lo, out, err);
+out:
+	scenario_free(sc);
+	free(sets);
+	strbuf_release(&rows);
+	return rc;
+}
+
+/* Each table the migration changes that the scaffold left out: no verdict can be had there. */
+static void note_unjudged(const struct scenario *sc, const struct db_driver *drv, const struct scaffold_result *sres,
+			  struct trial *t)
+{
+	int m = scenario_migration(sc, "bad");
+	const struct sql_variant *v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, db_dialect(drv)) : NULL;
+	struct sql_script script = { 0 };
+	struct strbuf table = STRBUF_INIT;
+	size_t i;
+
+	if (!v)
+		return;
+	sql_split(v->text, v->line, &script);
+	for (i = 0; i < script.nr; i++) {
+		const char *s, *e;
+		strbuf_reset(&table);
+		if (!sql_table_changed(script.v[i].sql, &table))
+			continue;
+		for (s = sres->left.buf; *s; s = e + (*e == '\n')) {
+			const char *tab = strchr(s, '\t');
+			e = s + strcspn(s, "\n");
+			if (tab && tab < e && (size_t)(tab - s) == table.len && !strncmp(s, table.buf, table.len)) {
+				struct strbuf why = STRBUF_INIT;
+				strbuf_add(&why, tab + 1, (size_t)(e - tab - 1));
+				trial_add_unjudged(t, table.buf, why.buf);
+				strbuf_release(&why);
+			}
+		}
+	}
+	sql_script_release(&script);
+	strbuf_release(&table);
+}
+
 static int write_report(const char *path, const struct trial *t)
 {
 	const char *ext = strrchr(path, '.');
@@ -112,19 +230,23 @@ static int try_run(int argc, char **argv)
 	struct scaffold_opts so;
 	struct scaffold_result sres;
 	struct pipeline_result alone, down;
+	struct lock_report locks;
 	struct trial t;
 	struct strbuf err = STRBUF_INIT, dir = STRBUF_INIT, path = STRBUF_INIT, out = STRBUF_INIT, notes = STRBUF_INIT;
 	struct scenario *sc = NULL;
 	const char *ext, *s, *e, *file;
 	int rc, judged = 0, private_dir = 0, line;
+	size_t i;
 
 	memset(&sres, 0, sizeof(sres));
 	strbuf_init(&sres.drill);
 	strbuf_init(&sres.notes);
 	strbuf_init(&sres.warnings);
+	strbuf_init(&sres.left);
 	pipeline_result_init(&alone);
 	pipeline_result_init(&down);
 	memset(&t, 0, sizeof(t));
+	memset(&locks, 0, sizeof(locks));
 	if ((rc = scaffoldopts_parse(&cmd_try, argc, argv, &o)) != 0) {
 		rc = rc == CLI_HELPED ? EXIT_PASS : rc;
 		goto out;
@@ -171,7 +293,16 @@ static int try_run(int argc, char **argv)
 		strbuf_addf(&notes, "warning: %.*s\n", (int)(e - s), s);
 	}
 	strbuf_addstr(&notes, sres.notes.buf);
+	if ((rc = measure_locks(&o, path.buf, &locks)) != 0)
+		goto out;
 	trial_judge(sc, o.newmig, o.down, &alone, o.down ? &down : NULL, notes.buf, &t);
+	for (i = 0; i < locks.nr; i++)
+		if (scaffold_locate(&sres, 0, locks.v[i].stmt, &file, &line)) {
+			locks.v[i].file = xstrdup(file);
+			locks.v[i].line = line;
+		}
+	trial_add_locks(&t, &locks);
+	note_unjudged(sc, o.drv, &sres, &t);
 	judged = 1;
 	/* The drill knows the scenario's lines; the user knows their own file's. */
 	if (t.ran && !t.completed && scaffold_locate(&sres, 0, t.failed_statement, &file, &line)) {
@@ -191,12 +322,13 @@ static int try_run(int argc, char **argv)
 	else
 		report_try_render(&t, &out, 0);
 	cli_print(&out);
-	rc = t.pass ? EXIT_PASS : EXIT_FAIL;
+	rc = t.pass ? EXIT_PASS : t.nreasons ? EXIT_FAIL : EXIT_UNJUDGED;
 	if (o.report && write_report(o.report, &t))
 		rc = EXIT_ENGINE;
 	if (o.out)
 		fprintf(stderr, "mdrill: the scenario is in %s (mdrill run %s --down, or edit it)\n", dir.buf, dir.buf);
 out:
+	locks_report_release(&locks);
 	if (judged)
 		trial_release(&t);
 	pipeline_result_close(&alone);

@@ -48,6 +48,47 @@ static void waits_line(const struct trial *t, struct strbuf *out)
 			    (long long)t->wait_max, report_s(t->wait_max), (long long)t->wait_total);
 }
 
+/* The lock findings, one a line: what, where, the lock, the time here and projected, the verdict. */
+static void locks_lines(const struct trial *t, struct strbuf *out, int md)
+{
+	const struct lock_report *r = &t->locks;
+	size_t i;
+
+	if (!r->nr) {
+		strbuf_addstr(out, md ? "" : "  no statement held a lock that stops writers\n");
+		return;
+	}
+	if (md)
+		strbuf_addf(out, "\n| lock finding | statement | table | lock | here (%lld rows) | projected | |\n"
+				 "|---|---|---|---|---|---|---|\n", (long long)r->seeded_rows);
+	for (i = 0; i < r->nr; i++) {
+		const struct lock_finding *f = &r->v[i];
+		if (md) {
+			strbuf_addf(out, "| `%s` | ", f->name);
+			if (f->file)
+				strbuf_addf(out, "%s:%d", f->file, f->line);
+			else
+				strbuf_addf(out, "statement %d", f->stmt);
+			strbuf_addstr(out, " | ");
+			md_code(out, f->table);
+			strbuf_addf(out, " | %s | %.1f ms | %s%.0f ms at %lld rows | %s |\n", f->lock, f->ms,
+				    f->scan ? "" : "", f->projected_ms, (long long)f->prod_rows,
+				    f->fails ? "**fails**" : "passes");
+			continue;
+		}
+		strbuf_addf(out, "  %-4s %s, statement %d", f->fails ? "FAIL" : "ok", f->name, f->stmt);
+		if (f->file)
+			strbuf_addf(out, " (%s:%d)", f->file, f->line);
+		strbuf_addf(out, ": %s\n", f->why);
+		if (!f->scan)
+			strbuf_addf(out, "       %.1f ms here, the same at %lld rows: a hold of %s that does not grow with "
+				    "the table%s\n", f->ms, (long long)f->prod_rows, f->lock,
+				    f->fails ? ", but past the budget" : "");
+		if (f->advice)
+			strbuf_addf(out, "       %s: %s\n", f->fails ? "instead" : "and", f->advice);
+	}
+}
+
 static void data_line(const struct trial_data *d, struct strbuf *out, int md)
 {
 	size_t i;
@@ -120,6 +161,9 @@ void report_try_render(const struct trial *t, struct strbuf *out, unsigned flags
 	else if (t->old_failed_before)
 		strbuf_addf(out, "  note: %llu failed before the migration too: the generated traffic itself, not the "
 			    "migration (see the scenario's generators)\n", (unsigned long long)t->old_failed_before);
+	strbuf_addf(out, "\nLocks, measured on a quiet database of %lld rows a table, projected to production "
+		    "size (budget %.0f ms)\n", (long long)t->locks.seeded_rows, t->locks.max_wait_ms);
+	locks_lines(t, out, 0);
 	strbuf_addstr(out, "\nData after the migration: ");
 	data_line(&t->data, out, 0);
 	strbuf_addch(out, '\n');
@@ -142,7 +186,14 @@ void report_try_render(const struct trial *t, struct strbuf *out, unsigned flags
 		if (t->nnotes > 10)
 			strbuf_addf(out, "  ... and %zu more (mdrill scaffold writes them all)\n", t->nnotes - 10);
 	}
-	strbuf_addf(out, "\nVerdict: %s\n", t->pass ? "PASS: old code keeps working and nothing is lost" : "FAIL");
+	if (t->pass)
+		strbuf_addstr(out, "\nVerdict: PASS: old code keeps working and nothing is lost\n");
+	else if (!t->nreasons)
+		strbuf_addstr(out, "\nVerdict: NOT JUDGED: the migration changes a table the drill could not exercise\n");
+	else
+		strbuf_addstr(out, "\nVerdict: FAIL\n");
+	for (i = 0; i < t->nunjudged; i++)
+		strbuf_addf(out, "  - not drilled, so not judged: %s\n", t->unjudged[i]);
 	for (i = 0; i < t->nreasons; i++)
 		strbuf_addf(out, "  - %s\n", t->reasons[i]);
 }
@@ -153,7 +204,10 @@ void report_try_markdown_render(const struct trial *t, struct strbuf *out, unsig
 	int any = 0;
 	(void)flags;
 
-	strbuf_addf(out, "### mdrill try: %s `%s` (%s)\n\n", t->pass ? "PASS" : "FAIL", t->migration, t->engine);
+	strbuf_addf(out, "### mdrill try: %s `%s` (%s)\n\n", t->pass ? "PASS" : t->nreasons ? "FAIL" : "NOT JUDGED",
+		    t->migration, t->engine);
+	for (i = 0; i < t->nunjudged; i++)
+		strbuf_addf(out, "- not drilled, so not judged: %s\n", t->unjudged[i]);
 	if (t->pass)
 		strbuf_addstr(out, "Old code keeps working under the migration and every acknowledged write is kept.\n\n");
 	for (i = 0; i < t->nreasons; i++)
@@ -188,6 +242,7 @@ void report_try_markdown_render(const struct trial *t, struct strbuf *out, unsig
 		md_code(out, x->message);
 		strbuf_addf(out, " (%s) |\n", x->error_class ? x->error_class : "");
 	}
+	locks_lines(t, out, 1);
 	strbuf_addf(out, "\n<sub>%zu transactions of old code drilled against a scaffolded scenario, seed %llu%s%s.</sub>\n",
 		    t->ntx, (unsigned long long)t->seed, t->nnotes ? "; scaffold notes: " : "",
 		    t->nnotes ? "run `mdrill scaffold` to see them" : "");
@@ -317,7 +372,7 @@ void report_try_json_render(const struct trial *t, struct strbuf *out, unsigned 
 	strbuf_addstr(out, ",\"engine\":");
 	json_add_string(out, t->engine);
 	strbuf_addf(out, ",\"seed\":%llu,\"verdict\":\"%s\",\"reasons\":[", (unsigned long long)t->seed,
-		    t->pass ? "pass" : "fail");
+		    trial_verdict(t));
 	for (i = 0; i < t->nreasons; i++) {
 		strbuf_addstr(out, i ? "," : "");
 		json_add_string(out, t->reasons[i]);
@@ -364,7 +419,37 @@ void report_try_json_render(const struct trial *t, struct strbuf *out, unsigned 
 	} else {
 		strbuf_addstr(out, "null");
 	}
-	strbuf_addstr(out, ",\"notes\":[");
+	strbuf_addf(out, ",\"locks\":{\"measured_rows\":%lld,\"max_wait_ms\":%.0f,\"findings\":[",
+		    (long long)t->locks.seeded_rows, t->locks.max_wait_ms);
+	for (i = 0; i < t->locks.nr; i++) {
+		const struct lock_finding *f = &t->locks.v[i];
+		strbuf_addstr(out, i ? ",{\"name\":" : "{\"name\":");
+		json_add_string(out, f->name);
+		strbuf_addf(out, ",\"statement\":%d,\"file\":", f->stmt);
+		json_add_string(out, f->file);
+		strbuf_addf(out, ",\"line\":%d,\"sql\":", f->line);
+		json_add_string(out, f->sql);
+		strbuf_addstr(out, ",\"table\":");
+		json_add_string(out, f->table);
+		strbuf_addstr(out, ",\"lock\":");
+		json_add_string(out, f->lock);
+		strbuf_addf(out, ",\"blocks_writers\":%s,\"blocks_readers\":%s,\"rewrite\":%s,\"scan\":%s,"
+				 "\"ms\":%.3f,\"rows\":%lld,\"work\":%lld,\"production_rows\":%lld,"
+				 "\"projected_ms\":%.1f,\"fails\":%s,\"why\":",
+			    f->blocks_writers ? "true" : "false", f->blocks_readers ? "true" : "false",
+			    f->rewrite ? "true" : "false", f->scan ? "true" : "false", f->ms, (long long)f->rows,
+			    (long long)f->work, (long long)f->prod_rows, f->projected_ms, f->fails ? "true" : "false");
+		json_add_string(out, f->why);
+		strbuf_addstr(out, ",\"advice\":");
+		json_add_string(out, f->advice);
+		strbuf_addch(out, '}');
+	}
+	strbuf_addstr(out, "]},\"unjudged\":[");
+	for (i = 0; i < t->nunjudged; i++) {
+		strbuf_addstr(out, i ? "," : "");
+		json_add_string(out, t->unjudged[i]);
+	}
+	strbuf_addstr(out, "],\"notes\":[");
 	for (i = 0; i < t->nnotes; i++) {
 		strbuf_addstr(out, i ? "," : "");
 		json_add_string(out, t->notes[i]);

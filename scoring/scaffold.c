@@ -2795,6 +2795,7 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 	strbuf_init(&out->drill);
 	strbuf_init(&out->notes);
 	strbuf_init(&out->warnings);
+	strbuf_init(&out->left);
 	memset(&cat_old, 0, sizeof(cat_old));
 	memset(&cat_new, 0, sizeof(cat_new));
 	memset(&old, 0, sizeof(old));
@@ -2906,8 +2907,14 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 	w.notes = &out->notes;
 	write_scenario(&w, &out->drill);
 
-	for (i = 0; i < old.n; i++)
-		old.t[i].in ? out->ntables++ : out->nleft++;
+	for (i = 0; i < old.n; i++) {
+		if (old.t[i].in) {
+			out->ntables++;
+			continue;
+		}
+		out->nleft++;
+		strbuf_addf(&out->left, "%s\t%s\n", old.t[i].t->name, old.t[i].why ? old.t[i].why : "left out");
+	}
 	if (!out->ntables) {
 		rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s: no table to drill (%zu left out: %s)", o->migrations,
 				  out->nleft, out->notes.len ? out->notes.buf : "the schema has no tables");
@@ -2940,6 +2947,7 @@ void scaffold_result_release(struct scaffold_result *r)
 	strbuf_release(&r->drill);
 	strbuf_release(&r->notes);
 	strbuf_release(&r->warnings);
+	strbuf_release(&r->left);
 	for (i = 0; i < r->nat; i++)
 		free(r->at[i].file);
 	free(r->at);

@@ -55,6 +55,8 @@ struct scaffold_result {
 	size_t nfiles;               /* files of the history applied */
 	size_t ntables;              /* tables drilled */
 	size_t nleft;                /* tables left out */
+	/* Each table left out, "NAME\tWHY" a line: a migration that changes one is not judged there. */
+	struct strbuf left;
 	int new_failed;              /* the new migration failed on the history's schema (said in notes) */
 	/*
 	** What the user should act on, a line each: a --new already in the

@@ -384,9 +384,55 @@ static void data_release(struct trial_data *d)
 	free(d->examples);
 }
 
+void trial_add_locks(struct trial *t, struct lock_report *r)
+{
+	size_t i;
+
+	locks_report_release(&t->locks);
+	t->locks = *r;
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < t->locks.nr; i++) {
+		const struct lock_finding *f = &t->locks.v[i];
+		if (!f->fails)
+			continue;
+		if (f->file)
+			reason(t, "%s (%s:%d, statement %d): %s; instead: %s", f->name, f->file, f->line, f->stmt, f->why,
+			       f->advice);
+		else
+			reason(t, "%s (statement %d): %s; instead: %s", f->name, f->stmt, f->why, f->advice);
+	}
+	t->pass = !t->nreasons && !t->nunjudged;
+}
+
+void trial_add_unjudged(struct trial *t, const char *table, const char *why)
+{
+	struct strbuf line = STRBUF_INIT;
+	size_t i;
+	strbuf_addf(&line, "%s: %s", table, why);
+	for (i = 0; i < t->nunjudged; i++)
+		if (!strcmp(t->unjudged[i], line.buf))
+			break;
+	if (i < t->nunjudged) {
+		strbuf_release(&line);
+		return;
+	}
+	t->unjudged = xrealloc(t->unjudged, (t->nunjudged + 1) * sizeof(*t->unjudged));
+	t->unjudged[t->nunjudged++] = strbuf_detach(&line);
+	t->pass = 0;
+}
+
+const char *trial_verdict(const struct trial *t)
+{
+	return t->pass ? "pass" : t->nreasons ? "fail" : "not judged";
+}
+
 void trial_release(struct trial *t)
 {
 	size_t i;
+	locks_report_release(&t->locks);
+	for (i = 0; i < t->nunjudged; i++)
+		free(t->unjudged[i]);
+	free(t->unjudged);
 	free(t->scenario);
 	free(t->engine);
 	free(t->migration);

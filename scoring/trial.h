@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../sim/input/scenario.h"
+#include "locks.h"
 #include "pipeline.h"
 
 /* One transaction of old code, before and from the migration's start on. */
@@ -88,6 +89,15 @@ struct trial {
 	struct trial_data down_data;
 	uint64_t new_failed_after_down;
 	char *new_failure;           /* app 'new''s most frequent failure after the down migration */
+	/*
+	** Tables the migration changes that the drill left out, "TABLE: why"
+	** each: the verdict cannot be had there, so a try with no other
+	** reason is not judged rather than passed.
+	*/
+	char **unjudged;
+	size_t nunjudged;
+	/* The migration's locks, measured apart from the traffic (locks.h); the trial owns them. */
+	struct lock_report locks;
 	char **notes;                /* the scaffold's, a line each */
 	size_t nnotes;
 	int pass;
@@ -110,6 +120,19 @@ struct trial {
 void trial_judge(const struct scenario *sc, const char *migration, const char *down_label,
 		 const struct pipeline_result *alone, const struct pipeline_result *down, const char *notes,
 		 struct trial *out);
+
+/**
+ * Take the lock findings of r (r is left empty) into t, and a reason for
+ * each that fails: a scan or a rewrite under a lock that stops writers, or
+ * a hold projected past the budget.
+ */
+void trial_add_locks(struct trial *t, struct lock_report *r);
+
+/** A table the migration changes that the drill left out, and why: see trial.unjudged. */
+void trial_add_unjudged(struct trial *t, const char *table, const char *why);
+
+/** The verdict's word: "pass", "fail", or "not judged" (no reason to fail, a table not drilled). */
+const char *trial_verdict(const struct trial *t);
 
 void trial_release(struct trial *t);
 

@@ -648,6 +648,40 @@ static void test_sql_add_inert(void **state)
 	strbuf_release(&out);
 }
 
+/* The table a migration's statement changes, for what it touches and for its locks. */
+static void test_sql_table_changed(void **state)
+{
+	static const struct { const char *sql, *table; } cases[] = {
+		{ "ALTER TABLE users ADD COLUMN x int", "users" },
+		{ "alter table if exists only public.\"Team\" drop column \"a\"", "Team" },
+		{ "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON ONLY orders (id)", "orders" },
+		{ "CREATE INDEX ON \"Event\" USING btree (\"createdAt\")", "Event" },
+		{ "CREATE OR REPLACE TRIGGER t BEFORE UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION f()", "kv" },
+		{ "DROP TABLE IF EXISTS a, b", "a" },
+		{ "UPDATE users SET x = 1", "users" },
+		{ "DELETE FROM /* c */ tasks WHERE id = 1", "tasks" },
+		{ "INSERT INTO logs SELECT * FROM other", "logs" },
+		{ "TRUNCATE TABLE t", "t" },
+		{ "VACUUM FULL big", "big" },
+		{ "LOCK TABLE t IN ACCESS EXCLUSIVE MODE", "t" },
+		{ "CREATE TABLE fresh (id int)", NULL },
+		{ "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql", NULL },
+		{ "SELECT 1", NULL },
+		{ "COMMENT ON TABLE t IS 'x'", NULL },
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf t = STRBUF_INIT;
+		int found = sql_table_changed(cases[i].sql, &t);
+		if (found != (cases[i].table != NULL) || (found && strcmp(t.buf, cases[i].table)))
+			fail_msg("'%s': %d '%s', wanted '%s'", cases[i].sql, found, t.buf,
+				 cases[i].table ? cases[i].table : "(none)");
+		strbuf_release(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_fixfile_load),
 		cmocka_unit_test(test_sql_directive),
 		cmocka_unit_test(test_sql_add_inert),
+		cmocka_unit_test(test_sql_table_changed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

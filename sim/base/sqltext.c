@@ -416,3 +416,118 @@ int sql_tx_control(const char *sql)
 	}
 	return SQL_TX_NONE;
 }
+
+/*
+** The next token of sql from *at: a word, or a quoted identifier as the
+** name it stands for (quoted set), or one other character; comments and
+** white space skipped.  0 at the end.
+*/
+static int next_token(const char *sql, size_t *at, struct strbuf *tok, int *quoted)
+{
+	size_t i = *at, j;
+
+	strbuf_reset(tok);
+	*quoted = 0;
+	for (;;) {
+		while (isspace((unsigned char)sql[i]))
+			i++;
+		if (!sql[i])
+			return 0;
+		j = sql_skip_quoted(sql, i);
+		if (j == i || sql[i] == '"' || sql[i] == '\'')
+			break;
+		i = j;   /* a comment */
+	}
+	if (sql[i] == '"') {
+		char *q, *name;
+		j = sql_skip_quoted(sql, i);
+		q = xstrndup(sql + i, j - i);
+		name = sql_ident_name(q);
+		strbuf_addstr(tok, name);
+		free(q);
+		free(name);
+		*quoted = 1;
+		*at = j;
+		return 1;
+	}
+	if (is_ident((unsigned char)sql[i])) {
+		while (is_ident((unsigned char)sql[i]))
+			strbuf_addch(tok, sql[i++]);
+	} else {
+		j = sql[i] == '\'' ? sql_skip_quoted(sql, i) : i + 1;
+		strbuf_add(tok, sql + i, j - i);
+		i = j;
+	}
+	*at = i;
+	return 1;
+}
+
+int sql_table_changed(const char *sql, struct strbuf *out)
+{
+	/* The words after which the table's name comes, by the statement's first word(s). */
+	static const struct { const char *lead, *after; } forms[] = {
+		{ "alter", "table" }, { "create", "on" }, { "drop", "table" }, { "truncate", NULL },
+		{ "update", NULL }, { "delete", "from" }, { "insert", "into" }, { "lock", NULL },
+		{ "cluster", NULL }, { "reindex", "table" }, { "vacuum", NULL },
+	};
+	static const char *const skip[] = { "table", "only", "if", "not", "exists", "full", "verbose",
+					    "analyze", "freeze", "concurrently" };
+	struct strbuf tok = STRBUF_INIT, name = STRBUF_INIT;
+	size_t at = 0, f, k;
+	int quoted, found = 0, want;
+
+	if (!next_token(sql, &at, &tok, &quoted) || quoted)
+		goto out;
+	for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+		if (!strcasecmp(tok.buf, forms[f].lead))
+			break;
+	if (f == sizeof(forms) / sizeof(forms[0]))
+		goto out;
+	if (!strcasecmp(tok.buf, "create")) {
+		/* CREATE [UNIQUE] INDEX ... ON t, CREATE [OR REPLACE] TRIGGER ... ON t: no other CREATE changes a table. */
+		int kind = 0;
+		while (!kind && next_token(sql, &at, &tok, &quoted) && !quoted) {
+			if (!strcasecmp(tok.buf, "index") || !strcasecmp(tok.buf, "trigger"))
+				kind = 1;
+			else if (strcasecmp(tok.buf, "unique") && strcasecmp(tok.buf, "or") &&
+				 strcasecmp(tok.buf, "replace") && strcasecmp(tok.buf, "constraint"))
+				break;
+		}
+		if (!kind)
+			goto out;
+	}
+	want = forms[f].after == NULL;
+	while (!want && next_token(sql, &at, &tok, &quoted))
+		want = !quoted && !strcasecmp(tok.buf, forms[f].after);
+	/* Past IF EXISTS, ONLY and the like, to the name, maybe schema-qualified. */
+	while (want && next_token(sql, &at, &tok, &quoted)) {
+		for (k = 0; !quoted && k < sizeof(skip) / sizeof(skip[0]); k++)
+			if (!strcasecmp(tok.buf, skip[k]))
+				break;
+		if (!quoted && k < sizeof(skip) / sizeof(skip[0]))
+			continue;
+		if (!quoted && !is_ident((unsigned char)tok.buf[0]))
+			break;
+		strbuf_reset(&name);
+		strbuf_add(&name, tok.buf, tok.len);
+		/* schema.table: the table. */
+		{
+			size_t save = at;
+			int q2;
+			if (next_token(sql, &at, &tok, &q2) && !q2 && !strcmp(tok.buf, ".") &&
+			    next_token(sql, &at, &tok, &q2) && (q2 || is_ident((unsigned char)tok.buf[0]))) {
+				strbuf_reset(&name);
+				strbuf_add(&name, tok.buf, tok.len);
+			} else {
+				at = save;
+			}
+		}
+		strbuf_add(out, name.buf, name.len);
+		found = 1;
+		break;
+	}
+out:
+	strbuf_release(&tok);
+	strbuf_release(&name);
+	return found;
+}

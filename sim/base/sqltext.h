@@ -100,6 +100,15 @@ char *sql_ident_name(const char *written);
  */
 int sql_ident_is(const char *name, const char *col);
 
+/**
+ * The table a statement changes, by the name it stands for (sql_ident_name,
+ * a schema before it left out), onto out: ALTER TABLE, CREATE INDEX ... ON,
+ * CREATE TRIGGER ... ON, DROP TABLE (its first), TRUNCATE, UPDATE, DELETE
+ * FROM, INSERT INTO, LOCK, CLUSTER, REINDEX TABLE, VACUUM.  Returns 1 when
+ * it names one, else 0 (out untouched).
+ */
+int sql_table_changed(const char *sql, struct strbuf *out);
+
 /** s onto out quoted with q ('\'' a string literal, '"' an identifier), q inside doubled. */
 void sql_add_quoted(struct strbuf *out, const char *s, char q);
 

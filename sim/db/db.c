@@ -308,6 +308,26 @@ int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out
 	return db_exec_now(drv, c, drv->schema_query, 0, NULL, schema_row, out, &cls, err);
 }
 
+int64_t db_steps(const struct db_driver *drv, struct db_conn *c)
+{
+	return drv->steps ? drv->steps(c) : -1;
+}
+
+const char *db_locks_query(const struct db_driver *drv)
+{
+	return drv->locks_query;
+}
+
+const char *db_work_query(const struct db_driver *drv)
+{
+	return drv->work_query;
+}
+
+const char *db_storage_query(const struct db_driver *drv)
+{
+	return drv->storage_query;
+}
+
 int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err)
 {
 	struct db_conn *c = NULL;

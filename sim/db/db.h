@@ -210,6 +210,18 @@ struct db_driver {
 	*/
 	const char *const *reader_sql;
 	/*
+	** Optional, for lock findings (scoring/locks.c): queries of c's own
+	** state, a row per table of the drill's schema.  locks_query: table,
+	** lock mode, for the locks c holds now; work_query: table, rows read,
+	** rows written in c's current transaction; storage_query: table, an id
+	** of its storage that a rewrite changes.
+	*/
+	const char *locks_query;
+	const char *work_query;
+	const char *storage_query;
+	/* Optional: the engine's own units of work of c's last statement (SQLite's VM steps). */
+	int64_t (*steps)(struct db_conn *c);
+	/*
 	** A query of one parameter, a table's name, whose rows name its
 	** columns in order (the seeder checks a CSV header against them).
 	*/
@@ -345,6 +357,13 @@ int db_catalog(const struct db_driver *drv, struct db_conn *c, struct db_catalog
 int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err);
 /** Roll back what the reader holds and close it; NULL is nothing to do. */
 void db_reader_close(const struct db_driver *drv, struct db_conn *c);
+
+/** The raw units of work of c's last statement (see the driver's steps), or -1 when the driver counts none. */
+int64_t db_steps(const struct db_driver *drv, struct db_conn *c);
+/** drv's locks_query, work_query and storage_query (any may be NULL). */
+const char *db_locks_query(const struct db_driver *drv);
+const char *db_work_query(const struct db_driver *drv);
+const char *db_storage_query(const struct db_driver *drv);
 
 /** The schema of c's database as text, one line per object; -1 with err. */
 int db_schema(const struct db_driver *drv, struct db_conn *c, struct strbuf *out, struct strbuf *err);

@@ -1391,6 +1391,13 @@ const struct db_driver db_pg_driver = {
 		"WHERE NOT tgisinternal AND r.relnamespace = 'public'::regnamespace "
 		"ORDER BY 1, 2",
 	.reader_sql = pg_reader_sql,
+	.locks_query = "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+		       "WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype = 'relation' "
+		       "AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')",
+	.work_query = "SELECT relname, seq_tup_read + coalesce(idx_tup_fetch, 0), n_tup_ins + n_tup_upd + n_tup_del "
+		      "FROM pg_stat_xact_user_tables WHERE schemaname = 'public'",
+	.storage_query = "SELECT relname, relfilenode FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+			 "AND relkind IN ('r', 'p')",
 	.last_tx_outcome = pg_last_tx_outcome,
 	/* An unquoted name is folded to lower case: as the scenario's schema created it. */
 	.columns_query = "SELECT column_name::text FROM information_schema.columns "

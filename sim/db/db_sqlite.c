@@ -574,6 +574,11 @@ static int64_t sqlite_work(struct db_conn *c, int *wrote)
 	return 1 + c->vm_steps / SQLITE_VM_STEPS_PER_TICK;
 }
 
+static int64_t sqlite_steps(struct db_conn *c)
+{
+	return c->vm_steps;
+}
+
 static int sqlite_begin(struct db_conn *c)
 {
 	c->vm_steps = 0;
@@ -988,6 +993,8 @@ const struct db_driver db_sqlite_driver = {
 	.target_need = "sqlite",
 	.param_prefix = '?',
 	.schema = "main",
+	.storage_query = "SELECT name, rootpage FROM main.sqlite_schema WHERE type = 'table'",
+	.steps = sqlite_steps,
 	.create = sqlite_create,
 	.destroy = sqlite_destroy,
 	.where = sqlite_where,
