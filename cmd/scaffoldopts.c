@@ -14,6 +14,68 @@
 
 static const struct cli_command *parsing;
 
+/*
+** try's config file: a setting a line, '#' starts a comment.
+**   max-wait DURATION        the budget (as --max-wait)
+**   rows TABLE=N | rows N    production sizes (as --rows)
+**   allow FINDING[:TABLE]    an exception: that lock finding is said, and does not fail
+** The command line's options come after it and win.
+*/
+static int read_config(struct scaffold_cli *o, const char *path)
+{
+	struct strbuf why = STRBUF_INIT, text = STRBUF_INIT;
+	char *line, *save = NULL;
+	int n = 0, rc = 0;
+
+	if (strbuf_read_file(&text, path, &why)) {
+		rc = cli_error(EXIT_USAGE, "--config %s: %s", path, why.buf);
+		goto out;
+	}
+	for (line = strtok_r(text.buf, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
+		char *key, *val, *end;
+		n++;
+		if ((end = strchr(line, '#')) != NULL)
+			*end = '\0';
+		key = line + strspn(line, " \t\r");
+		if (!*key)
+			continue;
+		val = key + strcspn(key, " \t\r");
+		if (*val)
+			*val++ = '\0';
+		val += strspn(val, " \t");
+		val[strcspn(val, " \t\r")] = '\0';
+		if (!*val) {
+			rc = cli_error(EXIT_USAGE, "%s:%d: expected 'KEY VALUE' (max-wait, rows or allow)", path, n);
+		} else if (!strcmp(key, "max-wait")) {
+			if (drillopts_parse_duration(val, &o->max_wait_ms))
+				rc = cli_error(EXIT_USAGE, "%s:%d: max-wait needs a duration such as 500ms or 2s, not '%s'",
+					       path, n, val);
+		} else if (!strcmp(key, "rows")) {
+			const char *eq = strchr(val, '=');
+			uint64_t r;
+			if ((eq && eq == val) || cli_parse_u64(eq ? eq + 1 : val, &r) || r > (uint64_t)1 << 50)
+				rc = cli_error(EXIT_USAGE, "%s:%d: rows needs TABLE=N or N, not '%s'", path, n, val);
+			else if (!eq)
+				o->default_rows = (int64_t)r;
+			else {
+				ALLOC_GROW(o->rows, o->nrows + 1, o->rows_alloc);
+				o->rows[o->nrows].table = xstrndup(val, (size_t)(eq - val));
+				o->rows[o->nrows++].rows = (int64_t)r;
+			}
+		} else if (!strcmp(key, "allow")) {
+			o->allow = xrealloc(o->allow, (o->nallow + 1) * sizeof(*o->allow));
+			o->allow[o->nallow++] = xstrdup(val);
+		} else {
+			rc = cli_error(EXIT_USAGE, "%s:%d: unknown setting '%s' (expected max-wait, rows or allow)",
+				       path, n, key);
+		}
+	}
+out:
+	strbuf_release(&text);
+	strbuf_release(&why);
+	return rc;
+}
+
 static int take(void *ctx, const struct cli_option *opt, const char *val, const char *next)
 {
 	struct scaffold_cli *o = ctx;
@@ -77,6 +139,12 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 		ALLOC_GROW(o->rows, o->nrows + 1, o->rows_alloc);
 		o->rows[o->nrows].table = xstrndup(val, (size_t)(eq - val));
 		o->rows[o->nrows++].rows = (int64_t)n;
+		break;
+	}
+	case SO_CONFIG: {
+		int rc = read_config(o, val);
+		if (rc)
+			return rc;
 		break;
 	}
 	case SO_MAX_WAIT:
@@ -154,6 +222,9 @@ void scaffoldopts_release(struct scaffold_cli *o)
 	for (i = 0; i < o->nrows; i++)
 		free((char *)o->rows[i].table);
 	free(o->rows);
+	for (i = 0; i < o->nallow; i++)
+		free(o->allow[i]);
+	free(o->allow);
 	free(o->sets);
 	memset(o, 0, sizeof(*o));
 }

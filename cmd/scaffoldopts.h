@@ -19,7 +19,7 @@
 /* Option ids of scaffold and try, after the shared ones (OPTION_STATEMENT_TIMEOUT...). */
 enum {
 	SO_MIGRATIONS = OPT_END_, SO_NEW, SO_DOWN, SO_ENGINE, SO_DB, SO_OUT, SO_NAME, SO_TABLES, SO_WEIGHT, SO_FORCE,
-	SO_REPORT, SO_JSON, SO_SEED, SO_SET, SO_ROWS, SO_MAX_WAIT,
+	SO_REPORT, SO_JSON, SO_SEED, SO_SET, SO_ROWS, SO_MAX_WAIT, SO_CONFIG,
 };
 
 /* The rows of their option tables, one spelling for both. */
@@ -58,6 +58,8 @@ struct scaffold_cli {
 	size_t nrows, rows_alloc;
 	int64_t default_rows;
 	long max_wait_ms;
+	char **allow;            /* the config's 'allow FINDING[:TABLE]' lines */
+	size_t nallow;
 };
 
 /**

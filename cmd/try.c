@@ -26,7 +26,8 @@ static int try_run(int argc, char **argv);
 static const struct cli_option try_options[] = {
 	OPTION_MIGRATIONS, OPTION_NEW, OPTION_DOWN_MIG, OPTION_ENGINE, OPTION_SCAFFOLD_DB,
 	{ SO_REPORT, "--report", "FILE", 0, "also write the verdict, its format from the extension: FILE.md "
-	  "short enough for a pull-request comment, FILE.html a page, FILE.json the JSON" },
+	  "short enough for a pull-request comment, FILE.html a page, FILE.json the JSON, FILE.sarif SARIF 2.1.0 "
+	  "for code scanning (a result per finding, at its file and line), FILE.xml JUnit" },
 	{ SO_JSON, "--json", NULL, 0, "print the verdict as JSON instead of the terminal's" },
 	{ SO_SEED, "--seed", "N", 0, "the PRNG seed of the drill (default 1)" },
 	{ SO_SET, "--set", "NAME=VALUE", CLI_REPEAT, "override a parameter of the scaffolded scenario (repeatable): "
@@ -35,6 +36,8 @@ static const struct cli_option try_options[] = {
 	OPTION_TABLES, OPTION_WEIGHT,
 	{ SO_ROWS, "--rows", "TABLE=N", CLI_REPEAT, "a table's production size, which its locks are projected "
 	  "to (repeatable; '--rows N' for every table no other names; default 1000000)" },
+	{ SO_CONFIG, "--config", "FILE", 0, "settings a line: 'max-wait DURATION', 'rows TABLE=N', 'rows N', and "
+	  "'allow FINDING[:TABLE]' for a lock finding the team accepts (said, not failed); the options after it win" },
 	{ SO_MAX_WAIT, "--max-wait", "DURATION", 0, "how long writers may wait on the migration's locks at "
 	  "production size (default 2s): a longer projected hold fails, as does any scan or rewrite under a "
 	  "lock that stops writers" },
@@ -45,8 +48,9 @@ static const struct cli_option try_options[] = {
 const struct cli_command cmd_try = {
 	.name = "try",
 	.synopsis = "--migrations PATH --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
-		    "[--report FILE.md|.html|.json] [--json] [--seed N] [--set NAME=VALUE]... [-o DIR] [--tables LIST] "
-		    "[--weight TABLE=N]... [--rows TABLE=N]... [--max-wait DURATION] [--statement-timeout DURATION] "
+		    "[--report FILE.md|.html|.json|.sarif|.xml] [--json] [--seed N] [--set NAME=VALUE]... [-o DIR] [--tables LIST] "
+		    "[--weight TABLE=N]... [--config FILE] [--rows TABLE=N]... [--max-wait DURATION] "
+		    "[--statement-timeout DURATION] "
 		    "[--allow-superuser]",
 	.summary = "Drill your next migration on your own schema, for every pull request: scaffold a scenario "
 		   "from the history, run the new migration under old code's traffic, and say which of old "
@@ -165,6 +169,8 @@ static int measure_locks_at(const struct scaffold_cli *o, const char *path, int 
 	lo.default_rows = o->default_rows;
 	lo.rows = o->rows;
 	lo.nrows = o->nrows;
+	lo.allow = o->allow;
+	lo.nallow = o->nallow;
 	rc = locks_measure(sc, &lo, out, err);
 out:
 	scenario_free(sc);
@@ -216,6 +222,10 @@ static int write_report(const char *path, const struct trial *t)
 		report_try_markdown_render(t, &out, 0);
 	else if (ext && !strcmp(ext, ".html"))
 		report_try_html_render(t, &out, 0);
+	else if (ext && !strcmp(ext, ".sarif"))
+		report_try_sarif_render(t, &out, 0);
+	else if (ext && !strcmp(ext, ".xml"))
+		report_try_junit_render(t, &out, 0);
 	else
 		report_try_json_render(t, &out, 0);
 	if ((rc = cli_write_file(path, &out)) == 0)
@@ -252,8 +262,10 @@ static int try_run(int argc, char **argv)
 		goto out;
 	}
 	ext = o.report ? strrchr(o.report, '.') : NULL;
-	if (o.report && (!ext || (strcmp(ext, ".md") && strcmp(ext, ".html") && strcmp(ext, ".json")))) {
-		rc = cli_error(EXIT_USAGE, "--report %s: expected a file ending in .md, .html or .json", o.report);
+	if (o.report && (!ext || (strcmp(ext, ".md") && strcmp(ext, ".html") && strcmp(ext, ".json") &&
+				  strcmp(ext, ".sarif") && strcmp(ext, ".xml")))) {
+		rc = cli_error(EXIT_USAGE, "--report %s: expected a file ending in .md, .html, .json, .sarif or .xml",
+			       o.report);
 		goto out;
 	}
 	scaffoldopts_request(&o, &so);

@@ -161,6 +161,15 @@ void report_try_markdown_render(const struct trial *t, struct strbuf *out, unsig
 void report_try_html_render(const struct trial *t, struct strbuf *out, unsigned flags);
 /** The same as JSON (mdrill try --json). */
 void report_try_json_render(const struct trial *t, struct strbuf *out, unsigned flags);
+/**
+ * try's findings as SARIF 2.1.0, for code scanning: a result per failing
+ * lock finding, old code's transaction the migration broke, data lost,
+ * the migration or its down failing, and a table not judged, each at the
+ * migration's file and line where known.
+ */
+void report_try_sarif_render(const struct trial *t, struct strbuf *out, unsigned flags);
+/** try's checks as JUnit XML: the migration, old code's transactions, the data, each lock finding, the down. */
+void report_try_junit_render(const struct trial *t, struct strbuf *out, unsigned flags);
 
 /* JUnit XML, built a test case at a time (mdrill check --junit). */
 struct junit {

@@ -456,3 +456,136 @@ void report_try_json_render(const struct trial *t, struct strbuf *out, unsigned 
 	}
 	strbuf_addstr(out, "]}\n");
 }
+
+/* One SARIF result: rule, level, message, and the file and line when known. */
+static void sarif_result(struct strbuf *out, int *first, const char *rule, const char *level, const char *msg,
+			 const char *file, int line)
+{
+	strbuf_addstr(out, *first ? "{\"ruleId\":" : ",{\"ruleId\":");
+	*first = 0;
+	json_add_string(out, rule);
+	strbuf_addf(out, ",\"level\":\"%s\",\"message\":{\"text\":", level);
+	json_add_string(out, msg);
+	strbuf_addch(out, '}');
+	if (file) {
+		strbuf_addstr(out, ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+		json_add_string(out, file);
+		strbuf_addf(out, "},\"region\":{\"startLine\":%d}}}]", line > 0 ? line : 1);
+	}
+	strbuf_addch(out, '}');
+}
+
+void report_try_sarif_render(const struct trial *t, struct strbuf *out, unsigned flags)
+{
+	static const struct { const char *id, *text; } rules[] = {
+		{ "migration-fails", "The migration does not apply on a database with rows in it" },
+		{ "old-code-fails", "Old code's transaction fails under the migration more often than before it" },
+		{ "data-lost", "Acknowledged writes are not kept after the migration" },
+		{ "down-loses-data", "The down migration loses facts the migration alone kept" },
+		{ "table-rewrite", "The table is rewritten under a lock that stops writers" },
+		{ "blocking-scan", "Every row is read under a lock that stops writers" },
+		{ "blocking-backfill", "Every row is written in one statement, each locked against writers" },
+		{ "long-lock", "A lock that stops writers is held past the budget at production size" },
+		{ "not-judged", "The migration changes a table the drill could not exercise" },
+	};
+	struct strbuf msg = STRBUF_INIT;
+	size_t i;
+	int first = 1;
+	(void)flags;
+
+	strbuf_addstr(out, "{\"version\":\"2.1.0\",\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
+			   "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"mdrill try\",\"rules\":[");
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		strbuf_addstr(out, i ? ",{\"id\":" : "{\"id\":");
+		json_add_string(out, rules[i].id);
+		strbuf_addstr(out, ",\"shortDescription\":{\"text\":");
+		json_add_string(out, rules[i].text);
+		strbuf_addstr(out, "}}");
+	}
+	strbuf_addstr(out, "]}},\"results\":[");
+	if (t->ran && !t->completed) {
+		strbuf_addf(&msg, "statement %d fails: %s", t->failed_statement, t->error ? t->error : "");
+		sarif_result(out, &first, "migration-fails", "error", msg.buf, t->failed_file ? t->failed_file : t->migration,
+			     t->failed_line);
+	}
+	for (i = 0; i < t->ntx; i++) {
+		const struct trial_tx *x = &t->tx[i];
+		if (!x->broken)
+			continue;
+		strbuf_reset(&msg);
+		strbuf_addf(&msg, "old code's %s fails under the migration (%llu of %llu): %s", x->name,
+			    (unsigned long long)x->failed_after, (unsigned long long)(x->failed_after + x->ok_after),
+			    x->message ? x->message : "");
+		sarif_result(out, &first, "old-code-fails", "error", msg.buf, t->migration, 1);
+	}
+	if (t->data.lost) {
+		strbuf_reset(&msg);
+		strbuf_addf(&msg, "%llu of %llu acknowledged facts not kept", (unsigned long long)t->data.lost,
+			    (unsigned long long)t->data.expected);
+		sarif_result(out, &first, "data-lost", "error", msg.buf, t->migration, 1);
+	}
+	if (t->with_down && t->down_data.lost_by_down) {
+		strbuf_reset(&msg);
+		strbuf_addf(&msg, "the down migration loses %llu facts the migration alone kept",
+			    (unsigned long long)t->down_data.lost_by_down);
+		sarif_result(out, &first, "down-loses-data", "error", msg.buf, t->down, 1);
+	}
+	for (i = 0; i < t->locks.nr; i++) {
+		const struct lock_finding *f = &t->locks.v[i];
+		if (!f->fails)
+			continue;
+		strbuf_reset(&msg);
+		strbuf_addf(&msg, "%s; instead: %s", f->why, f->advice ? f->advice : "");
+		sarif_result(out, &first, f->name, "error", msg.buf, f->file ? f->file : t->migration, f->line);
+	}
+	for (i = 0; i < t->nunjudged; i++)
+		sarif_result(out, &first, "not-judged", "warning", t->unjudged[i], t->migration, 1);
+	strbuf_addstr(out, "]}]}\n");
+	strbuf_release(&msg);
+}
+
+void report_try_junit_render(const struct trial *t, struct strbuf *out, unsigned flags)
+{
+	struct junit j = JUNIT_INIT;
+	struct strbuf name = STRBUF_INIT, why = STRBUF_INIT;
+	size_t i;
+	(void)flags;
+
+	if (t->ran && !t->completed)
+		strbuf_addf(&why, "statement %d fails: %s", t->failed_statement, t->error ? t->error : "");
+	report_junit_add(&j, t->migration, "the migration applies with rows in the tables", why.len ? why.buf : NULL);
+	for (i = 0; i < t->ntx; i++) {
+		const struct trial_tx *x = &t->tx[i];
+		strbuf_reset(&name);
+		strbuf_reset(&why);
+		strbuf_addf(&name, "old code's %s keeps working", x->name);
+		if (x->broken)
+			strbuf_addf(&why, "%llu of %llu fail: %s", (unsigned long long)x->failed_after,
+				    (unsigned long long)(x->failed_after + x->ok_after), x->message ? x->message : "");
+		report_junit_add(&j, t->migration, name.buf, why.len ? why.buf : NULL);
+	}
+	strbuf_reset(&why);
+	if (t->data.lost)
+		strbuf_addf(&why, "%llu of %llu acknowledged facts not kept", (unsigned long long)t->data.lost,
+			    (unsigned long long)t->data.expected);
+	report_junit_add(&j, t->migration, "every acknowledged write is kept", why.len ? why.buf : NULL);
+	for (i = 0; i < t->locks.nr; i++) {
+		const struct lock_finding *f = &t->locks.v[i];
+		strbuf_reset(&name);
+		strbuf_addf(&name, "statement %d: %s on %s", f->stmt, f->name, f->table);
+		report_junit_add(&j, t->migration, name.buf, f->fails ? f->why : NULL);
+	}
+	if (t->with_down) {
+		strbuf_reset(&why);
+		if (t->down_data.lost_by_down)
+			strbuf_addf(&why, "the down migration loses %llu facts", (unsigned long long)t->down_data.lost_by_down);
+		report_junit_add(&j, t->migration, "the down migration keeps what the migration kept",
+				 why.len ? why.buf : NULL);
+	}
+	for (i = 0; i < t->nunjudged; i++)
+		report_junit_add(&j, t->migration, "every table it changes is drilled", t->unjudged[i]);
+	report_junit_render(&j, "mdrill try", out);
+	report_junit_release(&j);
+	strbuf_release(&name);
+	strbuf_release(&why);
+}

@@ -38,6 +38,9 @@ struct locks_opts {
 	int64_t default_rows;            /* production rows of a table no --rows names */
 	const struct locks_rows *rows;
 	size_t nrows;
+	/* Exceptions a team accepts: "FINDING" or "FINDING:TABLE" (a config file's 'allow' lines). */
+	char **allow;
+	size_t nallow;
 };
 
 /* One statement's hold on one table. */
@@ -57,6 +60,7 @@ struct lock_finding {
 	int64_t prod_rows;       /* the production size projected to */
 	double projected_ms;
 	int fails;
+	int allowed;             /* it would fail, but the team's config allows it */
 	char *why;               /* what the verdict rests on */
 	const char *advice;      /* the usual safe rewrite */
 };

@@ -186,6 +186,23 @@ d = json.load(open('$tmp/lr.json'))
 x = d['locks']['findings'][0]
 assert x['production_rows'] == 5000000 and d['locks']['max_wait_ms'] == 0 and x['fails'] and x['name'] == 'long-lock', x
 \""
+check "try --report FILE.sarif: a result per failing finding, at its file and line" sh -c "'$M' try --migrations $G --new '$tmp/lock-sqci.sql' --report '$tmp/t.sarif' >/dev/null 2>&1; python3 -c \"
+import json
+d = json.load(open('$tmp/t.sarif'))
+assert d['version'] == '2.1.0'
+r = d['runs'][0]['results']
+assert [x['ruleId'] for x in r] == ['blocking-scan'], r
+loc = r[0]['locations'][0]['physicalLocation']
+assert loc['artifactLocation']['uri'].endswith('lock-sqci.sql') and loc['region']['startLine'] == 1, loc
+assert {x['id'] for x in d['runs'][0]['tool']['driver']['rules']} >= {'blocking-scan', 'table-rewrite', 'old-code-fails'}
+\""
+check "try --report FILE.xml: JUnit, a failure for the finding" sh -c "'$M' try --migrations $G --new '$tmp/lock-sqci.sql' --report '$tmp/t.xml' >/dev/null 2>&1; python3 -c \"
+import xml.etree.ElementTree as ET
+s = ET.parse('$tmp/t.xml').getroot()[0]
+assert s.get('failures') == '1' and int(s.get('tests')) > 5, (s.get('tests'), s.get('failures'))
+\""
+check "try --config: a budget, sizes and an exception the team accepts (exit 0)" sh -c "printf '# ours\\nmax-wait 5s\\nrows customers=20000000\\nallow blocking-scan:customers\\n' >'$tmp/cfg' && '$M' try --migrations $G --new '$tmp/lock-sqci.sql' --config '$tmp/cfg' >'$tmp/o' 2>&1 && grep -q 'about [0-9]* ms at 20000000 (allowed by the config)' '$tmp/o' && grep -q 'budget 5000 ms' '$tmp/o'"
+check "try --config: an unknown setting is exit 2 with its FILE:LINE" sh -c "printf 'max-wait 1s\\nbogus 1\\n' >'$tmp/cfg2'; '$M' try --migrations $G --new '$tmp/lock-sqci.sql' --config '$tmp/cfg2' 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"cfg2:2: unknown setting 'bogus'\" '$tmp/e'"
 pgcheck "try: a migration of a table the drill left out is not judged (exit 4), saying why" sh -c "printf 'ALTER TABLE \"Step\" ADD COLUMN \"note\" TEXT;\\n' >'$tmp/step.sql'; '$M' try --migrations tests/fixtures/hatchet/migrations --new '$tmp/step.sql' --db '$pg' >'$tmp/o' 2>&1; [ \$? -eq 4 ] && grep -q '^Verdict: NOT JUDGED' '$tmp/o' && grep -q 'not drilled, so not judged: Step: ' '$tmp/o'"
 
 # 4. Real histories, one per tool (THIRD-PARTY.md says whose), on the throwaway PostgreSQL server.
