@@ -131,7 +131,7 @@ static void examples(const struct trial_data *d, struct strbuf *out, const char 
 
 void report_try_render(const struct trial *t, struct strbuf *out, unsigned flags)
 {
-	size_t i, shown = 0;
+	size_t i, shown = 0, width;
 	(void)flags;
 
 	strbuf_addf(out, "mdrill try: %s on %s, seed %llu\n\n", t->migration, t->engine, (unsigned long long)t->seed);
@@ -140,13 +140,18 @@ void report_try_render(const struct trial *t, struct strbuf *out, unsigned flags
 	strbuf_addstr(out, "\n  ");
 	waits_line(t, out);
 	strbuf_addstr(out, "\n\nOld code (app 'old'), before the migration and from its start on\n");
-	strbuf_addf(out, "  %-32s %10s %10s %10s %10s\n", "transaction", "ok before", "failed", "ok after", "failed");
+	/* The names' column as wide as the longest shown, so that long ones keep the figures aligned. */
+	for (i = 0, width = 11; i < t->ntx; i++)
+		if ((t->tx[i].failed_after || t->tx[i].failed_before || i < 8) && strlen(t->tx[i].name) > width)
+			width = strlen(t->tx[i].name);
+	strbuf_addf(out, "  %-*s %10s %10s %10s %10s\n", (int)width, "transaction", "ok before", "failed", "ok after",
+		    "failed");
 	for (i = 0; i < t->ntx; i++) {
 		const struct trial_tx *x = &t->tx[i];
 		if (!x->failed_after && !x->failed_before && shown >= 8)
 			continue;
 		shown++;
-		strbuf_addf(out, "  %-32s %10llu %10llu %10llu %10llu\n", x->name, (unsigned long long)x->ok_before,
+		strbuf_addf(out, "  %-*s %10llu %10llu %10llu %10llu\n", (int)width, x->name, (unsigned long long)x->ok_before,
 			    (unsigned long long)x->failed_before, (unsigned long long)x->ok_after,
 			    (unsigned long long)x->failed_after);
 		if (x->message)

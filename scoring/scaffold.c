@@ -2254,8 +2254,39 @@ static int dump_noise(const char *sql)
 	for (i = 0; i < sizeof(lead) / sizeof(lead[0]); i++)
 		if (!strncasecmp(sql, lead[i], strlen(lead[i])))
 			return 1;
-	return (!strncasecmp(sql, "ALTER ", 6) && strstr(sql, " OWNER TO ")) || strstr(sql, "sqlite_sequence") ||
-	       strstr(sql, "sqlite_stat");
+	if ((!strncasecmp(sql, "ALTER ", 6) && strstr(sql, " OWNER TO ")) || strstr(sql, "sqlite_sequence") ||
+	    strstr(sql, "sqlite_stat"))
+		return 1;
+	/*
+	** A migration tool's own table in a dump (schema_migrations and its
+	** keys, indexes, rows): the drill keeps its own record under that
+	** name, and the table is no application's.
+	*/
+	{
+		struct strbuf t = STRBUF_INIT;
+		int tool = sql_table_changed(sql, &t) && history_is_tool_table(t.buf);
+		if (!tool && !strncasecmp(sql, "CREATE TABLE ", 13)) {
+			strbuf_reset(&t);
+			/* CREATE TABLE [IF NOT EXISTS] [schema.]name: its name is the word before '('. */
+			{
+				const char *p = strchr(sql, '('), *b;
+				if (p) {
+					while (p > sql && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n'))
+						p--;
+					for (b = p; b > sql && b[-1] != ' ' && b[-1] != '.' && b[-1] != '\n'; b--)
+						;
+					strbuf_add(&t, b, (size_t)(p - b));
+					{
+						char *name = sql_ident_name(t.buf);
+						tool = history_is_tool_table(name);
+						free(name);
+					}
+				}
+			}
+		}
+		strbuf_release(&t);
+		return tool;
+	}
 }
 
 /* A dump's lines for psql itself (\connect, \restrict) go: they are no SQL. */
@@ -2748,6 +2779,22 @@ static int trial(const struct scaffold_opts *o, struct plan *pl, const struct wr
 	uint64_t seed;
 	int table = -1, rc = 0;
 
+	/* Nothing left to drill (--tables named only tables that cannot be): say why each is out. */
+	{
+		size_t i, in = 0;
+		for (i = 0; i < pl->n; i++)
+			in += pl->t[i].in;
+		if (!in) {
+			for (i = 0; i < pl->n; i++)
+				if (pl->t[i].why && !strstr(pl->t[i].why, "not among --tables") &&
+				    !strstr(pl->t[i].why, "bookkeeping"))
+					strbuf_addf(&why, "%s%s: %s", why.len ? "; " : "", pl->t[i].t->name, pl->t[i].why);
+			rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s: no table to drill%s%s%s", o->migrations,
+					  why.len ? ": " : "", why.len ? why.buf : " (the schema has no tables)",
+					  o->ntables ? " (--tables must name the tables these reference too)" : "");
+			goto out;
+		}
+	}
 	write_scenario(w, &text);
 	if (scenario_parse("scaffold.drill", text.buf, NULL, 0, &sc, &why)) {
 		rc = strbuf_error(err, SCAFFOLD_EINPUT, "the scenario written does not read back (a fault of "
@@ -2836,9 +2883,11 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 	}
 	if (history_apply(o->drv, c, h.tool, &h.script, &failed, &why)) {
 		if (failed < h.script.nr)
-			rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s:%d: the history fails on %s: %s",
+			rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s:%d: the history fails on %s: %s%s",
 					  h.l.nr > 1 || h.tool ? h.l.v[h.entry[failed]].shown : o->migrations,
-					  h.script.v[failed].line, db_name(o->drv), why.buf);
+					  h.script.v[failed].line, db_name(o->drv), why.buf,
+					  db_dialect(o->drv) == DIALECT_SQLITE && db_driver_find(DIALECT_POSTGRES)
+					  ? " (a PostgreSQL history? give --db postgres://... to run it there)" : "");
 		else
 			rc = strbuf_error(err, SCAFFOLD_EENGINE, "%s", why.buf);
 		goto out;

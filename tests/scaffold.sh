@@ -172,7 +172,7 @@ pgcheck "locks: a validated CHECK fails: a scan under ACCESS EXCLUSIVE" lockcase
 pgcheck "locks: the same CHECK NOT VALID passes" lockcase "--db $pg" checknv 0 \
 	'ALTER TABLE customers ADD CONSTRAINT name_len CHECK (length(full_name) < 200) NOT VALID;'
 pgcheck "locks: a validated FOREIGN KEY fails: a scan under SHARE ROW EXCLUSIVE" lockcase "--db $pg" fk 1 \
-	'ALTER TABLE orders ADD CONSTRAINT fk2 FOREIGN KEY (customer_id) REFERENCES customers (id);' blocking-scan orders 'SHARE ROW EXCLUSIVE'
+	'ALTER TABLE orders ADD CONSTRAINT fk2 FOREIGN KEY (customer_id) REFERENCES customers (id);' blocking-scan customers 'SHARE ROW EXCLUSIVE'
 pgcheck "locks: the same FOREIGN KEY NOT VALID passes" lockcase "--db $pg" fknv 0 \
 	'ALTER TABLE orders ADD CONSTRAINT fk2 FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;'
 pgcheck "locks: a backfill of every row in one statement fails" lockcase "--db $pg" backfill 1 \
@@ -203,6 +203,10 @@ assert s.get('failures') == '1' and int(s.get('tests')) > 5, (s.get('tests'), s.
 \""
 check "try --config: a budget, sizes and an exception the team accepts (exit 0)" sh -c "printf '# ours\\nmax-wait 5s\\nrows customers=20000000\\nallow blocking-scan:customers\\n' >'$tmp/cfg' && '$M' try --migrations $G --new '$tmp/lock-sqci.sql' --config '$tmp/cfg' >'$tmp/o' 2>&1 && grep -q 'about [0-9]* ms at 20000000 (allowed by the config)' '$tmp/o' && grep -q 'budget 5000 ms' '$tmp/o'"
 check "try --config: an unknown setting is exit 2 with its FILE:LINE" sh -c "printf 'max-wait 1s\\nbogus 1\\n' >'$tmp/cfg2'; '$M' try --migrations $G --new '$tmp/lock-sqci.sql' --config '$tmp/cfg2' 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"cfg2:2: unknown setting 'bogus'\" '$tmp/e'"
+check "try --tables naming a table without what it references: exit 2, saying so" sh -c "'$M' try --migrations $G --new '$tmp/lock-sqadd.sql' --tables orders >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"no table to drill: orders: 'customer_id' references customers, which is left out (--tables must name the tables these reference too)\" '$tmp/e'"
+check "try on SQLite of a PostgreSQL history: exit 2, pointing at --db" sh -c "'$M' try --migrations tests/fixtures/pixie/migrations --new '$tmp/noop.sql' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'a PostgreSQL history? give --db postgres://' '$tmp/e'"
+pgcheck "try on postgres: a failing ADD UNIQUE says the server's DETAIL, the duplicated key" sh -c "printf 'ALTER TABLE customers ADD CONSTRAINT u UNIQUE (status);\\n' >'$tmp/uq.sql'; '$M' try --migrations $G --new '$tmp/uq.sql' --db '$pg' >'$tmp/o' 2>&1; [ \$? -eq 1 ] && grep -q 'could not create unique index \"u\" (Key (status)=(.*) is duplicated.)' '$tmp/o'"
+pgcheck "try on postgres: a pg_dump holding golang-migrate's schema_migrations: the tool's table left to the drill (exit 0)" sh -c "cat $F/pg_dump.sql >'$tmp/dumpsm.sql' && printf '\\nCREATE TABLE public.schema_migrations (version bigint NOT NULL, dirty boolean NOT NULL);\\nALTER TABLE ONLY public.schema_migrations ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);\\n' >>'$tmp/dumpsm.sql' && '$M' try --migrations '$tmp/dumpsm.sql' --new $F/new/000005_account_region.postgres.up.sql --db '$pg' >'$tmp/o' 2>&1"
 pgcheck "try: a migration of a table the drill left out is not judged (exit 4), saying why" sh -c "printf 'ALTER TABLE \"Step\" ADD COLUMN \"note\" TEXT;\\n' >'$tmp/step.sql'; '$M' try --migrations tests/fixtures/hatchet/migrations --new '$tmp/step.sql' --db '$pg' >'$tmp/o' 2>&1; [ \$? -eq 4 ] && grep -q '^Verdict: NOT JUDGED' '$tmp/o' && grep -q 'not drilled, so not judged: Step: ' '$tmp/o'"
 
 # 4. Real histories, one per tool (THIRD-PARTY.md says whose), on the throwaway PostgreSQL server.

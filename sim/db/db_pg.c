@@ -128,8 +128,18 @@ static char *first_line(const char *msg)
 
 static void set_msg(struct db_conn *c, const char *msg, const char *state)
 {
+	const char *detail = msg ? strstr(msg, "\nDETAIL:  ") : NULL;
 	free(c->msg);
 	c->msg = first_line(msg);
+	/* The server's DETAIL says which row or value: "Key (email)=(x) is duplicated." */
+	if (detail) {
+		struct strbuf m = STRBUF_INIT;
+		char *d = first_line(detail + 10);
+		strbuf_addf(&m, "%s (%s)", c->msg, d);
+		free(d);
+		free(c->msg);
+		c->msg = strbuf_detach(&m);
+	}
 	snprintf(c->sqlstate, sizeof(c->sqlstate), "%s", state ? state : "");
 	c->cls = pg_classify(state, PQstatus(c->pg) == CONNECTION_BAD);
 }
@@ -1393,7 +1403,7 @@ const struct db_driver db_pg_driver = {
 	.reader_sql = pg_reader_sql,
 	.locks_query = "SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
 		       "WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype = 'relation' "
-		       "AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')",
+		       "AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') ORDER BY c.relname, l.mode",
 	.work_query = "SELECT relname, seq_tup_read + coalesce(idx_tup_fetch, 0), n_tup_ins + n_tup_upd + n_tup_del "
 		      "FROM pg_stat_xact_user_tables WHERE schemaname = 'public'",
 	.storage_query = "SELECT relname, relfilenode FROM pg_class WHERE relnamespace = 'public'::regnamespace "

@@ -223,8 +223,7 @@ void gen_release(struct gen *g)
 
 static const char gen_expected[] =
 	"expected a generator: seq, int(a,b), random(a,b), name, email, phone, text(n), chars(n), "
-	"pick(a|b|c), date, timestamp, timestamptz, time, decimal(a,b,s), uuid, json, null, each "
-	"optionally followed by ' nulls=R' (a share R of NULLs)";
+	"pick(a|b|c), date, timestamp, timestamptz, time, decimal(a,b,s), uuid, json, null";
 
 /* A template holds one run of '#' where the number goes. */
 static int check_template(const char *t, struct strbuf *err)
@@ -294,7 +293,7 @@ int gen_parse(const char *expr, const struct scenario *sc, int tx_context,
 		if (!strcmp(s, kinds[k].name))
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0])) {
-		strbuf_error(err, -1, "%s%s; found '%s'", gen_expected,
+		strbuf_error(err, -1, "%s%s; found '%s' (any may be followed by ' nulls=R')", gen_expected,
 			     tx_context ? ", nextid(TABLE), existing(TABLE)" : "", expr);
 		goto out;
 	}
