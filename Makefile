@@ -30,7 +30,7 @@ BASE_SRC = sim/base/alloc.c sim/base/strbuf.c sim/base/prng.c sim/base/sqltext.c
 INPUT_SRC = sim/input/scenario.c sim/input/pgbench.c sim/input/strexpr.c sim/input/fixfile.c \
             sim/input/history.c \
             sim/input/layout.c sim/input/faults.c
-DB_SRC = sim/db/db.c sim/db/catalog.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c sim/db/owner.c
+DB_SRC = sim/db/db.c sim/db/catalog.c sim/db/stats.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c sim/db/owner.c
 ENGINE_SRC = sim/engine/gen.c sim/engine/ledger.c sim/engine/seeder.c sim/engine/client.c \
              sim/engine/scheduler.c sim/engine/swarm.c
 SCORING_SRC = scoring/probe.c scoring/oracle.c scoring/scorecard.c scoring/expect.c scoring/pipeline.c \

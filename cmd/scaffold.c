@@ -22,7 +22,7 @@ static const struct cli_option scaffold_options[] = {
 	OPTION_MIGRATIONS, OPTION_NEW, OPTION_DOWN_MIG, OPTION_ENGINE, OPTION_SCAFFOLD_DB,
 	{ SO_OUT, "-o", "DIR", 0, "the scenario directory to write (made if need be): DIR/scenario.drill" },
 	{ SO_NAME, "--name", "NAME", 0, "the scenario's name (default: DIR's last part)" },
-	OPTION_TABLES, OPTION_WEIGHT, OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER,
+	OPTION_TABLES, OPTION_WEIGHT, OPTION_STATS, OPTION_STATEMENT_TIMEOUT, OPTION_ALLOW_SUPERUSER,
 	{ SO_FORCE, "--force", NULL, 0, "write over a scenario.drill already in DIR" },
 	{ 0, NULL, NULL, 0, NULL },
 };
@@ -30,7 +30,7 @@ static const struct cli_option scaffold_options[] = {
 const struct cli_command cmd_scaffold = {
 	.name = "scaffold",
 	.synopsis = "--migrations PATH [--new FILE [--down FILE]] [--engine sqlite|postgres] [--db TARGET] "
-		    "-o DIR [--name NAME] [--tables LIST] [--weight TABLE=N]... [--force] "
+		    "-o DIR [--name NAME] [--tables LIST] [--weight TABLE=N]... [--stats SOURCE] [--force] "
 		    "[--statement-timeout DURATION] [--allow-superuser]",
 	.summary = "Write a scenario from your own migration history: the history (any layout --fix reads, "
 		   "or a schema dump) applied to a disposable database, its catalogue read back into seeds, "

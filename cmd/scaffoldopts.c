@@ -76,6 +76,35 @@ out:
 	return rc;
 }
 
+/*
+** --stats: read the statistics once; each table's size joins --rows
+** after the sizes the command line and the config gave, which win.
+*/
+static int read_stats(struct scaffold_cli *o)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db_options dbo;
+	size_t i;
+	int rc = 0;
+
+	memset(&dbo, 0, sizeof(dbo));
+	dbo.statement_timeout_ms = o->statement_timeout_ms < 0 ? DB_STATEMENT_TIMEOUT_DEFAULT : o->statement_timeout_ms;
+	if (db_stats_read(o->stats_source, &dbo, &o->stats, &err)) {
+		rc = cli_error(EXIT_USAGE, "--stats: %s", err.buf);
+		goto out;
+	}
+	for (i = 0; i < o->stats.nt; i++) {
+		if (o->stats.t[i].rows < 0)
+			continue;
+		ALLOC_GROW(o->rows, o->nrows + 1, o->rows_alloc);
+		o->rows[o->nrows].table = xstrdup(o->stats.t[i].name);
+		o->rows[o->nrows++].rows = (int64_t)(o->stats.t[i].rows + 0.5);
+	}
+out:
+	strbuf_release(&err);
+	return rc;
+}
+
 static int take(void *ctx, const struct cli_option *opt, const char *val, const char *next)
 {
 	struct scaffold_cli *o = ctx;
@@ -141,6 +170,7 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 		o->rows[o->nrows++].rows = (int64_t)n;
 		break;
 	}
+	case SO_STATS: o->stats_source = val; break;
 	case SO_CONFIG: {
 		int rc = read_config(o, val);
 		if (rc)
@@ -207,6 +237,8 @@ int scaffoldopts_parse(const struct cli_command *cmd, int argc, char **argv, str
 	}
 	/* As every drill command starts: what dead runs left goes. */
 	drillopts_gc(o->drv, o->db);
+	if (o->stats_source && (rc = read_stats(o)) != 0)
+		return rc;
 	return 0;
 }
 
@@ -226,6 +258,7 @@ void scaffoldopts_release(struct scaffold_cli *o)
 		free(o->allow[i]);
 	free(o->allow);
 	free(o->sets);
+	db_stats_release(&o->stats);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -244,4 +277,5 @@ void scaffoldopts_request(const struct scaffold_cli *o, struct scaffold_opts *so
 	so->stop = &cli_stop;
 	so->allow_superuser = o->allow_superuser;
 	so->statement_timeout_ms = o->statement_timeout_ms;
+	so->stats = o->stats_source ? &o->stats : NULL;
 }

@@ -19,7 +19,7 @@
 /* Option ids of scaffold and try, after the shared ones (OPTION_STATEMENT_TIMEOUT...). */
 enum {
 	SO_MIGRATIONS = OPT_END_, SO_NEW, SO_DOWN, SO_ENGINE, SO_DB, SO_OUT, SO_NAME, SO_TABLES, SO_WEIGHT, SO_FORCE,
-	SO_REPORT, SO_JSON, SO_SEED, SO_SET, SO_ROWS, SO_MAX_WAIT, SO_CONFIG,
+	SO_REPORT, SO_JSON, SO_SEED, SO_SET, SO_ROWS, SO_MAX_WAIT, SO_CONFIG, SO_STATS,
 };
 
 /* The rows of their option tables, one spelling for both. */
@@ -37,6 +37,10 @@ enum {
 	"the PostgreSQL server (postgres://... or postgres:), where mdrill creates and drops its own database" }
 #define OPTION_TABLES { SO_TABLES, "--tables", "LIST", 0, \
 	"drill only these tables (comma-separated); a table they reference and leave out makes them NULL or out" }
+#define OPTION_STATS { SO_STATS, "--stats", "SOURCE", 0, \
+	"a production database to read statistics from, and only read: postgres://.../DBNAME (pg_stats, " \
+	"reltuples) or a SQLite file (counted); nullable columns hold NULLs at its rates, columns with few " \
+	"distinct values repeat them, and try projects locks to its tables' sizes" }
 #define OPTION_WEIGHT { SO_WEIGHT, "--weight", "TABLE=N", CLI_REPEAT, \
 	"how often TABLE's transactions run against the others' (default 1; repeatable)" }
 
@@ -60,6 +64,8 @@ struct scaffold_cli {
 	long max_wait_ms;
 	char **allow;            /* the config's 'allow FINDING[:TABLE]' lines */
 	size_t nallow;
+	const char *stats_source;   /* --stats */
+	struct db_stats stats;      /* read from it; empty without */
 };
 
 /**

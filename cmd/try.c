@@ -33,7 +33,7 @@ static const struct cli_option try_options[] = {
 	{ SO_SET, "--set", "NAME=VALUE", CLI_REPEAT, "override a parameter of the scaffolded scenario (repeatable): "
 	  "rows (200 a table; more makes a migration's work show as writers' waits), clients, migrate_at, ..." },
 	{ SO_OUT, "-o", "DIR", 0, "keep the scaffolded scenario in DIR (made if need be), to run or edit" },
-	OPTION_TABLES, OPTION_WEIGHT,
+	OPTION_TABLES, OPTION_WEIGHT, OPTION_STATS,
 	{ SO_ROWS, "--rows", "TABLE=N", CLI_REPEAT, "a table's production size, which its locks are projected "
 	  "to (repeatable; '--rows N' for every table no other names; default 1000000)" },
 	{ SO_CONFIG, "--config", "FILE", 0, "settings a line: 'max-wait DURATION', 'rows TABLE=N', 'rows N', and "
@@ -49,7 +49,7 @@ const struct cli_command cmd_try = {
 	.name = "try",
 	.synopsis = "--migrations PATH --new FILE [--down FILE] [--engine sqlite|postgres] [--db TARGET] "
 		    "[--report FILE.md|.html|.json|.sarif|.xml] [--json] [--seed N] [--set NAME=VALUE]... [-o DIR] [--tables LIST] "
-		    "[--weight TABLE=N]... [--config FILE] [--rows TABLE=N]... [--max-wait DURATION] "
+		    "[--weight TABLE=N]... [--stats SOURCE] [--config FILE] [--rows TABLE=N]... [--max-wait DURATION] "
 		    "[--statement-timeout DURATION] "
 		    "[--allow-superuser]",
 	.summary = "Drill your next migration on your own schema, for every pull request: scaffold a scenario "

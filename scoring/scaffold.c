@@ -20,6 +20,7 @@
 #include "../sim/base/dialect.h"
 #include "../sim/base/sqltext.h"
 #include "../sim/db/catalog.h"
+#include "../sim/db/stats.h"
 #include "../sim/engine/seeder.h"
 #include "../sim/input/history.h"
 #include "../sim/input/layout.h"
@@ -754,6 +755,7 @@ struct colplan {
 	int unique_part;         /* ... as a part of a UNIQUE of several columns, which it numbers */
 	int db_written;          /* a trigger sets it: the database's value, no fact ('-- @untracked') */
 	double null_frac;        /* its share of NULLs from a database's statistics, -1: the scenario's null_rate */
+	double distinct;         /* its distinct values from the statistics, -1: not known */
 	int referenced;          /* another table's foreign key points at it: not updated */
 	int fk;                  /* the table's foreign key it is in, or -1 */
 	char *seed;              /* its '@gen' generator; NULL: not seeded (the engine fills it) */
@@ -1399,6 +1401,44 @@ static void plan_unique_texts(struct tplan *tp)
 }
 
 /* Plan the columns of tp: generators for seeds, inserts and updates. */
+/*
+** Where a database's statistics say a column holds few distinct values (a
+** status, a country), its generator draws from that many: a UNIQUE the
+** new migration adds then fails here as it would there, instead of passing
+** on values mdrill made up.  Plain integers and text only; a CHECK's list,
+** an enum or a key already decide their values.
+*/
+#define REPEAT_MAX 1000
+
+static void repeat_as_production(struct colplan *cp, struct strbuf *g)
+{
+	long long lo, hi, d = (long long)(cp->distinct + 0.5);
+	int digits = 1;
+	long long p;
+
+	if (cp->distinct < 1 || d > REPEAT_MAX || cp->chk.nset || cp->chk.unknown)
+		return;
+	for (p = 10; p <= d; p *= 10)
+		digits++;
+	if (cp->ty.kind == K_INT && sscanf(g->buf, "int(%lld,%lld)", &lo, &hi) == 2) {
+		if (hi - lo + 1 <= d)
+			return;
+		strbuf_reset(g);
+		strbuf_addf(g, "int(%lld,%lld)", lo, lo + d - 1);
+	} else if (cp->ty.kind == K_TEXT && strcmp(g->buf, "json")) {
+		long maxlen = cp->ty.maxlen > 0 ? cp->ty.maxlen : 64;
+		if ((cp->chk.maxlen >= 0 && cp->chk.maxlen < maxlen ? cp->chk.maxlen : maxlen) < 1 + digits ||
+		    cp->chk.minlen > 1 + digits)
+			return;
+		strbuf_reset(g);
+		strbuf_addf(g, "int(1,%lld,v%.*s)", d, digits, "####################");
+	} else {
+		return;
+	}
+	strbuf_addf(cnote(cp), "%lld distinct value%s in the database's statistics: drawn from as many", d,
+		    d == 1 ? "" : "s");
+}
+
 static void plan_columns(struct plan *pl, struct tplan *tp)
 {
 	const struct cat_table *t = tp->t;
@@ -1475,6 +1515,8 @@ static void plan_columns(struct plan *pl, struct tplan *tp)
 		}
 		if (cp->unique && cp->ty.kind != K_UUID)
 			strbuf_addstr(cnote(cp), "values of this type are drawn at random and may meet");
+		else if (!cp->unique)
+			repeat_as_production(cp, &g);
 		if (cp->ty.kind == K_BOOL)
 			cp->cast_int = 1;
 		set_str(&cp->seed, g.buf);
@@ -1510,6 +1552,13 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 			cp->fk = -1;
 			cp->var = var_name(cp->c, k);
 			cp->null_frac = -1;
+			cp->distinct = -1;
+			if (o->stats) {
+				const struct db_stats_column *st = db_stats_column(o->stats, t->name, cp->c->name);
+				if (st && st->null_frac >= 0)
+					cp->null_frac = st->null_frac;
+				cp->distinct = db_stats_distinct(o->stats, st);
+			}
 			cp->chk.minlen = cp->chk.maxlen = -1;
 			strbuf_init(&cp->note);
 			strbuf_init(&cp->chknote);

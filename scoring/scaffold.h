@@ -21,6 +21,7 @@
 
 #include "../sim/base/strbuf.h"
 #include "../sim/db/db.h"
+#include "../sim/db/stats.h"
 
 struct scaffold_weight {
 	const char *table;
@@ -41,6 +42,8 @@ struct scaffold_opts {
 	volatile sig_atomic_t *stop;
 	int allow_superuser;         /* PostgreSQL: run even when the target is a superuser */
 	long statement_timeout_ms;   /* every statement's limit: 0 for none, <0 the default */
+	/* A production database's statistics (--stats): shares of NULLs and distinct values, or NULL. */
+	const struct db_stats *stats;
 };
 
 struct scaffold_result {

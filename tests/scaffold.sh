@@ -205,6 +205,52 @@ check "try --config: a budget, sizes and an exception the team accepts (exit 0)"
 check "try --config: an unknown setting is exit 2 with its FILE:LINE" sh -c "printf 'max-wait 1s\\nbogus 1\\n' >'$tmp/cfg2'; '$M' try --migrations $G --new '$tmp/lock-sqci.sql' --config '$tmp/cfg2' 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"cfg2:2: unknown setting 'bogus'\" '$tmp/e'"
 check "try --tables naming a table without what it references: exit 2, saying so" sh -c "'$M' try --migrations $G --new '$tmp/lock-sqadd.sql' --tables orders >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"no table to drill: orders: 'customer_id' references customers, which is left out (--tables must name the tables these reference too)\" '$tmp/e'"
 check "try on SQLite of a PostgreSQL history: exit 2, pointing at --db" sh -c "'$M' try --migrations tests/fixtures/pixie/migrations --new '$tmp/noop.sql' >/dev/null 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'a PostgreSQL history? give --db postgres://' '$tmp/e'"
+# --stats: a production database's statistics, read and only read.
+python3 - "$tmp/prod.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT, full_name TEXT, phone TEXT, status TEXT, created_at TEXT)")
+db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, placed_on TEXT, total NUMERIC, note TEXT)")
+db.executemany("INSERT INTO customers VALUES (?, ?, 'A B', ?, 'active', '2024-01-01')",
+               [(i, 'c%d@x.org' % i, None if i % 5 < 2 else '+1 555 %04d' % i) for i in range(1, 30001)])
+db.executemany("INSERT INTO orders VALUES (?, ?, '2024-01-01', 1, ?)", [(i, i, ['gift', 'rush', 'fragile', 'late'][i % 4]) for i in range(1, 2001)])
+db.commit()
+PY
+sum_before=$(md5sum <"$tmp/prod.db")
+check "scaffold --stats FILE: a nullable column holds NULLs at production's share, few distinct values repeat" sh -c "'$M' scaffold --migrations $G --stats '$tmp/prod.db' -o '$tmp/st' >/dev/null 2>&1 && grep -q '^-- @gen customers.phone phone(40) nulls=0.4\$' '$tmp/st/scenario.drill' && grep -q '^-- @gen orders.note int(1,4,v#) nulls=0\$' '$tmp/st/scenario.drill' && grep -q 'note TEXT: 4 distinct values in the database.s statistics' '$tmp/st/scenario.drill'"
+check "try --stats FILE: locks projected to the table's rows there" sh -c "'$M' try --migrations $G --new '$tmp/lock-sqci.sql' --stats '$tmp/prod.db' --json >'$tmp/st.json'; [ \$? -eq 1 ] && python3 -c \"
+import json
+x = json.load(open('$tmp/st.json'))['locks']['findings'][0]
+assert x['production_rows'] == 30000 and x['name'] == 'blocking-scan', x
+\""
+check "  --rows TABLE=N still wins over the statistics" sh -c "'$M' try --migrations $G --new '$tmp/lock-sqci.sql' --stats '$tmp/prod.db' --rows customers=7 --json | python3 -c \"
+import json, sys
+assert json.load(sys.stdin)['locks']['findings'][0]['production_rows'] == 7
+\""
+check "  and the production file is left as it was, byte for byte" sh -c "[ \"\$(md5sum <'$tmp/prod.db')\" = '$sum_before' ]"
+check "try --stats of a file that is not there is exit 2, naming it" sh -c "'$M' try --migrations $G --new '$tmp/lock-sqci.sql' --stats '$tmp/nope.db' 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"stats: cannot read statistics from '$tmp/nope.db': No such file\" '$tmp/e'"
+check "try --stats of a file that is no database is exit 2" sh -c "'$M' try --migrations $G --new '$tmp/lock-sqci.sql' --stats $G/000001_create_customers.up.sql 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'file is not a database' '$tmp/e'"
+if [ -n "$pg" ]; then
+	prod=$(printf '%s' "$pg" | sed 's|/postgres?|/mdrill_stats_prod?|')
+	psql "$pg" -qc "DROP DATABASE IF EXISTS mdrill_stats_prod" -c "CREATE DATABASE mdrill_stats_prod" >/dev/null 2>&1
+	psql "$prod" -q >/dev/null 2>&1 <<'SQL'
+CREATE TABLE customers (id integer PRIMARY KEY, email text, full_name text, phone text, status text, created_at timestamp);
+INSERT INTO customers SELECT i, 'c' || i || '@x.org', 'A B', '+1 555 ' || i, 'active', now() FROM generate_series(1, 40000) i;
+ANALYZE customers;
+SQL
+fi
+pgcheck "try --stats postgres://: SET NOT NULL on a column production never leaves NULL gets past its data, and fails on its lock alone" sh -c "printf 'ALTER TABLE customers ALTER COLUMN phone SET NOT NULL;\\n' >'$tmp/snn.sql'; '$M' try --migrations $G --new '$tmp/snn.sql' --db '$pg' --stats '$prod' --json >'$tmp/snn.json'; [ \$? -eq 1 ] && python3 -c \"
+import json
+d = json.load(open('$tmp/snn.json'))
+assert d['migration']['completed'], d['migration']
+x = d['locks']['findings'][0]
+assert x['production_rows'] == 40000 and x['name'] == 'blocking-scan', x
+\""
+pgcheck "  where without the statistics its generated NULLs fail the migration itself" sh -c "'$M' try --migrations $G --new '$tmp/snn.sql' --db '$pg' --json | python3 -c \"
+import json, sys
+assert not json.load(sys.stdin)['migration']['completed']
+\""
+[ -n "$pg" ] && psql "$pg" -qc "DROP DATABASE IF EXISTS mdrill_stats_prod" >/dev/null 2>&1
 pgcheck "try on postgres: a failing ADD UNIQUE says the server's DETAIL, the duplicated key" sh -c "printf 'ALTER TABLE customers ADD CONSTRAINT u UNIQUE (status);\\n' >'$tmp/uq.sql'; '$M' try --migrations $G --new '$tmp/uq.sql' --db '$pg' >'$tmp/o' 2>&1; [ \$? -eq 1 ] && grep -q 'could not create unique index \"u\" (Key (status)=(.*) is duplicated.)' '$tmp/o'"
 pgcheck "try on postgres: a pg_dump holding golang-migrate's schema_migrations: the tool's table left to the drill (exit 0)" sh -c "cat $F/pg_dump.sql >'$tmp/dumpsm.sql' && printf '\\nCREATE TABLE public.schema_migrations (version bigint NOT NULL, dirty boolean NOT NULL);\\nALTER TABLE ONLY public.schema_migrations ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);\\n' >>'$tmp/dumpsm.sql' && '$M' try --migrations '$tmp/dumpsm.sql' --new $F/new/000005_account_region.postgres.up.sql --db '$pg' >'$tmp/o' 2>&1"
 pgcheck "try: a migration of a table the drill left out is not judged (exit 4), saying why" sh -c "printf 'ALTER TABLE \"Step\" ADD COLUMN \"note\" TEXT;\\n' >'$tmp/step.sql'; '$M' try --migrations tests/fixtures/hatchet/migrations --new '$tmp/step.sql' --db '$pg' >'$tmp/o' 2>&1; [ \$? -eq 4 ] && grep -q '^Verdict: NOT JUDGED' '$tmp/o' && grep -q 'not drilled, so not judged: Step: ' '$tmp/o'"

@@ -21,7 +21,11 @@
 #include "../sim/base/sqltext.h"
 #include "../sim/db/catalog.h"
 #include "../sim/db/db.h"
+#include "../sim/db/stats.h"
 #include "pgtest.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
 
 static const char common_sql[] =
 	"CREATE TABLE teams (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL UNIQUE, "
@@ -203,11 +207,71 @@ static void postgres_catalog(void **state)
 	check_catalog(db_driver_find(DIALECT_POSTGRES), url);
 }
 
+/*
+** A SQLite file's statistics, counted: its rows, each column's share of
+** NULLs and distinct values; lookups exact, then regardless of case; a
+** share of distinct values (as pg_stats gives one) made a count by the rows.
+*/
+static void sqlite_stats(void **state)
+{
+	char path[] = "/tmp/mdrill-stats-XXXXXX";
+	struct strbuf err = STRBUF_INIT;
+	struct db_stats st, made;
+	const struct db_stats_column *c;
+	sqlite3 *h;
+	int fd = mkstemp(path);
+	(void)state;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, \"B c\" INTEGER);"
+				      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
+				      "INSERT INTO t SELECT i, CASE WHEN i <= 4 THEN NULL ELSE 'x' || i END, i % 3 FROM n;"
+				      "CREATE TABLE empty (id INTEGER PRIMARY KEY, v TEXT);",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	if (db_stats_read(path, NULL, &st, &err))
+		fail_msg("%s", err.buf);
+	assert_true(db_stats_rows(&st, "t") == 10);
+	assert_true(db_stats_rows(&st, "T") == 10);
+	assert_true(db_stats_rows(&st, "empty") == 0);
+	assert_true(db_stats_rows(&st, "nope") < 0);
+	c = db_stats_column(&st, "t", "a");
+	assert_non_null(c);
+	assert_true(c->null_frac > 0.39 && c->null_frac < 0.41);
+	assert_true(db_stats_distinct(&st, c) == 6);
+	c = db_stats_column(&st, "T", "b C");
+	assert_non_null(c);
+	assert_true(c->null_frac == 0 && db_stats_distinct(&st, c) == 3);
+	/* An empty table's share of NULLs is not known, rather than 0. */
+	assert_true(db_stats_column(&st, "empty", "v")->null_frac < 0);
+	assert_null(db_stats_column(&st, "t", "nope"));
+	db_stats_release(&st);
+	assert_int_equal(unlink(path), 0);
+
+	/* pg_stats's n_distinct of -0.25: a quarter of the rows. */
+	memset(&made, 0, sizeof(made));
+	db_stats_add_table(&made, "x", 200);
+	db_stats_add_column(&made, "x", "c", 0.1, -0.25);
+	db_stats_add_column(&made, "y", "c", 0.1, -0.25);
+	assert_true(db_stats_distinct(&made, db_stats_column(&made, "x", "c")) == 50);
+	assert_true(db_stats_distinct(&made, db_stats_column(&made, "y", "c")) < 0);   /* its rows not known */
+	db_stats_release(&made);
+
+	/* Not a file, not there: an error, saying which. */
+	assert_int_equal(db_stats_read("/nonexistent/x.db", NULL, &st, &err), -1);
+	assert_non_null(strstr(err.buf, "/nonexistent/x.db"));
+	db_stats_release(&st);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sqlite_catalog),
 		cmocka_unit_test(postgres_catalog),
+		cmocka_unit_test(sqlite_stats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

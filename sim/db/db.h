@@ -62,6 +62,7 @@ struct db_options {
 
 struct db;        /* a disposable database that the driver created */
 struct db_catalog; /* its tables, columns and constraints (catalog.h) */
+struct db_stats;   /* a production database's statistics (stats.h) */
 struct db_conn;   /* one connection to it */
 struct db_stmt;   /* a prepared statement on one connection */
 
@@ -232,6 +233,11 @@ struct db_driver {
 	** releases with catalog_release, also after a failure.
 	*/
 	int (*catalog)(struct db_conn *c, struct db_catalog *out, struct strbuf *err);
+	/*
+	** Optional: read the statistics of source, a database mdrill did not
+	** make (stats.h), with its own read-only queries and nothing else.
+	*/
+	int (*stats)(const char *source, const struct db_options *o, struct db_stats *out, struct strbuf *err);
 	/*
 	** Optional: from now on, writes to the database fail as on a full disk
 	** (DB_FAULT_FULL, after `after` more bytes) or a failing device

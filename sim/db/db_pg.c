@@ -32,6 +32,7 @@
 #include "../base/sqltext.h"
 #include "catalog.h"
 #include "owner.h"
+#include "stats.h"
 
 #define GRACE_MS 10          /* how long a step waits before it asks why */
 #define LOCK_TIMEOUT "30s"   /* the server's backstop; the tick-based busy comes first */
@@ -1349,6 +1350,72 @@ static const char *const pg_reader_sql[] = {
 	NULL
 };
 
+/*
+** The statistics of a database mdrill did not make (--stats): the tables
+** of the connection's search path, the first of a name as a query would
+** find it, and pg_stats of their columns, read in a read-only
+** transaction that is rolled back.
+*/
+#define STATS_TABLES \
+	"WITH t AS (SELECT DISTINCT ON (c.relname) c.relname, c.reltuples, n.nspname " \
+	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
+	"WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY (pg_catalog.current_schemas(false)) " \
+	"ORDER BY c.relname, pg_catalog.array_position(pg_catalog.current_schemas(false), n.nspname)) "
+static const char stats_tables_sql[] = STATS_TABLES "SELECT relname, reltuples FROM t ORDER BY 1";
+static const char stats_columns_sql[] = STATS_TABLES
+	"SELECT s.tablename, s.attname, s.null_frac, s.n_distinct FROM pg_catalog.pg_stats s "
+	"JOIN t ON t.nspname = s.schemaname AND t.relname = s.tablename WHERE NOT s.inherited ORDER BY 1, 2";
+
+static int pg_stats(const char *source, const struct db_options *o, struct db_stats *out, struct strbuf *err)
+{
+	struct strbuf shown = STRBUF_INIT, sql = STRBUF_INIT;
+	PGconn *pg;
+	PGresult *r = NULL;
+	int rc = -1, i;
+
+	source = plain_target(source);
+	db_target_display(source, &shown);
+	pg = pg_open(source, NULL, "mdrill stats");
+	if (!pg || PQstatus(pg) != CONNECTION_OK) {
+		strbuf_reset(err);
+		strbuf_addf(err, "cannot connect to '%s' for its statistics: ", shown.buf);
+		redacted(err, source, pg ? PQerrorMessage(pg) : NULL);
+		goto out;
+	}
+	strbuf_addf(&sql, "BEGIN READ ONLY; SET LOCAL statement_timeout = %ld", o ? o->statement_timeout_ms : 0L);
+	r = PQexec(pg, sql.buf);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		goto failed;
+	PQclear(r);
+	r = PQexec(pg, stats_tables_sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		goto failed;
+	for (i = 0; i < PQntuples(r); i++)
+		db_stats_add_table(out, PQgetvalue(r, i, 0), atof(PQgetvalue(r, i, 1)));
+	PQclear(r);
+	r = PQexec(pg, stats_columns_sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		goto failed;
+	for (i = 0; i < PQntuples(r); i++)
+		db_stats_add_column(out, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+				    PQgetisnull(r, i, 2) ? -1 : atof(PQgetvalue(r, i, 2)),
+				    PQgetisnull(r, i, 3) ? 0 : atof(PQgetvalue(r, i, 3)));
+	rc = 0;
+	goto out;
+failed:
+	strbuf_reset(err);
+	strbuf_addf(err, "cannot read the statistics of '%s': ", shown.buf);
+	redacted(err, source, PQresultErrorMessage(r));
+out:
+	PQclear(r);
+	if (pg && PQstatus(pg) == CONNECTION_OK)
+		PQclear(PQexec(pg, "ROLLBACK"));
+	PQfinish(pg);
+	strbuf_release(&shown);
+	strbuf_release(&sql);
+	return rc;
+}
+
 static const char *const pg_targets[] = {
 	"postgres://", "postgresql://", "postgres:", "postgresql:", NULL
 };
@@ -1385,6 +1452,7 @@ const struct db_driver db_pg_driver = {
 	.lock_waiting = lock_waiting,
 	.reconnect = pg_reconnect,
 	.kill = pg_kill,
+	.stats = pg_stats,
 	/* The public schema only: the drill's backup schema is mdrill's own. */
 	.schema_query =
 		"SELECT 'column', table_name || '.' || column_name, data_type, is_nullable, "
