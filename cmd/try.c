@@ -79,7 +79,8 @@ static int make_private_dir(struct strbuf *dir)
 }
 
 /* One drill of the scenario: the fix slot empty, or its down migration; held for the judge. */
-static int drill(const struct scaffold_cli *o, const struct scenario *sc, int down, struct pipeline_result *res)
+static int drill(const struct scaffold_cli *o, const struct scenario *sc, struct db *template, int down,
+		 struct pipeline_result *res)
 {
 	struct pipeline_request req;
 	struct strbuf err = STRBUF_INIT;
@@ -94,6 +95,7 @@ static int drill(const struct scaffold_cli *o, const struct scenario *sc, int do
 	req.hold = 1;
 	req.allow_superuser = o->allow_superuser;
 	req.statement_timeout_ms = o->statement_timeout_ms;
+	req.template = template;
 	rc = pipeline_score(sc, o->drv, &req, res, &err);
 	rc = drillopts_exit(rc, err.buf);
 	strbuf_release(&err);
@@ -107,30 +109,32 @@ static int drill(const struct scaffold_cli *o, const struct scenario *sc, int do
 */
 #define LOCK_ROWS 1000
 
-static int measure_locks_at(const struct scaffold_cli *o, const char *path, int more, struct lock_report *out,
-			    struct strbuf *err);
+static int measure_locks_at(const struct scaffold_cli *o, const char *path, const struct scenario *drilled,
+			    struct db *template, int more, struct lock_report *out, struct strbuf *err);
 
 /*
 ** At LOCK_ROWS rows a table where the scenario's generators reach that
 ** far, else at the scenario's own rows (a char(3) key numbers 999 rows).
 */
-static int measure_locks(const struct scaffold_cli *o, const char *path, struct lock_report *out)
+static int measure_locks(const struct scaffold_cli *o, const char *path, const struct scenario *drilled,
+			 struct db *template, struct lock_report *out)
 {
 	struct strbuf err = STRBUF_INIT;
-	int rc = measure_locks_at(o, path, 1, out, &err);
+	int rc = measure_locks_at(o, path, drilled, template, 1, out, &err);
 	if (rc == DRILL_EINPUT) {
 		locks_report_release(out);
 		strbuf_reset(&err);
-		rc = measure_locks_at(o, path, 0, out, &err);
+		rc = measure_locks_at(o, path, drilled, template, 0, out, &err);
 	}
 	rc = drillopts_exit(rc, err.buf);
 	strbuf_release(&err);
 	return rc;
 }
 
-static int measure_locks_at(const struct scaffold_cli *o, const char *path, int more, struct lock_report *out,
-			    struct strbuf *err)
+static int measure_locks_at(const struct scaffold_cli *o, const char *path, const struct scenario *drilled,
+			    struct db *template, int more, struct lock_report *out, struct strbuf *err)
 {
+	const struct sql_variant *a, *b;
 	struct param_set *sets = xcalloc(o->nsets + 1, sizeof(*sets));
 	struct strbuf rows = STRBUF_INIT;
 	struct scenario *sc = NULL;
@@ -171,6 +175,11 @@ static int measure_locks_at(const struct scaffold_cli *o, const char *path, int 
 	lo.nrows = o->nrows;
 	lo.allow = o->allow;
 	lo.nallow = o->nallow;
+	/* The drilled scenario's schema copied, where the rows set here leave it as it was. */
+	a = sql_section_pick(&sc->schema, db_dialect(o->drv));
+	b = sql_section_pick(&drilled->schema, db_dialect(o->drv));
+	if (a && b && !strcmp(a->text, b->text))
+		lo.template = template;
 	rc = locks_measure(sc, &lo, out, err);
 out:
 	scenario_free(sc);
@@ -244,6 +253,8 @@ static int try_run(int argc, char **argv)
 	struct trial t;
 	struct strbuf err = STRBUF_INIT, dir = STRBUF_INIT, path = STRBUF_INIT, out = STRBUF_INIT, notes = STRBUF_INIT;
 	struct scenario *sc = NULL;
+	struct pipeline_request treq;
+	struct db *template = NULL;
 	const char *ext, *s, *e, *file;
 	int rc, judged = 0, private_dir = 0, line;
 	size_t i;
@@ -295,9 +306,17 @@ static int try_run(int argc, char **argv)
 			       "the scaffolded scenario does not read back (a fault of mdrill's): ", err.buf);
 		goto out;
 	}
-	if ((rc = drill(&o, sc, 0, &alone)) != 0)
+	/* The history applied once, copied for each drill and the locks' measure. */
+	memset(&treq, 0, sizeof(treq));
+	treq.target = o.db;
+	treq.stop = &cli_stop;
+	treq.allow_superuser = o.allow_superuser;
+	treq.statement_timeout_ms = o.statement_timeout_ms;
+	if (pipeline_template(sc, o.drv, &treq, &template, &err))
+		strbuf_reset(&err);   /* each drill builds its own, and says what fails */
+	if ((rc = drill(&o, sc, template, 0, &alone)) != 0)
 		goto out;
-	if (o.down && (rc = drill(&o, sc, 1, &down)) != 0)
+	if (o.down && (rc = drill(&o, sc, template, 1, &down)) != 0)
 		goto out;
 	/* A warning is a note the report leads with. */
 	for (s = sres.warnings.buf; *s; s = e + (*e == '\n')) {
@@ -305,7 +324,7 @@ static int try_run(int argc, char **argv)
 		strbuf_addf(&notes, "warning: %.*s\n", (int)(e - s), s);
 	}
 	strbuf_addstr(&notes, sres.notes.buf);
-	if ((rc = measure_locks(&o, path.buf, &locks)) != 0)
+	if ((rc = measure_locks(&o, path.buf, sc, template, &locks)) != 0)
 		goto out;
 	trial_judge(sc, o.newmig, o.down, &alone, o.down ? &down : NULL, notes.buf, &t);
 	for (i = 0; i < locks.nr; i++)
@@ -349,6 +368,7 @@ out:
 	cli_print_lines("warning", down.left.buf);
 	pipeline_result_release(&alone);
 	pipeline_result_release(&down);
+	db_destroy(o.drv, template, 0, NULL, &err);
 	scenario_free(sc);
 	if (private_dir)
 		owner_remove_dir(dir.buf);

@@ -436,12 +436,13 @@ int locks_measure(const struct scenario *sc, const struct locks_opts *o, struct 
 	v = m >= 0 ? sql_section_pick(&sc->migrations[m].sql, db_dialect(drv)) : NULL;
 	if (!v)
 		goto out;
-	if (db_create(drv, o->target, o->dbo, &db, err) || db_connect(drv, db, &c, err)) {
+	if ((o->template ? db_copy(drv, o->template, o->dbo, &db, err) : db_create(drv, o->target, o->dbo, &db, err)) ||
+	    db_connect(drv, db, &c, err)) {
 		rc = DRILL_EENGINE;
 		goto out;
 	}
 	scenario_schema_script(sc, db_dialect(drv), &schema);
-	if (history_apply(drv, c, sc->history, &schema, &failed, &why)) {
+	if (!o->template && history_apply(drv, c, sc->history, &schema, &failed, &why)) {
 		rc = strbuf_error(err, DRILL_EINPUT, "%s: the schema fails on %s: %s", sc->path, db_name(drv), why.buf);
 		goto out;
 	}

@@ -41,6 +41,7 @@ struct locks_opts {
 	/* Exceptions a team accepts: "FINDING" or "FINDING:TABLE" (a config file's 'allow' lines). */
 	char **allow;
 	size_t nallow;
+	struct db *template;             /* optional: a database of this run with the scenario's schema, copied */
 };
 
 /* One statement's hold on one table. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "../sim/base/alloc.h"
+#include "../sim/input/history.h"
 #include "../sim/input/layout.h"
 #include "probe.h"
 
@@ -158,6 +159,44 @@ int pipeline_check_faults(const struct scenario *sc, const struct db_driver *drv
 	return rc;
 }
 
+int pipeline_template(const struct scenario *sc, const struct db_driver *drv, const struct pipeline_request *req,
+		      struct db **out, struct strbuf *err)
+{
+	struct sql_script schema = { 0 };
+	struct db_options dbo;
+	struct db_conn *c = NULL;
+	struct strbuf why = STRBUF_INIT;
+	size_t failed;
+	int rc = -1;
+
+	*out = NULL;
+	memset(&dbo, 0, sizeof(dbo));
+	dbo.allow_superuser = req->allow_superuser;
+	dbo.statement_timeout_ms = req->statement_timeout_ms < 0 ? DB_STATEMENT_TIMEOUT_DEFAULT
+								 : req->statement_timeout_ms;
+	dbo.stop = req->stop;
+	if (!drv->copy)
+		return strbuf_error(err, -1, "%s cannot copy a database", db_name(drv));
+	if (db_create(drv, db_takes(drv, req->target) ? req->target : NULL, &dbo, out, err) ||
+	    db_connect(drv, *out, &c, err))
+		goto out;
+	scenario_schema_script(sc, db_dialect(drv), &schema);
+	if (history_apply(drv, c, sc->history, &schema, &failed, &why)) {
+		strbuf_error(err, -1, "%s", why.buf);
+		goto out;
+	}
+	rc = 0;
+out:
+	db_disconnect(drv, c);
+	if (rc && *out) {
+		db_destroy(drv, *out, 0, NULL, &why);
+		*out = NULL;
+	}
+	sql_script_release(&schema);
+	strbuf_release(&why);
+	return rc;
+}
+
 int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 		   const struct pipeline_request *req, struct pipeline_result *out, struct strbuf *err)
 {
@@ -197,6 +236,7 @@ int pipeline_score(const struct scenario *sc, const struct db_driver *drv,
 	dopts.progress = req->progress;
 	dopts.progress_ctx = req->progress_ctx;
 	dopts.adopt = probe_adopt;
+	dopts.template = req->template;
 	out->held = 1;
 	rc = drill_run(&out->drill, sc, &dopts, err);
 	if (rc == DRILL_EINTR)

@@ -56,6 +56,7 @@ struct pipeline_request {
 	/* Optional: told of each phase (enum drill_phase) and how far it is. */
 	void (*progress)(void *ctx, int phase, int64_t done, int64_t total);
 	void *progress_ctx;
+	struct db *template;             /* optional: the schema built already (drill_opts.template) */
 };
 
 struct pipeline_result {
@@ -110,6 +111,16 @@ int pipeline_fix_text(const struct scenario *sc, const char *fixarg, int is_down
  */
 int pipeline_check_faults(const struct scenario *sc, const struct db_driver *drv,
 			  const struct fault_list *faults, struct strbuf *err);
+
+/**
+ * A database of sc's schema alone, on the engine and with the options of
+ * req, for drills of sc to copy (req->template): a history applied once a
+ * run, not once a drill.  Returns 0 with *out (db_destroy it), or -1 with
+ * err: a caller goes on without, each drill building its own schema and
+ * saying what fails there.
+ */
+int pipeline_template(const struct scenario *sc, const struct db_driver *drv, const struct pipeline_request *req,
+		      struct db **out, struct strbuf *err);
 
 /**
  * Run one drill of sc on drv under req and score it into out, which the

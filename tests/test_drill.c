@@ -186,6 +186,13 @@ static void phone_down_loses_phone_numbers(void **state)
 	run_release(&r);
 }
 
+static void templated_drill_is_the_same(void **state)
+{
+	(void)state;
+	check_template_drill(PHONE, "fixes/make-nullable.sql", small, 1, "users");
+	check_template_drill(PHONE, NULL, small, 1, "users");
+}
+
 static void same_seed_same_json(void **state)
 {
 	struct run a, b, c;
@@ -955,6 +962,7 @@ int main(void)
 		cmocka_unit_test(phone_make_nullable_passes),
 		cmocka_unit_test(phone_down_loses_phone_numbers),
 		cmocka_unit_test(same_seed_same_json),
+		cmocka_unit_test(templated_drill_is_the_same),
 		cmocka_unit_test(history_and_backup),
 		cmocka_unit_test(tool_history_is_kept_apart),
 		cmocka_unit_test(declared_default_is_no_phantom),

@@ -80,6 +80,12 @@ static int pg_row(void *ctx, int ncol, const char *const *names, const char *con
 	return 0;
 }
 
+static void templated_drill_is_the_same(void **state)
+{
+	NEED_SERVER();
+	check_template_drill(PHONE, "fixes/make-nullable.sql", small, 1, "users");
+}
+
 static void phone_make_nullable_passes(void **state)
 {
 	struct run r;
@@ -389,6 +395,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(phone_make_nullable_passes, setup, teardown),
+		cmocka_unit_test_setup_teardown(templated_drill_is_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(phone_down_loses_phone_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(tool_history_is_kept_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_mode_verdicts, setup, teardown),

@@ -139,6 +139,14 @@ int db_create(const struct db_driver *drv, const char *target, const struct db_o
 	return drv->create(target, o ? o : &defaults, out, err);
 }
 
+int db_copy(const struct db_driver *drv, struct db *from, const struct db_options *o, struct db **out,
+	    struct strbuf *err)
+{
+	if (!drv->copy)
+		return strbuf_error(err, -1, "%s cannot copy a database", db_name(drv));
+	return drv->copy(from, o ? o : &defaults, out, err);
+}
+
 int db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept,
 	       struct strbuf *err)
 {

@@ -113,6 +113,13 @@ struct db_driver {
 	*/
 	int (*destroy)(struct db *db, int keep, struct strbuf *kept, struct strbuf *err);
 	/*
+	** Optional: create a fresh database as a copy of from, one this run
+	** made, its schema and rows (PostgreSQL: CREATE DATABASE ... TEMPLATE;
+	** SQLite: the backup API).  No connection may be open on from.  A
+	** history applied once is cloned for each drill of it.
+	*/
+	int (*copy)(struct db *from, const struct db_options *o, struct db **out, struct strbuf *err);
+	/*
 	** Optional: remove what runs of this host that are gone left at
 	** target (their ownership marks tell), a line each onto removed; a
 	** line starting "! " is one found and not removed, and why.  Returns
@@ -292,6 +299,13 @@ void db_driver_names(unsigned caps, int targets, struct strbuf *out);
  */
 int db_create(const struct db_driver *drv, const char *target, const struct db_options *o,
 	      struct db **out, struct strbuf *err);
+/**
+ * A disposable database made as a copy of from (see the driver's copy), o
+ * as for db_create.  Returns 0, or -1 with err, also when the driver
+ * cannot copy (then make one and build it again).
+ */
+int db_copy(const struct db_driver *drv, struct db *from, const struct db_options *o, struct db **out,
+	    struct strbuf *err);
 /** Remove db, or keep it (see the driver's destroy); -1 with err when it could not be removed. */
 int db_destroy(const struct db_driver *drv, struct db *db, int keep, struct strbuf *kept,
 	       struct strbuf *err);

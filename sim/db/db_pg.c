@@ -282,7 +282,8 @@ static int random_hex(char *out, size_t bytes, struct strbuf *err)
 ** mdrill_HOSTHASH_PID_RANDOM.  The COMMENT that follows says it in full
 ** (host, pid, start), but a run killed in between leaves no comment.
 */
-static int pg_create(const char *target, const struct db_options *o, struct db **out,
+/* A fresh database at target, empty (template NULL) or a copy of the database template names. */
+static int create_db(const char *target, const struct db_options *o, const char *template, struct db **out,
 		     struct strbuf *err)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
@@ -313,6 +314,8 @@ static int pg_create(const char *target, const struct db_options *o, struct db *
 	strbuf_addf(&sql, "mdrill_%08x_%ld_%s", (unsigned)owner_host_hash(), (long)getpid(), rnd);
 	db->name = strbuf_detach(&sql);
 	strbuf_addf(&sql, "CREATE DATABASE %s", db->name);
+	if (template)
+		strbuf_addf(&sql, " TEMPLATE %s", template);
 	r = PQexec(db->mon, sql.buf);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		strbuf_reset(err);
@@ -346,6 +349,17 @@ fail:
 	strbuf_release(&shown);
 	strbuf_release(&mark);
 	return rc;
+}
+
+static int pg_create(const char *target, const struct db_options *o, struct db **out, struct strbuf *err)
+{
+	return create_db(target, o, NULL, out, err);
+}
+
+/* A copy of from, on its server: from's name is mdrill's own, and no connection is open on it. */
+static int pg_copy(struct db *from, const struct db_options *o, struct db **out, struct strbuf *err)
+{
+	return create_db(from->target, o, from->name, out, err);
 }
 
 /* DROP DATABASE name on mon; 0, or -1 with the server's reason (or the lost connection's) in why. */
@@ -1430,6 +1444,7 @@ const struct db_driver db_pg_driver = {
 	.schema = "public",
 	.create = pg_create,
 	.destroy = pg_destroy,
+	.copy = pg_copy,
 	.where = pg_where,
 	.gc = pg_gc,
 	.own_sql = pg_own_sql,

@@ -327,6 +327,39 @@ static int sqlite_destroy(struct db *db, int keep, struct strbuf *kept, struct s
 	return rc;
 }
 
+/* A fresh database with from's pages, copied by SQLite's backup API. */
+static int sqlite_copy(struct db *from, const struct db_options *o, struct db **out, struct strbuf *err)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite_create(NULL, o, out, err))
+		return -1;
+	rc = open_handle(from->path, SQLITE_OPEN_READONLY, &src);
+	if (rc == SQLITE_OK)
+		rc = open_handle((*out)->path, SQLITE_OPEN_READWRITE, &dst);
+	if (rc == SQLITE_OK) {
+		if ((b = sqlite3_backup_init(dst, "main", src, "main")) != NULL) {
+			sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+		}
+		rc = sqlite3_errcode(dst);
+	}
+	if (rc != SQLITE_OK) {
+		strbuf_error(err, -1, "cannot copy '%s' into '%s': %s", from->path, (*out)->path,
+			     dst ? sqlite3_errmsg(dst) : src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
+		sqlite3_close(src);
+		sqlite3_close(dst);
+		sqlite_destroy(*out, 0, NULL, err);
+		*out = NULL;
+		return -1;
+	}
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	return 0;
+}
+
 /* What dead runs of this host left in the temporary directory (see owner_sweep). */
 static int sqlite_gc(const char *target, const struct db_options *o, struct strbuf *removed,
 		     struct strbuf *err)
@@ -1088,6 +1121,7 @@ const struct db_driver db_sqlite_driver = {
 	.steps = sqlite_steps,
 	.create = sqlite_create,
 	.destroy = sqlite_destroy,
+	.copy = sqlite_copy,
 	.where = sqlite_where,
 	.gc = sqlite_gc,
 	.own_sql = sqlite_own_sql,

@@ -971,7 +971,11 @@ static int setup(struct sched *s, struct strbuf *err)
 	dbo.allow_superuser = s->o->allow_superuser;
 	dbo.statement_timeout_ms = s->o->statement_timeout_ms;
 	dbo.stop = s->o->stop;
-	if ((rc = db_create(d->drv, s->o->target, &dbo, &d->db, err)) != 0)
+	if (s->o->template)
+		rc = db_copy(d->drv, s->o->template, &dbo, &d->db, err);
+	else
+		rc = db_create(d->drv, s->o->target, &dbo, &d->db, err);
+	if (rc)
 		return rc == DB_EREFUSED ? DRILL_EINPUT : DRILL_EENGINE;
 	if (db_connect(d->drv, d->db, &d->admin, err))
 		return DRILL_EENGINE;
@@ -988,7 +992,7 @@ static int setup(struct sched *s, struct strbuf *err)
 		rc = strbuf_error(err, DRILL_EENGINE, "cannot create %s: %s", scenario_history_table(sc), why.buf);
 		goto out;
 	}
-	if ((rc = run_schema(d, err)) != 0)
+	if (!s->o->template && (rc = run_schema(d, err)) != 0)
 		goto out;
 	strbuf_reset(&sql);
 	strbuf_addf(&sql, "INSERT INTO %s VALUES (1, 'schema', 0)", scenario_history_table(sc));

@@ -69,6 +69,12 @@ struct drill_opts {
 	*/
 	seeder_adopt_fn adopt;
 	void *adopt_ctx;
+	/*
+	** Optional: a database of this run that holds the scenario's schema
+	** already, no connection open on it: the drill's database is a copy
+	** of it (db_copy), and the schema is not run again.
+	*/
+	struct db *template;
 };
 
 /*
