@@ -111,7 +111,7 @@ asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
-bench: $(B)/bench
+bench: $(B)/bench mdrill
 	@$(B)/bench
 
 # The fuzz targets (tests/fuzz), built with clang's libFuzzer over the

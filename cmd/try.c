@@ -326,6 +326,10 @@ static int try_run(int argc, char **argv)
 	strbuf_addstr(&notes, sres.notes.buf);
 	if ((rc = measure_locks(&o, path.buf, sc, template, &locks)) != 0)
 		goto out;
+	if (locks.failed_stmt && scaffold_locate(&sres, 0, locks.failed_stmt, &file, &line)) {
+		locks.failed_file = xstrdup(file);
+		locks.failed_line = line;
+	}
 	trial_judge(sc, o.newmig, o.down, &alone, o.down ? &down : NULL, notes.buf, &t);
 	for (i = 0; i < locks.nr; i++)
 		if (scaffold_locate(&sres, 0, locks.v[i].stmt, &file, &line)) {

@@ -54,8 +54,24 @@ static void locks_lines(const struct trial *t, struct strbuf *out, int md)
 	const struct lock_report *r = &t->locks;
 	size_t i;
 
+	if (r->failed_stmt) {
+		if (md)
+			strbuf_addf(out, "\nLocks: statement %d failed on %lld rows a table, and was measured no further: ",
+				    r->failed_stmt, (long long)r->seeded_rows);
+		else if (r->failed_file)
+			strbuf_addf(out, "  statement %d (%s:%d) failed here, and it and those after it were not measured: ",
+				    r->failed_stmt, r->failed_file, r->failed_line);
+		else
+			strbuf_addf(out, "  statement %d failed here, and it and those after it were not measured: ",
+				    r->failed_stmt);
+		if (md)
+			md_code(out, r->failed_error);
+		else
+			strbuf_addstr(out, r->failed_error);
+		strbuf_addch(out, '\n');
+	}
 	if (!r->nr) {
-		strbuf_addstr(out, md ? "" : "  no statement held a lock that stops writers\n");
+		strbuf_addstr(out, md || r->failed_stmt ? "" : "  no statement held a lock that stops writers\n");
 		return;
 	}
 	if (md)
@@ -71,16 +87,19 @@ static void locks_lines(const struct trial *t, struct strbuf *out, int md)
 				strbuf_addf(out, "statement %d", f->stmt);
 			strbuf_addstr(out, " | ");
 			md_code(out, f->table);
-			strbuf_addf(out, " | %s | %.1f ms | %s%.0f ms at %lld rows | %s |\n", f->lock, f->ms,
-				    f->scan ? "" : "", f->projected_ms, (long long)f->prod_rows,
-				    f->fails ? "**fails**" : "passes");
+			if (f->unmeasured)
+				strbuf_addf(out, " | %s | failed | not measured | |\n", f->lock);
+			else
+				strbuf_addf(out, " | %s | %.1f ms | %.0f ms at %lld rows | %s |\n", f->lock, f->ms,
+					    f->projected_ms, (long long)f->prod_rows, f->fails ? "**fails**" : "passes");
 			continue;
 		}
-		strbuf_addf(out, "  %-4s %s, statement %d", f->fails ? "FAIL" : "ok", f->name, f->stmt);
+		strbuf_addf(out, "  %-4s %s, statement %d", f->fails ? "FAIL" : f->unmeasured ? "?" : "ok", f->name,
+			    f->stmt);
 		if (f->file)
 			strbuf_addf(out, " (%s:%d)", f->file, f->line);
 		strbuf_addf(out, ": %s\n", f->why);
-		if (!f->scan)
+		if (!f->scan && !f->unmeasured)
 			strbuf_addf(out, "       %.1f ms here, the same at %lld rows: a hold of %s that does not grow with "
 				    "the table%s\n", f->ms, (long long)f->prod_rows, f->lock,
 				    f->fails ? ", but past the budget" : "");
@@ -449,7 +468,11 @@ void report_try_json_render(const struct trial *t, struct strbuf *out, unsigned 
 		json_add_string(out, f->advice);
 		strbuf_addch(out, '}');
 	}
-	strbuf_addstr(out, "]},\"unjudged\":[");
+	strbuf_addf(out, "],\"failed_statement\":%d,\"failed_file\":", t->locks.failed_stmt);
+	json_add_string(out, t->locks.failed_file);
+	strbuf_addf(out, ",\"failed_line\":%d,\"failed_error\":", t->locks.failed_line);
+	json_add_string(out, t->locks.failed_error);
+	strbuf_addstr(out, "},\"unjudged\":[");
 	for (i = 0; i < t->nunjudged; i++) {
 		strbuf_addstr(out, i ? "," : "");
 		json_add_string(out, t->unjudged[i]);
@@ -512,6 +535,11 @@ void report_try_sarif_render(const struct trial *t, struct strbuf *out, unsigned
 		strbuf_addf(&msg, "statement %d fails: %s", t->failed_statement, t->error ? t->error : "");
 		sarif_result(out, &first, "migration-fails", "error", msg.buf, t->failed_file ? t->failed_file : t->migration,
 			     t->failed_line);
+	} else if (t->locks.failed_stmt) {
+		strbuf_addf(&msg, "statement %d fails on %lld rows a table: %s", t->locks.failed_stmt,
+			    (long long)t->locks.seeded_rows, t->locks.failed_error);
+		sarif_result(out, &first, "migration-fails", "error", msg.buf,
+			     t->locks.failed_file ? t->locks.failed_file : t->migration, t->locks.failed_line);
 	}
 	for (i = 0; i < t->ntx; i++) {
 		const struct trial_tx *x = &t->tx[i];
@@ -558,6 +586,9 @@ void report_try_junit_render(const struct trial *t, struct strbuf *out, unsigned
 
 	if (t->ran && !t->completed)
 		strbuf_addf(&why, "statement %d fails: %s", t->failed_statement, t->error ? t->error : "");
+	else if (t->locks.failed_stmt)
+		strbuf_addf(&why, "statement %d fails on %lld rows a table: %s", t->locks.failed_stmt,
+			    (long long)t->locks.seeded_rows, t->locks.failed_error);
 	report_junit_add(&j, t->migration, "the migration applies with rows in the tables", why.len ? why.buf : NULL);
 	for (i = 0; i < t->ntx; i++) {
 		const struct trial_tx *x = &t->tx[i];

@@ -205,6 +205,16 @@ static void judge(const struct locks_opts *o, struct lock_report *r, struct lock
 		       !strncasecmp(f->sql, "delete", 6);
 
 	f->prod_rows = prod_rows(o, f->table);
+	if (f->unmeasured) {
+		/* The failure is the verdict's reason; the lock is said, its time not guessed. */
+		f->name = "untimed-lock";
+		f->projected_ms = 0;
+		strbuf_addf(&why, "it holds %s on %s, which stops writers%s; how long was not measured: it failed "
+			    "on the rows here", f->lock, f->table, f->blocks_readers ? " and readers" : "");
+		f->why = strbuf_detach(&why);
+		f->advice = advice_for(f->sql, 0, 0, db_can(o->drv, DB_CAP_ONE_WRITER));
+		return;
+	}
 	f->projected_ms = f->scan && f->rows > 0 ? f->ms * (double)f->prod_rows / (double)f->rows : f->ms;
 	f->fails = f->blocks_writers && (f->scan || f->projected_ms > o->max_wait_ms);
 	if (f->rewrite)
@@ -248,6 +258,82 @@ static void judge(const struct locks_opts *o, struct lock_report *r, struct lock
 }
 
 /*
+** The lock of a statement that failed on the measure's rows (a UNIQUE
+** over repeated values, SET NOT NULL over NULLs): run again with its table
+** emptied, in a transaction rolled back, and its lock read.  How long it
+** would hold it is not known.  Rows of other tables that reference it go
+** first, a pass at a time; a table that still cannot be emptied leaves
+** only the failure said.
+*/
+static int empty_table(const struct db_driver *drv, struct db_conn *c, const struct table_rows *counts,
+		       const char *table)
+{
+	struct strbuf del = STRBUF_INIT, why = STRBUF_INIT;
+	size_t pass, i;
+	int cls, rc = -1;
+
+	db_own_sql(drv, c, 1);
+	for (pass = 0; pass <= counts->nr && rc; pass++) {
+		strbuf_reset(&del);
+		strbuf_addf(&del, "DELETE FROM %s.", db_home_schema(drv));
+		sql_add_quoted(&del, table, '"');
+		if (!(rc = db_exec_try(drv, c, del.buf, 0, NULL, NULL, NULL, &cls, &why)))
+			break;
+		/* Referenced still: every other table emptied as far as it goes, then again. */
+		for (i = 0; i < counts->nr; i++) {
+			strbuf_reset(&del);
+			strbuf_addf(&del, "DELETE FROM %s.", db_home_schema(drv));
+			sql_add_quoted(&del, counts->v[i].table, '"');
+			db_exec_try(drv, c, del.buf, 0, NULL, NULL, NULL, &cls, &why);
+		}
+	}
+	db_own_sql(drv, c, 0);
+	strbuf_release(&del);
+	strbuf_release(&why);
+	return rc;
+}
+
+static void lock_of_failed(const struct locks_opts *o, struct db_conn *c, const char *sql, int stmt,
+			   const struct table_rows *counts, struct lock_report *out)
+{
+	const struct db_driver *drv = o->drv;
+	struct strbuf table = STRBUF_INIT, why = STRBUF_INIT;
+	struct table_rows locks = { 0 };
+	int cls, m, wrote = 0;
+	struct lock_finding *f;
+	const struct table_row *cnt;
+
+	if (!sql_table_changed(sql, &table) || db_begin(drv, c) != DB_DONE)
+		goto out;
+	if (empty_table(drv, c, counts, table.buf) || db_exec_now(drv, c, sql, 0, NULL, NULL, NULL, &cls, &why))
+		goto out;
+	db_work(drv, c, &wrote);
+	cnt = row_of(counts, table.buf);
+	if (db_locks_query(drv)) {
+		query(drv, c, db_locks_query(drv), &locks, &why);
+		if ((m = strongest(&locks, table.buf)) < 0 || !modes[m].writers)
+			goto out;
+		f = add_finding(out, stmt, sql, table.buf);
+		f->lock = xstrdup(modes[m].shown);
+		f->blocks_readers = modes[m].readers;
+	} else {
+		if (!wrote)
+			goto out;
+		f = add_finding(out, stmt, sql, table.buf);
+		f->lock = xstrdup("the database's write lock");
+	}
+	f->blocks_writers = 1;
+	f->unmeasured = 1;
+	f->rows = cnt ? cnt->n1 : 0;
+out:
+	if (db_in_tx(drv, c))
+		db_rollback(drv, c);
+	rows_release(&locks);
+	strbuf_release(&table);
+	strbuf_release(&why);
+}
+
+/*
 ** Run the migration's statements on c, measuring each.  An autocommit
 ** statement runs in a transaction of mdrill's, so that its locks can be
 ** read before they go; in the migration's own transaction its locks are
@@ -288,9 +374,12 @@ static void measure(const struct scenario *sc, const struct locks_opts *o, struc
 		query(drv, c, db_storage_query(drv), &store0, &why);
 		t0 = now_ms();
 		if (db_exec_now(drv, c, sql, 0, NULL, NULL, NULL, &cls, &why)) {
-			/* The drill says why it fails; the measure ends here. */
+			/* The measure ends here; the statement's lock is read again on its table emptied. */
+			out->failed_stmt = (int)i + 1;
+			out->failed_error = xstrdup(why.buf);
 			if (db_in_tx(drv, c))
 				db_rollback(drv, c);
+			lock_of_failed(o, c, sql, (int)i + 1, counts, out);
 			break;
 		}
 		ms = now_ms() - t0;
@@ -487,5 +576,7 @@ void locks_report_release(struct lock_report *r)
 		free(r->v[i].why);
 	}
 	free(r->v);
+	free(r->failed_error);
+	free(r->failed_file);
 	memset(r, 0, sizeof(*r));
 }

@@ -62,6 +62,7 @@ struct lock_finding {
 	double projected_ms;
 	int fails;
 	int allowed;             /* it would fail, but the team's config allows it */
+	int unmeasured;          /* its statement failed on the rows: the lock is known, its time is not */
 	char *why;               /* what the verdict rests on */
 	const char *advice;      /* the usual safe rewrite */
 };
@@ -72,14 +73,24 @@ struct lock_report {
 	int64_t seeded_rows;     /* the rows per table it was measured at */
 	double max_wait_ms;
 	int nfail;
+	/*
+	** A statement that failed on the measure's rows (from 1; 0 for none),
+	** and the engine's words: the statements from it on were not
+	** measured.  Its lock, read again on its table emptied, is a finding
+	** with unmeasured set.
+	*/
+	int failed_stmt;
+	char *failed_error;
+	char *failed_file;       /* where it stands in the user's file, when known */
+	int failed_line;
 };
 
 /**
  * Measure the locks of sc's bad migration on a fresh database of sc's
  * schema and seed, into out (release with locks_report_release).  Returns
  * 0, or DRILL_EINPUT (the scenario's own SQL fails), DRILL_EENGINE with err.
- * A statement of the migration that fails ends the measurement there: the
- * drill says why.
+ * A statement of the migration that fails ends the measurement there
+ * (out->failed_stmt says which and why).
  */
 int locks_measure(const struct scenario *sc, const struct locks_opts *o, struct lock_report *out,
 		  struct strbuf *err);

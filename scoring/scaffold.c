@@ -2935,7 +2935,9 @@ int scaffold_run(const struct scaffold_opts *o, struct scaffold_result *out, str
 			rc = strbuf_error(err, SCAFFOLD_EINPUT, "%s:%d: the history fails on %s: %s%s",
 					  h.l.nr > 1 || h.tool ? h.l.v[h.entry[failed]].shown : o->migrations,
 					  h.script.v[failed].line, db_name(o->drv), why.buf,
-					  db_dialect(o->drv) == DIALECT_SQLITE && db_driver_find(DIALECT_POSTGRES)
+					  db_dialect(o->drv) == DIALECT_SQLITE && db_driver_find(DIALECT_POSTGRES) &&
+					  (strstr(why.buf, "syntax error") || strstr(why.buf, "no such function") ||
+					   strstr(why.buf, "unrecognized token"))
 					  ? " (a PostgreSQL history? give --db postgres://... to run it there)" : "");
 		else
 			rc = strbuf_error(err, SCAFFOLD_EENGINE, "%s", why.buf);

@@ -391,6 +391,21 @@ void trial_add_locks(struct trial *t, struct lock_report *r)
 	locks_report_release(&t->locks);
 	t->locks = *r;
 	memset(r, 0, sizeof(*r));
+	/*
+	** A migration that completed under the drill's traffic and failed on the
+	** measure's larger seed fails on rows like those: a reason, not a note.
+	*/
+	if (t->locks.failed_stmt && t->completed) {
+		if (t->locks.failed_file)
+			reason(t, "the migration fails at statement %d (%s:%d) on %lld rows a table (the locks' measure; "
+			       "mdrill's generated values, --stats gives production's): %s", t->locks.failed_stmt,
+			       t->locks.failed_file, t->locks.failed_line, (long long)t->locks.seeded_rows,
+			       t->locks.failed_error);
+		else
+			reason(t, "the migration fails at statement %d on %lld rows a table (the locks' measure; "
+			       "mdrill's generated values, --stats gives production's): %s", t->locks.failed_stmt,
+			       (long long)t->locks.seeded_rows, t->locks.failed_error);
+	}
 	for (i = 0; i < t->locks.nr; i++) {
 		const struct lock_finding *f = &t->locks.v[i];
 		if (!f->fails)

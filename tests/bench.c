@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -287,6 +288,112 @@ static double pgbench(const char *bindir, const char *url, const char *dir)
 	return best;
 }
 
+/*
+** A 40-file golang-migrate history of the kind try meets: tables with
+** foreign keys, a trigger that stamps updated_at, seed rows, indexes, added
+** columns; written here so that the figure needs no fetched project.
+*/
+#define HISTORY_FILES 40
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(f = fopen(path, "w")) || fputs(text, f) < 0 || fclose(f))
+		die("write", path);
+}
+
+static void write_history(const char *dir)
+{
+	char name[64], text[2048];
+	int k;
+
+	write_file(dir, "000001_accounts.up.sql",
+		   "CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE, name text,\n"
+		   "    created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz);\n");
+	write_file(dir, "000002_touch.up.sql",
+		   "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+		   "BEGIN NEW.updated_at := now(); RETURN NEW; END $$;\n"
+		   "CREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();\n");
+	write_file(dir, "000003_projects.up.sql",
+		   "CREATE TABLE projects (id serial PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts (id),\n"
+		   "    title text NOT NULL, status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')));\n"
+		   "CREATE INDEX projects_account ON projects (account_id);\n");
+	write_file(dir, "000004_seed.up.sql",
+		   "INSERT INTO accounts (email, name) VALUES ('admin@example.com', 'Admin'), ('ops@example.com', 'Ops');\n"
+		   "INSERT INTO projects (account_id, title) VALUES (1, 'First'), (2, 'Second');\n");
+	for (k = 5; k <= HISTORY_FILES; k++) {
+		snprintf(name, sizeof(name), "%06d_step_%d.up.sql", k, k);
+		switch (k % 4) {
+		case 1:
+			snprintf(text, sizeof(text),
+				 "CREATE TABLE items_%d (id serial PRIMARY KEY, project_id integer REFERENCES projects (id),\n"
+				 "    label text NOT NULL, amount numeric(10,2), created_at timestamptz NOT NULL DEFAULT now(),\n"
+				 "    updated_at timestamptz);\n"
+				 "CREATE TRIGGER items_%d_touch BEFORE UPDATE ON items_%d FOR EACH ROW EXECUTE FUNCTION touch();\n",
+				 k, k, k);
+			break;
+		case 2:
+			snprintf(text, sizeof(text), "CREATE INDEX items_%d_project ON items_%d (project_id);\n"
+				 "INSERT INTO items_%d (project_id, label) VALUES (1, 'seed');\n", k - 1, k - 1, k - 1);
+			break;
+		case 3:
+			snprintf(text, sizeof(text), "ALTER TABLE items_%d ADD COLUMN note varchar(200);\n"
+				 "COMMENT ON TABLE items_%d IS 'step %d';\n", k - 2, k - 2, k);
+			break;
+		default:
+			snprintf(text, sizeof(text), "ALTER TABLE items_%d ADD COLUMN kind text NOT NULL DEFAULT 'plain';\n"
+				 "ALTER TABLE accounts ADD COLUMN flag_%d boolean;\n", k - 3, k);
+			break;
+		}
+		write_file(dir, name, text);
+	}
+}
+
+/*
+** try on the 40-file history, beside psql applying the same files to a
+** fresh database: what a pull request's check costs over the bare apply.
+*/
+static void bench_try(const char *url, const char *dir)
+{
+	char hist[512], next[512], cmd[2048];
+	double best_try = 1e30, best_psql = 1e30, t;
+	int run;
+
+	snprintf(hist, sizeof(hist), "%s/history", dir);
+	snprintf(next, sizeof(next), "%s/next.up.sql", dir);
+	if (mkdir(hist, 0755))
+		die("mkdir", hist);
+	write_history(hist);
+	write_file(dir, "next.up.sql", "ALTER TABLE accounts ADD COLUMN nickname text;\n");
+	for (run = 0; run < RUNS; run++) {
+		snprintf(cmd, sizeof(cmd), "./mdrill try --migrations '%s' --new '%s' --db '%s' >/dev/null 2>&1", hist,
+			 next, url);
+		t = now();
+		if (system(cmd) != 0)
+			die("try", cmd);
+		if ((t = now() - t) < best_try)
+			best_try = t;
+		snprintf(cmd, sizeof(cmd),
+			 "psql -q '%s' -c 'CREATE DATABASE bench_psql' && cat '%s'/*.up.sql | psql -q -v ON_ERROR_STOP=1 "
+			 "\"$(echo '%s' | sed 's|/postgres?|/bench_psql?|')\" >/dev/null", url, hist, url);
+		t = now();
+		if (system(cmd) != 0)
+			die("psql", cmd);
+		if ((t = now() - t) < best_psql)
+			best_psql = t;
+		snprintf(cmd, sizeof(cmd), "psql -q '%s' -c 'DROP DATABASE bench_psql'", url);
+		if (system(cmd) != 0)
+			die("psql", cmd);
+	}
+	printf("mdrill bench: try on a %d-file history (triggers, seed rows; a nullable ADD COLUMN), best of %d\n",
+	       HISTORY_FILES, RUNS);
+	printf("  try        %6.2f s (scaffold, the drill, the locks' measure; the history applied twice)\n", best_try);
+	printf("  psql       %6.2f s (the same files applied to a fresh database)\n", best_psql);
+	printf("  ratio      %.1fx psql\n", best_try / best_psql);
+}
+
 static void bench_postgres(void)
 {
 	char dir[] = "/tmp/mdrill-bench-pg-XXXXXX", cmd[512], url[512], bindir[256];
@@ -324,6 +431,9 @@ static void bench_postgres(void)
 	       CLIENTS, base, RUNS);
 	printf("  ratio      %.2f of pgbench with --concurrent (target at least 0.90); %.2f deterministic\n",
 	       conc / base, det / base);
+	printf("\n");
+	fflush(stdout);
+	bench_try(url, dir);
 	snprintf(cmd, sizeof(cmd), "sh tests/pgserver.sh stop '%s/s'; rm -rf '%s'", dir, dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench: could not stop the server in %s\n", dir);

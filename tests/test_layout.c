@@ -172,10 +172,45 @@ static void test_gap_is_a_note(void **state)
 	assert_string_equal(l.notes.buf, L "/flyway-gap: a gap in the versions: 3 comes after 1 (applied in "
 			    "order, as the tool does; is a file missing?)\n");
 	layout_release(&l);
+	/* Several gaps: one note, not one a gap (a tool that numbers with gaps on purpose is no alarm). */
+	assert_int_equal(layout_open(L "/flyway-gaps", L "/flyway-gaps", LAYOUT_UP, &l, &err), 0);
+	assert_int_equal(l.nr, 4);
+	assert_string_equal(l.notes.buf, L "/flyway-gaps: gaps in the versions: 3 comes after 1, 5 comes after 3, "
+			    "9 comes after 5 (3 in all; applied in order, as the tool does)\n");
+	layout_release(&l);
 	/* No gap, no note. */
 	assert_int_equal(layout_open(L "/golang", L "/golang", LAYOUT_UP, &l, &err), 0);
 	assert_string_equal(l.notes.buf, "");
 	layout_release(&l);
+	strbuf_release(&err);
+}
+
+/*
+** Flyway's baseline migrations: on an empty database the newest B file,
+** then the versions above it; the V files it stands for, and older
+** baselines, are not applied.  Down migrations do not include it.
+*/
+static void test_flyway_baseline(void **state)
+{
+	struct layout l;
+	struct strbuf err = STRBUF_INIT, v = STRBUF_INIT, d = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(layout_open(L "/flyway-baseline", L "/flyway-baseline", LAYOUT_UP, &l, &err), 0);
+	assert_string_equal(l.kind, "flyway");
+	assert_int_equal(l.nr, 2);
+	assert_non_null(strstr(l.v[0].path, "/B2__baseline.sql"));
+	assert_non_null(strstr(l.v[1].path, "/V3__index.sql"));
+	assert_non_null(strstr(l.notes.buf, "Flyway's baseline B2__baseline.sql: the versions up to 2 come from it"));
+	layout_release(&l);
+	assert_int_equal(layout_open(L "/flyway-baseline", L "/flyway-baseline", LAYOUT_DOWN, &l, &err), 0);
+	assert_int_equal(l.nr, 1);
+	assert_non_null(strstr(l.v[0].path, "/U3__index.sql"));
+	layout_release(&l);
+	assert_int_equal(layout_file_version("B2__baseline.sql", &v, &d), 0);
+	assert_string_equal(v.buf, "2");
+	strbuf_release(&v);
+	strbuf_release(&d);
 	strbuf_release(&err);
 }
 
@@ -293,7 +328,7 @@ static void test_errors(void **state)
 		 "expected one tool's layout");
 	/* No tool's layout: what was looked for and what is there, and the fallback of scaffold and try. */
 	error_is(L "/unknown", LAYOUT_UP, L "/unknown: not a migration layout mdrill knows: 'fix.sql' fits no "
-		 "tool's naming (found 1 .sql file; looked for Flyway V<version>__<description>.sql (U... undo, "
+		 "tool's naming (found 1 .sql file; looked for Flyway V<version>__<description>.sql (U... undo, B... baseline, "
 		 "R__... repeatable), golang-migrate <version>_<description>.up.sql and .down.sql, dbmate "
 		 "<version>_<description>.sql with '-- migrate:up', a sqitch project (sqitch.plan), Prisma "
 		 "<timestamp>_<name>/migration.sql with migration_lock.toml, Atlas <version>_<name>.sql with "
@@ -301,7 +336,7 @@ static void test_errors(void **state)
 		 "scaffold and try read a directory of plain .sql files, nested or not, in name order)");
 	error_is(L "/plain-nested", LAYOUT_UP, L "/plain-nested: not a migration layout mdrill knows: '10_root.sql' "
 		 "fits no tool's naming (found 1 .sql file, 1 directory (1 holding .sql files); looked for Flyway "
-		 "V<version>__<description>.sql (U... undo, R__... repeatable), golang-migrate "
+		 "V<version>__<description>.sql (U... undo, B... baseline, R__... repeatable), golang-migrate "
 		 "<version>_<description>.up.sql and .down.sql, dbmate <version>_<description>.sql with '-- "
 		 "migrate:up', a sqitch project (sqitch.plan), Prisma <timestamp>_<name>/migration.sql with "
 		 "migration_lock.toml, Atlas <version>_<name>.sql with atlas.sum, and Liquibase formatted SQL "
@@ -453,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_orders),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_gap_is_a_note),
+		cmocka_unit_test(test_flyway_baseline),
 		cmocka_unit_test(test_plain_directory),
 		cmocka_unit_test(test_file_versions),
 		cmocka_unit_test(test_statements),

@@ -210,7 +210,8 @@ static int record_sql(int tool, const struct sql_script *script, size_t from, si
 			strbuf_addstr(out, "NULL");
 		strbuf_addstr(out, ", ");
 		sql_add_quoted(out, desc.buf, '\'');
-		strbuf_addstr(out, ", 'SQL', ");
+		/* A baseline migration (B<version>__...) is recorded as Flyway records one. */
+		strbuf_addstr(out, base[0] == 'B' ? ", 'SQL_BASELINE', " : ", 'SQL', ");
 		sql_add_quoted(out, base, '\'');
 		strbuf_addstr(out, ", NULL, 'mdrill', 0, true)");
 		break;

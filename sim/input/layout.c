@@ -40,7 +40,7 @@ struct entry {
 	long long ver[MAX_PARTS];
 	int nparts;
 	int digits;          /* length of a one-part version as written */
-	char kind;           /* 'V', 'U', 'R' (Flyway), 'u', 'd' (golang-migrate), 'm' (dbmate), 'a' (Atlas) */
+	char kind;           /* 'V', 'U', 'R', 'B' (Flyway), 'u', 'd' (golang-migrate), 'm' (dbmate), 'a' (Atlas) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -245,7 +245,7 @@ static int classify(const char *dir, const char *name, struct entry *e)
 	const char *us, *end = name + strlen(name) - 4;
 
 	memset(e, 0, sizeof(*e));
-	if ((name[0] == 'V' || name[0] == 'U') && (us = strstr(name, "__")) && us[2] && us + 2 < end) {
+	if ((name[0] == 'V' || name[0] == 'U' || name[0] == 'B') && (us = strstr(name, "__")) && us[2] && us + 2 < end) {
 		e->kind = name[0];
 		return parse_version(name + 1, us, e);
 	}
@@ -271,7 +271,7 @@ static int classify(const char *dir, const char *name, struct entry *e)
 }
 
 static const char looked_for[] =
-	"looked for Flyway V<version>__<description>.sql (U... undo, R__... repeatable), golang-migrate "
+	"looked for Flyway V<version>__<description>.sql (U... undo, B... baseline, R__... repeatable), golang-migrate "
 	"<version>_<description>.up.sql and .down.sql, dbmate <version>_<description>.sql with '-- migrate:up', "
 	"a sqitch project (sqitch.plan), Prisma <timestamp>_<name>/migration.sql with migration_lock.toml, "
 	"Atlas <version>_<name>.sql with atlas.sum, and Liquibase formatted SQL ('--liquibase formatted sql' "
@@ -282,7 +282,7 @@ static const char plain_fallback[] =
 
 static const char *kind_tool(char k)
 {
-	return k == 'V' || k == 'U' || k == 'R' ? "Flyway" : k == 'm' ? "dbmate" : "golang-migrate";
+	return k == 'V' || k == 'U' || k == 'R' || k == 'B' ? "Flyway" : k == 'm' ? "dbmate" : "golang-migrate";
 }
 
 static void walk_sql(const char *dir, const char *rel, char ***names, size_t *n, size_t *alloc, int depth);
@@ -364,14 +364,19 @@ static int unknown_layout(const char *path, const char *shown, const char *what,
 ** deployed, but real histories have gaps (a migration withdrawn before it
 ** shipped), and golang-migrate and Flyway apply them in order regardless.
 */
+/* Gaps listed in one note before the rest are counted: a tool that numbers with gaps on purpose is no alarm. */
+#define GAPS_SHOWN 5
+
 static int check_versions(const char *shown, struct entry **sel, size_t n, struct strbuf *notes,
 			  struct strbuf *err)
 {
-	size_t i;
-	for (i = 1; i < n; i++) {
+	struct strbuf gaps = STRBUF_INIT;
+	size_t i, ngaps = 0;
+	int rc = 0;
+
+	for (i = 1; i < n && !rc; i++) {
 		const struct entry *a = sel[i - 1], *b = sel[i];
 		struct strbuf v = STRBUF_INIT;
-		int rc = 0;
 		if (a->kind == 'R' || b->kind == 'R')
 			continue;
 		show_version(b, &v);
@@ -379,14 +384,18 @@ static int check_versions(const char *shown, struct entry **sel, size_t n, struc
 			rc = strbuf_error(err, -1, "%s: version %s twice ('%s' and '%s')", shown, v.buf,
 					  a->name, b->name);
 		else if (a->nparts == 1 && b->nparts == 1 && a->digits < 10 && b->digits < 10 &&
-			 b->ver[0] != a->ver[0] + 1)
-			strbuf_addf(notes, "%s: a gap in the versions: %lld comes after %lld (applied in "
-				    "order, as the tool does; is a file missing?)\n", shown, b->ver[0], a->ver[0]);
+			 b->ver[0] != a->ver[0] + 1 && ngaps++ < GAPS_SHOWN)
+			strbuf_addf(&gaps, "%s%lld comes after %lld", ngaps > 1 ? ", " : "", b->ver[0], a->ver[0]);
 		strbuf_release(&v);
-		if (rc)
-			return rc;
 	}
-	return 0;
+	if (!rc && ngaps == 1)
+		strbuf_addf(notes, "%s: a gap in the versions: %s (applied in order, as the tool does; is a file "
+			    "missing?)\n", shown, gaps.buf);
+	else if (!rc && ngaps)
+		strbuf_addf(notes, "%s: gaps in the versions: %s%s (%zu in all; applied in order, as the tool "
+			    "does)\n", shown, gaps.buf, ngaps > GAPS_SHOWN ? ", ..." : "", ngaps);
+	strbuf_release(&gaps);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1250,7 +1259,7 @@ out:
 
 static int open_dir(const char *path, const char *shown, int direction, struct layout *l, struct strbuf *err)
 {
-	struct entry *all = NULL, **sel = NULL;
+	struct entry *all = NULL, **sel = NULL, *base = NULL;
 	char **names = NULL, root[PATH_MAX];
 	size_t n = 0, alloc = 0, nsel = 0, i, nnames = 0;
 	char tool = 0;
@@ -1300,7 +1309,7 @@ static int open_dir(const char *path, const char *shown, int direction, struct l
 			strbuf_release(&what);
 			break;
 		}
-		k = e.kind == 'U' || e.kind == 'R' ? 'V' : e.kind == 'd' ? 'u' : e.kind;
+		k = e.kind == 'U' || e.kind == 'R' || e.kind == 'B' ? 'V' : e.kind == 'd' ? 'u' : e.kind;
 		if (tool && tool != k) {
 			rc = strbuf_error(err, -1, "%s: mixes %s and %s files ('%s'); expected one tool's layout",
 					  shown, kind_tool(tool), kind_tool(k), names[i]);
@@ -1318,10 +1327,27 @@ static int open_dir(const char *path, const char *shown, int direction, struct l
 	if (n > 1)
 		qsort(all, n, sizeof(*all), cmp_entry);
 	sel = xcalloc(n, sizeof(*sel));
+	/*
+	** Flyway on an empty database applies the newest baseline migration
+	** (B<version>__...) and then only the versions above it.
+	*/
+	for (i = 0; i < n; i++)
+		if (all[i].kind == 'B')
+			base = &all[i];
+	if (base && direction == LAYOUT_UP) {
+		strbuf_reset(&s);
+		show_version(base, &s);
+		strbuf_addf(&l->notes, "%s: Flyway's baseline %s: the versions up to %s come from it, as Flyway "
+			    "applies them to an empty database\n", shown, base->name, s.buf);
+	}
 	for (i = 0; i < n; i++) {
 		const struct entry *e = &all[i];
 		int up = direction == LAYOUT_UP;
-		if ((tool == 'm') || (up && (e->kind == 'V' || e->kind == 'R' || e->kind == 'u')) ||
+		if (up && e->kind == 'B' && e != base)
+			continue;
+		if (up && base && e->kind == 'V' && cmp_version(e, base) <= 0)
+			continue;
+		if ((tool == 'm') || (up && (e->kind == 'V' || e->kind == 'R' || e->kind == 'u' || e->kind == 'B')) ||
 		    (!up && (e->kind == 'U' || e->kind == 'd')))
 			sel[nsel++] = &all[i];
 	}
@@ -1535,7 +1561,7 @@ int layout_file_version(const char *name, struct strbuf *version, struct strbuf 
 	end = base + strlen(base) - (ends_with(base, ".up.sql") ? 7 : ends_with(base, ".down.sql") ? 9 : 4);
 	if (!strncmp(base, "R__", 3)) {
 		desc = base + 3;
-	} else if ((base[0] == 'V' || base[0] == 'U') && (desc = strstr(base, "__")) != NULL) {
+	} else if ((base[0] == 'V' || base[0] == 'U' || base[0] == 'B') && (desc = strstr(base, "__")) != NULL) {
 		if (parse_version(base + 1, desc, &e))
 			return -1;
 		desc += 2;
