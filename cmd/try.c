@@ -37,7 +37,8 @@ static const struct cli_option try_options[] = {
 	{ SO_ROWS, "--rows", "TABLE=N", CLI_REPEAT, "a table's production size, which its locks are projected "
 	  "to (repeatable; '--rows N' for every table no other names; default 1000000)" },
 	{ SO_CONFIG, "--config", "FILE", 0, "settings a line: 'max-wait DURATION', 'rows TABLE=N', 'rows N', and "
-	  "'allow FINDING[:TABLE]' for a lock finding the team accepts (said, not failed); the options after it win" },
+	  "'allow FINDING[:TABLE]' for a lock finding the team accepts (said, not failed), 'allow data:TABLE[.COLUMN]' "
+	  "for facts the migration changes on purpose (a backfill); the options after it win" },
 	{ SO_MAX_WAIT, "--max-wait", "DURATION", 0, "how long writers may wait on the migration's locks at "
 	  "production size (default 2s): a longer projected hold fails, as does any scan or rewrite under a "
 	  "lock that stops writers" },
@@ -331,6 +332,7 @@ static int try_run(int argc, char **argv)
 		locks.failed_line = line;
 	}
 	trial_judge(sc, o.newmig, o.down, &alone, o.down ? &down : NULL, notes.buf, &t);
+	trial_allow_data(&t, o.allow, o.nallow);
 	for (i = 0; i < locks.nr; i++)
 		if (scaffold_locate(&sres, 0, locks.v[i].stmt, &file, &line)) {
 			locks.v[i].file = xstrdup(file);

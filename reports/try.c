@@ -125,7 +125,9 @@ static void data_line(const struct trial_data *d, struct strbuf *out, int md)
 			strbuf_addf(out, "%s.%s", d->fields[i].table, d->fields[i].field);
 			if (md)
 				strbuf_addch(out, '`');
-			strbuf_addf(out, " %llu%s", (unsigned long long)d->fields[i].n, d->fields[i].gone ? " (column gone)" : "");
+			strbuf_addf(out, " %llu%s%s", (unsigned long long)d->fields[i].n,
+				    d->fields[i].gone ? " (column gone)" : "",
+				    d->fields[i].allowed ? " (changed on purpose, allowed by the config)" : "");
 		}
 	}
 	if (d->unwritten_rows)
@@ -211,7 +213,8 @@ void report_try_render(const struct trial *t, struct strbuf *out, unsigned flags
 			strbuf_addf(out, "  ... and %zu more (mdrill scaffold writes them all)\n", t->nnotes - 10);
 	}
 	if (t->pass)
-		strbuf_addstr(out, "\nVerdict: PASS: old code keeps working and nothing is lost\n");
+		strbuf_addf(out, "\nVerdict: PASS: old code keeps working and nothing is lost%s\n",
+			    t->data.lost ? " but what the config allows the migration to change" : "");
 	else if (!t->nreasons)
 		strbuf_addstr(out, "\nVerdict: NOT JUDGED: the migration changes a table the drill could not exercise\n");
 	else
@@ -363,8 +366,8 @@ static void json_data(struct strbuf *out, const struct trial_data *d)
 		json_add_string(out, d->fields[i].table);
 		strbuf_addstr(out, ",\"field\":");
 		json_add_string(out, d->fields[i].field);
-		strbuf_addf(out, ",\"lost\":%llu,\"gone\":%s}", (unsigned long long)d->fields[i].n,
-			    d->fields[i].gone ? "true" : "false");
+		strbuf_addf(out, ",\"lost\":%llu,\"gone\":%s,\"allowed\":%s}", (unsigned long long)d->fields[i].n,
+			    d->fields[i].gone ? "true" : "false", d->fields[i].allowed ? "true" : "false");
 	}
 	strbuf_addstr(out, "],\"examples\":[");
 	for (i = 0; i < d->nexamples; i++) {

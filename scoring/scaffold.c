@@ -758,6 +758,7 @@ struct colplan {
 	double distinct;         /* its distinct values from the statistics, -1: not known */
 	int referenced;          /* another table's foreign key points at it: not updated */
 	int fk;                  /* the table's foreign key it is in, or -1 */
+	struct tplan *soft;      /* the table its name refers to where no foreign key does (plan_soft_ref) */
 	char *seed;              /* its '@gen' generator; NULL: not seeded (the engine fills it) */
 	char *tx;                /* an insert's value: a generator, or a computed expression */
 	int tx_computed;         /* tx is a string expression over other variables */
@@ -1402,6 +1403,84 @@ static void plan_unique_texts(struct tplan *tp)
 
 /* Plan the columns of tp: generators for seeds, inserts and updates. */
 /*
+** The table a column's name says it refers to where no FOREIGN KEY does
+** (project_id, projectId: project or projects; parent, parent_id: its own
+** table), or NULL.  Real schemas leave many references undeclared; random
+** numbers there would break what the application keeps, as a NOT VALID
+** foreign key added later shows.
+*/
+static struct tplan *named_parent(const struct plan *pl, struct tplan *tp, const char *col)
+{
+	static const char *const tails[] = { "", "s", "es" };
+	struct strbuf stem = STRBUF_INIT, name = STRBUF_INIT;
+	struct tplan *found = NULL;
+	size_t n = strlen(col), i, k;
+
+	if (!strcasecmp(col, "parent") || !strcasecmp(col, "parent_id") || !strcmp(col, "parentId"))
+		return tp;
+	if (n > 3 && !strcasecmp(col + n - 3, "_id"))
+		strbuf_add(&stem, col, n - 3);
+	else if (n > 2 && !strcmp(col + n - 2, "Id"))
+		strbuf_add(&stem, col, n - 2);
+	else
+		return NULL;
+	for (k = 0; k < sizeof(tails) / sizeof(tails[0]) && !found; k++) {
+		strbuf_reset(&name);
+		strbuf_addf(&name, "%s%s", stem.buf, tails[k]);
+		for (i = 0; i < pl->n && !found; i++)
+			if (!strcasecmp(pl->t[i].t->name, name.buf))
+				found = &pl->t[i];
+	}
+	if (!found && stem.len > 1 && (stem.buf[stem.len - 1] == 'y' || stem.buf[stem.len - 1] == 'Y')) {
+		strbuf_reset(&name);
+		strbuf_addf(&name, "%.*sies", (int)stem.len - 1, stem.buf);
+		for (i = 0; i < pl->n && !found; i++)
+			if (!strcasecmp(pl->t[i].t->name, name.buf))
+				found = &pl->t[i];
+	}
+	strbuf_release(&stem);
+	strbuf_release(&name);
+	return found;
+}
+
+/*
+** A column named as a reference to a table (named_parent) with no FOREIGN
+** KEY: its values are that table's keys, seeded ones in the seed and live
+** ones in the traffic, as the application writes them.  Returns 1 when so
+** planned.  No constraint orders the seeds, so any seeded key will do.
+*/
+static int plan_soft_ref(struct plan *pl, struct tplan *tp, struct colplan *cp)
+{
+	struct tplan *parent;
+	const struct colplan *pk;
+	struct strbuf s = STRBUF_INIT;
+
+	if (cp->key || cp->unique || cp->chk.nset || cp->chk.unknown || cp->db_written ||
+	    !(parent = named_parent(pl, tp, cp->c->name)) || !parent->in || !parent->seeded || parent->nkey != 1)
+		return 0;
+	pk = &parent->cols[parent->keycols[0]];
+	if (pk->fk >= 0 || cp->ty.kind != pk->ty.kind || (cp->ty.kind != K_INT && cp->ty.kind != K_UUID) ||
+	    (cp->ty.kind == K_INT && parent->keytmpl) || (cp->ty.kind == K_UUID && !parent->keytmpl))
+		return 0;
+	if (parent->keytmpl)
+		strbuf_addf(&s, "int(1,:rows,%s)", parent->keytmpl);
+	else
+		strbuf_addstr(&s, "int(1,:rows)");
+	set_str(&cp->seed, s.buf);
+	strbuf_reset(&s);
+	strbuf_addstr(&s, "existing(");
+	add_ident(&s, parent->t->name);
+	strbuf_addch(&s, ')');
+	set_str(&cp->tx, s.buf);
+	set_str(&cp->upd, s.buf);
+	cp->soft = parent;
+	strbuf_addf(cnote(cp), "named as a reference to %s, though no FOREIGN KEY says so: one of its rows",
+		    parent->t->name);
+	strbuf_release(&s);
+	return 1;
+}
+
+/*
 ** Where a database's statistics say a column holds few distinct values (a
 ** status, a country), its generator draws from that many: a UNIQUE the
 ** new migration adds then fails here as it would there, instead of passing
@@ -1493,6 +1572,8 @@ static void plan_columns(struct plan *pl, struct tplan *tp)
 			strbuf_addstr(cnote(cp), "numbered, as the rows are");
 			continue;
 		}
+		if (plan_soft_ref(pl, tp, cp))
+			continue;
 		if (cp->chk.unknown && !cp->c->notnull) {
 			/* A CHECK mdrill cannot read passes a NULL: the column stays empty, and says so. */
 			set_str(&cp->seed, "null");
@@ -1690,6 +1771,10 @@ static void plan_build(struct plan *pl, const struct db_catalog *cat, const stru
 			if (p && p != tp && tp->in)
 				p->referenced = 1;
 		}
+		/* An undeclared reference is kept as a declared one is: its rows are not deleted under it. */
+		for (k = 0; tp->in && k < tp->ncols; k++)
+			if (tp->cols[k].soft)
+				tp->cols[k].soft->referenced = 1;
 		strbuf_addf(&w, "w_%s", t->name);
 		for (k = 2; k < w.len; k++)
 			if (!isalnum((unsigned char)w.buf[k]))

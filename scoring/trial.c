@@ -321,8 +321,10 @@ void trial_judge(const struct scenario *sc, const char *migration, const char *d
 		       out->tx[i].name, (unsigned long long)out->tx[i].failed_after,
 		       (unsigned long long)(out->tx[i].failed_after + out->tx[i].ok_after),
 		       out->tx[i].message ? out->tx[i].message : "", out->tx[i].error_class ? out->tx[i].error_class : "");
+	out->data_reason = -1;
 	if (out->data.lost) {
 		struct strbuf f = STRBUF_INIT;
+		out->data_reason = (int)out->nreasons;
 		lost_fields(&out->data, &f);
 		reason(out, "%llu of %llu acknowledged facts not kept after the migration: %s",
 		       (unsigned long long)out->data.lost, (unsigned long long)out->data.expected, f.buf);
@@ -382,6 +384,40 @@ static void data_release(struct trial_data *d)
 		free(d->examples[i].found);
 	}
 	free(d->examples);
+}
+
+static int data_allowed(char *const *allow, size_t nallow, const char *table, const char *field)
+{
+	size_t i, n = strlen(table);
+	for (i = 0; i < nallow; i++) {
+		const char *a = allow[i];
+		if (strncmp(a, "data:", 5))
+			continue;
+		a += 5;
+		if (!strcmp(a, table) || (!strncmp(a, table, n) && a[n] == '.' && !strcmp(a + n + 1, field)))
+			return 1;
+	}
+	return 0;
+}
+
+void trial_allow_data(struct trial *t, char *const *allow, size_t nallow)
+{
+	uint64_t allowed = 0;
+	size_t i;
+
+	for (i = 0; i < t->data.nfields; i++) {
+		struct trial_field *f = &t->data.fields[i];
+		if ((f->allowed = data_allowed(allow, nallow, f->table, f->field)) != 0)
+			allowed += f->n;
+	}
+	if (!allowed || t->data_reason < 0 || allowed < t->data.lost)
+		return;
+	free(t->reasons[t->data_reason]);
+	memmove(t->reasons + t->data_reason, t->reasons + t->data_reason + 1,
+		(t->nreasons - (size_t)t->data_reason - 1) * sizeof(*t->reasons));
+	t->nreasons--;
+	t->data_reason = -1;
+	t->pass = !t->nreasons && !t->nunjudged;
 }
 
 void trial_add_locks(struct trial *t, struct lock_report *r)

@@ -37,6 +37,7 @@ struct trial_field {
 	char *table, *field;
 	uint64_t n;
 	int gone;                    /* the column is gone from the final schema */
+	int allowed;                 /* the team's config says the migration changes it on purpose */
 };
 
 struct trial_example {
@@ -103,6 +104,7 @@ struct trial {
 	int pass;
 	char **reasons;
 	size_t nreasons;
+	int data_reason;             /* the reason that says what the migration did not keep, or -1 */
 };
 
 /**
@@ -126,6 +128,14 @@ void trial_judge(const struct scenario *sc, const char *migration, const char *d
  * each that fails: a scan or a rewrite under a lock that stops writers, or
  * a hold projected past the budget.
  */
+/**
+ * The team's config: 'allow data:TABLE.COLUMN' (or data:TABLE) says the
+ * migration changes those facts on purpose (a backfill).  Facts of an
+ * allowed column are said, and fail nothing; when every fact not kept is
+ * of one, the reason about the data goes.
+ */
+void trial_allow_data(struct trial *t, char *const *allow, size_t nallow);
+
 void trial_add_locks(struct trial *t, struct lock_report *r);
 
 /** A table the migration changes that the drill left out, and why: see trial.unjudged. */
