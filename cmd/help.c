@@ -105,7 +105,8 @@ static void man_text(struct strbuf *out, const char *text)
 	size_t col = 0;
 
 	for (s = text; *s; s++) {
-		if (*s == ' ' && (col >= 64 || (s > text && s[-1] == '.' && isupper((unsigned char)s[1])))) {
+		if (*s == ' ' && (col >= 64 || col + strcspn(s + 1, " ") >= 78 ||
+				  (s > text && s[-1] == '.' && isupper((unsigned char)s[1])))) {
 			/* A sentence's end, or a long line: the next word starts a line. */
 			strbuf_addch(out, '\n');
 			col = 0;
