@@ -27,7 +27,7 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 # drivers, the engine, then scoring and the renderers.
 BASE_SRC = sim/base/alloc.c sim/base/strbuf.c sim/base/prng.c sim/base/sqltext.c sim/base/dialect.c \
            sim/base/sha256.c
-INPUT_SRC = sim/input/scenario.c sim/input/pgbench.c sim/input/strexpr.c sim/input/fixfile.c \
+INPUT_SRC = sim/input/queries.c sim/input/scenario.c sim/input/pgbench.c sim/input/strexpr.c sim/input/fixfile.c \
             sim/input/history.c \
             sim/input/layout.c sim/input/faults.c
 DB_SRC = sim/db/db.c sim/db/catalog.c sim/db/stats.c sim/db/db_sqlite.c sim/db/faultvfs.c sim/db/db_pg.c sim/db/owner.c
@@ -49,7 +49,7 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 # The same modules with cmocka's allocator, so tests catch leaks.
 TLIB_OBJ = $(LIB_SRC:%.c=$(B)/t/%.o)
 
-TESTS = test_faults test_strexpr test_history test_catalog test_scaffold test_lint test_sqltext test_layout \
+TESTS = test_queries test_faults test_strexpr test_history test_catalog test_scaffold test_lint test_sqltext test_layout \
         test_scenario test_prng test_ledger test_oracle test_drill test_report test_pg test_faultvfs \
         test_pgbench test_sandbox
 TEST_BIN = $(TESTS:%=$(B)/tests/%)
