@@ -193,6 +193,33 @@ static void templated_drill_is_the_same(void **state)
 	check_template_drill(PHONE, NULL, small, 1, "users");
 }
 
+/*
+** Keys the database gives: INSERT ... RETURNING id, '-- @returning id',
+** facts on that key.  By hand: three seed facts and one a committed
+** insert, all kept with nothing in the fix slot; the down migration drops
+** the column, every one of them a lost field.
+*/
+static void returning_keys_are_the_databases(void **state)
+{
+	struct run r;
+	uint64_t inserts;
+	(void)state;
+	assert_int_equal(run_drill(&r, "tests/fixtures/returning/scenario.drill", "fixes/nothing.sql", 1, NULL, 0),
+			 0);
+	inserts = committed_in(&r.card, PH_BEFORE) + committed_in(&r.card, PH_INCIDENT) +
+		  committed_in(&r.card, PH_FIXING) + committed_in(&r.card, PH_AFTER);
+	assert_true(inserts > 10);
+	assert_int_equal(r.card.total.expected, 3 + inserts);
+	assert_int_equal(r.card.total.n[OC_PRESERVED], r.card.total.expected);
+	assert_int_equal(failed_in(&r.card, PH_BEFORE) + failed_in(&r.card, PH_AFTER), 0);
+	assert_true(r.card.pass);
+	run_release(&r);
+	assert_int_equal(run_drill(&r, "tests/fixtures/returning/scenario.drill", NULL, 1, NULL, 0), 0);
+	assert_int_equal(r.card.total.n[OC_LOST_FIELD], r.card.total.expected);
+	assert_false(r.card.pass);
+	run_release(&r);
+}
+
 static void same_seed_same_json(void **state)
 {
 	struct run a, b, c;
@@ -963,6 +990,7 @@ int main(void)
 		cmocka_unit_test(phone_down_loses_phone_numbers),
 		cmocka_unit_test(same_seed_same_json),
 		cmocka_unit_test(templated_drill_is_the_same),
+		cmocka_unit_test(returning_keys_are_the_databases),
 		cmocka_unit_test(history_and_backup),
 		cmocka_unit_test(tool_history_is_kept_apart),
 		cmocka_unit_test(declared_default_is_no_phantom),

@@ -80,6 +80,20 @@ static int pg_row(void *ctx, int ncol, const char *const *names, const char *con
 	return 0;
 }
 
+/* INSERT ... RETURNING on a SERIAL key: the seed's keys are past the sequence, no insert fails. */
+static void returning_keys_from_a_sequence(void **state)
+{
+	struct run r;
+	NEED_SERVER();
+	assert_int_equal(run_drill(&r, "tests/fixtures/returning/scenario.drill", "fixes/nothing.sql", 1, NULL, 0), 0);
+	assert_int_equal(failed_in(&r.card, PH_BEFORE) + failed_in(&r.card, PH_INCIDENT) + failed_in(&r.card, PH_AFTER),
+			 0);
+	assert_true(r.card.total.expected > 10);
+	assert_int_equal(r.card.total.n[OC_PRESERVED], r.card.total.expected);
+	assert_true(r.card.pass);
+	run_release(&r);
+}
+
 static void templated_drill_is_the_same(void **state)
 {
 	NEED_SERVER();
@@ -396,6 +410,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(phone_make_nullable_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(templated_drill_is_the_same, setup, teardown),
+		cmocka_unit_test_setup_teardown(returning_keys_from_a_sequence, setup, teardown),
 		cmocka_unit_test_setup_teardown(phone_down_loses_phone_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(tool_history_is_kept_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_mode_verdicts, setup, teardown),

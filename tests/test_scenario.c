@@ -730,6 +730,22 @@ static const struct bad_case bad_cases[] = {
 	  M_HEAD "-- @app v1\n-- @tx w\n-- \\set id nextid(t)\nINSERT INTO t (id) VALUES (:id);\n"
 	  "-- @rows 1\n-- @rows >=1\n-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, NULL,
 	  9, "a second '-- @rows' for the statement of line 7" },
+	{ "@returning before any statement",
+	  M_HEAD "-- @app v1\n-- @tx w\n-- @returning id\nINSERT INTO t (v) VALUES ('a') RETURNING id;\n"
+	  "-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  6, "'-- @returning' belongs on the line after the statement whose row it reads" },
+	{ "@returning a variable set already",
+	  M_HEAD "-- @app v1\n-- @tx w\n-- \\set id nextid(t)\nINSERT INTO t (id) VALUES (:id) RETURNING id;\n"
+	  "-- @returning id\n-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  8, "'id' is set twice in transaction 'w'" },
+	{ "a statement using what @returning sets later",
+	  M_HEAD "-- @app v1\n-- @tx w\nUPDATE t SET v = 'b' WHERE id = :id;\nINSERT INTO t (v) VALUES ('a') RETURNING id;\n"
+	  "-- @returning id\n-- @writes t key=:id\n" M_BAD M_TL M_PROBE, NULL, NULL,
+	  6, "this statement uses a variable '-- @returning' sets only later, at line 8" },
+	{ "@returning with no variable",
+	  M_HEAD "-- @app v1\n-- @tx w\nINSERT INTO t (v) VALUES ('a') RETURNING id;\n-- @returning\n"
+	  M_BAD M_TL M_PROBE, NULL, NULL,
+	  7, "expected '-- @returning VAR...'" },
 	{ "@rows outside a transaction", M_HEAD "-- @rows 1\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,
 	  4, "'@rows' belongs in a '-- @tx' block" },
 	{ "@untracked without a column", M_HEAD "-- @untracked t\n" M_APP M_BAD M_TL M_PROBE, NULL, NULL,

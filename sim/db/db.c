@@ -128,6 +128,11 @@ void db_target_help(struct strbuf *out)
 /* What a caller that gives no options gets. */
 static const struct db_options defaults = { 0, DB_STATEMENT_TIMEOUT_DEFAULT, NULL };
 
+const char *db_after_seed_sql(const struct db_driver *drv)
+{
+	return drv->after_seed_sql;
+}
+
 const char *db_home_schema(const struct db_driver *drv)
 {
 	return drv->schema;

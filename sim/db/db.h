@@ -218,6 +218,13 @@ struct db_driver {
 	*/
 	const char *const *reader_sql;
 	/*
+	** Optional: mdrill's own statement after the seed: every sequence of
+	** a key is moved past the keys the seed wrote (as a restore sets
+	** them), so that a key the database gives, as an application's INSERT
+	** ... RETURNING id reads it, is a fresh one.
+	*/
+	const char *after_seed_sql;
+	/*
 	** Optional, for lock findings (scoring/locks.c): queries of c's own
 	** state, a row per table of the drill's schema.  locks_query: table,
 	** lock mode, for the locks c holds now; work_query: table, rows read,
@@ -279,6 +286,8 @@ int db_dialect(const struct db_driver *drv);
 /** The shortest --db target drv takes, for "needs --db ..." messages. */
 const char *db_target_need(const struct db_driver *drv);
 /** The schema the drill's tables stand in on drv ("main", "public"), to qualify mdrill's own tables. */
+/** The driver's own statement after the seed, or NULL (see after_seed_sql). */
+const char *db_after_seed_sql(const struct db_driver *drv);
 const char *db_home_schema(const struct db_driver *drv);
 /** drv's parameter placeholder prefix: '?' or '$'. */
 char db_param_prefix(const struct db_driver *drv);

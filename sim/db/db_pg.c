@@ -1467,6 +1467,18 @@ const struct db_driver db_pg_driver = {
 	.lock_waiting = lock_waiting,
 	.reconnect = pg_reconnect,
 	.kill = pg_kill,
+	.after_seed_sql =
+		"DO $mdrill$ DECLARE r record; BEGIN "
+		"FOR r IN SELECT s.oid::regclass AS seq, t.oid::regclass AS tab, a.attname AS col "
+		"FROM pg_catalog.pg_class s JOIN pg_catalog.pg_depend d ON d.objid = s.oid "
+		"AND d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+		"AND d.deptype IN ('a', 'i') "
+		"JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
+		"JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+		"WHERE s.relkind = 'S' AND t.relnamespace = 'public'::regnamespace LOOP "
+		"EXECUTE format('SELECT pg_catalog.setval(%L, m) FROM (SELECT max(%I) AS m FROM %s) x "
+		"WHERE m IS NOT NULL AND m > 0', r.seq, r.col, r.tab); "
+		"END LOOP; END $mdrill$",
 	.stats = pg_stats,
 	/* The public schema only: the drill's backup schema is mdrill's own. */
 	.schema_query =

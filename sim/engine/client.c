@@ -334,6 +334,8 @@ static int eval_vars(struct client *c, struct client_env *env, const struct txde
 		} else if (gen->kind == GEN_EXPR) {
 			if (eval_expr(c, tx, i, v, why))
 				goto broken;
+		} else if (gen->kind == GEN_RETURNED) {
+			c->isnull[i] = 1;   /* until its statement returns it */
 		} else if (gen->kind == GEN_STR) {
 			c->isnull[i] = (char)strexpr_eval(gen->sexpr, c->vals, c->isnull, v);
 		} else {
@@ -583,6 +585,30 @@ static int start_tx(struct client *c, struct client_env *env)
 	return 0;
 }
 
+/* A statement's first returned row into its '-- @returning' variables, in order. */
+struct returned {
+	struct client *c;
+	const struct tx_stmt *ts;
+	int seen;
+};
+
+static int take_returned(void *ctx, int ncol, const char *const *names, const char *const *vals)
+{
+	struct returned *r = ctx;
+	size_t j;
+	(void)names;
+	if (r->seen++)
+		return 0;
+	for (j = 0; j < r->ts->nreturns && (int)j < ncol; j++) {
+		int v = r->ts->returns[j];
+		strbuf_reset(&r->c->vals[v]);
+		r->c->isnull[v] = !vals[j];
+		if (vals[j])
+			strbuf_addstr(&r->c->vals[v], vals[j]);
+	}
+	return 0;
+}
+
 /* Run the statement the client is at; returns a db_status. */
 static int run_current(struct client *c, struct client_env *env)
 {
@@ -612,6 +638,12 @@ static int run_current(struct client *c, struct client_env *env)
 	}
 	for (i = 0; i < sp->nparams; i++)
 		c->params[i] = c->isnull[sp->var[i]] ? NULL : c->vals[sp->var[i]].buf;
+	{
+		const struct tx_stmt *ts = &current_tx(c, env)->stmts[c->stmt];
+		struct returned r = { c, ts, 0 };
+		if (ts->nreturns)
+			return db_run(env->drv, *slot, sp->nparams, c->params, take_returned, &r);
+	}
 	return db_run(env->drv, *slot, sp->nparams, c->params, NULL, NULL);
 }
 

@@ -577,6 +577,14 @@ int seeder_run(const struct scenario *sc, const struct db_driver *drv, struct db
 	}
 	if (db_commit(drv, c) != DB_DONE)
 		return strbuf_error(err, SEEDER_EDB, "cannot commit the seed rows: %s", db_errmsg(drv, c));
+	if (db_after_seed_sql(drv)) {
+		int cls;
+		db_own_sql(drv, c, 1);
+		rc = db_exec_now(drv, c, db_after_seed_sql(drv), 0, NULL, NULL, NULL, &cls, err);
+		db_own_sql(drv, c, 0);
+		if (rc)
+			return SEEDER_EDB;
+	}
 	return 0;
 }
 

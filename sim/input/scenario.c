@@ -50,6 +50,9 @@ struct parser {
 	/* The current tx's '-- @rows' lines, placed on their statements when it closes. */
 	struct rows_mark { int line; int rule; int64_t n; } *rows;
 	size_t nrows, rows_alloc;
+	/* Its '-- @returning' lines: the variables each sets, placed on their statements when it closes. */
+	struct returning_mark { int line; size_t first, n; } *returning;
+	size_t nreturning, returning_alloc;
 };
 
 /* Built-in parameters every scenario has, with their defaults. */
@@ -610,6 +613,47 @@ static int place_rows(struct parser *p, struct txdef *tx)
 	return 0;
 }
 
+/* Each '-- @returning' line of tx to the statement it follows, as '-- @rows' lines are placed. */
+static int place_returning(struct parser *p, struct txdef *tx)
+{
+	size_t i, k, j;
+	for (i = 0; i < p->nreturning; i++) {
+		const struct returning_mark *m = &p->returning[i];
+		struct tx_stmt *st;
+		p->line = m->line;
+		for (k = tx->nstmts; k > 0 && tx->stmts[k - 1].line >= m->line; k--)
+			;
+		if (!k)
+			return perr(p, "'-- @returning' belongs on the line after the statement whose row it reads");
+		st = &tx->stmts[k - 1];
+		if (st->nreturns)
+			return perr(p, "a second '-- @returning' for the statement of line %d", st->line);
+		st->returns = xcalloc(m->n, sizeof(*st->returns));
+		for (j = 0; j < m->n; j++)
+			st->returns[j] = (int)(m->first + j);
+		st->nreturns = m->n;
+		/* A statement above it cannot use what it returns. */
+		for (j = 0; j + 1 < k; j++) {
+			struct strbuf tmp = STRBUF_INIT;
+			char **names;
+			size_t n, a, b;
+			int used = 0;
+			sql_number_params(tx->stmts[j].sql, '$', &tmp, &names, &n);
+			for (a = 0; a < n; a++)
+				for (b = 0; b < m->n; b++)
+					used |= !strcmp(names[a], tx->vars[m->first + b].name);
+			sql_names_free(names, n);
+			strbuf_release(&tmp);
+			if (used) {
+				p->line = tx->stmts[j].line;
+				return perr(p, "this statement uses a variable '-- @returning' sets only later, at line %d",
+					    m->line);
+			}
+		}
+	}
+	return 0;
+}
+
 static int close_section(struct parser *p)
 {
 	int rc = 0;
@@ -654,7 +698,10 @@ static int close_section(struct parser *p)
 		free(script.v);
 		if (!rc)
 			rc = place_rows(p, tx);
+		if (!rc)
+			rc = place_returning(p, tx);
 		p->nrows = 0;
+		p->nreturning = 0;
 		p->tx = NULL;
 	} else if (p->section == SEC_SEED) {
 		size_t k, j;
@@ -1154,6 +1201,36 @@ static int directive(struct parser *p, const char *name, char *rest)
 		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
 		ALLOC_GROW(p->rows, p->nrows + 1, p->rows_alloc);
 		p->rows[p->nrows++] = m;
+		return 0;
+	}
+	if (!strcmp(name, "returning")) {
+		struct returning_mark m;
+		char *w;
+		if (p->section != SEC_TX)
+			return perr(p, "'@returning' belongs in a '-- @tx' block, after a statement with RETURNING");
+		m.line = p->line;
+		m.first = p->tx->nvars;
+		m.n = 0;
+		while ((w = next_word(&rest)) != NULL) {
+			struct setvar *v;
+			if (!valid_ident(w) || strchr(w, '"'))
+				return perr(p, "'%s' is not a variable name (expected '-- @returning VAR...')", w);
+			if (tx_has_var(p->tx, w))
+				return perr(p, "'%s' is set twice in transaction '%s'", w, p->tx->name);
+			ALLOC_GROW(p->tx->vars, p->tx->nvars + 1, p->tx->vars_alloc);
+			v = &p->tx->vars[p->tx->nvars++];
+			memset(v, 0, sizeof(*v));
+			v->name = xstrdup(w);
+			v->gen.kind = GEN_RETURNED;
+			v->line = p->line;
+			m.n++;
+		}
+		if (!m.n)
+			return perr(p, "expected '-- @returning VAR...' (the variables the statement above's "
+				       "returned columns go into, in order)");
+		strbuf_addch(&p->text, '\n'); /* keep line numbers right */
+		ALLOC_GROW(p->returning, p->nreturning + 1, p->returning_alloc);
+		p->returning[p->nreturning++] = m;
 		return 0;
 	}
 	if (!strcmp(name, "flag")) {
@@ -1902,6 +1979,7 @@ int scenario_parse(const char *path, const char *text, const struct param_set *s
 		goto blame;
 	strbuf_release(&p.text);
 	free(p.rows);
+	free(p.returning);
 	*out = sc;
 	return 0;
 blame:
@@ -1909,6 +1987,7 @@ blame:
 fail:
 	strbuf_release(&p.text);
 	free(p.rows);
+	free(p.returning);
 	scenario_free(sc);
 	*out = NULL;
 	return -1;
@@ -1933,8 +2012,10 @@ static void txdef_release(struct txdef *tx)
 		gen_release(&tx->vars[i].gen);
 	}
 	free(tx->vars);
-	for (i = 0; i < tx->nstmts; i++)
+	for (i = 0; i < tx->nstmts; i++) {
 		free(tx->stmts[i].sql);
+		free(tx->stmts[i].returns);
+	}
 	free(tx->stmts);
 	for (i = 0; i < tx->nfacts; i++) {
 		struct fact_tmpl *f = &tx->facts[i];

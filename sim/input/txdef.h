@@ -31,6 +31,7 @@ enum gen_kind {
 	GEN_CHARS,     /* chars(n): exactly n letters */
 	GEN_UUID,
 	GEN_JSON,
+	GEN_RETURNED,  /* tx only: '-- @returning VAR': a value the statement above returned */
 };
 
 enum gen_time { GEN_TIMESTAMP, GEN_TIMESTAMPTZ, GEN_TIME_OF_DAY };
@@ -68,6 +69,14 @@ struct tx_stmt {
 	int line;
 	int rows_rule;       /* enum rows_rule */
 	int64_t rows;        /* '-- @rows N' or '-- @rows >=N' */
+	/*
+	** '-- @returning VAR...' after it: the '\set' variables (indexes into
+	** the tx's vars, GEN_RETURNED) its first returned row's columns go
+	** into, in order (an INSERT ... RETURNING id where the key is the
+	** database's to give).
+	*/
+	int *returns;
+	size_t nreturns;
 };
 
 /** A field of a '@writes' line: FIELD=:var, FIELD='literal' or FIELD=NULL. */
