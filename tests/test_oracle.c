@@ -45,6 +45,13 @@
 	"tx 5 6 ok users 1 email=b@x\n"   \
 	"tx 7 8 failed users 1 email=a@x\n" \
 	"tx 9 10 failed users 1 email=c@x\n"
+/* Writes at [1,10], [2,3] and [4,5]: the first overlaps the last, the middle one precedes it. */
+#define THREE_WRITES SEED_ANN             \
+	"tx 1 10 ok users 1 email=b@x\n"   \
+	"tx 2 3 ok users 1 email=c@x\n"    \
+	"tx 4 5 ok users 1 email=d@x\n"
+/* A delete at [5,10] overlapping an update at [7,12]. */
+#define DELETE_AND_UPDATE SEED_ANN "tx 5 10 ok del users 1\ntx 7 12 ok users 1 email=b@x\n"
 
 static const struct oracle_case oracle_cases[] = {
 	/* ---- preserved, and the windows ---- */
@@ -93,6 +100,25 @@ static const struct oracle_case oracle_cases[] = {
 		    "before expected=5 preserved=4 lost_row=1\n"
 		    "rows_lost=1 ratio=5/6",
 	  .findings = "users i15 name lost_row before expected=n found=<absent> why=the row is gone" },
+	/* Columns no fact names (a trigger's timestamp, '@untracked') are not judged. */
+	{ "column_without_facts",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name,email,updated_at)\n1|ann|a@x|2026-12-07",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	/* A column found under another case of its name, when only one matches, is that column. */
+	{ "column_case_folded",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,NAME,Email)\n1|ann|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	/* An acknowledged value that is also the column's default is simply preserved. */
+	{ "acknowledged_default_value",
+	  .decls = "@default users.email none@x",
+	  .ledger = "seed users 1 name=ann email=none@x",
+	  .probe = USERS "1|ann|none@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
 
 	/* ---- lost rows ---- */
 
@@ -134,6 +160,51 @@ static const struct oracle_case oracle_cases[] = {
 		      "users 2 name lost_row seed expected=bob found=<absent> why=no such table: users\n"
 		      "users 2 email lost_row seed expected=b@x found=<absent> why=no such table: users\n"
 		      "audit x1 msg lost_row seed expected=hi found=<absent> why=no probe reads this table" },
+	/* A failed probe hides a failed insert's row too: nothing to judge there, no phantom. */
+	{ "probe_failed_hides_failed_insert",
+	  .ledger = SEED_ANN "tx 5 6 failed users 2 name=bo\n",
+	  .probe = "users(id,name,email) error=timeout",
+	  .counts = "total expected=2 lost_row=2\n"
+		    "seed expected=2 lost_row=2\n"
+		    "rows_lost=1 ratio=0/2",
+	  .findings = "users 1 name lost_row seed expected=ann found=<absent> why=timeout\n"
+		      "users 1 email lost_row seed expected=a@x found=<absent> why=timeout" },
+	/*
+	** A failed delete proves nothing: the seed's row must still be there.
+	** Gone, its fields and the row (the delete made a row item) are lost.
+	*/
+	{ "failed_delete_took_effect",
+	  .ledger = SEED_ANN "tx 5 6 failed del users 1\n",
+	  .probe = USERS,
+	  .counts = "total expected=3 lost_row=3\n"
+		    "seed expected=3 lost_row=3\n"
+		    "rows_lost=1 ratio=0/3",
+	  .findings = "users 1 name lost_row seed expected=ann found=<absent> why=the row is gone\n"
+		      "users 1 email lost_row seed expected=a@x found=<absent> why=the row is gone\n"
+		      "users 1 row lost_row seed expected=<present> found=<absent> why=the row is gone" },
+	{ "failed_delete_no_effect",
+	  .ledger = SEED_ANN "tx 5 6 failed del users 1\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=3 preserved=3\n"
+		    "seed expected=3 preserved=3" },
+	/*
+	** Deleted at [5,6], inserted again at [7,8] (ann2, a2@x): the insert
+	** definitely follows the delete, so the row must be there.
+	*/
+	{ "reinserted_after_delete_gone",
+	  .ledger = SEED_ANN "tx 5 6 ok del users 1\ntx 7 8 ok users 1 name=ann2 email=a2@x\n",
+	  .probe = USERS,
+	  .counts = "total expected=3 lost_row=3\n"
+		    "before expected=3 lost_row=3\n"
+		    "rows_lost=1 ratio=0/3",
+	  .findings = "users 1 name lost_row before expected=ann2 found=<absent> why=the row is gone\n"
+		      "users 1 email lost_row before expected=a2@x found=<absent> why=the row is gone\n"
+		      "users 1 row lost_row before expected=<present> found=<absent> why=the row is gone" },
+	{ "reinserted_after_delete_present",
+	  .ledger = SEED_ANN "tx 5 6 ok del users 1\ntx 7 8 ok users 1 name=ann2 email=a2@x\n",
+	  .probe = USERS "1|ann2|a2@x",
+	  .counts = "total expected=3 preserved=3\n"
+		    "before expected=3 preserved=3" },
 
 	/* ---- lost fields ---- */
 
@@ -172,6 +243,30 @@ static const struct oracle_case oracle_cases[] = {
 		    "ratio=1/2",
 	  .findings = "users 1 email lost_field seed expected=a@x found=NULL"
 		      " why=the probe returns no such column" },
+	/* Two columns differ from email only in case: neither is taken for it. */
+	{ "column_case_ambiguous",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name,Email,EMAIL)\n1|ann|a@x|a@x",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=2 preserved=1 lost_field=1",
+	  .findings = "users 1 email lost_field seed expected=a@x found=NULL"
+		      " why=the probe returns no such column" },
+	/* A column the final schema lacks is read as NULL (probe.h): its facts are lost fields. */
+	{ "column_gone_from_schema",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name,email) missing=email\n1|ann|NULL",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=2 preserved=1 lost_field=1",
+	  .findings = "users 1 email lost_field seed expected=a@x found=NULL"
+		      " why=the column is gone from the final schema" },
+	/* ... a NULL fact too: the NULL read is the rewrite's, not the value kept. */
+	{ "column_gone_from_schema_null_fact",
+	  .ledger = "seed users 1 name=ann email=NULL",
+	  .probe = "users(id,name,email) missing=email\n1|ann|NULL",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=2 preserved=1 lost_field=1",
+	  .findings = "users 1 email lost_field seed expected=NULL found=NULL"
+		      " why=the column is gone from the final schema" },
 
 	/* ---- NULL against the empty string ---- */
 
@@ -251,6 +346,17 @@ static const struct oracle_case oracle_cases[] = {
 		    "before expected=1 corrupted=1",
 	  .findings = "users 1 email corrupted before expected=b@x found=a@x"
 		      " why=an older acknowledged value: a later write was lost" },
+	/* An indeterminate write that definitely precedes an acknowledged one cannot be last. */
+	{ "indeterminate_superseded",
+	  .ledger = SEED_ANN
+		    "tx 5 6 indeterminate users 1 email=i@x\n"
+		    "tx 7 8 ok users 1 email=b@x\n",
+	  .probe = USERS "1|ann|i@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=i@x"
+		      " why=another value than any acknowledged write" },
 
 	/* ---- phantoms ---- */
 
@@ -295,6 +401,15 @@ static const struct oracle_case oracle_cases[] = {
 		    "after phantom=1\n"
 		    "extra=1 ratio=2/3",
 	  .findings = "users - row phantom after found=99 why=a row no transaction wrote" },
+	/* ... and a row whose key is NULL. */
+	{ "phantom_null_key",
+	  .ledger = SEED_ANN,
+	  .probe = USERS "1|ann|a@x\nNULL|ghost|g@x",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "after phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users - row phantom after found=NULL why=a row no transaction wrote" },
 	/* Two rows with key 1: the first is checked, the second is an extra phantom. */
 	{ "phantom_duplicate_key",
 	  .ledger = SEED_ANN,
@@ -338,6 +453,16 @@ static const struct oracle_case oracle_cases[] = {
 		    "before phantom=1\n"
 		    "extra=1 ratio=1/2",
 	  .findings = "tags t1 row phantom before why=a failed transaction's row is present" },
+	/* The failed insert completed within the incident: its phantom is the incident's. */
+	{ "phantom_failed_insert_incident",
+	  .ledger = SEED_ANN "tx 12 14 failed users 2 name=bo\n",
+	  .probe = USERS "1|ann|a@x\n2|bo|NULL",
+	  .incident = "10 20",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "incident phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users 2 row phantom incident why=a failed transaction's row is present" },
 	/*
 	** Regression from a swarm of rename-email: a field nobody acknowledged
 	** (email_v1) holds a@x, copied there by the fix's backfill, and a failed
@@ -358,6 +483,13 @@ static const struct oracle_case oracle_cases[] = {
 		    "before phantom=1\n"
 		    "extra=1 ratio=2/3",
 	  .findings = "users 1 email_v1 phantom before found=q@x why=a failed transaction's value is present" },
+	/* ... nor when the column's declared default explains it. */
+	{ "failed_value_explained_by_default",
+	  .decls = "@default users.email_v1 none@x",
+	  .ledger = SEED_ANN "tx 5 6 failed users 1 email_v1=none@x\n",
+	  .probe = "users(id,name,email,email_v1)\n1|ann|a@x|none@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
 
 	/* ---- indeterminate outcomes: accepted either way ---- */
 
@@ -397,6 +529,37 @@ static const struct oracle_case oracle_cases[] = {
 	  .counts = "total expected=3 preserved=3 indeterminate=3\n"
 		    "seed expected=3 preserved=3 indeterminate=3\n"
 		    "rows_lost=0 ratio=1/1" },
+	/*
+	** An indeterminate write at [7,12] overlapping an acknowledged one at
+	** [5,10]: either may be last.  The window is the acknowledged write's.
+	*/
+	{ "indeterminate_overlapping_applied",
+	  .ledger = SEED_ANN
+		    "tx 5 10 ok users 1 email=b@x\n"
+		    "tx 7 12 indeterminate users 1 email=i@x\n",
+	  .probe = USERS "1|ann|i@x",
+	  .counts = "total expected=2 preserved=2 indeterminate=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 preserved=1 indeterminate=1" },
+	{ "indeterminate_overlapping_not_applied",
+	  .ledger = SEED_ANN
+		    "tx 5 10 ok users 1 email=b@x\n"
+		    "tx 7 12 indeterminate users 1 email=i@x\n",
+	  .probe = USERS "1|ann|b@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 preserved=1" },
+	/* A row only an indeterminate insert wrote: nothing is expected of it, there or not. */
+	{ "indeterminate_insert_applied",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate users 2 name=cy email=c@x\n",
+	  .probe = USERS "1|ann|a@x\n2|cy|c@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	{ "indeterminate_insert_not_applied",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate users 2 name=cy email=c@x\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
 
 	/* ---- overlapping acknowledged writes ---- */
 
@@ -435,6 +598,48 @@ static const struct oracle_case oracle_cases[] = {
 	  .ledger = TWO_WRITES("5 6", "7 8"),
 	  .probe = USERS "1|ann|c@x",
 	  .counts = "total expected=2 preserved=2\nseed expected=1 preserved=1\nbefore expected=1 preserved=1" },
+	/*
+	** Overlap is not transitive: [1,10] overlaps [2,3] and [4,5], but [2,3]
+	** precedes [4,5], so c@x cannot be last.  The last to complete, b@x, is
+	** what the finding expects; d@x is accepted too.
+	*/
+	{ "overlap_not_transitive_stale",
+	  .ledger = THREE_WRITES,
+	  .probe = USERS "1|ann|c@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=c@x"
+		      " why=an older acknowledged value: a later write was lost" },
+	{ "overlap_not_transitive_accepted",
+	  .ledger = THREE_WRITES,
+	  .probe = USERS "1|ann|d@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 preserved=1" },
+	/*
+	** A delete at [5,10] overlapping an update of email at [7,12]: the row
+	** may be there with the update, or gone.  name's only fate is the
+	** delete, so it is judged on the row: two items, email and the row.
+	*/
+	{ "delete_overlapping_update_present",
+	  .ledger = DELETE_AND_UPDATE,
+	  .probe = USERS "1|ann|b@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "before expected=2 preserved=2" },
+	{ "delete_overlapping_update_gone",
+	  .ledger = DELETE_AND_UPDATE,
+	  .probe = USERS,
+	  .counts = "total expected=2 preserved=2\n"
+		    "before expected=2 preserved=2" },
+	/* There, with the seed's email: the update was lost. */
+	{ "delete_overlapping_update_stale",
+	  .ledger = DELETE_AND_UPDATE,
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "before expected=2 preserved=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=a@x"
+		      " why=an older acknowledged value: a later write was lost" },
 
 	/* ---- renames ('-- @renamed') ---- */
 
@@ -464,6 +669,33 @@ static const struct oracle_case oracle_cases[] = {
 	  .counts = "total expected=3 preserved=3\n"
 		    "seed expected=2 preserved=2\n"
 		    "before expected=1 preserved=1" },
+	/* Only facts of before the rename: the probe reads them under the new name. */
+	{ "renamed_column_old_facts",
+	  .decls = "@renamed users.email mail",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name,mail)\n1|ann|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	/* A write under the new name supersedes the old name's: the old value is stale. */
+	{ "renamed_column_stale",
+	  .decls = "@renamed users.email mail",
+	  .ledger = SEED_ANN "tx 10 11 ok users 1 mail=b@x\n",
+	  .probe = "users(id,name,mail)\n1|ann|a@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=a@x"
+		      " why=an older acknowledged value: a later write was lost" },
+	/* A renamed table's facts, written under either name, count under the old one. */
+	{ "renamed_table_lost_row",
+	  .decls = "@renamed people users",
+	  .ledger = "seed people 1 name=ann\ntx 5 6 ok users 2 name=bo\n",
+	  .probe = "users(id,name)\n1|ann",
+	  .counts = "total expected=2 preserved=1 lost_row=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 lost_row=1\n"
+		    "rows_lost=1",
+	  .findings = "people 2 name lost_row before expected=bo found=<absent> why=the row is gone" },
 };
 
 #define NCASES (sizeof(oracle_cases) / sizeof(oracle_cases[0]))
