@@ -1,9 +1,25 @@
 /*
 ** A test helper: oracle cases as data.  A case gives the ledger, the probe
-** results and the scenario's declarations as short texts, and the result
-** it expects in full (the counts of the total and of every window, the
-** ratio, every finding); case_run, a cmocka test, builds the inputs, runs
-** oracle_check and compares.  The texts:
+** results and the scenario's declarations as short texts, and the whole
+** result it expects; case_run, a cmocka test, builds the inputs, runs
+** oracle_check and compares.
+**
+** SPDX-License-Identifier: MIT
+*/
+#ifndef MDRILL_TEST_ORACLECASE_H
+#define MDRILL_TEST_ORACLECASE_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scoring/oracle.h"
+#include "../scoring/probe.h"
+#include "../sim/base/alloc.h"
+#include "../sim/engine/ledger.h"
+
+/*
+** The texts of a case:
 **
 ** ledger     seed TABLE KEY FIELD=VALUE...       facts of the seed (transaction 0)
 **            tx INVOKE COMPLETE OUTCOME TABLE KEY FIELD=VALUE...
@@ -28,20 +44,7 @@
 **
 ** A VALUE or CELL written NULL is SQL NULL, '' the empty string, 'a b' a
 ** string with blanks.  A case that does not parse fails, naming its line.
-**
-** SPDX-License-Identifier: MIT
 */
-#ifndef MDRILL_TEST_ORACLECASE_H
-#define MDRILL_TEST_ORACLECASE_H
-
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "../scoring/oracle.h"
-#include "../scoring/probe.h"
-#include "../sim/base/alloc.h"
-#include "../sim/engine/ledger.h"
 
 struct oracle_case {
 	const char *name;
