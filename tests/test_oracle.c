@@ -1,8 +1,11 @@
 /*
-** The oracle on hand-built ledgers and probe results: one test per class
-** (preserved, lost row, lost field, corrupted, phantom), the acceptance
-** rules (indeterminate outcomes, overlapping writes), window attribution,
-** failed and incomplete probes, and NULL against the empty string.
+** The oracle on hand-built ledgers and probe results, one case a row: every
+** class (preserved, lost row, lost field, corrupted, phantom), the
+** acceptance rules (indeterminate outcomes, overlapping writes), window
+** attribution, failed and incomplete probes, renames, NULL against the
+** empty string.  Each row's answer was worked out by hand from the rules in
+** scoring/oracle.c; tests/oraclecase.h reads the rows (its banner has their
+** notation) and checks the whole result.
 **
 ** SPDX-License-Identifier: MIT
 */
@@ -10,1090 +13,705 @@
 #include <string.h>
 
 #include "../scoring/oracle.h"
-#include "../sim/engine/ledger.h"
+#include "../scoring/probe.h"
+#include "../sim/base/strbuf.h"
+#include "oraclecase.h"
 
-#define NO_INCIDENT (-1)
-#define MAX_COLS 8
-#define MAX_CELLS 64
+/* Seed users 1 (ann, a@x), the start of most cases; the users probe's header. */
+#define SEED_ANN "seed users 1 name=ann email=a@x\n"
+#define USERS "users(id,name,email)\n"
+/* Seed 1, then acknowledged email writes b@x and c@x, each at "INVOKE COMPLETE". */
+#define TWO_WRITES(b, c) SEED_ANN "tx " b " ok users 1 email=b@x\ntx " c " ok users 1 email=c@x\n"
+/* An email found where c@x was acknowledged last. */
+#define STALE_EMAIL(v) "users 1 email corrupted before expected=c@x found=" v \
+	" why=an older acknowledged value: a later write was lost"
+/* Incident 10..20: a fact completed in each window and on each edge of it. */
+#define WINDOWS_LEDGER                                 \
+	"seed users s name=n\n"                        \
+	"tx 8 9 ok users b9 name=n\n"                  \
+	"tx 5 10 ok users i10 name=n\n"                \
+	"tx 14 15 ok users i15 name=n\n"               \
+	"tx 19 20 ok users i20 name=n\n"               \
+	"tx 20 21 ok users a21 name=n\n"
+#define WINDOWS_PROBE "users(id,name)\ns|n\nb9|n\ni10|n\ni20|n\na21|n"
+/* A write under a column's new name after the rename; people is users' old name. */
+#define RENAMED_LEDGER                                 \
+	"seed users 1 name=ann email=a@x\n"            \
+	"seed people 2 name=bob\n"                     \
+	"tx 10 11 ok users 1 mail=b@x\n"
+#define RENAMED_PROBE "users(id,name,mail)\n1|ann|b@x\n2|bob|NULL"
+/* Seed 1; the seed's email superseded at [5,6], then a failed a@x and a failed c@x. */
+#define FAILED_AFTER_ACK SEED_ANN        \
+	"tx 5 6 ok users 1 email=b@x\n"   \
+	"tx 7 8 failed users 1 email=a@x\n" \
+	"tx 9 10 failed users 1 email=c@x\n"
+/* Writes at [1,10], [2,3] and [4,5]: the first overlaps the last, the middle one precedes it. */
+#define THREE_WRITES SEED_ANN             \
+	"tx 1 10 ok users 1 email=b@x\n"   \
+	"tx 2 3 ok users 1 email=c@x\n"    \
+	"tx 4 5 ok users 1 email=d@x\n"
+/* A delete at [5,10] overlapping an update at [7,12]. */
+#define DELETE_AND_UPDATE SEED_ANN "tx 5 10 ok del users 1\ntx 7 12 ok users 1 email=b@x\n"
 
-/* A probe result over static strings; never given to probe_tables_free. */
-struct probe_fx {
-	struct probe_table t;
-	char *cols[MAX_COLS];
-	char *cells[MAX_CELLS];
+static const struct oracle_case oracle_cases[] = {
+	/* ---- preserved, and the windows ---- */
+
+	/*
+	** Seed 1 (ann, a@x), 2 (bob, b@x); email of 1 updated at [3,4] (before),
+	** name of 2 at [12,14] (incident 10..20), row 3 inserted at [25,26]
+	** (after).  Six items, all found.
+	*/
+	{ "all_preserved",
+	  .ledger = "seed users 1 name=ann email=a@x\n"
+		    "seed users 2 name=bob email=b@x\n"
+		    "tx 3 4 ok users 1 email=a2@x\n"
+		    "tx 12 14 ok users 2 name=bobby\n"
+		    "tx 25 26 ok users 3 name=cy email=c@x\n",
+	  .probe = USERS "1|ann|a2@x\n2|bobby|b@x\n3|cy|c@x",
+	  .incident = "10 20",
+	  .counts = "total expected=6 preserved=6\n"
+		    "seed expected=2 preserved=2\n"
+		    "before expected=1 preserved=1\n"
+		    "incident expected=1 preserved=1\n"
+		    "after expected=2 preserved=2\n"
+		    "ratio=1/1" },
+	/*
+	** A fact completed before the incident's start is before it; one that
+	** completes at its start or its end is in it (i10 was invoked at 5);
+	** after its end, after.  i15 is gone: a lost row of the incident.
+	*/
+	{ "windows_incident",
+	  .ledger = WINDOWS_LEDGER,
+	  .probe = WINDOWS_PROBE,
+	  .incident = "10 20",
+	  .counts = "total expected=6 preserved=5 lost_row=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 preserved=1\n"
+		    "incident expected=3 preserved=2 lost_row=1\n"
+		    "after expected=1 preserved=1\n"
+		    "rows_lost=1 ratio=5/6",
+	  .findings = "users i15 name lost_row incident expected=n found=<absent> why=the row is gone" },
+	/* Without an incident (start -1) the five facts after the seed are all before. */
+	{ "windows_no_incident",
+	  .ledger = WINDOWS_LEDGER,
+	  .probe = WINDOWS_PROBE,
+	  .counts = "total expected=6 preserved=5 lost_row=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=5 preserved=4 lost_row=1\n"
+		    "rows_lost=1 ratio=5/6",
+	  .findings = "users i15 name lost_row before expected=n found=<absent> why=the row is gone" },
+	/* Columns no fact names (a trigger's timestamp, '@untracked') are not judged. */
+	{ "column_without_facts",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name,email,updated_at)\n1|ann|a@x|2026-12-07",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	/* A column found under another case of its name, when only one matches, is that column. */
+	{ "column_case_folded",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,NAME,Email)\n1|ann|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	/* An acknowledged value that is also the column's default is simply preserved. */
+	{ "acknowledged_default_value",
+	  .decls = "@default users.email none@x",
+	  .ledger = "seed users 1 name=ann email=none@x",
+	  .probe = USERS "1|ann|none@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+
+	/* ---- lost rows ---- */
+
+	/*
+	** Seed 1; acknowledged inserts of 2 (bob, b@x) at [5,6] and 3 (cy, c@x)
+	** at [7,8]; the probe has row 1 only.  One finding per field, but 2 rows.
+	*/
+	{ "lost_row",
+	  .ledger = SEED_ANN
+		    "tx 5 6 ok users 2 name=bob email=b@x\n"
+		    "tx 7 8 ok users 3 name=cy email=c@x\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=6 preserved=2 lost_row=4\n"
+		    "seed expected=2 preserved=2\n"
+		    "before expected=4 lost_row=4\n"
+		    "rows_lost=2 extra=0 ratio=2/6",
+	  .findings = "users 2 name lost_row before expected=bob found=<absent> why=the row is gone\n"
+		      "users 2 email lost_row before expected=b@x found=<absent> why=the row is gone\n"
+		      "users 3 name lost_row before expected=cy found=<absent> why=the row is gone\n"
+		      "users 3 email lost_row before expected=c@x found=<absent> why=the row is gone" },
+	/*
+	** Seed users 1, 2, orders o1, audit x1.  The users probe failed, orders
+	** is read, nothing reads audit: users' facts are lost with the probe's
+	** error (a copy) as reason, audit's with "no probe reads this table".
+	*/
+	{ "probe_failed",
+	  .ledger = "seed users 1 name=ann email=a@x\n"
+		    "seed users 2 name=bob email=b@x\n"
+		    "seed orders o1 total=5\n"
+		    "seed audit x1 msg=hi\n",
+	  .probe = "users(id,name,email) error=no such table: users\n"
+		   "orders(id,total)\n"
+		   "o1|5",
+	  .counts = "total expected=6 preserved=1 lost_row=5\n"
+		    "seed expected=6 preserved=1 lost_row=5\n"
+		    "rows_lost=3 extra=0 ratio=1/6",
+	  .findings = "users 1 name lost_row seed expected=ann found=<absent> why=no such table: users\n"
+		      "users 1 email lost_row seed expected=a@x found=<absent> why=no such table: users\n"
+		      "users 2 name lost_row seed expected=bob found=<absent> why=no such table: users\n"
+		      "users 2 email lost_row seed expected=b@x found=<absent> why=no such table: users\n"
+		      "audit x1 msg lost_row seed expected=hi found=<absent> why=no probe reads this table" },
+	/* A failed probe hides a failed insert's row too: nothing to judge there, no phantom. */
+	{ "probe_failed_hides_failed_insert",
+	  .ledger = SEED_ANN "tx 5 6 failed users 2 name=bo\n",
+	  .probe = "users(id,name,email) error=timeout",
+	  .counts = "total expected=2 lost_row=2\n"
+		    "seed expected=2 lost_row=2\n"
+		    "rows_lost=1 ratio=0/2",
+	  .findings = "users 1 name lost_row seed expected=ann found=<absent> why=timeout\n"
+		      "users 1 email lost_row seed expected=a@x found=<absent> why=timeout" },
+	/*
+	** A failed delete proves nothing: the seed's row must still be there.
+	** Gone, its fields and the row (the delete made a row item) are lost.
+	*/
+	{ "failed_delete_took_effect",
+	  .ledger = SEED_ANN "tx 5 6 failed del users 1\n",
+	  .probe = USERS,
+	  .counts = "total expected=3 lost_row=3\n"
+		    "seed expected=3 lost_row=3\n"
+		    "rows_lost=1 ratio=0/3",
+	  .findings = "users 1 name lost_row seed expected=ann found=<absent> why=the row is gone\n"
+		      "users 1 email lost_row seed expected=a@x found=<absent> why=the row is gone\n"
+		      "users 1 row lost_row seed expected=<present> found=<absent> why=the row is gone" },
+	{ "failed_delete_no_effect",
+	  .ledger = SEED_ANN "tx 5 6 failed del users 1\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=3 preserved=3\n"
+		    "seed expected=3 preserved=3" },
+	/*
+	** Deleted at [5,6], inserted again at [7,8] (ann2, a2@x): the insert
+	** definitely follows the delete, so the row must be there.
+	*/
+	{ "reinserted_after_delete_gone",
+	  .ledger = SEED_ANN "tx 5 6 ok del users 1\ntx 7 8 ok users 1 name=ann2 email=a2@x\n",
+	  .probe = USERS,
+	  .counts = "total expected=3 lost_row=3\n"
+		    "before expected=3 lost_row=3\n"
+		    "rows_lost=1 ratio=0/3",
+	  .findings = "users 1 name lost_row before expected=ann2 found=<absent> why=the row is gone\n"
+		      "users 1 email lost_row before expected=a2@x found=<absent> why=the row is gone\n"
+		      "users 1 row lost_row before expected=<present> found=<absent> why=the row is gone" },
+	{ "reinserted_after_delete_present",
+	  .ledger = SEED_ANN "tx 5 6 ok del users 1\ntx 7 8 ok users 1 name=ann2 email=a2@x\n",
+	  .probe = USERS "1|ann2|a2@x",
+	  .counts = "total expected=3 preserved=3\n"
+		    "before expected=3 preserved=3" },
+
+	/* ---- lost fields ---- */
+
+	/* Seed 1; email set to a2@x at [5,6]; found NULL: lost, in the window of the write. */
+	{ "lost_field_null",
+	  .ledger = SEED_ANN "tx 5 6 ok users 1 email=a2@x\n",
+	  .probe = USERS "1|ann|NULL",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 lost_field=1\n"
+		    "ratio=1/2",
+	  .findings = "users 1 email lost_field before expected=a2@x found=NULL"
+		      " why=NULL where a value was acknowledged" },
+	/*
+	** users.email defaults to none@x.  Found 1.email = none@x: lost field;
+	** found 2.email = zz@x, not the default: corrupted.
+	*/
+	{ "lost_field_default",
+	  .decls = "@default users.email none@x",
+	  .ledger = "seed users 1 name=ann email=a@x\n"
+		    "seed users 2 name=bob email=b@x\n",
+	  .probe = USERS "1|ann|none@x\n2|bob|zz@x",
+	  .counts = "total expected=4 preserved=2 lost_field=1 corrupted=1\n"
+		    "seed expected=4 preserved=2 lost_field=1 corrupted=1\n"
+		    "ratio=2/4",
+	  .findings = "users 1 email lost_field seed expected=a@x found=none@x"
+		      " why=the column's default where a value was acknowledged\n"
+		      "users 2 email corrupted seed expected=b@x found=zz@x"
+		      " why=another value than any acknowledged write" },
+	/* The probe returns (id, name) only: email is lost. */
+	{ "missing_column",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name)\n1|ann",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=2 preserved=1 lost_field=1\n"
+		    "ratio=1/2",
+	  .findings = "users 1 email lost_field seed expected=a@x found=NULL"
+		      " why=the probe returns no such column" },
+	/* Two columns differ from email only in case: neither is taken for it. */
+	{ "column_case_ambiguous",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name,Email,EMAIL)\n1|ann|a@x|a@x",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=2 preserved=1 lost_field=1",
+	  .findings = "users 1 email lost_field seed expected=a@x found=NULL"
+		      " why=the probe returns no such column" },
+	/* A column the final schema lacks is read as NULL (probe.h): its facts are lost fields. */
+	{ "column_gone_from_schema",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name,email) missing=email\n1|ann|NULL",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=2 preserved=1 lost_field=1",
+	  .findings = "users 1 email lost_field seed expected=a@x found=NULL"
+		      " why=the column is gone from the final schema" },
+	/* ... a NULL fact too: the NULL read is the rewrite's, not the value kept. */
+	{ "column_gone_from_schema_null_fact",
+	  .ledger = "seed users 1 name=ann email=NULL",
+	  .probe = "users(id,name,email) missing=email\n1|ann|NULL",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=2 preserved=1 lost_field=1",
+	  .findings = "users 1 email lost_field seed expected=NULL found=NULL"
+		      " why=the column is gone from the final schema" },
+
+	/* ---- NULL against the empty string ---- */
+
+	/* Seed emails NULL; found NULL (preserved) and "" (not NULL: corrupted). */
+	{ "null_values",
+	  .ledger = "seed users 1 name=ann email=NULL\n"
+		    "seed users 2 name=bob email=NULL\n",
+	  .probe = USERS "1|ann|NULL\n2|bob|''",
+	  .counts = "total expected=4 preserved=3 corrupted=1\n"
+		    "seed expected=4 preserved=3 corrupted=1\n"
+		    "ratio=3/4",
+	  .findings = "users 2 email corrupted seed expected=NULL found=''"
+		      " why=another value than any acknowledged write" },
+	/* Seed email ""; found NULL: a lost field, not preserved. */
+	{ "empty_found_null",
+	  .ledger = "seed users 1 name=ann email=''",
+	  .probe = USERS "1|ann|NULL",
+	  .counts = "total expected=2 preserved=1 lost_field=1\n"
+		    "seed expected=2 preserved=1 lost_field=1",
+	  .findings = "users 1 email lost_field seed expected='' found=NULL"
+		      " why=NULL where a value was acknowledged" },
+	/*
+	** Regression: a found value nobody wrote is not interned, and its id,
+	** LEDGER_NONE, once equalled an acknowledged NULL's: seed email NULL,
+	** found "" was called stale where only one write exists.
+	*/
+	{ "regress_stale_matches_null",
+	  .ledger = "seed users 1 name=ann email=NULL",
+	  .probe = USERS "1|ann|''",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=2 preserved=1 corrupted=1",
+	  .findings = "users 1 email corrupted seed expected=NULL found=''"
+		      " why=another value than any acknowledged write" },
+	/*
+	** Regression, the same for failed writes: a failed transaction sets
+	** email NULL, found zz@x (written by nobody): corrupted, not phantom.
+	*/
+	{ "regress_failed_null_not_phantom",
+	  .ledger = SEED_ANN "tx 5 6 failed users 1 email=NULL\n",
+	  .probe = USERS "1|ann|zz@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=2 preserved=1 corrupted=1",
+	  .findings = "users 1 email corrupted seed expected=a@x found=zz@x"
+		      " why=another value than any acknowledged write" },
+
+	/* ---- corrupted and stale ---- */
+
+	/* Found evil@x, which no write wrote. */
+	{ "corrupted_unknown_value",
+	  .ledger = SEED_ANN,
+	  .probe = USERS "1|ann|evil@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=2 preserved=1 corrupted=1\n"
+		    "ratio=1/2",
+	  .findings = "users 1 email corrupted seed expected=a@x found=evil@x"
+		      " why=another value than any acknowledged write" },
+	/* Email set to a2@x at [5,6]; found the seed's a@x: stale. */
+	{ "corrupted_stale",
+	  .ledger = SEED_ANN "tx 5 6 ok users 1 email=a2@x\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1\n"
+		    "ratio=1/2",
+	  .findings = "users 1 email corrupted before expected=a2@x found=a@x"
+		      " why=an older acknowledged value: a later write was lost" },
+	/*
+	** b@x acknowledged at [5,6], a failed write back to a@x at [7,8]; found
+	** a@x, the seed's value, older than b@x: stale, so corrupted, not
+	** phantom, though the failed transaction wrote it too.
+	*/
+	{ "stale_before_phantom",
+	  .ledger = FAILED_AFTER_ACK,
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=a@x"
+		      " why=an older acknowledged value: a later write was lost" },
+	/* An indeterminate write that definitely precedes an acknowledged one cannot be last. */
+	{ "indeterminate_superseded",
+	  .ledger = SEED_ANN
+		    "tx 5 6 indeterminate users 1 email=i@x\n"
+		    "tx 7 8 ok users 1 email=b@x\n",
+	  .probe = USERS "1|ann|i@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=i@x"
+		      " why=another value than any acknowledged write" },
+
+	/* ---- phantoms ---- */
+
+	/* A failed transaction sets email f@x at [5,6]; found f@x: in the acknowledged value's window. */
+	{ "phantom_failed_value",
+	  .ledger = SEED_ANN "tx 5 6 failed users 1 email=f@x\n",
+	  .probe = USERS "1|ann|f@x",
+	  .counts = "total expected=2 preserved=1 phantom=1\n"
+		    "seed expected=2 preserved=1 phantom=1\n"
+		    "extra=0 ratio=1/2",
+	  .findings = "users 1 email phantom seed expected=a@x found=f@x"
+		      " why=a failed transaction's value replaced an acknowledged one" },
+	/* The control of stale_before_phantom: c@x, which only a failed write held. */
+	{ "stale_before_phantom_control",
+	  .ledger = FAILED_AFTER_ACK,
+	  .probe = USERS "1|ann|c@x",
+	  .counts = "total expected=2 preserved=1 phantom=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 phantom=1",
+	  .findings = "users 1 email phantom before expected=b@x found=c@x"
+		      " why=a failed transaction's value replaced an acknowledged one" },
+	/*
+	** Seed 1 and 2, both deleted ([5,6], [7,8]); row 1 is still there.  A
+	** deleted key is one item, its row, in the window of the delete.
+	*/
+	{ "phantom_deleted_row",
+	  .ledger = "seed users 1 name=ann email=a@x\n"
+		    "seed users 2 name=bob email=b@x\n"
+		    "tx 5 6 ok del users 1\n"
+		    "tx 7 8 ok del users 2\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=1 phantom=1\n"
+		    "before expected=2 preserved=1 phantom=1\n"
+		    "rows_lost=0 extra=0 ratio=1/2",
+	  .findings = "users 1 row phantom before expected=<deleted> why=a deleted row is back" },
+	/* Row 99, which no transaction wrote: an extra phantom, in the window after. */
+	{ "phantom_unknown_row",
+	  .ledger = SEED_ANN,
+	  .probe = USERS "1|ann|a@x\n99|ghost|g@x",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "after phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users - row phantom after found=99 why=a row no transaction wrote" },
+	/* ... and a row whose key is NULL. */
+	{ "phantom_null_key",
+	  .ledger = SEED_ANN,
+	  .probe = USERS "1|ann|a@x\nNULL|ghost|g@x",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "after phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users - row phantom after found=NULL why=a row no transaction wrote" },
+	/* Two rows with key 1: the first is checked, the second is an extra phantom. */
+	{ "phantom_duplicate_key",
+	  .ledger = SEED_ANN,
+	  .probe = USERS "1|ann|a@x\n1|ann2|a@x",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "after phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users 1 row phantom after found=1 why=a second row with the same key" },
+	/*
+	** A failed insert of 2 (bob) at [5,6]; row 2 is there.  Judged once, on
+	** the row, in the failed transaction's window: an extra phantom.
+	*/
+	{ "phantom_failed_insert",
+	  .ledger = SEED_ANN "tx 5 6 failed users 2 name=bob\n",
+	  .probe = USERS "1|ann|a@x\n2|bob|NULL",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "before phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users 2 row phantom before why=a failed transaction's row is present" },
+	/*
+	** Regression: the failed insert's row holding other values than the
+	** failed ones (rob) once went unreported: the key is known, so it is
+	** no stray row, and rob is no failed value.
+	*/
+	{ "regress_failed_insert_other_values",
+	  .ledger = SEED_ANN "tx 5 6 failed users 2 name=bob\n",
+	  .probe = USERS "1|ann|a@x\n2|rob|NULL",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "before phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users 2 row phantom before why=a failed transaction's row is present" },
+	/* A key-only table: the seed's tag t0, a failed insert of t1, both there. */
+	{ "phantom_failed_insert_key_only",
+	  .ledger = "seed tags t0 +row\ntx 5 6 failed tags t1 +row\n",
+	  .probe = "tags(id)\nt0\nt1",
+	  .counts = "total expected=1 preserved=1 phantom=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before phantom=1\n"
+		    "extra=1 ratio=1/2",
+	  .findings = "tags t1 row phantom before why=a failed transaction's row is present" },
+	/* The failed insert completed within the incident: its phantom is the incident's. */
+	{ "phantom_failed_insert_incident",
+	  .ledger = SEED_ANN "tx 12 14 failed users 2 name=bo\n",
+	  .probe = USERS "1|ann|a@x\n2|bo|NULL",
+	  .incident = "10 20",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "incident phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users 2 row phantom incident why=a failed transaction's row is present" },
+	/*
+	** Regression from a swarm of rename-email: a field nobody acknowledged
+	** (email_v1) holds a@x, copied there by the fix's backfill, and a failed
+	** transaction had written the same value.  An acknowledged value of the
+	** row explains it: no finding.
+	*/
+	{ "regress_failed_value_explained_by_row",
+	  .ledger = SEED_ANN "tx 5 6 failed users 1 email_v1=a@x\n",
+	  .probe = "users(id,name,email,email_v1)\n1|ann|a@x|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	/* Its control: a failed value the row's acknowledged data does not hold (q@x). */
+	{ "regress_failed_value_explained_by_row_control",
+	  .ledger = SEED_ANN "tx 5 6 failed users 1 email_v1=q@x\n",
+	  .probe = "users(id,name,email,email_v1)\n1|ann|a@x|q@x",
+	  .counts = "total expected=2 preserved=2 phantom=1\n"
+		    "seed expected=2 preserved=2\n"
+		    "before phantom=1\n"
+		    "extra=1 ratio=2/3",
+	  .findings = "users 1 email_v1 phantom before found=q@x why=a failed transaction's value is present" },
+	/* ... nor when the column's declared default explains it. */
+	{ "failed_value_explained_by_default",
+	  .decls = "@default users.email_v1 none@x",
+	  .ledger = SEED_ANN "tx 5 6 failed users 1 email_v1=none@x\n",
+	  .probe = "users(id,name,email,email_v1)\n1|ann|a@x|none@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+
+	/* ---- indeterminate outcomes: accepted either way ---- */
+
+	/* An indeterminate write of i@x at [5,6]; found the seed's a@x: no help needed. */
+	{ "indeterminate_write_not_applied",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate users 1 email=i@x\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2\n"
+		    "ratio=1/1" },
+	/* Found i@x: preserved only thanks to the unknown outcome (seed window). */
+	{ "indeterminate_write_applied",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate users 1 email=i@x\n",
+	  .probe = USERS "1|ann|i@x",
+	  .counts = "total expected=2 preserved=2 indeterminate=1\n"
+		    "seed expected=2 preserved=2 indeterminate=1\n"
+		    "ratio=1/1" },
+	/*
+	** Regression: an indeterminate write of the value an acknowledged write
+	** already accepts was counted as needed.
+	*/
+	{ "regress_indeterminate_not_needed",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate users 1 email=a@x\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	/* An indeterminate delete at [5,6] makes a row item: 3 items; the row present. */
+	{ "indeterminate_delete_not_applied",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate del users 1\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=3 preserved=3\n"
+		    "seed expected=3 preserved=3" },
+	/* The row gone: all three preserved only thanks to the delete. */
+	{ "indeterminate_delete_applied",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate del users 1\n",
+	  .probe = USERS,
+	  .counts = "total expected=3 preserved=3 indeterminate=3\n"
+		    "seed expected=3 preserved=3 indeterminate=3\n"
+		    "rows_lost=0 ratio=1/1" },
+	/*
+	** An indeterminate write at [7,12] overlapping an acknowledged one at
+	** [5,10]: either may be last.  The window is the acknowledged write's.
+	*/
+	{ "indeterminate_overlapping_applied",
+	  .ledger = SEED_ANN
+		    "tx 5 10 ok users 1 email=b@x\n"
+		    "tx 7 12 indeterminate users 1 email=i@x\n",
+	  .probe = USERS "1|ann|i@x",
+	  .counts = "total expected=2 preserved=2 indeterminate=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 preserved=1 indeterminate=1" },
+	{ "indeterminate_overlapping_not_applied",
+	  .ledger = SEED_ANN
+		    "tx 5 10 ok users 1 email=b@x\n"
+		    "tx 7 12 indeterminate users 1 email=i@x\n",
+	  .probe = USERS "1|ann|b@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 preserved=1" },
+	/* A row only an indeterminate insert wrote: nothing is expected of it, there or not. */
+	{ "indeterminate_insert_applied",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate users 2 name=cy email=c@x\n",
+	  .probe = USERS "1|ann|a@x\n2|cy|c@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	{ "indeterminate_insert_not_applied",
+	  .ledger = SEED_ANN "tx 5 6 indeterminate users 2 name=cy email=c@x\n",
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+
+	/* ---- overlapping acknowledged writes ---- */
+
+	/* [5,10] and [7,12] overlap: b@x and c@x both accepted, the seed's a@x is stale. */
+	{ "overlap_first",
+	  .ledger = TWO_WRITES("5 10", "7 12"),
+	  .probe = USERS "1|ann|b@x",
+	  .counts = "total expected=2 preserved=2\nseed expected=1 preserved=1\nbefore expected=1 preserved=1" },
+	{ "overlap_second",
+	  .ledger = TWO_WRITES("5 10", "7 12"),
+	  .probe = USERS "1|ann|c@x",
+	  .counts = "total expected=2 preserved=2\nseed expected=1 preserved=1\nbefore expected=1 preserved=1" },
+	{ "overlap_seed_stale",
+	  .ledger = TWO_WRITES("5 10", "7 12"),
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\nseed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = STALE_EMAIL("a@x") },
+	/* [5,7] and [7,8] touch at tick 7, which is not "invoked after completion": both accepted. */
+	{ "touching_first",
+	  .ledger = TWO_WRITES("5 7", "7 8"),
+	  .probe = USERS "1|ann|b@x",
+	  .counts = "total expected=2 preserved=2\nseed expected=1 preserved=1\nbefore expected=1 preserved=1" },
+	{ "touching_second",
+	  .ledger = TWO_WRITES("5 7", "7 8"),
+	  .probe = USERS "1|ann|c@x",
+	  .counts = "total expected=2 preserved=2\nseed expected=1 preserved=1\nbefore expected=1 preserved=1" },
+	/* [5,6] then [7,8]: only c@x; b@x is stale. */
+	{ "sequential_first_stale",
+	  .ledger = TWO_WRITES("5 6", "7 8"),
+	  .probe = USERS "1|ann|b@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\nseed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = STALE_EMAIL("b@x") },
+	{ "sequential_second",
+	  .ledger = TWO_WRITES("5 6", "7 8"),
+	  .probe = USERS "1|ann|c@x",
+	  .counts = "total expected=2 preserved=2\nseed expected=1 preserved=1\nbefore expected=1 preserved=1" },
+	/*
+	** Overlap is not transitive: [1,10] overlaps [2,3] and [4,5], but [2,3]
+	** precedes [4,5], so c@x cannot be last.  The last to complete, b@x, is
+	** what the finding expects; d@x is accepted too.
+	*/
+	{ "overlap_not_transitive_stale",
+	  .ledger = THREE_WRITES,
+	  .probe = USERS "1|ann|c@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=c@x"
+		      " why=an older acknowledged value: a later write was lost" },
+	{ "overlap_not_transitive_accepted",
+	  .ledger = THREE_WRITES,
+	  .probe = USERS "1|ann|d@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 preserved=1" },
+	/*
+	** A delete at [5,10] overlapping an update of email at [7,12]: the row
+	** may be there with the update, or gone.  name's only fate is the
+	** delete, so it is judged on the row: two items, email and the row.
+	*/
+	{ "delete_overlapping_update_present",
+	  .ledger = DELETE_AND_UPDATE,
+	  .probe = USERS "1|ann|b@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "before expected=2 preserved=2" },
+	{ "delete_overlapping_update_gone",
+	  .ledger = DELETE_AND_UPDATE,
+	  .probe = USERS,
+	  .counts = "total expected=2 preserved=2\n"
+		    "before expected=2 preserved=2" },
+	/* There, with the seed's email: the update was lost. */
+	{ "delete_overlapping_update_stale",
+	  .ledger = DELETE_AND_UPDATE,
+	  .probe = USERS "1|ann|a@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "before expected=2 preserved=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=a@x"
+		      " why=an older acknowledged value: a later write was lost" },
+
+	/* ---- renames ('-- @renamed') ---- */
+
+	/*
+	** Without the renames: email is a column the probe lacks, mail another
+	** fact, people's fact has no probe, and row 2 is a key users never had.
+	*/
+	{ "renamed_not_declared",
+	  .ledger = RENAMED_LEDGER,
+	  .probe = RENAMED_PROBE,
+	  .counts = "total expected=4 preserved=2 lost_row=1 lost_field=1 phantom=1\n"
+		    "seed expected=3 preserved=1 lost_row=1 lost_field=1\n"
+		    "before expected=1 preserved=1\n"
+		    "after phantom=1\n"
+		    "rows_lost=1 extra=1 ratio=2/5",
+	  .findings = "people 2 name lost_row seed expected=bob found=<absent> why=no probe reads this table\n"
+		      "users 1 email lost_field seed expected=a@x found=NULL why=the probe returns no such column\n"
+		      "users 2 row phantom after found=2 why=a row no transaction wrote" },
+	/*
+	** users.email renamed mail, people renamed users: email and mail are one
+	** item whose last write is b@x, and people's row 2 is read in users.
+	*/
+	{ "renamed",
+	  .decls = "@renamed users.email mail\n@renamed people users",
+	  .ledger = RENAMED_LEDGER,
+	  .probe = RENAMED_PROBE,
+	  .counts = "total expected=3 preserved=3\n"
+		    "seed expected=2 preserved=2\n"
+		    "before expected=1 preserved=1" },
+	/* Only facts of before the rename: the probe reads them under the new name. */
+	{ "renamed_column_old_facts",
+	  .decls = "@renamed users.email mail",
+	  .ledger = SEED_ANN,
+	  .probe = "users(id,name,mail)\n1|ann|a@x",
+	  .counts = "total expected=2 preserved=2\n"
+		    "seed expected=2 preserved=2" },
+	/* A write under the new name supersedes the old name's: the old value is stale. */
+	{ "renamed_column_stale",
+	  .decls = "@renamed users.email mail",
+	  .ledger = SEED_ANN "tx 10 11 ok users 1 mail=b@x\n",
+	  .probe = "users(id,name,mail)\n1|ann|a@x",
+	  .counts = "total expected=2 preserved=1 corrupted=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 corrupted=1",
+	  .findings = "users 1 email corrupted before expected=b@x found=a@x"
+		      " why=an older acknowledged value: a later write was lost" },
+	/* A renamed table's facts, written under either name, count under the old one. */
+	{ "renamed_table_lost_row",
+	  .decls = "@renamed people users",
+	  .ledger = "seed people 1 name=ann\ntx 5 6 ok users 2 name=bo\n",
+	  .probe = "users(id,name)\n1|ann",
+	  .counts = "total expected=2 preserved=1 lost_row=1\n"
+		    "seed expected=1 preserved=1\n"
+		    "before expected=1 lost_row=1\n"
+		    "rows_lost=1",
+	  .findings = "people 2 name lost_row before expected=bo found=<absent> why=the row is gone" },
 };
 
-static const char *const user_cols[] = { "id", "name", "email" };
+#define NCASES (sizeof(oracle_cases) / sizeof(oracle_cases[0]))
 
-static uint32_t sid(struct ledger *l, const char *s)
+/* The names the rows use are the oracle's, which the reports print. */
+static void test_names(void **state)
 {
-	return s ? ledger_intern(l, s) : LEDGER_NONE;
-}
-
-/* A fact of the transaction being recorded; value NULL is SQL NULL. */
-static void put(struct ledger *l, const char *table, const char *key, const char *field,
-		const char *value)
-{
-	ledger_fact_add(l, sid(l, table), sid(l, key), sid(l, field), sid(l, value));
-}
-
-static void del(struct ledger *l, const char *table, const char *key)
-{
-	ledger_fact_add(l, sid(l, table), sid(l, key), LEDGER_ROW, LEDGER_DELETED);
-}
-
-static void present(struct ledger *l, const char *table, const char *key)
-{
-	ledger_fact_add(l, sid(l, table), sid(l, key), LEDGER_ROW, LEDGER_PRESENT);
-}
-
-/* Close the transaction: the first call records the seed (invoke = complete = -1). */
-static void end_tx(struct ledger *l, int64_t invoke, int64_t complete, int outcome)
-{
-	struct ledger_tx t;
-	memset(&t, 0, sizeof(t));
-	t.invoke = invoke;
-	t.complete = complete;
-	t.msg = LEDGER_NONE;
-	t.outcome = (uint8_t)outcome;
-	ledger_tx_add(l, &t);
-}
-
-static void end_seed(struct ledger *l)
-{
-	end_tx(l, -1, -1, TX_OK);
-}
-
-/* Seed users 1 (ann, a@x), the base of most tests. */
-static void seed_ann(struct ledger *l)
-{
-	put(l, "users", "1", "name", "ann");
-	put(l, "users", "1", "email", "a@x");
-	end_seed(l);
-}
-
-static void probe_fill(struct probe_fx *p, const char *table, const char *const *cols,
-		       size_t ncols, const char *const *cells, size_t nrows)
-{
-	size_t i;
-
-	assert_true(ncols <= MAX_COLS && nrows * ncols <= MAX_CELLS);
-	memset(p, 0, sizeof(*p));
-	p->t.table = (char *)table;
-	for (i = 0; i < ncols; i++)
-		p->cols[i] = (char *)cols[i];
-	for (i = 0; i < nrows * ncols; i++)
-		p->cells[i] = (char *)cells[i];
-	p->t.cols = p->cols;
-	p->t.ncols = ncols;
-	p->t.cells = p->cells;
-	p->t.nrows = nrows;
-	p->t.cells_alloc = nrows * ncols;
-}
-
-static void users_probe(struct probe_fx *p, const char *const *cells, size_t nrows)
-{
-	probe_fill(p, "users", user_cols, 3, cells, nrows);
-}
-
-static void run(const struct ledger *l, const struct probe_table *pt, size_t n,
-		int64_t incident_start, int64_t incident_end, struct oracle_result *out)
-{
-	struct oracle_input in;
-	memset(&in, 0, sizeof(in));
-	in.ledger = l;
-	in.probes = pt;
-	in.nprobes = n;
-	in.incident_start = incident_start;
-	in.incident_end = incident_end;
-	oracle_check(&in, out);
-}
-
-/* The finding on table.key.field (key NULL: an unknown key; field NULL: the row). */
-static const struct oracle_finding *finding_of(const struct oracle_result *r,
-					       const struct ledger *l, const char *table,
-					       const char *key, const char *field)
-{
-	uint32_t t = ledger_lookup(l, table);
-	uint32_t k = key ? ledger_lookup(l, key) : LEDGER_NONE;
-	uint32_t f = field ? ledger_lookup(l, field) : LEDGER_ROW;
-	size_t i;
-
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].table == t && r->findings[i].key == k &&
-		    r->findings[i].field == f)
-			return &r->findings[i];
-	return NULL;
-}
-
-static void assert_counts(const struct oracle_counts *c, uint64_t expected, uint64_t preserved,
-			  uint64_t lost_row, uint64_t lost_field, uint64_t corrupted,
-			  uint64_t phantom, uint64_t indeterminate)
-{
-	assert_int_equal(c->expected, expected);
-	assert_int_equal(c->n[OC_PRESERVED], preserved);
-	assert_int_equal(c->n[OC_LOST_ROW], lost_row);
-	assert_int_equal(c->n[OC_LOST_FIELD], lost_field);
-	assert_int_equal(c->n[OC_CORRUPTED], corrupted);
-	assert_int_equal(c->n[OC_PHANTOM], phantom);
-	assert_int_equal(c->indeterminate, indeterminate);
-}
-
-static void assert_ratio(double got, double num, double den)
-{
-	double d = got - num / den;
-	assert_true(d < 1e-9 && d > -1e-9);
-}
-
-/* One finding of class cls on table.key.field, with why as its reason. */
-static const struct oracle_finding *assert_finding(const struct oracle_result *r,
-						   const struct ledger *l, const char *table,
-						   const char *key, const char *field, int cls,
-						   int window, const char *why)
-{
-	const struct oracle_finding *f = finding_of(r, l, table, key, field);
-	assert_non_null(f);
-	assert_int_equal(f->cls, cls);
-	assert_int_equal(f->window, window);
-	assert_string_equal(f->why, why);
-	return f;
-}
-
-/*
-** Seed 1 (ann, a@x), 2 (bob, b@x); email of 1 updated at [3,4] (before),
-** name of 2 at [12,14] (incident 10..20), row 3 inserted at [25,26] (after).
-** Six items: seed 2 (1.name, 2.email), before 1, incident 1, after 2; all
-** found, so 6 preserved and ratio 1.
-*/
-static void test_all_preserved(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cells[] = {
-		"1", "ann", "a2@x",
-		"2", "bobby", "b@x",
-		"3", "cy", "c@x",
-	};
-
+	int i;
 	(void)state;
-	ledger_init(&l);
-	put(&l, "users", "1", "name", "ann");
-	put(&l, "users", "1", "email", "a@x");
-	put(&l, "users", "2", "name", "bob");
-	put(&l, "users", "2", "email", "b@x");
-	end_seed(&l);
-	put(&l, "users", "1", "email", "a2@x");
-	end_tx(&l, 3, 4, TX_OK);
-	put(&l, "users", "2", "name", "bobby");
-	end_tx(&l, 12, 14, TX_OK);
-	put(&l, "users", "3", "name", "cy");
-	put(&l, "users", "3", "email", "c@x");
-	end_tx(&l, 25, 26, TX_OK);
-	users_probe(&p, cells, 3);
 
-	run(&l, &p.t, 1, 10, 20, &r);
-	assert_counts(&r.total, 6, 6, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_SEED], 2, 2, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_BEFORE], 1, 1, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_INCIDENT], 1, 1, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_AFTER], 2, 2, 0, 0, 0, 0, 0);
-	assert_int_equal(r.nfindings, 0);
-	assert_int_equal(r.rows_lost, 0);
-	assert_int_equal(r.extra_phantoms, 0);
-	assert_ratio(r.ratio, 1, 1);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1; acknowledged inserts of 2 (bob, b@x) at [5,6] and 3 (cy, c@x) at
-** [7,8]; the probe has row 1 only.  6 expected: 2 preserved (seed), 4 lost
-** rows (before), one finding per field but rows_lost 2; ratio 2/6.
-*/
-static void test_lost_row(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const cells[] = { "1", "ann", "a@x" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "2", "name", "bob");
-	put(&l, "users", "2", "email", "b@x");
-	end_tx(&l, 5, 6, TX_OK);
-	put(&l, "users", "3", "name", "cy");
-	put(&l, "users", "3", "email", "c@x");
-	end_tx(&l, 7, 8, TX_OK);
-	users_probe(&p, cells, 1);
-
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 6, 2, 4, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_SEED], 2, 2, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_BEFORE], 4, 0, 4, 0, 0, 0, 0);
-	assert_int_equal(r.nfindings, 4);
-	assert_int_equal(r.rows_lost, 2);
-	assert_int_equal(r.extra_phantoms, 0);
-	f = assert_finding(&r, &l, "users", "2", "name", OC_LOST_ROW, OW_BEFORE, "the row is gone");
-	assert_int_equal(f->expected, ledger_lookup(&l, "bob"));
-	assert_true(f->found_absent);
-	assert_null(f->found);
-	assert_finding(&r, &l, "users", "2", "email", OC_LOST_ROW, OW_BEFORE, "the row is gone");
-	assert_finding(&r, &l, "users", "3", "name", OC_LOST_ROW, OW_BEFORE, "the row is gone");
-	assert_finding(&r, &l, "users", "3", "email", OC_LOST_ROW, OW_BEFORE, "the row is gone");
-	assert_ratio(r.ratio, 2, 6);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** (a) Seed 1; email set to a2@x at [5,6]; found NULL: 2 expected, name
-** preserved, email lost field (before); ratio 1/2.
-** (b) Seed 1 and 2 (bob, b@x); users.email defaults to none@x.  Found
-** 1.email = none@x: lost field (seed); found 2.email = zz@x, not the
-** default: corrupted.  4 expected, 2 preserved; ratio 2/4.
-*/
-static void test_lost_field(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	struct oracle_input in;
-	struct field_default d = { (char *)"users", (char *)"email", (char *)"none@x" };
-	const struct oracle_finding *f;
-	const char *const null_cells[] = { "1", "ann", NULL };
-	const char *const default_cells[] = {
-		"1", "ann", "none@x",
-		"2", "bob", "zz@x",
-	};
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "1", "email", "a2@x");
-	end_tx(&l, 5, 6, TX_OK);
-	users_probe(&p, null_cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 1, 0, 0, 0);
-	assert_counts(&r.win[OW_BEFORE], 1, 0, 0, 1, 0, 0, 0);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", "1", "email", OC_LOST_FIELD, OW_BEFORE,
-			   "NULL where a value was acknowledged");
-	assert_true(f->found_null);
-	assert_false(f->found_absent);
-	assert_int_equal(f->expected, ledger_lookup(&l, "a2@x"));
-	assert_ratio(r.ratio, 1, 2);
-	oracle_result_release(&r);
-	ledger_release(&l);
-
-	ledger_init(&l);
-	put(&l, "users", "1", "name", "ann");
-	put(&l, "users", "1", "email", "a@x");
-	put(&l, "users", "2", "name", "bob");
-	put(&l, "users", "2", "email", "b@x");
-	end_seed(&l);
-	users_probe(&p, default_cells, 2);
-	memset(&in, 0, sizeof(in));
-	in.ledger = &l;
-	in.probes = &p.t;
-	in.nprobes = 1;
-	in.incident_start = NO_INCIDENT;
-	in.incident_end = 100;
-	in.defaults = &d;
-	in.ndefaults = 1;
-	oracle_check(&in, &r);
-	assert_counts(&r.total, 4, 2, 0, 1, 1, 0, 0);
-	assert_counts(&r.win[OW_SEED], 4, 2, 0, 1, 1, 0, 0);
-	assert_int_equal(r.nfindings, 2);
-	f = assert_finding(&r, &l, "users", "1", "email", OC_LOST_FIELD, OW_SEED,
-			   "the column's default where a value was acknowledged");
-	assert_string_equal(f->found, "none@x");
-	assert_false(f->found_null);
-	assert_finding(&r, &l, "users", "2", "email", OC_CORRUPTED, OW_SEED,
-		       "another value than any acknowledged write");
-	assert_ratio(r.ratio, 2, 4);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** (a) Seed 1; found email evil@x, which no write wrote: corrupted (seed),
-** 2 expected, 1 preserved.
-** (b) Seed 1; email set to a2@x at [5,6]; found the seed's a@x: corrupted
-** (before, expected a2@x) with the stale reason.
-*/
-static void test_corrupted(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const evil[] = { "1", "ann", "evil@x" };
-	const char *const stale[] = { "1", "ann", "a@x" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	users_probe(&p, evil, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 0, 1, 0, 0);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", "1", "email", OC_CORRUPTED, OW_SEED,
-			   "another value than any acknowledged write");
-	assert_string_equal(f->found, "evil@x");
-	assert_int_equal(f->expected, ledger_lookup(&l, "a@x"));
-	assert_ratio(r.ratio, 1, 2);
-	oracle_result_release(&r);
-	ledger_release(&l);
-
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "1", "email", "a2@x");
-	end_tx(&l, 5, 6, TX_OK);
-	users_probe(&p, stale, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 0, 1, 0, 0);
-	assert_counts(&r.win[OW_BEFORE], 1, 0, 0, 0, 1, 0, 0);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", "1", "email", OC_CORRUPTED, OW_BEFORE,
-			   "an older acknowledged value: a later write was lost");
-	assert_string_equal(f->found, "a@x");
-	assert_int_equal(f->expected, ledger_lookup(&l, "a2@x"));
-	assert_ratio(r.ratio, 1, 2);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1; a failed transaction sets email f@x at [5,6]; found f@x:
-** phantom (seed window, the acknowledged value's), 2 expected, no extra;
-** ratio 1/2.
-*/
-static void test_phantom_failed_value(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const cells[] = { "1", "ann", "f@x" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "1", "email", "f@x");
-	end_tx(&l, 5, 6, TX_FAILED);
-	users_probe(&p, cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 0, 0, 1, 0);
-	assert_int_equal(r.extra_phantoms, 0);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", "1", "email", OC_PHANTOM, OW_SEED,
-			   "a failed transaction's value replaced an acknowledged one");
-	assert_string_equal(f->found, "f@x");
-	assert_int_equal(f->expected, ledger_lookup(&l, "a@x"));
-	assert_ratio(r.ratio, 1, 2);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed ann <a@x>; an acknowledged change to b@x ([5,6]); a failed one back to
-** a@x ([7,8]); the probe finds a@x.  a@x is the seed's acknowledged value,
-** older than b@x: stale, so corrupted ("an older acknowledged value"), not
-** phantom, though the failed transaction wrote it too.  Control: a value
-** no acknowledged write held (c@x, written only by a failed transaction)
-** is still a phantom.
-*/
-static void test_stale_before_phantom(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const stale[] = { "1", "ann", "a@x" };
-	const char *const phantom[] = { "1", "ann", "c@x" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "1", "email", "b@x");
-	end_tx(&l, 5, 6, TX_OK);
-	put(&l, "users", "1", "email", "a@x");
-	end_tx(&l, 7, 8, TX_FAILED);
-	put(&l, "users", "1", "email", "c@x");
-	end_tx(&l, 9, 10, TX_FAILED);
-	users_probe(&p, stale, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", "1", "email", OC_CORRUPTED, OW_BEFORE,
-			   "an older acknowledged value: a later write was lost");
-	assert_string_equal(f->found, "a@x");
-	assert_int_equal(f->expected, ledger_lookup(&l, "b@x"));
-	assert_int_equal(r.total.n[OC_PHANTOM], 0);
-	oracle_result_release(&r);
-
-	users_probe(&p, phantom, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_int_equal(r.nfindings, 1);
-	assert_finding(&r, &l, "users", "1", "email", OC_PHANTOM, OW_BEFORE,
-		       "a failed transaction's value replaced an acknowledged one");
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1 and 2; both deleted by acknowledged transactions ([5,6], [7,8]);
-** row 1 is still there, row 2 is gone.  A deleted key is one item, its row:
-** 2 expected (before), row 2 preserved, row 1 one phantom; ratio 1/2.
-*/
-static void test_phantom_deleted_row(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const cells[] = { "1", "ann", "a@x" };
-
-	(void)state;
-	ledger_init(&l);
-	put(&l, "users", "1", "name", "ann");
-	put(&l, "users", "1", "email", "a@x");
-	put(&l, "users", "2", "name", "bob");
-	put(&l, "users", "2", "email", "b@x");
-	end_seed(&l);
-	del(&l, "users", "1");
-	end_tx(&l, 5, 6, TX_OK);
-	del(&l, "users", "2");
-	end_tx(&l, 7, 8, TX_OK);
-	users_probe(&p, cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 0, 0, 1, 0);
-	assert_counts(&r.win[OW_BEFORE], 2, 1, 0, 0, 0, 1, 0);
-	assert_int_equal(r.extra_phantoms, 0);
-	assert_int_equal(r.rows_lost, 0);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", "1", NULL, OC_PHANTOM, OW_BEFORE,
-			   "a deleted row is back");
-	assert_int_equal(f->expected, LEDGER_DELETED);
-	assert_ratio(r.ratio, 1, 2);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1; the probe also has row 99, which no transaction wrote: 2
-** expected and preserved, one extra phantom (window after); ratio 2/3.
-*/
-static void test_phantom_unknown_row(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const cells[] = {
-		"1", "ann", "a@x",
-		"99", "ghost", "g@x",
-	};
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	users_probe(&p, cells, 2);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 2, 0, 0, 0, 1, 0);
-	assert_int_equal(r.win[OW_AFTER].n[OC_PHANTOM], 1);
-	assert_int_equal(r.win[OW_AFTER].expected, 0);
-	assert_int_equal(r.extra_phantoms, 1);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", NULL, NULL, OC_PHANTOM, OW_AFTER,
-			   "a row no transaction wrote");
-	assert_string_equal(f->found, "99");
-	assert_ratio(r.ratio, 2, 3);
-	assert_true(r.ratio < 1.0);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1; the probe has two rows with key 1.  The first is checked (2
-** preserved), the second is one extra phantom; ratio 2/3.
-*/
-static void test_phantom_duplicate_key(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const cells[] = {
-		"1", "ann", "a@x",
-		"1", "ann2", "a@x",
-	};
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	users_probe(&p, cells, 2);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 2, 0, 0, 0, 1, 0);
-	assert_int_equal(r.extra_phantoms, 1);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", "1", NULL, OC_PHANTOM, OW_AFTER,
-			   "a second row with the same key");
-	assert_string_equal(f->found, "1");
-	assert_ratio(r.ratio, 2, 3);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1; a failed insert of 2 (name bob) at [5,6]; row 2 is present with
-** bob.  Nothing acknowledged key 2: the row is one extra phantom (window
-** of the failed transaction: before).  2 expected, 2 preserved, 1 extra;
-** ratio 2/3.
-*/
-static void test_phantom_failed_insert(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const cells[] = {
-		"1", "ann", "a@x",
-		"2", "bob", NULL,
-	};
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "2", "name", "bob");
-	end_tx(&l, 5, 6, TX_FAILED);
-	users_probe(&p, cells, 2);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 2, 0, 0, 0, 1, 0);
-	assert_int_equal(r.win[OW_BEFORE].n[OC_PHANTOM], 1);
-	assert_int_equal(r.extra_phantoms, 1);
-	assert_int_equal(r.nfindings, 1);
-	/* Judged once, on the row: a failed insert that shows up is a phantom row. */
-	f = assert_finding(&r, &l, "users", "2", NULL, OC_PHANTOM, OW_BEFORE,
-			   "a failed transaction's row is present");
-	assert_null(f->found);
-	assert_ratio(r.ratio, 2, 3);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** A key-only table: seed tag t0 (a row fact); a failed insert of t1 at
-** [5,6]; both rows present.  1 expected (t0) preserved, t1 one extra
-** phantom on the row; ratio 1/2.
-*/
-static void test_phantom_failed_insert_row(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cols[] = { "id" };
-	const char *const cells[] = { "t0", "t1" };
-
-	(void)state;
-	ledger_init(&l);
-	present(&l, "tags", "t0");
-	end_seed(&l);
-	present(&l, "tags", "t1");
-	end_tx(&l, 5, 6, TX_FAILED);
-	probe_fill(&p, "tags", cols, 1, cells, 2);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 1, 1, 0, 0, 0, 1, 0);
-	assert_int_equal(r.extra_phantoms, 1);
-	assert_int_equal(r.nfindings, 1);
-	assert_finding(&r, &l, "tags", "t1", NULL, OC_PHANTOM, OW_BEFORE,
-		       "a failed transaction's row is present");
-	assert_ratio(r.ratio, 1, 2);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1 (ann, a@x); an indeterminate transaction sets email i@x at [5,6].
-** Found a@x: 2 preserved, none relying on the unknown outcome.  Found i@x:
-** 2 preserved, 1 of them (email, seed window) only thanks to it.
-*/
-static void test_indeterminate_write(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const old[] = { "1", "ann", "a@x" };
-	const char *const new[] = { "1", "ann", "i@x" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "1", "email", "i@x");
-	end_tx(&l, 5, 6, TX_INDETERMINATE);
-
-	users_probe(&p, old, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 2, 0, 0, 0, 0, 0);
-	assert_int_equal(r.nfindings, 0);
-	assert_ratio(r.ratio, 1, 1);
-	oracle_result_release(&r);
-
-	users_probe(&p, new, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 2, 0, 0, 0, 0, 1);
-	assert_counts(&r.win[OW_SEED], 2, 2, 0, 0, 0, 0, 1);
-	assert_int_equal(r.nfindings, 0);
-	assert_ratio(r.ratio, 1, 1);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1 (ann, a@x); an indeterminate delete at [5,6].  Items: name, email
-** and the row (the delete makes a row item), 3 expected in the seed window.
-** Row present: 3 preserved by the seed.  Row absent: 3 preserved, all 3
-** only thanks to the indeterminate delete.
-*/
-static void test_indeterminate_delete(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cells[] = { "1", "ann", "a@x" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	del(&l, "users", "1");
-	end_tx(&l, 5, 6, TX_INDETERMINATE);
-
-	users_probe(&p, cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 3, 3, 0, 0, 0, 0, 0);
-	assert_int_equal(r.nfindings, 0);
-	oracle_result_release(&r);
-
-	users_probe(&p, cells, 0);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 3, 3, 0, 0, 0, 0, 3);
-	assert_counts(&r.win[OW_SEED], 3, 3, 0, 0, 0, 0, 3);
-	assert_int_equal(r.nfindings, 0);
-	assert_int_equal(r.rows_lost, 0);
-	assert_ratio(r.ratio, 1, 1);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/* Seed 1, then acknowledged email writes b@x at [a0,a1] and c@x at [b0,b1]. */
-static void two_writes(struct ledger *l, int64_t a0, int64_t a1, int64_t b0, int64_t b1)
-{
-	ledger_init(l);
-	seed_ann(l);
-	put(l, "users", "1", "email", "b@x");
-	end_tx(l, a0, a1, TX_OK);
-	put(l, "users", "1", "email", "c@x");
-	end_tx(l, b0, b1, TX_OK);
-}
-
-/* Check users 1 (ann, email) and expect preserved (1) or corrupted (0). */
-static void check_email(const struct ledger *l, const char *email, int preserved)
-{
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cells[] = { "1", "ann", email };
-
-	users_probe(&p, cells, 1);
-	run(l, &p.t, 1, NO_INCIDENT, 100, &r);
-	if (preserved) {
-		assert_counts(&r.total, 2, 2, 0, 0, 0, 0, 0);
-		assert_int_equal(r.nfindings, 0);
-	} else {
-		const struct oracle_finding *f;
-		assert_counts(&r.total, 2, 1, 0, 0, 1, 0, 0);
-		f = assert_finding(&r, l, "users", "1", "email", OC_CORRUPTED, OW_BEFORE,
-				   "an older acknowledged value: a later write was lost");
-		assert_int_equal(f->expected, ledger_lookup(l, "c@x"));
-	}
-	oracle_result_release(&r);
-}
-
-/*
-** [5,10] and [7,12] overlap: b@x and c@x both preserved (2 of 2), the seed's
-** a@x (superseded by both) corrupted.  [5,7] and [7,8] touch at tick 7,
-** which is not "invoked after completion": both accepted.  [5,6] then
-** [7,8]: only c@x; b@x found is stale (corrupted, 1 of 2 preserved).
-*/
-static void test_overlap(void **state)
-{
-	struct ledger l;
-
-	(void)state;
-	two_writes(&l, 5, 10, 7, 12);
-	check_email(&l, "b@x", 1);
-	check_email(&l, "c@x", 1);
-	check_email(&l, "a@x", 0);
-	ledger_release(&l);
-
-	two_writes(&l, 5, 7, 7, 8);
-	check_email(&l, "b@x", 1);
-	check_email(&l, "c@x", 1);
-	ledger_release(&l);
-
-	two_writes(&l, 5, 6, 7, 8);
-	check_email(&l, "b@x", 0);
-	check_email(&l, "c@x", 1);
-	ledger_release(&l);
-}
-
-/*
-** Incident 10..20.  Name facts: s (seed), b9 (complete 9: before), i10
-** (invoked 5, complete 10: incident), i15 (complete 15: incident, lost),
-** i20 (complete 20: incident), a21 (complete 21: after).  Windows: seed
-** 1/1, before 1/1, incident 3 expected 2 preserved 1 lost row, after 1/1.
-** With no incident (start -1) the five non-seed facts are all before.
-*/
-static void test_windows(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cols[] = { "id", "name" };
-	const char *const cells[] = {
-		"s", "n", "b9", "n", "i10", "n", "i20", "n", "a21", "n",
-	};
-
-	(void)state;
-	ledger_init(&l);
-	put(&l, "users", "s", "name", "n");
-	end_seed(&l);
-	put(&l, "users", "b9", "name", "n");
-	end_tx(&l, 8, 9, TX_OK);
-	put(&l, "users", "i10", "name", "n");
-	end_tx(&l, 5, 10, TX_OK);
-	put(&l, "users", "i15", "name", "n");
-	end_tx(&l, 14, 15, TX_OK);
-	put(&l, "users", "i20", "name", "n");
-	end_tx(&l, 19, 20, TX_OK);
-	put(&l, "users", "a21", "name", "n");
-	end_tx(&l, 20, 21, TX_OK);
-	probe_fill(&p, "users", cols, 2, cells, 5);
-
-	run(&l, &p.t, 1, 10, 20, &r);
-	assert_counts(&r.total, 6, 5, 1, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_SEED], 1, 1, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_BEFORE], 1, 1, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_INCIDENT], 3, 2, 1, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_AFTER], 1, 1, 0, 0, 0, 0, 0);
-	assert_finding(&r, &l, "users", "i15", "name", OC_LOST_ROW, OW_INCIDENT,
-		       "the row is gone");
-	assert_int_equal(r.rows_lost, 1);
-	assert_ratio(r.ratio, 5, 6);
-	oracle_result_release(&r);
-
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.win[OW_SEED], 1, 1, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_BEFORE], 5, 4, 1, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_INCIDENT], 0, 0, 0, 0, 0, 0, 0);
-	assert_counts(&r.win[OW_AFTER], 0, 0, 0, 0, 0, 0, 0);
-	assert_finding(&r, &l, "users", "i15", "name", OC_LOST_ROW, OW_BEFORE,
-		       "the row is gone");
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed users 1, 2 (2 fields each), orders o1 (total 5), audit x1 (msg hi).
-** The users probe failed, orders is read, nothing reads audit.  6 expected:
-** o1.total preserved; 4 users facts lost rows with the probe's error as
-** reason, 1 audit fact lost with "no probe reads this table"; rows_lost 3;
-** ratio 1/6.
-*/
-static void test_probe_failed(void **state)
-{
-	struct ledger l;
-	struct probe_fx users, orders;
-	struct probe_table pts[2];
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const ocols[] = { "id", "total" };
-	const char *const ocells[] = { "o1", "5" };
-	char error[] = "no such table: users";
-
-	(void)state;
-	ledger_init(&l);
-	put(&l, "users", "1", "name", "ann");
-	put(&l, "users", "1", "email", "a@x");
-	put(&l, "users", "2", "name", "bob");
-	put(&l, "users", "2", "email", "b@x");
-	put(&l, "orders", "o1", "total", "5");
-	put(&l, "audit", "x1", "msg", "hi");
-	end_seed(&l);
-	users_probe(&users, NULL, 0);
-	users.t.error = error;
-	probe_fill(&orders, "orders", ocols, 2, ocells, 1);
-	pts[0] = users.t;
-	pts[1] = orders.t;
-
-	run(&l, pts, 2, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 6, 1, 5, 0, 0, 0, 0);
-	assert_int_equal(r.nfindings, 5);
-	assert_int_equal(r.rows_lost, 3);
-	assert_int_equal(r.extra_phantoms, 0);
-	f = assert_finding(&r, &l, "users", "1", "name", OC_LOST_ROW, OW_SEED, error);
-	/* The result's own copy: findings outlive the probes (the CSV export writes them after). */
-	assert_string_equal(f->why, error);
-	assert_ptr_not_equal(f->why, error);
-	assert_finding(&r, &l, "users", "1", "email", OC_LOST_ROW, OW_SEED, error);
-	assert_finding(&r, &l, "users", "2", "name", OC_LOST_ROW, OW_SEED, error);
-	assert_finding(&r, &l, "users", "2", "email", OC_LOST_ROW, OW_SEED, error);
-	assert_finding(&r, &l, "audit", "x1", "msg", OC_LOST_ROW, OW_SEED,
-		       "no probe reads this table");
-	assert_ratio(r.ratio, 1, 6);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Seed 1 (ann, a@x); the probe returns (id, name) only.  2 expected: name
-** preserved, email a lost field; ratio 1/2.
-*/
-static void test_missing_column(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const cols[] = { "id", "name" };
-	const char *const cells[] = { "1", "ann" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	probe_fill(&p, "users", cols, 2, cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 1, 0, 0, 0);
-	assert_int_equal(r.nfindings, 1);
-	f = assert_finding(&r, &l, "users", "1", "email", OC_LOST_FIELD, OW_SEED,
-			   "the probe returns no such column");
-	assert_int_equal(f->expected, ledger_lookup(&l, "a@x"));
-	assert_ratio(r.ratio, 1, 2);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** (a) Seed 1 (ann, NULL) and 2 (bob, NULL); found 1.email NULL (preserved)
-** and 2.email "" (not preserved: corrupted).  4 expected, 3 preserved.
-** (b) Seed 1 (ann, ""); found NULL: a lost field, not preserved.
-*/
-static void test_null_values(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const struct oracle_finding *f;
-	const char *const cells[] = {
-		"1", "ann", NULL,
-		"2", "bob", "",
-	};
-	const char *const null_cells[] = { "1", "ann", NULL };
-
-	(void)state;
-	ledger_init(&l);
-	put(&l, "users", "1", "name", "ann");
-	put(&l, "users", "1", "email", NULL);
-	put(&l, "users", "2", "name", "bob");
-	put(&l, "users", "2", "email", NULL);
-	end_seed(&l);
-	users_probe(&p, cells, 2);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 4, 3, 0, 0, 1, 0, 0);
-	assert_int_equal(r.nfindings, 1);
-	assert_null(finding_of(&r, &l, "users", "1", "email"));
-	f = finding_of(&r, &l, "users", "2", "email");
-	assert_non_null(f);
-	assert_int_equal(f->cls, OC_CORRUPTED);
-	assert_int_equal(f->expected, LEDGER_NONE);
-	assert_string_equal(f->found, "");
-	assert_false(f->found_null);
-	assert_ratio(r.ratio, 3, 4);
-	oracle_result_release(&r);
-	ledger_release(&l);
-
-	ledger_init(&l);
-	put(&l, "users", "1", "name", "ann");
-	put(&l, "users", "1", "email", "");
-	end_seed(&l);
-	users_probe(&p, null_cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 1, 0, 0, 0);
-	f = assert_finding(&r, &l, "users", "1", "email", OC_LOST_FIELD, OW_SEED,
-			   "NULL where a value was acknowledged");
-	assert_int_equal(f->expected, ledger_lookup(&l, ""));
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Regressions: cases the oracle once judged wrongly.
-**
-** A found value no write ever wrote is not interned, so found_id is
-** LEDGER_NONE, which equals the value of an acknowledged NULL write: seed
-** email NULL, found "" is called stale ("a later write was lost") where
-** only one write exists.  Expected: "another value than any acknowledged
-** write".
-*/
-static void test_regress_stale_matches_null(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cells[] = { "1", "ann", "" };
-
-	(void)state;
-	ledger_init(&l);
-	put(&l, "users", "1", "name", "ann");
-	put(&l, "users", "1", "email", NULL);
-	end_seed(&l);
-	users_probe(&p, cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 0, 1, 0, 0);
-	assert_finding(&r, &l, "users", "1", "email", OC_CORRUPTED, OW_SEED,
-		       "another value than any acknowledged write");
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** The same confusion for failed writes: seed email a@x, a failed
-** transaction sets it NULL at [5,6], found zz@x (written by nobody).  The
-** failed value is NULL, not zz@x, so this is corrupted, not phantom.
-*/
-static void test_regress_failed_null_not_phantom(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cells[] = { "1", "ann", "zz@x" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "1", "email", NULL);
-	end_tx(&l, 5, 6, TX_FAILED);
-	users_probe(&p, cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 1, 0, 0, 1, 0, 0);
-	assert_finding(&r, &l, "users", "1", "email", OC_CORRUPTED, OW_SEED,
-		       "another value than any acknowledged write");
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** total.indeterminate is "facts accepted only because an outcome is
-** unknown", but an indeterminate write of the value an acknowledged write
-** already accepts is counted too: seed email a@x, indeterminate a@x at
-** [5,6], found a@x: 2 preserved, 0 indeterminate (the oracle says 1).
-*/
-static void test_regress_indeterminate_not_needed(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cells[] = { "1", "ann", "a@x" };
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "1", "email", "a@x");
-	end_tx(&l, 5, 6, TX_INDETERMINATE);
-	users_probe(&p, cells, 1);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_counts(&r.total, 2, 2, 0, 0, 0, 0, 0);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** A failed insert's row present with values other than the failed ones:
-** seed 1; failed insert of 2 (name bob) at [5,6]; row 2 is there with name
-** rob.  No acknowledged write made row 2, yet the oracle reports nothing
-** (the key is known, so it is no stray row; rob is no failed value).
-** Expected: at least one phantom, ratio below 1.
-*/
-static void test_regress_failed_insert_other_values(void **state)
-{
-	struct ledger l;
-	struct probe_fx p;
-	struct oracle_result r;
-	const char *const cells[] = {
-		"1", "ann", "a@x",
-		"2", "rob", NULL,
-	};
-
-	(void)state;
-	ledger_init(&l);
-	seed_ann(&l);
-	put(&l, "users", "2", "name", "bob");
-	end_tx(&l, 5, 6, TX_FAILED);
-	users_probe(&p, cells, 2);
-	run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-	assert_int_equal(r.total.n[OC_PRESERVED], 2);
-	assert_true(r.total.n[OC_PHANTOM] >= 1);
-	assert_true(r.extra_phantoms >= 1);
-	assert_true(r.ratio < 1.0);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
-/*
-** Found in a swarm of rename-email: a field nobody acknowledged (email_v1
-** of a seeded row) holds the seed's e-mail, copied there by the fix's
-** backfill, and a failed transaction had written the same value.  Seed 1
-** (ann, a@x); a failed write of email_v1 = a@x at [5,6]; found a@x in
-** both columns.  An acknowledged value of the row explains it: no
-** finding, 2 of 2 preserved.  The control, a failed value the row's
-** acknowledged data does not hold (q@x), is still a phantom.
-*/
-static void test_regress_failed_value_explained_by_row(void **state)
-{
-	static const char *const cols[] = { "id", "name", "email", "email_v1" };
-	const char *const same[] = { "1", "ann", "a@x", "a@x" };
-	const char *const other[] = { "1", "ann", "a@x", "q@x" };
-	const char *const *cells[] = { same, other };
-	const char *const failed[] = { "a@x", "q@x" };
-	int k;
-
-	(void)state;
-	for (k = 0; k < 2; k++) {
-		struct ledger l;
-		struct probe_fx p;
-		struct oracle_result r;
-
-		ledger_init(&l);
-		seed_ann(&l);
-		put(&l, "users", "1", "email_v1", failed[k]);
-		end_tx(&l, 5, 6, TX_FAILED);
-		probe_fill(&p, "users", cols, 4, cells[k], 1);
-		run(&l, &p.t, 1, NO_INCIDENT, 100, &r);
-		assert_int_equal(r.total.expected, 2);
-		assert_int_equal(r.total.n[OC_PRESERVED], 2);
-		if (k == 0) {
-			assert_int_equal(r.nfindings, 0);
-			assert_int_equal(r.total.n[OC_PHANTOM], 0);
-		} else {
-			assert_int_equal(r.total.n[OC_PHANTOM], 1);
-			assert_finding(&r, &l, "users", "1", "email_v1", OC_PHANTOM, OW_BEFORE,
-				       "a failed transaction's value is present");
-		}
-		oracle_result_release(&r);
-		ledger_release(&l);
-	}
+	for (i = 0; i < OC_COUNT; i++)
+		assert_string_equal(oracle_class_name(i), case_class_names[i]);
+	for (i = 0; i < OW_COUNT; i++)
+		assert_string_equal(oracle_window_name(i), case_window_names[i]);
+	assert_string_equal(oracle_class_name(OC_COUNT), "unknown");
+	assert_string_equal(oracle_window_name(-1), "unknown");
 }
 
 /*
@@ -1137,87 +755,18 @@ static void test_probe_null_column(void **state)
 	}
 }
 
-/*
-** '-- @renamed users.email mail', worked out by hand.  Seed 1 (ann, a@x);
-** a write after the rename sets 1.mail = b@x; the probe reads id, name,
-** mail = b@x.  Renamed, email and mail are one item whose last write is
-** b@x: 2 expected (name, email), 2 preserved.  Without the rename, email
-** is a column the probe lacks (lost) and mail another fact: 3 and 2.
-** A table renamed (people -> users) joins the same way: seed people 2
-** (bob), read in users.
-*/
-static void test_renamed(void **state)
-{
-	static const char *const cols[] = { "id", "name", "mail" };
-	static const char *const cells[] = { "1", "ann", "b@x", "2", "bob", NULL };
-	struct rename renames[] = {
-		{ (char *)"users", (char *)"email", (char *)"mail", 1 },
-		{ (char *)"people", NULL, (char *)"users", 2 },
-	};
-	struct oracle_input in;
-	struct oracle_result r;
-	struct probe_fx p;
-	struct ledger l;
-	(void)state;
-
-	ledger_init(&l);
-	put(&l, "users", "1", "name", "ann");
-	put(&l, "users", "1", "email", "a@x");
-	put(&l, "people", "2", "name", "bob");
-	end_seed(&l);
-	put(&l, "users", "1", "mail", "b@x");
-	end_tx(&l, 10, 11, TX_OK);
-	probe_fill(&p, "users", cols, 3, cells, 2);
-
-	memset(&in, 0, sizeof(in));
-	in.ledger = &l;
-	in.probes = &p.t;
-	in.nprobes = 1;
-	in.incident_start = NO_INCIDENT;
-	in.incident_end = 100;
-	oracle_check(&in, &r);
-	/* people's fact has no probe: lost; users' three facts: two lost or not. */
-	assert_int_equal(r.total.expected, 4);
-	assert_int_equal(r.total.n[OC_PRESERVED], 2);
-	oracle_result_release(&r);
-
-	in.renames = renames;
-	in.nrenames = 2;
-	oracle_check(&in, &r);
-	assert_counts(&r.total, 3, 3, 0, 0, 0, 0, 0);
-	assert_int_equal(r.nfindings, 0);
-	oracle_result_release(&r);
-	ledger_release(&l);
-}
-
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_all_preserved),
-		cmocka_unit_test(test_lost_row),
-		cmocka_unit_test(test_lost_field),
-		cmocka_unit_test(test_corrupted),
-		cmocka_unit_test(test_phantom_failed_value),
-		cmocka_unit_test(test_stale_before_phantom),
-		cmocka_unit_test(test_phantom_deleted_row),
-		cmocka_unit_test(test_phantom_unknown_row),
-		cmocka_unit_test(test_phantom_duplicate_key),
-		cmocka_unit_test(test_phantom_failed_insert),
-		cmocka_unit_test(test_phantom_failed_insert_row),
-		cmocka_unit_test(test_indeterminate_write),
-		cmocka_unit_test(test_indeterminate_delete),
-		cmocka_unit_test(test_overlap),
-		cmocka_unit_test(test_windows),
-		cmocka_unit_test(test_probe_failed),
-		cmocka_unit_test(test_probe_null_column),
-		cmocka_unit_test(test_renamed),
-		cmocka_unit_test(test_missing_column),
-		cmocka_unit_test(test_null_values),
-		cmocka_unit_test(test_regress_stale_matches_null),
-		cmocka_unit_test(test_regress_failed_null_not_phantom),
-		cmocka_unit_test(test_regress_indeterminate_not_needed),
-		cmocka_unit_test(test_regress_failed_insert_other_values),
-		cmocka_unit_test(test_regress_failed_value_explained_by_row),
-	};
+	/* A cmocka test per row, named for it, then the tests that need code. */
+	static struct CMUnitTest tests[NCASES + 2];
+	size_t i;
+
+	for (i = 0; i < NCASES; i++) {
+		tests[i].name = oracle_cases[i].name;
+		tests[i].test_func = case_run;
+		tests[i].initial_state = (void *)&oracle_cases[i];
+	}
+	tests[NCASES] = (struct CMUnitTest)cmocka_unit_test(test_names);
+	tests[NCASES + 1] = (struct CMUnitTest)cmocka_unit_test(test_probe_null_column);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
