@@ -398,12 +398,6 @@ static void judge(struct ctx *c, uint32_t field)
 				       : "the probe returns no such column");
 		return;
 	}
-	if (only_deleted && accept_deleted) {
-		count(c, 1, window, OC_PHANTOM, 0);
-		add_finding(c, OC_PHANTOM, window, f0, field, expected, found, found_null, 0,
-			    "a deleted row is back");
-		return;
-	}
 	if (found_null || is_default(c, f0->table, field, found)) {
 		count(c, 1, window, OC_LOST_FIELD, 0);
 		add_finding(c, OC_LOST_FIELD, window, f0, field, expected, found, found_null, 0,
