@@ -110,6 +110,10 @@ int record_read(const char *path, struct live_record *rec, struct strbuf *err)
 	rec->cooldown = (int64_t)jreader_num(&r, json, "$.cooldown_ticks", 0);
 	rec->ticks_per_second = jreader_num(&r, json, "$.speed", 100);
 	rec->interrupted = jreader_num(&r, json, "$.interrupted", 0) != 0;
+	v = jreader_text(&r, json, "$.ended_by");
+	rec->end_how = live_end_parse(v) >= 0 ? (enum live_end_how)live_end_parse(v)
+		       : rec->interrupted ? LIVE_END_INTERRUPT : LIVE_END_TEAM;
+	free(v);
 	rec->scorecard = jreader_text(&r, json, "$.scorecard");
 	if (!rec->scenario || !rec->engine || !rec->scorecard) {
 		strbuf_error(err, -1, "%s: a record needs its scenario, engine and scorecard", path);
@@ -127,6 +131,9 @@ int record_read(const char *path, struct live_record *rec, struct strbuf *err)
 	rec->figures.fixes_failed = (int)jreader_num(&r, json, "$.figures.fixes_failed", 0);
 	rec->figures.downs = (int)jreader_num(&r, json, "$.figures.down_migrations", 0);
 	rec->figures.stranded_max = (uint64_t)jreader_num(&r, json, "$.figures.stranded_max", 0);
+	rec->figures.facts_lost = (uint64_t)jreader_num(&r, json, "$.figures.facts_lost", 0);
+	rec->figures.interrupted = rec->interrupted;
+	rec->figures.end_how = rec->end_how;
 	rec->figures.ticks_per_second = rec->ticks_per_second;
 	v = jreader_text(&r, rec->scorecard, "$.verdict");
 	rec->pass = v && !strcmp(v, "pass");

@@ -29,6 +29,7 @@ struct live_record {
 	int64_t cooldown;
 	double ticks_per_second;
 	int interrupted;
+	enum live_end_how end_how;   /* ended_by; a record from before it: interrupted or the team */
 	struct param_set *sets;      /* --set overrides, owned here */
 	size_t nsets;
 	struct live_action *actions; /* owned here */

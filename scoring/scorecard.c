@@ -281,6 +281,17 @@ static void add_marker(struct scorecard *s, int64_t tick, const char *fmt, ...)
 	s->markers[s->nmarkers++].tick = tick;
 }
 
+void scorecard_set_live(struct scorecard *s, double ticks_per_second, struct sc_loss *v, size_t n, char **lost_by)
+{
+	size_t i;
+	s->live = 1;
+	s->ticks_per_second = ticks_per_second;
+	s->losses = v;
+	s->nlosses = n;
+	for (i = 0; lost_by && i < s->nexamples; i++)
+		s->examples[i].lost_by = lost_by[i];
+}
+
 void scorecard_add_marker(struct scorecard *s, int64_t tick, const char *label)
 {
 	add_marker(s, tick, "%s", label);
@@ -601,8 +612,12 @@ void scorecard_release(struct scorecard *s)
 		free(s->examples[i].expected);
 		free(s->examples[i].found);
 		free(s->examples[i].why);
+		free(s->examples[i].lost_by);
 	}
 	free(s->examples);
+	for (i = 0; i < s->nlosses; i++)
+		free(s->losses[i].cause);
+	free(s->losses);
 	for (i = 0; i < s->nnotes; i++)
 		free(s->notes[i]);
 	free(s->notes);

@@ -818,6 +818,36 @@ static int lock_waiting(struct db_conn *c)
 	return waiting;
 }
 
+/*
+** Does c's backend wait on a lock a session other than c and the peers
+** holds?  pg_blocking_pids names who holds or queues ahead for it.
+*/
+static int pg_blocked_by_other(struct db_conn *c, struct db_conn *const *peers, size_t n)
+{
+	struct strbuf ours = STRBUF_INIT;
+	char pid[16];
+	const char *vals[2];
+	PGresult *r;
+	size_t i;
+	int other;
+
+	snprintf(pid, sizeof(pid), "%d", c->pid);
+	strbuf_addf(&ours, "{%d", c->pid);
+	for (i = 0; i < n; i++)
+		if (peers[i])
+			strbuf_addf(&ours, ",%d", peers[i]->pid);
+	strbuf_addch(&ours, '}');
+	vals[0] = pid;
+	vals[1] = ours.buf;
+	r = PQexecParams(mon_conn(c->db),
+			 "SELECT count(*) > 0 FROM unnest(pg_blocking_pids($1::int)) AS b(pid) "
+			 "WHERE b.pid <> ALL($2::int[])", 2, NULL, vals, NULL, NULL, 0);
+	other = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	strbuf_release(&ours);
+	return other;
+}
+
 /* Hand the rows of r to fn; remember a BEGIN's transaction id. */
 static int take_rows(struct db_conn *c, PGresult *r, db_row_fn fn, void *ctx)
 {
@@ -1315,6 +1345,13 @@ static const char *const pg_reader_sql[] = {
 	NULL
 };
 
+/* A reader taken while the drill runs waits on no lock for long: a team's session may hold one. */
+static const char *const pg_brief_sql[] = {
+	"SET lock_timeout = '200ms'",
+	"SET statement_timeout = '10s'",
+	NULL
+};
+
 static const char *const pg_targets[] = {
 	"postgres://", "postgresql://", "postgres:", "postgresql:", NULL
 };
@@ -1349,6 +1386,7 @@ const struct db_driver db_pg_driver = {
 	.set_nowait = pg_set_nowait,
 	.socket = pg_socket,
 	.lock_waiting = lock_waiting,
+	.blocked_by_other = pg_blocked_by_other,
 	.reconnect = pg_reconnect,
 	.kill = pg_kill,
 	/* The public schema only: the drill's backup schema is mdrill's own. */
@@ -1367,6 +1405,7 @@ const struct db_driver db_pg_driver = {
 		"WHERE NOT tgisinternal AND r.relnamespace = 'public'::regnamespace "
 		"ORDER BY 1, 2",
 	.reader_sql = pg_reader_sql,
+	.brief_sql = pg_brief_sql,
 	.last_tx_outcome = pg_last_tx_outcome,
 	/* An unquoted name is folded to lower case: as the scenario's schema created it. */
 	.columns_query = "SELECT column_name::text FROM information_schema.columns "
