@@ -118,13 +118,15 @@ int drillctl_run(int argc, char **argv)
 	char buf[4096], *last;
 	size_t nargs = 0, want, done = 0;
 	ssize_t r;
-	int i, fd, rc = EXIT_ENGINE;
+	int i, fd, rc = EXIT_ENGINE, json = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--drill") && i + 1 < argc)
 			given = argv[++i];
 		else if (!strncmp(argv[i], "--drill=", 8))
 			given = argv[i] + 8;
+		else if (!strcmp(argv[i], "--json") && !strcmp(argv[0], "status"))
+			json = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_error(EXIT_USAGE, "unknown option '%s' (the team's commands take --drill PATH)", argv[i]);
 		else if (nargs < 3)
@@ -147,6 +149,8 @@ int drillctl_run(int argc, char **argv)
 	}
 	if (want == 2)
 		strbuf_addf(&req, "\t%s\t%s", args[0], args[1]);
+	if (json)
+		strbuf_addstr(&req, "\tjson");
 	if (strchr(req.buf, '\n')) {
 		strbuf_release(&req);
 		return cli_error(EXIT_USAGE, "a line break in an argument");
