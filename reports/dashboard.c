@@ -63,10 +63,11 @@ static double at_s(const struct dashboard *db, int64_t tick)
 	return (double)tick / tps_of(db);
 }
 
+/* Whole seconds left, counted up: "0:01 left" until the time is out. */
 static double left_s(const struct dashboard *db)
 {
 	double left = db->limit - db->wall;
-	return left > 0 ? left : 0;
+	return left > 0 ? (double)(long)(left + 0.999) : 0;
 }
 
 /*
@@ -425,10 +426,13 @@ static void svg_chart(struct strbuf *out, const struct dashboard *db, const stru
 		strbuf_addf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%d\">incident</text>", X(w->incident_col) + 4,
 			    top + 10);
 	}
-	if (w->before[v] >= 0)
+	if (w->before[v] > 0) {
+		/* Its label above the line, or below it where the line runs along the top. */
+		double ly = Y(w->before[v]) - 4 < top + 12 ? Y(w->before[v]) + 14 : Y(w->before[v]) - 4;
 		strbuf_addf(out, "<line class=\"before\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-				 "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">before %.0f/s</text>",
-			    x0, Y(w->before[v]), x0 + xw, Y(w->before[v]), x0 + xw, Y(w->before[v]) - 3, w->before[v]);
+				 "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">before the incident "
+				 "%.0f/s</text>", x0, Y(w->before[v]), x0 + xw, Y(w->before[v]), x0 + xw - 4, ly, w->before[v]);
+	}
 	for (pass = 0; pass < 2; pass++) {
 		const uint64_t *series = pass ? s->failed[v] : s->ok[v];
 		strbuf_addf(out, "<polyline class=\"%s\" points=\"", pass ? "failed" : "ok");

@@ -671,6 +671,23 @@ int live_end_parse(const char *key)
 }
 
 /*
+** The scorecard's series in buckets of a round number of seconds (the
+** fewest that keep within SCORECARD_BUCKETS), so that a chart's point
+** means the same on every team's page.
+*/
+static void rebucket(struct live *l)
+{
+	static const double steps[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600 };
+	double tps = l->ticks_per_second > 0 ? l->ticks_per_second : 100;
+	double span_s = (double)(l->res.card.last_tick > 0 ? l->res.card.last_tick : 1) / tps;
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) - 1 && span_s / steps[i] > SCORECARD_BUCKETS; i++)
+		;
+	scorecard_set_bucket(&l->res.card, &l->res.drill, (int64_t)(steps[i] * tps + 0.5));
+}
+
+/*
 ** The scorecard's losses: the final oracle's findings taken as the last
 ** check, so that what is lost at the end is laid where it was first found
 ** lost; each cause that lost anything, in order, and each example's cause.
@@ -679,6 +696,7 @@ static void settle_losses(struct live *l)
 {
 	struct scorecard *card = &l->res.card;
 	struct sc_loss *v = xcalloc(l->loss.ncauses + 1, sizeof(*v));
+	struct sc_lost_point *points;
 	char **lost_by = xcalloc(card->nexamples + 1, sizeof(*lost_by));
 	uint32_t *cause_of = NULL;
 	size_t *order, i, n = 0;
@@ -698,7 +716,13 @@ static void settle_losses(struct live *l)
 	}
 	for (i = 0; i < card->nexamples; i++)
 		lost_by[i] = xstrdup(l->loss.causes[cause_of[i]].label);
-	scorecard_set_live(card, l->ticks_per_second, v, n, lost_by);
+	points = xcalloc(l->loss.npoints + 1, sizeof(*points));
+	for (i = 0; i < l->loss.npoints; i++) {
+		points[i].tick = l->loss.points[i].tick;
+		points[i].lost = l->loss.points[i].lost;
+	}
+	scorecard_set_live(card, l->ticks_per_second, v, n, lost_by, points, l->loss.npoints);
+	free(points);
 	free(lost_by);
 	free(cause_of);
 	free(order);
@@ -741,6 +765,7 @@ int live_end(struct live *l, double wall, enum live_end_how how, struct strbuf *
 	}
 	pipeline_judge(l->sc, &l->res);
 	l->judged = 1;
+	rebucket(l);
 	settle_losses(l);
 	figures(l, how);
 	for (i = 0; i < l->nactions; i++) {

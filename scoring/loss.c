@@ -30,6 +30,7 @@ void loss_release(struct loss *ls)
 	free(ls->causes);
 	free(ls->items);
 	free(ls->look_now);
+	free(ls->points);
 	loss_init(ls);
 }
 
@@ -184,6 +185,9 @@ void loss_take(struct loss *ls, const struct drill *d, const struct oracle_resul
 		for (i = 0; i < ls->ncauses; i++)
 			ls->causes[i].now = ls->look_now[i];
 		ls->commits++;
+		ALLOC_GROW(ls->points, ls->npoints + 1, ls->points_alloc);
+		ls->points[ls->npoints].tick = d->env.tick;
+		ls->points[ls->npoints++].lost = r->nfindings;
 	} else {
 		ls->looks++;
 	}

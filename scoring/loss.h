@@ -69,6 +69,9 @@ struct loss {
 	uint64_t look_at_risk_lost;  /* of them, those written in the window of risk */
 	uint64_t *look_now;          /* per cause, facts lost then laid at it (ncauses of them) */
 	uint64_t commits, looks;     /* checks made, for the curious */
+	/* Facts lost at each committed check, in order: the reports draw them over time. */
+	struct loss_point { int64_t tick; uint64_t lost; } *points;
+	size_t npoints, points_alloc;
 };
 
 void loss_init(struct loss *ls);
