@@ -43,17 +43,20 @@ static const struct cli_option drill_options[] = {
 	{ DR_DB, "--db", "TARGET", 0, "the engine, as run takes it: sqlite (the default) or a PostgreSQL server" },
 	{ DR_SPEED, "--speed", "TICKS_PER_S", 0, "the pace: ticks of the drill per wall second (default 100)" },
 	{ DR_MINUTES, "--minutes", "N", 0,
-	  "the time limit (default 30): the drill then ends as if the team had ended it, marked interrupted" },
+	  "the time limit (default 30), shown beside the time elapsed, with a warning in its last minute; the "
+	  "drill then ends as if the team had ended it, its end marked 'the time ran out' (and interrupted)" },
 	{ DR_TEAM, "--team", "NAME", 0, "the team's name, in the record and on the leaderboard" },
 	{ DR_OUT, "--out", "DIR", 0,
-	  "where the record (record.json), the HTML report and the Markdown go at the end; made if need "
-	  "be (default drill-TEAM-or-SCENARIO-YYYYmmdd-HHMMSS)" },
+	  "where the record (record.json), the HTML report and the Markdown go at the end, and status.json "
+	  "(what 'drill status --json' says) every second meanwhile, for 'leaderboard --live'; made at the "
+	  "start (default drill-TEAM-or-SCENARIO-YYYYmmdd-HHMMSS)" },
 	{ DR_KEEP, "--keep", NULL, 0, "keep the disposable database at the end and say where it is" },
 	{ DR_LOG, "--log", "FILE", 0,
 	  "the application log: a line per failed transaction (time, tick, app version, transaction, "
 	  "error), to tail and grep" },
 	{ DR_LIVE, "--live", "FILE.html", 0,
-	  "a page for a projector, rewritten every second (it reloads itself)" },
+	  "a page for a projector, rewritten every second (it reloads itself); after the end it shows the "
+	  "verdict, the score, the figures and a link to the report, and reloads no more" },
 	{ DR_SURPRISE, "--surprise", "DIR", 0,
 	  "draw the scenario from DIR's scenarios with the seed, and hide its name until the end" },
 	{ DR_SEED, "--seed", "N", 0, "the PRNG seed (default 1)" },
@@ -71,15 +74,27 @@ const struct cli_command cmd_drill = {
 	.name = "drill",
 	.synopsis = "SCENARIO [--db TARGET] [--speed TICKS_PER_S] [--minutes N] [--team NAME] [--out DIR] "
 		    "[--log FILE] [--live FILE.html] [--surprise DIR] [--seed N] [--set NAME=VALUE]... "
-		    "[--cooldown TICKS] [--keep] [--statement-timeout DURATION] [--allow-superuser] | apply FILE|DIR | flag NAME off|on | down | status | end "
-		    "[--drill PATH]",
+		    "[--cooldown TICKS] [--keep] [--statement-timeout DURATION] [--allow-superuser] | apply FILE|DIR | flag NAME off|on | down | "
+		    "status [--json] | end [--drill PATH]",
 	.summary = "The quarterly drill: the scenario runs in real time and the bad migration lands; the "
-		   "team watches the dashboard, reads the log, looks at the database, and from another "
-		   "terminal applies its fix ('mdrill drill apply FILE'), flips a flag, is tempted by the "
-		   "down migration, and ends the drill. Then the scorecard, the time to recovery and a "
-		   "record that 'mdrill replay' runs again.",
+		   "team watches the dashboard (the clock and the time left, the incident and the recovery, "
+		   "facts lost and by what, facts at risk, rates, errors), reads the log, looks at the "
+		   "database, and from another terminal applies its fix ('mdrill drill apply FILE'; a fix "
+		   "can read backup.TABLE, each table as it was before the bad migration), flips a flag, is "
+		   "tempted by the down migration, and ends the drill. Then the scorecard, the time to "
+		   "recovery, every loss laid at what caused it, and a record that 'mdrill replay' runs again.",
 	.options = drill_options,
 	.run = drill_run_cmd,
+	.subcommands = drillctl_commands,
+	.example =
+		"  # terminal 1: the incident, a dashboard redrawn every second\n"
+		"  mdrill drill phone-not-null --team blue --minutes 10 --log app.log --live wall.html\n"
+		"  # terminal 2: the team\n"
+		"  tail -f app.log                  # what fails, and why\n"
+		"  sqlite3 DRILL.db                 # the path the drill printed: look at the tables\n"
+		"  mdrill drill status              # the dashboard's figures once (--json for scripts)\n"
+		"  mdrill drill apply my-fix.sql    # exit 0 applied, 1 failed and nothing of it stays\n"
+		"  mdrill drill end                 # cool-down, probes, the verdict\n",
 };
 
 struct drill_args {
@@ -780,9 +795,12 @@ static int drill_serve(struct drill_args *a)
 			"mdrill: the control socket: %s\n"
 			"mdrill: from another terminal: mdrill drill apply FILE|DIR, flag NAME off|on, down, status, end "
 			"(each with --help)\n"
-			"mdrill: a fix can read backup.TABLE, each table as it was just before the bad migration\n"
+			"mdrill: a fix can read backup.TABLE, each table as it was just before the bad migration%s\n"
 			"mdrill: the record and reports go to %s/ at the end (status.json there meanwhile)\n",
-		s.name_shown, db_name(s.drv), a->speed, a->minutes, s.database, s.socket_path, s.out);
+		s.name_shown, db_name(s.drv), a->speed, a->minutes, s.database, s.socket_path,
+		db_dialect(s.drv) == DIALECT_SQLITE ? " (by hand in sqlite3: ATTACH the backup.db beside the "
+						      "database AS backup)" : " (by hand in psql too)",
+		s.out);
 	if ((rc = run_paced(&s)) == 0)
 		rc = finish(&s);
 out:
