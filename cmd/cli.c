@@ -290,6 +290,17 @@ int cli_write_file(const char *path, const struct strbuf *data)
 	return ok ? 0 : cli_error(EXIT_ENGINE, "cannot write '%s': %s", path, strerror(errno));
 }
 
+int cli_write_file_atomically(const char *path, const struct strbuf *data)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int rc;
+	strbuf_addf(&tmp, "%s.tmp", path);
+	if (!(rc = cli_write_file(tmp.buf, data)) && rename(tmp.buf, path))
+		rc = cli_error(EXIT_ENGINE, "cannot write '%s': %s", path, strerror(errno));
+	strbuf_release(&tmp);
+	return rc;
+}
+
 int cli_engines(const char *list, const char *db, const struct db_driver **drvs, size_t *n, size_t max)
 {
 	const char *e = list;

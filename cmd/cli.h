@@ -117,6 +117,11 @@ unsigned cli_color(void);
 
 /** Write data to path; 0, or EXIT_ENGINE after saying why. */
 int cli_write_file(const char *path, const struct strbuf *data);
+/**
+ * The same through a temporary name renamed over path, so that a reader
+ * (a browser reloading the page) never sees half of it.
+ */
+int cli_write_file_atomically(const char *path, const struct strbuf *data);
 
 struct db_driver;
 /**

@@ -488,16 +488,6 @@ static void write_log(struct session *s)
 	fflush(s->log);
 }
 
-/* Write data to path through a temporary name, so a reader never sees half a page. */
-static void write_atomically(const char *path, const struct strbuf *data)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	strbuf_addf(&tmp, "%s.tmp", path);
-	if (!cli_write_file(tmp.buf, data))
-		rename(tmp.buf, path);
-	strbuf_release(&tmp);
-}
-
 /* The projector's page and the status the workshop board reads, as they stand. */
 static void write_pages(struct session *s)
 {
@@ -507,13 +497,13 @@ static void write_pages(struct session *s)
 	dashboard_of(s, &db);
 	if (s->a->live) {
 		report_dashboard_html_render(&db, &out, 0);
-		write_atomically(s->a->live, &out);
+		cli_write_file_atomically(s->a->live, &out);
 	}
 	if (s->out) {
 		strbuf_reset(&out);
 		report_dashboard_json_render(&db, &out);
 		strbuf_addf(&path, "%s/status.json", s->out);
-		write_atomically(path.buf, &out);
+		cli_write_file_atomically(path.buf, &out);
 	}
 	strbuf_release(&out);
 	strbuf_release(&path);

@@ -162,6 +162,25 @@ void report_dashboard_json_render(const struct dashboard *db, struct strbuf *out
 void report_leaderboard_render(const struct live_record *const *recs, size_t n, const char *format,
 			       struct strbuf *out);
 
+/* A drill the workshop board watches: ended (its record is there) or running (its status). */
+struct board_team {
+	const char *dir;                 /* its --out */
+	const struct live_record *rec;   /* ended: its record; NULL while it runs */
+	const struct live_status *st;    /* its last status, or NULL */
+	double quiet_s;                  /* seconds since it last wrote its status */
+};
+
+/* A running drill whose status is older than this has gone without a record. */
+#define REPORT_BOARD_QUIET_S 10
+
+/**
+ * The workshop board: every team on one page that reloads itself, the
+ * drills that ended ranked as the leaderboard ranks them, those running
+ * with their clock, facts lost and at risk, and recovery.  what says
+ * where the board looks ("DIR"), for the page.
+ */
+void report_board_html_render(const struct board_team *v, size_t n, const char *what, struct strbuf *out);
+
 /**
  * mdrill check's results as JSON, for 'mdrill merge': the seed, the shard,
  * every template's line with its engine and verdict, the counts.

@@ -174,3 +174,65 @@ void record_release(struct live_record *rec)
 	free(rec->actions);
 	memset(rec, 0, sizeof(*rec));
 }
+
+int record_status_read(const char *path, struct live_status *st, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT, why = STRBUF_INIT;
+	struct jreader r = { NULL };
+	const char *json;
+	char *v = NULL;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (strbuf_read_file(&text, path, &why)) {
+		strbuf_error(err, -1, "%s: cannot read the status: %s", path, why.buf);
+		goto out;
+	}
+	if (jreader_open(&r, &why)) {
+		strbuf_error(err, -1, "%s: %s", path, why.buf);
+		goto out;
+	}
+	json = text.buf;
+	v = jreader_text(&r, json, "$.status");
+	if (!v || strcmp(v, "mdrill live drill")) {
+		strbuf_error(err, -1, "%s: not a live drill's status (expected JSON with \"status\": "
+			     "\"mdrill live drill\")", path);
+		goto out;
+	}
+	st->team = jreader_text(&r, json, "$.team");
+	st->scenario = jreader_text(&r, json, "$.scenario");
+	st->engine = jreader_text(&r, json, "$.engine");
+	st->elapsed_s = jreader_num(&r, json, "$.elapsed_s", 0);
+	st->seconds_left = jreader_num(&r, json, "$.seconds_left", 0);
+	st->limit_s = jreader_num(&r, json, "$.limit_s", 0);
+	st->incident_s = jreader_num(&r, json, "$.incident_s", -1);
+	st->facts_at_risk = (uint64_t)jreader_num(&r, json, "$.facts_at_risk", 0);
+	st->facts_lost = (uint64_t)jreader_num(&r, json, "$.facts_lost.total", 0);
+	st->recovered = jreader_num(&r, json, "$.recovered", 0) != 0;
+	st->recovered_s = jreader_num(&r, json, "$.recovered_s", -1);
+	st->writers_waiting = (uint64_t)jreader_num(&r, json, "$.writers_waiting", 0);
+	st->ending = jreader_num(&r, json, "$.ending", 0) != 0;
+	st->ended = jreader_num(&r, json, "$.ended", 0) != 0;
+	st->verdict = jreader_text(&r, json, "$.verdict");
+	st->score = (int)jreader_num(&r, json, "$.score", 0);
+	if (!st->scenario) {
+		strbuf_error(err, -1, "%s: a status needs its scenario", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	jreader_close(&r);
+	strbuf_release(&text);
+	strbuf_release(&why);
+	return rc;
+}
+
+void record_status_release(struct live_status *st)
+{
+	free(st->team);
+	free(st->scenario);
+	free(st->engine);
+	free(st->verdict);
+	memset(st, 0, sizeof(*st));
+}
