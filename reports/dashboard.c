@@ -79,7 +79,7 @@ struct window {
 	size_t from, to;          /* seconds [from, to) */
 	size_t per, ncols;
 	long incident_col;        /* the column the incident falls in, -1 */
-	double before[LIVE_VERSIONS];  /* committed per second in the minute before the incident, -1 */
+	double before[LIVE_VERSIONS];  /* committed per second in the minute before the incident, -1 (live_sample's) */
 	double max;               /* the largest value any chart shows: their one scale */
 };
 
@@ -112,14 +112,7 @@ static void rate_window(const struct dashboard *db, struct window *w, size_t col
 	if (inc >= 0 && w->ncols)
 		w->incident_col = (long)(((size_t)inc - w->from) / w->per);
 	for (v = 0; v < LIVE_VERSIONS; v++) {
-		uint64_t sum = 0;
-		size_t k, a = inc > BEFORE_S ? (size_t)inc - BEFORE_S : 0;
-		w->before[v] = -1;
-		if (v >= s->nversions || inc <= 0)
-			continue;
-		for (k = a; k < (size_t)inc; k++)
-			sum += s->ok[v][k];
-		w->before[v] = (double)sum / (double)((size_t)inc - a);
+		w->before[v] = v < s->nversions ? s->before[v] : -1;
 		if (w->before[v] > w->max)
 			w->max = w->before[v];
 	}

@@ -229,7 +229,7 @@ static void place_labels(struct frame *f)
 		const struct placed *a = &f->labels[i];
 		if (!f->text[i])
 			continue;
-		for (k = i; k > 0; k--) {
+		for (k = n; k > 0; k--) {
 			const struct placed *b = &f->labels[order[k - 1]];
 			int before = a->anchor_end != b->anchor_end ? !a->anchor_end
 				     : a->anchor_end ? a->x < b->x : a->x > b->x;

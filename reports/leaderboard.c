@@ -168,7 +168,7 @@ void report_board_html_render(const struct board_team *v, size_t n, const char *
 			   "body{font-family:sans-serif;font-size:24px;margin:1.2em;color:#111}\n"
 			   "h1{font-size:38px;margin:.2em 0}h2{font-size:28px;margin:1em 0 .3em}.dim{color:#555}\n"
 			   "table{border-collapse:collapse}td,th{border:1px solid #999;padding:6px 14px;text-align:left}\n"
-			   "td.n{text-align:right}.pass{color:#009E73;font-weight:bold}"
+			   "td{white-space:nowrap}td.n{text-align:right}.pass{color:#009E73;font-weight:bold}"
 			   ".fail{color:#D55E00;font-weight:bold}\n</style></head><body>\n"
 			   "<h1>mdrill workshop board</h1>\n<p class=\"dim\" id=\"summary\">");
 	strbuf_addf(out, "%zu drill%s under ", n, n == 1 ? "" : "s");

@@ -32,6 +32,7 @@ int live_start(struct live *l, const struct scenario *sc, const struct db_driver
 	       const char *target, uint64_t seed, int64_t cooldown, double ticks_per_second,
 	       const struct db_options *dbo, struct strbuf *err)
 {
+	size_t v;
 	int rc;
 
 	memset(l, 0, sizeof(*l));
@@ -53,6 +54,8 @@ int live_start(struct live *l, const struct scenario *sc, const struct db_driver
 	l->res.held = 1;
 	l->sample.incident_tick = -1;
 	l->sample.recovered_tick = -1;
+	for (v = 0; v < LIVE_VERSIONS; v++)
+		l->sample.before[v] = -1;
 	l->sample.risk_to = -1;
 	loss_init(&l->loss);
 	l->loss_owed = -1;
@@ -476,6 +479,30 @@ static int64_t first_fix_end(const struct live *l)
 	return -1;
 }
 
+/*
+** What each app version committed per second in the minute before the
+** incident (less when the drill had run less), counted in ticks: the
+** reference the dashboard draws the rates against.
+*/
+static void rates_before(struct live *l)
+{
+	const struct ledger *lg = &l->res.drill.ledger;
+	struct live_sample *s = &l->sample;
+	int64_t to = s->incident_tick, from = to - (int64_t)(60 * l->ticks_per_second);
+	uint64_t ok[LIVE_VERSIONS] = { 0 };
+	size_t i, v;
+
+	if (from < 0)
+		from = 0;
+	for (i = 1; i < lg->ntx; i++) {
+		const struct ledger_tx *t = &lg->tx[i];
+		if (t->outcome == TX_OK && t->complete >= from && t->complete < to)
+			ok[t->version < LIVE_VERSIONS ? t->version : LIVE_VERSIONS - 1]++;
+	}
+	for (v = 0; v < LIVE_VERSIONS; v++)
+		s->before[v] = to > from ? (double)ok[v] * l->ticks_per_second / (double)(to - from) : 0;
+}
+
 void live_sample(struct live *l)
 {
 	struct drill *d = &l->res.drill;
@@ -512,6 +539,8 @@ void live_sample(struct live *l)
 	s->longest_wait = s->longest_wait >= 0 ? s->tick - s->longest_wait : 0;
 	/* Recovered: failures no higher than before the incident for LIVE_RECOVERED_S seconds, to now. */
 	s->recovered_tick = -1;
+	if (s->incident_tick >= 0 && s->before[0] < 0)
+		rates_before(l);
 	if (s->incident_tick >= 0) {
 		s->base_failure_rate = base_rate(d, s->incident_tick);
 		rec = recovery_tick(d, s->incident_tick, s->base_failure_rate, s->tick, l->ticks_per_second);

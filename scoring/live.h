@@ -87,6 +87,8 @@ struct live_sample {
 	size_t writers_waiting;
 	int64_t longest_wait;                   /* ticks the longest of them has waited, 0 for none */
 	int64_t incident_tick;                  /* the bad migration's start, or -1 */
+	/* Committed per second per app version in the minute before the incident; -1 before one. */
+	double before[LIVE_VERSIONS];
 	double base_failure_rate;               /* failed share before the incident */
 	int64_t recovered_tick;                 /* failures back to before the incident since, or -1 */
 	/* Facts acknowledged from the incident until the first fix that applied (or now). */
