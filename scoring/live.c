@@ -846,7 +846,7 @@ void live_release(struct live *l, int keep, struct strbuf *kept, struct strbuf *
 	memset(l, 0, sizeof(*l));
 }
 
-int live_replay(struct live *l, const struct scenario *sc, const struct db_driver *drv,
+int live_replay(struct live *l, const struct scenario *sc, const struct db_driver *drv, const char *target,
 		const struct live_record *rec, struct strbuf *err)
 {
 	size_t i;
@@ -857,7 +857,7 @@ int live_replay(struct live *l, const struct scenario *sc, const struct db_drive
 			return strbuf_error(err, DRILL_EINPUT, "the drill had an outside change at tick %lld: "
 					    "what was done by hand cannot be replayed",
 					    (long long)rec->actions[i].tick);
-	if ((rc = live_start(l, sc, drv, NULL, rec->seed, rec->cooldown, rec->ticks_per_second, NULL, err)) != 0)
+	if ((rc = live_start(l, sc, drv, target, rec->seed, rec->cooldown, rec->ticks_per_second, NULL, err)) != 0)
 		return rc;
 	for (i = 0; i < rec->nactions; i++) {
 		const struct live_action *a = &rec->actions[i];

@@ -236,11 +236,12 @@ void live_release(struct live *l, int keep, struct strbuf *kept, struct strbuf *
 struct live_record;
 
 /**
- * Run a record's drill again in simulated time into l: the same scenario,
- * seed and cooldown, each action at its tick.  Refuses (DRILL_EINPUT) a
- * record with an outside change: that cannot be replayed.
+ * Run a record's drill again in simulated time into l, on drv at target
+ * (--db; NULL for the default engine): the same scenario, seed and
+ * cooldown, each action at its tick.  Refuses (DRILL_EINPUT) a record
+ * with an outside change: that cannot be replayed.
  */
-int live_replay(struct live *l, const struct scenario *sc, const struct db_driver *drv,
+int live_replay(struct live *l, const struct scenario *sc, const struct db_driver *drv, const char *target,
 		const struct live_record *rec, struct strbuf *err);
 
 const char *live_kind_name(enum live_kind kind);
