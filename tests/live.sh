@@ -190,8 +190,16 @@ a, b = json.load(open('$tmp/waits0.json')), json.load(open('$tmp/waits1.json'))
 assert a['writers_waiting'] == 0 and a['incident_s'] is None, a
 assert b['writers_waiting'] >= 1 and b['longest_wait_s'] >= 0.3 and b['incident_s'] is None, b
 "
+# A schema change by hand: an outside change, what it lost laid at it.
+python3 -c "
+import sqlite3
+sqlite3.connect('$db', isolation_level=None, timeout=5).execute('ALTER TABLE users DROP COLUMN email')
+"
+sleep 2.5
+check "a column dropped by hand: the facts it held lost, laid at the outside change" sh -c "'$M' drill status --drill '$(socket waits)' | grep -q '^facts lost: [1-9][0-9,]* (an outside change [1-9][0-9,]*)'"
 "$M" drill end --drill "$(socket waits)" >/dev/null 2>&1
 finished waits
+check "  and in the record, on the outside action" json "$tmp/waits/record.json" "[(a['kind'], a['facts_lost'] > 0) for a in d['actions'][:1]] == [('outside', True)] and d['scorecard']['preservation']['lost_by'][0]['cause'] == 'an outside change'"
 
 # The projector's page, rewritten every second while the drill runs, in real Chromium.
 chromium=$(command -v chromium || command -v chromium-browser || true)
