@@ -173,7 +173,8 @@ static void board_scan(struct board *b, const char *const *dirs, size_t ndirs)
 			names[n++] = strbuf_detach(&sub);
 		}
 		closedir(d);
-		qsort(names, n, sizeof(*names), cli_cmp_str);
+		if (n > 1)
+			qsort(names, n, sizeof(*names), cli_cmp_str);
 		for (k = 0; k < n; k++) {
 			board_add(b, names[k]);
 			free(names[k]);

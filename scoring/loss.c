@@ -142,7 +142,8 @@ void loss_take(struct loss *ls, const struct drill *d, const struct oracle_resul
 	}
 	if (r->nfindings > 1)
 		qsort(refs, r->nfindings, sizeof(*refs), cmp_ref);
-	memset(ls->look_now, 0, ls->ncauses * sizeof(*ls->look_now));
+	if (ls->ncauses)
+		memset(ls->look_now, 0, ls->ncauses * sizeof(*ls->look_now));
 	ls->look_at_risk_lost = 0;
 	/* Both sorted by the fact: a merge, each side a multiset. */
 	for (i = 0; i < r->nfindings; i++) {
