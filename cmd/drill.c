@@ -554,7 +554,8 @@ static int make_dirs(const char *path)
 */
 static char *link_from(const char *page, const char *target)
 {
-	char given[PATH_MAX], dir[PATH_MAX], to[PATH_MAX], *slash, *p = NULL;
+	char given[PATH_MAX], dir[PATH_MAX], to[PATH_MAX], *slash;
+	const char *rest;
 	struct strbuf rel = STRBUF_INIT;
 	size_t common = 0, i;
 
@@ -574,9 +575,12 @@ static char *link_from(const char *page, const char *target)
 			common = i;
 	if (!dir[i] && to[i] == '/')
 		common = i;
-	for (p = dir + common; *p; p++)
-		if (*p == '/')
-			strbuf_addstr(&rel, "../");
+	/* Up once for each directory of the page's below what they share. */
+	for (rest = dir[common] ? dir + common + 1 : dir + common; *rest; rest++) {
+		strbuf_addstr(&rel, "../");
+		if (!(rest = strchr(rest, '/')))
+			break;
+	}
 	strbuf_addstr(&rel, to + common + 1);
 	return strbuf_detach(&rel);
 }

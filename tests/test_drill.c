@@ -1048,6 +1048,63 @@ static void live_lays_losses_at_their_causes(void **state)
 	scenario_free(sc);
 }
 
+/*
+** Writes lost after a flag flip are laid at the flip: the flag chose the
+** code that wrote them.  The flags fixture, by hand: the bad migration
+** drops b (what new_path wrote of it, lost there); the column comes back
+** empty, losing nothing more; a trigger then blanks a after each insert,
+** so every insert's a is lost: laid at the apply for those written while
+** it ran, at the writes after it until new_ui goes off, and at the flip
+** after that.  Each example's cause is one of these, and
+** the losses by cause add up to the scorecard's.
+*/
+static void live_lays_writes_after_a_flip_at_the_flip(void **state)
+{
+	const struct db_driver *drv = db_driver_find(DIALECT_SQLITE);
+	struct strbuf err = STRBUF_INIT;
+	struct sql_script readd = { 0 }, trigger = { 0 };
+	struct scenario *sc;
+	struct live l;
+	uint64_t sum = 0;
+	size_t i, k;
+	int seen[3] = { 0, 0, 0 };
+	static const char *const causes[] = { "the bad migration", "v1's writes after apply trigger.sql",
+					      "flag new_ui off" };
+	(void)state;
+
+	assert_int_equal(scenario_load("tests/fixtures/flags/scenario.drill", NULL, 0, &sc, &err), 0);
+	sql_split("ALTER TABLE t ADD COLUMN b TEXT;\n", 1, &readd);
+	sql_split("CREATE TRIGGER blank_a AFTER INSERT ON t BEGIN UPDATE t SET a = NULL WHERE id = NEW.id; END;\n",
+		  1, &trigger);
+	assert_int_equal(live_start(&l, sc, drv, NULL, 5, 20, 100, NULL, &err), 0);
+	assert_int_equal(live_advance(&l, 200, &err), 0);
+	live_apply(&l, "readd.sql", "", &readd, LIVE_TX_AUTO, 0);
+	assert_int_equal(live_advance(&l, 300, &err), 0);
+	live_apply(&l, "trigger.sql", "", &trigger, LIVE_TX_AUTO, 0);
+	assert_int_equal(live_advance(&l, 450, &err), 0);
+	assert_int_equal(live_flag(&l, "new_ui", 0, 0, &err), 0);
+	assert_int_equal(live_advance(&l, 600, &err), 0);
+	assert_int_equal(live_end(&l, 0, LIVE_END_TEAM, &err), 0);
+	for (i = 0; i < l.res.card.nlosses; i++) {
+		for (k = 0; k < 3; k++)
+			if (!strcmp(l.res.card.losses[i].cause, causes[k]))
+				seen[k] = l.res.card.losses[i].facts > 0;
+		sum += l.res.card.losses[i].facts;
+	}
+	assert_true(seen[0] && seen[1] && seen[2]);
+	assert_int_equal(sum, l.res.card.nfindings);
+	/* The flip's own count is what it lost: the action says so in the record; the column back lost nothing. */
+	assert_true(l.loss.causes[l.actions[2].cause].lost > 0);
+	assert_int_equal(l.loss.causes[l.actions[0].cause].lost, 0);
+	for (k = 0; k < l.res.card.nexamples; k++)
+		assert_non_null(l.res.card.examples[k].lost_by);
+	live_release(&l, 0, NULL, NULL);
+	sql_script_release(&readd);
+	sql_script_release(&trigger);
+	strbuf_release(&err);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1077,6 +1134,7 @@ int main(void)
 		cmocka_unit_test(one_transaction_leaves_nothing_of_a_failure),
 		cmocka_unit_test(blocked_series_counts_the_fix_only),
 		cmocka_unit_test(live_lays_losses_at_their_causes),
+		cmocka_unit_test(live_lays_writes_after_a_flip_at_the_flip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
