@@ -85,6 +85,9 @@ int replay_record(const struct live_record *rec, const char *db, struct live *l,
 		replay_release(l);
 		goto out;
 	}
+	/* A record from before losses were laid at their causes has a scorecard without them. */
+	if (!rec->lays_losses)
+		l->res.card.live = 0;
 	report_json_render(&l->res.card, &json, 0);
 	strbuf_rtrim(&json);
 	/* Byte for byte where the engine repeats itself; else the verdict and what was lost. */

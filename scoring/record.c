@@ -111,6 +111,7 @@ int record_read(const char *path, struct live_record *rec, struct strbuf *err)
 	rec->ticks_per_second = jreader_num(&r, json, "$.speed", 100);
 	rec->interrupted = jreader_num(&r, json, "$.interrupted", 0) != 0;
 	v = jreader_text(&r, json, "$.ended_by");
+	rec->lays_losses = v != NULL;
 	rec->end_how = live_end_parse(v) >= 0 ? (enum live_end_how)live_end_parse(v)
 		       : rec->interrupted ? LIVE_END_INTERRUPT : LIVE_END_TEAM;
 	free(v);

@@ -30,6 +30,11 @@ struct live_record {
 	double ticks_per_second;
 	int interrupted;
 	enum live_end_how end_how;   /* ended_by; a record from before it: interrupted or the team */
+	/*
+	** The record's drill laid its losses at their causes (it has ended_by):
+	** its scorecard carries lost_by.  One from before does not.
+	*/
+	int lays_losses;
 	struct param_set *sets;      /* --set overrides, owned here */
 	size_t nsets;
 	struct live_action *actions; /* owned here */
