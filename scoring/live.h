@@ -4,8 +4,10 @@
 ** engine step by step (drill_advance), takes the team's actions at the
 ** tick they arrive (a fix, a down migration, a flag flip, the end), notes
 ** schema changes it did not make, samples what an on-call engineer would
-** watch, and at the end judges the drill and works out the drill's own
-** figures: time to the first action, to the first fix, to recovery.  Given
+** watch, lays each fact lost at what lost it (loss.h: checked before each
+** action and after each migration), and at the end judges the drill and
+** works out the drill's own figures: time to the first action, to the
+** first fix, to recovery, facts lost and by what.  Given
 ** the same seed and the actions at the same ticks it is the same drill, so
 ** its record replays (live_replay) to the same scorecard.  Nothing here
 ** prints or reads a clock: the caller paces it and passes wall times in.
