@@ -16,7 +16,7 @@
 static const char *const bars[] = { " ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
 				    "\u2587", "\u2588" };
 
-#define SPARK_COLS 40      /* columns of a sparkline */
+#define SPARK_COLS 30      /* columns of a sparkline: the screen fits 90 columns */
 #define BEFORE_S 60        /* seconds before the incident a chart keeps */
 
 /* m:ss, or h:mm:ss */
@@ -345,16 +345,25 @@ void report_dashboard_render(const struct dashboard *db, struct strbuf *out, uns
 		sparkline(out, s, s->ok[v], &w);
 		strbuf_addf(out, "%s %5llu/s  %s", off, (unsigned long long)last_second(s, s->ok[v]), red);
 		sparkline(out, s, s->failed[v], &w);
-		strbuf_addf(out, "%s %5llu/s", off, (unsigned long long)last_second(s, s->failed[v]));
-		if (w.before[v] > 0)
-			strbuf_addf(out, "  %sbefore the incident %.0f/s%s", dim, w.before[v], off);
-		strbuf_addch(out, '\n');
+		strbuf_addf(out, "%s %5llu/s\n", off, (unsigned long long)last_second(s, s->failed[v]));
 	}
 	if (w.incident_col >= 0) {
 		/* Under the committed column: where the incident began. */
 		size_t pad = 9 + SPARK_COLS - w.ncols + (size_t)w.incident_col;
 		strbuf_addf(out, "%*s%s^ the incident%s\n", (int)pad, "", dim, off);
 	}
+	/* The reference: what each version committed before it. */
+	for (v = 0, i = 0; v < s->nversions; v++) {
+		if (w.before[v] < 0)
+			continue;
+		if (!i++)
+			strbuf_addf(out, "%scommitted per second before the incident: ", dim);
+		else
+			strbuf_addstr(out, ", ");
+		strbuf_addf(out, "%s %.0f/s", sc->apps[v].name, w.before[v]);
+	}
+	if (i)
+		strbuf_addf(out, "%s\n", off);
 	strbuf_addf(out, "\n%serrors in the last %d s%s %s(count, last seen):%s\n", bold, LIVE_ERROR_WINDOW, off, dim,
 		    off);
 	for (i = 0; i < s->nerrors && i < LIVE_TOP; i++) {

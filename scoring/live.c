@@ -534,8 +534,7 @@ void live_sample(struct live *l)
 	l->loss.risk_from = s->incident_tick;
 	l->loss.risk_to = s->risk_to;
 	error_window(l);
-	/* A tenth of a second: longer than writers queue for SQLite's one write lock. */
-	s->writers_waiting = drill_lock_waits(d, (int64_t)(l->ticks_per_second / 10) + 1, &s->longest_wait);
+	s->writers_waiting = drill_lock_waits(d, &s->longest_wait);
 	s->longest_wait = s->longest_wait >= 0 ? s->tick - s->longest_wait : 0;
 	/* Recovered: failures no higher than before the incident for LIVE_RECOVERED_S seconds, to now. */
 	s->recovered_tick = -1;

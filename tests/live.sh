@@ -64,7 +64,7 @@ sleep 6
 "$M" drill status >"$tmp/status.txt"
 check "  the dashboard says recovered, and when, once failures stop" grep -q '^incident: recovered [0-9.]* s after the bad migration (at ' "$tmp/status.txt"
 check "  errors of the last 30 s, each with when it was last seen" grep -q '^ *[0-9]*  [0-9]* s ago  v1 register: NOT NULL' "$tmp/status.txt"
-check "  the rates on one scale, from before the incident" sh -c "grep -q 'one scale: a full bar is [0-9]*/s' '$tmp/status.txt' && grep -q 'before the incident [0-9]*/s' '$tmp/status.txt' && grep -q '\^ the incident' '$tmp/status.txt'"
+check "  the rates on one scale, from before the incident" sh -c "grep -q 'one scale: a full bar is [0-9]*/s' '$tmp/status.txt' && grep -q 'committed per second before the incident: v1 [1-9][0-9]*/s' '$tmp/status.txt' && grep -q '\^ the incident' '$tmp/status.txt'"
 for i in 1 2 3; do "$M" drill status --json >"$tmp/w$i.json"; sleep 0.3; done
 check "  writers waiting: none, with no migration or team holding a lock (three looks)" python3 -c "
 import json

@@ -1298,29 +1298,36 @@ static int migrator_holds_lock(const struct drill *d)
 	       drill_migration_at_work(d);
 }
 
-size_t drill_lock_waits(const struct drill *d, int64_t min_ticks, int64_t *since)
+size_t drill_lock_waits(const struct drill *d, int64_t *since)
 {
 	struct db_conn **peers;
 	size_t i, n = 0;
+	int outside = 0;
 
 	*since = -1;
 	peers = xcalloc(d->nclients + 1, sizeof(*peers));
-	for (i = 0; i < d->nclients; i++)
-		peers[i] = d->clients[i].conn;
+	for (i = 0; i < d->nclients; i++) {
+		const struct client *c = &d->clients[i];
+		peers[i] = c->conn;
+		/* One write lock: the database refused a client while no client of the model holds it. */
+		if (c->state != CS_DONE && c->blocked_since >= 0 && c->blocked_by_db &&
+		    !client_holds_lock(&d->env, c->id))
+			outside = 1;
+	}
 	for (i = 0; i < d->nclients; i++) {
 		const struct client *c = &d->clients[i];
 		int other;
 		if (c->state == CS_DONE || c->blocked_since < 0)
 			continue;
 		/*
-		** One write lock: a client that holds it is a queue of writers,
-		** not trouble; the migrations' connection holding it is.  With
-		** nobody of the drill holding it, a long wait is someone outside.
-		** Elsewhere the server says who holds what the writer waits for.
+		** One write lock: a client that holds it makes a queue of writers,
+		** not trouble; the migrations' connection holding it, or someone
+		** outside the drill (the database says busy while no client holds
+		** it), is: every writer queued behind it waits for it.  Elsewhere
+		** the server says who holds what the writer waits for.
 		*/
 		if (db_can(d->drv, DB_CAP_ONE_WRITER))
-			other = !client_holds_lock(&d->env, c->id) &&
-				(migrator_holds_lock(d) || d->env.tick - c->blocked_since >= min_ticks);
+			other = !client_holds_lock(&d->env, c->id) && (migrator_holds_lock(d) || outside);
 		else
 			other = db_blocked_by_other(d->drv, c->conn, peers, d->nclients);
 		if (!other)

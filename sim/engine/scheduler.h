@@ -223,12 +223,10 @@ int drill_statements_out(const struct drill *d);
  * Writers waiting now on a lock that no client holds: a migration's, a
  * team's SQL's, or someone's from outside the drill (a writer queued
  * behind such a lock counts too; one waiting for another client does
- * not).  On an engine with one write lock, where writers queue for it
- * every tick, a wait while no migration holds it counts once it has
- * lasted min_ticks.  Their number; the tick the longest of them began
- * waiting into *since (-1 when none).
+ * not).  Their number; the tick the longest of them began waiting into
+ * *since (-1 when none).
  */
-size_t drill_lock_waits(const struct drill *d, int64_t min_ticks, int64_t *since);
+size_t drill_lock_waits(const struct drill *d, int64_t *since);
 
 /**
  * Close every connection and remove the disposable database; with keep,
