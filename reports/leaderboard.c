@@ -131,7 +131,7 @@ static void board_running_row(struct strbuf *out, const struct board_team *t)
 	if (t->quiet_s > REPORT_BOARD_QUIET_S)
 		strbuf_addf(out, "<span class=\"fail\">no word for %.0f s: the drill is gone</span>", t->quiet_s);
 	else if (st->ending)
-		strbuf_addstr(out, "ending: the probes and the verdict");
+		strbuf_addstr(out, "ending: the probes run");
 	else if (st->incident_s < 0)
 		strbuf_addstr(out, "no incident yet");
 	else if (st->recovered) {
@@ -165,9 +165,9 @@ void report_board_html_render(const struct board_team *v, size_t n, const char *
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head>"
 			   "<meta charset=\"utf-8\"/><meta http-equiv=\"refresh\" content=\"2\"/>"
 			   "<title>mdrill workshop board</title><style>\n"
-			   "body{font-family:sans-serif;font-size:24px;margin:1.2em;color:#111}\n"
-			   "h1{font-size:38px;margin:.2em 0}h2{font-size:28px;margin:1em 0 .3em}.dim{color:#555}\n"
-			   "table{border-collapse:collapse}td,th{border:1px solid #999;padding:6px 14px;text-align:left}\n"
+			   "body{font-family:sans-serif;font-size:22px;margin:1em;color:#111}\n"
+			   "h1{font-size:36px;margin:.2em 0}h2{font-size:27px;margin:1em 0 .3em}.dim{color:#555}\n"
+			   "table{border-collapse:collapse}td,th{border:1px solid #999;padding:5px 9px;text-align:left}\n"
 			   "td{white-space:nowrap}td.n{text-align:right}.pass{color:#009E73;font-weight:bold}"
 			   ".fail{color:#D55E00;font-weight:bold}\n</style></head><body>\n"
 			   "<h1>mdrill workshop board</h1>\n<p class=\"dim\" id=\"summary\">");

@@ -221,6 +221,14 @@ if [ -n "$chromium" ]; then
 	check "  the clock, facts lost and at risk, the rate before the incident" sh -c "grep -q 'id=\"left\"' '$tmp/live-dom.html' && grep -q 'id=\"lost\"' '$tmp/live-dom.html' && grep -q 'id=\"at-risk\"' '$tmp/live-dom.html' && grep -q '<line class=\"before\"' '$tmp/live-dom.html'"
 	timeout 120 "$chromium" "$@" --window-size=1024,900 --screenshot="$out/live.png" "file://$tmp/live.html" >/dev/null 2>&1
 	check "  a screenshot ($out/live.png)" sh -c "[ \$(wc -c <'$out/live.png') -gt 10000 ]"
+	{
+		sed 's|</body></html>||' "$tmp/live.html"
+		printf '<script>\n'
+		cat tests/browser-layout.js
+		printf '</script>\n</body></html>\n'
+	} >"$tmp/live-check.html"
+	timeout 120 "$chromium" "$@" --window-size=1024,900 --dump-dom "file://$tmp/live-check.html" >"$tmp/live-check.dom" 2>/dev/null
+	check "  no wider than a projector's 1024 px" grep -q 'LAYOUT OK 0 charts at 1024px' "$tmp/live-check.dom"
 	"$M" drill end --drill "$(socket proj)" >/dev/null 2>&1
 	finished proj
 	timeout 120 "$chromium" "$@" --dump-dom "file://$tmp/live.html" >"$tmp/end-dom.html" 2>/dev/null
@@ -256,6 +264,14 @@ if [ -n "$chromium" ]; then
 	check "  and once both ended, the ranking: the pass first" sh -c "grep -q '0 running, 2 ended; every drill has ended' '$tmp/board-dom.html' && grep -q '<td class=\"n\">1</td><td>one</td>' '$tmp/board-dom.html' && grep -q '<td class=\"n\">2</td><td>two</td>' '$tmp/board-dom.html'"
 	timeout 120 "$chromium" "$@" --window-size=1024,700 --screenshot="$out/board-end.png" "file://$tmp/board.html" >/dev/null 2>&1
 	check "  a screenshot ($out/board-end.png)" sh -c "[ \$(wc -c <'$out/board-end.png') -gt 10000 ]"
+	{
+		sed 's|</body></html>||' "$tmp/board.html"
+		printf '<script>\n'
+		cat tests/browser-layout.js
+		printf '</script>\n</body></html>\n'
+	} >"$tmp/board-check.html"
+	timeout 120 "$chromium" "$@" --window-size=1024,700 --dump-dom "file://$tmp/board-check.html" >"$tmp/board-check.dom" 2>/dev/null
+	check "  no wider than a projector's 1024 px" grep -q 'LAYOUT OK 0 charts at 1024px' "$tmp/board-check.dom"
 	kill -INT "$(cat "$tmp/board.pid")"
 	i=0; while kill -0 "$(cat "$tmp/board.pid")" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	check "  Ctrl-C stops the board, the ranking in the terminal" sh -c "! kill -0 \$(cat '$tmp/board.pid') 2>/dev/null && sed -n 2p '$tmp/board.out' | grep -q '^1 *one .*PASS'"
