@@ -35,7 +35,7 @@ ENGINE_SRC = sim/engine/gen.c sim/engine/ledger.c sim/engine/seeder.c sim/engine
              sim/engine/scheduler.c sim/engine/swarm.c
 SCORING_SRC = scoring/probe.c scoring/oracle.c scoring/scorecard.c scoring/expect.c scoring/pipeline.c \
               scoring/scaffold.c scoring/trial.c scoring/shard.c scoring/jsonread.c \
-              scoring/lint.c scoring/live.c scoring/record.c scoring/locks.c
+              scoring/lint.c scoring/live.c scoring/loss.c scoring/record.c scoring/locks.c
 REPORTS_SRC = reports/json.c reports/terminal.c reports/compare.c reports/markdown.c \
               reports/formats.c reports/html.c reports/csv.c reports/junit.c reports/esc.c \
               reports/dashboard.c reports/leaderboard.c reports/try.c

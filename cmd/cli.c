@@ -224,27 +224,49 @@ void cli_add_synopsis(struct strbuf *out, const char *lead, const struct cli_com
 	add_wrapped(out, cmd->synopsis, col, col, 78, 1);
 }
 
+const struct cli_command *cli_subcommand_find(const struct cli_command *cmd, const char *word)
+{
+	size_t i;
+	for (i = 0; cmd->subcommands && cmd->subcommands[i]; i++) {
+		const char *name = cmd->subcommands[i]->name, *sp = strrchr(name, ' ');
+		if (!strcmp(sp ? sp + 1 : name, word))
+			return cmd->subcommands[i];
+	}
+	return NULL;
+}
+
 void cli_help(const struct cli_command *cmd, struct strbuf *out)
 {
 	const struct cli_option *o;
+	size_t i;
 
 	cli_add_synopsis(out, "usage: ", cmd);
 	strbuf_addch(out, '\n');
 	cli_add_wrapped(out, cmd->summary, 0, 0, 78);
-	if (!cmd->options || !cmd->options->name)
-		return;
-	strbuf_addstr(out, "\noptions:\n");
-	for (o = cmd->options; o->name; o++) {
-		size_t start = out->len;
-		strbuf_addf(out, "  %s", o->name);
-		if (o->arg)
-			strbuf_addf(out, o->flags & CLI_OPTIONAL ? " [%s]" : " %s", o->arg);
-		if (out->len - start < 24)
-			strbuf_addf(out, "%*s", (int)(24 - (out->len - start)), "");
-		else
-			strbuf_addf(out, "\n%24s", "");
-		cli_add_wrapped(out, o->help, 24, 24, 78);
+	if (cmd->options && cmd->options->name) {
+		strbuf_addstr(out, "\noptions:\n");
+		for (o = cmd->options; o->name; o++) {
+			size_t start = out->len;
+			strbuf_addf(out, "  %s", o->name);
+			if (o->arg)
+				strbuf_addf(out, o->flags & CLI_OPTIONAL ? " [%s]" : " %s", o->arg);
+			if (out->len - start < 24)
+				strbuf_addf(out, "%*s", (int)(24 - (out->len - start)), "");
+			else
+				strbuf_addf(out, "\n%24s", "");
+			cli_add_wrapped(out, o->help, 24, 24, 78);
+		}
 	}
+	if (cmd->subcommands && cmd->subcommands[0]) {
+		strbuf_addstr(out, "\ncommands of its own (each with --help):\n");
+		for (i = 0; cmd->subcommands[i]; i++) {
+			cli_add_synopsis(out, "  ", cmd->subcommands[i]);
+			strbuf_addstr(out, "      ");
+			cli_add_wrapped(out, cmd->subcommands[i]->summary, 6, 6, 78);
+		}
+	}
+	if (cmd->example)
+		strbuf_addf(out, "\nexample:\n%s", cmd->example);
 }
 
 void cli_print(const struct strbuf *out)
@@ -266,6 +288,17 @@ int cli_write_file(const char *path, const struct strbuf *data)
 	if (f && fclose(f))
 		ok = 0;
 	return ok ? 0 : cli_error(EXIT_ENGINE, "cannot write '%s': %s", path, strerror(errno));
+}
+
+int cli_write_file_atomically(const char *path, const struct strbuf *data)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int rc;
+	strbuf_addf(&tmp, "%s.tmp", path);
+	if (!(rc = cli_write_file(tmp.buf, data)) && rename(tmp.buf, path))
+		rc = cli_error(EXIT_ENGINE, "cannot write '%s': %s", path, strerror(errno));
+	strbuf_release(&tmp);
+	return rc;
 }
 
 int cli_engines(const char *list, const char *db, const struct db_driver **drvs, size_t *n, size_t max)

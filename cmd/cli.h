@@ -36,11 +36,19 @@ struct cli_option {
 };
 
 struct cli_command {
-	const char *name;
+	const char *name;                   /* "drill"; a subcommand's is "drill apply" */
 	const char *synopsis;               /* what follows "mdrill NAME " */
 	const char *summary;                /* one line, for 'mdrill help' */
 	const struct cli_option *options;   /* ends with a NULL name; NULL for none */
 	int (*run)(int argc, char **argv);  /* argv[0] is the command's name */
+	/*
+	** Optional: commands of its own, each with its table ('mdrill drill
+	** apply'), which --help, the README and the manual list after it;
+	** NULL-terminated.
+	*/
+	const struct cli_command *const *subcommands;
+	/* Optional: an example, lines of shell, printed as they are after the options. */
+	const char *example;
 };
 
 /* The commands, in the order 'mdrill help' lists them (main.c). */
@@ -51,6 +59,8 @@ extern const char *cli_program;
 
 /** The command called name, or NULL. */
 const struct cli_command *cli_command_find(const char *name);
+/** cmd's subcommand whose name ends with word ("apply" of "drill apply"), or NULL. */
+const struct cli_command *cli_subcommand_find(const struct cli_command *cmd, const char *word);
 
 /** Set by SIGINT and SIGTERM once cli_catch_signals ran: drills stop soon. */
 extern volatile sig_atomic_t cli_stop;
@@ -108,6 +118,11 @@ unsigned cli_color(void);
 
 /** Write data to path; 0, or EXIT_ENGINE after saying why. */
 int cli_write_file(const char *path, const struct strbuf *data);
+/**
+ * The same through a temporary name renamed over path, so that a reader
+ * (a browser reloading the page) never sees half of it.
+ */
+int cli_write_file_atomically(const char *path, const struct strbuf *data);
 
 struct db_driver;
 /**

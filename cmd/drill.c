@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <limits.h>
 
 #include "../reports/report.h"
 #include "../scoring/live.h"
@@ -42,17 +43,20 @@ static const struct cli_option drill_options[] = {
 	{ DR_DB, "--db", "TARGET", 0, "the engine, as run takes it: sqlite (the default) or a PostgreSQL server" },
 	{ DR_SPEED, "--speed", "TICKS_PER_S", 0, "the pace: ticks of the drill per wall second (default 100)" },
 	{ DR_MINUTES, "--minutes", "N", 0,
-	  "the time limit (default 30): the drill then ends as if the team had ended it, marked interrupted" },
+	  "the time limit (default 30), shown beside the time elapsed, with a warning in its last minute; the "
+	  "drill then ends as if the team had ended it, its end marked 'the time ran out' (and interrupted)" },
 	{ DR_TEAM, "--team", "NAME", 0, "the team's name, in the record and on the leaderboard" },
 	{ DR_OUT, "--out", "DIR", 0,
-	  "where the record (record.json), the HTML report and the Markdown go at the end; made if need "
-	  "be (default drill-TEAM-or-SCENARIO-YYYYmmdd-HHMMSS)" },
+	  "where the record (record.json), the HTML report and the Markdown go at the end, and status.json "
+	  "(what 'drill status --json' says) every second meanwhile, for 'leaderboard --live'; made at the "
+	  "start (default drill-TEAM-or-SCENARIO-YYYYmmdd-HHMMSS)" },
 	{ DR_KEEP, "--keep", NULL, 0, "keep the disposable database at the end and say where it is" },
 	{ DR_LOG, "--log", "FILE", 0,
 	  "the application log: a line per failed transaction (time, tick, app version, transaction, "
 	  "error), to tail and grep" },
 	{ DR_LIVE, "--live", "FILE.html", 0,
-	  "a page for a projector, rewritten every second (it reloads itself)" },
+	  "a page for a projector, rewritten every second (it reloads itself); after the end it shows the "
+	  "verdict, the score, the figures and a link to the report, and reloads no more" },
 	{ DR_SURPRISE, "--surprise", "DIR", 0,
 	  "draw the scenario from DIR's scenarios with the seed, and hide its name until the end" },
 	{ DR_SEED, "--seed", "N", 0, "the PRNG seed (default 1)" },
@@ -70,15 +74,27 @@ const struct cli_command cmd_drill = {
 	.name = "drill",
 	.synopsis = "SCENARIO [--db TARGET] [--speed TICKS_PER_S] [--minutes N] [--team NAME] [--out DIR] "
 		    "[--log FILE] [--live FILE.html] [--surprise DIR] [--seed N] [--set NAME=VALUE]... "
-		    "[--cooldown TICKS] [--keep] [--statement-timeout DURATION] [--allow-superuser] | apply FILE|DIR | flag NAME off|on | down | status | end "
-		    "[--drill PATH]",
+		    "[--cooldown TICKS] [--keep] [--statement-timeout DURATION] [--allow-superuser] | apply FILE|DIR | flag NAME off|on | down | "
+		    "status [--json] | end [--drill PATH]",
 	.summary = "The quarterly drill: the scenario runs in real time and the bad migration lands; the "
-		   "team watches the dashboard, reads the log, looks at the database, and from another "
-		   "terminal applies its fix ('mdrill drill apply FILE'), flips a flag, is tempted by the "
-		   "down migration, and ends the drill. Then the scorecard, the time to recovery and a "
-		   "record that 'mdrill replay' runs again.",
+		   "team watches the dashboard (the clock and the time left, the incident and the recovery, "
+		   "facts lost and by what, facts at risk, rates, errors), reads the log, looks at the "
+		   "database, and from another terminal applies its fix ('mdrill drill apply FILE'; a fix "
+		   "can read backup.TABLE, each table as it was before the bad migration), flips a flag, is "
+		   "tempted by the down migration, and ends the drill. Then the scorecard, the time to "
+		   "recovery, every loss laid at what caused it, and a record that 'mdrill replay' runs again.",
 	.options = drill_options,
 	.run = drill_run_cmd,
+	.subcommands = drillctl_commands,
+	.example =
+		"  # terminal 1: the incident, a dashboard redrawn every second\n"
+		"  mdrill drill phone-not-null --team blue --minutes 10 --log app.log --live wall.html\n"
+		"  # terminal 2: the team\n"
+		"  tail -f app.log                  # what fails, and why\n"
+		"  sqlite3 DRILL.db                 # the path the drill printed: look at the tables\n"
+		"  mdrill drill status              # the dashboard's figures once (--json for scripts)\n"
+		"  mdrill drill apply my-fix.sql    # exit 0 applied, 1 failed and nothing of it stays\n"
+		"  mdrill drill end                 # cool-down, probes, the verdict\n",
 };
 
 struct drill_args {
@@ -111,11 +127,15 @@ struct session {
 	struct waiter *waiters;
 	size_t nwaiters, waiters_alloc;
 	int end_requested, interrupted;
+	enum live_end_how end_how;
 	FILE *log;
 	size_t logged_tx;
 	double t0;
 	char *name_shown;              /* the scenario, or "(a surprise)" */
 	char *database;                /* how to reach it */
+	char *out;                     /* --out, or the directory made for it */
+	char *report_link;             /* the end: the report as the --live page links to it */
+	int ending;                    /* the cool-down and the probes run */
 	char started_at[32];
 	int tty;
 	unsigned color;
@@ -290,12 +310,32 @@ static double wall(const struct session *s)
 	return now_s() - s->t0;
 }
 
-/* The dashboard's figures once, as 'status' gives them. */
-static void status_text(struct session *s, struct strbuf *out)
+/* What the dashboard renders from. */
+static void dashboard_of(struct session *s, struct dashboard *db)
 {
-	struct dashboard db = { &s->live, s->name_shown, s->a->team, s->database, s->socket_path, wall(s),
-				s->a->speed, NULL };
-	report_dashboard_render(&db, out, 0);
+	memset(db, 0, sizeof(*db));
+	db->live = &s->live;
+	db->scenario = s->live.judged ? s->sc->name : s->name_shown;
+	db->team = s->a->team;
+	db->database = s->database;
+	db->control = s->socket_path;
+	db->wall = s->t0 > 0 ? wall(s) : 0;
+	db->speed = s->a->speed;
+	db->limit = s->a->minutes * 60;
+	db->ending = s->ending;
+	db->out = s->out;
+	db->report = s->report_link;
+}
+
+/* The dashboard's figures once, as 'status' gives them: the screen's text, or JSON. */
+static void status_text(struct session *s, int json, struct strbuf *out)
+{
+	struct dashboard db;
+	dashboard_of(s, &db);
+	if (json)
+		report_dashboard_json_render(&db, out);
+	else
+		report_dashboard_render(&db, out, 0);
 }
 
 /* One request from a team's command. */
@@ -312,7 +352,7 @@ static void handle(struct session *s, int fd, char *req)
 	} else if (s->end_requested) {
 		answer(fd, EXIT_USAGE, "mdrill: the drill is ending: it takes no more commands");
 	} else if (!strcmp(fields[0], "status")) {
-		status_text(s, &text);
+		status_text(s, n > 1 && !strcmp(fields[1], "json"), &text);
 		answer(fd, EXIT_PASS, text.buf);
 	} else if (!strcmp(fields[0], "flag") && n == 3 && (!strcmp(fields[2], "on") || !strcmp(fields[2], "off"))) {
 		if (live_flag(&s->live, fields[1], !strcmp(fields[2], "on"), wall(s), &err)) {
@@ -448,33 +488,46 @@ static void write_log(struct session *s)
 	fflush(s->log);
 }
 
-/* Write data to path through a temporary name, so a reader never sees half a page. */
-static void write_atomically(const char *path, const struct strbuf *data)
+/* The projector's page and the status the workshop board reads, as they stand. */
+static void write_pages(struct session *s)
 {
-	struct strbuf tmp = STRBUF_INIT;
-	strbuf_addf(&tmp, "%s.tmp", path);
-	if (!cli_write_file(tmp.buf, data))
-		rename(tmp.buf, path);
-	strbuf_release(&tmp);
+	struct strbuf out = STRBUF_INIT, path = STRBUF_INIT;
+	struct dashboard db;
+
+	dashboard_of(s, &db);
+	if (s->a->live) {
+		report_dashboard_html_render(&db, &out, 0);
+		cli_write_file_atomically(s->a->live, &out);
+	}
+	if (s->out) {
+		strbuf_reset(&out);
+		report_dashboard_json_render(&db, &out);
+		strbuf_addf(&path, "%s/status.json", s->out);
+		cli_write_file_atomically(path.buf, &out);
+	}
+	strbuf_release(&out);
+	strbuf_release(&path);
 }
 
-/* Once a wall second: sample, redraw, log, the projector's page, the schema watch. */
+/*
+** Once a wall second: sample, the schema watch, a look at what is lost
+** (the probes: once a second at most, never while a migration works),
+** the log, the dashboard, the pages.
+*/
 static void every_second(struct session *s)
 {
 	struct strbuf out = STRBUF_INIT;
-	struct dashboard db = { &s->live, s->name_shown, s->a->team, s->database, s->socket_path, wall(s),
-				s->a->speed, NULL };
+	struct dashboard db;
 
 	live_sample(&s->live);
 	live_watch_schema(&s->live, wall(s));
+	live_look(&s->live, &out);
+	strbuf_reset(&out);
 	write_log(s);
+	dashboard_of(s, &db);
 	report_dashboard_render(&db, &out, s->tty ? s->color | REPORT_SCREEN : REPORT_PLAIN);
 	cli_print(&out);
-	if (s->a->live) {
-		strbuf_reset(&out);
-		report_dashboard_html_render(&db, &out, 0);
-		write_atomically(s->a->live, &out);
-	}
+	write_pages(s);
 	strbuf_release(&out);
 }
 
@@ -494,6 +547,44 @@ static int make_dirs(const char *path)
 	return ok ? 0 : -1;
 }
 
+/*
+** target (a path) as the page at page links to it: relative to the page's
+** directory when both resolve, else absolute.  NULL without a page; the
+** caller frees it.
+*/
+static char *link_from(const char *page, const char *target)
+{
+	char given[PATH_MAX], dir[PATH_MAX], to[PATH_MAX], *slash;
+	const char *rest;
+	struct strbuf rel = STRBUF_INIT;
+	size_t common = 0, i;
+
+	if (!page)
+		return NULL;
+	snprintf(given, sizeof(given), "%s", page);
+	slash = strrchr(given, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(given, sizeof(given), ".");
+	if (!realpath(given[0] ? given : "/", dir) || !realpath(target, to))
+		return xstrdup(target);
+	/* The directories both paths share, then up from the page's and down to the target. */
+	for (i = 0; dir[i] && dir[i] == to[i]; i++)
+		if (dir[i] == '/')
+			common = i;
+	if (!dir[i] && to[i] == '/')
+		common = i;
+	/* Up once for each directory of the page's below what they share. */
+	for (rest = dir[common] ? dir + common + 1 : dir + common; *rest; rest++) {
+		strbuf_addstr(&rel, "../");
+		if (!(rest = strchr(rest, '/')))
+			break;
+	}
+	strbuf_addstr(&rel, to + common + 1);
+	return strbuf_detach(&rel);
+}
+
 /* The end: the cool-down, the judgement, the record and the reports; answer 'end'. */
 static int finish(struct session *s)
 {
@@ -502,27 +593,17 @@ static int finish(struct session *s)
 	size_t i;
 	int rc;
 
-	fprintf(stderr, "\nmdrill: the drill ends%s: a cool-down of %lld ticks, then the probes\n",
-		s->interrupted ? " (interrupted)" : "", (long long)s->a->cooldown);
-	if ((rc = live_end(&s->live, wall(s), s->interrupted, &err)) != 0) {
+	fprintf(stderr, "\nmdrill: the drill ends (%s): a cool-down of %lld ticks, then the probes\n",
+		live_end_name(s->end_how), (long long)s->a->cooldown);
+	s->ending = 1;
+	live_sample(&s->live);
+	write_pages(s);
+	if ((rc = live_end(&s->live, wall(s), s->end_how, &err)) != 0) {
 		rc = cli_error(rc == DRILL_EINTR ? EXIT_INTR : EXIT_ENGINE, "%s", err.buf);
 		goto out;
 	}
 	write_log(s);
-	if (s->a->out) {
-		strbuf_addstr(&dir, s->a->out);
-	} else {
-		char stamp[32];
-		time_t t = time(NULL);
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		strbuf_addf(&dir, "drill-%s-%s", s->a->team ? s->a->team : s->sc->name, stamp);
-	}
-	if (make_dirs(dir.buf)) {
-		rc = cli_error(EXIT_ENGINE, "cannot make '%s': %s", dir.buf, strerror(errno));
-		goto out;
-	}
+	strbuf_addstr(&dir, s->out);
 	memset(&meta, 0, sizeof(meta));
 	meta.scenario = s->sc->name;
 	meta.scenario_path = s->sc->path;
@@ -546,6 +627,11 @@ static int finish(struct session *s)
 	rc = rc ? rc : cli_write_file(path.buf, &out);
 	if (rc)
 		goto out;
+	/* The projector's page ends: the verdict and a link to the report, no more reloading. */
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/report.html", dir.buf);
+	s->report_link = link_from(s->a->live, path.buf);
+	write_pages(s);
 	strbuf_reset(&out);
 	if (s->a->surprise)
 		strbuf_addf(&out, "The scenario was %s: %s\n\n", s->sc->name, s->sc->title ? s->sc->title : "");
@@ -564,9 +650,14 @@ static int finish(struct session *s)
 			strbuf_addf(&out, ", recovered %.1f s after", (double)(f->recovery_tick - f->incident_tick) / tps);
 		else
 			strbuf_addstr(&out, ", not recovered");
-		strbuf_addf(&out, "; %d fix%s applied, %d failed; %d down migration%s; %llu facts at risk at the worst\n",
-			    f->fixes_applied, f->fixes_applied == 1 ? "" : "es", f->fixes_failed, f->downs,
-			    f->downs == 1 ? "" : "s", (unsigned long long)f->stranded_max);
+		strbuf_addf(&out, "; %d fix%s applied, %d failed; %d down migration%s; %llu facts at risk at the worst, "
+			    "%llu lost\n", f->fixes_applied, f->fixes_applied == 1 ? "" : "es", f->fixes_failed, f->downs,
+			    f->downs == 1 ? "" : "s", (unsigned long long)f->stranded_max,
+			    (unsigned long long)f->facts_lost);
+		strbuf_addf(&out, "The end: %s after %.0f s", live_end_name(f->end_how), wall(s));
+		if (f->end_how == LIVE_END_TIME)
+			strbuf_addf(&out, ", the limit of --minutes %g", s->a->minutes);
+		strbuf_addstr(&out, ".\n");
 	}
 	strbuf_addf(&out, "Written: %s/record.json (replay it with 'mdrill replay'), %s/report.html, %s/report.md\n",
 		    dir.buf, dir.buf, dir.buf);
@@ -575,8 +666,9 @@ static int finish(struct session *s)
 	for (i = 0; i < s->nwaiters; i++)
 		if (s->waiters[i].action < 0) {
 			strbuf_reset(&path);
-			strbuf_addf(&path, "the drill ended: %s, score %d/100; written to %s",
-				    s->live.res.card.pass ? "PASS" : "FAIL", s->live.res.card.score, dir.buf);
+			strbuf_addf(&path, "the drill ended: %s, score %d/100, %llu facts lost; written to %s",
+				    s->live.res.card.pass ? "PASS" : "FAIL", s->live.res.card.score,
+				    (unsigned long long)s->live.figures.facts_lost, dir.buf);
 			answer(s->waiters[i].fd, EXIT_PASS, path.buf);
 			s->waiters[i--] = s->waiters[--s->nwaiters];
 		}
@@ -604,6 +696,7 @@ static int run_paced(struct session *s)
 		int64_t step = (int64_t)(s->a->speed / 10) + 1;
 		if (cli_stop || w >= limit) {
 			s->interrupted = 1;
+			s->end_how = cli_stop ? LIVE_END_INTERRUPT : LIVE_END_TIME;
 			break;
 		}
 		if (s->end_requested)
@@ -677,11 +770,31 @@ static int drill_serve(struct drill_args *a)
 		db_where(s.drv, s.live.res.drill.db, &w);
 		s.database = strbuf_detach(&w);
 	}
-	fprintf(stderr, "mdrill: the drill runs: %s on %s at %.0f ticks/s, %.0f minutes at most\n"
+	/* The record's directory from the start: the workshop board reads the drill's status there. */
+	if (a->out) {
+		s.out = xstrdup(a->out);
+	} else {
+		struct strbuf d = STRBUF_INIT;
+		char stamp[32];
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		strbuf_addf(&d, "drill-%s-%s", a->team ? a->team : s.sc->name, stamp);
+		s.out = strbuf_detach(&d);
+	}
+	if (make_dirs(s.out)) {
+		rc = cli_error(EXIT_ENGINE, "cannot make '%s': %s", s.out, strerror(errno));
+		goto out;
+	}
+	fprintf(stderr, "mdrill: the drill runs: %s on %s at %.0f ticks/s, %g minutes at most\n"
 			"mdrill: the database: %s\n"
 			"mdrill: the control socket: %s\n"
-			"mdrill: from another terminal: mdrill drill apply FILE|DIR, flag NAME off|on, down, status, end\n",
-		s.name_shown, db_name(s.drv), a->speed, a->minutes, s.database, s.socket_path);
+			"mdrill: from another terminal: mdrill drill apply FILE|DIR, flag NAME off|on, down, status, end "
+			"(each with --help)\n"
+			"mdrill: a fix can read backup.TABLE, each table as it was just before the bad migration%s\n"
+			"mdrill: the record and reports go to %s/ at the end (status.json there meanwhile)\n",
+		s.name_shown, db_name(s.drv), a->speed, a->minutes, s.database, s.socket_path,
+		db_dialect(s.drv) == DIALECT_SQLITE ? " (by hand in sqlite3: ATTACH the backup.db beside the "
+						      "database AS backup)" : " (by hand in psql too)",
+		s.out);
 	if ((rc = run_paced(&s)) == 0)
 		rc = finish(&s);
 out:
@@ -703,6 +816,8 @@ out:
 	free(s.waiters);
 	free(s.name_shown);
 	free(s.database);
+	free(s.out);
+	free(s.report_link);
 	strbuf_release(&path);
 	strbuf_release(&err);
 	strbuf_release(&kept);

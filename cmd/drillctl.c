@@ -21,15 +21,88 @@
 #include "cli.h"
 #include "live.h"
 
-static const char *const commands[] = { "apply", "flag", "down", "status", "end" };
+enum { CTL_DRILL, CTL_JSON };
+
+#define OPTION_DRILL { CTL_DRILL, "--drill", "PATH", 0, \
+	"which drill, when several run for you: its directory or its control socket" }
+
+static const struct cli_option ctl_options[] = {
+	OPTION_DRILL,
+	{ 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_option status_options[] = {
+	{ CTL_JSON, "--json", NULL, 0,
+	  "one JSON object for scripts and instructors: seconds_left, facts_at_risk, facts_lost (total and "
+	  "by cause, with the action), rates and failure_rate per app version, writers_waiting, recovered, "
+	  "ending, ended, and once judged the verdict and score" },
+	OPTION_DRILL,
+	{ 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cli_command cmd_drill_apply = {
+	.name = "drill apply",
+	.synopsis = "FILE|DIR [--drill PATH]",
+	.summary = "Apply the team's fix now, in the migrator slot between the traffic: a .sql file or a "
+		   "migration tool's directory (any layout run --fix takes), looked up where you stand, then "
+		   "under the scenario's directory. A file of several statements runs in one transaction "
+		   "mdrill opens, so a failure leaves nothing of it behind; one with transactions of its own "
+		   "runs as written, and a failure says which statements stay. The fix can read backup.TABLE, "
+		   "each table as it was just before the bad migration. Answers when it is done: exit 0 "
+		   "applied, 1 failed (with the failing statement and what stays applied).",
+	.options = ctl_options,
+};
+
+static const struct cli_command cmd_drill_flag = {
+	.name = "drill flag",
+	.synopsis = "NAME off|on [--drill PATH]",
+	.summary = "Turn one of the scenario's feature flags off or on now: the real rollback, no schema "
+		   "change. Exit 2 for a flag the scenario does not have.",
+	.options = ctl_options,
+};
+
+static const struct cli_command cmd_drill_down = {
+	.name = "drill down",
+	.synopsis = "[--drill PATH]",
+	.summary = "Run the scenario's own down migration now: the temptation, recorded as such. What it "
+		   "makes unreadable is laid at it in the record and the scorecard.",
+	.options = ctl_options,
+};
+
+static const struct cli_command cmd_drill_status = {
+	.name = "drill status",
+	.synopsis = "[--json] [--drill PATH]",
+	.summary = "The dashboard's figures once: the clock and time left, the incident and the recovery, "
+		   "facts lost (by what lost them) and at risk, writers waiting on a migration's or a team's "
+		   "lock, rates per app version, the errors of the last 30 s, the actions.",
+	.options = status_options,
+};
+
+static const struct cli_command cmd_drill_end = {
+	.name = "drill end",
+	.synopsis = "[--drill PATH]",
+	.summary = "End the drill: a cool-down of traffic, then the probes, the oracle and the verdict, "
+		   "which this command prints when they are done; the record and the reports go to --out.",
+	.options = ctl_options,
+};
+
+const struct cli_command *const drillctl_commands[] = {
+	&cmd_drill_apply, &cmd_drill_flag, &cmd_drill_down, &cmd_drill_status, &cmd_drill_end, NULL,
+};
+
+/* The team's command called word ("apply"), or NULL. */
+static const struct cli_command *ctl_find(const char *word)
+{
+	size_t i;
+	for (i = 0; drillctl_commands[i]; i++)
+		if (!strcmp(drillctl_commands[i]->name + strlen("drill "), word))
+			return drillctl_commands[i];
+	return NULL;
+}
 
 int drillctl_is_command(const char *word)
 {
-	size_t i;
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(word, commands[i]))
-			return 1;
-	return 0;
+	return ctl_find(word) != NULL;
 }
 
 const char *live_tmpdir(void)
@@ -111,31 +184,48 @@ static int find_drill(const char *given, int *rc)
 	return fd;
 }
 
+struct ctl_args {
+	const struct cli_command *cmd;
+	const char *given;           /* --drill */
+	const char *args[2];
+	size_t nargs;
+	int json;
+};
+
+static int take(void *ctx, const struct cli_option *opt, const char *val, const char *next)
+{
+	struct ctl_args *a = ctx;
+	(void)next;
+	if (!opt) {
+		if (a->nargs == 2)
+			return cli_usage(a->cmd, "unexpected argument '%s'", val);
+		a->args[a->nargs++] = val;
+		return 0;
+	}
+	if (opt->id == CTL_JSON)
+		a->json = 1;
+	else
+		a->given = val;
+	return 0;
+}
+
 int drillctl_run(int argc, char **argv)
 {
 	struct strbuf req = STRBUF_INIT, answer = STRBUF_INIT;
-	const char *given = NULL, *args[3] = { NULL, NULL, NULL };
+	struct ctl_args a;
 	char buf[4096], *last;
-	size_t nargs = 0, want, done = 0;
+	size_t want, done = 0;
 	ssize_t r;
-	int i, fd, rc = EXIT_ENGINE;
+	int fd, rc;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--drill") && i + 1 < argc)
-			given = argv[++i];
-		else if (!strncmp(argv[i], "--drill=", 8))
-			given = argv[i] + 8;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_error(EXIT_USAGE, "unknown option '%s' (the team's commands take --drill PATH)", argv[i]);
-		else if (nargs < 3)
-			args[nargs++] = argv[i];
-		else
-			return cli_error(EXIT_USAGE, "unexpected argument '%s'", argv[i]);
-	}
+	memset(&a, 0, sizeof(a));
+	a.cmd = ctl_find(argv[0]);
+	if ((rc = cli_parse(a.cmd, argc, argv, take, &a)) != 0)
+		return rc == CLI_HELPED ? EXIT_PASS : rc;
 	want = !strcmp(argv[0], "apply") ? 1 : !strcmp(argv[0], "flag") ? 2 : 0;
-	if (nargs != want)
-		return cli_error(EXIT_USAGE, "usage: mdrill drill %s%s [--drill PATH]", argv[0],
-				 want == 1 ? " FILE|DIR" : want == 2 ? " NAME off|on" : "");
+	if (a.nargs != want)
+		return cli_usage(a.cmd, want ? "expected %s" : "unexpected argument '%s'",
+				 want == 1 ? "FILE|DIR" : want == 2 ? "NAME off|on" : a.args[0]);
 	strbuf_addstr(&req, argv[0]);
 	if (want == 1) {
 		/*
@@ -143,16 +233,18 @@ int drillctl_run(int argc, char **argv)
 		** typed for the reports; else the drill looks under the scenario's.
 		*/
 		char abs[PATH_MAX];
-		strbuf_addf(&req, "\t%s\t%s", realpath(args[0], abs) ? abs : args[0], args[0]);
+		strbuf_addf(&req, "\t%s\t%s", realpath(a.args[0], abs) ? abs : a.args[0], a.args[0]);
 	}
 	if (want == 2)
-		strbuf_addf(&req, "\t%s\t%s", args[0], args[1]);
+		strbuf_addf(&req, "\t%s\t%s", a.args[0], a.args[1]);
+	if (a.json)
+		strbuf_addstr(&req, "\tjson");
 	if (strchr(req.buf, '\n')) {
 		strbuf_release(&req);
 		return cli_error(EXIT_USAGE, "a line break in an argument");
 	}
 	strbuf_addch(&req, '\n');
-	if ((fd = find_drill(given, &rc)) < 0) {
+	if ((fd = find_drill(a.given, &rc)) < 0) {
 		strbuf_release(&req);
 		return rc;
 	}

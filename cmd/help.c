@@ -25,7 +25,7 @@ static const struct cli_option help_options[] = {
 
 const struct cli_command cmd_help = {
 	.name = "help",
-	.synopsis = "[COMMAND] [--markdown | --man]",
+	.synopsis = "[COMMAND [SUBCOMMAND]] [--markdown | --man]",
 	.summary = "Every command and what it does, or one command's options ('mdrill COMMAND --help' "
 		   "says the same).",
 	.options = help_options,
@@ -60,19 +60,16 @@ static void add_cell(struct strbuf *out, const char *text)
 	}
 }
 
-static void markdown(struct strbuf *out)
+/* One command as the README's reference has it: synopsis, summary, options, example. */
+static void markdown_command(struct strbuf *out, const struct cli_command *c)
 {
+	const struct cli_option *o;
 	size_t i;
-	for (i = 0; cli_commands[i]; i++) {
-		const struct cli_command *c = cli_commands[i];
-		const struct cli_option *o;
-		strbuf_addf(out, "### mdrill %s\n\n```\n", c->name);
-		cli_add_synopsis(out, "", c);
-		strbuf_addf(out, "```\n\n%s\n", c->summary);
-		if (!c->options || !c->options->name) {
-			strbuf_addch(out, '\n');
-			continue;
-		}
+
+	strbuf_addf(out, "### mdrill %s\n\n```\n", c->name);
+	cli_add_synopsis(out, "", c);
+	strbuf_addf(out, "```\n\n%s\n", c->summary);
+	if (c->options && c->options->name) {
 		strbuf_addstr(out, "\n| option | meaning |\n|---|---|\n");
 		for (o = c->options; o->name; o++) {
 			strbuf_addf(out, "| `%s", o->name);
@@ -82,8 +79,19 @@ static void markdown(struct strbuf *out)
 			add_cell(out, o->help);
 			strbuf_addstr(out, " |\n");
 		}
-		strbuf_addch(out, '\n');
 	}
+	if (c->example)
+		strbuf_addf(out, "\n```sh\n%s```\n", c->example);
+	strbuf_addch(out, '\n');
+	for (i = 0; c->subcommands && c->subcommands[i]; i++)
+		markdown_command(out, c->subcommands[i]);
+}
+
+static void markdown(struct strbuf *out)
+{
+	size_t i;
+	for (i = 0; cli_commands[i]; i++)
+		markdown_command(out, cli_commands[i]);
 	strbuf_addf(out, "%s.\n", exit_status);
 }
 
@@ -92,7 +100,7 @@ static void markdown(struct strbuf *out)
 ** same on every run (tests/cli.sh compares it with docs/mdrill.1).  Move
 ** it on when the page's text changes.
 */
-#define MAN_DATE "November 30, 2026"
+#define MAN_DATE "December 7, 2026"
 
 /*
 ** text as mdoc text lines: escapes for backslashes and for a line that
@@ -167,6 +175,55 @@ static void man_synopsis(struct strbuf *out, const char *syn)
 	}
 }
 
+/* A command's section of the manual: its summary, options and example, then its own commands'. */
+static void man_command(struct strbuf *out, const struct cli_command *c)
+{
+	const struct cli_option *o;
+	const char *line, *nl;
+	size_t i;
+
+	strbuf_addf(out, ".Ss mdrill %s\n", c->name);
+	man_text(out, c->summary);
+	if (c->options && c->options->name) {
+		strbuf_addstr(out, ".Bl -tag -width Ds\n");
+		for (o = c->options; o->name; o++) {
+			strbuf_addf(out, o->name[1] == '-' ? ".It Fl \\%s" : ".It Fl %s", o->name + 1);
+			if (o->arg)
+				strbuf_addf(out, o->flags & CLI_OPTIONAL ? " Op Ar %s" : " Ar %s", o->arg);
+			strbuf_addch(out, '\n');
+			man_text(out, o->help);
+		}
+		strbuf_addstr(out, ".El\n");
+	}
+	if (c->example) {
+		/* Literal lines, their dashes and backslashes as mdoc wants them. */
+		strbuf_addstr(out, ".Bd -literal -offset indent\n");
+		for (line = c->example; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (!nl)
+				nl = line + strlen(line);
+			for (; line < nl && *line == ' '; line++)
+				;
+			if (*line == '.' || *line == '\'')
+				strbuf_addstr(out, "\\&");
+			for (; line < nl; line++) {
+				if (*line == '-')
+					strbuf_addstr(out, "\\-");
+				else if (*line == '\\')
+					strbuf_addstr(out, "\\e");
+				else
+					strbuf_addch(out, *line);
+			}
+			strbuf_addch(out, '\n');
+			if (!*nl)
+				break;
+		}
+		strbuf_addstr(out, ".Ed\n");
+	}
+	for (i = 0; c->subcommands && c->subcommands[i]; i++)
+		man_command(out, c->subcommands[i]);
+}
+
 static void man(struct strbuf *out)
 {
 	size_t i;
@@ -176,8 +233,14 @@ static void man(struct strbuf *out)
 	strbuf_addstr(out, ".Dd " MAN_DATE "\n.Dt MDRILL 1\n.Os\n.Sh NAME\n.Nm mdrill\n"
 		      ".Nd practise rolling forward from a bad database migration\n.Sh SYNOPSIS\n");
 	for (i = 0; cli_commands[i]; i++) {
+		const struct cli_command *const *sub = cli_commands[i]->subcommands;
 		strbuf_addf(out, ".Nm\n.Cm %s\n", cli_commands[i]->name);
 		man_synopsis(out, cli_commands[i]->synopsis);
+		for (; sub && *sub; sub++) {
+			strbuf_addstr(out, ".Nm\n");
+			man_synopsis(out, (*sub)->name);
+			man_synopsis(out, (*sub)->synopsis);
+		}
 	}
 	strbuf_addstr(out, ".Sh DESCRIPTION\n");
 	man_text(out, "mdrill is a migration drill and chaos simulator. It replays concurrent application "
@@ -189,23 +252,8 @@ static void man(struct strbuf *out)
 	strbuf_addstr(out, ".Pp\n");
 	man_text(out, "SCENARIO is a name looked up in $MDRILL_SCENARIOS, ./scenarios and the scenarios/ "
 		 "beside the binary, or a path to a scenario directory or .drill file.");
-	for (i = 0; cli_commands[i]; i++) {
-		const struct cli_command *c = cli_commands[i];
-		const struct cli_option *o;
-		strbuf_addf(out, ".Ss mdrill %s\n", c->name);
-		man_text(out, c->summary);
-		if (!c->options || !c->options->name)
-			continue;
-		strbuf_addstr(out, ".Bl -tag -width Ds\n");
-		for (o = c->options; o->name; o++) {
-			strbuf_addf(out, o->name[1] == '-' ? ".It Fl \\%s" : ".It Fl %s", o->name + 1);
-			if (o->arg)
-				strbuf_addf(out, o->flags & CLI_OPTIONAL ? " Op Ar %s" : " Ar %s", o->arg);
-			strbuf_addch(out, '\n');
-			man_text(out, o->help);
-		}
-		strbuf_addstr(out, ".El\n");
-	}
+	for (i = 0; cli_commands[i]; i++)
+		man_command(out, cli_commands[i]);
 	strbuf_addstr(out, ".Sh ENVIRONMENT\n.Bl -tag -width Ds\n.It Ev MDRILL_SCENARIOS\n");
 	man_text(out, "Colon-separated directories where scenarios are looked up by name, before ./scenarios "
 		 "and the scenarios/ beside the binary.");
@@ -245,7 +293,7 @@ static void man(struct strbuf *out)
 }
 
 struct help_opts {
-	const char *command;
+	const char *command, *sub;
 	int markdown, man;
 };
 
@@ -262,15 +310,18 @@ static int take(void *ctx, const struct cli_option *opt, const char *val, const 
 			return cli_usage(&cmd_help, "give one of --markdown and --man");
 		return 0;
 	}
-	if (h->command)
+	if (h->sub)
 		return cli_usage(&cmd_help, "unexpected argument '%s'", val);
-	h->command = val;
+	if (h->command)
+		h->sub = val;
+	else
+		h->command = val;
 	return 0;
 }
 
 static int help_run(int argc, char **argv)
 {
-	struct help_opts h = { NULL, 0, 0 };
+	struct help_opts h = { NULL, NULL, 0, 0 };
 	struct strbuf out = STRBUF_INIT;
 	const struct cli_command *c;
 	int rc;
@@ -280,6 +331,9 @@ static int help_run(int argc, char **argv)
 	if (h.command) {
 		if (!(c = cli_command_find(h.command)))
 			return cli_error(EXIT_USAGE, "no command '%s' (try 'mdrill help')", h.command);
+		if (h.sub && !(c = cli_subcommand_find(c, h.sub)))
+			return cli_error(EXIT_USAGE, "no command 'mdrill %s %s' (try 'mdrill help %s')", h.command,
+					 h.sub, h.command);
 		cli_help(c, &out);
 	} else if (h.markdown) {
 		markdown(&out);

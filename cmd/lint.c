@@ -35,8 +35,12 @@ const struct cli_command cmd_lint = {
 		    "[--allow-superuser]",
 	.summary = "Check the scenario's own SQL without traffic, on each engine: the schema, the seed "
 		   "rows, the timeline's migrations in order, the probes where the fix would go and the "
-		   "down migration; each refusal named with FILE:LINE and the engine's message. Exit 0 "
-		   "when every engine took all of it, 1 when one refused something.",
+		   "down migration; each refusal named with FILE:LINE and the engine's message. Then what "
+		   "a drill would score against a right fix: an app statement that names what no schema of "
+		   "the timeline has (each is prepared after the schema and after every migration), a write "
+		   "no '@writes' line declares, a '@writes' field no probe reads; and a note where the story "
+		   "may hold on one engine only (a cast to an integer rounds on PostgreSQL, truncates on "
+		   "SQLite). Exit 0 when there is no problem, 1 when there is one.",
 	.options = lint_options,
 	.run = lint_cmd_run,
 };

@@ -31,6 +31,10 @@ int drillctl_run(int argc, char **argv);
 /** Is word one of the team's commands? */
 int drillctl_is_command(const char *word);
 
+struct cli_command;
+/** The team's commands' tables (drill apply, flag, down, status, end), NULL-terminated: help reads them. */
+extern const struct cli_command *const drillctl_commands[];
+
 /**
  * Replay rec into l (on --db db when it ran on a server) and say in *same
  * whether the scorecard is the record's.  Returns 0, with l live and its

@@ -80,11 +80,14 @@ int replay_record(const struct live_record *rec, const char *db, struct live *l,
 		rc = cli_error(EXIT_USAGE, "%s", err.buf);
 		goto out;
 	}
-	if ((rc = live_replay(l, sc, drv, rec, &err)) != 0) {
+	if ((rc = live_replay(l, sc, drv, db, rec, &err)) != 0) {
 		rc = cli_error(rc == DRILL_EINPUT ? EXIT_USAGE : EXIT_ENGINE, "%s: %s", rec->path, err.buf);
 		replay_release(l);
 		goto out;
 	}
+	/* A record from before losses were laid at their causes has a scorecard without them. */
+	if (!rec->lays_losses)
+		l->res.card.live = 0;
 	report_json_render(&l->res.card, &json, 0);
 	strbuf_rtrim(&json);
 	/* Byte for byte where the engine repeats itself; else the verdict and what was lost. */

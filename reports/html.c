@@ -31,9 +31,14 @@
 #define LANE_ROWS 8      /* at most: a label with no room below shares the top row */
 #define LABEL_CH 8.0     /* a label character's width at 13px, generously */
 
-/* Okabe-Ito: commits in blues and green, failures in vermillion, orange and reddish purple. */
+/*
+** Okabe-Ito: commits in blues and green, failures in vermillion, reddish
+** purple and orange: the first two failure series, the ones most drills
+** have, differ in hue for every kind of colour blindness, not only in
+** their dashes.
+*/
 static const char *const commit_hue[] = { "#0072B2", "#009E73", "#56B4E9" };
-static const char *const fail_hue[] = { "#D55E00", "#E69F00", "#CC79A7" };
+static const char *const fail_hue[] = { "#D55E00", "#CC79A7", "#E69F00" };
 #define HUE(v, i) ((v)[(i) % (sizeof(v) / sizeof((v)[0]))])
 
 void xml_add_escaped(struct strbuf *out, const char *s)
@@ -76,15 +81,51 @@ struct placed {
 	int row, anchor_end;
 };
 
-/* One chart's geometry: the ticks it spans, the lane of labels, the plot area, the y axis. */
+/*
+** One chart's geometry: the ticks it spans, the lane of labels, the plot
+** area, the y axis.  Markers a few pixels apart share one label, the
+** first's: four lines at a fix are one label, not four stacked.
+*/
 struct frame {
 	const struct scorecard *s;
 	double xmax;             /* the tick at the right edge */
 	double ymax, ystep;      /* the y axis, in round steps */
+	double yscale;           /* a series' value times this is what the y axis shows */
+	const char *ytitle;      /* the y axis's title, or NULL */
 	int rows;                /* rows of event labels */
 	int top, h, height;      /* the plot area's top and height; the whole chart's height */
-	struct placed *labels;   /* one per marker of s, in its order */
+	struct placed *labels;   /* one per marker of s, in its order (a label only for a group's first) */
+	size_t *lead;            /* per marker: the first marker of its group */
+	char **text;             /* per marker that leads a group: its label */
 };
+
+/* A live drill's reports speak in seconds: the team lived seconds, not ticks. */
+static int in_seconds(const struct scorecard *s)
+{
+	return s->live && s->ticks_per_second > 0;
+}
+
+/* tick as the report says it: m:ss into a live drill, else the tick itself. */
+static void tick_text(const struct scorecard *s, double tick, struct strbuf *out)
+{
+	if (in_seconds(s)) {
+		long t = (long)(tick / s->ticks_per_second + 0.5);
+		strbuf_addf(out, "%ld:%02ld", t / 60, t % 60);
+	} else {
+		strbuf_addf(out, "%.0f", tick);
+	}
+}
+
+/* A clock's step: the round number of seconds that cuts span_s into at most want pieces. */
+static double clock_step(double span_s, int want)
+{
+	static const double steps[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200 };
+	size_t i;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) - 1; i++)
+		if (span_s / steps[i] <= want)
+			break;
+	return steps[i];
+}
 
 static double x_of(const struct frame *f, double tick)
 {
@@ -96,10 +137,43 @@ static double y_of(const struct frame *f, double v)
 	return f->top + f->h - f->h * v / (f->ymax > 0 ? f->ymax : 1);
 }
 
-/* The label text of marker i: "bad migration (1500)". */
-static void marker_text(const struct scorecard *s, size_t i, struct strbuf *out)
+/*
+** The markers that share a label: each marker's group is led by the
+** first (by tick) within a few pixels before it, and the leader's label
+** names them all: "apply fix.sql, recovered (0:13)" or "bad migration (1500)".
+*/
+static void group_markers(struct frame *f)
 {
-	strbuf_addf(out, "%s (%lld)", s->markers[i].label, (long long)s->markers[i].tick);
+	const struct scorecard *s = f->s;
+	size_t n = s->nmarkers, *order = xcalloc(n + 1, sizeof(*order)), i, k;
+
+	f->lead = xcalloc(n + 1, sizeof(*f->lead));
+	f->text = xcalloc(n + 1, sizeof(*f->text));
+	for (i = 0; i < n; i++) {
+		for (k = i; k > 0 && s->markers[order[k - 1]].tick > s->markers[i].tick; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+	}
+	for (i = 0; i < n; i++) {
+		size_t m = order[i], lead = m;
+		if (i && x_of(f, (double)s->markers[m].tick) - x_of(f, (double)s->markers[f->lead[order[i - 1]]].tick) < 8)
+			lead = f->lead[order[i - 1]];
+		f->lead[m] = lead;
+	}
+	for (i = 0; i < n; i++) {
+		size_t m = order[i];
+		struct strbuf t = STRBUF_INIT;
+		if (f->lead[m] != m)
+			continue;
+		strbuf_addstr(&t, s->markers[m].label);
+		for (k = i + 1; k < n && f->lead[order[k]] == m; k++)
+			strbuf_addf(&t, ", %s", s->markers[order[k]].label);
+		strbuf_addstr(&t, " (");
+		tick_text(s, (double)s->markers[m].tick, &t);
+		strbuf_addch(&t, ')');
+		f->text[m] = strbuf_detach(&t);
+	}
+	free(order);
 }
 
 /* May label me go in row, beside the n labels placed so far (1), or would it meet one (0)? */
@@ -123,16 +197,12 @@ static int lane_clear(const struct placed *p, size_t n, const struct placed *me,
 /* The extent of marker i's label: after its line, or before it where it would leave the chart. */
 static void label_extent(const struct frame *f, size_t i, struct placed *me)
 {
-	struct strbuf t = STRBUF_INIT;
-	double w;
+	double w = (double)strlen(f->text[i]) * LABEL_CH;
 
-	marker_text(f->s, i, &t);
-	w = (double)t.len * LABEL_CH;
 	me->x = x_of(f, (double)f->s->markers[i].tick);
 	me->anchor_end = me->x + 6 + w > W - 4;
 	me->x0 = me->anchor_end ? me->x - 6 - w : me->x + 6;
 	me->x1 = me->anchor_end ? me->x - 6 : me->x + 6 + w;
-	strbuf_release(&t);
 }
 
 /*
@@ -145,17 +215,21 @@ static void label_extent(const struct frame *f, size_t i, struct placed *me)
 static void place_labels(struct frame *f)
 {
 	const struct scorecard *s = f->s;
-	size_t n = s->nmarkers, *order = xcalloc(n + 1, sizeof(*order)), i, k, done;
-	struct placed *placed = xcalloc(n + 1, sizeof(*placed));
+	size_t n = 0, *order = xcalloc(s->nmarkers + 1, sizeof(*order)), i, k, done;
+	struct placed *placed = xcalloc(s->nmarkers + 1, sizeof(*placed));
 
-	f->labels = xcalloc(n + 1, sizeof(*f->labels));
+	f->labels = xcalloc(s->nmarkers + 1, sizeof(*f->labels));
 	f->rows = 0;
-	for (i = 0; i < n; i++)
-		label_extent(f, i, &f->labels[i]);
+	group_markers(f);
+	for (i = 0; i < s->nmarkers; i++)
+		if (f->text[i])
+			label_extent(f, i, &f->labels[i]);
 	/* The order: labels after their line by x from the right, then the others by x from the left. */
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < s->nmarkers; i++) {
 		const struct placed *a = &f->labels[i];
-		for (k = i; k > 0; k--) {
+		if (!f->text[i])
+			continue;
+		for (k = n; k > 0; k--) {
 			const struct placed *b = &f->labels[order[k - 1]];
 			int before = a->anchor_end != b->anchor_end ? !a->anchor_end
 				     : a->anchor_end ? a->x < b->x : a->x > b->x;
@@ -164,6 +238,7 @@ static void place_labels(struct frame *f)
 			order[k] = order[k - 1];
 		}
 		order[k] = i;
+		n++;
 	}
 	for (done = 0; done < n; done++) {
 		struct placed *me = &f->labels[order[done]];
@@ -190,6 +265,7 @@ static void frame_init(struct frame *f, const struct scorecard *s, double xmax, 
 	memset(f, 0, sizeof(*f));
 	f->s = s;
 	f->xmax = xmax;
+	f->yscale = 1;
 	f->ystep = nice_step(ymax_data > 0 ? ymax_data : 1, 4);
 	f->ymax = ceil((ymax_data > 0 ? ymax_data : 1) / f->ystep - 1e-9) * f->ystep;
 	if (labels)
@@ -203,6 +279,11 @@ static void frame_init(struct frame *f, const struct scorecard *s, double xmax, 
 
 static void frame_release(struct frame *f)
 {
+	size_t i;
+	for (i = 0; f->text && i < f->s->nmarkers; i++)
+		free(f->text[i]);
+	free(f->text);
+	free(f->lead);
 	free(f->labels);
 }
 
@@ -233,18 +314,26 @@ static void frame_open(struct strbuf *out, const struct frame *f, const char *id
 		strbuf_addf(out, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%.0f</text>\n",
 			    PAD_L - 8, y_of(f, v) + 5, v);
 	}
+	if (in_seconds(s))
+		step = clock_step(f->xmax / s->ticks_per_second, 8) * s->ticks_per_second;
 	for (v = 0; v <= f->xmax + 0.5; v += step) {
+		struct strbuf t = STRBUF_INIT;
+		tick_text(s, v, &t);
 		strbuf_addf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x_of(f, v),
 			    bottom, x_of(f, v), bottom + 6);
-		strbuf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%.0f</text>\n",
-			    x_of(f, v), bottom + 24, v);
+		strbuf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
+			    x_of(f, v), bottom + 24, t.buf);
+		strbuf_release(&t);
 	}
+	if (f->ytitle)
+		strbuf_addf(out, "<text class=\"axis-title\" transform=\"rotate(-90)\" x=\"%d\" y=\"16\" "
+				 "text-anchor=\"middle\">%s</text>\n", -(f->top + f->h / 2), f->ytitle);
 	strbuf_addf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", PAD_L, bottom, W - PAD_R,
 		    bottom);
 	strbuf_addf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", PAD_L, f->top, PAD_L,
 		    bottom);
-	strbuf_addf(out, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"end\">ticks</text>\n",
-		    W - PAD_R, bottom + 44);
+	strbuf_addf(out, "<text class=\"axis-title\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
+		    W - PAD_R, bottom + 44, in_seconds(s) ? "time into the drill (m:ss)" : "ticks");
 }
 
 /* What a chart's y axis counts, above it. */
@@ -262,10 +351,10 @@ static void frame_markers(struct strbuf *out, const struct frame *f)
 	size_t i;
 
 	for (i = 0; i < s->nmarkers; i++) {
-		const struct placed *p = f->labels ? &f->labels[i] : NULL;
+		/* A marker in another's group has its line only: the group's first names it. */
+		const struct placed *p = f->labels && f->text[i] ? &f->labels[i] : NULL;
 		double y = p ? f->top - 6 - p->row * LANE_ROW - 5 : 0;   /* the label's baseline */
 		double x = x_of(f, (double)s->markers[i].tick);
-		struct strbuf t = STRBUF_INIT;
 
 		if (!p) {
 			strbuf_addstr(out, "<g class=\"marker\" data-marker=\"");
@@ -274,7 +363,6 @@ static void frame_markers(struct strbuf *out, const struct frame *f)
 				    x, f->top, x, f->top + f->h);
 			continue;
 		}
-		marker_text(s, i, &t);
 		strbuf_addstr(out, "<g class=\"marker\" data-marker=\"");
 		xml_add_escaped(out, s->markers[i].label);
 		strbuf_addf(out, "\"><line class=\"leader\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%d\"/>"
@@ -282,9 +370,8 @@ static void frame_markers(struct strbuf *out, const struct frame *f)
 				 "<text class=\"mlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
 			    p->x, y - 10, p->x, f->top, p->x, f->top, p->x, f->top + f->h,
 			    p->anchor_end ? p->x - 6 : p->x + 6, y, p->anchor_end ? "end" : "start");
-		xml_add_escaped(out, t.buf);
+		xml_add_escaped(out, f->text[i]);
 		strbuf_addstr(out, "</text></g>\n");
-		strbuf_release(&t);
 	}
 }
 
@@ -303,7 +390,7 @@ static void polyline(struct strbuf *out, const struct frame *f, const struct sco
 	for (b = 0; b < SCORECARD_BUCKETS && (b == 0 || b * s->bucket_ticks <= s->last_tick); b++)
 		strbuf_addf(out, "%s%.1f,%.1f", b ? " " : "",
 			    x_of(f, (double)(b * s->bucket_ticks) + (double)s->bucket_ticks / 2.0),
-			    y_of(f, (double)v[b]));
+			    y_of(f, (double)v[b] * f->yscale));
 	strbuf_addstr(out, "\"/>\n");
 }
 
@@ -323,10 +410,16 @@ static double series_max(const struct scorecard *s)
 	return max;
 }
 
-/* The span of s's charts: its buckets, end to end. */
+/*
+** The span of s's charts: its buckets, end to end; a live drill's, whose
+** buckets are round seconds, to the bucket its last tick falls in.
+*/
 static double span_of(const struct scorecard *s)
 {
-	return (double)(s->bucket_ticks * SCORECARD_BUCKETS);
+	int64_t n = SCORECARD_BUCKETS;
+	if (in_seconds(s) && s->bucket_ticks > 0 && s->last_tick / s->bucket_ticks + 1 < n)
+		n = s->last_tick / s->bucket_ticks + 1;
+	return (double)(s->bucket_ticks * n);
 }
 
 /* A key for the legend: a short stretch of the stroke itself. */
@@ -348,9 +441,19 @@ static void timeline_chart(struct strbuf *out, const struct scorecard *s, double
 	struct strbuf title = STRBUF_INIT;
 	size_t v;
 
-	frame_init(&f, s, xmax, ymax, 300, 1);
-	strbuf_addf(&title, "Transactions committed and failed per %lld ticks, by app version.",
-		    (long long)s->bucket_ticks);
+	if (in_seconds(s)) {
+		/* Per second, whatever the bucket: one unit on every drill's page. */
+		double per_s = s->ticks_per_second / (double)s->bucket_ticks;
+		frame_init(&f, s, xmax, ymax * per_s, 300, 1);
+		f.yscale = per_s;
+		f.ytitle = "transactions per second";
+		strbuf_addf(&title, "Transactions committed and failed per second, by app version (each point the "
+			    "average over %.1f s).", (double)s->bucket_ticks / s->ticks_per_second);
+	} else {
+		frame_init(&f, s, xmax, ymax, 300, 1);
+		strbuf_addf(&title, "Transactions committed and failed per %lld ticks, by app version.",
+			    (long long)s->bucket_ticks);
+	}
 	caption(out, title.buf);
 	frame_open(out, &f, id, "transactions over time");
 	for (v = 0; v < s->nversions; v++) {
@@ -369,10 +472,46 @@ static void timeline_chart(struct strbuf *out, const struct scorecard *s, double
 	strbuf_release(&title);
 }
 
+/*
+** A live drill's facts lost over time, under its timeline on the same
+** axis: a step at each of the drill's checks (before each action, after
+** each migration, at the end), so that a down migration's loss shows as
+** the cliff it is and a fix that restores as the climb back, beside the
+** failures above it.
+*/
+static void lost_chart(struct strbuf *out, const struct scorecard *s)
+{
+	struct frame f;
+	double max = 1, prev = 0;
+	size_t i;
+
+	for (i = 0; i < s->nlost_series; i++)
+		if ((double)s->lost_series[i].lost > max)
+			max = (double)s->lost_series[i].lost;
+	frame_init(&f, s, span_of(s), max, 140, 0);
+	f.ytitle = "facts lost";
+	caption(out, "Facts lost so far: unreadable from the schema of the moment, as the drill's checks found "
+		     "them (before each action, after each migration, at the end).");
+	frame_open(out, &f, "lost", "facts lost over time");
+	strbuf_addf(out, "<polyline class=\"lost\" stroke=\"#000000\" points=\"%.1f,%.1f", x_of(&f, 0), y_of(&f, 0));
+	for (i = 0; i < s->nlost_series; i++) {
+		double x = x_of(&f, (double)s->lost_series[i].tick);
+		strbuf_addf(out, " %.1f,%.1f %.1f,%.1f", x, y_of(&f, prev), x, y_of(&f, (double)s->lost_series[i].lost));
+		prev = (double)s->lost_series[i].lost;
+	}
+	strbuf_addf(out, " %.1f,%.1f\"/>\n<text class=\"end-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
+			 "%llu lost at the end</text>\n", x_of(&f, (double)s->last_tick), y_of(&f, prev),
+		    x_of(&f, (double)s->last_tick) - 4, y_of(&f, prev) - 8 < f.top + 12 ? y_of(&f, prev) + 18 : y_of(&f, prev) - 8,
+		    (unsigned long long)s->nfindings);
+	frame_markers(out, &f);
+	strbuf_addstr(out, "</svg>\n");
+	frame_release(&f);
+}
+
 /* Bars of series, one per bucket. */
 static void bars(struct strbuf *out, const struct frame *f, const uint64_t *series, const char *cls)
 {
-	double bw = (double)(W - PAD_L - PAD_R) / SCORECARD_BUCKETS * (span_of(f->s) / f->xmax);
+	double bw = x_of(f, (double)f->s->bucket_ticks) - x_of(f, 0);
 	int b;
 	for (b = 0; b < SCORECARD_BUCKETS; b++)
 		if (series[b])
@@ -503,12 +642,31 @@ static void tables(struct strbuf *out, const struct scorecard *s)
 			    (unsigned long long)c->n[OC_PHANTOM], ratio);
 	}
 	strbuf_addstr(out, "</table>\n");
+	if (s->live && s->nlosses) {
+		strbuf_addstr(out, "<h2>What lost the data</h2>\n<p>Each fact is laid at what made it unreadable: the "
+				   "migration, the outside change or the flag flip, or the application's own writes into a "
+				   "schema that drops what they write.</p>\n<table id=\"lost-by\"><tr><th>lost by</th>"
+				   "<th>at</th><th>facts lost at the end</th><th>found lost at it</th>"
+				   "<th>found again at it</th></tr>\n");
+		for (i = 0; i < s->nlosses; i++) {
+			struct strbuf t = STRBUF_INIT;
+			tick_text(s, (double)s->losses[i].tick, &t);
+			strbuf_addstr(out, "<tr><td>");
+			xml_add_escaped(out, s->losses[i].cause);
+			strbuf_addf(out, "</td><td>%s</td><td>%llu</td><td>%llu</td><td>%llu</td></tr>\n", t.buf,
+				    (unsigned long long)s->losses[i].facts, (unsigned long long)s->losses[i].lost,
+				    (unsigned long long)s->losses[i].recovered);
+			strbuf_release(&t);
+		}
+		strbuf_addstr(out, "</table>\n");
+	}
 	if (s->nexamples) {
 		strbuf_addf(out, "<h2>What was lost</h2>\n<p>The first %zu of %llu facts not preserved%s.</p>\n"
 				 "<table id=\"findings\"><tr><th>class</th><th>written</th><th>row</th><th>field</th>"
-				 "<th>expected</th><th>found</th></tr>\n", s->nexamples,
+				 "<th>expected</th><th>found</th>%s</tr>\n", s->nexamples,
 			    (unsigned long long)s->nfindings,
-			    s->nfindings > s->nexamples ? "; the JSON and the terminal tell the same" : "");
+			    s->nfindings > s->nexamples ? "; the JSON and the terminal tell the same" : "",
+			    s->live ? "<th>lost by</th>" : "");
 		for (i = 0; i < s->nexamples; i++) {
 			const struct sc_example *e = &s->examples[i];
 			strbuf_addf(out, "<tr><td>%s</td><td>%s</td><td>", oracle_class_name(e->cls),
@@ -525,7 +683,13 @@ static void tables(struct strbuf *out, const struct scorecard *s)
 				strbuf_addstr(out, "(no row)");
 			else
 				xml_add_escaped(out, e->found);
-			strbuf_addstr(out, "</code></td></tr>\n");
+			strbuf_addstr(out, "</code></td>");
+			if (s->live) {
+				strbuf_addstr(out, "<td>");
+				xml_add_escaped(out, e->lost_by ? e->lost_by : "");
+				strbuf_addstr(out, "</td>");
+			}
+			strbuf_addstr(out, "</tr>\n");
 		}
 		strbuf_addstr(out, "</table>\n");
 	}
@@ -604,9 +768,11 @@ void report_html_render(const struct scorecard *s, struct strbuf *out, unsigned 
 		strbuf_addstr(out, "</ul>\n");
 	}
 	strbuf_addstr(out, "<h2>Timeline</h2>\n");
-	if (s->series_committed && s->bucket_ticks > 0)
+	if (s->series_committed && s->bucket_ticks > 0) {
 		timeline_chart(out, s, span_of(s), series_max(s), "timeline");
-	else
+		if (s->live && s->nlost_series)
+			lost_chart(out, s);
+	} else
 		strbuf_addstr(out, "<p class=\"note\">No traffic to plot.</p>\n");
 	tables(out, s);
 	strbuf_addf(out, "<h2>Blocked writers</h2>\n<p>Writers waited at most %lld tick%s because of the fix "

@@ -260,6 +260,8 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 			kv_str(out, &k, "found", e->found);
 			kv_bool(out, &k, "found_absent", e->found_absent);
 			kv_str(out, &k, "why", e->why);
+			if (s->live)
+				kv_str(out, &k, "lost_by", e->lost_by);
 			strbuf_addch(out, '}');
 		}
 		strbuf_addch(out, ']');
@@ -269,7 +271,24 @@ void report_json_render(const struct scorecard *s, struct strbuf *out, unsigned 
 			strbuf_addstr(out, i ? "," : "");
 			json_add_string(out, s->notes[i]);
 		}
-		strbuf_addstr(out, "]}");
+		strbuf_addch(out, ']');
+		/* A live drill's: what lost the facts lost at the end, laid at their causes. */
+		if (s->live) {
+			key(out, &h, "lost_by");
+			strbuf_addch(out, '[');
+			for (i = 0; i < s->nlosses; i++) {
+				int k = 1;
+				strbuf_addstr(out, i ? ",{" : "{");
+				kv_str(out, &k, "cause", s->losses[i].cause);
+				kv_int(out, &k, "tick", (long long)s->losses[i].tick);
+				kv_int(out, &k, "facts", (long long)s->losses[i].facts);
+				kv_int(out, &k, "lost", (long long)s->losses[i].lost);
+				kv_int(out, &k, "recovered", (long long)s->losses[i].recovered);
+				strbuf_addch(out, '}');
+			}
+			strbuf_addch(out, ']');
+		}
+		strbuf_addch(out, '}');
 	}
 
 	key(out, &f, "blocking");
@@ -423,6 +442,12 @@ static void live_action_json(struct strbuf *out, const struct live *l, size_t i)
 	kv_str(out, &f, "what", a->what);
 	if (a->kind == LIVE_FLAG)
 		kv_bool(out, &f, "on", a->on);
+	/* What it lost: facts found lost at it, and found readable again at it (scoring/loss.h). */
+	if (a->kind != LIVE_END) {
+		const struct loss_cause *c = a->cause >= 0 ? &l->loss.causes[a->cause] : NULL;
+		kv_int(out, &f, "facts_lost", c ? (long long)c->lost : 0);
+		kv_int(out, &f, "facts_recovered", c ? (long long)c->recovered : 0);
+	}
 	if (a->kind == LIVE_APPLY || a->kind == LIVE_DOWN) {
 		kv_str(out, &f, "outcome", o == LIVE_APPLIED ? "applied" : o == LIVE_FAILED ? "failed" : "running");
 		kv_tick(out, &f, "start_tick", r ? r->start : -1);
@@ -480,6 +505,7 @@ void report_live_record_render(const struct live *l, const struct live_meta *m, 
 	kv_int(out, &f, "cooldown_ticks", (long long)l->cooldown);
 	kv_str(out, &f, "started", m->started);
 	kv_bool(out, &f, "interrupted", fg->interrupted);
+	kv_str(out, &f, "ended_by", live_end_key(fg->end_how));
 	key(out, &f, "figures");
 	strbuf_addch(out, '{');
 	kv_tick(out, &g, "incident_tick", fg->incident_tick);
@@ -500,6 +526,19 @@ void report_live_record_render(const struct live *l, const struct live_meta *m, 
 	kv_int(out, &g, "flag_flips", fg->flags);
 	kv_int(out, &g, "outside_changes", fg->outside_changes);
 	kv_int(out, &g, "stranded_max", (long long)fg->stranded_max);
+	kv_int(out, &g, "facts_lost", (long long)fg->facts_lost);
+	key(out, &g, "facts_lost_by");
+	strbuf_addch(out, '[');
+	for (i = 0; i < l->res.card.nlosses; i++) {
+		const struct sc_loss *x = &l->res.card.losses[i];
+		int h = 1;
+		strbuf_addstr(out, i ? ",{" : "{");
+		kv_str(out, &h, "cause", x->cause);
+		kv_int(out, &h, "tick", (long long)x->tick);
+		kv_int(out, &h, "facts", (long long)x->facts);
+		strbuf_addch(out, '}');
+	}
+	strbuf_addch(out, ']');
 	key(out, &g, "base_failure_rate");
 	strbuf_addf(out, "%.4f", fg->base_failure_rate);
 	strbuf_addch(out, '}');

@@ -104,10 +104,20 @@ void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsig
 	for (w = 0; w < OW_COUNT; w++)
 		counts_row(out, oracle_window_name(w), &s->win[w], -1);
 	counts_row(out, "**total**", &s->total, s->ratio);
+	if (s->live && s->nlosses) {
+		strbuf_addstr(out, "\nWhat lost them, each fact laid at the action that made it unreadable:\n\n"
+			      "| lost by | tick | facts lost at the end | found lost at it | found again at it |\n"
+			      "|---|---:|---:|---:|---:|\n");
+		for (i = 0; i < s->nlosses; i++)
+			strbuf_addf(out, "| %s | %lld | %llu | %llu | %llu |\n", T(s->losses[i].cause),
+				    (long long)s->losses[i].tick, (unsigned long long)s->losses[i].facts,
+				    (unsigned long long)s->losses[i].lost, (unsigned long long)s->losses[i].recovered);
+	}
 	if (s->nexamples) {
 		strbuf_addf(out, "\nThe first %zu of %llu facts not preserved:\n\n"
-			    "| class | written | table | key | field | expected | found |\n|---|---|---|---|---|---|---|\n",
-			    s->nexamples, (unsigned long long)s->nfindings);
+			    "| class | written | table | key | field | expected | found |%s\n|---|---|---|---|---|---|---|%s\n",
+			    s->nexamples, (unsigned long long)s->nfindings, s->live ? " lost by |" : "",
+			    s->live ? "---|" : "");
 		for (i = 0; i < s->nexamples; i++) {
 			const struct sc_example *e = &s->examples[i];
 			strbuf_addf(out, "| %s | %s | %s |", oracle_class_name(e->cls),
@@ -116,6 +126,8 @@ void report_markdown_render(const struct scorecard *s, struct strbuf *out, unsig
 			strbuf_addf(out, " %s |", T(e->field));
 			cell(out, e->expected, 0);
 			cell(out, e->found, e->found_absent);
+			if (s->live)
+				cell(out, e->lost_by, 0);
 			strbuf_addch(out, '\n');
 		}
 	}

@@ -124,6 +124,10 @@ struct dashboard {
 	const char *control;         /* the control socket */
 	double wall;                 /* seconds since the drill began */
 	double speed;                /* ticks per second */
+	double limit;                /* the time limit, seconds (--minutes) */
+	int ending;                  /* 'end' came: the cool-down and the probes run */
+	const char *out;             /* where the record and reports go (--out), or NULL */
+	const char *report;          /* the end: the HTML report, as the page links to it, or NULL */
 	const char *footer;          /* a last line, or NULL */
 };
 
@@ -131,19 +135,51 @@ struct dashboard {
 #define REPORT_SCREEN (1u << 2)  /* dashboard: clear the terminal and draw from its top */
 
 /**
- * The dashboard as a screen (sparklines of committed and failed
- * transactions per app version, the most frequent errors, writers waiting,
- * time since the incident, facts at risk, the actions), or with
+ * The dashboard as a screen (the clock, elapsed and left; the incident
+ * and the recovery; facts lost, by what lost them, and facts at risk;
+ * writers waiting on a migration's or a team's lock; transactions per
+ * second per app version on one scale, from a minute before the
+ * incident; the errors of the last seconds; the actions), or with
  * REPORT_PLAIN one line.  REPORT_SCREEN redraws a terminal from its top;
  * REPORT_COLOR adds colours.
  */
 void report_dashboard_render(const struct dashboard *db, struct strbuf *out, unsigned flags);
-/** The same as a self-contained page that reloads itself every second. */
+/**
+ * The same as a self-contained page that reloads itself every second;
+ * once the drill is judged, the verdict, the figures and a link to the
+ * report, and it reloads no more.
+ */
 void report_dashboard_html_render(const struct dashboard *db, struct strbuf *out, unsigned flags);
+/**
+ * The same as one JSON object ('mdrill drill status --json', and the
+ * status.json the workshop board reads): the clock, facts at risk and
+ * lost (by cause), rates and failure rates per app version, writers
+ * waiting, recovery, whether it ended, and once judged the verdict.
+ */
+void report_dashboard_json_render(const struct dashboard *db, struct strbuf *out);
 
 /** Teams' records ranked: verdict, preservation, time to recovery, blocking (terminal, md or html). */
 void report_leaderboard_render(const struct live_record *const *recs, size_t n, const char *format,
 			       struct strbuf *out);
+
+/* A drill the workshop board watches: ended (its record is there) or running (its status). */
+struct board_team {
+	const char *dir;                 /* its --out */
+	const struct live_record *rec;   /* ended: its record; NULL while it runs */
+	const struct live_status *st;    /* its last status, or NULL */
+	double quiet_s;                  /* seconds since it last wrote its status */
+};
+
+/* A running drill whose status is older than this has gone without a record. */
+#define REPORT_BOARD_QUIET_S 10
+
+/**
+ * The workshop board: every team on one page that reloads itself, the
+ * drills that ended ranked as the leaderboard ranks them, those running
+ * with their clock, facts lost and at risk, and recovery.  what says
+ * where the board looks ("DIR"), for the page.
+ */
+void report_board_html_render(const struct board_team *v, size_t n, const char *what, struct strbuf *out);
 
 /**
  * mdrill check's results as JSON, for 'mdrill merge': the seed, the shard,

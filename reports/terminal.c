@@ -102,7 +102,23 @@ static void preservation(const struct scorecard *s, struct strbuf *out, const st
 			add_value(out, e->expected, 0);
 			strbuf_addstr(out, ", found ");
 			add_value(out, e->found, e->found_absent);
-			strbuf_addf(out, "%s  %s%s\n", st->dim, T(e->why), st->off);
+			strbuf_addf(out, "%s  %s", st->dim, T(e->why));
+			if (e->lost_by)
+				strbuf_addf(out, "; lost by %s", T(e->lost_by));
+			strbuf_addf(out, "%s\n", st->off);
+		}
+	}
+	/* A live drill: what lost the data, so that no team blames the wrong action. */
+	if (s->live && s->nlosses) {
+		strbuf_addstr(out, "  lost by:\n");
+		for (i = 0; i < s->nlosses; i++) {
+			const struct sc_loss *x = &s->losses[i];
+			strbuf_addf(out, "    %8llu  %s (tick %lld)", (unsigned long long)x->facts, T(x->cause),
+				    (long long)x->tick);
+			if (x->lost != x->facts || x->recovered)
+				strbuf_addf(out, "%s: %llu found lost at it, %llu found again at it%s", st->dim,
+					    (unsigned long long)x->lost, (unsigned long long)x->recovered, st->off);
+			strbuf_addch(out, '\n');
 		}
 	}
 	for (i = 0; i < s->nnotes; i++)

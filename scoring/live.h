@@ -4,8 +4,10 @@
 ** engine step by step (drill_advance), takes the team's actions at the
 ** tick they arrive (a fix, a down migration, a flag flip, the end), notes
 ** schema changes it did not make, samples what an on-call engineer would
-** watch, and at the end judges the drill and works out the drill's own
-** figures: time to the first action, to the first fix, to recovery.  Given
+** watch, lays each fact lost at what lost it (loss.h: checked before each
+** action and after each migration), and at the end judges the drill and
+** works out the drill's own figures: time to the first action, to the
+** first fix, to recovery, facts lost and by what.  Given
 ** the same seed and the actions at the same ticks it is the same drill, so
 ** its record replays (live_replay) to the same scorecard.  Nothing here
 ** prints or reads a clock: the caller paces it and passes wall times in.
@@ -20,6 +22,7 @@
 
 #include "../sim/base/sqltext.h"
 #include "../sim/base/strbuf.h"
+#include "loss.h"
 #include "pipeline.h"
 
 enum live_kind {
@@ -28,6 +31,13 @@ enum live_kind {
 	LIVE_FLAG,       /* a feature flag turned off or on */
 	LIVE_OUTSIDE,    /* a schema change mdrill did not make (psql, sqlite3) */
 	LIVE_END,        /* the team ended the drill, or the time ran out */
+};
+
+/* How the drill ended. */
+enum live_end_how {
+	LIVE_END_TEAM,       /* 'mdrill drill end' */
+	LIVE_END_TIME,       /* the time limit (--minutes) ran out */
+	LIVE_END_INTERRUPT,  /* Ctrl-C */
 };
 
 /* What a migration action came to, once the migrator is done with it. */
@@ -49,27 +59,43 @@ struct live_action {
 	int one_tx;
 	int on;                     /* flag: on or off */
 	int mig;                    /* apply, down: its index in the drill's migrations, else -1 */
+	long cause;                 /* its cause of losses in the drill's struct loss, once it has one; -1 */
 };
 
-/* What the dashboard shows, sampled once a wall second. */
-#define LIVE_HISTORY 40
-#define LIVE_TOP 3
+/* What the dashboard shows, worked out once a wall second (live_sample). */
+#define LIVE_VERSIONS 8        /* app versions the dashboard tells apart; more share the last */
+#define LIVE_ERROR_WINDOW 30   /* seconds of the drill the error list looks back over */
+#define LIVE_TOP 3             /* errors it lists */
+#define LIVE_RECOVERED_S 5     /* seconds without excess failures before it says recovered */
 
 struct live_sample {
 	int64_t tick;
-	uint64_t committed[8], failed[8];       /* by app version, in the last sample */
-	uint64_t history_ok[8][LIVE_HISTORY];   /* the same, the latest last */
-	uint64_t history_failed[8][LIVE_HISTORY];
-	size_t nversions, nhistory;
+	size_t nversions;
+	/*
+	** Committed and failed transactions per app version in each second
+	** of the drill (by tick: second k is ticks [k*tps, (k+1)*tps)), from
+	** the start; the second under way is the last, not yet whole.
+	*/
+	uint64_t *ok[LIVE_VERSIONS], *failed[LIVE_VERSIONS];
+	size_t nseconds, seconds_alloc;
+	/* Errors of the last LIVE_ERROR_WINDOW seconds, the most frequent first. */
 	struct live_error {
 		char *line;                     /* "v1 register: MESSAGE (class)" */
-		double weight;                  /* how often lately: a decaying count */
-		uint64_t total;
+		uint64_t count;                 /* in the window */
+		int64_t last_tick;              /* when it was last seen */
 	} *errors;
 	size_t nerrors, errors_alloc;
+	/* Writers waiting on a lock a migration, a team's SQL or someone outside holds (drill_lock_waits). */
 	size_t writers_waiting;
-	uint64_t stranded;                      /* facts acknowledged since the incident began */
+	int64_t longest_wait;                   /* ticks the longest of them has waited, 0 for none */
 	int64_t incident_tick;                  /* the bad migration's start, or -1 */
+	/* Committed per second per app version in the minute before the incident; -1 before one. */
+	double before[LIVE_VERSIONS];
+	double base_failure_rate;               /* failed share before the incident */
+	int64_t recovered_tick;                 /* failures back to before the incident since, or -1 */
+	/* Facts acknowledged from the incident until the first fix that applied (or now). */
+	uint64_t acked_at_risk;
+	int64_t risk_to;                        /* the first fix's end, -1 while there is none */
 };
 
 /* The drill's own figures, in ticks (and seconds where the drill was paced). */
@@ -79,9 +105,11 @@ struct live_figures {
 	double first_action_wall, first_fix_wall;                  /* -1: never */
 	double ticks_per_second;                /* the pace, to turn ticks into seconds */
 	int fixes_applied, fixes_failed, downs, flags, outside_changes;
-	uint64_t stranded_max;                  /* facts at risk when the first fix landed */
+	uint64_t stranded_max;                  /* facts acknowledged from the incident until the first fix landed */
+	uint64_t facts_lost;                    /* facts not preserved at the end: the scorecard's */
 	double base_failure_rate;               /* failed share before the incident */
-	int interrupted;
+	int interrupted;                        /* the time ran out, or Ctrl-C */
+	enum live_end_how end_how;
 };
 
 struct live {
@@ -99,6 +127,15 @@ struct live {
 	char *schema;                           /* the schema as mdrill last saw it */
 	int64_t schema_tick;                    /* ... at this tick */
 	struct live_figures figures;
+	/*
+	** Who lost what (loss.h): checked before each action and after each
+	** migration, at ticks, so that a replay lays losses where the drill
+	** did; looked at between them for the dashboard (live_look).
+	*/
+	struct loss loss;
+	long loss_owed;                         /* a migration's cause whose check is still owed, -1 */
+	size_t migs_seen;                       /* the drill's migrations whose end has been taken */
+	size_t events_checked;                  /* timeline events checked before */
 };
 
 /**
@@ -164,13 +201,31 @@ int live_watch_schema(struct live *l, double wall);
 void live_sample(struct live *l);
 
 /**
+ * Look at what is lost now, for the dashboard: a check that commits
+ * nothing (loss_check), into l->loss's look_* figures.  Not while a
+ * migration is at work or a client's statement is out on the server
+ * (returns 1, nothing looked at); the caller keeps it to once a wall
+ * second, for its cost.  0, or -1 with why in err.
+ */
+int live_look(struct live *l, struct strbuf *err);
+
+/** Facts at risk now: acknowledged since the incident (until the first fix), not lost at the last look. */
+uint64_t live_at_risk(const struct live *l);
+
+/**
  * End the drill at the tick it stands at: the traffic runs cooldown ticks
  * more (as fast as it can), then stops and drains; the probes, the oracle
- * and the scorecard judge it; the figures are worked out; every action is
- * marked on the scorecard's timeline.  interrupted marks an end by Ctrl-C
- * or the time limit.  Returns 0, or DRILL_E* with the reason in err.
+ * and the scorecard judge it; the figures are worked out; every loss is
+ * laid at its cause and every action marked on the scorecard's timeline.
+ * how says who ended it.  Returns 0, or DRILL_E* with the reason in err.
  */
-int live_end(struct live *l, double wall, int interrupted, struct strbuf *err);
+int live_end(struct live *l, double wall, enum live_end_how how, struct strbuf *err);
+
+/** "the team ended the drill", "the time ran out", "interrupted": how an end is said. */
+const char *live_end_name(enum live_end_how how);
+/** "team", "time", "interrupt": how a record keeps it (ended_by); live_end_parse reads it back, -1 for none. */
+const char *live_end_key(enum live_end_how how);
+int live_end_parse(const char *key);
 
 /**
  * Free everything; the disposable database is removed, or kept with keep
@@ -183,11 +238,12 @@ void live_release(struct live *l, int keep, struct strbuf *kept, struct strbuf *
 struct live_record;
 
 /**
- * Run a record's drill again in simulated time into l: the same scenario,
- * seed and cooldown, each action at its tick.  Refuses (DRILL_EINPUT) a
- * record with an outside change: that cannot be replayed.
+ * Run a record's drill again in simulated time into l, on drv at target
+ * (--db; NULL for the default engine): the same scenario, seed and
+ * cooldown, each action at its tick.  Refuses (DRILL_EINPUT) a record
+ * with an outside change: that cannot be replayed.
  */
-int live_replay(struct live *l, const struct scenario *sc, const struct db_driver *drv,
+int live_replay(struct live *l, const struct scenario *sc, const struct db_driver *drv, const char *target,
 		const struct live_record *rec, struct strbuf *err);
 
 const char *live_kind_name(enum live_kind kind);

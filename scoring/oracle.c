@@ -204,7 +204,7 @@ static int is_default(const struct ctx *c, uint32_t table, uint32_t field, const
 
 static void add_finding(struct ctx *c, int cls, int window, const struct ledger_fact *f,
 			uint32_t field, uint32_t expected, const char *found, int found_null,
-			int found_absent, const char *why)
+			int found_absent, const char *why, uint32_t tx)
 {
 	struct oracle_result *r = c->out;
 	struct oracle_finding *x;
@@ -220,6 +220,7 @@ static void add_finding(struct ctx *c, int cls, int window, const struct ledger_
 	x->found_null = found_null;
 	x->found_absent = found_absent;
 	x->why = why;
+	x->tx = tx;
 }
 
 static void count(struct ctx *c, int expected, int window, int cls, int indeterminate)
@@ -270,7 +271,7 @@ static void judge(struct ctx *c, uint32_t field)
 	int indet_used = 0, only_deleted = 1, stale = 0, match, ok_acked = 0, ok_indet = 0;
 	int in_missing = 0;
 	int64_t last_complete = -3;
-	uint32_t expected = LEDGER_NONE;
+	uint32_t expected = LEDGER_NONE, expected_tx = ORACLE_NO_TX;
 	const struct probe_table *pt;
 	const char *found = NULL;
 	int found_absent = 0, found_null = 0, phantom_value = 0, ok = 0, why_missing = 0;
@@ -330,6 +331,7 @@ static void judge(struct ctx *c, uint32_t field)
 				last_complete = t->complete;
 				window = window_of(c, t);
 				expected = v;
+				expected_tx = c->fact_tx[c->ops[i]];
 			}
 		}
 		if (is_delete) {
@@ -361,7 +363,7 @@ static void judge(struct ctx *c, uint32_t field)
 			int w = window_of(c, &l->tx[c->fact_tx[c->ops[0]]]);
 			count(c, 0, w, OC_PHANTOM, 0);
 			add_finding(c, OC_PHANTOM, w, f0, field, LEDGER_NONE, found, 0, 0,
-				    "a failed transaction's value is present");
+				    "a failed transaction's value is present", c->fact_tx[c->ops[0]]);
 		}
 		return;
 	}
@@ -376,33 +378,33 @@ static void judge(struct ctx *c, uint32_t field)
 	if (!pt || pt->error) {
 		count(c, 1, window, OC_LOST_ROW, 0);
 		add_finding(c, OC_LOST_ROW, window, f0, field, expected, NULL, 0, 1,
-			    pt ? c->out->errors[p] : "no probe reads this table");
+			    pt ? c->out->errors[p] : "no probe reads this table", expected_tx);
 		return;
 	}
 	if (found_absent) {
 		count(c, 1, window, OC_LOST_ROW, 0);
-		add_finding(c, OC_LOST_ROW, window, f0, field, expected, NULL, 0, 1, "the row is gone");
+		add_finding(c, OC_LOST_ROW, window, f0, field, expected, NULL, 0, 1, "the row is gone", expected_tx);
 		return;
 	}
 	if (field == LEDGER_ROW) {
 		/* Present where the acknowledged outcome is "deleted". */
 		count(c, 1, window, OC_PHANTOM, 0);
 		add_finding(c, OC_PHANTOM, window, f0, field, expected, NULL, 0, 0,
-			    "a deleted row is back");
+			    "a deleted row is back", expected_tx);
 		return;
 	}
 	if (why_missing || in_missing) {
 		count(c, 1, window, OC_LOST_FIELD, 0);
 		add_finding(c, OC_LOST_FIELD, window, f0, field, expected, NULL, 1, 0,
 			    in_missing ? "the column is gone from the final schema"
-				       : "the probe returns no such column");
+				       : "the probe returns no such column", expected_tx);
 		return;
 	}
 	if (found_null || is_default(c, f0->table, field, found)) {
 		count(c, 1, window, OC_LOST_FIELD, 0);
 		add_finding(c, OC_LOST_FIELD, window, f0, field, expected, found, found_null, 0,
 			    found_null ? "NULL where a value was acknowledged"
-				       : "the column's default where a value was acknowledged");
+				       : "the column's default where a value was acknowledged", expected_tx);
 		return;
 	}
 	/*
@@ -422,13 +424,13 @@ static void judge(struct ctx *c, uint32_t field)
 	if (phantom_value && !stale) {
 		count(c, 1, window, OC_PHANTOM, 0);
 		add_finding(c, OC_PHANTOM, window, f0, field, expected, found, 0, 0,
-			    "a failed transaction's value replaced an acknowledged one");
+			    "a failed transaction's value replaced an acknowledged one", expected_tx);
 		return;
 	}
 	count(c, 1, window, OC_CORRUPTED, 0);
 	add_finding(c, OC_CORRUPTED, window, f0, field, expected, found, 0, 0,
 		    stale ? "an older acknowledged value: a later write was lost"
-			  : "another value than any acknowledged write");
+			  : "another value than any acknowledged write", expected_tx);
 }
 
 /*
@@ -454,7 +456,7 @@ static int judge_failed_key(struct ctx *c, size_t lo, size_t hi)
 	w = window_of(c, &l->tx[c->fact_tx[c->order[lo]]]);
 	count(c, 0, w, OC_PHANTOM, 0);
 	add_finding(c, OC_PHANTOM, w, f0, LEDGER_ROW, LEDGER_NONE, NULL, 0, 0,
-		    "a failed transaction's row is present");
+		    "a failed transaction's row is present", c->fact_tx[c->order[lo]]);
 	return 1;
 }
 
@@ -524,7 +526,7 @@ static void find_stray_rows(struct ctx *c, size_t p, const char *seen)
 			continue;
 		f.key = id == LEDGER_NONE ? LEDGER_NONE : id;
 		count(c, 0, OW_AFTER, OC_PHANTOM, 0);
-		add_finding(c, OC_PHANTOM, OW_AFTER, &f, LEDGER_ROW, LEDGER_NONE, key, !key, 0, why);
+		add_finding(c, OC_PHANTOM, OW_AFTER, &f, LEDGER_ROW, LEDGER_NONE, key, !key, 0, why, ORACLE_NO_TX);
 	}
 }
 

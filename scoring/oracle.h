@@ -46,11 +46,19 @@ struct oracle_counts {
 	uint64_t indeterminate;   /* facts accepted only because an outcome is unknown */
 };
 
+#define ORACLE_NO_TX UINT32_MAX
+
 struct oracle_finding {
 	int cls;
 	int window;
 	uint32_t table, key, field;  /* ledger string ids; field LEDGER_ROW for the row */
 	uint32_t expected;           /* a value id, LEDGER_NONE (NULL), or a row marker */
+	/*
+	** The transaction that wrote what was expected (for a phantom, the
+	** failed one whose value is there); ORACLE_NO_TX for a row no
+	** transaction wrote.  Who lost a fact is told from when it was written.
+	*/
+	uint32_t tx;
 	char *found;                 /* what the probe read; NULL with found_null/absent */
 	int found_null;
 	int found_absent;

@@ -259,6 +259,7 @@ static void probe_one(const struct probe *pr, const struct db_driver *drv, struc
 		    !probe_null_column(sql.buf, tok.buf, &next, &nulled) || tries == MAX_REWRITES) {
 			table_clear_rows(t);
 			t->error = xstrdup(err.buf);
+			t->errclass = cls;
 			break;
 		}
 		/* What now reads NULL are output fields, named as the probe names them. */

@@ -24,6 +24,7 @@ struct probe_table {
 	char **cells;        /* nrows * ncols values; NULL is SQL NULL */
 	size_t nrows, cells_alloc;
 	char *error;         /* set when the probe could not run at all */
+	int errclass;        /* ... and its class (enum db_errclass): a lock held elsewhere is DBE_BUSY */
 	char **missing;      /* output fields read as NULL: the final schema lacks their column */
 	size_t nmissing;
 };

@@ -110,6 +110,11 @@ int record_read(const char *path, struct live_record *rec, struct strbuf *err)
 	rec->cooldown = (int64_t)jreader_num(&r, json, "$.cooldown_ticks", 0);
 	rec->ticks_per_second = jreader_num(&r, json, "$.speed", 100);
 	rec->interrupted = jreader_num(&r, json, "$.interrupted", 0) != 0;
+	v = jreader_text(&r, json, "$.ended_by");
+	rec->lays_losses = v != NULL;
+	rec->end_how = live_end_parse(v) >= 0 ? (enum live_end_how)live_end_parse(v)
+		       : rec->interrupted ? LIVE_END_INTERRUPT : LIVE_END_TEAM;
+	free(v);
 	rec->scorecard = jreader_text(&r, json, "$.scorecard");
 	if (!rec->scenario || !rec->engine || !rec->scorecard) {
 		strbuf_error(err, -1, "%s: a record needs its scenario, engine and scorecard", path);
@@ -127,6 +132,9 @@ int record_read(const char *path, struct live_record *rec, struct strbuf *err)
 	rec->figures.fixes_failed = (int)jreader_num(&r, json, "$.figures.fixes_failed", 0);
 	rec->figures.downs = (int)jreader_num(&r, json, "$.figures.down_migrations", 0);
 	rec->figures.stranded_max = (uint64_t)jreader_num(&r, json, "$.figures.stranded_max", 0);
+	rec->figures.facts_lost = (uint64_t)jreader_num(&r, json, "$.figures.facts_lost", 0);
+	rec->figures.interrupted = rec->interrupted;
+	rec->figures.end_how = rec->end_how;
 	rec->figures.ticks_per_second = rec->ticks_per_second;
 	v = jreader_text(&r, rec->scorecard, "$.verdict");
 	rec->pass = v && !strcmp(v, "pass");
@@ -166,4 +174,66 @@ void record_release(struct live_record *rec)
 	}
 	free(rec->actions);
 	memset(rec, 0, sizeof(*rec));
+}
+
+int record_status_read(const char *path, struct live_status *st, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT, why = STRBUF_INIT;
+	struct jreader r = { NULL };
+	const char *json;
+	char *v = NULL;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (strbuf_read_file(&text, path, &why)) {
+		strbuf_error(err, -1, "%s: cannot read the status: %s", path, why.buf);
+		goto out;
+	}
+	if (jreader_open(&r, &why)) {
+		strbuf_error(err, -1, "%s: %s", path, why.buf);
+		goto out;
+	}
+	json = text.buf;
+	v = jreader_text(&r, json, "$.status");
+	if (!v || strcmp(v, "mdrill live drill")) {
+		strbuf_error(err, -1, "%s: not a live drill's status (expected JSON with \"status\": "
+			     "\"mdrill live drill\")", path);
+		goto out;
+	}
+	st->team = jreader_text(&r, json, "$.team");
+	st->scenario = jreader_text(&r, json, "$.scenario");
+	st->engine = jreader_text(&r, json, "$.engine");
+	st->elapsed_s = jreader_num(&r, json, "$.elapsed_s", 0);
+	st->seconds_left = jreader_num(&r, json, "$.seconds_left", 0);
+	st->limit_s = jreader_num(&r, json, "$.limit_s", 0);
+	st->incident_s = jreader_num(&r, json, "$.incident_s", -1);
+	st->facts_at_risk = (uint64_t)jreader_num(&r, json, "$.facts_at_risk", 0);
+	st->facts_lost = (uint64_t)jreader_num(&r, json, "$.facts_lost.total", 0);
+	st->recovered = jreader_num(&r, json, "$.recovered", 0) != 0;
+	st->recovered_s = jreader_num(&r, json, "$.recovered_s", -1);
+	st->writers_waiting = (uint64_t)jreader_num(&r, json, "$.writers_waiting", 0);
+	st->ending = jreader_num(&r, json, "$.ending", 0) != 0;
+	st->ended = jreader_num(&r, json, "$.ended", 0) != 0;
+	st->verdict = jreader_text(&r, json, "$.verdict");
+	st->score = (int)jreader_num(&r, json, "$.score", 0);
+	if (!st->scenario) {
+		strbuf_error(err, -1, "%s: a status needs its scenario", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	jreader_close(&r);
+	strbuf_release(&text);
+	strbuf_release(&why);
+	return rc;
+}
+
+void record_status_release(struct live_status *st)
+{
+	free(st->team);
+	free(st->scenario);
+	free(st->engine);
+	free(st->verdict);
+	memset(st, 0, sizeof(*st));
 }

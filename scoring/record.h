@@ -29,6 +29,12 @@ struct live_record {
 	int64_t cooldown;
 	double ticks_per_second;
 	int interrupted;
+	enum live_end_how end_how;   /* ended_by; a record from before it: interrupted or the team */
+	/*
+	** The record's drill laid its losses at their causes (it has ended_by):
+	** its scorecard carries lost_by.  One from before does not.
+	*/
+	int lays_losses;
 	struct param_set *sets;      /* --set overrides, owned here */
 	size_t nsets;
 	struct live_action *actions; /* owned here */
@@ -41,6 +47,31 @@ struct live_record {
 	uint64_t lost;               /* facts not preserved, phantoms included */
 	int64_t blocked_max;
 };
+
+/*
+** A running drill's status, as it writes it every second into its --out
+** directory (status.json, what 'mdrill drill status --json' says): what
+** the workshop board shows of a drill that has not ended.
+*/
+struct live_status {
+	char *team, *scenario, *engine;     /* team NULL when unnamed */
+	double elapsed_s, seconds_left, limit_s;
+	double incident_s;                  /* -1: none yet */
+	uint64_t facts_at_risk, facts_lost;
+	int recovered;
+	double recovered_s;                 /* -1: not recovered */
+	uint64_t writers_waiting;
+	int ending, ended;                  /* the cool-down and the probes run; judged */
+	char *verdict;                      /* "pass" or "fail" once judged, else NULL */
+	int score;
+};
+
+/**
+ * Read the status at path into st.  Returns 0, or -1 with "PATH: what was
+ * expected" in err.  Release st with record_status_release either way.
+ */
+int record_status_read(const char *path, struct live_status *st, struct strbuf *err);
+void record_status_release(struct live_status *st);
 
 /**
  * Read the record at path into rec.  Returns 0, or -1 with

@@ -281,23 +281,55 @@ static void add_marker(struct scorecard *s, int64_t tick, const char *fmt, ...)
 	s->markers[s->nmarkers++].tick = tick;
 }
 
+/* Is label one that series() makes for the fix or a flip (which a live drill marks as actions)? */
+static int fix_or_flip_marker(const char *label)
+{
+	static const char *const fix[] = { "fix starts", "fix ends", "down migration starts", "down migration ends" };
+	size_t i;
+	for (i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)
+		if (!strcmp(label, fix[i]))
+			return 1;
+	return !strncmp(label, "flag ", 5);
+}
+
+void scorecard_set_live(struct scorecard *s, double ticks_per_second, struct sc_loss *v, size_t n, char **lost_by,
+			const struct sc_lost_point *series, size_t npoints)
+{
+	size_t i, k = 0;
+	s->live = 1;
+	s->ticks_per_second = ticks_per_second;
+	s->losses = v;
+	s->nlosses = n;
+	for (i = 0; lost_by && i < s->nexamples; i++)
+		s->examples[i].lost_by = lost_by[i];
+	s->lost_series = xcalloc(npoints + 1, sizeof(*s->lost_series));
+	memcpy(s->lost_series, series, npoints * sizeof(*series));
+	s->nlost_series = npoints;
+	for (i = 0; i < s->nmarkers; i++) {
+		if (fix_or_flip_marker(s->markers[i].label)) {
+			free(s->markers[i].label);
+			continue;
+		}
+		s->markers[k++] = s->markers[i];
+	}
+	s->nmarkers = k;
+}
+
 void scorecard_add_marker(struct scorecard *s, int64_t tick, const char *label)
 {
 	add_marker(s, tick, "%s", label);
 }
 
-/* Transactions and blocked ticks over time, and the events to mark on a plot. */
-static void series(struct scorecard *s, const struct drill *d)
+/* Transactions and blocked ticks over time, in buckets of s->bucket_ticks. */
+static void fill_series(struct scorecard *s, const struct drill *d)
 {
 	const struct ledger *l = &d->ledger;
-	const struct scenario *sc = d->sc;
-	int64_t span = s->last_tick > 0 ? s->last_tick : 1;
 	size_t i;
-	int64_t t;
 
-	s->bucket_ticks = (span + SCORECARD_BUCKETS - 1) / SCORECARD_BUCKETS;
-	if (s->bucket_ticks < 1)
-		s->bucket_ticks = 1;
+	free(s->series_committed);
+	free(s->series_failed);
+	memset(s->series_blocked, 0, sizeof(s->series_blocked));
+	memset(s->series_blocked_fix, 0, sizeof(s->series_blocked_fix));
 	s->series_committed = xcalloc(s->nversions ? s->nversions : 1, sizeof(*s->series_committed));
 	s->series_failed = xcalloc(s->nversions ? s->nversions : 1, sizeof(*s->series_failed));
 	for (i = 1; i < l->ntx; i++) {
@@ -317,6 +349,20 @@ static void series(struct scorecard *s, const struct drill *d)
 		add_to_buckets(s, s->series_blocked, b->from, b->to);
 		fix_wait(s, d, b, s->series_blocked_fix);
 	}
+}
+
+/* Transactions and blocked ticks over time, and the events to mark on a plot. */
+static void series(struct scorecard *s, const struct drill *d)
+{
+	const struct scenario *sc = d->sc;
+	int64_t span = s->last_tick > 0 ? s->last_tick : 1;
+	size_t i;
+	int64_t t;
+
+	s->bucket_ticks = (span + SCORECARD_BUCKETS - 1) / SCORECARD_BUCKETS;
+	if (s->bucket_ticks < 1)
+		s->bucket_ticks = 1;
+	fill_series(s, d);
 	for (i = 0; i < sc->ntimeline; i++) {
 		const struct tl_event *ev = &sc->timeline[i];
 		if (ev->action == TL_DEPLOY)
@@ -375,6 +421,20 @@ static void backfill(struct scorecard *s, const struct drill *d)
 			;
 		if (!i || log->runs[i - 1].changed != 0)
 			b->converged = 0;
+	}
+}
+
+void scorecard_set_bucket(struct scorecard *s, const struct drill *d, int64_t bucket_ticks)
+{
+	size_t i;
+	s->bucket_ticks = bucket_ticks > 0 ? bucket_ticks : 1;
+	fill_series(s, d);
+	memset(s->backfill.series, 0, sizeof(s->backfill.series));
+	for (i = 0; s->backfill.present && i < d->migs[d->fix].repeats.nruns; i++) {
+		const struct repeat_run *run = &d->migs[d->fix].repeats.runs[i];
+		int64_t b = run->tick / s->bucket_ticks;
+		s->backfill.series[b < SCORECARD_BUCKETS ? b : SCORECARD_BUCKETS - 1] +=
+			run->changed > 0 ? (uint64_t)run->changed : 0;
 	}
 }
 
@@ -601,8 +661,13 @@ void scorecard_release(struct scorecard *s)
 		free(s->examples[i].expected);
 		free(s->examples[i].found);
 		free(s->examples[i].why);
+		free(s->examples[i].lost_by);
 	}
 	free(s->examples);
+	for (i = 0; i < s->nlosses; i++)
+		free(s->losses[i].cause);
+	free(s->losses);
+	free(s->lost_series);
 	for (i = 0; i < s->nnotes; i++)
 		free(s->notes[i]);
 	free(s->notes);

@@ -29,6 +29,15 @@ struct sc_example {
 	char *found;                   /* NULL for SQL NULL or absent */
 	int found_absent;
 	char *why;
+	char *lost_by;                 /* a live drill: what lost it (scoring/loss.h); NULL elsewhere */
+};
+
+/* A live drill: the facts lost at the end, by what lost them (scoring/loss.h). */
+struct sc_loss {
+	char *cause;                   /* "the down migration", "v1's writes after the down migration" */
+	int64_t tick;                  /* when it happened */
+	uint64_t facts;                /* lost at the end, laid at it */
+	uint64_t lost, recovered;      /* found lost at it while the drill ran; found readable again at it */
 };
 
 struct sc_migration {
@@ -145,6 +154,16 @@ struct scorecard {
 	char **reasons;
 	size_t nreasons;
 	int score;
+	/*
+	** A live drill: its pace, so that its reports speak in seconds, and
+	** every loss laid at what caused it.  0 and none elsewhere.
+	*/
+	int live;
+	double ticks_per_second;
+	struct sc_loss *losses;
+	size_t nlosses;
+	struct sc_lost_point { int64_t tick; uint64_t lost; } *lost_series;  /* facts lost at each check */
+	size_t nlost_series;
 };
 
 /**
@@ -168,6 +187,21 @@ uint64_t scorecard_lost(const struct scorecard *s);
  */
 void scorecard_add_crashes(struct scorecard *s, struct sc_crash *v, size_t n);
 
+/**
+ * A live drill's scorecard: its pace, and the losses by cause (v, n of
+ * them, moved into s) with what lost each example (lost_by, one per
+ * example, each moved into s; NULL for none), and the facts lost at each
+ * check over time (series, npoints of them, copied).  The card's own
+ * markers of the fix and the flips go: the live drill marks its actions.
+ */
+void scorecard_set_live(struct scorecard *s, double ticks_per_second, struct sc_loss *v, size_t n, char **lost_by,
+			const struct sc_lost_point *series, size_t npoints);
+/**
+ * The series over time again, in buckets of bucket_ticks (a live drill's:
+ * a round number of seconds, the same on every drill's page).  The last
+ * bucket takes what falls past SCORECARD_BUCKETS of them.
+ */
+void scorecard_set_bucket(struct scorecard *s, const struct drill *d, int64_t bucket_ticks);
 /** Mark an event at tick on s's timeline plots (a live drill's actions); tick < 0 marks nothing. */
 void scorecard_add_marker(struct scorecard *s, int64_t tick, const char *label);
 

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The HTML reports in a real browser: headless Chromium renders a drill's
-# page (phone-not-null's down migration, and a chaos run with many events)
-# and a compare page, at 1400 px and at a projector's 1024 px.  The DOM it
+# page (phone-not-null's down migration, and a chaos run with many events),
+# a compare page, and a live drill's report (in seconds, its team's
+# actions on the timeline, the facts lost under it), at 1400 px and at a
+# projector's 1024 px.  The DOM it
 # built must hold the timeline's markers and series, its console must stay
 # silent, and the layout it computed must keep every event label clear of
 # the others, of the lines and of the plot, with no axis labels overlapping
@@ -15,7 +17,7 @@ out=${BROWSER_OUT:-build/browser}
 n=0
 chromium=$(command -v chromium || command -v chromium-browser || true)
 . "$(dirname "$0")/tap.sh"
-pages="drill chaos compare"
+pages="drill chaos compare live"
 widths="1400 1024"
 if [ -z "$chromium" ] && [ "${CI:-}" = true ]; then
 	n=$((n + 1))
@@ -47,6 +49,21 @@ trap 'rm -rf "$tmp"' EXIT
 "$M" run rename-email --fix fixes/expand-dual-write.sql --faults fix-crash=7,kill-client=3,busy=50@2000,slow-fix=5 \
 	--report "$dir/chaos.html" >/dev/null 2>&1
 "$M" compare phone-not-null --fix fixes/make-nullable.sql --report "$dir/compare.html" >/dev/null 2>&1
+# A live drill, a scripted team: the down migration, the column back, the end.
+TMPDIR=$tmp "$M" drill phone-not-null --speed 2000 --team browser --out "$tmp/live" >/dev/null 2>"$tmp/live.err" &
+live=$!
+i=0
+while ! grep -q 'the control socket' "$tmp/live.err" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+sock=$(sed -n 's/^mdrill: the control socket: //p' "$tmp/live.err")
+sleep 1.5
+printf 'ALTER TABLE users ADD COLUMN phone_number TEXT;\n' >"$tmp/readd.sql"
+"$M" drill down --drill "$sock" >/dev/null 2>&1
+sleep 1
+"$M" drill apply "$tmp/readd.sql" --drill "$sock" >/dev/null 2>&1
+sleep 1
+"$M" drill end --drill "$sock" >/dev/null 2>&1
+wait $live
+cp "$tmp/live/report.html" "$dir/live.html" 2>/dev/null
 # The flags a sandboxed machine with no network needs (see the workplace notes).
 set -- --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync \

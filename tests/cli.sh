@@ -25,6 +25,21 @@ done
 "$M" run --help >"$tmp/o.run" 2>&1
 check "run --help names every option of the parser's table" sh -c "for o in --fix --down --db --concurrent --seed --seeds --faults --set --flag-off --json --report --csv --keep; do grep -q \"^  \$o\" '$tmp/o.run' || exit 1; done" 
 check "help for an unknown command is exit 2" status_is 2 "$tmp/o" "$tmp/e" help nope
+# The team's commands, each with its own help, from tables of their own.
+for c in apply flag down status end; do
+	check "mdrill drill $c --help lists its usage (exit 0)" sh -c "'$M' drill $c --help >'$tmp/o' && grep -q '^usage: mdrill drill $c' '$tmp/o' && grep -q '^  --drill PATH' '$tmp/o'"
+	check "  the same as mdrill help drill $c" sh -c "'$M' help drill $c | cmp -s - '$tmp/o'"
+done
+check "drill status --help names --json" sh -c "'$M' drill status --help | grep -q '^  --json'"
+check "drill apply --help says what a fix can read and what a failure leaves" sh -c "'$M' drill apply --help | tr '\n' ' ' | grep -q 'can read backup.TABLE' && '$M' drill apply --help | tr '\n' ' ' | grep -q 'a failure leaves nothing of it behind'"
+"$M" drill --help >"$tmp/o.drill"
+check "drill --help lists the team's commands and the two-terminal example" sh -c "for c in apply flag down status end; do grep -q \"^  mdrill drill \$c\" '$tmp/o.drill' || exit 1; done && grep -q '# terminal 1: the incident' '$tmp/o.drill' && grep -q '# terminal 2: the team' '$tmp/o.drill'"
+check "a team's command with an unknown option is exit 2, with its usage" sh -c "'$M' drill end --nope 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q \"unknown option '--nope'\" '$tmp/e' && grep -q '^usage: mdrill drill end' '$tmp/e'"
+check "  and one missing its argument" sh -c "'$M' drill flag shipping 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'expected NAME off|on' '$tmp/e'"
+check "help for an unknown team command is exit 2" status_is 2 "$tmp/o" "$tmp/e" help drill nope
+check "leaderboard --live watches directories: a file is exit 2" sh -c "'$M' leaderboard --live '$tmp/b.html' README.md 2>'$tmp/e'; [ \$? -eq 2 ] && grep -q 'watches directories' '$tmp/e'"
+check "  --once writes the board once: no drill yet" sh -c "mkdir -p '$tmp/ws' && '$M' leaderboard --live '$tmp/b.html' --once '$tmp/ws' >/dev/null 2>&1 && grep -q 'No drill yet' '$tmp/b.html' && grep -q 'http-equiv=\"refresh\"' '$tmp/b.html'"
+check "  --once goes with --live" status_is 2 "$tmp/o" "$tmp/e" leaderboard --once x.json
 # The README's command reference is the help tables' own Markdown.
 sed -n '/^<!-- BEGIN mdrill help --markdown -->$/,/^<!-- END mdrill help --markdown -->$/p' README.md | sed '1d;$d' >"$tmp/readme-ref"
 check "the README's command reference is 'mdrill help --markdown'" sh -c "[ -s '$tmp/readme-ref' ] && '$M' help --markdown | cmp -s - '$tmp/readme-ref'"
@@ -32,7 +47,7 @@ check "the README's command reference is 'mdrill help --markdown'" sh -c "[ -s '
 check "docs/mdrill.1 is 'mdrill help --man'" sh -c "[ -s docs/mdrill.1 ] && '$M' help --man | cmp -s - docs/mdrill.1"
 if command -v mandoc >/dev/null 2>&1; then
 	check "  and 'mandoc -Tlint' finds nothing in it" sh -c "mandoc -Tlint docs/mdrill.1 >'$tmp/lint.out' 2>&1; [ \$? -eq 0 ] && [ ! -s '$tmp/lint.out' ]"
-	check "  and it renders every command's options" sh -c "mandoc -Tascii docs/mdrill.1 | col -b >'$tmp/man.txt' && for o in --fix --down --seeds --engines --junit --markdown; do grep -q \"^ *\$o\" '$tmp/man.txt' || exit 1; done"
+	check "  and it renders every command's options" sh -c "mandoc -Tascii docs/mdrill.1 | col -b >'$tmp/man.txt' && for o in --fix --down --seeds --engines --junit --markdown --json; do grep -q \"^ *\$o\" '$tmp/man.txt' || exit 1; done && grep -q 'mdrill drill apply' '$tmp/man.txt'"
 else
 	skip "  and 'mandoc -Tlint' finds nothing in it" "no mandoc: apt-get install mandoc"
 	skip "  and it renders every command's options" "no mandoc: apt-get install mandoc"

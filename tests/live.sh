@@ -51,8 +51,27 @@ start blue phone-not-null --speed 4000 --team blue --out "$tmp/blue" --log "$tmp
 check "the drill starts and prints its control socket" wait_for "$tmp/blue.err" "the control socket: "
 check "  the log shows v1's NOT NULL failures" wait_for "$tmp/blue.log" "app=v1 tx=register error=not-null: NOT NULL constraint failed: users.phone_number"
 check "status prints the dashboard's figures (exit 0)" sh -c "'$M' drill status >'$tmp/o' && grep -q 'incident:' '$tmp/o' && grep -q 'NOT NULL constraint failed' '$tmp/o'"
+check "status --json: the clock, the rates before the incident, no facts lost (exit 0)" sh -c "'$M' drill status --json >'$tmp/s.json' && python3 -c \"
+import json; d = json.load(open('$tmp/s.json'))
+assert d['status'] == 'mdrill live drill' and d['team'] == 'blue' and not d['ended'] and d['verdict'] is None, d
+assert 1790 < d['seconds_left'] <= 1800 and abs(d['seconds_left'] + d['elapsed_s'] - d['limit_s']) < 1, d
+assert d['incident_s'] is not None and d['facts_lost']['total'] == 0 and d['facts_at_risk'] > 0, d
+v1 = [r for r in d['rates'] if r['version'] == 'v1'][0]
+assert v1['committed_per_s_before_incident'] > 0 and v1['failure_rate'] > 0, v1
+\""
 check "apply fixes/make-nullable.sql, found under the scenario (exit 0)" sh -c "'$M' drill apply fixes/make-nullable.sql >'$tmp/o' && grep -q '^applied: 6 statements' '$tmp/o'"
-sleep 0.5
+sleep 6
+"$M" drill status >"$tmp/status.txt"
+check "  the dashboard says recovered, and when, once failures stop" grep -q '^incident: recovered [0-9.]* s after the bad migration (at ' "$tmp/status.txt"
+check "  errors of the last 30 s, each with when it was last seen" grep -q '^ *[0-9]*  [0-9]* s ago  v1 register: NOT NULL' "$tmp/status.txt"
+check "  the rates on one scale, from before the incident" sh -c "grep -q 'one scale: a full bar is [0-9]*/s' '$tmp/status.txt' && grep -q 'committed per second before the incident: v1 [1-9][0-9]*/s' '$tmp/status.txt' && grep -q '\^ the incident' '$tmp/status.txt'"
+for i in 1 2 3; do "$M" drill status --json >"$tmp/w$i.json"; sleep 0.3; done
+check "  writers waiting: none, with no migration or team holding a lock (three looks)" python3 -c "
+import json
+for i in (1, 2, 3):
+    d = json.load(open('$tmp/w%d.json' % i))
+    assert d['writers_waiting'] == 0 and d['recovered'] and d['recovered_s'] > d['incident_s'], d
+"
 check "end ends the drill (exit 0)" sh -c "'$M' drill end >'$tmp/o' && grep -q 'the drill ended: PASS' '$tmp/o'"
 check "  and the drill's process exits" finished blue
 R=$tmp/blue/record.json
@@ -76,6 +95,13 @@ start red phone-not-null --speed 4000 --team red --out "$tmp/red" --log "$tmp/re
 wait_for "$tmp/red.log" "not-null" >/dev/null
 sock=$(socket red)
 check "down runs the scenario's down migration (exit 0)" sh -c "'$M' drill down --drill '$sock' | grep -q '^applied'"
+"$M" drill status --json --drill "$sock" >"$tmp/down.json"
+check "  facts_lost rises at once (the status right after it), laid at the down" python3 -c "
+import json; d = json.load(open('$tmp/down.json'))
+by = d['facts_lost']['by']
+assert d['facts_lost']['total'] > 0 and [b['cause'] for b in by] == ['the down migration'] and by[0]['action'] == 0, d['facts_lost']
+"
+check "  the dashboard names it" sh -c "'$M' drill status --drill '$sock' | grep -q '^facts lost: [0-9,]* (the down migration [0-9,]*)'"
 sleep 0.3
 check "  v2 fails without its column" wait_for "$tmp/red.log" "app=v2 tx=.* error=missing-object"
 check "a fix failing at its second statement: apply exits 1, naming it" sh -c "printf 'ALTER TABLE users ADD COLUMN note TEXT;\nALTER TABLE nosuch ADD COLUMN x TEXT;\n' >'$tmp/broken.sql'; '$M' drill apply '$tmp/broken.sql' --drill '$sock' >'$tmp/o'; [ \$? -eq 1 ] && grep -q 'failed at statement 2 (line 2): no such table: nosuch' '$tmp/o'"
@@ -93,7 +119,12 @@ R2=$tmp/red/record.json
 check "the record holds the down, the fixes and the end" json "$R2" "[(a['kind'], a.get('outcome')) for a in d['actions']] == [('down', 'applied'), ('apply', 'failed'), ('apply', 'applied'), ('apply', 'failed'), ('apply', 'applied'), ('end', None)]"
 check "  and the phone numbers the down migration lost" json "$R2" "d['scorecard']['preservation']['lost_fields'] > 0 and d['scorecard']['verdict'] == 'fail' and d['figures']['down_migrations'] == 1 and d['figures']['fixes_failed'] == 2"
 check "  the first fix is the first that applied, not the failed one" json "$R2" "d['figures']['first_fix_tick'] == d['actions'][2]['tick'] and d['actions'][1]['one_transaction'] and not d['actions'][3]['one_transaction']"
+check "  the record lays the losses at the down: facts_lost there, 0 on every fix" json "$R2" "d['actions'][0]['facts_lost'] > 0 and all(a['facts_lost'] == 0 for a in d['actions'] if a['kind'] == 'apply') and d['figures']['facts_lost'] == d['scorecard']['preservation']['findings']"
+check "  the scorecard's findings say which action made each loss" json "$R2" "[(x['cause'], x['facts'] > 0) for x in d['scorecard']['preservation']['lost_by']] == [('the down migration', True)] and d['scorecard']['preservation']['lost_by'][0]['facts'] == d['figures']['facts_lost'] and all(e['lost_by'] == 'the down migration' for e in d['scorecard']['preservation']['examples'])"
+check "  the report: in seconds, what lost the data, the facts lost drawn under the timeline" sh -c "grep -q 'time into the drill (m:ss)' '$tmp/red/report.html' && grep -q '<table id=\"lost-by\">' '$tmp/red/report.html' && grep -q '<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"lost\"' '$tmp/red/report.html' && grep -q 'transactions per second' '$tmp/red/report.html'"
 check "  replays to the same scorecard (exit 0)" "$M" replay "$R2"
+sed 's/,"lost_by":"[^"]*"//g; s/,"lost_by":\[[^]]*\]//; s/,"ended_by":"team"//' "$R2" >"$tmp/old.json"
+check "  a record from before losses were laid at their causes replays too (exit 0)" "$M" replay "$tmp/old.json"
 
 # Team green: a flag flip alone (orders-status has the shipping flag), then Ctrl-C.
 start green orders-status --speed 4000 --team green --out "$tmp/green"
@@ -124,15 +155,53 @@ if command -v script >/dev/null 2>&1; then
 	for mode in color nocolor; do
 		env=; [ $mode = nocolor ] && env="NO_COLOR=1"
 		script -qfec "env $env '$M' drill tests/fixtures/tiny --speed 200 --out '$tmp/pty-$mode' --minutes 0.05" "$tmp/pty-$mode.txt" >/dev/null 2>&1
-		check "dashboard ($mode): redrawn screens with sparklines" sh -c "[ \$(grep -c 'mdrill drill' '$tmp/pty-$mode.txt') -ge 2 ] && grep -q 'committed per second' '$tmp/pty-$mode.txt' && grep -q \"\$(printf '\\033\\[H\\033\\[2J')\" '$tmp/pty-$mode.txt'"
+		check "dashboard ($mode): redrawn screens with sparklines" sh -c "[ \$(grep -c 'mdrill drill' '$tmp/pty-$mode.txt') -ge 2 ] && grep -q 'transactions per second' '$tmp/pty-$mode.txt' && grep -q \"\$(printf '\\033\\[H\\033\\[2J')\" '$tmp/pty-$mode.txt'"
+		check "  ($mode) the clock: elapsed and left, a warning in the last minute, the end says the time ran out" sh -c "grep -q 'clock:.* 0:0[0-9] elapsed, .*0:0[0-9] left.* of 0:03' '$tmp/pty-$mode.txt' && grep -q 'LESS THAN A MINUTE LEFT' '$tmp/pty-$mode.txt' && grep -q '^The end: the time ran out after [0-9]* s, the limit of --minutes 0.05' '$tmp/pty-$mode.txt'"
 	done
 	check "  colours with a terminal" grep -q "$(printf '\033\\[31m')" "$tmp/pty-color.txt"
+	check "  the record says the time ran out" json "$tmp/pty-color/record.json" "d['ended_by'] == 'time' and d['interrupted'] and d['actions'][-1]['what'] == 'the time ran out'"
 	check "  none with NO_COLOR" sh -c "! grep -q \"\$(printf '\\033\\[3[12]m')\" '$tmp/pty-nocolor.txt' && [ -s '$tmp/pty-nocolor.txt' ]"
 else
 	skip "dashboard under a terminal" "no script(1) here"
 fi
 "$M" drill tests/fixtures/tiny --speed 200 --out "$tmp/plain" --minutes 0.05 >"$tmp/plain.txt" 2>/dev/null
 check "without a terminal: one plain line a second" sh -c "[ -s '$tmp/plain.txt' ] && grep -q '^t=1s tick=[0-9]* v1 ok=' '$tmp/plain.txt' && ! grep -q \"\$(printf '\\033')\" '$tmp/plain.txt'"
+
+# Writers waiting: none while nobody holds a lock (eight writers queueing
+# for SQLite's one write lock do not count), then those a team's own SQL
+# (here a session holding the write lock) keeps waiting, before the incident.
+start waits phone-not-null --speed 200 --out "$tmp/waits"
+wait_for "$tmp/waits.err" "the control socket: " >/dev/null
+sleep 1.2
+"$M" drill status --json --drill "$(socket waits)" >"$tmp/waits0.json"
+db=$(sed -n 's/^mdrill: the database: sqlite3 //p' "$tmp/waits.err")
+python3 -c "
+import sqlite3, time
+c = sqlite3.connect('$db', isolation_level=None, timeout=5)
+c.execute('BEGIN IMMEDIATE')
+time.sleep(3.5)
+c.execute('ROLLBACK')
+" &
+locker=$!
+sleep 2.2
+"$M" drill status --json --drill "$(socket waits)" >"$tmp/waits1.json"
+wait $locker
+check "writers waiting: none, then the one a team's lock holds, with how long it has waited" python3 -c "
+import json
+a, b = json.load(open('$tmp/waits0.json')), json.load(open('$tmp/waits1.json'))
+assert a['writers_waiting'] == 0 and a['incident_s'] is None, a
+assert b['writers_waiting'] >= 1 and b['longest_wait_s'] >= 0.3 and b['incident_s'] is None, b
+"
+# A schema change by hand: an outside change, what it lost laid at it.
+python3 -c "
+import sqlite3
+sqlite3.connect('$db', isolation_level=None, timeout=5).execute('ALTER TABLE users DROP COLUMN email')
+"
+sleep 2.5
+check "a column dropped by hand: the facts it held lost, laid at the outside change" sh -c "'$M' drill status --drill '$(socket waits)' | grep -q '^facts lost: [1-9][0-9,]* (an outside change [1-9][0-9,]*)'"
+"$M" drill end --drill "$(socket waits)" >/dev/null 2>&1
+finished waits
+check "  and in the record, on the outside action" json "$tmp/waits/record.json" "[(a['kind'], a['facts_lost'] > 0) for a in d['actions'][:1]] == [('outside', True)] and d['scorecard']['preservation']['lost_by'][0]['cause'] == 'an outside change'"
 
 # The projector's page, rewritten every second while the drill runs, in real Chromium.
 chromium=$(command -v chromium || command -v chromium-browser || true)
@@ -149,10 +218,63 @@ if [ -n "$chromium" ]; then
 	timeout 120 "$chromium" "$@" --dump-dom "file://$tmp/live.html" >"$tmp/live-dom.html" 2>/dev/null
 	check "the live page renders in headless Chromium while the drill runs" sh -c "grep -q 'id=\"incident\"' '$tmp/live-dom.html' && grep -q '<polyline class=\"failed\"' '$tmp/live-dom.html' && grep -q 'http-equiv=\"refresh\"' '$tmp/live-dom.html'"
 	check "  and shows the errors the application logs" grep -q "NOT NULL constraint failed" "$tmp/live-dom.html"
+	check "  the clock, facts lost and at risk, the rate before the incident" sh -c "grep -q 'id=\"left\"' '$tmp/live-dom.html' && grep -q 'id=\"lost\"' '$tmp/live-dom.html' && grep -q 'id=\"at-risk\"' '$tmp/live-dom.html' && grep -q '<line class=\"before\"' '$tmp/live-dom.html'"
 	timeout 120 "$chromium" "$@" --window-size=1024,900 --screenshot="$out/live.png" "file://$tmp/live.html" >/dev/null 2>&1
 	check "  a screenshot ($out/live.png)" sh -c "[ \$(wc -c <'$out/live.png') -gt 10000 ]"
+	{
+		sed 's|</body></html>||' "$tmp/live.html"
+		printf '<script>\n'
+		cat tests/browser-layout.js
+		printf '</script>\n</body></html>\n'
+	} >"$tmp/live-check.html"
+	timeout 120 "$chromium" "$@" --window-size=1024,900 --dump-dom "file://$tmp/live-check.html" >"$tmp/live-check.dom" 2>/dev/null
+	check "  no wider than a projector's 1024 px" grep -q 'LAYOUT OK 0 charts at 1024px' "$tmp/live-check.dom"
 	"$M" drill end --drill "$(socket proj)" >/dev/null 2>&1
 	finished proj
+	timeout 120 "$chromium" "$@" --dump-dom "file://$tmp/live.html" >"$tmp/end-dom.html" 2>/dev/null
+	check "after the end the page shows the verdict, the score and the figures, and reloads no more" sh -c "grep -q 'id=\"verdict\">FAIL<' '$tmp/end-dom.html' && grep -q 'id=\"score\">' '$tmp/end-dom.html' && grep -q 'id=\"lost\"' '$tmp/end-dom.html' && grep -q 'the team ended the drill' '$tmp/end-dom.html' && ! grep -q 'http-equiv=\"refresh\"' '$tmp/end-dom.html'"
+	href=$(sed -n 's/.*<a id="report" href="\([^"]*\)".*/\1/p' "$tmp/live.html")
+	check "  with a link to the report, relative to the page" sh -c "[ '$href' = 'proj/report.html' ] && [ -s '$tmp/$href' ]"
+	timeout 120 "$chromium" "$@" --window-size=1024,900 --screenshot="$out/live-end.png" "file://$tmp/live.html" >/dev/null 2>&1
+	check "  a screenshot ($out/live-end.png)" sh -c "[ \$(wc -c <'$out/live-end.png') -gt 10000 ]"
+
+	# The workshop board: two teams live on one page, then ranked.
+	mkdir -p "$tmp/ws"
+	start ws1 phone-not-null --speed 2000 --team one --out "$tmp/ws/one"
+	start ws2 orders-status --speed 2000 --team two --out "$tmp/ws/two"
+	"$M" leaderboard --live "$tmp/board.html" "$tmp/ws" >"$tmp/board.out" 2>"$tmp/board.err" &
+	echo $! >"$tmp/board.pid"
+	wait_for "$tmp/ws1.err" "the control socket: " >/dev/null
+	wait_for "$tmp/ws2.err" "the control socket: " >/dev/null
+	# After v2 has stored statuses (deploy at tick 1200): the down loses them.
+	sleep 1.5
+	"$M" drill down --drill "$(socket ws2)" >/dev/null
+	sleep 2.5
+	timeout 120 "$chromium" "$@" --dump-dom "file://$tmp/board.html" >"$tmp/board-dom.html" 2>/dev/null
+	check "the workshop board shows both teams live: clock, facts lost, recovery (leaderboard --live)" sh -c "grep -q '2 running, 0 ended' '$tmp/board-dom.html' && grep -q '<td>one</td><td>phone-not-null</td>' '$tmp/board-dom.html' && grep -q '<td>two</td><td>orders-status</td>' '$tmp/board-dom.html' && grep -q 'failing</span> for' '$tmp/board-dom.html' && grep -q 'class=\"n fail\">[1-9]' '$tmp/board-dom.html' && grep -q 'http-equiv=\"refresh\"' '$tmp/board-dom.html'"
+	timeout 120 "$chromium" "$@" --window-size=1024,700 --screenshot="$out/board-live.png" "file://$tmp/board.html" >/dev/null 2>&1
+	check "  a screenshot ($out/board-live.png)" sh -c "[ \$(wc -c <'$out/board-live.png') -gt 10000 ]"
+	"$M" drill apply fixes/make-nullable.sql --drill "$(socket ws1)" >/dev/null
+	"$M" drill end --drill "$(socket ws1)" >/dev/null
+	"$M" drill end --drill "$(socket ws2)" >/dev/null
+	finished ws1
+	finished ws2
+	sleep 2.5
+	timeout 120 "$chromium" "$@" --dump-dom "file://$tmp/board.html" >"$tmp/board-dom.html" 2>/dev/null
+	check "  and once both ended, the ranking: the pass first" sh -c "grep -q '0 running, 2 ended; every drill has ended' '$tmp/board-dom.html' && grep -q '<td class=\"n\">1</td><td>one</td>' '$tmp/board-dom.html' && grep -q '<td class=\"n\">2</td><td>two</td>' '$tmp/board-dom.html'"
+	timeout 120 "$chromium" "$@" --window-size=1024,700 --screenshot="$out/board-end.png" "file://$tmp/board.html" >/dev/null 2>&1
+	check "  a screenshot ($out/board-end.png)" sh -c "[ \$(wc -c <'$out/board-end.png') -gt 10000 ]"
+	{
+		sed 's|</body></html>||' "$tmp/board.html"
+		printf '<script>\n'
+		cat tests/browser-layout.js
+		printf '</script>\n</body></html>\n'
+	} >"$tmp/board-check.html"
+	timeout 120 "$chromium" "$@" --window-size=1024,700 --dump-dom "file://$tmp/board-check.html" >"$tmp/board-check.dom" 2>/dev/null
+	check "  no wider than a projector's 1024 px" grep -q 'LAYOUT OK 0 charts at 1024px' "$tmp/board-check.dom"
+	kill -INT "$(cat "$tmp/board.pid")"
+	i=0; while kill -0 "$(cat "$tmp/board.pid")" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	check "  Ctrl-C stops the board, the ranking in the terminal" sh -c "! kill -0 \$(cat '$tmp/board.pid') 2>/dev/null && sed -n 2p '$tmp/board.out' | grep -q '^1 *one .*PASS'"
 elif [ "${CI:-}" = true ]; then
 	n=$((n + 1))
 	echo "not ok $n - chromium is required under CI=true for the live page"

@@ -16,6 +16,7 @@
 
 #include <csv.h>
 
+#include "../scoring/live.h"
 #include "drillrun.h"
 
 #define TINY "tests/fixtures/tiny/scenario.drill"
@@ -977,6 +978,167 @@ static void one_transaction_leaves_nothing_of_a_failure(void **state)
 	scenario_free(sc);
 }
 
+
+/*
+** The live drill lays each loss at its cause.  tiny, by hand: the bad
+** migration renames v, so the probe (SELECT k, v) reads every fact so far
+** as NULL: all lost at the bad migration; the down migration renames it
+** back and every one is readable again.  A fix then adds a trigger that
+** blanks v after each insert: the fix itself loses nothing, each insert
+** after it is lost, laid at v1's writes after it; at the end the losses
+** by cause add up to the scorecard's.  And the checks change nothing:
+** the same drill with the rename-back at tick 60 is the batch drill.
+*/
+static void live_lays_losses_at_their_causes(void **state)
+{
+	const struct db_driver *drv = db_driver_find(DIALECT_SQLITE);
+	struct strbuf err = STRBUF_INIT, batch = STRBUF_INIT, live = STRBUF_INIT;
+	struct sql_script trigger = { 0 }, fix = { 0 };
+	struct pipeline_request req;
+	struct pipeline_result a;
+	struct scenario *sc;
+	struct live l;
+	uint64_t sum = 0, before_bad;
+	long down, apply;
+	size_t i, k;
+	(void)state;
+
+	assert_int_equal(scenario_load(TINY, NULL, 0, &sc, &err), 0);
+	assert_int_equal(live_start(&l, sc, drv, NULL, 3, 20, 100, NULL, &err), 0);
+	assert_int_equal(live_advance(&l, 45, &err), 0);
+	/* The bad migration: a cause, every fact so far lost at it. */
+	assert_int_equal(l.loss.ncauses, 1);
+	assert_string_equal(l.loss.causes[0].label, "the bad migration");
+	before_bad = 5;
+	for (i = 1; i < l.res.drill.ledger.ntx; i++)
+		before_bad += l.res.drill.ledger.tx[i].outcome == TX_OK;
+	assert_true(before_bad > 5);
+	assert_int_equal(l.loss.causes[0].lost, before_bad);
+	assert_int_equal(l.loss.causes[0].now, before_bad);
+	down = live_down(&l, 0, &err);
+	assert_int_equal(down, 0);
+	assert_int_equal(live_advance(&l, 60, &err), 0);
+	assert_true(l.actions[down].cause >= 0);
+	assert_int_equal(l.loss.causes[l.actions[down].cause].lost, 0);
+	assert_int_equal(l.loss.causes[l.actions[down].cause].recovered, before_bad);
+	assert_int_equal(l.loss.causes[0].now, 0);
+	sql_split("CREATE TRIGGER blank AFTER INSERT ON kv BEGIN UPDATE kv SET v = NULL WHERE k = NEW.k; END;\n",
+		  1, &trigger);
+	apply = (long)live_apply(&l, "trigger.sql", "", &trigger, LIVE_TX_AUTO, 0);
+	assert_int_equal(live_advance(&l, 100, &err), 0);
+	/* A look counts what the writes lost since, and commits nothing. */
+	assert_int_equal(live_look(&l, &err), 0);
+	assert_true(l.loss.look_lost > 0);
+	assert_int_equal(live_end(&l, 0, LIVE_END_TEAM, &err), 0);
+	assert_int_equal(l.loss.causes[l.actions[apply].cause].lost, 0);
+	/* The bad migration's and the down's are history now: what is lost at the end is the writes'. */
+	assert_int_equal(l.res.card.nlosses, 3);
+	assert_string_equal(l.res.card.losses[0].cause, "the bad migration");
+	assert_int_equal(l.res.card.losses[0].facts, 0);
+	assert_int_equal(l.res.card.losses[0].lost, before_bad);
+	assert_string_equal(l.res.card.losses[1].cause, "the down migration");
+	assert_int_equal(l.res.card.losses[1].recovered, before_bad);
+	assert_string_equal(l.res.card.losses[2].cause, "v1's writes after apply trigger.sql");
+	for (i = 0; i < l.res.card.nlosses; i++)
+		sum += l.res.card.losses[i].facts;
+	assert_int_equal(sum, l.res.card.losses[2].facts);
+	assert_int_equal(sum, l.res.card.nfindings);
+	assert_true(sum > 0);
+	for (k = 0; k < l.res.card.nexamples; k++)
+		assert_string_equal(l.res.card.examples[k].lost_by, "v1's writes after apply trigger.sql");
+	assert_int_equal(l.figures.facts_lost, sum);
+	live_release(&l, 0, NULL, NULL);
+
+	/* With its checks and pauses, the live drill is the batch drill. */
+	memset(&req, 0, sizeof(req));
+	req.fixarg = "fixes/rename-back.sql";
+	req.seed = 3;
+	assert_int_equal(pipeline_score(sc, drv, &req, &a, &err), 0);
+	report_json_render(&a.card, &batch, 0);
+	assert_int_equal(pipeline_load_fix(sc, drv, req.fixarg, 0, &fix, &err), 0);
+	assert_int_equal(live_start(&l, sc, drv, NULL, 3, 0, 100, NULL, &err), 0);
+	assert_int_equal(live_advance(&l, 60, &err), 0);
+	live_apply(&l, req.fixarg, "", &fix, LIVE_TX_AS_WRITTEN, 0);
+	assert_int_equal(live_advance(&l, 120, &err), 0);
+	assert_int_equal(live_end(&l, 0, LIVE_END_TEAM, &err), 0);
+	assert_int_equal(l.res.card.nfindings, 0);
+	/* Its losses found lost at the bad migration, found again at the fix. */
+	assert_int_equal(l.res.card.nlosses, 2);
+	assert_int_equal(l.res.card.losses[1].recovered, l.res.card.losses[0].lost);
+	l.res.card.live = 0;
+	/* The end's marker is the live drill's own: the batch drill has none. */
+	l.res.card.nmarkers--;
+	report_json_render(&l.res.card, &live, 0);
+	l.res.card.nmarkers++;
+	assert_string_equal(live.buf, batch.buf);
+	live_release(&l, 0, NULL, NULL);
+
+	pipeline_result_release(&a);
+	sql_script_release(&trigger);
+	sql_script_release(&fix);
+	strbuf_release(&batch);
+	strbuf_release(&live);
+	strbuf_release(&err);
+	scenario_free(sc);
+}
+
+/*
+** Writes lost after a flag flip are laid at the flip: the flag chose the
+** code that wrote them.  The flags fixture, by hand: the bad migration
+** drops b (what new_path wrote of it, lost there); the column comes back
+** empty, losing nothing more; a trigger then blanks a after each insert,
+** so every insert's a is lost: laid at the apply for those written while
+** it ran, at the writes after it until new_ui goes off, and at the flip
+** after that.  Each example's cause is one of these, and
+** the losses by cause add up to the scorecard's.
+*/
+static void live_lays_writes_after_a_flip_at_the_flip(void **state)
+{
+	const struct db_driver *drv = db_driver_find(DIALECT_SQLITE);
+	struct strbuf err = STRBUF_INIT;
+	struct sql_script readd = { 0 }, trigger = { 0 };
+	struct scenario *sc;
+	struct live l;
+	uint64_t sum = 0;
+	size_t i, k;
+	int seen[3] = { 0, 0, 0 };
+	static const char *const causes[] = { "the bad migration", "v1's writes after apply trigger.sql",
+					      "flag new_ui off" };
+	(void)state;
+
+	assert_int_equal(scenario_load("tests/fixtures/flags/scenario.drill", NULL, 0, &sc, &err), 0);
+	sql_split("ALTER TABLE t ADD COLUMN b TEXT;\n", 1, &readd);
+	sql_split("CREATE TRIGGER blank_a AFTER INSERT ON t BEGIN UPDATE t SET a = NULL WHERE id = NEW.id; END;\n",
+		  1, &trigger);
+	assert_int_equal(live_start(&l, sc, drv, NULL, 5, 20, 100, NULL, &err), 0);
+	assert_int_equal(live_advance(&l, 200, &err), 0);
+	live_apply(&l, "readd.sql", "", &readd, LIVE_TX_AUTO, 0);
+	assert_int_equal(live_advance(&l, 300, &err), 0);
+	live_apply(&l, "trigger.sql", "", &trigger, LIVE_TX_AUTO, 0);
+	assert_int_equal(live_advance(&l, 450, &err), 0);
+	assert_int_equal(live_flag(&l, "new_ui", 0, 0, &err), 0);
+	assert_int_equal(live_advance(&l, 600, &err), 0);
+	assert_int_equal(live_end(&l, 0, LIVE_END_TEAM, &err), 0);
+	for (i = 0; i < l.res.card.nlosses; i++) {
+		for (k = 0; k < 3; k++)
+			if (!strcmp(l.res.card.losses[i].cause, causes[k]))
+				seen[k] = l.res.card.losses[i].facts > 0;
+		sum += l.res.card.losses[i].facts;
+	}
+	assert_true(seen[0] && seen[1] && seen[2]);
+	assert_int_equal(sum, l.res.card.nfindings);
+	/* The flip's own count is what it lost: the action says so in the record; the column back lost nothing. */
+	assert_true(l.loss.causes[l.actions[2].cause].lost > 0);
+	assert_int_equal(l.loss.causes[l.actions[0].cause].lost, 0);
+	for (k = 0; k < l.res.card.nexamples; k++)
+		assert_non_null(l.res.card.examples[k].lost_by);
+	live_release(&l, 0, NULL, NULL);
+	sql_script_release(&readd);
+	sql_script_release(&trigger);
+	strbuf_release(&err);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1007,6 +1169,8 @@ int main(void)
 		cmocka_unit_test(steps_in_pieces_are_the_batch_drill),
 		cmocka_unit_test(one_transaction_leaves_nothing_of_a_failure),
 		cmocka_unit_test(blocked_series_counts_the_fix_only),
+		cmocka_unit_test(live_lays_losses_at_their_causes),
+		cmocka_unit_test(live_lays_writes_after_a_flip_at_the_flip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,9 @@
 ** step by step; scenarios broken on purpose (a bad migration the engine
 ** refuses, a schema that does not run, a probe of no table, a down
 ** migration that fails with and without '-- @expect down=fail') name the
-** step, the line and the engine's message.
+** step, the line and the engine's message; and what a drill would score
+** against a right fix (a probe short of a '@writes' field, an undeclared
+** write, a column no schema has) is found before any drill runs.
 **
 ** SPDX-License-Identifier: MIT
 */
@@ -219,6 +221,67 @@ static void probe_of_no_table(void **state)
 	lint_result_release(&r);
 }
 
+/* The one problem of r, whose error holds what. */
+static const struct lint_step *problem(const struct lint_result *r, const char *what)
+{
+	size_t i;
+	for (i = 0; i < r->nr; i++)
+		if (r->v[i].status == LINT_FAILED && r->v[i].error && strstr(r->v[i].error, what))
+			return &r->v[i];
+	fail_msg("no problem saying '%s'", what);
+	return NULL;
+}
+
+/*
+** What a drill would score against a right fix, found before it runs:
+** each case is tiny with one line changed, the step that says so, and
+** what it says.  By hand: the probe reads k and v; the app's one insert
+** writes both, declared by its '@writes' line; the timeline's schemas
+** have v, then val.
+*/
+static void what_a_drill_would_score(void **state)
+{
+	static const struct {
+		const char *from, *to, *step, *says;
+	} cases[] = {
+		/* A probe that lacks a column '@writes' declares: every value a lost field. */
+		{ "SELECT k, v FROM kv;", "SELECT k FROM kv;\n", "probe kv", "reads no column v" },
+		/* A write '@writes' does not declare: its values corrupted. */
+		{ "-- @writes kv key=:k v=:v", "-- @writes kv key=:k\n", "app v1 add", "sets kv.v, which the probe reads" },
+		{ "-- @writes kv key=:k v=:v", "\n", "app v1 add", "writes kv, and no '-- @writes kv' line" },
+		/* A column no schema of the timeline has: failures whatever the fix. */
+		{ "INSERT INTO kv", "INSERT INTO kv (k, vv) VALUES (:k, :v);\n", "app v1 add",
+		  "names what no schema of the timeline has" },
+	};
+	struct lint_result r;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct lint_step *st;
+		write_tiny(cases[i].from, cases[i].to);
+		lint_file(drill_path, sqlite(), NULL, &r);
+		if (r.problems != 1)
+			fail_msg("case %zu: %zu problems, wanted 1", i, r.problems);
+		st = problem(&r, cases[i].says);
+		assert_string_equal(st->what, cases[i].step);
+		lint_result_release(&r);
+	}
+	/* A cast to an integer in a migration: said, no problem; a column alias is no cast. */
+	write_tiny("ALTER TABLE kv RENAME COLUMN v TO val;",
+		   "ALTER TABLE kv RENAME COLUMN v TO val;\nUPDATE kv SET val = CAST(length(val) * 1.5 AS INTEGER);\n");
+	lint_file(drill_path, sqlite(), NULL, &r);
+	assert_int_equal(r.problems, 0);
+	assert_non_null(step(&r, "migration bad")->note);
+	assert_non_null(strstr(step(&r, "migration bad")->note, "one engine only"));
+	lint_result_release(&r);
+	write_tiny("ALTER TABLE kv RENAME COLUMN v TO val;",
+		   "ALTER TABLE kv RENAME COLUMN v TO val;\nCREATE VIEW kv_ints AS SELECT k AS int FROM kv;\n");
+	lint_file(drill_path, sqlite(), NULL, &r);
+	assert_null(step(&r, "migration bad")->note);
+	lint_result_release(&r);
+}
+
 static void postgres_tiny_is_clean(void **state)
 {
 	const char *url = pgtest_url_or_skip();
@@ -234,6 +297,7 @@ int main(void)
 		cmocka_unit_test(down_failure_as_expected),
 		cmocka_unit_test(schema_refused_stops),
 		cmocka_unit_test(probe_of_no_table),
+		cmocka_unit_test(what_a_drill_would_score),
 		cmocka_unit_test(postgres_tiny_is_clean),
 	};
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);

@@ -273,6 +273,11 @@ int db_lock_waiting(const struct db_driver *drv, struct db_conn *c)
 	return drv->lock_waiting ? drv->lock_waiting(c) : 0;
 }
 
+int db_blocked_by_other(const struct db_driver *drv, struct db_conn *c, struct db_conn *const *peers, size_t n)
+{
+	return drv->blocked_by_other ? drv->blocked_by_other(c, peers, n) : 0;
+}
+
 int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *err)
 {
 	if (!drv->reconnect)
@@ -341,7 +346,9 @@ const char *db_storage_query(const struct db_driver *drv)
 	return drv->storage_query;
 }
 
-int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err)
+/* A reader, after the brief settings when brief is set. */
+static int reader_open(const struct db_driver *drv, struct db *db, int brief, struct db_conn **out,
+		       struct strbuf *err)
 {
 	struct db_conn *c = NULL;
 	const char *const *q;
@@ -351,6 +358,8 @@ int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **
 	if (db_connect(drv, db, &c, err))
 		return -1;
 	db_own_sql(drv, c, 1);
+	for (q = brief ? drv->brief_sql : NULL; q && *q && !rc; q++)
+		rc = db_exec_now(drv, c, *q, 0, NULL, NULL, NULL, &cls, err);
 	for (q = drv->reader_sql; q && *q && !rc; q++)
 		rc = db_exec_now(drv, c, *q, 0, NULL, NULL, NULL, &cls, err);
 	db_own_sql(drv, c, 0);
@@ -360,6 +369,16 @@ int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **
 	}
 	*out = c;
 	return 0;
+}
+
+int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err)
+{
+	return reader_open(drv, db, 0, out, err);
+}
+
+int db_reader_open_brief(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err)
+{
+	return reader_open(drv, db, 1, out, err);
 }
 
 void db_reader_close(const struct db_driver *drv, struct db_conn *c)

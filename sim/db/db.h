@@ -188,6 +188,12 @@ struct db_driver {
 	int (*socket)(struct db_conn *c);
 	/* Optional: is the statement c sent waiting on a lock in the server? */
 	int (*lock_waiting)(struct db_conn *c);
+	/*
+	** Optional: does the statement c sent wait on a lock that a session
+	** other than c and the n peers holds (a migration's connection, or
+	** someone's from outside the drill)?  1 yes, 0 no or cannot tell.
+	*/
+	int (*blocked_by_other)(struct db_conn *c, struct db_conn *const *peers, size_t n);
 
 	/* Optional: open c again after its connection was lost. */
 	int (*reconnect)(struct db_conn *c, struct strbuf *err);
@@ -236,6 +242,12 @@ struct db_driver {
 	const char *storage_query;
 	/* Optional: the engine's own units of work of c's last statement (SQLite's VM steps). */
 	int64_t (*steps)(struct db_conn *c);
+	/*
+	** Optional: run before reader_sql by db_reader_open_brief, so that a
+	** reader taken while the drill runs gives up on a lock at once rather
+	** than hold the drill up (a team's session may sit on one).
+	*/
+	const char *const *brief_sql;
 	/*
 	** A query of one parameter, a table's name, whose rows name its
 	** columns in order (the seeder checks a CSV header against them).
@@ -351,6 +363,8 @@ void db_set_nowait(const struct db_driver *drv, struct db_conn *c, int nowait);
 /** The socket to poll for c's answer, or -1. */
 int db_socket(const struct db_driver *drv, struct db_conn *c);
 int db_lock_waiting(const struct db_driver *drv, struct db_conn *c);
+/** Does c's statement wait on a lock of a session not among peers (see the driver's blocked_by_other)? */
+int db_blocked_by_other(const struct db_driver *drv, struct db_conn *c, struct db_conn *const *peers, size_t n);
 /** Reconnect c; -1 with err when the driver cannot or the server refuses. */
 int db_reconnect(const struct db_driver *drv, struct db_conn *c, struct strbuf *err);
 /** The outcome of the transaction a lost connection left behind (DB_OUTCOME_*). */
@@ -386,6 +400,12 @@ int db_catalog(const struct db_driver *drv, struct db_conn *c, struct db_catalog
 int db_reader_open(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err);
 /** Roll back what the reader holds and close it; NULL is nothing to do. */
 void db_reader_close(const struct db_driver *drv, struct db_conn *c);
+/**
+ * db_reader_open for a look while the drill runs: the same reader, told
+ * first (the driver's brief_sql) to give up on a lock at once, so that a
+ * probe meets a held lock as an error (DBE_BUSY) rather than a wait.
+ */
+int db_reader_open_brief(const struct db_driver *drv, struct db *db, struct db_conn **out, struct strbuf *err);
 
 /** The raw units of work of c's last statement (see the driver's steps), or -1 when the driver counts none. */
 int64_t db_steps(const struct db_driver *drv, struct db_conn *c);

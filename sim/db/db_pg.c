@@ -860,6 +860,36 @@ static int lock_waiting(struct db_conn *c)
 	return waiting;
 }
 
+/*
+** Does c's backend wait on a lock a session other than c and the peers
+** holds?  pg_blocking_pids names who holds or queues ahead for it.
+*/
+static int pg_blocked_by_other(struct db_conn *c, struct db_conn *const *peers, size_t n)
+{
+	struct strbuf ours = STRBUF_INIT;
+	char pid[16];
+	const char *vals[2];
+	PGresult *r;
+	size_t i;
+	int other;
+
+	snprintf(pid, sizeof(pid), "%d", c->pid);
+	strbuf_addf(&ours, "{%d", c->pid);
+	for (i = 0; i < n; i++)
+		if (peers[i])
+			strbuf_addf(&ours, ",%d", peers[i]->pid);
+	strbuf_addch(&ours, '}');
+	vals[0] = pid;
+	vals[1] = ours.buf;
+	r = PQexecParams(mon_conn(c->db),
+			 "SELECT count(*) > 0 FROM unnest(pg_blocking_pids($1::int)) AS b(pid) "
+			 "WHERE b.pid <> ALL($2::int[])", 2, NULL, vals, NULL, NULL, 0);
+	other = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	strbuf_release(&ours);
+	return other;
+}
+
 /* Hand the rows of r to fn; remember a BEGIN's transaction id. */
 static int take_rows(struct db_conn *c, PGresult *r, db_row_fn fn, void *ctx)
 {
@@ -1430,6 +1460,13 @@ out:
 	return rc;
 }
 
+/* A reader taken while the drill runs waits on no lock for long: a team's session may hold one. */
+static const char *const pg_brief_sql[] = {
+	"SET lock_timeout = '200ms'",
+	"SET statement_timeout = '10s'",
+	NULL
+};
+
 static const char *const pg_targets[] = {
 	"postgres://", "postgresql://", "postgres:", "postgresql:", NULL
 };
@@ -1465,6 +1502,7 @@ const struct db_driver db_pg_driver = {
 	.set_nowait = pg_set_nowait,
 	.socket = pg_socket,
 	.lock_waiting = lock_waiting,
+	.blocked_by_other = pg_blocked_by_other,
 	.reconnect = pg_reconnect,
 	.kill = pg_kill,
 	.after_seed_sql =
@@ -1503,6 +1541,8 @@ const struct db_driver db_pg_driver = {
 		      "FROM pg_stat_xact_user_tables WHERE schemaname = 'public'",
 	.storage_query = "SELECT relname, relfilenode FROM pg_class WHERE relnamespace = 'public'::regnamespace "
 			 "AND relkind IN ('r', 'p')",
+
+	.brief_sql = pg_brief_sql,
 	.last_tx_outcome = pg_last_tx_outcome,
 	/* An unquoted name is folded to lower case: as the scenario's schema created it. */
 	.columns_query = "SELECT column_name::text FROM information_schema.columns "

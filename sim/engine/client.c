@@ -719,9 +719,12 @@ static int step_once(struct client *c, struct client_env *env)
 		*/
 		rc = DB_BLOCKED;
 		env->free_step = c->blocked_since < 0;
+		c->blocked_by_db = 0;
 	}
 	else if ((rc = run_current(c, env)) != DB_BLOCKED && rc != DB_PENDING)
 		env->statements++;
+	else if (rc == DB_BLOCKED)
+		c->blocked_by_db = 1;
 
 	if (rc == DB_PENDING) {
 		if (!c->in_flight) {

@@ -111,6 +111,7 @@ struct client {
 	size_t params_alloc;
 	int64_t invoke;
 	int64_t blocked_since; /* -1 when not blocked */
+	int blocked_by_db;     /* its last try met a lock the database holds, not the model's queue of writers */
 	int64_t wake;          /* '\sleep': it takes no step before this tick */
 	int in_flight;         /* concurrent mode: a statement is out, not yet answered */
 	int64_t flight_since;  /* the tick it went out */

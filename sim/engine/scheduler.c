@@ -201,6 +201,7 @@ static void mig_fail(struct sched *s, struct mig_run *m, int cls, const char *ms
 	}
 	r->errclass = cls;
 	r->end = d->env.tick;
+	d->migration_ended = 1;
 	env_unwait(&d->env, WHO_MIGRATOR);
 	/* A migration tool's connection closes on failure: its transaction goes. */
 	db_rollback(d->drv, d->admin);
@@ -450,6 +451,7 @@ static void migrator_step(struct sched *s)
 	s->next_version++;
 	r->completed = 1;
 	r->end = env->tick;
+	d->migration_ended = 1;
 	dequeue(s);
 }
 
@@ -1162,6 +1164,8 @@ int drill_advance(struct drill *d, int64_t until, struct strbuf *err)
 		}
 		if (!(++env->tick & (DRILL_PROGRESS_TICKS - 1)) && o->progress)
 			o->progress(o->progress_ctx, DRILL_TRAFFIC, env->tick, s->end_at);
+		if (d->pause_after_migration && d->migration_ended)
+			return 0;
 	}
 	return 0;
 }
@@ -1261,6 +1265,87 @@ void drill_stop_traffic(struct drill *d)
 int drill_migrating(const struct drill *d)
 {
 	return d->sched && (d->sched->nqueue || db_in_tx(d->drv, d->admin));
+}
+
+int drill_migration_at_work(const struct drill *d)
+{
+	const struct mig_run *m;
+	if (!d->sched)
+		return 0;
+	if (db_in_tx(d->drv, d->admin))
+		return 1;
+	if (!d->sched->nqueue)
+		return 0;
+	m = &d->sched->queue[0];
+	return m->began || m->next > 0 || m->sent || m->st != NULL;
+}
+
+int drill_statements_out(const struct drill *d)
+{
+	size_t i;
+	if (!db_can(d->drv, DB_CAP_ASYNC))
+		return 0;
+	for (i = 0; i < d->nclients; i++)
+		if (d->clients[i].in_flight || d->clients[i].blocked_since >= 0)
+			return 1;
+	return 0;
+}
+
+/* Does a client other than who hold the one write lock, in the model? */
+static int client_holds_lock(const struct client_env *env, int who)
+{
+	if (env->writer >= 0 && env->writer != who)
+		return 1;
+	return env->hold_until > env->tick && env->hold_who >= 0 && env->hold_who != who;
+}
+
+/* Does the migrations' connection hold the one write lock, in the model? */
+static int migrator_holds_lock(const struct drill *d)
+{
+	return d->hold_from >= 0 || (d->env.hold_until > d->env.tick && d->env.hold_who == WHO_MIGRATOR) ||
+	       drill_migration_at_work(d);
+}
+
+size_t drill_lock_waits(const struct drill *d, int64_t *since)
+{
+	struct db_conn **peers;
+	size_t i, n = 0;
+	int outside = 0;
+
+	*since = -1;
+	peers = xcalloc(d->nclients + 1, sizeof(*peers));
+	for (i = 0; i < d->nclients; i++) {
+		const struct client *c = &d->clients[i];
+		peers[i] = c->conn;
+		/* One write lock: the database refused a client while no client of the model holds it. */
+		if (c->state != CS_DONE && c->blocked_since >= 0 && c->blocked_by_db &&
+		    !client_holds_lock(&d->env, c->id))
+			outside = 1;
+	}
+	for (i = 0; i < d->nclients; i++) {
+		const struct client *c = &d->clients[i];
+		int other;
+		if (c->state == CS_DONE || c->blocked_since < 0)
+			continue;
+		/*
+		** One write lock: a client that holds it makes a queue of writers,
+		** not trouble; the migrations' connection holding it, or someone
+		** outside the drill (the database says busy while no client holds
+		** it), is: every writer queued behind it waits for it.  Elsewhere
+		** the server says who holds what the writer waits for.
+		*/
+		if (db_can(d->drv, DB_CAP_ONE_WRITER))
+			other = !client_holds_lock(&d->env, c->id) && (migrator_holds_lock(d) || outside);
+		else
+			other = db_blocked_by_other(d->drv, c->conn, peers, d->nclients);
+		if (!other)
+			continue;
+		n++;
+		if (*since < 0 || c->blocked_since < *since)
+			*since = c->blocked_since;
+	}
+	free(peers);
+	return n;
 }
 
 void drill_release(struct drill *d, int keep, struct strbuf *kept, struct strbuf *left)

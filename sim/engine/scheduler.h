@@ -163,6 +163,13 @@ struct drill {
 	struct history_row { int version; char *name; int64_t tick; } *history;
 	size_t nhistory, history_alloc;
 	char *history_broken;
+	/*
+	** Set by the caller: drill_advance returns at the first tick after a
+	** migration ends (applied or failed), so that the database can be
+	** looked at as that migration left it.  migration_ended says one did.
+	*/
+	int pause_after_migration;
+	int migration_ended;
 };
 
 /**
@@ -185,7 +192,8 @@ int drill_start(struct drill *d, const struct scenario *sc, const struct drill_o
 		struct strbuf *err);
 
 /**
- * Run the drill until tick until.  Returns 0 when it got there,
+ * Run the drill until tick until (with d->pause_after_migration, or
+ * until the tick after a migration ended).  Returns 0 when it got there,
  * DRILL_DRAINED when the traffic has ended and drained (then call
  * drill_finish), or DRILL_E* with the reason in err.
  */
@@ -215,6 +223,25 @@ void drill_flip(struct drill *d, int flag, int on);
 void drill_stop_traffic(struct drill *d);
 /** Is a migration queued or running, or its transaction open? */
 int drill_migrating(const struct drill *d);
+/**
+ * Is a migration at work: a statement of it done or out on the server,
+ * or the migration connection in a transaction?  One queued that has not
+ * taken a step yet is not: the database is as the last one left it.
+ */
+int drill_migration_at_work(const struct drill *d);
+/**
+ * Has a client a statement out on the server (an engine that runs them
+ * there), whose effect a reader could see before the ledger hears of it?
+ */
+int drill_statements_out(const struct drill *d);
+/**
+ * Writers waiting now on a lock that no client holds: a migration's, a
+ * team's SQL's, or someone's from outside the drill (a writer queued
+ * behind such a lock counts too; one waiting for another client does
+ * not).  Their number; the tick the longest of them began waiting into
+ * *since (-1 when none).
+ */
+size_t drill_lock_waits(const struct drill *d, int64_t *since);
 
 /**
  * Close every connection and remove the disposable database; with keep,
